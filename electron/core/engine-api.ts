@@ -1,0 +1,37 @@
+import type { ChatMessage, EngineEvent, EngineSettings, Peer } from '../../shared/model';
+
+/** A request to send text to one or more peers. */
+export interface SendRequest {
+  /** Peer ids ("address:port") or bare IPv4 addresses (port 2425 is then assumed). */
+  to: string[];
+  text: string;
+}
+
+/**
+ * What the engine offers to its hosts: the CLI, the Electron IPC adapter and the browser host.
+ * Nothing here throws for bad input from the outside; errors come back as values or events.
+ */
+export interface EngineApi {
+  /** Bind the sockets and announce ourselves. Rejects with a StartError (port in use ...). */
+  start(): Promise<void>;
+  /** Say goodbye (BR_EXIT) and close the sockets. Pending messages fail with code 'stopped'. */
+  stop(): Promise<void>;
+  /** Subscribe to every event; returns the unsubscribe function. */
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  settings(): EngineSettings;
+  /** Change nick, group ... at run time (announces with BR_ABSENCE); network fields need a restart. */
+  updateSettings(patch: Partial<Pick<EngineSettings, 'nick' | 'group'>>): void;
+  peers(): Peer[];
+  /** Re-broadcast BR_ENTRY (and unicast it to the extra hosts). */
+  refresh(): void;
+  /** Announce ourselves by unicast to one address (BR_ENTRY|DIALUPOPT), e.g. "add a peer by IP". */
+  announceTo(address: string, port?: number): void;
+  /** Queue text to each recipient; delivery progress arrives as 'delivery' events. */
+  send(request: SendRequest): ChatMessage[];
+  /** Send to everyone without acknowledgement (BROADCASTOPT). */
+  broadcastText(text: string): ChatMessage;
+  /** Re-queue a failed outgoing message. */
+  retry(messageId: string): ChatMessage | undefined;
+  /** Messages exchanged with one peer since start, oldest first. */
+  conversation(peerId: string): ChatMessage[];
+}

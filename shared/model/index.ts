@@ -1,0 +1,4 @@
+export * from './peer';
+export * from './message';
+export * from './settings';
+export * from './events';

@@ -1,0 +1,25 @@
+/**
+ * What a person (or a test) configures. The engine is constructed with these and nothing else,
+ * so two engines can run side by side in one process.
+ */
+export interface EngineSettings {
+  nick: string;
+  group: string;
+  /** Login name in the packet header: ASCII, no ':', never empty. */
+  user: string;
+  /** Host name in the packet header: ASCII, no ':', never empty. */
+  host: string;
+  /** Address the UDP and TCP sockets bind to (0.0.0.0 on a real LAN). */
+  bind: string;
+  port: number;
+  /** Broadcast targets; empty means the defaults (255.255.255.255 plus each interface's broadcast). */
+  broadcast: string[];
+  /** Extra hosts or subnets (CIDR) that get a unicast BR_ENTRY|DIALUPOPT. */
+  unicastHosts: string[];
+  /** Legacy encoding for peers that send neither UTF8OPT nor an encoding name. */
+  legacyEncoding: 'gb18030' | 'cp932';
+  /** Where settings and, later, history live. */
+  dataDir: string;
+  /** Answer Pigeon echo probes (on by default). */
+  answerEcho: boolean;
+}
