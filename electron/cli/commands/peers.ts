@@ -1,0 +1,64 @@
+import type { Peer } from '../../../shared/model';
+import { parseArgs, UsageError, type FlagSpecs } from '../args';
+import { networkFlags } from '../network-flags';
+import { printJson, table } from '../output';
+import { sleep, startEngine } from '../run-engine';
+
+export const peersFlags = {
+  ...networkFlags,
+  wait: { type: 'number', arg: 'SECONDS', describe: 'how long to collect answers (default 2)' },
+  json: { type: 'boolean', describe: 'one JSON object per peer per line' },
+} as const satisfies FlagSpecs;
+
+export const peersHelp = {
+  usage: 'pigeon peers [--wait SECONDS] [--json] [network flags]',
+  summary: 'announce ourselves, collect the answers and list who is on the LAN',
+  examples: ['pigeon peers', 'pigeon peers --wait 5 --json'],
+};
+
+export async function peers(argv: string[]): Promise<number> {
+  const { flags } = parseArgs(argv, peersFlags);
+  const wait = flags.wait ?? 2;
+  if (!(wait >= 0 && wait <= 600)) throw new UsageError('--wait must be between 0 and 600 seconds');
+  const { engine } = await startEngine(flags);
+  await sleep(wait * 1000);
+  const list = engine
+    .peers()
+    .filter((p) => p.online && p.announced)
+    .sort((a, b) => a.group.localeCompare(b.group) || a.nick.localeCompare(b.nick));
+  await engine.stop();
+  if (flags.json) {
+    for (const p of list) printJson(peerJson(p));
+  } else if (list.length === 0) {
+    console.log(`no peers answered within ${wait} s`);
+  } else {
+    console.log(
+      table(
+        ['NICK', 'GROUP', 'ADDRESS', 'CLIENT', 'USER@HOST'],
+        list.map((p) => [
+          p.nick,
+          p.group,
+          p.port === 2425 ? p.address : p.id,
+          p.client + (p.away ? ' (away)' : ''),
+          `${p.user}@${p.host}`,
+        ]),
+      ),
+    );
+  }
+  return 0;
+}
+
+export function peerJson(p: Peer) {
+  return {
+    address: p.address,
+    port: p.port,
+    nick: p.nick,
+    group: p.group,
+    user: p.user,
+    host: p.host,
+    client: p.client,
+    encoding: p.encoding,
+    away: p.away,
+    version: p.version,
+  };
+}

@@ -1,0 +1,61 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { EngineSettings } from '../../shared/model';
+import { defaultSettings } from '../core/settings';
+import { loadStoredSettings } from '../core/settings-store';
+import type { FlagSpecs, ParsedFlags } from './args';
+
+/** Flags every command takes: who we are and where we listen and announce. */
+export const networkFlags = {
+  nick: { type: 'string', arg: 'NAME', describe: 'the name others see' },
+  group: { type: 'string', arg: 'NAME', describe: 'your group (department, team)' },
+  bind: {
+    type: 'string',
+    arg: 'ADDR',
+    describe: 'address to bind UDP and TCP to (default 0.0.0.0)',
+  },
+  port: { type: 'number', arg: 'N', describe: 'UDP/TCP port (default 2425)' },
+  broadcast: {
+    type: 'list',
+    arg: 'ADDR',
+    describe:
+      'broadcast target, repeatable; replaces the defaults (255.255.255.255 and each interface broadcast)',
+  },
+  unicast: {
+    type: 'list',
+    arg: 'HOST|CIDR',
+    describe: 'extra host or subnet (up to /22) told by unicast, repeatable',
+  },
+  data: { type: 'string', arg: 'DIR', describe: 'data directory (default ~/.pigeon)' },
+  help: { type: 'boolean', describe: 'show help for this command' },
+} as const satisfies FlagSpecs;
+
+export type NetworkFlags = ParsedFlags<typeof networkFlags>;
+
+/** Settings from the data directory's settings.json, overridden by flags. */
+export function settingsFromFlags(flags: NetworkFlags): {
+  settings: EngineSettings;
+  nickConfigured: boolean;
+  warning?: string;
+} {
+  const dataDir = path.resolve(flags.data ?? path.join(os.homedir(), '.pigeon'));
+  const stored = loadStoredSettings(dataDir);
+  const base = { ...stored.settings };
+  delete base.language;
+  delete base.theme;
+  const settings = defaultSettings({
+    ...base,
+    dataDir,
+    ...(flags.nick !== undefined ? { nick: flags.nick } : {}),
+    ...(flags.group !== undefined ? { group: flags.group } : {}),
+    ...(flags.bind !== undefined ? { bind: flags.bind } : {}),
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
+    ...(flags.broadcast !== undefined ? { broadcast: flags.broadcast } : {}),
+    ...(flags.unicast !== undefined ? { unicastHosts: flags.unicast } : {}),
+  });
+  return {
+    settings,
+    nickConfigured: flags.nick !== undefined || stored.settings.nick !== undefined,
+    ...(stored.warning ? { warning: stored.warning } : {}),
+  };
+}

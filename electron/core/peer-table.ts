@@ -1,0 +1,153 @@
+import type { ClientKind, Peer, WireEncoding } from '../../shared/model';
+import { peerId } from '../../shared/model';
+
+export type PeerChange = 'online' | 'changed' | 'offline' | 'none';
+
+export interface PeerUpdate {
+  nick?: string;
+  group?: string;
+  user?: string;
+  host?: string;
+  client?: ClientKind;
+  version?: string;
+  encoding?: WireEncoding;
+  utf8?: boolean;
+  files?: boolean;
+  echo?: boolean;
+  dialup?: boolean;
+  away?: boolean;
+  announced?: boolean;
+  online?: boolean;
+}
+
+/**
+ * Peers keyed by "address:port" (names are not identities: IPMsg's RECVMSG carries CP932 names,
+ * UTF-8 elsewhere). Bounded: past `max` entries the longest-offline peer is forgotten, so forged
+ * senders cannot grow it without limit.
+ */
+export class PeerTable {
+  private readonly peers = new Map<string, Peer>();
+
+  constructor(private readonly max = 20_000) {}
+
+  get(id: string): Peer | undefined {
+    return this.peers.get(id);
+  }
+
+  /** A peer at this address: the one on the given port, else the only one there. */
+  findByAddress(address: string, port?: number): Peer | undefined {
+    if (port !== undefined) {
+      const exact = this.peers.get(peerId(address, port));
+      if (exact) return exact;
+    }
+    let found: Peer | undefined;
+    for (const p of this.peers.values()) {
+      if (p.address !== address) continue;
+      if (found) return port === undefined ? found : undefined;
+      found = p;
+    }
+    return found;
+  }
+
+  list(): Peer[] {
+    return [...this.peers.values()];
+  }
+
+  online(): Peer[] {
+    return this.list().filter((p) => p.online);
+  }
+
+  /** Create or update; returns the change a listener should hear about. */
+  upsert(
+    address: string,
+    port: number,
+    update: PeerUpdate,
+    now: number,
+    fallbackEncoding: WireEncoding,
+  ): { peer: Peer; change: PeerChange } {
+    const id = peerId(address, port);
+    const existing = this.peers.get(id);
+    if (!existing) {
+      this.evictIfFull();
+      const peer: Peer = {
+        id,
+        address,
+        port,
+        nick: update.nick || address,
+        group: update.group ?? '',
+        user: update.user ?? '',
+        host: update.host ?? '',
+        client: update.client ?? 'unknown',
+        version: update.version ?? '',
+        encoding: update.encoding ?? fallbackEncoding,
+        capabilities: {
+          utf8: update.utf8 ?? false,
+          files: update.files ?? false,
+          echo: update.echo ?? false,
+          dialup: update.dialup ?? false,
+        },
+        away: update.away ?? false,
+        online: update.online ?? true,
+        announced: update.announced ?? false,
+        lastSeen: now,
+      };
+      this.peers.set(id, peer);
+      return { peer, change: peer.online ? 'online' : 'none' };
+    }
+    const before = JSON.stringify(visible(existing));
+    const wasOnline = existing.online;
+    if (update.nick) existing.nick = update.nick;
+    if (update.group !== undefined) existing.group = update.group;
+    if (update.user) existing.user = update.user;
+    if (update.host) existing.host = update.host;
+    if (update.client && (update.client !== 'unknown' || existing.client === 'unknown'))
+      existing.client = update.client;
+    if (update.version) existing.version = update.version;
+    if (update.encoding) existing.encoding = update.encoding;
+    if (update.utf8 !== undefined) existing.capabilities.utf8 = update.utf8;
+    if (update.files !== undefined) existing.capabilities.files = update.files;
+    if (update.echo !== undefined) existing.capabilities.echo = update.echo;
+    if (update.dialup !== undefined) existing.capabilities.dialup = update.dialup;
+    if (update.away !== undefined) existing.away = update.away;
+    if (update.announced) existing.announced = true;
+    if (update.online !== undefined) existing.online = update.online;
+    existing.lastSeen = now;
+    if (!wasOnline && existing.online) return { peer: existing, change: 'online' };
+    if (wasOnline && !existing.online) return { peer: existing, change: 'offline' };
+    return {
+      peer: existing,
+      change: before === JSON.stringify(visible(existing)) ? 'none' : 'changed',
+    };
+  }
+
+  touch(id: string, now: number): void {
+    const p = this.peers.get(id);
+    if (p) p.lastSeen = now;
+  }
+
+  private evictIfFull(): void {
+    if (this.peers.size < this.max) return;
+    let victim: Peer | undefined;
+    for (const p of this.peers.values()) {
+      if (p.online) continue;
+      if (!victim || p.lastSeen < victim.lastSeen) victim = p;
+    }
+    victim ??= [...this.peers.values()].sort((a, b) => a.lastSeen - b.lastSeen)[0];
+    if (victim) this.peers.delete(victim.id);
+  }
+}
+
+/** What a person sees of a peer: a change here is worth a 'peer-changed' event. */
+function visible(p: Peer) {
+  return {
+    nick: p.nick,
+    group: p.group,
+    user: p.user,
+    host: p.host,
+    client: p.client,
+    encoding: p.encoding,
+    away: p.away,
+    online: p.online,
+    capabilities: p.capabilities,
+  };
+}

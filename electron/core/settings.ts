@@ -1,0 +1,66 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { EngineSettings } from '../../shared/model';
+import { IPMSG_DEFAULT_PORT } from '../../shared/protocol';
+import { expandHosts, isIpv4 } from './network-interfaces';
+
+/** Header names must be ASCII, ':'-free and never empty (IPMsg's tokenizer skips empty fields). */
+export function headerSafeName(name: string, fallback: string): string {
+  const cleaned = name
+    .replace(/[^\x21-\x7e]/g, '')
+    .replace(/:/g, ';')
+    .slice(0, 64);
+  return cleaned || fallback;
+}
+
+export function defaultSettings(overrides: Partial<EngineSettings> = {}): EngineSettings {
+  let login = 'pigeon';
+  try {
+    login = os.userInfo().username;
+  } catch {
+    /* containers without a passwd entry */
+  }
+  const host = os.hostname();
+  return {
+    nick: overrides.nick ?? login,
+    group: overrides.group ?? '',
+    user: headerSafeName(overrides.user ?? login, 'pigeon'),
+    host: headerSafeName(overrides.host ?? host, 'pigeon-host'),
+    bind: overrides.bind ?? '0.0.0.0',
+    port: overrides.port ?? IPMSG_DEFAULT_PORT,
+    broadcast: overrides.broadcast ?? [],
+    unicastHosts: overrides.unicastHosts ?? [],
+    legacyEncoding: overrides.legacyEncoding ?? 'gb18030',
+    dataDir: overrides.dataDir ?? path.join(os.homedir(), '.pigeon'),
+    answerEcho: overrides.answerEcho ?? true,
+  };
+}
+
+/** Every problem with the settings, each a sentence a person can act on. */
+export function validateSettings(s: EngineSettings): string[] {
+  const problems: string[] = [];
+  if (!s.nick.trim()) problems.push('nick is empty: choose a name others will see');
+  if (s.nick.length > 64) problems.push('nick is longer than 64 characters');
+  if (s.group.length > 64) problems.push('group is longer than 64 characters');
+  if (s.nick.includes('\0') || s.group.includes('\0'))
+    problems.push('nick and group cannot contain NUL');
+  if (!/^[\x21-\x7e]+$/.test(s.user) || s.user.includes(':')) {
+    problems.push(`user ${JSON.stringify(s.user)} must be non-empty printable ASCII without ':'`);
+  }
+  if (!/^[\x21-\x7e]+$/.test(s.host) || s.host.includes(':')) {
+    problems.push(`host ${JSON.stringify(s.host)} must be non-empty printable ASCII without ':'`);
+  }
+  if (!isIpv4(s.bind))
+    problems.push(`bind address ${JSON.stringify(s.bind)} is not an IPv4 address`);
+  if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535) {
+    problems.push(`port ${s.port} is not between 1 and 65535`);
+  }
+  for (const b of s.broadcast) {
+    if (!isIpv4(b)) problems.push(`broadcast target ${JSON.stringify(b)} is not an IPv4 address`);
+  }
+  for (const h of s.unicastHosts) {
+    const r = expandHosts(h);
+    if (!r.ok) problems.push(r.reason);
+  }
+  return problems;
+}

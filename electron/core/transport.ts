@@ -1,0 +1,79 @@
+import dgram from 'node:dgram';
+
+export interface Datagram {
+  bytes: Uint8Array;
+  address: string;
+  port: number;
+}
+
+/**
+ * The engine's view of UDP. The real one wraps node:dgram; tests wrap it to add delay and
+ * reordering (a relay would change who a peer is), or replace it entirely.
+ */
+export interface DatagramTransport {
+  bind(address: string, port: number): Promise<void>;
+  send(bytes: Uint8Array, address: string, port: number): Promise<void>;
+  onDatagram(listener: (d: Datagram) => void): void;
+  close(): Promise<void>;
+  /** The bound address and port (port 0 binds resolve to the real one). */
+  local(): { address: string; port: number };
+}
+
+export class UdpTransport implements DatagramTransport {
+  private socket: dgram.Socket | undefined;
+  private listener: ((d: Datagram) => void) | undefined;
+
+  bind(address: string, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // No SO_REUSEADDR: with it Linux lets a second client bind 2425 too and silently steals
+      // its unicast traffic. A clear "port in use" error is better (see start-error.ts).
+      const socket = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+      const onError = (err: Error) => {
+        socket.close();
+        reject(err);
+      };
+      socket.once('error', onError);
+      socket.bind({ address, port, exclusive: true }, () => {
+        socket.off('error', onError);
+        socket.setBroadcast(true);
+        // A busy LAN can burst hundreds of entries at once: give the kernel room to queue them.
+        try {
+          socket.setRecvBufferSize(4 * 1024 * 1024);
+        } catch {
+          /* the kernel may cap it; the default still works */
+        }
+        socket.on('message', (msg, rinfo) => {
+          this.listener?.({ bytes: msg, address: rinfo.address, port: rinfo.port });
+        });
+        // After bind, socket errors (ICMP unreachable on some stacks) must not crash the engine.
+        socket.on('error', () => undefined);
+        this.socket = socket;
+        resolve();
+      });
+    });
+  }
+
+  send(bytes: Uint8Array, address: string, port: number): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return Promise.reject(new Error('socket is not bound'));
+    return new Promise((resolve, reject) => {
+      socket.send(bytes, port, address, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  onDatagram(listener: (d: Datagram) => void): void {
+    this.listener = listener;
+  }
+
+  close(): Promise<void> {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (!socket) return Promise.resolve();
+    return new Promise((resolve) => socket.close(() => resolve()));
+  }
+
+  local(): { address: string; port: number } {
+    const a = this.socket?.address();
+    return a ? { address: a.address, port: a.port } : { address: '', port: 0 };
+  }
+}

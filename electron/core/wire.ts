@@ -1,0 +1,79 @@
+import { buildDatagram, latin1Bytes, type WirePacket } from '../../shared/protocol';
+import type { DatagramTransport } from './transport';
+import type { PacketNumbers } from './packet-numbers';
+
+/**
+ * Writes datagrams with our identity and fresh packet numbers, and recognises our own packets
+ * when they come back (we hear our own broadcasts). Identity is the instance, not the address:
+ * a datagram is ours only if we sent exactly those bytes under that packet number, so two
+ * engines on 127.0.0.x with the same login and host still hear each other.
+ */
+export class Wire {
+  private readonly sent = new Map<number, Uint8Array>();
+  private readonly maxRemembered = 512;
+  /** Counts for diagnostics and tests. */
+  readonly stats = { sent: 0, sendErrors: 0 };
+
+  constructor(
+    private readonly transport: DatagramTransport,
+    private readonly numbers: PacketNumbers,
+    private readonly identity: { version: string; user: string; host: string },
+  ) {}
+
+  nextPacketNo(): number {
+    return this.numbers.next();
+  }
+
+  build(
+    command: number,
+    extra: Uint8Array,
+    packetNo = this.numbers.next(),
+  ): { packetNo: number; bytes: Uint8Array } {
+    const packet: WirePacket = {
+      version: this.identity.version,
+      packetNo,
+      user: latin1Bytes(this.identity.user),
+      host: latin1Bytes(this.identity.host),
+      command,
+      extra,
+    };
+    const bytes = buildDatagram(packet);
+    this.remember(packetNo, bytes);
+    return { packetNo, bytes };
+  }
+
+  /** Send and report failure as a value (no route, EPERM from a firewall...). */
+  async sendBytes(bytes: Uint8Array, address: string, port: number): Promise<string | undefined> {
+    try {
+      await this.transport.send(bytes, address, port);
+      this.stats.sent++;
+      return undefined;
+    } catch (err) {
+      this.stats.sendErrors++;
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async send(command: number, extra: Uint8Array, address: string, port: number): Promise<number> {
+    const { packetNo, bytes } = this.build(command, extra);
+    await this.sendBytes(bytes, address, port);
+    return packetNo;
+  }
+
+  isOwn(packetNo: number, bytes: Uint8Array): boolean {
+    const mine = this.sent.get(packetNo);
+    if (!mine || mine.length !== bytes.length) return false;
+    for (let i = 0; i < bytes.length; i++) if (mine[i] !== bytes[i]) return false;
+    return true;
+  }
+
+  private remember(packetNo: number, bytes: Uint8Array): void {
+    // Retransmissions reuse the number with the same bytes; a Map keeps insertion order.
+    this.sent.delete(packetNo);
+    this.sent.set(packetNo, bytes);
+    if (this.sent.size > this.maxRemembered) {
+      const oldest = this.sent.keys().next().value;
+      if (oldest !== undefined) this.sent.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import type { ClientKind, WireEncoding } from '../model/peer';
+import { Opt, hasOpt } from './commands';
+import { isValidUtf8 } from './encoding';
+
+/**
+ * Who speaks which dialect, and in which encoding to read and write them. The rules are the
+ * team's policy from the protocol reference (section 7): bytes are read per datagram, one
+ * encoding each, and what we learn is remembered per peer by the engine.
+ */
+
+export const PIGEON_VERSION_PREFIX = '1_pigeon';
+
+export function pigeonVersionField(version: string): string {
+  return `${PIGEON_VERSION_PREFIX} ${version}`;
+}
+
+export function clientFromVersion(version: string): ClientKind {
+  if (version.startsWith(PIGEON_VERSION_PREFIX)) return 'pigeon';
+  if (version.includes('iptux')) return 'iptux';
+  if (version.startsWith('1_lbt')) return 'feiq';
+  if (/^\s*1\s*$/.test(version)) return 'ipmsg';
+  return 'unknown';
+}
+
+/** Pick the encoding of one received datagram's strings. */
+export function receiveEncoding(args: {
+  version: string;
+  command: number;
+  /** The whole extra and header bytes, for validity checks. */
+  body: Uint8Array;
+  /** What we remembered for this peer, if anything. */
+  known?: WireEncoding;
+  legacy: WireEncoding;
+}): WireEncoding {
+  if (hasOpt(args.command, Opt.UTF8OPT)) return 'utf-8';
+  const client = clientFromVersion(args.version);
+  if (client === 'feiq') return 'gb18030';
+  if (client === 'pigeon') return 'utf-8';
+  if (client === 'iptux') return isValidUtf8(args.body) ? 'utf-8' : 'gb18030';
+  if (args.known && args.known !== 'utf-8') {
+    // A learned legacy encoding wins unless the bytes are clearly UTF-8 (mixed-encoding peers).
+    return isValidUtf8(args.body) && hasHighBytes(args.body) ? 'utf-8' : args.known;
+  }
+  return isValidUtf8(args.body) ? 'utf-8' : args.legacy;
+}
+
+function hasHighBytes(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b >= 0x80) return true;
+  return false;
+}
+
+/** How to write to a peer: which encoding, and whether to set UTF8OPT. */
+export function sendEncoding(peer: {
+  client: ClientKind;
+  encoding: WireEncoding;
+  utf8Capable: boolean;
+}): { encoding: WireEncoding; utf8Opt: boolean } {
+  switch (peer.client) {
+    case 'pigeon':
+      return { encoding: 'utf-8', utf8Opt: true };
+    case 'iptux':
+      // iptux ignores UTF8OPT but detects UTF-8; it reads its declared encoding otherwise.
+      return peer.encoding === 'utf-8'
+        ? { encoding: 'utf-8', utf8Opt: true }
+        : { encoding: peer.encoding, utf8Opt: false };
+    case 'feiq':
+      return { encoding: 'gbk', utf8Opt: false };
+    default:
+      return peer.utf8Capable
+        ? { encoding: 'utf-8', utf8Opt: true }
+        : { encoding: peer.encoding, utf8Opt: false };
+  }
+}

@@ -1,0 +1,108 @@
+import type { WireEncoding } from '../model/peer';
+import { concatBytes, latin1Bytes, latin1Text, splitOnNul, trimTrailingNuls } from './bytes';
+import { encodeText } from './encoding';
+
+/**
+ * The extra of SENDMSG: `text\0attachments`. Pigeon adds a third section, `PGPART:id:index:count`,
+ * when a long message had to be split, so a Pigeon receiver can join the parts back into one
+ * message; other clients never look past the attachment section and show the parts in order.
+ */
+export interface MessageBody {
+  text: Uint8Array;
+  /** Attachment list bytes (file transfer), empty when none. */
+  attachments: Uint8Array;
+  part?: MessagePart;
+}
+
+export interface MessagePart {
+  id: string;
+  index: number;
+  count: number;
+}
+
+const PART = /^PGPART:([0-9a-z]{1,24}):(\d{1,6}):(\d{1,6})$/;
+export const MAX_PARTS = 10_000;
+
+export function parseMessageBody(extra: Uint8Array): MessageBody {
+  const sections = splitOnNul(trimTrailingNuls(extra));
+  const body: MessageBody = {
+    text: sections[0] ?? new Uint8Array(),
+    attachments: sections[1] ?? new Uint8Array(),
+  };
+  const marker = sections[2];
+  if (marker && marker.length < 64) {
+    const m = PART.exec(latin1Text(marker));
+    if (m) {
+      const index = Number(m[2]);
+      const count = Number(m[3]);
+      if (count >= 1 && count <= MAX_PARTS && index < count) {
+        body.part = { id: m[1] ?? '', index, count };
+      }
+    }
+  }
+  return body;
+}
+
+export function buildMessageBody(text: Uint8Array, part?: MessagePart): Uint8Array {
+  const nul = new Uint8Array([0]);
+  if (!part) return concatBytes([text, nul]);
+  return concatBytes([
+    text,
+    nul,
+    nul,
+    latin1Bytes(`PGPART:${part.id}:${part.index}:${part.count}`),
+    nul,
+  ]);
+}
+
+/**
+ * Split text so that each piece encodes to at most `maxBytes`: at line breaks where possible,
+ * else between characters (code points), never inside a multibyte character. Returns the
+ * encoded pieces, or the encoder's error when the text cannot be represented at all.
+ */
+export function splitForWire(
+  text: string,
+  encoding: WireEncoding,
+  maxBytes: number,
+): { ok: true; pieces: Uint8Array[] } | { ok: false; reason: string } {
+  if (maxBytes < 8) return { ok: false, reason: `piece budget of ${maxBytes} bytes is too small` };
+  const whole = encodeText(text, encoding);
+  if (!whole.ok) return { ok: false, reason: whole.reason };
+  if (whole.bytes.length <= maxBytes) return { ok: true, pieces: [whole.bytes] };
+
+  const pieces: Uint8Array[] = [];
+  let current: Uint8Array[] = [];
+  let currentLen = 0;
+  const flush = () => {
+    if (current.length) pieces.push(concatBytes(current));
+    current = [];
+    currentLen = 0;
+  };
+  // Lines keep their '\n' so that joining the pieces gives the text back exactly.
+  const lines = text.split(/(?<=\n)/);
+  for (const line of lines) {
+    const enc = encodeText(line, encoding);
+    if (!enc.ok) return { ok: false, reason: enc.reason };
+    if (currentLen + enc.bytes.length <= maxBytes) {
+      current.push(enc.bytes);
+      currentLen += enc.bytes.length;
+      continue;
+    }
+    flush();
+    if (enc.bytes.length <= maxBytes) {
+      current.push(enc.bytes);
+      currentLen = enc.bytes.length;
+      continue;
+    }
+    // One line longer than a datagram: cut between code points.
+    for (const ch of line) {
+      const c = encodeText(ch, encoding);
+      if (!c.ok) return { ok: false, reason: c.reason };
+      if (currentLen + c.bytes.length > maxBytes) flush();
+      current.push(c.bytes);
+      currentLen += c.bytes.length;
+    }
+  }
+  flush();
+  return { ok: true, pieces };
+}
