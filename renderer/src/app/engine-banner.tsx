@@ -1,0 +1,28 @@
+import { useTranslation } from 'react-i18next';
+import { dismissEngineError, useApp } from '../store/app-store';
+import { AlertIcon, CloseIcon } from '../ui/icons';
+import './engine-banner.css';
+
+/** The engine's own trouble (port in use, socket errors) across the top of the window. */
+export function EngineBanner() {
+  const { t } = useTranslation();
+  const error = useApp((s) => s.engineError);
+  if (!error) return null;
+  return (
+    <div className="engine-banner" role="alert">
+      <AlertIcon size={18} />
+      <p>
+        <strong>{t('notice.engineError')}</strong> {error.message}
+      </p>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={t('notice.dismiss')}
+        title={t('notice.dismiss')}
+        onClick={dismissEngineError}
+      >
+        <CloseIcon size={16} />
+      </button>
+    </div>
+  );
+}

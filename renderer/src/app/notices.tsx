@@ -1,0 +1,28 @@
+import { useTranslation } from 'react-i18next';
+import { dismissNotice, useApp } from '../store/app-store';
+import { AlertIcon, CheckIcon, CloseIcon } from '../ui/icons';
+import './notices.css';
+
+/** Short-lived messages (a failed request, "settings saved") in the bottom corner. */
+export function Notices() {
+  const { t } = useTranslation();
+  const notices = useApp((s) => s.notices);
+  return (
+    <div className="notices" role="status" aria-live="polite">
+      {notices.map((n) => (
+        <div key={n.id} className={`notice notice-${n.kind}`}>
+          {n.kind === 'error' ? <AlertIcon size={18} /> : <CheckIcon size={18} />}
+          <p>{n.text}</p>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('notice.dismiss')}
+            onClick={() => dismissNotice(n.id)}
+          >
+            <CloseIcon size={14} />
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

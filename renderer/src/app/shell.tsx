@@ -1,0 +1,33 @@
+import { ConversationPane } from '../chat/conversation-pane';
+import { EchoPanel } from '../echo/echo-panel';
+import { SettingsView } from '../settings/settings-view';
+import { useApp } from '../store/app-store';
+import { EngineBanner } from './engine-banner';
+import { Notices } from './notices';
+import { Rail } from './rail';
+import { Sidebar } from './sidebar';
+import './shell.css';
+
+/** The one window: rail, then either list + conversation, the echo panel, or settings. */
+export function Shell() {
+  const view = useApp((s) => s.view);
+  return (
+    <div className="shell">
+      <Rail />
+      <div className="shell-content">
+        <EngineBanner />
+        <div className="shell-body">
+          {view === 'settings' && <SettingsView />}
+          {view === 'echo' && <EchoPanel />}
+          {(view === 'chats' || view === 'peers') && (
+            <>
+              <Sidebar view={view} />
+              <ConversationPane />
+            </>
+          )}
+        </div>
+      </div>
+      <Notices />
+    </div>
+  );
+}

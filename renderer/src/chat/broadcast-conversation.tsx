@@ -1,0 +1,34 @@
+import { useTranslation } from 'react-i18next';
+import type { ChatMessage } from '../../../shared/model';
+import { useApp } from '../store/app-store';
+import { BROADCAST_ID } from '../store/app-state';
+import { MegaphoneIcon } from '../ui/icons';
+import { Composer } from './composer';
+import { MessageList } from './message-list';
+
+const NONE: readonly ChatMessage[] = [];
+
+/** What we sent to everyone (BROADCASTOPT: no receipts), and a composer that does the same. */
+export function BroadcastConversation() {
+  const { t } = useTranslation();
+  const messages = useApp((s) => s.conversations.get(BROADCAST_ID) ?? NONE);
+  return (
+    <section className="conversation" aria-label={t('conversation.broadcastTitle')}>
+      <header className="conversation-header">
+        <span className="chat-row-icon header-icon" aria-hidden="true">
+          <MegaphoneIcon size={18} />
+        </span>
+        <div className="conversation-title">
+          <h2>{t('conversation.broadcastTitle')}</h2>
+          <p>{t('conversation.broadcastSubtitle')}</p>
+        </div>
+      </header>
+      <MessageList
+        messages={messages}
+        label={t('conversation.broadcastTitle')}
+        empty={<p className="messages-empty-text">{t('conversation.broadcastEmpty')}</p>}
+      />
+      <Composer mode="broadcast" />
+    </section>
+  );
+}

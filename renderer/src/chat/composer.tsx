@@ -1,0 +1,152 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LIMITS, utf8Length } from '../../../shared/contract';
+import { broadcastText, sendText, useApp } from '../store/app-store';
+import { BROADCAST_ID } from '../store/app-state';
+import { CloseIcon, SendIcon, UsersPlusIcon } from '../ui/icons';
+import { getDraft, setDraft } from './drafts';
+import { RecipientsDialog } from './recipients-dialog';
+import './composer.css';
+
+type ComposerProps =
+  { mode: 'peer'; peerId: string; nick: string; offline: boolean } | { mode: 'broadcast' };
+
+const MAX_HEIGHT = 180;
+
+/** Enter sends, Shift+Enter breaks the line; IME composition (pinyin) never sends early. */
+export function Composer(props: ComposerProps) {
+  const { t } = useTranslation();
+  const draftKey = props.mode === 'peer' ? props.peerId : BROADCAST_ID;
+  const [text, setText] = useState(() => getDraft(draftKey));
+  const [extra, setExtra] = useState<readonly string[]>([]);
+  const [picking, setPicking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const peers = useApp((s) => s.peers);
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  const tooLong = utf8Length(text) > LIMITS.textBytes;
+  const canSend = text.trim().length > 0 && !tooLong && !busy;
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT)}px`;
+  }, [text]);
+
+  useLayoutEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+  }, [draftKey]);
+
+  function update(value: string) {
+    setText(value);
+    setDraft(draftKey, value);
+  }
+
+  async function send() {
+    if (!canSend) return;
+    setBusy(true);
+    const ok =
+      props.mode === 'peer'
+        ? await sendText([props.peerId, ...extra], text)
+        : await broadcastText(text);
+    setBusy(false);
+    if (ok) {
+      update('');
+      setExtra([]);
+    }
+    ref.current?.focus();
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key !== 'Enter' || e.shiftKey || e.altKey) return;
+    // keyCode 229: the IME still owns this Enter (choosing a candidate), Safari/Chromium alike.
+    if (e.nativeEvent.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    void send();
+  }
+
+  const placeholder =
+    props.mode === 'peer'
+      ? t('composer.placeholder', { nick: props.nick })
+      : t('composer.placeholderBroadcast');
+
+  return (
+    <div className="composer">
+      {props.mode === 'peer' && extra.length > 0 && (
+        <div className="composer-recipients">
+          <span className="composer-recipients-label">{t('composer.alsoTo')}</span>
+          {extra.map((id) => {
+            const nick = peers.get(id)?.nick || id;
+            return (
+              <span key={id} className="chip">
+                <span className="chip-text">{nick}</span>
+                <button
+                  type="button"
+                  className="chip-remove"
+                  aria-label={t('composer.removeRecipient', { nick })}
+                  onClick={() => setExtra((list) => list.filter((x) => x !== id))}
+                >
+                  <CloseIcon size={12} />
+                </button>
+              </span>
+            );
+          })}
+        </div>
+      )}
+      <div className="composer-box">
+        <textarea
+          ref={ref}
+          className="composer-input"
+          rows={1}
+          value={text}
+          placeholder={placeholder}
+          aria-label={t('composer.label')}
+          aria-invalid={tooLong}
+          onChange={(e) => update(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <div className="composer-bar">
+          {props.mode === 'peer' && (
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('composer.sendToSeveral')}
+              title={t('composer.sendToSeveral')}
+              onClick={() => setPicking(true)}
+            >
+              <UsersPlusIcon size={18} />
+            </button>
+          )}
+          <span
+            className={`composer-hint${tooLong ? ' is-error' : ''}`}
+            role={tooLong ? 'alert' : undefined}
+          >
+            {tooLong ? t('composer.tooLong') : t('composer.hint')}
+          </span>
+          <button
+            type="button"
+            className="button button-primary composer-send"
+            disabled={!canSend}
+            onClick={() => void send()}
+          >
+            <SendIcon size={16} />
+            <span>{t('composer.send')}</span>
+          </button>
+        </div>
+      </div>
+      {picking && props.mode === 'peer' && (
+        <RecipientsDialog
+          exclude={props.peerId}
+          selected={extra}
+          onClose={(next) => {
+            setExtra(next);
+            setPicking(false);
+            ref.current?.focus();
+          }}
+        />
+      )}
+    </div>
+  );
+}

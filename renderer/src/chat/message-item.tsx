@@ -1,0 +1,43 @@
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChatMessage } from '../../../shared/model';
+import { retryMessage } from '../store/app-store';
+import { formatTime } from '../ui/format';
+import { DeliveryMark, FailedNote } from './delivery-status';
+import { MessageText } from './message-text';
+import { UndecodableBody } from './undecodable-body';
+
+/** One bubble: ours on the right, theirs on the left, time and delivery inside the bubble. */
+export const MessageItem = memo(function MessageItem({
+  message,
+  first,
+}: {
+  message: ChatMessage;
+  /** Starts a run of messages from the same side (a little more space above). */
+  first: boolean;
+}) {
+  const { i18n } = useTranslation();
+  const failed = message.delivery?.state === 'failed' ? message.delivery : null;
+  return (
+    <div className={`msg msg-${message.direction}${first ? ' msg-first' : ''}`}>
+      <div className={`msg-bubble${failed ? ' is-failed' : ''}`}>
+        {message.undecodable ? (
+          <UndecodableBody text={message.text} raw={message.undecodable} />
+        ) : (
+          <MessageText text={message.text} />
+        )}
+        <span className="msg-meta">
+          <time dateTime={new Date(message.at).toISOString()}>
+            {formatTime(message.at, i18n.language)}
+          </time>
+          {message.direction === 'out' && !message.broadcast && (
+            <DeliveryMark delivery={message.delivery} />
+          )}
+        </span>
+      </div>
+      {failed && (
+        <FailedNote reason={failed.reason} onRetry={() => void retryMessage(message.id)} />
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,99 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useMemo, useRef } from 'react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChatMessage } from '../../../shared/model';
+import { formatDay } from '../ui/format';
+import { MessageItem } from './message-item';
+import { buildMessageRows } from './message-rows';
+import './message-list.css';
+
+const NEAR_BOTTOM_PX = 120;
+
+interface MessageListProps {
+  messages: readonly ChatMessage[];
+  label: string;
+  empty: ReactNode;
+}
+
+/**
+ * The conversation, virtualised with measured row heights so 10,000 messages stay smooth.
+ * It opens at the newest message and follows new ones while the reader is at the bottom.
+ */
+export function MessageList({ messages, label, empty }: MessageListProps) {
+  const { t, i18n } = useTranslation();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const rows = useMemo(() => buildMessageRows(messages), [messages]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i]?.kind === 'day' ? 40 : 52),
+    getItemKey: (i) => rows[i]?.key ?? i,
+    overscan: 10,
+    paddingStart: 12,
+    paddingEnd: 12,
+  });
+
+  const lastRow = rows[rows.length - 1];
+  const lastKey = lastRow?.key;
+  // Our own new message always brings the view down; theirs only if we were at the bottom.
+  const lastIsOurs = lastRow?.kind === 'message' && lastRow.message.direction === 'out';
+  const seenLast = useRef<string | undefined>(undefined);
+  useLayoutEffect(() => {
+    const isNew = seenLast.current !== undefined && seenLast.current !== lastKey;
+    seenLast.current = lastKey;
+    if (isNew && lastIsOurs) atBottom.current = true;
+    if (!rows.length || !atBottom.current) return;
+    virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+    // Heights settle after the first measurement; pin to the bottom once more.
+    const frame = requestAnimationFrame(() => {
+      const el = scrollRef.current;
+      if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [lastKey, lastIsOurs, rows.length, virtualizer]);
+
+  if (!rows.length) return <div className="messages messages-empty">{empty}</div>;
+
+  const words = { today: t('message.today'), yesterday: t('message.yesterday') };
+  return (
+    <div
+      ref={scrollRef}
+      className="messages"
+      role="log"
+      aria-label={label}
+      aria-live="polite"
+      tabIndex={0}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+      }}
+    >
+      <div className="messages-inner" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((v) => {
+          const row = rows[v.index];
+          if (!row) return null;
+          return (
+            <div
+              key={v.key}
+              data-index={v.index}
+              ref={virtualizer.measureElement}
+              className="messages-row"
+              style={{ transform: `translateY(${v.start}px)` }}
+            >
+              {row.kind === 'day' ? (
+                <div className="day-separator" role="separator">
+                  <span>{formatDay(row.at, i18n.language, words)}</span>
+                </div>
+              ) : (
+                <MessageItem message={row.message} first={row.first} />
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

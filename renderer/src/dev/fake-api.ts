@@ -1,0 +1,197 @@
+import { createApi, createRequestHandler } from '../../../shared/contract';
+import type {
+  AppSettings,
+  ConversationSummary,
+  EventChannel,
+  EventMap,
+  Handlers,
+  PigeonApi,
+  Transport,
+} from '../../../shared/contract';
+import type { ChatMessage, Peer } from '../../../shared/model';
+import { peerId } from '../../../shared/model';
+import { crowd, makePeer, samplePeers } from './sample-peers';
+import { loadTestConversation, SAMPLE_UNREAD, sampleConversations } from './sample-messages';
+
+/**
+ * An in-memory engine behind the real contract (validation, envelopes, JSON on the wire), for
+ * development and screenshots: ?fake=1, plus &firstRun=1, &peers=1000, &live=1.
+ */
+export function createFakeApi(params: URLSearchParams): PigeonApi {
+  const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
+  const emit = <E extends EventChannel>(channel: E, payload: EventMap[E]) => {
+    const copy = JSON.parse(JSON.stringify(payload)) as unknown;
+    for (const l of listeners.get(channel) ?? []) l(copy);
+  };
+
+  let firstRun = params.get('firstRun') === '1';
+  let settings: AppSettings = {
+    nick: firstRun ? 'chenchen' : '陈晨',
+    group: firstRun ? '' : '研发部',
+    user: 'chenchen',
+    host: 'CHEN-PC',
+    bind: '0.0.0.0',
+    port: 2425,
+    broadcast: [],
+    unicastHosts: ['10.1.2.0/24'],
+    language: 'system',
+    theme: 'system',
+  };
+
+  const peers = new Map<string, Peer>();
+  for (const p of samplePeers()) peers.set(p.id, p);
+  const extra = Number(params.get('peers') ?? 0);
+  if (extra > 0) for (const p of crowd(Math.min(extra, 5000))) peers.set(p.id, p);
+
+  const conversations = sampleConversations();
+  const loadTest = '192.168.1.75:2425';
+  conversations.set(loadTest, loadTestConversation(loadTest));
+  const unread = new Map(Object.entries(SAMPLE_UNREAD));
+  let nextId = 1;
+
+  const deliver = (message: ChatMessage) => {
+    const peer = peers.get(message.peerId);
+    const update = (delivery: ChatMessage['delivery']) => {
+      if (!delivery) return;
+      message.delivery = delivery;
+      emit('chat:delivery', { messageId: message.id, peerId: message.peerId, delivery });
+    };
+    window.setTimeout(() => update({ state: 'sent', attempts: 1 }), 120);
+    if (peer?.online) {
+      window.setTimeout(() => update({ state: 'delivered', at: Date.now() }), 450);
+      if (peer.client === 'pigeon') window.setTimeout(() => reply(peer, '👍 收到 / got it'), 1600);
+    } else {
+      window.setTimeout(
+        () => update({ state: 'failed', code: 'no-ack', reason: 'No answer after 4 tries' }),
+        4200,
+      );
+    }
+  };
+
+  const record = (message: ChatMessage) => {
+    const list = conversations.get(message.peerId) ?? [];
+    list.push(message);
+    conversations.set(message.peerId, list);
+  };
+
+  const reply = (peer: Peer, text: string) => {
+    const message = {
+      id: `fake-${nextId++}`,
+      peerId: peer.id,
+      direction: 'in' as const,
+      text,
+      at: Date.now(),
+      broadcast: false,
+      from: peer,
+    };
+    record(message);
+    unread.set(peer.id, (unread.get(peer.id) ?? 0) + 1);
+    emit('chat:message', message);
+  };
+
+  const outgoing = (to: string, text: string, broadcast: boolean): ChatMessage => ({
+    id: `fake-${nextId++}`,
+    peerId: to,
+    direction: 'out',
+    text,
+    at: Date.now(),
+    broadcast,
+    ...(broadcast ? {} : { delivery: { state: 'queued' as const } }),
+  });
+
+  const handlers: Handlers = {
+    'app:info': () => ({
+      version: '0.1.0-demo',
+      settings,
+      firstRun,
+      suggested: { nick: settings.user, group: settings.host },
+      shell: 'browser',
+    }),
+    'settings:get': () => settings,
+    'settings:update': (patch) => {
+      const before = settings;
+      settings = { ...settings, ...patch };
+      firstRun = false;
+      emit('settings:changed', settings);
+      const restartRequired = (['port', 'bind', 'broadcast', 'unicastHosts'] as const).some(
+        (k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]),
+      );
+      return { settings, restartRequired };
+    },
+    'peers:list': () => [...peers.values()],
+    'peers:refresh': () => null,
+    'peers:add': ({ address, port = 2425 }) => {
+      const id = peerId(address, port);
+      if (!peers.has(id)) {
+        window.setTimeout(() => {
+          const peer = {
+            ...makePeer(0, address, '', 'unknown', `HOST-${address.split('.').pop() ?? ''}`),
+            id,
+            address,
+            port,
+          };
+          peers.set(id, peer);
+          emit('peers:online', peer);
+        }, 700);
+      }
+      return null;
+    },
+    'chat:conversations': () =>
+      [...conversations.entries()].map(([id, list]): ConversationSummary => ({
+        peerId: id,
+        last: list[list.length - 1] ?? null,
+        unread: unread.get(id) ?? 0,
+      })),
+    'chat:history': ({ peerId: id }) => conversations.get(id) ?? [],
+    'chat:send': ({ to, text }) =>
+      to.map((target) => {
+        const id = target.includes(':') ? target : peerId(target, 2425);
+        const message = outgoing(id, text, false);
+        record(message);
+        deliver(message);
+        return { ...message };
+      }),
+    'chat:broadcast': ({ text }) => outgoing('*broadcast', text, true),
+    'chat:retry': ({ messageId }) => {
+      for (const list of conversations.values()) {
+        const message = list.find((m) => m.id === messageId);
+        if (message) {
+          message.delivery = { state: 'queued' };
+          deliver(message);
+          return { ...message };
+        }
+      }
+      throw new Error(`no message ${messageId}`);
+    },
+    'chat:mark-read': ({ peerId: id }) => {
+      unread.delete(id);
+      return null;
+    },
+  };
+
+  const handle = createRequestHandler(handlers);
+  const transport: Transport = {
+    // JSON both ways, like the WebSocket host, so the fake catches what would not survive it.
+    invoke: async (channel, payload) => {
+      const reply = await handle(channel, JSON.parse(JSON.stringify(payload ?? null)));
+      return JSON.parse(JSON.stringify(reply)) as typeof reply;
+    },
+    on(channel, listener) {
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+
+  if (params.get('live') === '1') {
+    const chatter = ['有空吗？', 'Lunch at 12?', '文件发你了', 'Build is green ✅', '开会了'];
+    window.setInterval(() => {
+      const online = [...peers.values()].filter((p) => p.online);
+      const peer = online[Math.floor(Math.random() * online.length)];
+      if (peer) reply(peer, chatter[Math.floor(Math.random() * chatter.length)] ?? '');
+    }, 8000);
+  }
+
+  return createApi(transport);
+}

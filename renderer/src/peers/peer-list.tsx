@@ -1,0 +1,85 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { openConversation, useApp } from '../store/app-store';
+import { ChevronIcon } from '../ui/icons';
+import { VirtualListbox } from '../ui/virtual-listbox';
+import { buildPeerRows, OFFLINE_GROUP } from './group-peers';
+import type { PeerRow as Row } from './group-peers';
+import { PeerRow } from './peer-row';
+import './peer-list.css';
+
+const GROUP_HEIGHT = 30;
+const PEER_HEIGHT = 52;
+
+/** Everyone the engine knows, grouped by group, searchable; 1,000 rows scroll smoothly. */
+export function PeerList({ query }: { query: string }) {
+  const { t, i18n } = useTranslation();
+  const peers = useApp((s) => s.peers);
+  const unread = useApp((s) => s.unread);
+  const activeId = useApp((s) => s.activeId);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set([OFFLINE_GROUP]));
+
+  const collator = useMemo(() => new Intl.Collator(i18n.language), [i18n.language]);
+  const rows = useMemo(
+    () => buildPeerRows(peers.values(), query, collapsed, collator),
+    [peers, query, collapsed, collator],
+  );
+
+  const groupName = (group: string) =>
+    group === OFFLINE_GROUP ? t('peers.offline') : group || t('peers.noGroup');
+
+  function toggle(group: string) {
+    setCollapsed((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(group)) next.add(group);
+      return next;
+    });
+  }
+
+  if (rows.length === 0) {
+    return (
+      <div className="list-empty">
+        <p className="list-empty-title">
+          {query.trim() ? t('peers.noMatch', { query: query.trim() }) : t('peers.empty')}
+        </p>
+        {!query.trim() && <p className="list-empty-hint">{t('peers.emptyHint')}</p>}
+      </div>
+    );
+  }
+
+  return (
+    <VirtualListbox<Row>
+      items={rows}
+      getKey={(r) => r.key}
+      rowHeight={(r) => (r.kind === 'group' ? GROUP_HEIGHT : PEER_HEIGHT)}
+      selectedKey={activeId}
+      label={t('peers.listLabel')}
+      onActivate={(r) => (r.kind === 'group' ? toggle(r.group) : openConversation(r.peer.id))}
+      optionProps={(r) =>
+        r.kind === 'group'
+          ? {
+              'aria-expanded': !r.collapsed,
+              'aria-label': t('peers.groupCount', {
+                group: groupName(r.group),
+                online: r.online,
+                count: r.count,
+              }),
+            }
+          : { 'aria-label': undefined }
+      }
+      renderItem={(r) =>
+        r.kind === 'group' ? (
+          <div className={`group-row${r.collapsed ? ' is-collapsed' : ''}`}>
+            <ChevronIcon size={14} className="group-chevron" />
+            <span className="group-name">{groupName(r.group)}</span>
+            <span className="group-count">
+              {r.group === OFFLINE_GROUP ? r.count : `${r.online}/${r.count}`}
+            </span>
+          </div>
+        ) : (
+          <PeerRow peer={r.peer} unread={unread.get(r.peer.id) ?? 0} />
+        )
+      }
+    />
+  );
+}

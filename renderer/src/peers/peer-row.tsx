@@ -1,0 +1,41 @@
+import { useTranslation } from 'react-i18next';
+import type { Peer } from '../../../shared/model';
+import { Avatar } from '../ui/avatar';
+import { clientLabel } from './client-label';
+import './peer-row.css';
+
+export function presenceOf(peer: Peer): 'online' | 'away' | 'offline' {
+  if (!peer.online) return 'offline';
+  return peer.away ? 'away' : 'online';
+}
+
+/** One compact peer: avatar, nick and client, then host and address; unread on the right. */
+export function PeerRow({ peer, unread }: { peer: Peer; unread: number }) {
+  const { t } = useTranslation();
+  const presence = presenceOf(peer);
+  return (
+    <div className={`peer-row presence-${presence}-row`}>
+      <Avatar colourKey={peer.id} nick={peer.nick} size="md" presence={presence} />
+      <div className="peer-row-text">
+        <div className="peer-row-line">
+          <span className="peer-nick" title={peer.nick}>
+            {peer.nick || peer.address}
+          </span>
+          {presence === 'away' && <span className="peer-away">{t('peers.away')}</span>}
+          <span className={`client-tag client-${peer.client}`} title={peer.version}>
+            {clientLabel(t, peer.client)}
+          </span>
+        </div>
+        <div className="peer-row-sub" title={`${peer.user}@${peer.host} · ${peer.id}`}>
+          <span className="peer-host">{peer.host}</span>
+          <span className="peer-address">{peer.address}</span>
+        </div>
+      </div>
+      {unread > 0 && (
+        <span className="badge" aria-label={t('peers.unreadBadge', { count: unread })}>
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+    </div>
+  );
+}

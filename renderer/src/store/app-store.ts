@@ -1,0 +1,187 @@
+import type {
+  PigeonApi,
+  Result,
+  SettingsPatch,
+  SettingsUpdateResult,
+} from '../../../shared/contract';
+import type { ChatMessage, IncomingMessage } from '../../../shared/model';
+import {
+  addUnread,
+  appendMessages,
+  applySummaries,
+  applyDelivery,
+  BROADCAST_ID,
+  clearUnread,
+  initialState,
+  mergeHistory,
+  replaceMessage,
+  replacePeers,
+  upsertPeer,
+} from './app-state';
+import type { AppState, Notice, View } from './app-state';
+import { createStore, useStore } from './create-store';
+
+export const store = createStore<AppState>(initialState);
+
+export function useApp<T>(selector: (state: AppState) => T): T {
+  return useStore(store, selector);
+}
+
+let api: PigeonApi | null = null;
+let noticeId = 0;
+
+function requireApi(): PigeonApi {
+  if (!api) throw new Error('the Pigeon API is not connected');
+  return api;
+}
+
+export function notify(kind: Notice['kind'], text: string): void {
+  const notice = { id: ++noticeId, kind, text };
+  store.set((s) => ({ ...s, notices: [...s.notices.slice(-3), notice] }));
+  window.setTimeout(() => dismissNotice(notice.id), kind === 'error' ? 8000 : 4000);
+}
+
+export function dismissNotice(id: number): void {
+  store.set((s) =>
+    s.notices.some((n) => n.id === id)
+      ? { ...s, notices: s.notices.filter((n) => n.id !== id) }
+      : s,
+  );
+}
+
+/** Unwraps an envelope, telling the person about a failure. */
+function value<T>(result: Result<T>): T | undefined {
+  if (result.ok) return result.value;
+  notify('error', result.error.message);
+  return undefined;
+}
+
+function isVisible(): boolean {
+  return document.visibilityState === 'visible';
+}
+
+function onIncoming(message: ChatMessage): void {
+  store.set((s) => {
+    let next = s;
+    const from = (message as Partial<IncomingMessage>).from;
+    if (from) next = upsertPeer(next, from);
+    next = appendMessages(next, [message]);
+    const reading = s.activeId === message.peerId && s.view !== 'settings' && isVisible();
+    if (message.direction === 'in' && !reading) next = addUnread(next, message.peerId);
+    return next;
+  });
+  const s = store.get();
+  if (message.direction === 'in' && s.activeId === message.peerId && isVisible())
+    void api?.chat.markRead({ peerId: message.peerId });
+}
+
+function subscribe(a: PigeonApi): void {
+  a.on('peers:online', (p) => store.set((s) => upsertPeer(s, p)));
+  a.on('peers:changed', (p) => store.set((s) => upsertPeer(s, p)));
+  a.on('peers:offline', (p) => store.set((s) => upsertPeer(s, { ...p, online: false })));
+  a.on('chat:message', onIncoming);
+  a.on('chat:delivery', (u) => store.set((s) => applyDelivery(s, u)));
+  a.on('engine:error', (e) => store.set((s) => ({ ...s, engineError: e })));
+  a.on('engine:ready', () => store.set((s) => ({ ...s, engineError: null })));
+  a.on('settings:changed', (settings) => store.set((s) => ({ ...s, settings })));
+}
+
+export async function connect(a: PigeonApi | null): Promise<void> {
+  if (!a) {
+    store.set((s) => ({ ...s, status: 'no-host' }));
+    return;
+  }
+  api = a;
+  subscribe(a);
+  const [info, peers, summaries] = await Promise.all([
+    a.app.info(),
+    a.peers.list(),
+    a.chat.conversations(),
+  ]);
+  if (!info.ok) {
+    store.set((s) => ({ ...s, status: 'error', loadError: info.error.message }));
+    return;
+  }
+  store.set((s) => {
+    let next = peers.ok ? replacePeers(s, peers.value) : s;
+    if (summaries.ok) next = applySummaries(next, summaries.value);
+    return { ...next, status: 'ready', info: info.value, settings: info.value.settings };
+  });
+  if (!peers.ok) notify('error', peers.error.message);
+}
+
+export function setView(view: View): void {
+  store.set((s) => (s.view === view ? s : { ...s, view }));
+}
+
+export function openConversation(id: string | null): void {
+  store.set((s) => {
+    const next = { ...s, activeId: id };
+    return id ? clearUnread(next, id) : next;
+  });
+  if (!id || id === BROADCAST_ID) return;
+  const a = requireApi();
+  void a.chat.markRead({ peerId: id });
+  if (!store.get().historyLoaded.has(id)) {
+    void a.chat.history({ peerId: id }).then((r) => {
+      const history = value(r);
+      if (history) store.set((s) => mergeHistory(s, id, history));
+    });
+  }
+}
+
+/** Marks the open conversation read when the window comes back into view. */
+export function onWindowVisible(): void {
+  const { activeId, unread } = store.get();
+  if (!activeId || !unread.get(activeId)) return;
+  store.set((s) => clearUnread(s, activeId));
+  if (activeId !== BROADCAST_ID) void api?.chat.markRead({ peerId: activeId });
+}
+
+export async function sendText(to: readonly string[], text: string): Promise<boolean> {
+  const sent = value(await requireApi().chat.send({ to: [...to], text }));
+  if (!sent) return false;
+  store.set((s) => appendMessages(s, sent));
+  return true;
+}
+
+export async function broadcastText(text: string): Promise<boolean> {
+  const sent = value(await requireApi().chat.broadcast({ text }));
+  if (!sent) return false;
+  store.set((s) => appendMessages(s, [sent], BROADCAST_ID));
+  return true;
+}
+
+export async function retryMessage(messageId: string): Promise<void> {
+  const message = value(await requireApi().chat.retry({ messageId }));
+  if (message) store.set((s) => replaceMessage(s, message));
+}
+
+export async function addPeer(address: string, port?: number): Promise<boolean> {
+  const payload = port === undefined ? { address } : { address, port };
+  return value(await requireApi().peers.add(payload)) !== undefined;
+}
+
+export async function refreshPeers(): Promise<void> {
+  const a = requireApi();
+  if (value(await a.peers.refresh()) === undefined) return;
+  const peers = value(await a.peers.list());
+  if (peers) store.set((s) => replacePeers(s, peers));
+}
+
+export async function updateSettings(
+  patch: SettingsPatch,
+): Promise<SettingsUpdateResult | undefined> {
+  const r = value(await requireApi().settings.update(patch));
+  if (!r) return undefined;
+  store.set((s) => ({
+    ...s,
+    settings: r.settings,
+    info: s.info ? { ...s.info, firstRun: false, settings: r.settings } : s.info,
+  }));
+  return r;
+}
+
+export function dismissEngineError(): void {
+  store.set((s) => ({ ...s, engineError: null }));
+}

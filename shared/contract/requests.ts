@@ -1,0 +1,61 @@
+import type { ChatMessage, Peer } from '../model';
+import type { AppInfo, AppSettings, SettingsPatch, SettingsUpdateResult } from './settings';
+
+/**
+ * Every call the UI can make, as `domain:verb` channels. `req: null` means "no payload".
+ * Requests and responses are JSON-safe: the WebSocket host carries them as JSON.
+ */
+export interface RequestMap {
+  'app:info': { req: null; res: AppInfo };
+  'settings:get': { req: null; res: AppSettings };
+  'settings:update': { req: SettingsPatch; res: SettingsUpdateResult };
+  'peers:list': { req: null; res: Peer[] };
+  'peers:refresh': { req: null; res: null };
+  /** Announce ourselves to one host by unicast; it answers and shows up as a peer. */
+  'peers:add': { req: { address: string; port?: number }; res: null };
+  /** Every conversation with its last message and unread count, for the chat list at start. */
+  'chat:conversations': { req: null; res: ConversationSummary[] };
+  'chat:history': { req: { peerId: string }; res: ChatMessage[] };
+  /** `to`: peer ids ("address:port") or bare IPv4 addresses (port 2425). One message per peer. */
+  'chat:send': { req: { to: string[]; text: string }; res: ChatMessage[] };
+  'chat:broadcast': { req: { text: string }; res: ChatMessage };
+  'chat:retry': { req: { messageId: string }; res: ChatMessage };
+  'chat:mark-read': { req: { peerId: string }; res: null };
+}
+
+export interface ConversationSummary {
+  peerId: string;
+  /** The newest message, either direction; null when only unread state is known. */
+  last: ChatMessage | null;
+  /** Incoming messages not yet marked read (chat:mark-read). */
+  unread: number;
+}
+
+export type RequestChannel = keyof RequestMap;
+export type Req<C extends RequestChannel> = RequestMap[C]['req'];
+export type Res<C extends RequestChannel> = RequestMap[C]['res'];
+
+// A missing or extra key here is a type error, so the runtime list always matches the map.
+const requestChannelSet = {
+  'app:info': true,
+  'settings:get': true,
+  'settings:update': true,
+  'peers:list': true,
+  'peers:refresh': true,
+  'peers:add': true,
+  'chat:conversations': true,
+  'chat:history': true,
+  'chat:send': true,
+  'chat:broadcast': true,
+  'chat:retry': true,
+  'chat:mark-read': true,
+} as const satisfies Record<RequestChannel, true>;
+
+/** The allowlist every transport registers and checks against. */
+export const REQUEST_CHANNELS = Object.freeze(
+  Object.keys(requestChannelSet) as RequestChannel[],
+) as readonly RequestChannel[];
+
+export function isRequestChannel(value: unknown): value is RequestChannel {
+  return typeof value === 'string' && Object.hasOwn(requestChannelSet, value);
+}

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { REQUEST_CHANNELS } from './requests';
+import type { RequestChannel } from './requests';
+import { validateRequest } from './validate';
+import { isHostSpec, isIpv4, isPeerId, utf8Length } from './guards';
+
+function rejects(channel: string, payload: unknown, pattern: RegExp): void {
+  const r = validateRequest(channel, payload);
+  expect(r.ok, `${channel} accepted ${JSON.stringify(payload)?.slice(0, 80)}`).toBe(false);
+  if (!r.ok) {
+    expect(r.error.message).toMatch(pattern);
+    expect(r.error.message.length).toBeLessThan(400);
+  }
+}
+
+const valid: { [C in RequestChannel]: unknown } = {
+  'app:info': null,
+  'settings:get': undefined,
+  'settings:update': {
+    nick: '小明',
+    group: '研发部',
+    port: 2425,
+    language: 'zh-CN',
+    theme: 'dark',
+  },
+  'peers:list': null,
+  'peers:refresh': null,
+  'peers:add': { address: '192.168.1.20' },
+  'chat:conversations': null,
+  'chat:history': { peerId: '192.168.1.20:2425' },
+  'chat:send': { to: ['192.168.1.20:2425', '10.0.0.7'], text: 'hello 你好' },
+  'chat:broadcast': { text: 'lunch?' },
+  'chat:retry': { messageId: 'm-1' },
+  'chat:mark-read': { peerId: '192.168.1.20:2425' },
+};
+
+describe('validateRequest', () => {
+  it('accepts a well-formed request on every channel', () => {
+    for (const channel of REQUEST_CHANNELS) {
+      const r = validateRequest(channel, valid[channel]);
+      expect(r.ok, channel).toBe(true);
+    }
+  });
+
+  it('returns fresh objects with only known fields', () => {
+    const payload = { to: ['10.0.0.7'], text: 'x' };
+    const r = validateRequest('chat:send', payload);
+    expect(r).toEqual({ ok: true, value: { to: ['10.0.0.7'], text: 'x' } });
+    if (r.ok) expect(r.value).not.toBe(payload);
+    expect(validateRequest('app:info', undefined)).toEqual({ ok: true, value: null });
+  });
+
+  it('rejects unknown channels, naming the known ones', () => {
+    rejects('chat:explode', {}, /unknown request channel "chat:explode".*chat:send/);
+    rejects('__proto__', {}, /unknown request channel/);
+    expect(validateRequest('nope', null)).toMatchObject({ error: { code: 'unknown-channel' } });
+  });
+
+  it('rejects a payload on channels that take none', () => {
+    for (const c of [
+      'app:info',
+      'settings:get',
+      'peers:list',
+      'peers:refresh',
+      'chat:conversations',
+    ])
+      rejects(c, { x: 1 }, new RegExp(`^${c}: takes no payload`));
+  });
+
+  it('rejects non-objects, arrays, class instances and unknown fields', () => {
+    for (const c of REQUEST_CHANNELS.filter((c) => valid[c] !== null && valid[c] !== undefined)) {
+      rejects(c, 'text', new RegExp(`^${c}: expected an object, got a string`));
+      rejects(c, [1], /expected an object, got an array/);
+      rejects(c, null, /expected an object, got null/);
+      rejects(c, new Date(), /expected an object/);
+      rejects(c, { ...(valid[c] as object), evil: 1 }, /unknown field "evil"/);
+    }
+    expect(validateRequest('chat:send', null)).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
+  });
+
+  it('guards chat:send', () => {
+    rejects('chat:send', { to: '10.0.0.1', text: 'x' }, /"to" must be an array/);
+    rejects('chat:send', { to: [], text: 'x' }, /"to" names no recipient/);
+    rejects('chat:send', { to: ['bob'], text: 'x' }, /"to\[0\]" must be a peer id.*"bob"/);
+    rejects('chat:send', { to: ['10.0.0.1:99999'], text: 'x' }, /"to\[0\]"/);
+    rejects('chat:send', { to: [7], text: 'x' }, /"to\[0\]".*the number 7/);
+    rejects('chat:send', { to: ['10.0.0.1'], text: 5 }, /"text" must be a string/);
+    rejects('chat:send', { to: ['10.0.0.1'], text: '  \n' }, /"text" is empty/);
+    rejects('chat:send', { to: ['10.0.0.1'], text: 'a\0b' }, /NUL/);
+    rejects(
+      'chat:send',
+      { to: ['10.0.0.1'], text: '字'.repeat(400_000) },
+      /"text" is 1200000 bytes of UTF-8; the limit is 1048576/,
+    );
+    rejects(
+      'chat:send',
+      { to: Array.from({ length: 1001 }, () => '10.0.0.1'), text: 'x' },
+      /"to" has 1001 entries; the limit is 1000/,
+    );
+    expect(
+      validateRequest('chat:send', { to: ['10.0.0.1'], text: 'a'.repeat(1024 * 1024) }).ok,
+    ).toBe(true);
+  });
+
+  it('guards chat:broadcast, chat:retry, chat:history, chat:mark-read', () => {
+    rejects('chat:broadcast', {}, /"text" must be a string, got a undefined/);
+    rejects('chat:broadcast', { text: 'x'.repeat(1024 * 1024 + 1) }, /limit is 1048576/);
+    rejects('chat:retry', { messageId: '' }, /"messageId" must be a non-empty string/);
+    rejects('chat:retry', { messageId: 'x'.repeat(129) }, /longer than 128/);
+    rejects('chat:history', { peerId: '10.0.0.1' }, /"peerId" must be a peer id/);
+    rejects('chat:history', { peerId: 12 }, /"peerId" must be a non-empty string/);
+    rejects('chat:mark-read', { peerId: '300.0.0.1:2425' }, /"peerId" must be a peer id/);
+  });
+
+  it('guards peers:add', () => {
+    rejects('peers:add', { address: '10.0.0.256' }, /"address" "10.0.0.256" is not an IPv4/);
+    rejects('peers:add', { address: 'example.com' }, /not an IPv4/);
+    rejects('peers:add', { address: '010.0.0.1' }, /not an IPv4/);
+    rejects('peers:add', { address: 3 }, /"address" must be an IPv4 address, got the number 3/);
+    rejects('peers:add', { address: '10.0.0.1', port: 0 }, /"port" must be an integer 1-65535/);
+    rejects('peers:add', { address: '10.0.0.1', port: 2425.5 }, /"port"/);
+    expect(validateRequest('peers:add', { address: '10.0.0.1', port: 2426 })).toEqual({
+      ok: true,
+      value: { address: '10.0.0.1', port: 2426 },
+    });
+  });
+
+  it('guards settings:update', () => {
+    rejects('settings:update', { nick: '' }, /"nick" is empty/);
+    rejects('settings:update', { nick: 'x'.repeat(65) }, /"nick" is longer than 64/);
+    rejects('settings:update', { nick: 'a\nb' }, /control characters/);
+    rejects('settings:update', { group: 5 }, /"group" must be a string/);
+    rejects('settings:update', { port: '2425' }, /"port" must be an integer/);
+    rejects('settings:update', { bind: 'localhost' }, /"bind" must be an IPv4/);
+    rejects('settings:update', { broadcast: ['1.2.3'] }, /"broadcast\[0\]" must be an IPv4/);
+    rejects('settings:update', { unicastHosts: ['10.0.0.0/8'] }, /"unicastHosts\[0\]"/);
+    rejects('settings:update', { language: 'fr' }, /"language" must be one of zh-CN, en, system/);
+    rejects('settings:update', { theme: 'blue' }, /"theme" must be one of light, dark, system/);
+    rejects('settings:update', { user: 'root' }, /unknown field "user"/);
+    expect(
+      validateRequest('settings:update', {
+        nick: '  小明 ',
+        unicastHosts: ['10.0.1.0/24', '10.0.2.3'],
+        broadcast: [],
+      }),
+    ).toEqual({
+      ok: true,
+      value: { nick: '小明', unicastHosts: ['10.0.1.0/24', '10.0.2.3'], broadcast: [] },
+    });
+  });
+});
+
+describe('guards', () => {
+  it('check IPv4, peer ids, host specs', () => {
+    expect(isIpv4('0.0.0.0')).toBe(true);
+    expect(isIpv4('255.255.255.255')).toBe(true);
+    expect(isIpv4('1.2.3.4.5')).toBe(false);
+    expect(isIpv4('1.2.3.-4')).toBe(false);
+    expect(isIpv4(' 1.2.3.4')).toBe(false);
+    expect(isPeerId('127.0.0.2:2425')).toBe(true);
+    expect(isPeerId('127.0.0.2:0')).toBe(false);
+    expect(isPeerId('127.0.0.2:')).toBe(false);
+    expect(isHostSpec('10.0.0.0/22')).toBe(true);
+    expect(isHostSpec('10.0.0.0/21')).toBe(false);
+    expect(isHostSpec('10.0.0.0/')).toBe(false);
+  });
+
+  it('count UTF-8 bytes', () => {
+    expect(utf8Length('a')).toBe(1);
+    expect(utf8Length('é')).toBe(2);
+    expect(utf8Length('你')).toBe(3);
+    expect(utf8Length('😀')).toBe(4);
+    expect(utf8Length('\ud800')).toBe(3);
+  });
+});
