@@ -1,0 +1,60 @@
+// node:fs rather than node:fs/promises: Electron's asar support patches fs.promises in place,
+// and the packaged renderer lives inside app.asar.
+import fs from 'node:fs';
+import type { Protocol } from 'electron';
+import { APP_SCHEME } from './app-origin';
+import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { lookupRendererFile, mimeTypeFor } from './renderer-files';
+
+/**
+ * app:// must be registered before `ready`: standard gives it real origins and relative URL
+ * resolution, secure makes it a secure context (like https), and fetch support lets the page
+ * load its own JSON (translations) under connect-src 'self'.
+ */
+export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+/** Serves the built renderer, and nothing else, on app://pigeon/. */
+export function setupAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
+  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir));
+}
+
+export function createAppRequestHandler(
+  rendererDir: string,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return textResponse(405, 'method not allowed');
+    }
+    const found = await lookupRendererFile(rendererDir, request.url);
+    if (!found.ok) return textResponse(found.status, found.reason);
+    let body: Uint8Array;
+    try {
+      body = new Uint8Array(await fs.promises.readFile(found.file));
+    } catch {
+      return textResponse(404, 'not found');
+    }
+    return new Response(request.method === 'HEAD' ? null : body, {
+      status: 200,
+      headers: securityHeaders(mimeTypeFor(found.file)),
+    });
+  };
+}
+
+function securityHeaders(contentType: string): Record<string, string> {
+  return {
+    'Content-Type': contentType,
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    // Never let Chromium reinterpret a file as script or HTML by sniffing it.
+    'X-Content-Type-Options': 'nosniff',
+    // The files change with each build; a stale cached bundle would run against a new main.
+    'Cache-Control': 'no-cache',
+  };
+}
+
+function textResponse(status: number, message: string): Response {
+  return new Response(message, { status, headers: securityHeaders('text/plain; charset=utf-8') });
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Peer } from '../../shared/model';
+import { EngineStatus } from './engine-status';
+
+function peer(id: string, online = true): Peer {
+  const [address = '', port = '2425'] = id.split(':');
+  return {
+    id,
+    address,
+    port: Number(port),
+    nick: id,
+    group: '',
+    user: 'u',
+    host: 'h',
+    client: 'iptux',
+    version: '1',
+    encoding: 'utf-8',
+    capabilities: { utf8: true, files: false, echo: false, dialup: false },
+    away: false,
+    online,
+    announced: true,
+    lastSeen: 0,
+  };
+}
+
+describe('engine status line', () => {
+  it('follows start, peers coming and going, and stop', () => {
+    const s = new EngineStatus();
+    expect(s.line()).toBe('Offline');
+    s.apply({
+      type: 'ready',
+      bind: '0.0.0.0',
+      port: 2425,
+      nick: 'alice',
+      group: '',
+      user: 'a',
+      host: 'h',
+      broadcast: [],
+    });
+    expect(s.line()).toBe('Online as alice · 0 peers');
+    expect(s.apply({ type: 'peer-online', peer: peer('10.0.0.2:2425') })).toBe(true);
+    s.apply({ type: 'peer-online', peer: peer('10.0.0.3:2425') });
+    expect(s.line()).toBe('Online as alice · 2 peers');
+    s.apply({ type: 'peer-changed', peer: peer('10.0.0.3:2425', false) });
+    expect(s.line()).toBe('Online as alice · 1 peer');
+    s.apply({ type: 'peer-offline', peer: peer('10.0.0.2:2425', false) });
+    expect(s.apply({ type: 'peer-offline', peer: peer('10.0.0.2:2425', false) })).toBe(false);
+    s.apply({ type: 'stopped' });
+    expect(s.line()).toBe('Offline');
+  });
+
+  it('says why the engine could not start', () => {
+    const s = new EngineStatus();
+    s.failed('UDP port 2425 on 0.0.0.0 is already in use');
+    expect(s.line()).toBe('Offline: UDP port 2425 on 0.0.0.0 is already in use');
+  });
+});

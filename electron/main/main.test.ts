@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EngineSettings } from '../../shared/model';
+import { REQUEST_CHANNELS } from '../../shared/contract';
+import { createFakeElectron } from './test/fake-electron';
+import type { FakeElectron, FakeBrowserWindow } from './test/fake-electron';
+import type { FakeEngine } from '../core/testing/fake-engine';
+
+// main.ts runs its composition on import, against these fakes: the fake electron module and a
+// fake engine standing in for electron/core's createEngine.
+// vi.resetModules() re-runs main.ts for each test but keeps mocked modules, so the mock
+// delegates to whichever fake the current test made.
+const state = vi.hoisted(() => ({
+  fake: undefined as unknown as FakeElectron,
+  engines: [] as FakeEngine[],
+  startError: undefined as Error | undefined,
+}));
+vi.mock('electron', () => {
+  const module: Record<string, unknown> = {};
+  for (const key of Object.keys(createFakeElectron())) {
+    Object.defineProperty(module, key, {
+      enumerable: true,
+      get: () => state.fake[key as keyof FakeElectron],
+    });
+  }
+  return module;
+});
+vi.mock('../core/engine', async () => {
+  const { FakeEngine } = await import('../core/testing/fake-engine');
+  return {
+    createEngine: (settings: EngineSettings) => {
+      const engine = new FakeEngine(settings);
+      engine.startError = state.startError;
+      state.engines.push(engine);
+      return engine;
+    },
+  };
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+let userData: string;
+let signalSpy: { mockRestore(): void };
+
+beforeEach(() => {
+  vi.resetModules();
+  state.fake = createFakeElectron();
+  state.engines = [];
+  state.startError = undefined;
+  userData = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-main-'));
+  // main.ts asks for SIGTERM/SIGINT handlers on the real process; keep them off the test worker.
+  const once = process.once.bind(process);
+  signalSpy = vi
+    .spyOn(process, 'once')
+    .mockImplementation(((event: string, listener: () => void) =>
+      event === 'SIGTERM' || event === 'SIGINT' ? process : once(event, listener)) as never);
+});
+afterEach(() => {
+  signalSpy.mockRestore();
+  fs.rmSync(userData, { recursive: true, force: true });
+});
+
+async function launch(): Promise<{
+  electron: FakeElectron;
+  win: FakeBrowserWindow;
+  engine: FakeEngine;
+}> {
+  const electron = state.fake;
+  electron.app.userData = userData;
+  electron.app.appPath = '/opt/pigeon/resources/app.asar';
+  await import('./main');
+  electron.app.becomeReady();
+  await settle();
+  const win = electron.BrowserWindow.instances[0];
+  const engine = state.engines[0];
+  if (!win || !engine) throw new Error('main.ts created no window or no engine');
+  win.webContents.mainFrame.url = 'app://pigeon/index.html';
+  return { electron, win, engine };
+}
+
+describe('main process composition', () => {
+  it('sandboxes every renderer and registers app:// before ready', async () => {
+    const electron = state.fake;
+    electron.app.userData = userData;
+    await import('./main');
+    expect(electron.app.sandboxEnabled).toBe(true);
+    expect(electron.protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+    expect(electron.BrowserWindow.instances).toEqual([]);
+  });
+
+  it('opens one locked-down window on app://pigeon with the bundled preload', async () => {
+    const { electron, win } = await launch();
+    expect(electron.BrowserWindow.instances).toHaveLength(1);
+    expect(win.options.webPreferences).toMatchObject({
+      preload: path.join('/opt/pigeon/resources/app.asar', 'out', 'preload', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+    });
+    expect(win.loadedUrl).toBe('app://pigeon/index.html');
+    expect(electron.protocol.handlers.has('app')).toBe(true);
+    let granted: boolean | undefined;
+    electron.session.defaultSession.permissionRequestHandler?.({}, 'media', (g) => (granted = g));
+    expect(granted).toBe(false);
+  });
+
+  it('applies the navigation policy to the contents it creates', async () => {
+    const { electron, win } = await launch();
+    electron.app.emit('web-contents-created', {}, win.webContents);
+    expect(win.webContents.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({
+      action: 'deny',
+    });
+    expect(win.webContents.attempt('will-navigate', 'https://example.org/')).toBe(true);
+    expect(electron.shell.opened).toEqual(['https://example.org/']);
+  });
+
+  it('answers our page over IPC and refuses a sender without a frame', async () => {
+    const { electron, win, engine } = await launch();
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
+    const ours = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    expect(await electron.ipcMain.invoke('peers:refresh', ours, null)).toEqual({
+      ok: true,
+      value: null,
+    });
+    expect(engine.calls).toContain('refresh');
+    const gone = { sender: win.webContents, senderFrame: null };
+    expect(await electron.ipcMain.invoke('peers:refresh', gone, null)).toMatchObject({
+      ok: false,
+      error: { code: 'untrusted-sender' },
+    });
+  });
+
+  it('starts the engine with settings from userData and forwards its events to the page', async () => {
+    const { win, engine } = await launch();
+    expect(engine.calls).toContain('start');
+    expect(engine.current.dataDir).toBe(userData);
+    expect(engine.current.port).toBe(2425);
+    engine.emit({ type: 'error', code: 'x', message: 'y' });
+    expect(win.webContents.sent).toContainEqual({
+      channel: 'engine:error',
+      args: [{ code: 'x', message: 'y' }],
+    });
+  });
+
+  it('notifies about messages while unfocused, counts them in the tray, and clears on focus', async () => {
+    const { electron, win, engine } = await launch();
+    const tray = electron.Tray.instances[0];
+    win.blur();
+    engine.emit({
+      type: 'message',
+      id: 'm1',
+      peerId: '10.0.0.2:2425',
+      direction: 'in',
+      text: 'hello',
+      at: 1,
+      broadcast: false,
+      from: { id: '10.0.0.2:2425', address: '10.0.0.2', nick: 'bob' } as never,
+    });
+    const note = electron.Notification.instances[0];
+    expect(note?.options).toMatchObject({ title: 'bob', body: 'hello' });
+    expect(tray?.tooltip).toBe('Pigeon — 1 unread message');
+    win.hide();
+    note?.emit('click');
+    expect(win.isVisible()).toBe(true);
+    expect(win.isFocused()).toBe(true);
+    expect(tray?.tooltip).toBe('Pigeon');
+  });
+
+  it('stays quiet about messages while the person is looking', async () => {
+    const { electron, win, engine } = await launch();
+    win.focus();
+    engine.emit({
+      type: 'message',
+      id: 'm1',
+      peerId: 'p',
+      direction: 'in',
+      text: 'hi',
+      at: 1,
+      broadcast: false,
+      from: { nick: 'bob' } as never,
+    });
+    expect(electron.Notification.instances).toEqual([]);
+  });
+
+  it('says goodbye on the LAN before quitting, and remembers the window', async () => {
+    const { electron, win, engine } = await launch();
+    let quitted = false;
+    electron.app.on('quit', () => (quitted = true));
+    electron.app.quit();
+    expect(quitted).toBe(false);
+    await settle();
+    expect(engine.calls.at(-1)).toBe('stop');
+    expect(quitted).toBe(true);
+    win.close();
+    expect(fs.existsSync(path.join(userData, 'window-state.json'))).toBe(true);
+  });
+
+  it('explains a failed start in the tray, to the page and in a dialog', async () => {
+    state.startError = Object.assign(new Error('UDP port 2425 on 0.0.0.0 is already in use'), {
+      code: 'port-in-use',
+    });
+    const { electron, win } = await launch();
+    expect(electron.Tray.instances[0]?.menu?.template).toContainEqual(
+      expect.objectContaining({ label: 'Offline: UDP port 2425 on 0.0.0.0 is already in use' }),
+    );
+    win.webContents.sent.length = 0;
+    win.webContents.emit('did-finish-load');
+    expect(win.webContents.sent).toEqual([
+      {
+        channel: 'engine:error',
+        args: [{ code: 'port-in-use', message: 'UDP port 2425 on 0.0.0.0 is already in use' }],
+      },
+    ]);
+    expect(electron.dialog.shown).toHaveLength(1);
+  });
+
+  it('lets a second launch hand over to the first and quit', async () => {
+    const electron = state.fake;
+    electron.app.gotLock = false;
+    await import('./main');
+    electron.app.becomeReady();
+    await settle();
+    expect(electron.app.quitCalls).toBe(1);
+    expect(electron.BrowserWindow.instances).toEqual([]);
+  });
+});

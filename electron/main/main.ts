@@ -1,0 +1,194 @@
+/**
+ * Pigeon's Electron main process: composes one setupX() per concern and owns nothing else.
+ * The engine (electron/core) does the networking; this file only gives it a window, a tray,
+ * notifications and a guarded IPC door. Order matters in three places, noted inline.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  screen,
+  session,
+  shell,
+  Tray,
+} from 'electron';
+import type { MenuItemConstructorOptions } from 'electron';
+import { createRequestHandler, errorToInfo } from '../../shared/contract';
+import type { EngineEvent } from '../../shared/model';
+import { createEngine } from '../core/engine';
+import { SETTINGS_FILE } from '../core/settings-store';
+import { registerAppScheme, setupAppProtocol } from './app-protocol';
+import { appPaths, trayIconFile } from './app-paths';
+import { createEngineHandlers } from '../core/engine-handlers';
+import { EngineStatus } from './engine-status';
+import { setupGracefulQuit } from './graceful-quit';
+import { setupIpcAdapter } from './ipc-adapter';
+import { createMainWindow, revealWindow } from './main-window';
+import { createMessageNotifier } from './message-notifications';
+import { setupWebContentsPolicy } from './navigation-policy';
+import { setupPermissionPolicy } from './permission-policy';
+import { RendererEvents } from './renderer-events';
+import { createSenderCheck } from './sender-check';
+import { loadAppSettings } from './settings-file';
+import { setupSingleInstance } from './single-instance';
+import { setupTray } from './tray';
+import { UnreadCount } from './unread-count';
+import { loadWindowState, setupWindowStatePersistence, windowStateFile } from './window-state';
+
+// (1) Before `ready`: privileged schemes can only be registered now, and enableSandbox must
+// precede the first renderer so every renderer, not only our window, is sandboxed.
+registerAppScheme(protocol);
+app.enableSandbox();
+
+// A separate profile (tests, a second identity on one machine). It also keys the single-instance
+// lock, so it has to be set before asking for the lock.
+if (process.env.PIGEON_PROFILE) app.setPath('userData', path.resolve(process.env.PIGEON_PROFILE));
+
+let mainWindow: BrowserWindow | undefined;
+const currentWindow = (): BrowserWindow | undefined =>
+  mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined;
+const showWindow = (): void => {
+  const win = currentWindow();
+  if (win) revealWindow(win);
+};
+
+if (setupSingleInstance(app, showWindow)) {
+  // (2) Policy for every WebContents is attached before any exists.
+  setupWebContentsPolicy(app, shell);
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      // A broken composition must not leave a windowless process holding the port.
+      console.error('pigeon: could not start:', err);
+      app.exit(1);
+    });
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  const paths = appPaths(app.getAppPath());
+  setupPermissionPolicy(session.defaultSession);
+  setupAppProtocol(protocol, paths.renderer);
+  Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate(macMenu()) : null);
+  if (process.platform === 'win32') app.setAppUserModelId('io.pigeon.messenger');
+
+  const firstRun = !fs.existsSync(path.join(userData, SETTINGS_FILE));
+  const { settings, warning } = loadAppSettings(userData);
+  if (warning) console.warn(`pigeon: ${warning}`);
+  const engine = createEngine(settings);
+
+  // Tray and unread count.
+  const status = new EngineStatus();
+  const tray = setupTray(
+    { Tray, Menu, platform: process.platform },
+    nativeImage.createFromPath(trayIconFile(paths.assets, process.platform)),
+    { open: showWindow, quit: () => app.quit() },
+  );
+  const unread = new UnreadCount((count) => {
+    refreshTray();
+    app.setBadgeCount(count);
+  });
+  const refreshTray = (): void => tray.update({ unread: unread.value, status: status.line() });
+
+  // Engine events go to the page on the contract's channels, and to the tray and notifications.
+  const events = new RendererEvents((channel, payload) => {
+    const win = currentWindow();
+    if (win && !win.webContents.isDestroyed()) win.webContents.send(channel, payload);
+  });
+  const notifier = createMessageNotifier({ Notification }, (peerId) => {
+    showWindow();
+    events.openConversation(peerId);
+  });
+  engine.subscribe((event: EngineEvent) => {
+    events.forward(event);
+    if (status.apply(event)) refreshTray();
+    if (event.type === 'message' && !currentWindow()?.isFocused()) {
+      unread.add();
+      notifier.notify(event);
+    }
+  });
+
+  // (3) IPC handlers are registered before the window loads, so the page's first request
+  // never races an unregistered channel.
+  const handlers = createEngineHandlers({
+    engine,
+    dataDir: userData,
+    shell: 'electron',
+    firstRun,
+    onSettingsChanged: (next) => events.emit('settings:changed', next),
+    onMarkRead: () => unread.clear(),
+  });
+  const disposeIpc = setupIpcAdapter({
+    ipcMain,
+    isTrustedSender: createSenderCheck(currentWindow),
+    handleRequest: createRequestHandler(handlers, {
+      onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),
+    }),
+    onRefused: (channel, event) =>
+      console.warn(`pigeon: refused ${channel} from ${event.senderFrame?.url ?? 'a gone frame'}`),
+  });
+
+  const quit = setupGracefulQuit(
+    app,
+    async () => {
+      disposeIpc();
+      await engine.stop();
+      tray.destroy();
+    },
+    { signals: process },
+  );
+
+  const win = createMainWindow(BrowserWindow, {
+    preloadPath: paths.preload,
+    state: loadWindowState(
+      windowStateFile(userData),
+      screen.getAllDisplays().map((d) => d.workArea),
+    ),
+    icon: nativeImage.createFromPath(path.join(paths.assets, 'icon.png')),
+  });
+  mainWindow = win;
+  setupWindowStatePersistence(win, windowStateFile(userData));
+  win.webContents.on('did-finish-load', () => events.replay());
+  win.on('focus', () => {
+    unread.clear();
+    notifier.clear();
+  });
+  // macOS apps live on when their window closes; elsewhere closing the window quits Pigeon
+  // (and says goodbye on the LAN), since a hidden window with no visible tray would be a trap.
+  win.on('close', (event) => {
+    if (process.platform === 'darwin' && !quit.isQuitting()) {
+      event.preventDefault();
+      win.hide();
+    }
+  });
+  app.on('activate', showWindow);
+  app.on('window-all-closed', () => app.quit());
+
+  try {
+    await engine.start();
+  } catch (error) {
+    const info = errorToInfo(error, 'start-failed');
+    status.failed(info.message);
+    refreshTray();
+    events.startFailed(info.code, info.message);
+    void dialog.showMessageBox({
+      type: 'warning',
+      title: 'Pigeon is offline',
+      message: 'Pigeon could not go online',
+      detail: info.message,
+    });
+  }
+}
+
+/** macOS expects an app menu (Quit, Edit shortcuts); other platforms get none at all. */
+function macMenu(): MenuItemConstructorOptions[] {
+  return [{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }];
+}

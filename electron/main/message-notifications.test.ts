@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { IncomingMessage } from '../../shared/model';
+import {
+  createMessageNotifier,
+  notificationContent,
+  type NotificationDeps,
+} from './message-notifications';
+import { FakeNotification } from './test/fake-electron';
+
+function message(over: Partial<IncomingMessage> = {}): IncomingMessage {
+  return {
+    id: 'm1',
+    peerId: '10.0.0.2:2425',
+    direction: 'in',
+    text: 'hello\n  there',
+    at: 0,
+    broadcast: false,
+    from: {
+      id: '10.0.0.2:2425',
+      address: '10.0.0.2',
+      port: 2425,
+      nick: 'bob',
+      group: '',
+      user: 'bob',
+      host: 'pc',
+      client: 'iptux',
+      version: '1_iptux',
+      encoding: 'utf-8',
+      capabilities: { utf8: true, files: false, echo: false, dialup: false },
+      away: false,
+      online: true,
+      announced: true,
+      lastSeen: 0,
+    },
+    ...over,
+  };
+}
+
+const deps = { Notification: FakeNotification } as unknown as NotificationDeps;
+
+describe('message notifications', () => {
+  it('shows who wrote what, and opens that conversation on click', () => {
+    FakeNotification.instances = [];
+    const opened: string[] = [];
+    const notifier = createMessageNotifier(deps, (peerId) => opened.push(peerId));
+    notifier.notify(message());
+    const n = FakeNotification.instances[0] as FakeNotification;
+    expect(n.shown).toBe(true);
+    expect(n.options).toMatchObject({ title: 'bob', body: 'hello there' });
+    n.emit('click');
+    expect(opened).toEqual(['10.0.0.2:2425']);
+  });
+
+  it('closes what is still on screen when asked', () => {
+    FakeNotification.instances = [];
+    const notifier = createMessageNotifier(deps, () => undefined);
+    notifier.notify(message());
+    notifier.clear();
+    expect(FakeNotification.instances[0]?.closed).toBe(true);
+  });
+
+  it('stays quiet where the platform has no notifications', () => {
+    FakeNotification.instances = [];
+    FakeNotification.supported = false;
+    createMessageNotifier(deps, () => undefined).notify(message());
+    FakeNotification.supported = true;
+    expect(FakeNotification.instances).toEqual([]);
+  });
+
+  it('words broadcasts, undecodable text and long text', () => {
+    expect(notificationContent(message({ broadcast: true })).title).toBe('bob (to everyone)');
+    const raw = message({ text: '', undecodable: { rawBase64: 'AA==', encoding: 'gb18030' } });
+    expect(notificationContent(raw).body).toBe('A message in an unreadable encoding (gb18030)');
+    expect(notificationContent(message({ text: 'x'.repeat(500) })).body).toHaveLength(140);
+    const anonymous = message();
+    anonymous.from = { ...anonymous.from, nick: ' ' };
+    expect(notificationContent(anonymous).title).toBe('10.0.0.2');
+  });
+});

@@ -1,0 +1,61 @@
+import type { Notification, NotificationConstructorOptions, NativeImage } from 'electron';
+import type { IncomingMessage } from '../../shared/model';
+
+export interface NotificationDeps {
+  Notification: (new (options: NotificationConstructorOptions) => Notification) & {
+    isSupported(): boolean;
+  };
+}
+
+export interface MessageNotifier {
+  notify(message: IncomingMessage): void;
+  /** Closes every notification still on screen (the person came back to the window). */
+  clear(): void;
+}
+
+/**
+ * Native notifications for messages that arrive while the window is not focused. Clicking one
+ * opens that conversation. Notifications are kept referenced until closed: Electron drops the
+ * click handler of a notification object that has been garbage-collected.
+ */
+export function createMessageNotifier(
+  deps: NotificationDeps,
+  onClick: (peerId: string) => void,
+  icon?: NativeImage,
+): MessageNotifier {
+  const live = new Set<Notification>();
+  return {
+    notify(message) {
+      if (!deps.Notification.isSupported()) return;
+      const options: NotificationConstructorOptions = notificationContent(message);
+      if (icon) options.icon = icon;
+      const n = new deps.Notification(options);
+      live.add(n);
+      n.on('click', () => {
+        live.delete(n);
+        onClick(message.peerId);
+      });
+      n.on('close', () => live.delete(n));
+      n.show();
+    },
+    clear() {
+      for (const n of live) n.close();
+      live.clear();
+    },
+  };
+}
+
+/** Title and body as a person should see them; peer text is shown as plain text only. */
+export function notificationContent(message: IncomingMessage): { title: string; body: string } {
+  const who = message.from.nick.trim() || message.from.address;
+  const title = message.broadcast ? `${who} (to everyone)` : who;
+  const body = message.undecodable
+    ? `A message in an unreadable encoding (${message.undecodable.encoding})`
+    : preview(message.text);
+  return { title, body };
+}
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= 140 ? flat : `${flat.slice(0, 139)}…`;
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadAppSettings } from './settings-file';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-settings-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('settings file', () => {
+  it('starts from the defaults the brief and the CLI share', () => {
+    const dir = tempDir();
+    const { settings, warning } = loadAppSettings(dir);
+    expect(warning).toBeUndefined();
+    expect(settings).toMatchObject({
+      group: '',
+      bind: '0.0.0.0',
+      port: 2425,
+      broadcast: [],
+      unicastHosts: [],
+      legacyEncoding: 'gb18030',
+      answerEcho: true,
+      dataDir: dir,
+    });
+    expect(settings.nick.length).toBeGreaterThan(0);
+  });
+
+  it('reads userData/settings.json, and the data directory is always userData', () => {
+    const dir = tempDir();
+    fs.writeFileSync(
+      path.join(dir, 'settings.json'),
+      JSON.stringify({ nick: '爱丽丝', port: 2426, theme: 'dark', dataDir: '/evil' }),
+    );
+    const { settings } = loadAppSettings(dir);
+    expect(settings).toMatchObject({ nick: '爱丽丝', port: 2426, dataDir: dir });
+  });
+
+  it('survives a damaged file', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'settings.json'), '{ nope');
+    const { settings, warning } = loadAppSettings(dir);
+    expect(warning).toMatch(/could not be read/);
+    expect(settings.port).toBe(2425);
+  });
+});

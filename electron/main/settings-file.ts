@@ -1,0 +1,19 @@
+import type { EngineSettings } from '../../shared/model';
+import { defaultSettings } from '../core/settings';
+import { loadStoredSettings } from '../core/settings-store';
+
+/**
+ * The app's settings live in userData/settings.json, the same file format the CLI uses in its
+ * data directory, so a profile can move between the two. Defaults (nick from the login name,
+ * port 2425, bind 0.0.0.0, GB18030 for legacy peers, echo answered) come from the engine's own
+ * defaultSettings, so the app and the CLI cannot disagree about them. Changes are written by the
+ * settings:update handler (engine-handlers.ts).
+ */
+export function loadAppSettings(userDataDir: string): {
+  settings: EngineSettings;
+  warning?: string;
+} {
+  const { settings: stored, warning } = loadStoredSettings(userDataDir);
+  const settings = defaultSettings({ ...stored, dataDir: userDataDir });
+  return warning === undefined ? { settings } : { settings, warning };
+}

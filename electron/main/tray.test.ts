@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { MenuItemConstructorOptions, NativeImage } from 'electron';
+import { setupTray, trayTooltip, type TrayDeps } from './tray';
+import { FakeTray, Menu } from './test/fake-electron';
+
+function setup(platform: NodeJS.Platform = 'linux') {
+  const calls: string[] = [];
+  const deps = { Tray: FakeTray, Menu, platform } as unknown as TrayDeps;
+  const tray = setupTray(deps, {} as NativeImage, {
+    open: () => calls.push('open'),
+    quit: () => calls.push('quit'),
+  });
+  const fake = FakeTray.instances.at(-1) as FakeTray;
+  const items = () => (fake.menu?.template ?? []) as MenuItemConstructorOptions[];
+  return { tray, fake, items, calls };
+}
+
+describe('tray', () => {
+  it('shows the unread count in tooltip and title', () => {
+    const { tray, fake } = setup();
+    expect(fake.tooltip).toBe('Pigeon');
+    tray.update({ unread: 3, status: 'Online as alice · 2 peers' });
+    expect(fake.tooltip).toBe('Pigeon — 3 unread messages');
+    expect(fake.title).toBe('3');
+    tray.update({ unread: 0, status: 'Offline' });
+    expect(fake.title).toBe('');
+    expect(trayTooltip({ unread: 1, status: '' })).toBe('Pigeon — 1 unread message');
+  });
+
+  it('has Open, a status line and Quit', () => {
+    const { tray, items, calls } = setup();
+    tray.update({ unread: 2, status: 'Online as alice · 2 peers' });
+    const menu = items();
+    expect(menu.map((i) => i.label ?? i.type)).toEqual([
+      'Open Pigeon (2)',
+      'Online as alice · 2 peers',
+      'separator',
+      'Quit Pigeon',
+    ]);
+    expect(menu[1]?.enabled).toBe(false);
+    (menu[0]?.click as () => void)();
+    (menu[3]?.click as () => void)();
+    expect(calls).toEqual(['open', 'quit']);
+  });
+
+  it('opens the window on click except on macOS, where a click shows the menu', () => {
+    const linux = setup('linux');
+    linux.fake.emit('click');
+    expect(linux.calls).toEqual(['open']);
+    const mac = setup('darwin');
+    mac.fake.emit('click');
+    expect(mac.calls).toEqual([]);
+  });
+});

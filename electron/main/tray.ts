@@ -1,0 +1,66 @@
+import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
+
+export interface TrayDeps {
+  Tray: new (image: NativeImage) => Tray;
+  Menu: Pick<typeof Menu, 'buildFromTemplate'>;
+  platform: NodeJS.Platform;
+}
+
+export interface TrayState {
+  unread: number;
+  /** One line about the engine, e.g. "Online as alice · 3 peers". */
+  status: string;
+}
+
+export interface TrayActions {
+  open(): void;
+  quit(): void;
+}
+
+/** The tray icon and its menu: Open, a status line, Quit. */
+export interface PigeonTray {
+  update(state: TrayState): void;
+  destroy(): void;
+}
+
+/**
+ * A messenger keeps running when its window is out of sight, so the tray is where a person sees
+ * that messages are waiting and how to quit for good.
+ */
+export function setupTray(deps: TrayDeps, icon: NativeImage, actions: TrayActions): PigeonTray {
+  const tray = new deps.Tray(icon);
+  // Windows and most Linux trays open the window on a plain click; macOS shows the menu instead.
+  if (deps.platform !== 'darwin') tray.on('click', () => actions.open());
+
+  const update = (state: TrayState): void => {
+    tray.setToolTip(trayTooltip(state));
+    // The title is drawn beside the icon on macOS (and by AppIndicator on Linux): just the count.
+    tray.setTitle(state.unread > 0 ? String(state.unread) : '');
+    tray.setContextMenu(deps.Menu.buildFromTemplate(trayMenuTemplate(state, actions)));
+  };
+  update({ unread: 0, status: 'Starting…' });
+
+  return { update, destroy: () => tray.destroy() };
+}
+
+export function trayTooltip(state: TrayState): string {
+  if (state.unread === 0) return 'Pigeon';
+  return state.unread === 1
+    ? 'Pigeon — 1 unread message'
+    : `Pigeon — ${state.unread} unread messages`;
+}
+
+export function trayMenuTemplate(
+  state: TrayState,
+  actions: TrayActions,
+): MenuItemConstructorOptions[] {
+  return [
+    {
+      label: state.unread > 0 ? `Open Pigeon (${state.unread})` : 'Open Pigeon',
+      click: () => actions.open(),
+    },
+    { label: state.status, enabled: false },
+    { type: 'separator' },
+    { label: 'Quit Pigeon', click: () => actions.quit() },
+  ];
+}
