@@ -1,4 +1,7 @@
 import { UsageError, type FlagSpecs } from './args';
+import { doctor, doctorFlags, doctorHelp } from './commands/doctor';
+import { echo, echoFlags, echoHelp } from './commands/echo';
+import { echoServer, echoServerFlags, echoServerHelp } from './commands/echo-server';
 import { peers, peersFlags, peersHelp } from './commands/peers';
 import { send, sendFlags, sendHelp } from './commands/send';
 import { serve, serveFlags, serveHelp } from './commands/serve';
@@ -16,6 +19,9 @@ const commands: Record<string, Command> = {
   serve: { run: serve, flags: serveFlags, help: serveHelp },
   peers: { run: peers, flags: peersFlags, help: peersHelp },
   send: { run: send, flags: sendFlags, help: sendHelp },
+  echo: { run: echo, flags: echoFlags, help: echoHelp },
+  'echo-server': { run: echoServer, flags: echoServerFlags, help: echoServerHelp },
+  doctor: { run: doctor, flags: doctorFlags, help: doctorHelp },
 };
 
 function mainHelp(): string {

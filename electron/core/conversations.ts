@@ -1,23 +1,47 @@
 import type { ChatMessage, DeliveryState } from '../../shared/model';
 
+interface Log {
+  items: ChatMessage[];
+  /** Index of the oldest kept message: dropping from the front moves it, compaction is batched. */
+  start: number;
+}
+
 /**
- * Messages since start, per peer, in memory and bounded. History that survives restarts
- * (SQLite with search) replaces this behind the same methods.
+ * Messages since start, per peer, in memory and bounded: at most `maxPerPeer` messages per
+ * conversation and `maxConversations` conversations (the least recently active is forgotten),
+ * so forged senders cannot grow it without limit. History that survives restarts (SQLite with
+ * search) replaces this behind the same methods.
  */
 export class Conversations {
-  private readonly byPeer = new Map<string, ChatMessage[]>();
+  private readonly byPeer = new Map<string, Log>();
   private readonly byId = new Map<string, ChatMessage>();
 
-  constructor(private readonly maxPerPeer = 20_000) {}
+  constructor(
+    private readonly maxPerPeer = 20_000,
+    private readonly maxConversations = 5_000,
+  ) {}
 
   add(message: ChatMessage): void {
-    let list = this.byPeer.get(message.peerId);
-    if (!list) this.byPeer.set(message.peerId, (list = []));
-    list.push(message);
+    let log = this.byPeer.get(message.peerId);
+    if (log) {
+      // Map order doubles as recency: move this conversation to the end.
+      this.byPeer.delete(message.peerId);
+    } else {
+      log = { items: [], start: 0 };
+      if (this.byPeer.size >= this.maxConversations) this.forgetOldestConversation();
+    }
+    this.byPeer.set(message.peerId, log);
+    log.items.push(message);
     this.byId.set(message.id, message);
-    if (list.length > this.maxPerPeer) {
-      const dropped = list.splice(0, list.length - this.maxPerPeer);
-      for (const m of dropped) this.byId.delete(m.id);
+    if (log.items.length - log.start > this.maxPerPeer) {
+      const dropped = log.items[log.start];
+      if (dropped) this.byId.delete(dropped.id);
+      log.start++;
+      // Compact now and then: splicing on every add would shift the whole array each time.
+      if (log.start >= Math.max(64, this.maxPerPeer / 8)) {
+        log.items.splice(0, log.start);
+        log.start = 0;
+      }
     }
   }
 
@@ -31,6 +55,28 @@ export class Conversations {
   }
 
   list(peerId: string): ChatMessage[] {
-    return [...(this.byPeer.get(peerId) ?? [])];
+    const log = this.byPeer.get(peerId);
+    return log ? log.items.slice(log.start) : [];
+  }
+
+  /** Each conversation with its newest message, least recently active first. */
+  summaries(): { peerId: string; last: ChatMessage }[] {
+    const out: { peerId: string; last: ChatMessage }[] = [];
+    for (const [peerId, log] of this.byPeer) {
+      const last = log.items[log.items.length - 1];
+      if (last && log.items.length > log.start) out.push({ peerId, last: { ...last } });
+    }
+    return out;
+  }
+
+  private forgetOldestConversation(): void {
+    const oldest = this.byPeer.entries().next().value;
+    if (!oldest) return;
+    const [peerId, log] = oldest;
+    for (let i = log.start; i < log.items.length; i++) {
+      const m = log.items[i];
+      if (m) this.byId.delete(m.id);
+    }
+    this.byPeer.delete(peerId);
   }
 }

@@ -35,4 +35,17 @@ export class Dedupe {
   reset(peer: string): void {
     this.seen.delete(peer);
   }
+
+  /**
+   * A new entry from the peer: forget its numbers only if this one is not above everything it
+   * used before, which is what a restart looks like (iptux counts from 1 again). A plain
+   * refresh keeps counting upwards and must not let a late retransmission show twice.
+   */
+  resetIfRestarted(peer: string, packetNo: number): void {
+    const set = this.seen.get(peer);
+    if (!set) return;
+    let highest = -1;
+    for (const n of set) if (n > highest) highest = n;
+    if (packetNo <= highest) this.seen.delete(peer);
+  }
 }

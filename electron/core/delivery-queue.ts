@@ -113,22 +113,22 @@ export class DeliveryQueue {
     };
     this.inFlight.set(item.peerId, f);
     this.byPacketNo.set(packetNo, item.peerId);
-    void this.transmit(f);
+    this.transmit(f);
   }
 
-  private async transmit(f: InFlight): Promise<void> {
+  private transmit(f: InFlight): void {
     f.attempts++;
-    // Arm the timer before the send resolves: an ack can arrive before the promise settles.
     f.timer = this.deps.clock.setTimeout(() => this.timeout(f), this.deps.retryMs);
     if (f.part === 0) this.deps.onState(f.item, { state: 'sent', attempts: f.attempts });
-    const error = await this.deps.wire.sendBytes(f.bytes, f.item.address, f.item.port);
-    if (error) f.lastError = error;
+    this.deps.wire.post(f.bytes, f.item.address, f.item.port, (error) => {
+      f.lastError = error;
+    });
   }
 
   private timeout(f: InFlight): void {
     if (this.inFlight.get(f.item.peerId) !== f) return;
     if (f.attempts <= this.deps.maxRetries) {
-      void this.transmit(f);
+      this.transmit(f);
       return;
     }
     this.inFlight.delete(f.item.peerId);

@@ -34,4 +34,6 @@ export interface EngineApi {
   retry(messageId: string): ChatMessage | undefined;
   /** Messages exchanged with one peer since start, oldest first. */
   conversation(peerId: string): ChatMessage[];
+  /** Every conversation with its newest message, most recently active last. */
+  conversationList(): { peerId: string; last: ChatMessage }[];
 }

@@ -40,6 +40,8 @@ import { systemClock, type Clock } from './clock';
 import { Conversations } from './conversations';
 import { Dedupe } from './dedupe';
 import { DeliveryQueue, type OutgoingItem } from './delivery-queue';
+import { EngineDiagnostics, type DiagnosticsOptions } from './diagnostics/engine-diagnostics';
+import type { EchoStart } from './echo/echo-service';
 import type { EngineApi, SendRequest } from './engine-api';
 import { defaultBroadcastTargets, expandHosts, isIpv4 } from './network-interfaces';
 import { PacketNumbers } from './packet-numbers';
@@ -51,6 +53,17 @@ import { TcpService } from './tcp-service';
 import { UdpTransport, type Datagram, type DatagramTransport } from './transport';
 import { PIGEON_VERSION } from './version';
 import { Wire } from './wire';
+import type {
+  DoctorReport,
+  DoctorRequest,
+  EchoRequest,
+  EchoResult,
+  InterfacesReport,
+  ReachRequest,
+  ReachResult,
+  SweepRequest,
+  SweepResult,
+} from '../../shared/model';
 
 /** Knobs for tests and benchmarks; the app uses the defaults. */
 export interface EngineOptions {
@@ -65,9 +78,13 @@ export interface EngineOptions {
   entryRepeatMs?: number;
   /** Skip the TCP listener (benchmarks running hundreds of engines). */
   tcp?: boolean;
+  /** Echo and diagnostics knobs: fake sockets, interfaces and probes for tests. */
+  diagnostics?: DiagnosticsOptions;
 }
 
 export const SAFE_DATAGRAM = 1400;
+/** Presence packets sent per event-loop turn (see announce). */
+const ANNOUNCE_BATCH = 32;
 
 /** Counters for diagnostics: what arrived and what was rejected. */
 export interface EngineStats {
@@ -97,7 +114,16 @@ export class Engine implements EngineApi {
   private readonly timers = new Set<unknown>();
   private readonly counters = { received: 0, malformed: 0, own: 0 };
   private readonly maxDatagram: number;
+  /** Per-address caps learned by size sweeps (only ever below maxDatagram). */
+  private readonly peerMaxDatagram = new Map<string, number>();
+  private readonly diag: EngineDiagnostics;
   private running = false;
+  /**
+   * Addresses our own packets can come back from (the bind address and every interface's).
+   * With the exact-bytes check in Wire this makes identity the instance: two engines with the
+   * same names started in the same second still hear each other from their distinct addresses.
+   */
+  private localAddresses = new Set<string>();
   private messageSeq = 0;
   private readonly instance = randomBytes(3).toString('hex');
 
@@ -121,6 +147,29 @@ export class Engine implements EngineApi {
       onState: (item, state) => this.onDeliveryState(item, state),
     });
     this.tcp = options.tcp === false ? undefined : new TcpService();
+    this.diag = new EngineDiagnostics(
+      {
+        clock: this.clock,
+        now: options.clock ? () => this.clock.now() : () => performance.now(),
+        wire: this.wire,
+        settings: () => this.current,
+        isRunning: () => this.running,
+        local: () => this.transport.local(),
+        buildEntry: () =>
+          this.wire.build(
+            makeCommand(Mode.BR_ENTRY, this.statusOptions()),
+            this.entryExtra('utf-8'),
+          ).bytes,
+        broadcastTargets: () => this.broadcastTargets(),
+        findPeer: (address, port) => this.peersTable.findByAddress(address, port),
+        peers: () => this.peers(),
+        emit: (e) => this.emit(e),
+        setPeerMaxDatagram: (address, bytes) => this.setPeerMaxDatagram(address, bytes),
+        refresh: () => this.refresh(),
+        stats: () => ({ ...this.stats() }),
+      },
+      options.diagnostics,
+    );
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -143,7 +192,9 @@ export class Engine implements EngineApi {
       throw err;
     }
     this.running = true;
+    this.diag.start();
     const local = this.transport.local();
+    this.localAddresses = new Set(this.transport.localAddresses());
     this.emit({
       type: 'ready',
       bind: local.address,
@@ -163,6 +214,7 @@ export class Engine implements EngineApi {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.diag.stop();
     for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers.clear();
     this.queue.failAll('stopped', 'Pigeon stopped before the message was acknowledged');
@@ -261,9 +313,10 @@ export class Engine implements EngineApi {
       makeCommand(mode, this.statusOptions()),
       this.entryExtra('utf-8'),
     );
-    const sends: Promise<unknown>[] = [];
-    for (const target of this.broadcastTargets())
-      sends.push(this.wire.sendBytes(bytes, target, port));
+    const jobs: (() => Promise<unknown>)[] = [];
+    for (const target of this.broadcastTargets()) {
+      jobs.push(() => this.wire.sendBytes(bytes, target, port));
+    }
     const unicast = new Map<string, [string, number]>();
     for (const a of this.unicastTargets()) unicast.set(`${a}:${port}`, [a, port]);
     for (const p of this.peersTable.online())
@@ -274,15 +327,22 @@ export class Engine implements EngineApi {
         makeCommand(mode, this.statusOptions(), Opt.DIALUPOPT),
         this.entryExtra('utf-8'),
       ).bytes;
-      for (const [a, p] of unicast.values()) sends.push(this.wire.sendBytes(dial, a, p));
+      for (const [a, p] of unicast.values()) jobs.push(() => this.wire.sendBytes(dial, a, p));
     }
     // FeiQ reads names as GBK: tell each FeiQ peer our names in its own encoding.
     if (mode !== Mode.BR_EXIT) {
       for (const p of this.peersTable.online()) {
-        if (p.client === 'feiq') sends.push(this.sendEntry(Mode.BR_ABSENCE, p.address, p.port, p));
+        if (p.client === 'feiq')
+          jobs.push(() => this.sendEntry(Mode.BR_ABSENCE, p.address, p.port, p));
       }
     }
-    await Promise.all(sends);
+    // Every target answers an entry at once (iptux does not wait): sending to hundreds of
+    // hosts in one burst brings hundreds of answers at once, more than a socket buffer holds.
+    // Batches with a turn of the event loop between them let us read the answers as they come.
+    for (let i = 0; i < jobs.length; i += ANNOUNCE_BATCH) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      await Promise.all(jobs.slice(i, i + ANNOUNCE_BATCH).map((job) => job()));
+    }
   }
 
   /** One unicast presence packet in the peer's encoding. */
@@ -361,7 +421,7 @@ export class Engine implements EngineApi {
     );
     if (mode === Mode.BR_ENTRY) {
       // A restarted peer counts its packet numbers from the start again.
-      this.dedupe.reset(peer.id);
+      this.dedupe.resetIfRestarted(peer.id, p.packetNo);
       // The limited and the directed broadcast bring the same entry twice: answer once.
       if (this.answeredEntries.firstTime(peer.id, p.packetNo)) {
         void this.sendEntry(Mode.ANSENTRY, d.address, d.port, peer);
@@ -399,20 +459,34 @@ export class Engine implements EngineApi {
         return;
       }
       const p = parsed.value;
-      if (this.wire.isOwn(p.packetNo, d.bytes)) {
+      if (this.localAddresses.has(d.address) && this.wire.isOwn(p.packetNo, d.bytes)) {
         this.counters.own++;
         return;
       }
+      this.diag.observe(p, d);
       this.dispatch(p, d);
     } catch (err) {
-      // A bug in a handler must not take the socket down with it: count it and carry on.
-      this.counters.malformed++;
-      this.emit({
-        type: 'error',
-        code: 'internal',
-        message: `packet handling failed: ${String(err)}`,
-      });
+      this.handlerFailed(err);
     }
+  }
+
+  /** For deferred handlers: the same protection as receive() gives dispatch(). */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.handlerFailed(err);
+    }
+  }
+
+  /** A bug in a handler must not take the socket down with it: count it and carry on. */
+  private handlerFailed(err: unknown): void {
+    this.counters.malformed++;
+    this.emit({
+      type: 'error',
+      code: 'internal',
+      message: `packet handling failed: ${String(err)}`,
+    });
   }
 
   private dispatch(p: WirePacket, d: Datagram): void {
@@ -458,9 +532,11 @@ export class Engine implements EngineApi {
         void this.wire.send(Mode.FEIQ_RESP_YOU, new Uint8Array([0]), d.address, d.port);
         return;
       case Mode.PIGEON_ECHO:
-        if (this.current.answerEcho) {
-          void this.wire.send(Mode.PIGEON_ECHO_REPLY, p.extra, d.address, d.port);
-        }
+        // Answered when answerEcho is on; also probe-back requests and probes sent back to us.
+        this.diag.echo.onProbe(p, d);
+        return;
+      case Mode.PIGEON_ECHO_REPLY:
+        this.diag.echo.onReply(p, d);
         return;
       default:
         // Typing indicators, window shakes, FeiQ images, iptux icons...: understood as noise.
@@ -479,7 +555,8 @@ export class Engine implements EngineApi {
     // Ack every copy, duplicates too: our first ack may have been lost. Never ack broadcasts
     // or automatic replies (that is how message storms between two away-repliers start).
     if (hasOpt(p.command, Opt.SENDCHECKOPT) && !broadcast && !autoReply) {
-      void this.wire.send(Mode.RECVMSG, latin1Bytes(`${p.packetNo}\0`), d.address, d.port);
+      const ack = this.wire.build(Mode.RECVMSG, latin1Bytes(`${p.packetNo}\0`));
+      this.wire.post(ack.bytes, d.address, d.port);
     }
     let peer = this.peersTable.findByAddress(d.address, d.port);
     if (!peer) {
@@ -515,7 +592,13 @@ export class Engine implements EngineApi {
       this.peersTable.touch(peer.id, this.clock.now());
     }
     if (!this.dedupe.firstTime(peer.id, p.packetNo)) return;
+    // Read the text after the ack has left: Node sends datagrams on the next tick, which runs
+    // before microtasks, so the sender's round trip does not wait for our decoding.
+    const from = peer;
+    queueMicrotask(() => this.guarded(() => this.readMessage(p, from, broadcast)));
+  }
 
+  private readMessage(p: WirePacket, peer: Peer, broadcast: boolean): void {
     const body = parseMessageBody(p.extra);
     const encoding = receiveEncoding({
       version: p.version,
@@ -563,6 +646,17 @@ export class Engine implements EngineApi {
   send(request: SendRequest): ChatMessage[] {
     const text = normaliseLineBreaks(request.text);
     const out: ChatMessage[] = [];
+    if (text.includes('\0')) {
+      // NUL ends the text on the wire: the peer would see only the part before it.
+      return request.to.map((to) =>
+        this.failedImmediately(
+          to,
+          text,
+          'invalid',
+          'the text contains a NUL character, which IP Messenger cannot carry',
+        ),
+      );
+    }
     const seen = new Set<string>();
     for (const to of request.to) {
       const peer = this.resolveRecipient(to);
@@ -586,6 +680,14 @@ export class Engine implements EngineApi {
 
   broadcastText(text: string): ChatMessage {
     const clean = normaliseLineBreaks(text);
+    if (clean.includes('\0')) {
+      return this.failedImmediately(
+        '*',
+        clean,
+        'invalid',
+        'the text contains a NUL character, which IP Messenger cannot carry',
+      );
+    }
     const message: ChatMessage = {
       id: this.newMessageId(),
       peerId: '*',
@@ -600,7 +702,15 @@ export class Engine implements EngineApi {
     // legacy IPMsg read it right (one broadcast datagram can only have one encoding).
     for (const peer of this.peersTable.online()) {
       const extras = this.encodeFor(peer, clean);
-      if (!extras.ok) continue;
+      if (!extras.ok) {
+        // Nobody acks a broadcast, so say here who could not be written to and why.
+        this.emit({
+          type: 'error',
+          code: 'broadcast-encoding',
+          message: `broadcast not sent to ${peer.nick} (${peer.address}): ${extras.reason}`,
+        });
+        continue;
+      }
       const how = sendEncoding({
         client: peer.client,
         encoding: peer.encoding,
@@ -622,6 +732,10 @@ export class Engine implements EngineApi {
 
   conversation(id: string): ChatMessage[] {
     return this.conversations.list(id);
+  }
+
+  conversationList(): { peerId: string; last: ChatMessage }[] {
+    return this.conversations.summaries();
   }
 
   private resolveRecipient(to: string): Peer | undefined {
@@ -662,7 +776,7 @@ export class Engine implements EngineApi {
       this.current.host.length +
       10 +
       5;
-    const budget = this.maxDatagram - header - 40;
+    const budget = this.datagramLimit(peer.address) - header - 40;
     const split = splitForWire(text, how.encoding, budget);
     if (!split.ok)
       return {
@@ -742,6 +856,12 @@ export class Engine implements EngineApi {
       broadcast: false,
       delivery: { state: 'failed', code, reason },
     };
+    this.emit({
+      type: 'delivery',
+      messageId: message.id,
+      peerId: to,
+      delivery: message.delivery ?? { state: 'failed', code, reason },
+    });
     return message;
   }
 
@@ -758,6 +878,63 @@ export class Engine implements EngineApi {
   private setDelivery(message: ChatMessage, id: string, state: DeliveryState): void {
     message.delivery = state;
     this.emit({ type: 'delivery', messageId: message.id, peerId: id, delivery: state });
+  }
+
+  // ---- echo and diagnostics (electron/core/echo, electron/core/diagnostics) -----------------
+
+  /** Start an echo run: progress arrives as 'echo-progress' events, the end as 'echo-done'. */
+  startEcho(request: EchoRequest): EchoStart {
+    return this.diag.echo.start(request);
+  }
+
+  /** Run an echo test to its end. Never rejects: a bad request gives a failed result. */
+  echo(request: EchoRequest): Promise<EchoResult> {
+    return this.diag.echo.echo(request);
+  }
+
+  /** Stop an echo run or a size sweep early; false when no such run is active. */
+  cancelEcho(runId: string): boolean {
+    return this.diag.echo.cancel(runId);
+  }
+
+  /** The largest payload that gets to a peer and back; messages to it then stay under it. */
+  sizeSweep(request: SweepRequest): Promise<SweepResult> {
+    return this.diag.echo.sweep(request);
+  }
+
+  /** Who answers a broadcast, per interface. */
+  broadcastReach(request: ReachRequest = {}): Promise<ReachResult> {
+    return this.diag.echo.reach(request);
+  }
+
+  /** "Why can't I see ...?": check one address and say what is wrong, with the fix. */
+  doctor(request: DoctorRequest): Promise<DoctorReport> {
+    return this.diag.doctor(request);
+  }
+
+  interfaces(): InterfacesReport {
+    return this.diag.interfaces();
+  }
+
+  /** Diagnostics as one text block to paste; `redact` replaces addresses and names. */
+  diagnosticsBundle(options: { redact?: boolean } = {}): string {
+    return this.diag.bundle(options);
+  }
+
+  /** The shell heard of a wake from sleep or a network change: re-check and re-announce. */
+  networkChanged(reason?: 'resume'): void {
+    this.diag.networkChanged(reason);
+  }
+
+  /** Cap datagrams to one address (undefined lifts the cap); returns the cap now in force. */
+  setPeerMaxDatagram(address: string, bytes: number | undefined): number | null {
+    if (bytes === undefined || !(bytes < this.maxDatagram)) this.peerMaxDatagram.delete(address);
+    else this.peerMaxDatagram.set(address, Math.max(256, Math.floor(bytes)));
+    return this.peerMaxDatagram.get(address) ?? null;
+  }
+
+  private datagramLimit(address: string): number {
+    return this.peerMaxDatagram.get(address) ?? this.maxDatagram;
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

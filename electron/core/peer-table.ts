@@ -111,7 +111,7 @@ export class PeerTable {
     if (update.away !== undefined) existing.away = update.away;
     if (update.announced) existing.announced = true;
     if (update.online !== undefined) existing.online = update.online;
-    existing.lastSeen = now;
+    this.seen(existing, now);
     if (!wasOnline && existing.online) return { peer: existing, change: 'online' };
     if (wasOnline && !existing.online) return { peer: existing, change: 'offline' };
     return {
@@ -122,18 +122,34 @@ export class PeerTable {
 
   touch(id: string, now: number): void {
     const p = this.peers.get(id);
-    if (p) p.lastSeen = now;
+    if (p) this.seen(p, now);
   }
 
+  /**
+   * Forget the least recently seen peer, preferring an offline one among the oldest few. The
+   * map's insertion order is kept as recency order (see seen()), so this is O(1) however full
+   * the table is: a flood of forged senders costs each packet the same.
+   */
   private evictIfFull(): void {
     if (this.peers.size < this.max) return;
     let victim: Peer | undefined;
+    let looked = 0;
     for (const p of this.peers.values()) {
-      if (p.online) continue;
-      if (!victim || p.lastSeen < victim.lastSeen) victim = p;
+      victim ??= p;
+      if (!p.online) {
+        victim = p;
+        break;
+      }
+      if (++looked >= 16) break;
     }
-    victim ??= [...this.peers.values()].sort((a, b) => a.lastSeen - b.lastSeen)[0];
     if (victim) this.peers.delete(victim.id);
+  }
+
+  /** Move a peer to the recent end of the map. */
+  private seen(peer: Peer, now: number): void {
+    peer.lastSeen = now;
+    this.peers.delete(peer.id);
+    this.peers.set(peer.id, peer);
   }
 }
 

@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import { listIpv4Interfaces } from './network-interfaces';
 
 export interface Datagram {
   bytes: Uint8Array;
@@ -17,6 +18,8 @@ export interface DatagramTransport {
   close(): Promise<void>;
   /** The bound address and port (port 0 binds resolve to the real one). */
   local(): { address: string; port: number };
+  /** Every address our own datagrams can come back from (to recognise our own broadcasts). */
+  localAddresses(): string[];
 }
 
 export class UdpTransport implements DatagramTransport {
@@ -75,5 +78,11 @@ export class UdpTransport implements DatagramTransport {
   local(): { address: string; port: number } {
     const a = this.socket?.address();
     return a ? { address: a.address, port: a.port } : { address: '', port: 0 };
+  }
+
+  localAddresses(): string[] {
+    const bound = this.local().address;
+    // Bound to one address, our packets come back from it alone; on 0.0.0.0, from any interface.
+    return bound && bound !== '0.0.0.0' ? [bound] : listIpv4Interfaces().map((i) => i.address);
   }
 }

@@ -1,4 +1,9 @@
-import { buildDatagram, latin1Bytes, type WirePacket } from '../../shared/protocol';
+import {
+  buildWithPrefix,
+  headerPrefix,
+  latin1Bytes,
+  type HeaderPrefix,
+} from '../../shared/protocol';
 import type { DatagramTransport } from './transport';
 import type { PacketNumbers } from './packet-numbers';
 
@@ -14,11 +19,19 @@ export class Wire {
   /** Counts for diagnostics and tests. */
   readonly stats = { sent: 0, sendErrors: 0 };
 
+  private readonly prefix: HeaderPrefix;
+
   constructor(
     private readonly transport: DatagramTransport,
     private readonly numbers: PacketNumbers,
-    private readonly identity: { version: string; user: string; host: string },
-  ) {}
+    identity: { version: string; user: string; host: string },
+  ) {
+    this.prefix = headerPrefix(
+      identity.version,
+      latin1Bytes(identity.user),
+      latin1Bytes(identity.host),
+    );
+  }
 
   nextPacketNo(): number {
     return this.numbers.next();
@@ -29,15 +42,7 @@ export class Wire {
     extra: Uint8Array,
     packetNo = this.numbers.next(),
   ): { packetNo: number; bytes: Uint8Array } {
-    const packet: WirePacket = {
-      version: this.identity.version,
-      packetNo,
-      user: latin1Bytes(this.identity.user),
-      host: latin1Bytes(this.identity.host),
-      command,
-      extra,
-    };
-    const bytes = buildDatagram(packet);
+    const bytes = buildWithPrefix(this.prefix, packetNo, command, extra);
     this.remember(packetNo, bytes);
     return { packetNo, bytes };
   }
@@ -58,6 +63,24 @@ export class Wire {
     const { packetNo, bytes } = this.build(command, extra);
     await this.sendBytes(bytes, address, port);
     return packetNo;
+  }
+
+  /**
+   * Fire and forget, for the hot path (acks, retransmissions): no async frames, one promise.
+   * A failure is counted and reported to `onError` when given.
+   */
+  post(
+    bytes: Uint8Array,
+    address: string,
+    port: number,
+    onError?: (message: string) => void,
+  ): void {
+    this.stats.sent++;
+    this.transport.send(bytes, address, port).then(undefined, (err: unknown) => {
+      this.stats.sent--;
+      this.stats.sendErrors++;
+      onError?.(err instanceof Error ? err.message : String(err));
+    });
   }
 
   isOwn(packetNo: number, bytes: Uint8Array): boolean {

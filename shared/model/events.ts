@@ -1,5 +1,7 @@
 import type { DeliveryState, IncomingMessage } from './message';
 import type { Peer } from './peer';
+import type { EchoEvent } from './echo';
+import type { DiagnosticsEvent } from './diagnostics';
 
 /**
  * Everything the engine tells the outside world. The CLI prints these as JSON lines and the UI
@@ -22,7 +24,9 @@ export type EngineEvent =
   | ({ type: 'message' } & IncomingMessage)
   | { type: 'delivery'; messageId: string; peerId: string; delivery: DeliveryState }
   | { type: 'error'; code: string; message: string }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  | EchoEvent
+  | DiagnosticsEvent;
 
 export type EngineEventType = EngineEvent['type'];
 export type EngineEventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;

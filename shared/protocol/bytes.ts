@@ -3,7 +3,6 @@
 export const NUL = 0x00;
 export const COLON = 0x3a;
 
-const asciiDecoder = new TextDecoder('latin1');
 const utf8Encoder = new TextEncoder();
 
 /** Bytes of an ASCII/Latin-1 string (version, numbers). */
@@ -13,8 +12,13 @@ export function latin1Bytes(text: string): Uint8Array {
   return out;
 }
 
+/** Each byte as the code point of the same value (TextDecoder's 'latin1' is windows-1252). */
 export function latin1Text(bytes: Uint8Array): string {
-  return asciiDecoder.decode(bytes);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 0x2000) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
+  }
+  return out;
 }
 
 export function utf8Bytes(text: string): Uint8Array {
@@ -70,4 +74,19 @@ export function fromBase64(text: string): Uint8Array {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
+}
+
+/**
+ * A decimal number of at most 16 digits, or -1 when the bytes are anything else (empty, a sign,
+ * spaces, letters). Parsed from bytes so that the hot path allocates no strings.
+ */
+export function parseDecimal(bytes: Uint8Array): number {
+  if (bytes.length === 0 || bytes.length > 16) return -1;
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const d = (bytes[i] ?? 0) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }

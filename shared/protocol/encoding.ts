@@ -34,11 +34,18 @@ export function decodeText(bytes: Uint8Array, encoding: WireEncoding): TextDecod
     }
   }
   const text = iconv.decode(bytes as Buffer, encoding);
-  // iconv-lite substitutes U+FFFD for byte sequences that are invalid in the code page.
-  if (text.includes(REPLACEMENT)) {
+  // iconv-lite substitutes U+FFFD for byte sequences that are invalid in the code page. GB18030
+  // can also carry a genuine U+FFFD: that one survives re-encoding, a substituted one does not.
+  if (text.includes(REPLACEMENT) && !sameBytes(iconv.encode(text, encoding), bytes)) {
     return { ok: false, reason: `not valid ${encoding.toUpperCase()}` };
   }
   return { ok: true, text };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Lenient decode for names and diagnostics, where a marker is better than nothing. */

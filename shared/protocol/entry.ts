@@ -84,8 +84,8 @@ export function displayNames(info: EntryInfo): { nick: string; group: string } {
 /**
  * Our own entry extra. One encoding per datagram (iptux converts the whole buffer at once):
  * nick and group in `encoding`, then IPMsg's UTF-8 extension section (UN/HN/NN/GN plus PC, the
- * Pigeon capability list other clients ignore), then "utf-8" as iptux's fourth field so iptux
- * treats us as compatible and reads UTF-8.
+ * Pigeon capability list other clients ignore), then the encoding's name as iptux's fourth
+ * field, so iptux treats us as compatible and reads our names in the right encoding.
  */
 export function buildEntryExtra(args: {
   nick: string;
@@ -102,7 +102,7 @@ export function buildEntryExtra(args: {
     `\nUN:${args.user}\nHN:${args.host}\nNN:${args.nick}\nGN:${args.group}` +
       (args.capabilities.length ? `\nPC:${args.capabilities.join(',')}` : ''),
   );
-  return concatBytes([nick, nul, group, nul, ext, nul, utf8Bytes('utf-8'), nul]);
+  return concatBytes([nick, nul, group, nul, ext, nul, utf8Bytes(args.encoding), nul]);
 }
 
 /** Names are best effort in a legacy encoding: the UTF-8 extension carries them exactly. */

@@ -1,4 +1,4 @@
-import { COLON, concatBytes, latin1Bytes, latin1Text } from './bytes';
+import { COLON, latin1Text, parseDecimal } from './bytes';
 import { fail, type Decoded } from './errors';
 
 /**
@@ -24,8 +24,6 @@ export const MAX_HEADER_FIELD = 256;
 /** IPMsg formats packet numbers with %d and clients use time(): anything above 2^53 is bogus. */
 const MAX_PACKET_NO = Number.MAX_SAFE_INTEGER;
 
-const DIGITS = /^[0-9]{1,16}$/;
-
 /** Split a datagram on the first five ':' and validate the numbers. Never throws. */
 export function parseDatagram(bytes: Uint8Array): Decoded<WirePacket> {
   if (bytes.length === 0) return fail('empty', 'empty datagram');
@@ -40,43 +38,41 @@ export function parseDatagram(bytes: Uint8Array): Decoded<WirePacket> {
     return fail('too-few-fields', `header has ${cuts.length + 1} fields, expected 6`);
   }
   const [c1, c2, c3, c4, c5] = cuts as [number, number, number, number, number];
-  const field = (from: number, to: number) => bytes.subarray(from, to);
-  const versionBytes = field(0, c1);
-  const packetNoBytes = field(c1 + 1, c2);
-  const user = field(c2 + 1, c3);
-  const host = field(c3 + 1, c4);
-  const commandBytes = field(c4 + 1, c5);
-  for (const [name, f] of [
-    ['version', versionBytes],
-    ['user', user],
-    ['host', host],
-  ] as const) {
-    if (f.length > MAX_HEADER_FIELD) {
-      return fail('bad-field', `${name} field is ${f.length} bytes long`);
-    }
+  if (c1 > MAX_HEADER_FIELD || c3 - c2 - 1 > MAX_HEADER_FIELD || c4 - c3 - 1 > MAX_HEADER_FIELD) {
+    return fail('bad-field', `a header field is longer than ${MAX_HEADER_FIELD} bytes`);
   }
+  const versionBytes = bytes.subarray(0, c1);
+  const packetNoBytes = bytes.subarray(c1 + 1, c2);
+  const user = bytes.subarray(c2 + 1, c3);
+  const host = bytes.subarray(c3 + 1, c4);
+  const commandBytes = bytes.subarray(c4 + 1, c5);
   const version = latin1Text(versionBytes);
   // IPMsg does atoi(ver) and drops anything that is not 1: so do we.
-  const lead = /^\s*(\d+)/.exec(version);
-  if (!lead || Number(lead[1]) !== 1) {
+  if (!leadsWithOne(versionBytes)) {
     return fail('bad-version', `version field ${JSON.stringify(version.slice(0, 32))} is not 1`);
   }
-  const packetNoText = latin1Text(packetNoBytes);
-  if (!DIGITS.test(packetNoText) || Number(packetNoText) > MAX_PACKET_NO) {
-    return fail('bad-packet-no', `packet number ${JSON.stringify(packetNoText.slice(0, 32))}`);
+  const packetNo = parseDecimal(packetNoBytes);
+  if (packetNo < 0 || packetNo > MAX_PACKET_NO) {
+    return fail(
+      'bad-packet-no',
+      `packet number ${JSON.stringify(latin1Text(packetNoBytes.subarray(0, 32)))}`,
+    );
   }
-  const commandText = latin1Text(commandBytes);
-  if (!DIGITS.test(commandText) || Number(commandText) > 0xffffffff) {
-    return fail('bad-command', `command ${JSON.stringify(commandText.slice(0, 32))}`);
+  const command = parseDecimal(commandBytes);
+  if (command < 0 || command > 0xffffffff) {
+    return fail(
+      'bad-command',
+      `command ${JSON.stringify(latin1Text(commandBytes.subarray(0, 32)))}`,
+    );
   }
   return {
     ok: true,
     value: {
       version,
-      packetNo: Number(packetNoText),
+      packetNo,
       user,
       host,
-      command: Number(commandText) >>> 0,
+      command: command >>> 0,
       extra: bytes.subarray(c5 + 1),
     },
   };
@@ -84,18 +80,66 @@ export function parseDatagram(bytes: Uint8Array): Decoded<WirePacket> {
 
 /** Assemble a datagram. User and host must be ':'-free (config validation sees to it). */
 export function buildDatagram(p: WirePacket): Uint8Array {
-  const colon = new Uint8Array([COLON]);
-  return concatBytes([
-    latin1Bytes(p.version),
-    colon,
-    latin1Bytes(String(p.packetNo)),
-    colon,
-    p.user,
-    colon,
-    p.host,
-    colon,
-    latin1Bytes(String(p.command >>> 0)),
-    colon,
-    p.extra,
-  ]);
+  return buildWithPrefix(headerPrefix(p.version, p.user, p.host), p.packetNo, p.command, p.extra);
+}
+
+/**
+ * The constant parts of our header, `version:` and `:user:host:`, encoded once. The engine
+ * keeps one of these and builds every datagram in a single allocation.
+ */
+export interface HeaderPrefix {
+  version: Uint8Array;
+  names: Uint8Array;
+}
+
+export function headerPrefix(version: string, user: Uint8Array, host: Uint8Array): HeaderPrefix {
+  const v = new Uint8Array(version.length + 1);
+  for (let i = 0; i < version.length; i++) v[i] = version.charCodeAt(i) & 0xff;
+  v[version.length] = COLON;
+  const names = new Uint8Array(user.length + host.length + 3);
+  names[0] = COLON;
+  names.set(user, 1);
+  names[1 + user.length] = COLON;
+  names.set(host, 2 + user.length);
+  names[names.length - 1] = COLON;
+  return { version: v, names };
+}
+
+export function buildWithPrefix(
+  prefix: HeaderPrefix,
+  packetNo: number,
+  command: number,
+  extra: Uint8Array,
+): Uint8Array {
+  const no = String(packetNo);
+  const cmd = String(command >>> 0);
+  const out = new Uint8Array(
+    prefix.version.length + no.length + prefix.names.length + cmd.length + 1 + extra.length,
+  );
+  let at = 0;
+  out.set(prefix.version, at);
+  at += prefix.version.length;
+  for (let i = 0; i < no.length; i++) out[at++] = no.charCodeAt(i);
+  out.set(prefix.names, at);
+  at += prefix.names.length;
+  for (let i = 0; i < cmd.length; i++) out[at++] = cmd.charCodeAt(i);
+  out[at++] = COLON;
+  out.set(extra, at);
+  return out;
+}
+
+/** Leading spaces, then the integer 1 (not 10, not 01x...): what IPMsg's atoi(ver) == 1 accepts. */
+function leadsWithOne(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09)) i++;
+  let n = 0;
+  let digits = 0;
+  while (i < bytes.length && digits < 12) {
+    const d = (bytes[i] ?? 0) - 0x30;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+    digits++;
+    i++;
+  }
+  return digits > 0 && n === 1;
 }

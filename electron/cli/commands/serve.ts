@@ -62,5 +62,8 @@ export function describeEvent(e: EngineEvent): string {
       return `${time()} ${paint('error', 'red')} ${e.message}`;
     case 'stopped':
       return `${time()} stopped`;
+    default:
+      // Echo and diagnostics progress: compact JSON reads well enough in a terminal.
+      return `${time()} ${paint(e.type, 'dim')} ${JSON.stringify(e).slice(0, 200)}`;
   }
 }

@@ -1,0 +1,74 @@
+/**
+ * `npm run bench`: Pigeon's engine against bare node:dgram on the same loopback paths, in the
+ * same run. Prints a table, then one JSON object as the last line. Loopback only.
+ */
+import { isMainThread } from 'node:worker_threads';
+import { farSideSpec, runFarSide } from './bench-worker';
+import { benchEcho } from './echo-bench';
+import { benchMessages } from './messages-bench';
+import { benchPresence } from './presence-bench';
+
+async function main(): Promise<void> {
+  const messages = await benchMessages(new URL(import.meta.url));
+  const presence = await benchPresence(500);
+  const echo = await benchEcho(new URL(import.meta.url));
+  const result = {
+    node: process.version,
+    messages: {
+      acked_per_s: messages.sequential.acked_per_s,
+      bare_per_s: messages.sequential.bare_per_s,
+      ratio: messages.sequential.ratio,
+      concurrent8_acked_per_s: messages.concurrent8.acked_per_s,
+      concurrent8_bare_per_s: messages.concurrent8.bare_per_s,
+      ratio_concurrent8: messages.concurrent8.ratio,
+      target_ratio: 0.5,
+    },
+    presence: {
+      peers: presence.peers,
+      ms: presence.ms,
+      bare_ms: presence.bare_ms,
+      target_ms: 1000,
+    },
+    echo,
+  };
+  const rows: [string, string, string, string][] = [
+    [
+      'messages, sequential',
+      `${messages.sequential.acked_per_s}/s acked`,
+      `${messages.sequential.bare_per_s}/s bare`,
+      `ratio ${messages.sequential.ratio} (target >= 0.5)`,
+    ],
+    [
+      'messages, 8 peers',
+      `${messages.concurrent8.acked_per_s}/s acked`,
+      `${messages.concurrent8.bare_per_s}/s bare`,
+      `ratio ${messages.concurrent8.ratio} (target >= 0.5)`,
+    ],
+    [
+      `presence, ${presence.peers} peers`,
+      `${presence.ms} ms`,
+      `${presence.bare_ms} ms bare`,
+      'target < 1000 ms',
+    ],
+    [
+      'echo, median RTT',
+      `${echo.median_rtt_ms} ms`,
+      `${echo.bare_median_rtt_ms} ms bare`,
+      `ratio ${echo.rtt_ratio} (target <= ${echo.target_ratio})`,
+    ],
+    ['echo, probe rate', `${echo.max_rate_per_s}/s without loss`, '', 'loopback'],
+  ];
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+  for (const r of rows) console.log(r.map((c, i) => (i < 3 ? c.padEnd(w[i] ?? 0) : c)).join('  '));
+  console.log(JSON.stringify(result));
+}
+
+const far = farSideSpec();
+if (!isMainThread && far) {
+  void runFarSide(far);
+} else {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,154 @@
+import dgram from 'node:dgram';
+import { createEngine, type Engine } from '../../electron/core/engine';
+import { defaultSettings } from '../../electron/core/settings';
+import { startFarSide } from './bench-worker';
+
+const PORT = 42425;
+
+export interface RatePair {
+  acked_per_s: number;
+  bare_per_s: number;
+  ratio: number;
+}
+
+/** Acked round trips per second: one message in flight per receiver, as the engine allows. */
+async function engineRoundTrips(
+  sender: Engine,
+  receivers: string[],
+  total: number,
+): Promise<number> {
+  const perLane = Math.ceil(total / receivers.length);
+  const waiters = new Map<string, (ok: boolean) => void>();
+  const off = sender.subscribe((e) => {
+    if (e.type !== 'delivery') return;
+    if (e.delivery.state === 'delivered') waiters.get(e.messageId)?.(true);
+    if (e.delivery.state === 'failed') {
+      console.error(`benchmark message failed: ${e.delivery.reason}`);
+      waiters.get(e.messageId)?.(false);
+    }
+  });
+  const started = performance.now();
+  await Promise.all(
+    receivers.map(async (address) => {
+      for (let i = 0; i < perLane; i++) {
+        const [m] = sender.send({ to: [address], text: `benchmark message ${i} 你好` });
+        if (!m) throw new Error('send returned nothing');
+        const ok = await new Promise<boolean>((resolve) => waiters.set(m.id, resolve));
+        waiters.delete(m.id);
+        if (!ok) throw new Error('a benchmark message failed');
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  off();
+  return (perLane * receivers.length) / seconds;
+}
+
+/** The baseline: bare node:dgram ping-pong, same payload size, same lane count. */
+async function bareRoundTrips(
+  client: dgram.Socket,
+  servers: string[],
+  total: number,
+): Promise<number> {
+  const perLane = Math.ceil(total / servers.length);
+  const payload = Buffer.alloc(90, 0x61);
+  const remaining = new Map(servers.map((a) => [a, perLane]));
+  const started = performance.now();
+  let lastReply = performance.now();
+  await new Promise<void>((resolve) => {
+    let lanesLeft = servers.length;
+    // A datagram lost on loopback (rare, but the machine is shared) would stall a bare
+    // ping-pong forever: resend on lanes that went quiet, as the engine's retry would.
+    const watchdog = setInterval(() => {
+      if (performance.now() - lastReply < 200) return;
+      for (const [a, left] of remaining) if (left > 0) client.send(payload, PORT, a);
+    }, 100);
+    const onMessage = (_msg: Buffer, r: dgram.RemoteInfo) => {
+      lastReply = performance.now();
+      const left = (remaining.get(r.address) ?? 0) - 1;
+      remaining.set(r.address, left);
+      if (left > 0) client.send(payload, PORT, r.address);
+      else if (left === 0 && --lanesLeft === 0) {
+        clearInterval(watchdog);
+        client.off('message', onMessage);
+        resolve();
+      }
+    };
+    client.on('message', onMessage);
+    for (const a of servers) client.send(payload, PORT, a);
+  });
+  return (perLane * servers.length) / ((performance.now() - started) / 1000);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+export async function benchMessages(
+  entry: URL,
+  roundTrips = 5000,
+  repeats = 5,
+): Promise<{ sequential: RatePair; concurrent8: RatePair }> {
+  const senderAddr = '127.0.0.2';
+  const one = ['127.0.0.3'];
+  const eight = Array.from({ length: 8 }, (_, i) => `127.0.0.${4 + i}`);
+  const bareOne = ['127.0.0.21'];
+  const bareEight = Array.from({ length: 8 }, (_, i) => `127.0.0.${30 + i}`);
+
+  const engines = await startFarSide(entry, {
+    role: 'engines',
+    addresses: [...one, ...eight],
+    port: PORT,
+    announceTo: [senderAddr],
+  });
+  const echoes = await startFarSide(entry, {
+    role: 'echo',
+    addresses: [...bareOne, ...bareEight],
+    port: PORT,
+    announceTo: [],
+  });
+  const sender = createEngine(
+    defaultSettings({
+      nick: 'sender',
+      bind: senderAddr,
+      port: PORT,
+      broadcast: [...one, ...eight],
+      dataDir: '/nonexistent',
+      user: 'bench',
+      host: 'sender',
+    }),
+    { tcp: false, entryRepeatMs: 0 },
+  );
+  await sender.start();
+  const client = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => client.bind(PORT, '127.0.0.20', () => resolve()));
+  await new Promise((r) => setTimeout(r, 300));
+
+  // Warm up both paths so JIT and socket buffers start in the same state.
+  await engineRoundTrips(sender, one, 500);
+  await bareRoundTrips(client, bareOne, 500);
+  const seq = { engine: [] as number[], bare: [] as number[] };
+  const con = { engine: [] as number[], bare: [] as number[] };
+  for (let r = 0; r < repeats; r++) {
+    // Interleaved, so machine noise hits both alike.
+    seq.bare.push(await bareRoundTrips(client, bareOne, roundTrips));
+    seq.engine.push(await engineRoundTrips(sender, one, roundTrips));
+    con.bare.push(await bareRoundTrips(client, bareEight, roundTrips));
+    con.engine.push(await engineRoundTrips(sender, eight, roundTrips));
+  }
+  client.close();
+  await sender.stop();
+  await engines.stop();
+  await echoes.stop();
+  const pair = (p: { engine: number[]; bare: number[] }): RatePair => {
+    const acked = median(p.engine);
+    const bare = median(p.bare);
+    return {
+      acked_per_s: Math.round(acked),
+      bare_per_s: Math.round(bare),
+      ratio: Number((acked / bare).toFixed(3)),
+    };
+  };
+  return { sequential: pair(seq), concurrent8: pair(con) };
+}

@@ -1,0 +1,138 @@
+import type { DoctorReport, InterfacesReport } from '../../../shared/model';
+import { interfacesReport } from '../../core/diagnostics/interfaces-report';
+import { defaultBroadcastTargets } from '../../core/network-interfaces';
+import { settingsFromFlags } from '../network-flags';
+import { doctorText } from '../../core/diagnostics/bundle';
+import { parseTarget } from '../../core/echo/echo-request';
+import { parseArgs, UsageError, type FlagSpecs } from '../args';
+import { networkFlags } from '../network-flags';
+import { paint, printError, printJson, table } from '../output';
+import { startProbeEngine } from '../probe-engine';
+import { sleep } from '../run-engine';
+
+export const doctorFlags = {
+  ...networkFlags,
+  json: { type: 'boolean', describe: 'print the report as one JSON object' },
+  listen: {
+    type: 'number',
+    arg: 'SECONDS',
+    describe: 'listen this long before probing, to hear peers announce themselves (default 1)',
+  },
+  count: { type: 'number', arg: 'N', describe: 'echo probes per check (default 4)' },
+  timeout: { type: 'number', arg: 'MS', describe: 'per probe (default 1000)' },
+  'no-broadcast': {
+    type: 'boolean',
+    describe: 'skip the broadcast check (it makes every IPMsg client on the LAN answer)',
+  },
+  lang: {
+    type: 'string',
+    arg: 'en|zh-CN',
+    describe: 'language of the verdict (default from LANG)',
+  },
+  bundle: { type: 'boolean', describe: 'print the whole diagnostics bundle after the check' },
+  redact: { type: 'boolean', describe: 'with --bundle: replace addresses and names' },
+  interfaces: {
+    type: 'boolean',
+    describe: 'list the interfaces (addresses, masks, MTU, where Pigeon announces) and stop',
+  },
+} as const satisfies FlagSpecs;
+
+export const doctorHelp = {
+  usage:
+    'pigeon doctor ADDR[:PORT] [--json] [--listen SECONDS] [--bundle [--redact]] | pigeon doctor --interfaces',
+  summary: "why can't I see someone? checks one address and says what is wrong, with the fix",
+  examples: [
+    'pigeon doctor 192.168.1.20',
+    'pigeon doctor 10.0.2.7 --json',
+    'pigeon doctor 192.168.1.20 --listen 10      # restart Pigeon over there meanwhile',
+    'pigeon doctor 192.168.1.20 --bundle --redact',
+    'pigeon doctor --interfaces',
+  ],
+};
+
+export async function doctor(argv: string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, doctorFlags);
+  if (flags.interfaces && positional.length === 0) return interfaces(flags);
+  if (positional.length !== 1)
+    throw new UsageError('say which address to check: pigeon doctor ADDR');
+  const to = positional[0] ?? '';
+  const target = parseTarget(to, 2425);
+  if (!target.ok) throw new UsageError(target.error);
+  const listen = flags.listen ?? 1;
+  if (!(listen >= 0 && listen <= 600)) throw new UsageError('--listen must be 0..600 seconds');
+  const lang = flags.lang ?? (/^zh/i.test(process.env.LANG ?? '') ? 'zh-CN' : 'en');
+  if (lang !== 'en' && lang !== 'zh-CN') throw new UsageError('--lang must be en or zh-CN');
+
+  const { engine } = await startProbeEngine(flags, { portFallback: true });
+  let report: DoctorReport;
+  let bundle = '';
+  try {
+    if (!flags.json && listen > 1) console.error(`listening for ${listen} s first...`);
+    await sleep(listen * 1000);
+    report = await engine.doctor({
+      to: positional[0]?.includes(':') ? to : target.value.address,
+      ...(flags.count !== undefined ? { count: flags.count } : {}),
+      ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+      ...(flags['no-broadcast'] ? { skipBroadcast: true } : {}),
+    });
+    if (flags.bundle) bundle = engine.diagnosticsBundle({ redact: flags.redact === true });
+  } finally {
+    await engine.stop();
+  }
+  if (flags.json) {
+    printJson(report);
+  } else if (report.error) {
+    printError(report.error);
+  } else {
+    for (const line of doctorText(report, lang).slice(0, -report.verdicts.length))
+      console.log(line);
+    const [main, ...more] = report.verdicts;
+    if (main) {
+      const colour =
+        main.severity === 'ok' ? 'green' : main.severity === 'problem' ? 'red' : 'yellow';
+      console.log('');
+      console.log(paint(main.text[lang], colour));
+    }
+    for (const v of more) console.log(`${paint('also:', 'dim')} ${v.text[lang]}`);
+  }
+  if (bundle) console.log(`\n${bundle}`);
+  return report.verdicts[0]?.code === 'ok' ? 0 : 1;
+}
+
+/** Interfaces as Pigeon sees them; no engine, nothing sent. */
+function interfaces(flags: Parameters<typeof settingsFromFlags>[0] & { json?: boolean }): number {
+  const { settings } = settingsFromFlags(flags);
+  const report: InterfacesReport = interfacesReport({
+    bind: settings.bind,
+    port: settings.port,
+    broadcastTargets: settings.broadcast.length ? settings.broadcast : defaultBroadcastTargets(),
+    unicastHosts: settings.unicastHosts,
+    now: Date.now(),
+  });
+  if (flags.json) {
+    printJson(report);
+    return 0;
+  }
+  console.log(
+    table(
+      ['NAME', 'ADDRESS', 'MASK', 'BROADCAST', 'MTU', 'PIGEON'],
+      report.interfaces.map((i) => [
+        i.name,
+        `${i.address}/${i.prefix}`,
+        i.netmask,
+        i.broadcast,
+        String(i.mtu ?? '?'),
+        [
+          i.listening ? 'listens' : '',
+          i.announced ? 'announces' : '',
+          i.internal ? '(loopback)' : '',
+        ]
+          .filter(Boolean)
+          .join(', '),
+      ]),
+    ),
+  );
+  console.log(`\nbroadcast targets: ${report.broadcastTargets.join(', ')}`);
+  if (report.unicastHosts.length) console.log(`unicast hosts: ${report.unicastHosts.join(', ')}`);
+  return 0;
+}

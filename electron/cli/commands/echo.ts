@@ -1,0 +1,418 @@
+import type {
+  EchoMode,
+  EchoProbeOutcome,
+  EchoResult,
+  EngineEvent,
+  ReachResult,
+  SweepResult,
+} from '../../../shared/model';
+import { linkMtu, routeTo } from '../../core/diagnostics/interfaces-report';
+import { parseTarget, RAW_ECHO_DEFAULT_PORT } from '../../core/echo/echo-request';
+import { rawEcho } from '../../core/echo/raw-echo-socket';
+import { sweepSizes } from '../../core/echo/size-sweep';
+import { parseArgs, UsageError, type FlagSpecs } from '../args';
+import { networkFlags } from '../network-flags';
+import { paint, printError, printJson } from '../output';
+import { startProbeEngine } from '../probe-engine';
+import { sleep } from '../run-engine';
+
+export const echoFlags = {
+  ...networkFlags,
+  to: { type: 'string', arg: 'HOST[:PORT]', describe: 'who to probe (port: 2425, raw mode 7)' },
+  mode: {
+    type: 'string',
+    arg: 'pigeon|ipmsg|raw',
+    describe: 'pigeon echo (default), an IPMsg entry and its answer, or a raw UDP echo server',
+  },
+  count: { type: 'number', arg: 'N', describe: 'probes to send (default 5)' },
+  interval: { type: 'number', arg: 'MS', describe: 'between probes (default 1000)' },
+  size: { type: 'number', arg: 'BYTES', describe: 'UDP payload of each probe (default 64)' },
+  timeout: { type: 'number', arg: 'MS', describe: 'a probe unanswered this long is lost (2000)' },
+  back: {
+    type: 'number',
+    arg: 'N',
+    describe: 'pigeon mode: ask the peer to send N probes back (tests the other direction)',
+  },
+  sweep: {
+    type: 'boolean',
+    describe: 'find the largest payload that gets through (pigeon or raw mode)',
+  },
+  max: { type: 'number', arg: 'BYTES', describe: 'largest size a sweep tries (default 8192)' },
+  reach: {
+    type: 'boolean',
+    describe: 'broadcast a probe and list who answered, per interface (no --to)',
+  },
+  json: {
+    type: 'boolean',
+    describe: 'JSON lines; the last line is the summary (sent, received, loss, rtt_ms, jitter_ms)',
+  },
+} as const satisfies FlagSpecs;
+
+export const echoHelp = {
+  usage:
+    'pigeon echo --to HOST[:PORT] [--mode pigeon|ipmsg|raw] [--count N] [--interval MS] [--size BYTES] [--json]',
+  summary:
+    'measure loss and round trips to a peer or a UDP echo server; exit 0 when anything came back',
+  examples: [
+    'pigeon echo --to 192.168.1.20',
+    'pigeon echo --to 192.168.1.30 --mode ipmsg --count 10      # iptux, IPMsg, FeiQ',
+    'pigeon echo --to 192.168.1.20 --back 10                    # both directions',
+    'pigeon echo --to 10.0.0.5:7 --mode raw --interval 10 --count 1000 --json',
+    'pigeon echo --to 192.168.1.20 --sweep',
+    'pigeon echo --reach',
+  ],
+};
+
+type Flags = ReturnType<typeof parseArgs<typeof echoFlags>>['flags'];
+
+export async function echo(argv: string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, echoFlags);
+  if (positional.length)
+    throw new UsageError(`unexpected argument ${JSON.stringify(positional[0])}`);
+  const mode = (flags.mode ?? 'pigeon') as EchoMode;
+  if (mode !== 'pigeon' && mode !== 'ipmsg' && mode !== 'raw') {
+    throw new UsageError('--mode must be pigeon, ipmsg or raw');
+  }
+  if (flags.reach) return reach(flags, mode);
+  if (!flags.to) throw new UsageError('say who to probe: --to HOST[:PORT] (or --reach)');
+  const target = parseTarget(
+    flags.to,
+    mode === 'raw' ? RAW_ECHO_DEFAULT_PORT : (flags.port ?? 2425),
+  );
+  if (!target.ok) throw new UsageError(`--to: ${target.error}`);
+  if (flags.back !== undefined && mode !== 'pigeon') {
+    throw new UsageError('--back needs a Pigeon peer (--mode pigeon)');
+  }
+  if (flags.sweep) return sweep(flags, mode, `${target.value.address}:${target.value.port}`);
+
+  const request = {
+    to: `${target.value.address}:${target.value.port}`,
+    mode,
+    ...(flags.count !== undefined ? { count: flags.count } : {}),
+    ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}),
+    ...(flags.size !== undefined ? { size: flags.size } : {}),
+    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+    ...(flags.back !== undefined ? { probeBack: flags.back } : {}),
+  };
+  const live = new LivePrinter(flags.json === true, target.value.address);
+  let result: EchoResult;
+  if (mode === 'raw') {
+    const r = rawEcho(request, {
+      ...(flags.bind !== undefined ? { bind: flags.bind } : {}),
+      emit: (e) => live.event(e),
+    });
+    if (!r.ok) throw new UsageError(r.error);
+    live.header(request.to, mode, r.plan.count, r.plan.intervalMs, r.plan.size);
+    result = await withInterrupt(r.handle.done, () => r.handle.cancel());
+  } else {
+    const { engine } = await startProbeEngine(flags, { portFallback: mode === 'pigeon' });
+    try {
+      // Let the answers to our start-up entry pass first (an IPMsg ping counts ANSENTRYs).
+      await sleep(mode === 'ipmsg' ? 500 : 50);
+      const off = engine.subscribe((e) => live.event(e));
+      const started = engine.startEcho(request);
+      if (!started.ok) throw new UsageError(started.error);
+      live.runId = started.runId;
+      live.header(request.to, mode, request.count ?? 5, request.intervalMs ?? 1000, request.size);
+      result = await withInterrupt(started.done, () => engine.cancelEcho(started.runId));
+      off();
+      const peer = engine.peers().find((p) => p.address === target.value.address);
+      if (mode === 'pigeon' && result.stats.received === 0 && peer && peer.client !== 'pigeon') {
+        printError(
+          `${target.value.address} runs ${peer.client}, which does not answer Pigeon echo: try --mode ipmsg`,
+        );
+      }
+    } finally {
+      await engine.stop();
+    }
+  }
+  live.summary(result);
+  if (result.state === 'failed') {
+    printError(result.error ?? 'echo failed');
+    return 1;
+  }
+  return result.stats.received > 0 || (result.reverse?.received ?? 0) > 0 ? 0 : 1;
+}
+
+/** Ctrl-C ends the run early and still prints the summary, as ping does. */
+async function withInterrupt<T>(done: Promise<T>, cancel: () => void): Promise<T> {
+  const onSignal = () => cancel();
+  process.once('SIGINT', onSignal);
+  try {
+    return await done;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+class LivePrinter {
+  runId = '';
+
+  constructor(
+    private readonly json: boolean,
+    private readonly address: string,
+  ) {}
+
+  header(to: string, mode: EchoMode, count: number, interval: number, size?: number): void {
+    if (this.json) return;
+    const what =
+      mode === 'pigeon' ? 'Pigeon echo' : mode === 'ipmsg' ? 'IPMsg entry ping' : 'raw UDP echo';
+    console.log(
+      `ECHO ${to} (${what}), ${mode === 'ipmsg' ? 'entry packets' : `${size ?? 64} bytes`}, ${count} probe${count === 1 ? '' : 's'} every ${interval} ms`,
+    );
+  }
+
+  event(e: EngineEvent): void {
+    if (e.type !== 'echo-progress') return;
+    if (this.runId && e.runId !== this.runId) return;
+    this.runId ||= e.runId;
+    for (const p of e.probes) this.probe(p);
+  }
+
+  private probe(p: EchoProbeOutcome): void {
+    if (this.json) {
+      printJson({
+        seq: p.seq,
+        kind: p.kind,
+        ...('rttMs' in p ? { rtt_ms: p.rttMs } : {}),
+        ...('bytes' in p ? { bytes: p.bytes } : {}),
+        ...(p.kind === 'error' ? { reason: p.reason } : {}),
+      });
+      return;
+    }
+    switch (p.kind) {
+      case 'reply':
+        console.log(
+          `${p.bytes} bytes from ${this.address}: seq=${p.seq} time=${p.rttMs} ms${p.altered ? paint(' (altered)', 'yellow') : ''}`,
+        );
+        break;
+      case 'duplicate':
+        console.log(`seq=${p.seq} ${paint('duplicate', 'yellow')} time=${p.rttMs} ms`);
+        break;
+      case 'late':
+        console.log(`seq=${p.seq} ${paint('late', 'yellow')} time=${p.rttMs} ms`);
+        break;
+      case 'lost':
+        console.log(`seq=${p.seq} ${paint('lost', 'red')}`);
+        break;
+      case 'error':
+        console.log(`seq=${p.seq} ${paint('not sent', 'red')}: ${p.reason}`);
+        break;
+      case 'reverse':
+        console.log(`${p.bytes} bytes back from ${this.address}: seq=${p.seq}`);
+        break;
+    }
+  }
+
+  summary(r: EchoResult): void {
+    const s = r.stats;
+    if (this.json) {
+      printJson({
+        run_id: r.runId,
+        mode: r.mode,
+        target: `${r.target.address}:${r.target.port}`,
+        state: r.state,
+        size: r.size,
+        sent: s.sent,
+        received: s.received,
+        lost: s.lost,
+        loss: s.loss,
+        duplicates: s.duplicates,
+        reordered: s.reordered,
+        late: s.late,
+        errors: s.errors,
+        altered: s.altered,
+        rtt_ms: s.rttMs,
+        jitter_ms: s.jitterMs,
+        duration_ms: r.durationMs,
+        ...(r.reverse ? { reverse: r.reverse } : {}),
+        ...(r.error ? { error: r.error } : {}),
+      });
+      return;
+    }
+    const rtt = s.rttMs;
+    console.log(`--- ${r.target.address}:${r.target.port} echo statistics ---`);
+    console.log(
+      `${s.sent} sent, ${s.received} received, ${(s.loss * 100).toFixed(1)}% loss, ` +
+        `${s.duplicates} duplicates, ${s.reordered} reordered` +
+        (s.late ? `, ${s.late} late` : '') +
+        (s.errors ? `, ${s.errors} not sent` : '') +
+        (s.altered ? `, ${s.altered} altered` : '') +
+        `, ${Math.round(r.durationMs)} ms`,
+    );
+    if (rtt) {
+      console.log(
+        `rtt min/avg/p50/p95/max = ${rtt.min}/${rtt.avg}/${rtt.p50}/${rtt.p95}/${rtt.max} ms, jitter ${s.jitterMs ?? 0} ms`,
+      );
+    }
+    if (r.reverse) {
+      const b = r.reverse;
+      console.log(
+        b.granted === null
+          ? `back: ${r.target.address} did not answer the probe-back request (an older Pigeon?)`
+          : b.granted === 0
+            ? `back: ${r.target.address} refused to probe back (rate limit)`
+            : `back: ${b.received} of ${b.granted} probes from ${r.target.address} arrived` +
+              (b.loss !== null ? ` (${(b.loss * 100).toFixed(1)}% loss)` : ''),
+      );
+    }
+  }
+}
+
+async function sweep(flags: Flags, mode: EchoMode, to: string): Promise<number> {
+  if (mode === 'ipmsg') throw new UsageError('--sweep needs --mode pigeon or raw');
+  const request = {
+    to,
+    mode,
+    ...(flags.size !== undefined ? { min: flags.size } : {}),
+    ...(flags.max !== undefined ? { max: flags.max } : {}),
+    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+  };
+  const onStep = (size: number, passed: boolean, rtt?: number) => {
+    if (flags.json) printJson({ size, passed, ...(rtt !== undefined ? { rtt_ms: rtt } : {}) });
+    else
+      console.log(
+        `${String(size).padStart(6)} bytes  ${passed ? paint('ok', 'green') : paint('lost', 'red')}${rtt !== undefined ? `  ${rtt} ms` : ''}`,
+      );
+  };
+  let result: SweepResult;
+  if (mode === 'raw') {
+    result = await rawSweep(request.to, request, flags.bind ?? '0.0.0.0', onStep);
+  } else {
+    const { engine } = await startProbeEngine(flags, { portFallback: true });
+    try {
+      await sleep(50);
+      const off = engine.subscribe((e) => {
+        if (e.type === 'sweep-progress') onStep(e.step.size, e.step.passed, e.step.rttMs);
+      });
+      result = await engine.sizeSweep({ ...request, mode: 'pigeon' });
+      off();
+    } finally {
+      await engine.stop();
+    }
+  }
+  if (flags.json) printJson(result);
+  else console.log(describeSweep(result));
+  if (result.state === 'failed') {
+    printError(result.error ?? 'sweep failed');
+    return 1;
+  }
+  return result.largestPassing !== null ? 0 : 1;
+}
+
+/** The raw mode needs no engine, so neither does its sweep. */
+async function rawSweep(
+  to: string,
+  request: { min?: number; max?: number; timeoutMs?: number },
+  bind: string,
+  onStep: (size: number, passed: boolean, rtt?: number) => void,
+): Promise<SweepResult> {
+  const target = parseTarget(to, RAW_ECHO_DEFAULT_PORT);
+  if (!target.ok) throw new UsageError(target.error);
+  const { address, port } = target.value;
+  const route = await routeTo(address);
+  const mtu = route.interface ? linkMtu(route.interface) : null;
+  const unfragmentedMax = mtu !== null ? mtu - 28 : null;
+  const outcome = await sweepSizes({
+    min: request.min ?? 64,
+    max: Math.min(request.max ?? 8192, 65_507),
+    hints: unfragmentedMax !== null ? [unfragmentedMax, unfragmentedMax + 1] : [1472, 1473],
+    onStep: (s) => onStep(s.size, s.passed, s.rttMs),
+    probe: async (size) => {
+      const r = rawEcho(
+        { to, count: 2, intervalMs: 50, timeoutMs: request.timeoutMs ?? 800, size },
+        { bind },
+      );
+      if (!r.ok) throw new UsageError(r.error);
+      const res = await r.handle.done;
+      return {
+        passed: res.stats.received - res.stats.altered > 0,
+        ...(res.stats.rttMs ? { rttMs: res.stats.rttMs.min } : {}),
+      };
+    },
+  });
+  return {
+    runId: '',
+    mode: 'raw',
+    target: { address, port },
+    state: 'done',
+    largestPassing: outcome.largestPassing,
+    smallestFailing: outcome.smallestFailing,
+    path: { interface: route.interface, sourceAddress: route.sourceAddress, mtu, unfragmentedMax },
+    fragmented:
+      outcome.largestPassing !== null && unfragmentedMax !== null
+        ? outcome.largestPassing > unfragmentedMax
+        : null,
+    steps: outcome.steps,
+    appliedLimit: null,
+  };
+}
+
+export function describeSweep(r: SweepResult): string {
+  const lines: string[] = [];
+  const p = r.path;
+  lines.push(
+    `path: ${p.interface ?? '?'} (from ${p.sourceAddress ?? '?'}), MTU ${p.mtu ?? '?'}` +
+      (p.unfragmentedMax !== null ? `: up to ${p.unfragmentedMax} bytes fit one packet` : ''),
+  );
+  if (r.largestPassing === null) {
+    lines.push(`nothing got through, not even ${r.smallestFailing ?? '?'} bytes`);
+  } else {
+    lines.push(
+      `largest payload that got through: ${r.largestPassing} bytes` +
+        (r.fragmented === true
+          ? ' (it needed IP fragments, and they pass)'
+          : r.fragmented === false
+            ? ' (no fragments needed)'
+            : '') +
+        (r.smallestFailing !== null
+          ? `; ${r.smallestFailing} bytes did not`
+          : '; nothing larger was tried'),
+    );
+  }
+  if (r.appliedLimit !== null) {
+    lines.push(
+      `Pigeon now keeps messages to ${r.target.address} under ${r.appliedLimit} bytes per datagram`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function reach(flags: Flags, mode: EchoMode): Promise<number> {
+  if (mode === 'raw') throw new UsageError('--reach needs --mode pigeon or ipmsg');
+  const { engine } = await startProbeEngine(flags, { portFallback: mode === 'pigeon' });
+  let result: ReachResult;
+  try {
+    await sleep(mode === 'ipmsg' ? 500 : 50);
+    result = await engine.broadcastReach({
+      mode,
+      ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+    });
+  } finally {
+    await engine.stop();
+  }
+  if (flags.json) {
+    printJson(result);
+  } else {
+    console.log(
+      `broadcast to ${result.targets.map((t) => t.target).join(', ') || '(no targets)'}:`,
+    );
+    for (const i of result.interfaces) {
+      console.log(
+        `${i.name} ${i.subnet}${i.announced ? '' : ' (not announced on)'}: ${i.responders.length} answered`,
+      );
+      for (const r of i.responders)
+        console.log(
+          `  ${r.address}:${r.port}  ${r.nick ?? ''} ${r.client ? `(${r.client})` : ''}  ${r.rttMs} ms`,
+        );
+    }
+    for (const r of result.elsewhere)
+      console.log(`elsewhere: ${r.address}:${r.port} ${r.rttMs} ms`);
+  }
+  if (result.state === 'failed') {
+    printError(result.error ?? 'reach failed');
+    return 1;
+  }
+  const n = result.interfaces.reduce((k, i) => k + i.responders.length, result.elsewhere.length);
+  return n > 0 ? 0 : 1;
+}

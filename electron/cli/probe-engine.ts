@@ -1,0 +1,63 @@
+import dgram from 'node:dgram';
+import type { EngineEvent } from '../../shared/model';
+import { createEngine, type Engine } from '../core/engine';
+import { StartError } from '../core/start-error';
+import { settingsFromFlags, type NetworkFlags } from './network-flags';
+import { printInfo } from './output';
+import { CliFailure } from './run-engine';
+
+/**
+ * An engine for `pigeon echo` and `pigeon doctor`: no TCP listener (they only probe), no
+ * repeated start-up entry (it would answer an IPMsg ping twice). When Pigeon's port is held by
+ * another program and the caller allows it, it runs on a free port instead and tells the
+ * diagnostics so: Pigeon peers answer echo to any port; IPMsg clients answer only to 2425.
+ */
+export async function startProbeEngine(
+  flags: NetworkFlags,
+  opts: { portFallback: boolean; onEvent?: (e: EngineEvent) => void },
+): Promise<{ engine: Engine; portConflict?: number }> {
+  const { settings, warning } = settingsFromFlags(flags);
+  if (warning) printInfo(warning);
+  const start = async (port: number, portConflict?: number) => {
+    const engine = createEngine(
+      { ...settings, port },
+      {
+        tcp: false,
+        entryRepeatMs: 0,
+        ...(portConflict !== undefined ? { diagnostics: { portConflict } } : {}),
+      },
+    );
+    if (opts.onEvent) engine.subscribe(opts.onEvent);
+    await engine.start();
+    return engine;
+  };
+  try {
+    return { engine: await start(settings.port) };
+  } catch (err) {
+    if (!(err instanceof StartError)) throw err;
+    if (err.code !== 'port-in-use' || !opts.portFallback || flags.port !== undefined) {
+      throw new CliFailure(err.message, 3);
+    }
+    const free = await freeUdpPort(settings.bind);
+    printInfo(
+      `UDP port ${settings.port} is in use by another program: probing from port ${free} instead`,
+    );
+    try {
+      return { engine: await start(free, settings.port), portConflict: settings.port };
+    } catch (again) {
+      if (again instanceof StartError) throw new CliFailure(again.message, 3);
+      throw again;
+    }
+  }
+}
+
+function freeUdpPort(bind: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', reject);
+    s.bind(0, bind, () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import type { DeliveryState } from '../../shared/model';
+import { latin1Bytes, makeCommand, Mode, Opt } from '../../shared/protocol';
+import { DeliveryQueue, type OutgoingItem } from './delivery-queue';
+import { PacketNumbers } from './packet-numbers';
+import { FakeClock } from './testing/fake-clock';
+import { FakeNetwork, packetOf } from './testing/fake-network';
+import { Wire } from './wire';
+
+const CMD = makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT);
+
+async function setup(opts: { retryMs?: number; maxRetries?: number; sendError?: boolean } = {}) {
+  const clock = new FakeClock();
+  const net = new FakeNetwork(clock, {
+    sendError: opts.sendError ? () => new Error('send ENETUNREACH') : undefined,
+  });
+  const transport = net.transport('10.0.0.1');
+  await transport.bind('0.0.0.0', 2425);
+  const wire = new Wire(transport, new PacketNumbers(() => clock.now()), {
+    version: '1_pigeon test',
+    user: 'u',
+    host: 'h',
+  });
+  const states: { id: string; state: DeliveryState }[] = [];
+  const queue = new DeliveryQueue({
+    clock,
+    wire,
+    retryMs: opts.retryMs ?? 1000,
+    maxRetries: opts.maxRetries ?? 4,
+    onState: (item, state) => states.push({ id: item.messageId, state }),
+  });
+  const item = (id: string, address = '10.0.0.2', parts = ['hello']): OutgoingItem => ({
+    messageId: id,
+    peerId: `${address}:2425`,
+    address,
+    port: 2425,
+    label: `peer ${address}`,
+    command: CMD,
+    extras: parts.map((p) => latin1Bytes(`${p}\0`)),
+  });
+  /** SENDMSG datagrams on the wire, parsed. */
+  const wireLog = () =>
+    net.log.map((d) => ({ d, p: packetOf(d) })).filter((x) => x.p !== undefined) as {
+      d: (typeof net.log)[number];
+      p: NonNullable<ReturnType<typeof packetOf>>;
+    }[];
+  const statesOf = (id: string) => states.filter((s) => s.id === id).map((s) => s.state);
+  return { clock, net, queue, item, wireLog, statesOf };
+}
+
+describe('DeliveryQueue', () => {
+  it('queued -> sent -> delivered on the matching ack', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('m1'));
+    await clock.flush();
+    const [first] = wireLog();
+    expect(first?.p.command).toBe(CMD);
+    expect(queue.ack('10.0.0.2', first?.p.packetNo ?? 0)).toBe(true);
+    expect(statesOf('m1')).toEqual([
+      { state: 'queued' },
+      { state: 'sent', attempts: 1 },
+      { state: 'delivered', at: clock.now() },
+    ]);
+    expect(queue.pending()).toBe(0);
+    // A late duplicate ack matches nothing.
+    expect(queue.ack('10.0.0.2', first?.p.packetNo ?? 0)).toBe(false);
+  });
+
+  it('resends the same bytes every retryMs, maxRetries times, then fails with no-ack', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup({ retryMs: 250, maxRetries: 2 });
+    queue.enqueue(item('m1'));
+    await clock.advance(749);
+    expect(wireLog()).toHaveLength(3);
+    expect(new Set(wireLog().map((x) => Buffer.from(x.d.bytes).toString('hex'))).size).toBe(1);
+    expect(statesOf('m1').at(-1)).toEqual({ state: 'sent', attempts: 3 });
+    await clock.advance(1);
+    const last = statesOf('m1').at(-1);
+    expect(last).toMatchObject({ state: 'failed', code: 'no-ack' });
+    expect(last?.state === 'failed' && last.reason).toContain('peer 10.0.0.2');
+    expect(queue.pending()).toBe(0);
+    await clock.advance(10_000);
+    expect(wireLog()).toHaveLength(3);
+  });
+
+  it('ignores an ack from another address or for another number', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('m1'));
+    await clock.flush();
+    const no = wireLog()[0]?.p.packetNo ?? 0;
+    expect(queue.ack('10.0.0.3', no)).toBe(false);
+    expect(queue.ack('10.0.0.2', no + 1)).toBe(false);
+    expect(queue.ack('10.0.0.2', no - 1)).toBe(false);
+    expect(statesOf('m1').at(-1)?.state).toBe('sent');
+  });
+
+  it('sends one datagram at a time per peer, in order, and peers in parallel', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('a1'));
+    queue.enqueue(item('a2'));
+    queue.enqueue(item('b1', '10.0.0.3'));
+    await clock.flush();
+    expect(wireLog().map((x) => x.d.to.address)).toEqual(['10.0.0.2', '10.0.0.3']);
+    expect(queue.pending()).toBe(3);
+    expect(statesOf('a2')).toEqual([{ state: 'queued' }]);
+    queue.ack('10.0.0.2', wireLog()[0]?.p.packetNo ?? 0);
+    await clock.flush();
+    const third = wireLog()[2];
+    expect(third?.d.to.address).toBe('10.0.0.2');
+    expect(third?.p.packetNo).toBeGreaterThan(wireLog()[1]?.p.packetNo ?? Infinity);
+    expect(statesOf('a2').at(-1)).toEqual({ state: 'sent', attempts: 1 });
+  });
+
+  it('walks through the parts of a message: "sent" once, "delivered" after the last part', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('long', '10.0.0.2', ['p0', 'p1', 'p2']));
+    for (let i = 0; i < 3; i++) {
+      await clock.flush();
+      expect(wireLog()).toHaveLength(i + 1);
+      queue.ack('10.0.0.2', wireLog()[i]?.p.packetNo ?? 0);
+    }
+    expect(wireLog().map((x) => new TextDecoder().decode(x.p.extra))).toEqual([
+      'p0\0',
+      'p1\0',
+      'p2\0',
+    ]);
+    expect(statesOf('long').map((s) => s.state)).toEqual(['queued', 'sent', 'delivered']);
+  });
+
+  it('names the failing part of a multi-part message', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup({ maxRetries: 0 });
+    queue.enqueue(item('long', '10.0.0.2', ['p0', 'p1', 'p2']));
+    await clock.flush();
+    queue.ack('10.0.0.2', wireLog()[0]?.p.packetNo ?? 0);
+    await clock.advance(1000);
+    const s = statesOf('long').at(-1);
+    expect(s?.state === 'failed' && s.reason).toContain('(part 2 of 3)');
+  });
+
+  it('reports the socket error as send-error', async () => {
+    const { clock, queue, item, statesOf } = await setup({ sendError: true, maxRetries: 1 });
+    queue.enqueue(item('m1'));
+    await clock.advance(5000);
+    const s = statesOf('m1').at(-1);
+    expect(s).toMatchObject({ state: 'failed', code: 'send-error' });
+    expect(s?.state === 'failed' && s.reason).toContain('send ENETUNREACH');
+  });
+
+  it('an ack that arrives before the send promise settles still counts', async () => {
+    const { queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('m1'));
+    // No flush: the datagram was built and handed over synchronously.
+    const no = wireLog()[0]?.p.packetNo ?? 0;
+    expect(queue.ack('10.0.0.2', no)).toBe(true);
+    expect(statesOf('m1').at(-1)?.state).toBe('delivered');
+  });
+
+  it('failAll fails in-flight and queued items and stops the timers', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('a1'));
+    queue.enqueue(item('a2'));
+    queue.enqueue(item('b1', '10.0.0.3'));
+    await clock.flush();
+    queue.failAll('stopped', 'bye');
+    for (const id of ['a1', 'a2', 'b1'])
+      expect(statesOf(id).at(-1)).toEqual({ state: 'failed', code: 'stopped', reason: 'bye' });
+    expect(queue.pending()).toBe(0);
+    const sentBefore = wireLog().length;
+    await clock.advance(10_000);
+    expect(wireLog()).toHaveLength(sentBefore);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('an item with no extras is not left in flight forever', async () => {
+    const { clock, queue, item, statesOf } = await setup();
+    queue.enqueue({ ...item('empty'), extras: [] });
+    queue.enqueue(item('after'));
+    await clock.advance(100);
+    expect(statesOf('after').at(-1)?.state).toBe('sent');
+  });
+});

@@ -1,0 +1,286 @@
+import type {
+  ClientKind,
+  DoctorReport,
+  DoctorRequest,
+  EchoMode,
+  EchoResult,
+  EchoReverse,
+  EchoStats,
+  EngineSettings,
+  InterfaceInfo,
+  Peer,
+  ReachRequest,
+  ReachResult,
+  TcpState,
+  Verdict,
+  VerdictCode,
+  VerdictSeverity,
+} from '../../../shared/model';
+import type { Clock } from '../clock';
+import { parseTarget } from '../echo/echo-request';
+import { cidr, coveredBy, inSubnet, type RouteInfo } from './interfaces-report';
+import type { TcpProbeResult } from './tcp-probe';
+import type { TrafficLog } from './traffic-log';
+import { verdictTexts } from './verdict-text';
+
+/**
+ * "Why can't I see…?": checks one address the way a patient network admin would, then says what
+ * is wrong in one sentence with the fix. Gathering (doctor) and judging (decideVerdicts) are
+ * apart, so every verdict can be tested from hand-made evidence.
+ */
+export interface DoctorDeps {
+  clock: Clock;
+  settings(): EngineSettings;
+  isRunning(): boolean;
+  /** The port this Pigeon wanted and another program holds, if any. */
+  portConflict(): number | undefined;
+  local(): { address: string; port: number };
+  interfaces(): InterfaceInfo[];
+  routeTo(address: string): Promise<RouteInfo>;
+  tcpProbe(address: string, port: number, timeoutMs: number): Promise<TcpProbeResult>;
+  linkLayer(address: string): 'present' | 'absent' | 'unknown';
+  findPeer(address: string, port?: number): Peer | undefined;
+  traffic: TrafficLog;
+  echo(request: {
+    to: string;
+    mode: EchoMode;
+    count: number;
+    intervalMs: number;
+    timeoutMs: number;
+    probeBack?: number;
+  }): Promise<EchoResult>;
+  reach(request: ReachRequest): Promise<ReachResult>;
+}
+
+/** Packets from the target older than this say nothing about today's firewall. */
+const RECENT_MS = 15 * 60_000;
+
+export interface DoctorEvidence {
+  address: string;
+  port: number;
+  portConflict: number | undefined;
+  route: RouteInfo;
+  subnet: DoctorReport['subnet'];
+  /** Something came from that address lately (before or during the checks). */
+  theyReachUs: boolean;
+  broadcast: DoctorReport['broadcast'];
+  forward: { mode: EchoMode; stats: EchoStats } | null;
+  reverse: EchoReverse | null;
+  tcp: TcpState;
+  linkLayer: 'present' | 'absent' | 'unknown';
+}
+
+export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promise<DoctorReport> {
+  const startedAt = deps.clock.now();
+  const settings = deps.settings();
+  const conflict = deps.portConflict();
+  const target = parseTarget(
+    typeof request.to === 'string' ? request.to : '',
+    conflict ?? settings.port,
+  );
+  const count = Math.min(Math.max(Math.floor(request.count ?? 4), 1), 20);
+  const timeoutMs = Math.min(Math.max(request.timeoutMs ?? 1000, 50), 10_000);
+  const address = target.ok ? target.value.address : String(request.to);
+  const port = target.ok ? target.value.port : settings.port;
+  const peer = deps.findPeer(address, port) ?? deps.findPeer(address);
+  const interfaces = deps.interfaces();
+  const before = deps.traffic.get(address);
+  const matches = interfaces
+    .filter((i) => inSubnet(address, i.address, i.prefix))
+    .map((i) => ({ interface: i.name, subnet: i.subnet }));
+  const route = target.ok
+    ? await deps.routeTo(address)
+    : { sourceAddress: null, interface: null, error: target.error };
+  const routeIface = interfaces.find((i) => i.name === route.interface);
+  const guessPrefix =
+    routeIface && routeIface.prefix >= 16 && routeIface.prefix <= 30 ? routeIface.prefix : 24;
+  const subnet: DoctorReport['subnet'] = {
+    same: matches.length > 0,
+    matches,
+    guess: target.ok ? cidr(address, guessPrefix) : '',
+    inUnicastHosts: settings.unicastHosts.some((h) => coveredBy(address, h)),
+  };
+  const local = deps.local();
+
+  let broadcast: DoctorReport['broadcast'] = { tried: false, mode: null, reached: null };
+  let forward: DoctorReport['forward'] = null;
+  let reverse: EchoReverse | null = null;
+  let tcp: TcpProbeResult = { state: 'error', ms: 0, error: 'not tried' };
+  const usable = target.ok && !route.error && deps.isRunning();
+
+  if (usable) {
+    const tcpCheck = deps.tcpProbe(address, port, Math.max(timeoutMs, 1500));
+    const pigeon = peer?.client === 'pigeon' && peer.capabilities.echo;
+    if (!request.skipBroadcast) {
+      const mode = pigeon ? 'pigeon' : 'ipmsg';
+      const r = await deps.reach({ mode, timeoutMs: Math.max(timeoutMs, 1000) });
+      broadcast = {
+        tried: r.state === 'done',
+        mode,
+        reached:
+          r.state === 'done'
+            ? [...r.interfaces.flatMap((i) => i.responders), ...r.elsewhere].some(
+                (x) => x.address === address,
+              )
+            : null,
+      };
+    }
+    const to = `${address}:${port}`;
+    const known = peer !== undefined && peer.client !== 'unknown';
+    if (!known || peer.client === 'pigeon') {
+      const r = await deps.echo({
+        to,
+        mode: 'pigeon',
+        count,
+        intervalMs: 200,
+        timeoutMs,
+        probeBack: count,
+      });
+      forward = { mode: 'pigeon', stats: r.stats };
+      reverse = r.reverse ?? null;
+    }
+    if (!forward || forward.stats.received === 0) {
+      const r = await deps.echo({ to, mode: 'ipmsg', count, intervalMs: 250, timeoutMs });
+      if (!forward || r.stats.received > 0) forward = { mode: 'ipmsg', stats: r.stats };
+    }
+    tcp = await tcpCheck;
+  }
+
+  const after = deps.traffic.get(address);
+  const heardDuring = Math.max(0, (after?.unsolicited ?? 0) - (before?.unsolicited ?? 0));
+  const linkLayer = target.ok ? deps.linkLayer(address) : 'unknown';
+  const now = deps.clock.now();
+  const recent = before !== undefined && startedAt - before.at <= RECENT_MS;
+  const evidence: DoctorEvidence = {
+    address,
+    port,
+    portConflict: conflict,
+    route,
+    subnet,
+    theyReachUs: recent || heardDuring > 0 || (reverse?.received ?? 0) > 0,
+    broadcast,
+    forward,
+    reverse,
+    tcp: tcp.state,
+    linkLayer,
+  };
+  const error = !target.ok ? target.error : !deps.isRunning() ? 'Pigeon is not running' : undefined;
+  return {
+    target: {
+      address,
+      port,
+      ...(peer ? { peerId: peer.id, nick: peer.nick, client: peer.client as ClientKind } : {}),
+    },
+    at: startedAt,
+    durationMs: now - startedAt,
+    local: {
+      bind: settings.bind,
+      port: local.port,
+      portInUse: conflict !== undefined,
+      route,
+      interfaces,
+    },
+    subnet,
+    lastSeen: {
+      at: before?.at ?? null,
+      agoMs: before ? startedAt - before.at : null,
+      packets: before?.packets ?? 0,
+      mode: before?.mode ?? null,
+    },
+    heardDuring,
+    broadcast,
+    forward,
+    reverse,
+    tcp: { port, ...tcp },
+    linkLayer,
+    verdicts: error ? [] : decideVerdicts(evidence, interfaces),
+    ...(error ? { error } : {}),
+  };
+}
+
+function verdict(
+  code: VerdictCode,
+  severity: VerdictSeverity,
+  params: Record<string, string | number>,
+): Verdict {
+  return { code, severity, params, text: verdictTexts(code, params) };
+}
+
+/** Problems first; 'ok' is the answer when there is nothing worse, so it precedes mere notes. */
+const RANK: Record<VerdictSeverity, number> = { problem: 0, warning: 1, ok: 2, info: 3 };
+
+/** The verdicts, most important first. Pure. */
+export function decideVerdicts(e: DoctorEvidence, interfaces: InterfaceInfo[] = []): Verdict[] {
+  const out: Verdict[] = [];
+  const base = { address: e.address, port: e.port };
+  if (e.portConflict !== undefined) {
+    out.push(verdict('port-in-use', 'problem', { port: e.portConflict }));
+  }
+  if (e.route.error) {
+    out.push(verdict('no-route', 'problem', { ...base, error: e.route.error }));
+    return out;
+  }
+  const answered = (e.forward?.stats.received ?? 0) > 0;
+  const findings: Verdict[] = [];
+  const expected = e.subnet.matches[0]?.interface;
+  if (
+    e.route.interface &&
+    expected &&
+    !e.subnet.matches.some((m) => m.interface === e.route.interface) &&
+    !interfaces.some((i) => i.name === e.route.interface && i.internal)
+  ) {
+    findings.push(
+      verdict('other-interface', 'warning', { ...base, iface: e.route.interface, expected }),
+    );
+  }
+  if (answered && e.forward) {
+    const r = e.reverse;
+    if (r && r.granted !== null && r.granted > 0 && r.received === 0) {
+      findings.push(verdict('our-inbound-blocked', 'problem', base));
+    }
+    if (!e.subnet.same && e.broadcast.reached !== true && !e.subnet.inUnicastHosts) {
+      findings.push(verdict('different-subnet', 'warning', { ...base, subnet: e.subnet.guess }));
+    } else if (
+      e.subnet.same &&
+      e.broadcast.tried &&
+      e.broadcast.reached === false &&
+      !e.subnet.inUnicastHosts
+    ) {
+      findings.push(verdict('broadcast-blocked', 'warning', base));
+    }
+    if (e.tcp === 'timeout' || e.tcp === 'unreachable') {
+      findings.push(verdict('tcp-blocked', 'warning', base));
+    } else if (e.tcp === 'refused') {
+      findings.push(verdict('tcp-refused', 'info', base));
+    }
+    const loss = e.forward.stats.loss;
+    if (loss >= 0.2) {
+      findings.push(verdict('lossy', 'warning', { ...base, loss: Math.round(loss * 100) }));
+    }
+    if (!findings.some((f) => f.severity === 'problem' || f.severity === 'warning')) {
+      findings.unshift(
+        verdict('ok', 'ok', {
+          ...base,
+          rtt: e.forward.stats.rttMs?.p50 ?? '?',
+          mode: e.forward.mode,
+        }),
+      );
+    }
+  } else if (e.theyReachUs) {
+    findings.push(verdict('their-inbound-blocked', 'problem', base));
+  } else if (e.tcp === 'open') {
+    findings.push(verdict('udp-blocked', 'problem', base));
+  } else if (e.tcp === 'refused') {
+    findings.push(verdict('not-running', 'problem', base));
+  } else if (!e.subnet.same) {
+    findings.push(
+      verdict('different-subnet-silent', 'problem', { ...base, subnet: e.subnet.guess }),
+    );
+  } else if (e.linkLayer === 'present') {
+    findings.push(verdict('firewall-somewhere', 'problem', base));
+  } else {
+    findings.push(verdict('silent', 'problem', base));
+  }
+  findings.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  return [...out, ...findings];
+}

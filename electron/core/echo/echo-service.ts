@@ -1,0 +1,533 @@
+import type {
+  EchoEvent,
+  EchoRequest,
+  EchoResult,
+  EngineSettings,
+  InterfaceInfo,
+  Peer,
+  ReachRequest,
+  ReachResult,
+  SweepRequest,
+  SweepResult,
+} from '../../../shared/model';
+import { Mode, type WirePacket } from '../../../shared/protocol';
+import type { Clock } from '../clock';
+import type { RouteInfo } from '../diagnostics/interfaces-report';
+import type { Datagram, DatagramTransport } from '../transport';
+import type { Wire } from '../wire';
+import { ReachCollector } from './broadcast-reach';
+import {
+  decodeProbe,
+  encodeProbe,
+  isPlainProbe,
+  newRunId,
+  type DecodedProbe,
+  type ProbeFields,
+} from './echo-probe-format';
+import { parseTarget, planEcho, RAW_ECHO_DEFAULT_PORT, type EchoPlan } from './echo-request';
+import { startEchoRun, type EchoChannel, type EchoRunHandle } from './echo-run';
+import type { EchoRunner } from './echo-runner';
+import { computeStats } from './echo-stats';
+import { PROBE_BACK_LIMITS, ProbeBackResponder } from './probe-back';
+import { RawEchoChannel, rawBindAddress } from './raw-echo-socket';
+import { sweepSizes } from './size-sweep';
+
+/**
+ * The engine's echo: answers PIGEON_ECHO (and probe-back requests), runs echo tests in the three
+ * modes, size sweeps and broadcast reach, and routes the answers. It holds no socket of its own
+ * except the raw mode's and the probe-back sockets, which are opened per run.
+ */
+export interface EchoHost {
+  clock: Clock;
+  /** High-resolution ms for round trips (performance.now, or the fake clock in tests). */
+  now: () => number;
+  wire: Wire;
+  settings(): EngineSettings;
+  isRunning(): boolean;
+  /** A unicast BR_ENTRY with our names, as the engine would send it (the ipmsg ping). */
+  buildEntry(): Uint8Array;
+  broadcastTargets(): string[];
+  findPeer(address: string, port?: number): Peer | undefined;
+  emit(e: EchoEvent): void;
+  /** Cap datagrams to that address (undefined: lift the cap); returns the cap now in force. */
+  setPeerMaxDatagram(address: string, bytes: number | undefined): number | null;
+  openSocket(): DatagramTransport;
+  interfaces(): InterfaceInfo[];
+  routeTo(address: string): Promise<RouteInfo>;
+  linkMtu(name: string): number | null;
+}
+
+interface ActiveRun {
+  address: string;
+  onReply?(probe: DecodedProbe, d: Datagram, at: number): void;
+  onReverse?(probe: DecodedProbe, d: Datagram): void;
+  onAnsEntry?(d: Datagram): void;
+  cancel(): void;
+}
+
+export type EchoStart =
+  { ok: true; runId: string; done: Promise<EchoResult> } | { ok: false; error: string };
+
+/** Probes of a run that carry the probe-back request (a lost request is asked again). */
+const BACK_REQUESTS = 3;
+const MAX_RECENT = 20;
+
+export class EchoService {
+  private readonly runs = new Map<string, ActiveRun>();
+  private readonly responder: ProbeBackResponder;
+  private readonly recent: EchoResult[] = [];
+
+  constructor(
+    private readonly host: EchoHost,
+    options: { probeBackLimits?: Partial<typeof PROBE_BACK_LIMITS> } = {},
+  ) {
+    this.responder = new ProbeBackResponder({
+      clock: host.clock,
+      build: (fields, size) => this.buildPigeonProbe(Mode.PIGEON_ECHO, fields, size),
+      openSocket: () => host.openSocket(),
+      bindAddress: () => rawBindAddress(host.settings().bind),
+      ...(options.probeBackLimits ? { limits: options.probeBackLimits } : {}),
+    });
+  }
+
+  // ---- incoming ------------------------------------------------------------------------------
+
+  /** PIGEON_ECHO: answer it (same extra), grant a probe-back request, or count a reverse probe. */
+  onProbe(p: WirePacket, d: Datagram): void {
+    if (isPlainProbe(p.extra)) {
+      // The common case, kept short: answer with the same bytes at once.
+      if (this.host.settings().answerEcho) this.reply(p.extra, d);
+      return;
+    }
+    const probe = decodeProbe(p.extra);
+    if (probe?.reverse) {
+      // Sent because we asked: recorded, never answered.
+      this.runs.get(probe.runId)?.onReverse?.(probe, d);
+      return;
+    }
+    if (!this.host.settings().answerEcho) return;
+    let extra = p.extra;
+    if (probe?.back) {
+      const granted = this.responder.handle(probe.back, probe.runId, d);
+      // Same length as the request where the header allows, so size sweeps stay exact.
+      const { headerLength: _h, intact: _i, ...fields } = probe;
+      extra = encodeProbe({ ...fields, granted }, p.extra.length);
+    }
+    this.reply(extra, d);
+  }
+
+  private reply(extra: Uint8Array, d: Datagram): void {
+    const { bytes } = this.host.wire.build(Mode.PIGEON_ECHO_REPLY, extra);
+    this.host.wire.post(bytes, d.address, d.port);
+  }
+
+  /** When the datagram being handled arrived (set by the engine before it parses further). */
+  private arrivedAt: number | undefined;
+
+  noteArrival(at: number): void {
+    this.arrivedAt = at;
+  }
+
+  onReply(p: WirePacket, d: Datagram): void {
+    const at = this.arrivedAt ?? this.host.now();
+    this.arrivedAt = undefined;
+    const probe = decodeProbe(p.extra);
+    if (!probe) return;
+    this.runs.get(probe.runId)?.onReply?.(probe, d, at);
+  }
+
+  /** Every ANSENTRY: the answer to an ipmsg ping (or to a broadcast entry). */
+  onAnsEntry(d: Datagram): void {
+    for (const run of this.runs.values()) run.onAnsEntry?.(d);
+  }
+
+  // ---- echo runs -----------------------------------------------------------------------------
+
+  /** Start a run; progress and the result arrive as 'echo-progress' and 'echo-done' events. */
+  start(request: EchoRequest): EchoStart {
+    const planned = planEcho(request, this.host.settings().port);
+    if (!planned.ok) return planned;
+    const plan = planned.value;
+    if (plan.mode !== 'raw' && !this.host.isRunning()) {
+      return { ok: false, error: 'Pigeon is not running' };
+    }
+    const handle = this.launch(plan, newRunId(), true);
+    return { ok: true, runId: handle.runId, done: handle.done };
+  }
+
+  /** Run to the end; a bad request gives a failed result, never an exception. */
+  echo(request: EchoRequest): Promise<EchoResult> {
+    const started = this.start(request);
+    if (started.ok) return started.done;
+    return Promise.resolve(failedResult(request, started.error, this.host.clock.now()));
+  }
+
+  cancel(runId: string): boolean {
+    const run = this.runs.get(runId);
+    if (!run) return false;
+    run.cancel();
+    return true;
+  }
+
+  /** The last few finished runs, newest last (for the diagnostics bundle). */
+  results(): EchoResult[] {
+    return [...this.recent];
+  }
+
+  stop(): void {
+    for (const run of [...this.runs.values()]) run.cancel();
+    this.responder.stop();
+  }
+
+  private launch(plan: EchoPlan, runId: string, emit: boolean): EchoRunHandle {
+    const peer = this.host.findPeer(plan.address, plan.port);
+    const target = {
+      address: plan.address,
+      port: plan.port,
+      ...(peer ? { peerId: peer.id, nick: peer.nick } : {}),
+    };
+    const run: ActiveRun = { address: plan.address, cancel: () => undefined };
+    let channel: EchoChannel;
+    let minDurationMs = 0;
+    if (plan.mode === 'pigeon') {
+      const c = new PigeonChannel(this, runId, plan);
+      run.onReply = (probe, d, at) => c.onReply(probe, d, at);
+      run.onReverse = (probe, d) => c.onReverse(probe, d);
+      channel = c;
+      if (plan.probeBack > 0) {
+        const resend = Math.min(BACK_REQUESTS, plan.count) - 1;
+        minDurationMs =
+          resend * plan.intervalMs + (plan.probeBack - 1) * c.backIntervalMs + plan.timeoutMs;
+      }
+    } else if (plan.mode === 'ipmsg') {
+      const c = new IpmsgChannel(this.host, plan);
+      run.onAnsEntry = (d) => c.onAnsEntry(d);
+      channel = c;
+    } else {
+      channel = new RawEchoChannel({
+        runId,
+        address: plan.address,
+        port: plan.port,
+        size: plan.size,
+        bind: rawBindAddress(this.host.settings().bind),
+        openSocket: () => this.host.openSocket(),
+      });
+    }
+    const handle = startEchoRun({
+      runId,
+      plan,
+      target,
+      channel,
+      clock: this.host.clock,
+      now: this.host.now,
+      ...(emit ? { emit: (e: EchoEvent) => this.host.emit(e) } : {}),
+      ...(minDurationMs ? { minDurationMs } : {}),
+      ...(plan.probeBack ? { reverseRequested: plan.probeBack } : {}),
+    });
+    run.cancel = () => handle.cancel();
+    this.runs.set(runId, run);
+    void handle.done.then((result) => {
+      this.runs.delete(runId);
+      if (emit) {
+        this.recent.push(result);
+        if (this.recent.length > MAX_RECENT) this.recent.shift();
+      }
+    });
+    return handle;
+  }
+
+  /** An IPMsg PIGEON_ECHO(_REPLY) datagram of exactly `size` bytes (or its bare minimum). */
+  buildPigeonProbe(command: number, fields: ProbeFields, size: number): Uint8Array {
+    const core = encodeProbe(fields);
+    const first = this.host.wire.build(command, core);
+    const pad = size - first.bytes.length;
+    if (pad <= 0) return first.bytes;
+    return this.host.wire.build(command, encodeProbe(fields, core.length + pad), first.packetNo)
+      .bytes;
+  }
+
+  sendBytes(bytes: Uint8Array, address: string, port: number): Promise<string | undefined> {
+    return this.host.wire.sendBytes(bytes, address, port);
+  }
+
+  // ---- size sweep ----------------------------------------------------------------------------
+
+  async sweep(request: SweepRequest): Promise<SweepResult> {
+    const runId = newRunId();
+    const mode = request.mode ?? 'pigeon';
+    const target = parseTarget(
+      typeof request.to === 'string' ? request.to : '',
+      mode === 'raw' ? RAW_ECHO_DEFAULT_PORT : this.host.settings().port,
+    );
+    const min = request.min ?? 64;
+    const max = request.max ?? 8192;
+    const tries = request.tries ?? 2;
+    const timeoutMs = request.timeoutMs ?? 800;
+    const failed = (error: string): SweepResult => ({
+      runId,
+      mode,
+      target: target.ok ? target.value : { address: String(request.to), port: 0 },
+      state: 'failed',
+      error,
+      largestPassing: null,
+      smallestFailing: null,
+      path: { interface: null, sourceAddress: null, mtu: null, unfragmentedMax: null },
+      fragmented: null,
+      steps: [],
+      appliedLimit: null,
+    });
+    if (!target.ok) return failed(target.error);
+    if (mode !== 'pigeon' && mode !== 'raw') return failed('size sweeps need mode pigeon or raw');
+    if (!(
+      Number.isInteger(min) &&
+      Number.isInteger(max) &&
+      min >= 1 &&
+      min <= max &&
+      max <= 65_507
+    )) {
+      return failed('sizes must be whole numbers with 1 <= min <= max <= 65507');
+    }
+    if (!(Number.isInteger(tries) && tries >= 1 && tries <= 5)) return failed('tries must be 1..5');
+    if (!(timeoutMs >= 10 && timeoutMs <= 10_000)) return failed('timeout must be 10..10000 ms');
+    if (mode === 'pigeon' && !this.host.isRunning()) return failed('Pigeon is not running');
+
+    const { address, port } = target.value;
+    const route = await this.host.routeTo(address);
+    const mtu = route.interface ? this.host.linkMtu(route.interface) : null;
+    const unfragmentedMax = mtu !== null ? mtu - 28 : null;
+    let cancelled = false;
+    let current: EchoRunHandle | undefined;
+    this.runs.set(runId, {
+      address,
+      cancel: () => {
+        cancelled = true;
+        current?.cancel();
+      },
+    });
+    try {
+      const outcome = await sweepSizes({
+        min,
+        max,
+        hints: unfragmentedMax !== null ? [unfragmentedMax, unfragmentedMax + 1] : [1472, 1473],
+        cancelled: () => cancelled,
+        onStep: (step) => this.host.emit({ type: 'sweep-progress', runId, step }),
+        probe: async (size) => {
+          const plan: EchoPlan = {
+            mode,
+            address,
+            port,
+            count: tries,
+            intervalMs: 50,
+            timeoutMs,
+            size,
+            probeBack: 0,
+          };
+          current = this.launch(plan, newRunId(), false);
+          const r = await current.done;
+          const intact = r.stats.received - r.stats.altered;
+          return {
+            passed: intact > 0,
+            ...(r.stats.rttMs ? { rttMs: r.stats.rttMs.min } : {}),
+          };
+        },
+      });
+      let appliedLimit: number | null = null;
+      if (mode === 'pigeon' && (request.apply ?? true) && outcome.largestPassing !== null) {
+        appliedLimit = this.host.setPeerMaxDatagram(
+          address,
+          outcome.smallestFailing === null ? undefined : outcome.largestPassing,
+        );
+      }
+      return {
+        runId,
+        mode,
+        target: { address, port },
+        state: outcome.cancelled ? 'cancelled' : 'done',
+        largestPassing: outcome.largestPassing,
+        smallestFailing: outcome.smallestFailing,
+        path: {
+          interface: route.interface,
+          sourceAddress: route.sourceAddress,
+          mtu,
+          unfragmentedMax,
+        },
+        fragmented:
+          outcome.largestPassing !== null && unfragmentedMax !== null
+            ? outcome.largestPassing > unfragmentedMax
+            : null,
+        steps: outcome.steps,
+        appliedLimit,
+      };
+    } finally {
+      this.runs.delete(runId);
+    }
+  }
+
+  // ---- broadcast reach -----------------------------------------------------------------------
+
+  async reach(request: ReachRequest = {}): Promise<ReachResult> {
+    const runId = newRunId();
+    const mode = request.mode ?? 'pigeon';
+    const timeoutMs = request.timeoutMs ?? 1500;
+    const startedAt = this.host.clock.now();
+    const interfaces = this.host.interfaces();
+    const targets = this.host.broadcastTargets();
+    if (!this.host.isRunning() || (mode !== 'pigeon' && mode !== 'ipmsg') || !(timeoutMs > 0)) {
+      return {
+        runId,
+        mode,
+        startedAt,
+        durationMs: 0,
+        state: 'failed',
+        error: !this.host.isRunning() ? 'Pigeon is not running' : 'bad reach request',
+        targets: [],
+        interfaces: [],
+        elsewhere: [],
+      };
+    }
+    const port = this.host.settings().port;
+    const started = this.host.now();
+    const collector = new ReachCollector(targets, this.host.now);
+    let finish: () => void = () => undefined;
+    const waited = new Promise<void>((resolve) => (finish = resolve));
+    const timer = this.host.clock.setTimeout(() => finish(), Math.min(timeoutMs, 30_000));
+    this.runs.set(runId, {
+      address: '*',
+      cancel: () => {
+        this.host.clock.clearTimeout(timer);
+        finish();
+      },
+      ...(mode === 'pigeon'
+        ? { onReply: (probe, d) => collector.answer(probe.seq, d.address, d.port) }
+        : { onAnsEntry: (d) => collector.answer(undefined, d.address, d.port) }),
+    });
+    targets.forEach((t, seq) => {
+      const bytes =
+        mode === 'pigeon'
+          ? this.buildPigeonProbe(
+              Mode.PIGEON_ECHO,
+              { runId, seq, sentUs: this.host.now() * 1000 },
+              64,
+            )
+          : this.host.buildEntry();
+      collector.sent(seq);
+      void this.host.wire.sendBytes(bytes, t, port);
+    });
+    await waited;
+    this.runs.delete(runId);
+    return collector.build({
+      runId,
+      mode,
+      startedAt,
+      durationMs: Math.round((this.host.now() - started) * 1000) / 1000,
+      interfaces,
+      peer: (a, p) => this.host.findPeer(a, p),
+    });
+  }
+}
+
+/** PIGEON_ECHO through the engine's own socket and identity. */
+class PigeonChannel implements EchoChannel {
+  private runner: EchoRunner | undefined;
+  private lastSize = 0;
+  readonly backIntervalMs: number;
+  private readonly backSize: number;
+
+  constructor(
+    private readonly svc: EchoService,
+    private readonly runId: string,
+    private readonly plan: EchoPlan,
+  ) {
+    this.backIntervalMs = Math.min(
+      PROBE_BACK_LIMITS.maxIntervalMs,
+      Math.max(PROBE_BACK_LIMITS.minIntervalMs, plan.intervalMs),
+    );
+    this.backSize = Math.min(
+      PROBE_BACK_LIMITS.maxSize,
+      Math.max(PROBE_BACK_LIMITS.minSize, plan.size),
+    );
+  }
+
+  probeSize(): number {
+    return this.lastSize || this.plan.size;
+  }
+
+  attach(runner: EchoRunner): void {
+    this.runner = runner;
+  }
+
+  send(seq: number, sentAt: number): Promise<string | undefined> {
+    const fields: ProbeFields = { runId: this.runId, seq, sentUs: sentAt * 1000 };
+    if (this.plan.probeBack > 0 && seq < BACK_REQUESTS) {
+      fields.back = {
+        count: this.plan.probeBack,
+        intervalMs: Math.round(this.backIntervalMs),
+        size: this.backSize,
+      };
+    }
+    const bytes = this.svc.buildPigeonProbe(Mode.PIGEON_ECHO, fields, this.plan.size);
+    this.lastSize = bytes.length;
+    return this.svc.sendBytes(bytes, this.plan.address, this.plan.port);
+  }
+
+  /**
+   * Answers are matched by run id, not by address: a machine with two addresses may answer from
+   * the other one (its kernel picks the source by route).
+   */
+  onReply(probe: DecodedProbe, d: Datagram, at: number): void {
+    if (probe.granted !== undefined) this.runner?.grant(probe.granted);
+    this.runner?.answer(probe.seq, { bytes: d.bytes.length, altered: !probe.intact, at });
+  }
+
+  onReverse(probe: DecodedProbe, d: Datagram): void {
+    // A reverse probe tells the total too, so a lost answer to the request costs nothing.
+    if (probe.reverseOf !== undefined) this.runner?.grant(probe.reverseOf);
+    this.runner?.reverseArrived(probe.seq, d.bytes.length);
+  }
+}
+
+/** A unicast BR_ENTRY; every IPMsg client answers ANSENTRY (which names no packet). */
+class IpmsgChannel implements EchoChannel {
+  private runner: EchoRunner | undefined;
+  private lastSize = 0;
+
+  constructor(
+    private readonly host: EchoHost,
+    private readonly plan: EchoPlan,
+  ) {}
+
+  probeSize(): number {
+    return this.lastSize;
+  }
+
+  attach(runner: EchoRunner): void {
+    this.runner = runner;
+  }
+
+  send(): Promise<string | undefined> {
+    const bytes = this.host.buildEntry();
+    this.lastSize = bytes.length;
+    return this.host.wire.sendBytes(bytes, this.plan.address, this.plan.port);
+  }
+
+  onAnsEntry(d: Datagram): void {
+    if (d.address === this.plan.address) this.runner?.answerLatest({ bytes: d.bytes.length });
+  }
+}
+
+function failedResult(request: EchoRequest, error: string, now: number): EchoResult {
+  return {
+    runId: '',
+    mode: request.mode ?? 'pigeon',
+    target: { address: typeof request.to === 'string' ? request.to : '', port: 0 },
+    count: request.count ?? 0,
+    intervalMs: request.intervalMs ?? 0,
+    timeoutMs: request.timeoutMs ?? 0,
+    size: 0,
+    startedAt: now,
+    durationMs: 0,
+    state: 'failed',
+    error,
+    stats: computeStats([], { duplicates: 0, reordered: 0, late: 0, altered: 0 }),
+  };
+}

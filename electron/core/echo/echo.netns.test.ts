@@ -1,0 +1,403 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canUseNamespaces, createLan, type Lan } from '../../../e2e/lab/netns-lan';
+import type { EchoResult, SweepResult } from '../../../shared/model';
+import { createEngine } from '../engine';
+import { defaultSettings } from '../settings';
+import { UdpTransport } from '../transport';
+import {
+  buildCli,
+  lastJson,
+  runPigeon,
+  servePigeon,
+  spawnPigeon,
+  spawnPython,
+  waitForUdpPort,
+  type PigeonProcess,
+} from './testing/cli-in-netns';
+import { DelayTransport } from './testing/delay-transport';
+import { DELAY_RELAY, NAIVE_ECHO_SERVER } from './testing/python-udp';
+
+/**
+ * Echo over real sockets. Loss is injected with nftables on the receiving side's input hook
+ * (numgen random), delay and jitter with a Python relay (raw mode) or the engine's injectable
+ * transport (pigeon mode, on loopback). Measured loss must match the injected loss within four
+ * binomial standard deviations, sqrt(p(1-p)/n): a false failure about once in 16000 runs.
+ */
+const can = canUseNamespaces();
+
+interface Summary {
+  sent: number;
+  received: number;
+  loss: number;
+  duplicates: number;
+  altered: number;
+  rtt_ms: { min: number; avg: number; p50: number; p95: number; max: number } | null;
+  jitter_ms: number | null;
+  reverse?: EchoResult['reverse'];
+}
+
+const tolerance = (p: number, n: number) => 4 * Math.sqrt((p * (1 - p)) / n);
+
+function report(what: string, figures: Record<string, unknown>): void {
+  console.log(`[echo figures] ${what}: ${JSON.stringify(figures)}`);
+}
+
+describe.skipIf(!can.ok)('echo in network namespaces', () => {
+  let lan: Lan;
+  let b: { ip: string };
+  let c: { ip: string };
+  let serveB: PigeonProcess;
+
+  beforeAll(async () => {
+    [lan] = await Promise.all([createLan({ hosts: ['a', 'b', 'c'] }), buildCli()]);
+    b = lan.host('b');
+    c = lan.host('c');
+    serveB = await servePigeon(lan, 'b', ['--broadcast', lan.broadcast]);
+    await servePigeon(lan, 'c', ['--broadcast', lan.broadcast]);
+  });
+
+  afterAll(async () => {
+    await lan?.destroy();
+  });
+
+  it('pigeon echo: measured loss matches 20 % dropped on the receiver', async () => {
+    await lan.addInputLoss('b', 20, { udpPort: 2425 });
+    try {
+      const n = 1000;
+      const r = await runPigeon(lan, 'a', [
+        'echo',
+        '--to',
+        b.ip,
+        '--count',
+        String(n),
+        '--interval',
+        '2',
+        '--timeout',
+        '1000',
+        '--broadcast',
+        lan.broadcast,
+        '--json',
+      ]);
+      const s = lastJson<Summary>(r);
+      report('pigeon, 20% input loss at b', {
+        n,
+        loss: s.loss,
+        tolerance: tolerance(0.2, n),
+        rtt_ms: s.rtt_ms,
+      });
+      expect(r.code).toBe(0);
+      expect(s.sent).toBe(n);
+      expect(Math.abs(s.loss - 0.2)).toBeLessThanOrEqual(tolerance(0.2, n));
+      expect(s.duplicates).toBe(0);
+    } finally {
+      await lan.clearLoss('b');
+    }
+    expect(serveB.child.exitCode).toBeNull();
+  });
+
+  it('loss on both sides compounds, and probing back measures the way back alone', async () => {
+    await lan.addInputLoss('a', 10, { udpPort: 2425 });
+    await lan.addInputLoss('b', 10, { udpPort: 2425 });
+    try {
+      const n = 1000;
+      const back = 100;
+      const r = await runPigeon(lan, 'a', [
+        'echo',
+        '--to',
+        b.ip,
+        '--count',
+        String(n),
+        '--interval',
+        '2',
+        '--timeout',
+        '1000',
+        '--back',
+        String(back),
+        '--broadcast',
+        lan.broadcast,
+        '--json',
+      ]);
+      const s = lastJson<Summary>(r);
+      const expected = 1 - 0.9 * 0.9;
+      report('pigeon, 10% input loss at a and b', {
+        n,
+        loss: s.loss,
+        expected,
+        tolerance: tolerance(expected, n),
+        reverse: s.reverse,
+        reverse_tolerance: tolerance(0.1, back),
+      });
+      expect(Math.abs(s.loss - expected)).toBeLessThanOrEqual(tolerance(expected, n));
+      expect(s.reverse?.granted).toBe(back);
+      // the probes sent back cross only a's input: 10 % lost
+      expect(Math.abs((s.reverse?.loss ?? 1) - 0.1)).toBeLessThanOrEqual(tolerance(0.1, back));
+    } finally {
+      await lan.clearLoss('a');
+      await lan.clearLoss('b');
+    }
+  });
+
+  it('raw mode: a naive Python echo server survives the default probe, and loss is measured', async () => {
+    spawnPython(lan, 'b', NAIVE_ECHO_SERVER, ['7007']);
+    await waitForUdpPort(lan, 'b', 7007);
+    const plain = lastJson<Summary>(
+      await runPigeon(lan, 'a', [
+        'echo',
+        '--mode',
+        'raw',
+        '--to',
+        `${b.ip}:7007`,
+        '--count',
+        '5',
+        '--interval',
+        '20',
+        '--json',
+      ]),
+    );
+    expect(plain).toMatchObject({ sent: 5, received: 5, altered: 0, loss: 0 });
+    await lan.addInputLoss('b', 10, { udpPort: 7007 });
+    try {
+      const n = 1000;
+      const s = lastJson<Summary>(
+        await runPigeon(lan, 'a', [
+          'echo',
+          '--mode',
+          'raw',
+          '--to',
+          `${b.ip}:7007`,
+          '--count',
+          String(n),
+          '--interval',
+          '2',
+          '--timeout',
+          '1000',
+          '--json',
+        ]),
+      );
+      report('raw, 10% input loss at the echo server', {
+        n,
+        loss: s.loss,
+        tolerance: tolerance(0.1, n),
+      });
+      expect(Math.abs(s.loss - 0.1)).toBeLessThanOrEqual(tolerance(0.1, n));
+      expect(s.altered).toBe(0);
+    } finally {
+      await lan.clearLoss('b');
+    }
+  });
+
+  it('raw mode: delay and jitter added by a relay show in the round trips', async () => {
+    spawnPython(lan, 'b', NAIVE_ECHO_SERVER, ['7008']);
+    spawnPython(lan, 'c', DELAY_RELAY, ['7100', b.ip, '7008', '10', '5']);
+    await waitForUdpPort(lan, 'b', 7008);
+    await waitForUdpPort(lan, 'c', 7100);
+    const r = await runPigeon(lan, 'a', [
+      'echo',
+      '--mode',
+      'raw',
+      '--to',
+      `${c.ip}:7100`,
+      '--count',
+      '200',
+      '--interval',
+      '20',
+      '--json',
+    ]);
+    const s = lastJson<Summary>(r);
+    report('raw through a relay adding 10 +- 5 ms each way', {
+      rtt_ms: s.rtt_ms,
+      jitter_ms: s.jitter_ms,
+      received: s.received,
+    });
+    expect(s.received).toBe(200);
+    // two legs of U(5, 15) ms: RTT in [10, 30] plus the path; mean 20; jitter of the order of 5
+    expect(s.rtt_ms?.min).toBeGreaterThanOrEqual(10);
+    expect(s.rtt_ms?.avg).toBeGreaterThan(19);
+    expect(s.rtt_ms?.avg).toBeLessThan(24);
+    expect(s.rtt_ms?.p95).toBeLessThan(32);
+    expect(s.jitter_ms).toBeGreaterThan(2.5);
+    expect(s.jitter_ms).toBeLessThan(8);
+  });
+
+  it('size sweep: finds the MTU when fragments are dropped, and caps messages to that peer', async () => {
+    await lan.exec('a', 'ip', ['link', 'set', 'eth0', 'mtu', '1200'], { check: true });
+    await lan.exec('b', 'nft', ['-f', '-'], {
+      check: true,
+      input: [
+        'table inet pigeon_frag {',
+        '  chain pre {',
+        '    type filter hook prerouting priority -500; policy accept;',
+        '    ip frag-off & 0x3fff != 0 counter drop',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const r = await runPigeon(lan, 'a', [
+        'echo',
+        '--to',
+        b.ip,
+        '--sweep',
+        '--broadcast',
+        lan.broadcast,
+        '--json',
+      ]);
+      const s = lastJson<SweepResult>(r);
+      report('sweep, a mtu 1200, fragments dropped at b', {
+        largest: s.largestPassing,
+        failing: s.smallestFailing,
+        path: s.path,
+        applied: s.appliedLimit,
+        steps: s.steps.length,
+      });
+      expect(s).toMatchObject({
+        largestPassing: 1172,
+        smallestFailing: 1173,
+        path: { interface: 'eth0', mtu: 1200, unfragmentedMax: 1172 },
+        fragmented: false,
+        appliedLimit: 1172,
+      });
+    } finally {
+      await lan.exec('b', 'nft', ['delete', 'table', 'inet', 'pigeon_frag']);
+      await lan.exec('a', 'ip', ['link', 'set', 'eth0', 'mtu', '1500']);
+    }
+    // without the filter, fragments pass: the largest size tried gets through, in fragments
+    const s = lastJson<SweepResult>(
+      await runPigeon(lan, 'a', [
+        'echo',
+        '--to',
+        b.ip,
+        '--sweep',
+        '--max',
+        '4000',
+        '--broadcast',
+        lan.broadcast,
+        '--json',
+      ]),
+    );
+    expect(s).toMatchObject({
+      largestPassing: 4000,
+      smallestFailing: null,
+      fragmented: true,
+      appliedLimit: null,
+    });
+  });
+
+  it('broadcast reach lists who answered, per interface', async () => {
+    const r = await runPigeon(lan, 'a', [
+      'echo',
+      '--reach',
+      '--broadcast',
+      lan.broadcast,
+      '--json',
+    ]);
+    const s = lastJson<{ interfaces: { name: string; responders: { address: string }[] }[] }>(r);
+    const eth0 = s.interfaces.find((i) => i.name === 'eth0');
+    expect(eth0?.responders.map((x) => x.address).sort()).toEqual([b.ip, c.ip].sort());
+    expect(r.code).toBe(0);
+  });
+
+  it('ipmsg ping works against a Pigeon too (it answers every entry)', async () => {
+    const s = lastJson<Summary>(
+      await runPigeon(lan, 'a', [
+        'echo',
+        '--to',
+        b.ip,
+        '--mode',
+        'ipmsg',
+        '--count',
+        '5',
+        '--interval',
+        '200',
+        '--broadcast',
+        lan.broadcast,
+        '--json',
+      ]),
+    );
+    expect(s).toMatchObject({ sent: 5, received: 5, duplicates: 0 });
+  });
+
+  it('`pigeon echo-server` is what the raw mode measures', async () => {
+    const server = await spawnPigeon(lan, 'b', ['echo-server', '--port', '7010'], { data: false });
+    await waitForUdpPort(lan, 'b', 7010);
+    const s = lastJson<Summary>(
+      await runPigeon(lan, 'a', [
+        'echo',
+        '--mode',
+        'raw',
+        '--to',
+        `${b.ip}:7010`,
+        '--count',
+        '50',
+        '--interval',
+        '5',
+        '--size',
+        '1400',
+        '--json',
+      ]),
+    );
+    expect(s).toMatchObject({ sent: 50, received: 50, altered: 0 });
+    server.child.kill('SIGINT');
+    await new Promise((r) => server.child.once('exit', r));
+    expect(server.stderr()).toContain('50 received, 50 echoed');
+  });
+
+  it('exits 1 when nothing comes back', async () => {
+    const r = await runPigeon(lan, 'a', [
+      'echo',
+      '--mode',
+      'raw',
+      '--to',
+      `${b.ip}:9999`,
+      '--count',
+      '2',
+      '--interval',
+      '50',
+      '--timeout',
+      '300',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('2 sent, 0 received, 100.0% loss');
+  });
+});
+
+describe('pigeon echo with delay from the engine’s injectable transport (loopback)', () => {
+  it('shows the delay and the jitter in the round trips', async () => {
+    const port = 42_431;
+    const slow = () => new DelayTransport(new UdpTransport(), () => 10 + Math.random() * 10);
+    const make = (address: string, peer: string) =>
+      createEngine(
+        defaultSettings({
+          nick: address,
+          bind: address,
+          port,
+          broadcast: [peer],
+          dataDir: '/nonexistent',
+          user: 't',
+          host: address,
+        }),
+        { transport: slow(), tcp: false, entryRepeatMs: 0 },
+      );
+    const x = make('127.0.0.21', '127.0.0.22');
+    const y = make('127.0.0.22', '127.0.0.21');
+    await x.start();
+    await y.start();
+    try {
+      const r = await x.echo({ to: '127.0.0.22', count: 100, intervalMs: 20 });
+      report('pigeon on loopback, both sides send after U(10, 20) ms', {
+        rtt: r.stats.rttMs,
+        jitter: r.stats.jitterMs,
+      });
+      expect(r.stats.received).toBe(100);
+      // two legs of U(10, 20): RTT in [20, 40], mean 30
+      expect(r.stats.rttMs?.min).toBeGreaterThanOrEqual(20);
+      expect(r.stats.rttMs?.avg).toBeGreaterThan(28);
+      expect(r.stats.rttMs?.avg).toBeLessThan(34);
+      expect(r.stats.jitterMs).toBeGreaterThan(2.5);
+    } finally {
+      await x.stop();
+      await y.stop();
+    }
+  });
+});

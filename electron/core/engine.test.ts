@@ -1,0 +1,1228 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import {
+  hasOpt,
+  latin1Text,
+  makeCommand,
+  Mode,
+  modeOf,
+  Opt,
+  parseMessageBody,
+  toBase64,
+  trimTrailingNuls,
+} from '../../shared/protocol';
+import { FakeClock } from './testing/fake-clock';
+import {
+  dropFirst,
+  dropWhere,
+  duplicateWhere,
+  FakeNetwork,
+  modeIs,
+  mulberry32,
+  packetOf,
+  randomDelay,
+  toAddress,
+  type SentDatagram,
+} from './testing/fake-network';
+import { createEngineNode, startEngine, type EngineNode } from './testing/engine-harness';
+import { bytes, FEIQ, IPMSG, IPTUX, legacy, ScriptedPeer } from './testing/scripted-peer';
+
+const A = '10.0.0.1';
+const B = '10.0.0.2';
+const IPTUX_ADDR = '10.0.0.10';
+const FEIQ_ADDR = '10.0.0.20';
+const IPMSG_ADDR = '10.0.0.30';
+const BCAST = '10.0.0.255';
+const PORT = 2425;
+const utf8 = (u: Uint8Array) => new TextDecoder().decode(u);
+const at = (address: string) => ({ address, port: PORT });
+
+function lan(options: ConstructorParameters<typeof FakeNetwork>[1] = {}) {
+  const clock = new FakeClock();
+  const net = new FakeNetwork(clock, options);
+  return { clock, net };
+}
+
+/** Two Pigeon engines that have found each other. */
+async function pair(overridesA = {}, overridesB = {}) {
+  const { clock, net } = lan();
+  const a = await startEngine(net, A, { nick: 'alice', ...overridesA });
+  const b = await startEngine(net, B, { nick: 'bob', ...overridesB });
+  await clock.advance(10);
+  return { clock, net, a, b };
+}
+
+/** Datagrams sent by `from` whose mode is `mode`, parsed. */
+function sent(net: FakeNetwork, from: string, mode?: number, to?: string) {
+  return net
+    .sentFrom(from)
+    .filter((d) => to === undefined || d.to.address === to)
+    .map((d) => ({ d, p: packetOf(d) }))
+    .filter((x): x is { d: SentDatagram; p: NonNullable<typeof x.p> } => x.p !== undefined)
+    .filter((x) => mode === undefined || modeOf(x.p.command) === mode);
+}
+
+/** The last delivery state of a message. */
+function lastState(node: EngineNode, messageId: string) {
+  return node
+    .of('delivery')
+    .filter((e) => e.messageId === messageId)
+    .at(-1)?.delivery;
+}
+
+/** iptux's golden start-up entry, broadcast. */
+async function iptuxOnline(net: FakeNetwork, clock: FakeClock) {
+  const iptux = await ScriptedPeer.start(net, IPTUX_ADDR, IPTUX);
+  iptux.send(at(BCAST), 257, 'iptux-peer\0lab\0icon-tux.png\0utf-8\0');
+  await clock.flush();
+  return iptux;
+}
+
+async function feiqOnline(net: FakeNetwork, clock: FakeClock) {
+  const feiq = await ScriptedPeer.start(net, FEIQ_ADDR, FEIQ);
+  feiq.packetNo = 1_704_067_000;
+  feiq.send(at(BCAST), 6291457, bytes(legacy('飞秋用户', 'gbk'), 0, legacy('销售部', 'gbk'), 0));
+  await clock.flush();
+  return feiq;
+}
+
+// ---- presence ------------------------------------------------------------------------------
+
+describe('presence', () => {
+  it('two engines discover each other as Pigeon peers', async () => {
+    const { a, b } = await pair();
+    const bSeenByA = a.of('peer-online').map((e) => e.peer);
+    const aSeenByB = b.of('peer-online').map((e) => e.peer);
+    expect(bSeenByA).toHaveLength(1);
+    expect(aSeenByB).toHaveLength(1);
+    expect(bSeenByA[0]).toMatchObject({
+      id: b.id,
+      address: B,
+      port: PORT,
+      nick: 'bob',
+      client: 'pigeon',
+      encoding: 'utf-8',
+      announced: true,
+      online: true,
+      away: false,
+      capabilities: { utf8: true, echo: true },
+    });
+    expect(aSeenByB[0]).toMatchObject({ id: a.id, nick: 'alice', client: 'pigeon' });
+    expect(a.engine.peers().map((p) => p.id)).toEqual([b.id]);
+    expect(b.engine.peers().map((p) => p.id)).toEqual([a.id]);
+  });
+
+  it('drops its own broadcast (it hears it, but never lists itself)', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    await clock.advance(100);
+    a.engine.refresh();
+    await clock.advance(100);
+    expect(a.engine.stats().own).toBeGreaterThanOrEqual(2);
+    expect(a.engine.peers()).toEqual([]);
+    expect(a.of('peer-online')).toEqual([]);
+    // It did not answer itself either.
+    expect(sent(net, A, Mode.ANSENTRY)).toEqual([]);
+  });
+
+  it('two engines with the same user and host still see each other (identity is the instance)', async () => {
+    const same = { user: 'same', host: 'same-host' };
+    const { a, b } = await pair(same, same);
+    expect(a.engine.peers().map((p) => p.id)).toEqual([b.id]);
+    expect(b.engine.peers().map((p) => p.id)).toEqual([a.id]);
+  });
+
+  it('two engines with identical settings started in the same second still see each other', async () => {
+    // Cloned machines (same login, hostname and nick) or two test engines on 127.0.0.x:
+    // wire.ts promises "two engines ... with the same login and host still hear each other".
+    const { clock, net } = lan();
+    const same = { nick: 'twin', group: 'g', user: 'same', host: 'same-host' };
+    const a = createEngineNode(net, A, same);
+    const b = createEngineNode(net, B, same);
+    await a.engine.start();
+    await b.engine.start();
+    await clock.advance(100);
+    expect(a.engine.peers().map((p) => p.id)).toEqual([b.id]);
+    expect(b.engine.peers().map((p) => p.id)).toEqual([a.id]);
+  });
+
+  it('answers a BR_ENTRY with a unicast ANSENTRY, once per packet number (two broadcast copies)', async () => {
+    const { clock, net } = lan();
+    await startEngine(net, A);
+    const iptux = await ScriptedPeer.start(net, IPTUX_ADDR, IPTUX);
+    const extra = 'iptux-peer\0lab\0icon-tux.png\0utf-8\0';
+    iptux.send(at('255.255.255.255'), 257, extra, 1);
+    iptux.send(at(BCAST), 257, extra, 1);
+    await clock.flush();
+    const answers = iptux.inboxOf(Mode.ANSENTRY);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.from).toEqual(at(A));
+    expect(sent(net, A, Mode.ANSENTRY)[0]?.d.to).toEqual(at(IPTUX_ADDR));
+    expect(latin1Text(answers[0]?.packet.user ?? new Uint8Array())).toBe('tester');
+  });
+
+  it('never answers ANSENTRY, BR_ABSENCE or BR_EXIT', async () => {
+    const { clock, net } = lan();
+    await startEngine(net, A);
+    const iptux = await ScriptedPeer.start(net, IPTUX_ADDR, IPTUX);
+    const before = net.sentFrom(A).length;
+    iptux.send(at(A), 259, 'iptux-peer\0lab\0icon-tux.png\0utf-8\0');
+    iptux.send(at(A), 260, 'iptux-peer\0lab2\0icon-tux.png\0utf-8\0');
+    iptux.send(at(A), 65538, '\0');
+    await clock.advance(5000);
+    expect(net.sentFrom(A).slice(before)).toEqual([]);
+  });
+
+  it('learns an iptux peer from its golden BR_ENTRY: utf-8, away ignored', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    await iptuxOnline(net, clock);
+    const peer = a.engine.peers()[0];
+    expect(peer).toMatchObject({
+      id: `${IPTUX_ADDR}:${PORT}`,
+      nick: 'iptux-peer',
+      group: 'lab',
+      user: 'root',
+      host: 'lab-iptux',
+      client: 'iptux',
+      version: '1_iptux 0.8.3',
+      encoding: 'utf-8',
+      away: false, // iptux sets ABSENCEOPT on every entry
+      announced: true,
+      online: true,
+      capabilities: { utf8: true, files: false },
+    });
+  });
+
+  it('ignores iptux ABSENCEOPT on BR_ABSENCE too, but takes the new group', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    iptux.send(
+      at(A),
+      makeCommand(Mode.BR_ABSENCE, Opt.ABSENCEOPT),
+      'iptux-peer\0lab-2\0icon-tux.png\0utf-8\0',
+    );
+    await clock.flush();
+    expect(a.engine.peers()[0]).toMatchObject({ away: false, group: 'lab-2' });
+    expect(a.of('peer-changed').at(-1)?.peer.group).toBe('lab-2');
+  });
+
+  it('takes ABSENCEOPT as away from IPMsg', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    ipmsg.send(
+      at(BCAST),
+      makeCommand(Mode.BR_ENTRY, Opt.CAPUTF8OPT),
+      'taro\0dev\0\nUN:taro\nHN:TARO-PC\nNN:Taro\nGN:dev\nVS:1:2:3:4',
+    );
+    await clock.flush();
+    expect(a.engine.peers()[0]).toMatchObject({
+      nick: 'Taro',
+      away: false,
+      client: 'ipmsg',
+      encoding: 'utf-8',
+    });
+    ipmsg.send(
+      at(A),
+      makeCommand(Mode.BR_ABSENCE, Opt.ABSENCEOPT, Opt.CAPUTF8OPT),
+      'taro\0dev\0\nUN:taro\nHN:TARO-PC\nNN:Taro\nGN:dev\nVS:1:2:3:4',
+    );
+    await clock.flush();
+    expect(a.engine.peers()[0]?.away).toBe(true);
+  });
+
+  it('reads an IPMsg entry whose legacy nick is CP932: the UTF-8 NN wins', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A); // legacy encoding gb18030: the CP932 bytes would be mojibake
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    ipmsg.send(
+      at(BCAST),
+      makeCommand(Mode.BR_ENTRY, Opt.CAPUTF8OPT, Opt.FILEATTACHOPT),
+      bytes(
+        legacy('山田太郎', 'cp932'),
+        0,
+        legacy('開発', 'cp932'),
+        0,
+        '\nUN:taro\nHN:TARO-PC\nNN:山田太郎\nGN:開発\nVS:20000:4:99:3',
+      ),
+    );
+    await clock.flush();
+    expect(a.engine.peers()[0]).toMatchObject({
+      nick: '山田太郎',
+      group: '開発',
+      user: 'taro',
+      host: 'TARO-PC',
+      encoding: 'utf-8',
+    });
+  });
+
+  it('BR_EXIT (iptux golden 65538, empty extra) marks the peer offline and keeps its name', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    iptux.send(at(A), 65538, '\0');
+    await clock.flush();
+    const off = a.of('peer-offline');
+    expect(off).toHaveLength(1);
+    expect(off[0]?.peer).toMatchObject({ nick: 'iptux-peer', online: false });
+    expect(a.engine.peers()[0]?.online).toBe(false);
+    // Back again with a new BR_ENTRY (a restarted iptux counts from 1).
+    iptux.packetNo = 1;
+    iptux.send(at(BCAST), 257, 'iptux-peer\0lab\0icon-tux.png\0utf-8\0');
+    await clock.flush();
+    expect(a.of('peer-online')).toHaveLength(2);
+    expect(a.engine.peers()[0]?.online).toBe(true);
+  });
+
+  it('stop() says BR_EXIT and the other engine marks us offline once', async () => {
+    const { clock, a, b } = await pair();
+    await a.engine.stop();
+    await clock.advance(10);
+    expect(b.of('peer-offline').map((e) => e.peer.id)).toEqual([a.id]);
+    expect(a.events.at(-1)?.type).toBe('stopped');
+  });
+
+  it('updateSettings announces the new nick with BR_ABSENCE', async () => {
+    const { clock, a, b } = await pair();
+    a.engine.updateSettings({ nick: 'alice-2' });
+    await clock.advance(10);
+    expect(b.of('peer-changed').at(-1)?.peer).toMatchObject({ id: a.id, nick: 'alice-2' });
+    expect(() => a.engine.updateSettings({ nick: '' })).toThrow(/nick is empty/);
+  });
+
+  it('announceTo unicasts BR_ENTRY|DIALUPOPT, and a DIALUPOPT peer then gets unicast presence', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const far = await ScriptedPeer.start(net, '10.9.9.9', IPMSG); // another subnet: no broadcast reaches it
+    a.engine.announceTo('10.9.9.9');
+    await clock.flush();
+    const entry = far.inboxOf(Mode.BR_ENTRY);
+    expect(entry).toHaveLength(1);
+    expect(hasOpt(entry[0]?.packet.command ?? 0, Opt.DIALUPOPT)).toBe(true);
+    far.send(at(A), makeCommand(Mode.ANSENTRY, Opt.DIALUPOPT, Opt.CAPUTF8OPT), 'far\0\0');
+    far.send(at(A), makeCommand(Mode.BR_ENTRY, Opt.DIALUPOPT, Opt.CAPUTF8OPT), 'far\0\0');
+    await clock.flush();
+    far.clearInbox();
+    a.engine.refresh();
+    await clock.flush();
+    expect(far.inboxOf(Mode.BR_ENTRY)).toHaveLength(1);
+    const before = net.log.length;
+    a.engine.announceTo('not-an-ip');
+    await clock.flush();
+    expect(net.log).toHaveLength(before);
+  });
+
+  it('unicasts BR_ENTRY|DIALUPOPT to configured unicast hosts at start', async () => {
+    const { clock, net } = lan();
+    const far = await ScriptedPeer.start(net, '10.9.9.9', IPMSG);
+    await startEngine(net, A, { unicastHosts: ['10.9.9.9'] });
+    await clock.flush();
+    const entry = far.inboxOf(Mode.BR_ENTRY);
+    expect(entry).toHaveLength(1);
+    expect(hasOpt(entry[0]?.packet.command ?? 0, Opt.DIALUPOPT)).toBe(true);
+  });
+
+  it('presence broadcasts never carry UTF8OPT but do carry CAPUTF8OPT', async () => {
+    const { net } = await pair();
+    const entries = sent(net, A, Mode.BR_ENTRY).concat(sent(net, B, Mode.BR_ENTRY));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const { p } of entries) {
+      expect(hasOpt(p.command, Opt.UTF8OPT)).toBe(false);
+      expect(hasOpt(p.command, Opt.CAPUTF8OPT)).toBe(true);
+      expect(p.version).toBe('1_pigeon 0.1.0');
+    }
+  });
+});
+
+// ---- messages ------------------------------------------------------------------------------
+
+describe('messages between two engines', () => {
+  it('are acked and reach "delivered"', async () => {
+    const { clock, a, b } = await pair();
+    const [m] = a.engine.send({ to: [b.id], text: 'hello bob 你好' });
+    expect(m).toMatchObject({ direction: 'out', peerId: b.id, text: 'hello bob 你好' });
+    await clock.advance(10);
+    expect(a.deliveryStates(m?.id ?? '')).toEqual(['queued', 'sent', 'delivered']);
+    const got = b.of('message');
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({
+      direction: 'in',
+      text: 'hello bob 你好',
+      peerId: a.id,
+      broadcast: false,
+    });
+    expect(got[0]?.from).toMatchObject({ id: a.id, nick: 'alice' });
+    expect(a.engine.conversation(b.id).map((x) => x.delivery?.state)).toEqual(['delivered']);
+    expect(b.engine.conversation(a.id).map((x) => x.text)).toEqual(['hello bob 你好']);
+  });
+
+  it('accepts a bare IPv4 address as recipient (port 2425 assumed), once per peer', async () => {
+    const { clock, a, b } = await pair();
+    const out = a.engine.send({ to: [B, b.id], text: 'once' });
+    expect(out).toHaveLength(1);
+    expect(out[0]?.peerId).toBe(b.id);
+    await clock.advance(10);
+    expect(lastState(a, out[0]?.id ?? '')?.state).toBe('delivered');
+    expect(b.of('message').map((x) => x.text)).toEqual(['once']);
+  });
+
+  it('normalises CRLF before sending', async () => {
+    const { clock, a, b } = await pair();
+    a.engine.send({ to: [b.id], text: 'a\r\nb\rc' });
+    await clock.advance(10);
+    expect(b.of('message')[0]?.text).toBe('a\nb\nc');
+  });
+
+  it('retries every 1 s, 4 times, then fails with code no-ack and a reason', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const t0 = clock.now();
+    const [m] = a.engine.send({ to: ['10.0.0.99'], text: 'anyone?' });
+    const id = m?.id ?? '';
+    await clock.advance(4999);
+    const tries = sent(net, A, Mode.SENDMSG);
+    expect(tries.map((t) => t.d.sentAt - t0)).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(new Set(tries.map((t) => t.p.packetNo)).size).toBe(1); // retransmissions reuse the number
+    expect(new Set(tries.map((t) => Buffer.from(t.d.bytes).toString('hex'))).size).toBe(1);
+    expect(lastState(a, id)).toEqual({ state: 'sent', attempts: 5 });
+    await clock.advance(1);
+    const failed = lastState(a, id);
+    expect(failed).toMatchObject({ state: 'failed', code: 'no-ack' });
+    expect(failed?.state === 'failed' && failed.reason).toMatch(
+      /no acknowledgement from 10\.0\.0\.99 .*5 attempts/,
+    );
+    await clock.advance(10_000);
+    expect(sent(net, A, Mode.SENDMSG)).toHaveLength(5);
+    expect(a.deliveryStates(id)).toEqual([
+      'queued',
+      'sent',
+      'sent',
+      'sent',
+      'sent',
+      'sent',
+      'failed',
+    ]);
+  });
+
+  it('a lost first copy is delivered by the retry, and retries stop', async () => {
+    const { clock, net, a, b } = await pair();
+    net.use(dropFirst(1, modeIs(Mode.SENDMSG)));
+    const [m] = a.engine.send({ to: [b.id], text: 'second time lucky' });
+    await clock.advance(1500);
+    expect(lastState(a, m?.id ?? '')).toMatchObject({ state: 'delivered', at: clock.now() - 500 });
+    await clock.advance(10_000);
+    expect(sent(net, A, Mode.SENDMSG)).toHaveLength(2);
+    expect(b.of('message')).toHaveLength(1);
+  });
+
+  it('a lost ack: the retransmission is acked again but shown once', async () => {
+    const { clock, net, a, b } = await pair();
+    net.use(dropFirst(1, modeIs(Mode.RECVMSG)));
+    const [m] = a.engine.send({ to: [b.id], text: 'ack me twice' });
+    await clock.advance(3000);
+    expect(sent(net, B, Mode.RECVMSG)).toHaveLength(2);
+    expect(b.of('message').map((x) => x.text)).toEqual(['ack me twice']);
+    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
+  });
+
+  it('network duplicates are acked each time and shown once', async () => {
+    const { clock, net, a, b } = await pair();
+    net.use(duplicateWhere(modeIs(Mode.SENDMSG), 3, 5));
+    a.engine.send({ to: [b.id], text: 'echo echo echo' });
+    await clock.advance(100);
+    expect(sent(net, B, Mode.RECVMSG)).toHaveLength(3);
+    expect(b.of('message')).toHaveLength(1);
+  });
+
+  it('packet numbers strictly increase (retransmissions reuse theirs), even when the clock steps back', async () => {
+    const { clock, net, a, b } = await pair();
+    net.use(dropFirst(3, modeIs(Mode.SENDMSG)));
+    for (let i = 0; i < 10; i++) a.engine.send({ to: [b.id], text: `m${i}` });
+    a.engine.refresh();
+    await clock.advance(5000);
+    clock.jump(-3_600_000); // NTP steps the wall clock back an hour
+    for (let i = 10; i < 20; i++) a.engine.send({ to: [b.id], text: `m${i}` });
+    a.engine.broadcastText('to all');
+    a.engine.refresh();
+    await clock.advance(5000);
+    const mine = sent(net, A);
+    expect(mine.length).toBeGreaterThan(25);
+    let max = -1;
+    const seen = new Map<number, string>();
+    let retransmissions = 0;
+    for (const { d, p } of mine) {
+      const hex = Buffer.from(d.bytes).toString('hex');
+      if (p.packetNo <= max) {
+        // Only an identical retransmission may reuse a number.
+        expect(seen.get(p.packetNo)).toBe(hex);
+        retransmissions++;
+      }
+      // Broadcast copies share one number (like iptux), so equal bytes may repeat.
+      if (!seen.has(p.packetNo)) seen.set(p.packetNo, hex);
+      max = Math.max(max, p.packetNo);
+      expect(p.packetNo).toBeLessThan(2 ** 31);
+    }
+    expect(retransmissions).toBeGreaterThanOrEqual(3);
+    const shown = b.of('message').map((x) => x.text);
+    // The broadcast is not queued behind the acked messages; those keep their order.
+    expect(shown.filter((t) => t !== 'to all')).toEqual(
+      Array.from({ length: 20 }, (_, i) => `m${i}`),
+    );
+    expect(shown.filter((t) => t === 'to all')).toHaveLength(1);
+  });
+
+  it('keeps one message in flight per peer: the second waits for the first ack', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    const [m1, m2] = [
+      a.engine.send({ to: [iptux.endpoint.address], text: 'first' })[0],
+      a.engine.send({ to: [iptux.endpoint.address], text: 'second' })[0],
+    ];
+    await clock.advance(500);
+    let got = iptux.inboxOf(Mode.SENDMSG);
+    expect(got.map((r) => utf8(parseMessageBody(r.packet.extra).text))).toEqual(['first']);
+    expect(lastState(a, m2?.id ?? '')).toEqual({ state: 'queued' });
+    iptux.send(at(A), 289, `${got[0]?.packet.packetNo}\0`);
+    await clock.flush();
+    got = iptux.inboxOf(Mode.SENDMSG);
+    expect(got.map((r) => utf8(parseMessageBody(r.packet.extra).text))).toEqual([
+      'first',
+      'second',
+    ]);
+    expect(got[1]?.packet.packetNo).toBeGreaterThan(got[0]?.packet.packetNo ?? Infinity);
+    expect(lastState(a, m1?.id ?? '')?.state).toBe('delivered');
+    iptux.send(at(A), 289, `${got[1]?.packet.packetNo}\0`);
+    await clock.flush();
+    expect(lastState(a, m2?.id ?? '')?.state).toBe('delivered');
+  });
+
+  it('the next message goes out once the one in flight has failed', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    a.engine.send({ to: [IPTUX_ADDR], text: 'lost' });
+    const [m2] = a.engine.send({ to: [IPTUX_ADDR], text: 'next' });
+    await clock.advance(4999);
+    expect(iptux.inboxOf(Mode.SENDMSG)).toHaveLength(5);
+    await clock.advance(1);
+    const last = iptux.inboxOf(Mode.SENDMSG).at(-1);
+    expect(utf8(parseMessageBody(last?.packet.extra ?? new Uint8Array()).text)).toBe('next');
+    expect(lastState(a, m2?.id ?? '')).toEqual({ state: 'sent', attempts: 1 });
+  });
+
+  it('messages to different peers do not wait for each other', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    a.engine.send({ to: [IPTUX_ADDR], text: 'to iptux' });
+    a.engine.send({ to: [IPMSG_ADDR], text: 'to ipmsg' });
+    await clock.flush();
+    expect(iptux.inboxOf(Mode.SENDMSG)).toHaveLength(1);
+    expect(ipmsg.inboxOf(Mode.SENDMSG)).toHaveLength(1);
+  });
+
+  it('an ack from another address does not count', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    const forger = await ScriptedPeer.start(net, '10.0.0.66', IPTUX);
+    const [m] = a.engine.send({ to: [IPTUX_ADDR], text: 'x' });
+    await clock.flush();
+    const no = iptux.inboxOf(Mode.SENDMSG)[0]?.packet.packetNo;
+    forger.send(at(A), 289, `${no}\0`);
+    await clock.flush();
+    expect(lastState(a, m?.id ?? '')?.state).toBe('sent');
+  });
+
+  it('stop() fails what is pending with code stopped; sending while stopped fails too', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const [m] = a.engine.send({ to: ['10.0.0.99'], text: 'pending' });
+    await clock.advance(100);
+    await a.engine.stop();
+    expect(lastState(a, m?.id ?? '')).toMatchObject({ state: 'failed', code: 'stopped' });
+    const [late] = a.engine.send({ to: ['10.0.0.99'], text: 'late' });
+    expect(late?.delivery).toMatchObject({ state: 'failed', code: 'stopped' });
+  });
+
+  it('rejects a recipient that is neither a peer nor an IPv4 address', async () => {
+    const { a } = await pair();
+    for (const to of ['bob', '10.0.0', '10.0.0.1:99999', '']) {
+      const [m] = a.engine.send({ to: [to], text: 'x' });
+      expect(m?.delivery).toMatchObject({ state: 'failed', code: 'invalid' });
+    }
+  });
+
+  it('reports a socket error as send-error with its message', async () => {
+    const { clock, net } = lan({
+      sendError: (d) =>
+        d.to.address === '10.0.0.77'
+          ? Object.assign(new Error('send EPERM'), { code: 'EPERM' })
+          : undefined,
+    });
+    const a = await startEngine(net, A);
+    const [m] = a.engine.send({ to: ['10.0.0.77'], text: 'x' });
+    await clock.advance(6000);
+    const s = lastState(a, m?.id ?? '');
+    expect(s).toMatchObject({ state: 'failed', code: 'send-error' });
+    expect(s?.state === 'failed' && s.reason).toContain('send EPERM');
+    expect(a.engine.stats().sendErrors).toBe(5);
+  });
+
+  it('retry() re-queues a failed message, which can then be delivered', async () => {
+    const { clock, net, a, b } = await pair();
+    const cut = net.use(dropWhere(toAddress(B)));
+    const [m] = a.engine.send({ to: [b.id], text: 'again' });
+    await clock.advance(6000);
+    expect(lastState(a, m?.id ?? '')?.state).toBe('failed');
+    cut();
+    const again = a.engine.retry(m?.id ?? '');
+    expect(again).toMatchObject({ text: 'again', peerId: b.id });
+    expect(again?.id).not.toBe(m?.id);
+    await clock.advance(10);
+    expect(lastState(a, again?.id ?? '')?.state).toBe('delivered');
+    expect(a.engine.retry(again?.id ?? '')).toBeUndefined(); // only failed messages
+    expect(a.engine.retry('no-such-id')).toBeUndefined();
+    expect(b.of('message').map((x) => x.text)).toEqual(['again']);
+  });
+
+  it('broadcastText reaches every online peer, in its own encoding, without acks', async () => {
+    const { clock, net, a, b } = await pair();
+    const feiq = await feiqOnline(net, clock);
+    const m = a.engine.broadcastText('大家好');
+    expect(m).toMatchObject({ peerId: '*', broadcast: true, direction: 'out' });
+    await clock.advance(100);
+    expect(b.of('message')).toMatchObject([{ text: '大家好', broadcast: true }]);
+    expect(sent(net, B, Mode.RECVMSG)).toEqual([]);
+    const toFeiq = feiq.inboxOf(Mode.SENDMSG);
+    expect(toFeiq).toHaveLength(1);
+    expect(hasOpt(toFeiq[0]?.packet.command ?? 0, Opt.BROADCASTOPT)).toBe(true);
+    expect(hasOpt(toFeiq[0]?.packet.command ?? 0, Opt.UTF8OPT)).toBe(false);
+    expect(Array.from(parseMessageBody(toFeiq[0]?.packet.extra ?? new Uint8Array()).text)).toEqual(
+      Array.from(legacy('大家好', 'gbk')),
+    );
+  });
+
+  it('never reports a text with a NUL as delivered while the peer sees only the part before it', async () => {
+    // NUL ends the text section on the wire: what follows would be read as an attachment list.
+    const { clock, a, b } = await pair();
+    const [m] = a.engine.send({ to: [b.id], text: 'before\0after' });
+    await clock.advance(6000);
+    const state = lastState(a, m?.id ?? '')?.state;
+    const shown = b.of('message').map((x) => x.text);
+    if (state === 'failed') expect(shown).toEqual([]);
+    else expect(shown[0]).toContain('after');
+  });
+
+  it('every event survives JSON (it crosses IPC and the CLI)', async () => {
+    const { clock, a, b } = await pair();
+    a.engine.send({ to: [b.id], text: 'json' });
+    a.engine.send({ to: ['10.0.0.99'], text: 'fail' });
+    await clock.advance(6000);
+    await a.engine.stop();
+    for (const e of [...a.events, ...b.events]) expect(JSON.parse(JSON.stringify(e))).toEqual(e);
+  });
+
+  it('a listener that throws does not stop the engine or the other listeners', async () => {
+    const { clock, a, b } = await pair();
+    b.engine.subscribe(() => {
+      throw new Error('listener bug');
+    });
+    a.engine.send({ to: [b.id], text: 'still here' });
+    await clock.advance(10);
+    expect(b.of('message').map((m) => m.text)).toEqual(['still here']);
+  });
+});
+
+// ---- receiving from other clients ------------------------------------------------------------
+
+describe('receiving', () => {
+  it('acks an iptux SENDMSG (golden 288) with RECVMSG <packetNo> and shows the UTF-8 text', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    iptux.sendRaw(
+      at(A),
+      bytes(
+        '1_iptux 0.8.3:8:root:lab-iptux:288:hello from iptux ',
+        [0xe4, 0xbd, 0xa0, 0xe5, 0xa5, 0xbd],
+        ' #2417',
+        0,
+      ),
+    );
+    await clock.flush();
+    const acks = iptux.inboxOf(Mode.RECVMSG);
+    expect(acks).toHaveLength(1);
+    expect(latin1Text(trimTrailingNuls(acks[0]?.packet.extra ?? new Uint8Array()))).toBe('8');
+    expect(a.of('message')).toMatchObject([
+      { text: 'hello from iptux 你好 #2417', peerId: `${IPTUX_ADDR}:${PORT}` },
+    ]);
+    expect(a.of('message')[0]?.from.client).toBe('iptux');
+  });
+
+  it('never acks RECVMSG, BROADCASTOPT or AUTORETOPT (but shows the latter two)', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    ipmsg.send(at(BCAST), makeCommand(Mode.BR_ENTRY, Opt.CAPUTF8OPT), 'taro\0\0');
+    await clock.flush();
+    const before = net.sentFrom(A).length;
+    ipmsg.send(at(A), makeCommand(Mode.RECVMSG, Opt.SENDCHECKOPT), '12345\0');
+    ipmsg.send(
+      at(A),
+      makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.BROADCASTOPT, Opt.UTF8OPT),
+      'to everyone\0',
+    );
+    ipmsg.send(
+      at(A),
+      makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.AUTORETOPT, Opt.UTF8OPT),
+      'I am away\0',
+    );
+    await clock.advance(5000);
+    expect(net.sentFrom(A).slice(before)).toEqual([]);
+    expect(a.of('message').map((m) => [m.text, m.broadcast])).toEqual([
+      ['to everyone', true],
+      ['I am away', false],
+    ]);
+  });
+
+  it('does not ack a SENDMSG that did not ask (no SENDCHECKOPT), but shows it', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    iptux.send(at(A), Mode.SENDMSG, 'fire and forget\0');
+    await clock.flush();
+    expect(iptux.inboxOf(Mode.RECVMSG)).toEqual([]);
+    expect(a.of('message').map((m) => m.text)).toEqual(['fire and forget']);
+  });
+
+  it('acks and shows a SENDMSG from a host that never announced itself, and introduces itself', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const stranger = '10.0.0.50';
+    net.inject(
+      bytes('1:1700000000:ghost:GHOST-PC:288:boo\0'),
+      { address: stranger, port: PORT },
+      at(A),
+    );
+    const listener = await ScriptedPeer.start(net, stranger, IPMSG);
+    await clock.flush();
+    const ack = listener.inboxOf(Mode.RECVMSG);
+    expect(ack).toHaveLength(1);
+    expect(latin1Text(trimTrailingNuls(ack[0]?.packet.extra ?? new Uint8Array()))).toBe(
+      '1700000000',
+    );
+    const msgs = a.of('message');
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toMatchObject({ text: 'boo', peerId: `${stranger}:${PORT}` });
+    expect(msgs[0]?.from).toMatchObject({ announced: false, user: 'ghost', host: 'GHOST-PC' });
+    expect(listener.inboxOf(Mode.BR_ENTRY)).toHaveLength(1);
+  });
+
+  it('does not introduce itself to a NOADDLISTOPT sender', async () => {
+    const { clock, net } = lan();
+    await startEngine(net, A);
+    const stranger = await ScriptedPeer.start(net, '10.0.0.51', IPMSG);
+    stranger.send(
+      at(A),
+      makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.NOADDLISTOPT),
+      'one-shot\0',
+    );
+    await clock.flush();
+    expect(stranger.inboxOf(Mode.RECVMSG)).toHaveLength(1);
+    expect(stranger.inboxOf(Mode.BR_ENTRY)).toEqual([]);
+  });
+
+  it('an IPMsg retry padded with 64 NULs is acked again and shown once', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    const cmd = makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.UTF8OPT);
+    ipmsg.send(at(A), cmd, 'こんにちは\0', 777);
+    ipmsg.send(at(A), cmd, bytes('こんにちは\0', new Uint8Array(64)), 777);
+    await clock.flush();
+    expect(ipmsg.inboxOf(Mode.RECVMSG)).toHaveLength(2);
+    expect(a.of('message').map((m) => m.text)).toEqual(['こんにちは']);
+  });
+
+  it('normalises CRLF and lone CR on receive', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    ipmsg.send(at(A), makeCommand(Mode.SENDMSG, Opt.UTF8OPT), 'one\r\ntwo\rthree\n\0');
+    await clock.flush();
+    expect(a.of('message')[0]?.text).toBe('one\ntwo\nthree\n');
+  });
+
+  it("dedupe forgets a peer's numbers when it sends a new BR_ENTRY (a restarted iptux counts from 1)", async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    iptux.send(at(A), 288, 'before restart\0', 5);
+    iptux.send(at(A), 288, 'before restart\0', 5); // a retransmission: shown once
+    await clock.flush();
+    expect(a.of('message').map((m) => m.text)).toEqual(['before restart']);
+    iptux.send(at(BCAST), 257, 'iptux-peer\0lab\0icon-tux.png\0utf-8\0', 1);
+    iptux.send(at(A), 288, 'after restart\0', 5);
+    await clock.flush();
+    expect(a.of('message').map((m) => m.text)).toEqual(['before restart', 'after restart']);
+    expect(iptux.inboxOf(Mode.RECVMSG)).toHaveLength(3);
+  });
+
+  it("a retransmission that crosses the sender's BR_ENTRY refresh is still shown once", async () => {
+    // The sender's first ack got lost; before its retry it re-broadcast BR_ENTRY (refresh, or
+    // Pigeon's own start-up repeat). Its packet numbers went UP: this is not a restart.
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    const entry = makeCommand(Mode.BR_ENTRY, Opt.CAPUTF8OPT);
+    ipmsg.send(at(BCAST), entry, 'taro\0\0', 1000);
+    ipmsg.send(
+      at(A),
+      makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.UTF8OPT),
+      'only once\0',
+      1001,
+    );
+    await clock.advance(500);
+    ipmsg.send(at(BCAST), entry, 'taro\0\0', 1002);
+    await clock.advance(500);
+    ipmsg.send(
+      at(A),
+      makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.UTF8OPT),
+      'only once\0',
+      1001,
+    );
+    await clock.flush();
+    expect(ipmsg.inboxOf(Mode.RECVMSG)).toHaveLength(2);
+    expect(a.of('message').map((m) => m.text)).toEqual(['only once']);
+  });
+
+  it('keeps the exact bytes of an undecodable message (invalid GBK from FeiQ)', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const feiq = await feiqOnline(net, clock);
+    const body = new Uint8Array([0xc4, 0xe3, 0xff, 0x81, 0x20, 0x41]);
+    feiq.send(at(A), 288, bytes(body, 0));
+    await clock.flush();
+    const m = a.of('message');
+    expect(m).toHaveLength(1);
+    expect(m[0]?.text).toBe('');
+    expect(m[0]?.undecodable).toEqual({ rawBase64: toBase64(body), encoding: 'gb18030' });
+    expect(
+      Buffer.from(m[0]?.undecodable?.rawBase64 ?? '', 'base64').equals(Buffer.from(body)),
+    ).toBe(true);
+    expect(feiq.inboxOf(Mode.RECVMSG)).toHaveLength(1); // still acked
+  });
+
+  it('keeps the exact bytes of invalid UTF-8 sent with UTF8OPT', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    const body = new Uint8Array([0x61, 0xc0, 0x80, 0xed, 0xa0, 0x80]);
+    ipmsg.send(at(A), makeCommand(Mode.SENDMSG, Opt.UTF8OPT), bytes(body, 0));
+    await clock.flush();
+    expect(a.of('message')[0]?.undecodable).toEqual({
+      rawBase64: toBase64(body),
+      encoding: 'utf-8',
+    });
+  });
+
+  it('reads a legacy CP932 IPMsg message when configured for CP932', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A, { legacyEncoding: 'cp932' });
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    ipmsg.send(at(BCAST), Mode.BR_ENTRY, bytes(legacy('太郎', 'cp932'), 0, 0));
+    ipmsg.send(at(A), 288, bytes(legacy('会議は3時から', 'cp932'), 0));
+    await clock.flush();
+    expect(a.engine.peers()[0]).toMatchObject({ nick: '太郎', encoding: 'cp932', client: 'ipmsg' });
+    expect(a.of('message')[0]?.text).toBe('会議は3時から');
+  });
+
+  it('answers GETINFO, GETABSENCEINFO, READMSG|READCHECKOPT and FeiQ OPEN_YOU, and ignores noise', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    ipmsg.send(at(A), Mode.GETINFO, '\0');
+    ipmsg.send(at(A), Mode.GETABSENCEINFO, '\0');
+    const readNo = ipmsg.send(at(A), makeCommand(Mode.READMSG, Opt.READCHECKOPT), '4242\0');
+    ipmsg.send(at(A), Mode.READMSG, '4243\0'); // no READCHECKOPT: no answer
+    ipmsg.send(at(A), Mode.FEIQ_OPEN_YOU, '\0');
+    for (const mode of [
+      Mode.FEIQ_INPUTING,
+      Mode.FEIQ_INPUT_END,
+      Mode.FEIQ_KNOCK,
+      Mode.IPTUX_SENDICON,
+      0x9a,
+    ]) {
+      ipmsg.send(at(A), mode, '\0junk');
+    }
+    await clock.flush();
+    expect(
+      utf8(trimTrailingNuls(ipmsg.inboxOf(Mode.SENDINFO)[0]?.packet.extra ?? new Uint8Array())),
+    ).toMatch(/^Pigeon /);
+    expect(ipmsg.inboxOf(Mode.SENDABSENCEINFO)).toHaveLength(1);
+    const ans = ipmsg.inboxOf(Mode.ANSREADMSG);
+    expect(ans).toHaveLength(1);
+    expect(latin1Text(trimTrailingNuls(ans[0]?.packet.extra ?? new Uint8Array()))).toBe(
+      String(readNo),
+    );
+    expect(ipmsg.inboxOf(Mode.FEIQ_RESP_YOU)).toHaveLength(1);
+    expect(ipmsg.inbox()).toHaveLength(4);
+    expect(a.of('message')).toEqual([]);
+    expect(a.of('error')).toEqual([]);
+  });
+});
+
+// ---- dialects ------------------------------------------------------------------------------
+
+describe('talking to iptux', () => {
+  it('sends UTF-8 with SENDCHECKOPT (UTF8OPT is harmless), and the golden ack delivers it', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    const [m] = a.engine.send({ to: [`${IPTUX_ADDR}:${PORT}`], text: '你好 iptux' });
+    await clock.flush();
+    const got = iptux.inboxOf(Mode.SENDMSG);
+    expect(got).toHaveLength(1);
+    const p = got[0]?.packet;
+    expect(p?.command).toBe(makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.UTF8OPT));
+    expect(utf8(p?.extra ?? new Uint8Array())).toBe('你好 iptux\0');
+    iptux.send(at(A), 289, `${p?.packetNo}\0`, 7);
+    await clock.flush();
+    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
+  });
+
+  it('writes GB18030 without UTF8OPT to an iptux that declares gb18030', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await ScriptedPeer.start(net, IPTUX_ADDR, IPTUX);
+    iptux.send(
+      at(BCAST),
+      257,
+      bytes(legacy('老王', 'gb18030'), 0, 'lab', 0, 'icon-tux.png', 0, 'gb18030', 0),
+    );
+    await clock.flush();
+    expect(a.engine.peers()[0]).toMatchObject({
+      nick: '老王',
+      encoding: 'gb18030',
+      client: 'iptux',
+    });
+    a.engine.send({ to: [IPTUX_ADDR], text: '你好😀' });
+    await clock.flush();
+    const p = iptux.inboxOf(Mode.SENDMSG)[0]?.packet;
+    expect(hasOpt(p?.command ?? 0, Opt.UTF8OPT)).toBe(false);
+    expect(
+      Buffer.from(p?.extra ?? []).equals(
+        Buffer.concat([iconv.encode('你好😀', 'gb18030'), Buffer.from([0])]),
+      ),
+    ).toBe(true);
+  });
+
+  it('splits a long message into in-order parts, each within the datagram limit, no Pigeon marker', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    iptux.autoAck();
+    const text = Array.from(
+      { length: 300 },
+      (_, i) => `第${i}行：鸽子传书 pigeon post line ${i}`,
+    ).join('\n');
+    const [m] = a.engine.send({ to: [IPTUX_ADDR], text });
+    await clock.advance(100);
+    const parts = iptux.inboxOf(Mode.SENDMSG);
+    expect(parts.length).toBeGreaterThan(5);
+    const numbers = parts.map((r) => r.packet.packetNo);
+    expect([...numbers].sort((x, y) => x - y)).toEqual(numbers);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    for (const r of parts) {
+      expect(r.bytes.length).toBeLessThanOrEqual(1400);
+      const body = parseMessageBody(r.packet.extra);
+      expect(body.part).toBeUndefined();
+      expect(body.attachments.length).toBe(0);
+    }
+    expect(parts.map((r) => utf8(parseMessageBody(r.packet.extra).text)).join('')).toBe(text);
+    expect(a.deliveryStates(m?.id ?? '')).toEqual(['queued', 'sent', 'delivered']);
+  });
+
+  it('a long message fails as a whole, naming the part, when a part is never acked', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const iptux = await iptuxOnline(net, clock);
+    const stop = iptux.autoAck();
+    net.use((d) => {
+      const p = packetOf(d);
+      if (p && modeOf(p.command) === Mode.SENDMSG && iptux.inboxOf(Mode.SENDMSG).length >= 2)
+        stop();
+      return undefined;
+    });
+    const [m] = a.engine.send({ to: [IPTUX_ADDR], text: 'x'.repeat(5000) });
+    await clock.advance(10_000);
+    const s = lastState(a, m?.id ?? '');
+    expect(s).toMatchObject({ state: 'failed', code: 'no-ack' });
+    expect(s?.state === 'failed' && s.reason).toMatch(/\(part \d+ of \d+\)/);
+  });
+});
+
+describe('talking to FeiQ', () => {
+  it('learns FeiQ from its GBK BR_ENTRY and answers in GBK without UTF8OPT', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A, { nick: '小鸽', group: '研发' });
+    const feiq = await feiqOnline(net, clock);
+    expect(a.engine.peers()[0]).toMatchObject({
+      nick: '飞秋用户',
+      group: '销售部',
+      client: 'feiq',
+      encoding: 'gbk',
+      capabilities: { files: true },
+    });
+    const ans = feiq.inboxOf(Mode.ANSENTRY);
+    expect(ans).toHaveLength(1);
+    expect(hasOpt(ans[0]?.packet.command ?? 0, Opt.UTF8OPT)).toBe(false);
+    const nick = ans[0]?.packet.extra.subarray(0, 4) ?? new Uint8Array();
+    expect(Buffer.from(nick).equals(iconv.encode('小鸽', 'gbk'))).toBe(true);
+    // FeiQ reads our broadcast names as GBK: it is told them again in GBK.
+    expect(feiq.inboxOf(Mode.BR_ABSENCE)).toHaveLength(1);
+  });
+
+  it('sends GBK text without UTF8OPT', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const feiq = await feiqOnline(net, clock);
+    feiq.autoAck();
+    const [m] = a.engine.send({ to: [FEIQ_ADDR], text: '下午开会' });
+    await clock.flush();
+    const p = feiq.inboxOf(Mode.SENDMSG)[0]?.packet;
+    expect(p?.command).toBe(makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT));
+    expect(
+      Buffer.from(p?.extra ?? []).equals(
+        Buffer.concat([iconv.encode('下午开会', 'gbk'), Buffer.from([0])]),
+      ),
+    ).toBe(true);
+    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
+  });
+
+  it('refuses an emoji for FeiQ with code encoding, before sending anything', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const feiq = await feiqOnline(net, clock);
+    const [m] = a.engine.send({ to: [FEIQ_ADDR], text: '好的👍' });
+    await clock.flush();
+    expect(m?.delivery).toMatchObject({ state: 'failed', code: 'encoding' });
+    const s = lastState(a, m?.id ?? '');
+    expect(s).toMatchObject({ state: 'failed', code: 'encoding' });
+    expect(s?.state === 'failed' && s.reason).toMatch(/GBK.*U\+1F44D/);
+    expect(feiq.inboxOf(Mode.SENDMSG)).toEqual([]);
+  });
+
+  it('shows FeiQ text without the font tail and with an image placeholder', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const feiq = await feiqOnline(net, clock);
+    feiq.send(
+      at(A),
+      288,
+      bytes(
+        legacy(
+          '看图/~#>{8F3A}1699<B~好看吗{/font;-16 0 0 0 400 0 0 0 134 0 0 2 32 微软雅黑 8404992;}',
+          'gbk',
+        ),
+        0,
+      ),
+    );
+    await clock.flush();
+    expect(a.of('message')[0]?.text).toBe('看图[图片 image]好看吗');
+    expect(feiq.inboxOf(Mode.RECVMSG)).toHaveLength(1);
+  });
+});
+
+// ---- long messages between Pigeons, reordering ------------------------------------------------
+
+describe('long messages and an unreliable network', () => {
+  const long =
+    Array.from({ length: 800 }, (_, i) => `${i}: 长消息测试 long message test 😀`).join('\n') +
+    '\n'.repeat(3) +
+    '尾'.repeat(3000);
+  /** The first `n` code points (never half a surrogate pair). */
+  const prefix = (n: number) => Array.from(long).slice(0, n).join('');
+
+  it('splits a long message under the datagram limit and reassembles it into ONE message', async () => {
+    const { clock, net, a, b } = await pair();
+    const [m] = a.engine.send({ to: [b.id], text: long });
+    await clock.advance(1000);
+    const parts = sent(net, A, Mode.SENDMSG);
+    expect(parts.length).toBeGreaterThan(20);
+    for (const { d, p } of parts) {
+      expect(d.bytes.length).toBeLessThanOrEqual(1400);
+      expect(parseMessageBody(p.extra).part).toBeDefined();
+    }
+    const got = b.of('message');
+    expect(got).toHaveLength(1);
+    expect(got[0]?.text).toBe(long);
+    expect(a.deliveryStates(m?.id ?? '')).toEqual(['queued', 'sent', 'delivered']);
+  });
+
+  it('honours a smaller maxDatagram', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A, {}, { maxDatagram: 512 });
+    const b = await startEngine(net, B, {}, { maxDatagram: 512 });
+    await clock.advance(10);
+    a.engine.send({ to: [b.id], text: prefix(6000) });
+    await clock.advance(1000);
+    for (const { d } of sent(net, A, Mode.SENDMSG)) expect(d.bytes.length).toBeLessThanOrEqual(512);
+    expect(b.of('message').map((x) => x.text)).toEqual([prefix(6000)]);
+  });
+
+  it('delivers everything once and in order despite delays, reordering and duplicates', async () => {
+    const { clock, net, a, b } = await pair();
+    net.use(randomDelay({ seed: 1234, maxMs: 1600, duplicateRate: 0.3 }));
+    const texts = Array.from({ length: 12 }, (_, i) =>
+      i === 6 ? prefix(9000) : `msg ${i} ${'·'.repeat(i * 50)}`,
+    );
+    const ids = texts.map((t) => a.engine.send({ to: [b.id], text: t })[0]?.id ?? '');
+    const fromB = ['reply 1', 'reply 2', 'reply 3'].map(
+      (t) => b.engine.send({ to: [a.id], text: t })[0]?.id ?? '',
+    );
+    await clock.advance(120_000);
+    expect(b.of('message').map((m) => m.text)).toEqual(texts);
+    expect(a.of('message').map((m) => m.text)).toEqual(['reply 1', 'reply 2', 'reply 3']);
+    for (const id of ids) expect(lastState(a, id)?.state).toBe('delivered');
+    for (const id of fromB) expect(lastState(b, id)?.state).toBe('delivered');
+    // The chaos was real: some datagrams did overtake others.
+    expect(net.stats.scheduled).toBeGreaterThan(net.log.length);
+  });
+
+  it('survives random loss: each message is either delivered (shown once, in order) or failed', async () => {
+    const { clock, net, a, b } = await pair();
+    net.use(randomDelay({ seed: 99, maxMs: 400, dropRate: 0.35, duplicateRate: 0.1 }));
+    const texts = Array.from({ length: 20 }, (_, i) => `lossy ${i}`);
+    const ids = texts.map((t) => a.engine.send({ to: [b.id], text: t })[0]?.id ?? '');
+    await clock.advance(300_000);
+    const states = ids.map((id) => lastState(a, id)?.state);
+    expect(states.every((s) => s === 'delivered' || s === 'failed')).toBe(true);
+    const shown = b.of('message').map((m) => m.text);
+    expect(new Set(shown).size).toBe(shown.length);
+    // Shown in send order; everything delivered was shown.
+    expect(shown).toEqual(texts.filter((t) => shown.includes(t)));
+    texts.forEach((t, i) => {
+      if (states[i] === 'delivered') expect(shown).toContain(t);
+    });
+    expect(states.filter((s) => s === 'delivered').length).toBeGreaterThan(10);
+  });
+});
+
+// ---- hostile input -------------------------------------------------------------------------
+
+describe('hostile input', () => {
+  it('20,000 random malformed datagrams leave the engine answering a real peer', async () => {
+    const { clock, net, a, b } = await pair();
+    net.recording = false;
+    a.transport.recording = false;
+    const rand = mulberry32(2024);
+    const int = (n: number) => Math.floor(rand() * n);
+    const pick = <T>(xs: readonly T[]) => xs[int(xs.length)] as T;
+    const modes = Object.values(Mode);
+    const randomBytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
+    for (let i = 0; i < 20_000; i++) {
+      let datagram: Uint8Array;
+      switch (i % 4) {
+        case 0:
+          datagram = randomBytes(int(300));
+          break;
+        case 1: {
+          const fields = [
+            pick(['1', '2', '', '1_iptux 0.8.3', '1_lbt6_0#1#001122334455', 'x']),
+            pick(['1', '', 'abc', '99999999999999999', String(int(1e9))]),
+            pick(['u', '', 'x'.repeat(300)]),
+            pick(['h', '']),
+            pick([String(int(2 ** 33)), '', '-1', '288', '4294967296']),
+          ];
+          datagram = bytes(fields.slice(0, int(6)).join(':'), ':', randomBytes(int(100)));
+          break;
+        }
+        case 2:
+          // Well-formed headers, any mode and options, garbage extras (these may create peers).
+          datagram = bytes(
+            `${pick(['1', '1_iptux 0.8.3', '1_lbt6_0#1#001122334455', '1_pigeon 0.1.0'])}:${int(2 ** 31)}:u${int(9)}:h:${(pick(modes) | (int(2 ** 24) << 8)) >>> 0}:`,
+            randomBytes(int(200)),
+          );
+          break;
+        default:
+          // Plausible presence and messages with junk names, from forged senders.
+          datagram = bytes(
+            `1:${int(2 ** 31)}:u:h:${pick([1, 2, 3, 4, 32, 33, 288, 289])}:`,
+            randomBytes(int(40)),
+            0,
+            randomBytes(int(40)),
+          );
+      }
+      const from = {
+        address: `172.16.${int(4)}.${1 + int(250)}`,
+        port: pick([2425, 2425, 1024 + int(60000)]),
+      };
+      net.inject(datagram, from, at(A));
+      if (i % 2000 === 1999) await clock.flush();
+    }
+    await clock.advance(100_000);
+    expect(a.of('error')).toEqual([]);
+    expect(a.engine.stats().received).toBeGreaterThan(20_000);
+    expect(a.engine.stats().malformed).toBeGreaterThan(5_000);
+    // Still talks to the real peer, both ways.
+    net.recording = true;
+    const [m] = a.engine.send({ to: [b.id], text: 'still alive' });
+    b.engine.send({ to: [a.id], text: 'me too' });
+    await clock.advance(100);
+    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
+    expect(b.of('message').at(-1)?.text).toBe('still alive');
+    expect(a.of('message').at(-1)?.text).toBe('me too');
+    expect(a.engine.peers().length).toBeLessThanOrEqual(4 * 250 * 3 + 1);
+  });
+
+  it('keeps the peer table bounded when forged senders flood it', async () => {
+    const { clock, net, a, b } = await pair();
+    net.recording = false;
+    const N = 21_000;
+    for (let i = 0; i < N; i++) {
+      const address = `10.${100 + (i >> 16)}.${(i >> 8) & 0xff}.${i & 0xff}`;
+      net.inject(bytes(`1:${i + 1}:forged:host:1:forged-${i}\0\0`), { address, port: PORT }, at(A));
+      if (i % 1000 === 999) await clock.flush();
+    }
+    await clock.flush();
+    const peers = a.engine.peers();
+    expect(peers.length).toBeLessThanOrEqual(20_000);
+    expect(peers.length).toBeGreaterThan(10_000);
+    net.recording = true;
+    const [m] = a.engine.send({ to: [b.id], text: 'after the flood' });
+    await clock.advance(100);
+    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
+  }, 60_000);
+});
+
+// ---- JSON-friendly snapshots ----------------------------------------------------------------
+
+describe('snapshots', () => {
+  it('peers() and settings() return copies the caller cannot corrupt', async () => {
+    const { a, b } = await pair();
+    const p = a.engine.peers()[0];
+    if (!p) throw new Error('no peer');
+    p.nick = 'mutated';
+    p.capabilities.utf8 = false;
+    expect(a.engine.peers()[0]).toMatchObject({ nick: 'bob', capabilities: { utf8: true } });
+    const s = a.engine.settings();
+    s.broadcast.push('1.2.3.4');
+    expect(a.engine.settings().broadcast).toEqual(['10.0.0.255']);
+    expect(b.engine.local()).toEqual({ address: '0.0.0.0', port: PORT });
+  });
+
+  it('refuses to start with invalid settings, and reports a busy port', async () => {
+    const { net } = lan();
+    const bad = createEngineNode(net, A, { nick: '' });
+    await expect(bad.engine.start()).rejects.toMatchObject({ code: 'invalid-settings' });
+    await startEngine(net, A);
+    const second = createEngineNode(net, A);
+    await expect(second.engine.start()).rejects.toMatchObject({ code: 'port-in-use' });
+  });
+});

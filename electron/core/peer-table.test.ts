@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { PeerTable } from './peer-table';
+
+describe('PeerTable', () => {
+  it('creates a peer keyed by address:port and reports it online', () => {
+    const t = new PeerTable();
+    const r = t.upsert(
+      '10.0.0.2',
+      2425,
+      { nick: 'bob', client: 'iptux', announced: true },
+      5,
+      'gb18030',
+    );
+    expect(r.change).toBe('online');
+    expect(r.peer).toMatchObject({
+      id: '10.0.0.2:2425',
+      nick: 'bob',
+      client: 'iptux',
+      encoding: 'gb18030',
+      online: true,
+      lastSeen: 5,
+    });
+    expect(t.get('10.0.0.2:2425')).toBe(r.peer);
+  });
+
+  it('uses the address as nick when there is none', () => {
+    const t = new PeerTable();
+    expect(t.upsert('10.0.0.2', 2425, {}, 0, 'utf-8').peer.nick).toBe('10.0.0.2');
+  });
+
+  it('reports changed only for visible changes, and offline/online transitions', () => {
+    const t = new PeerTable();
+    t.upsert('10.0.0.2', 2425, { nick: 'bob' }, 0, 'utf-8');
+    expect(t.upsert('10.0.0.2', 2425, { nick: 'bob' }, 1, 'utf-8').change).toBe('none');
+    expect(t.upsert('10.0.0.2', 2425, { nick: 'bobby' }, 2, 'utf-8').change).toBe('changed');
+    expect(t.upsert('10.0.0.2', 2425, { online: false }, 3, 'utf-8').change).toBe('offline');
+    expect(t.upsert('10.0.0.2', 2425, { online: false }, 4, 'utf-8').change).toBe('none');
+    expect(t.upsert('10.0.0.2', 2425, { online: true }, 5, 'utf-8').change).toBe('online');
+  });
+
+  it('never downgrades a known client to unknown, and announced is sticky', () => {
+    const t = new PeerTable();
+    t.upsert('10.0.0.2', 2425, { client: 'feiq', announced: true }, 0, 'utf-8');
+    const p = t.upsert('10.0.0.2', 2425, { client: 'unknown', announced: false }, 1, 'utf-8').peer;
+    expect(p.client).toBe('feiq');
+    expect(p.announced).toBe(true);
+  });
+
+  it('finds a peer by address: exact port first, else the only one there', () => {
+    const t = new PeerTable();
+    t.upsert('10.0.0.2', 2425, {}, 0, 'utf-8');
+    expect(t.findByAddress('10.0.0.2', 40000)?.id).toBe('10.0.0.2:2425');
+    expect(t.findByAddress('10.0.0.2')?.id).toBe('10.0.0.2:2425');
+    t.upsert('10.0.0.2', 2426, {}, 0, 'utf-8');
+    expect(t.findByAddress('10.0.0.2', 2426)?.id).toBe('10.0.0.2:2426');
+    expect(t.findByAddress('10.0.0.2', 40000)).toBeUndefined();
+    expect(t.findByAddress('10.0.0.3')).toBeUndefined();
+  });
+
+  it('evicts the longest-offline peer first when full', () => {
+    // Time only moves forward: recency is the order in which peers were last heard.
+    const t = new PeerTable(3);
+    t.upsert('10.0.0.1', 1, {}, 0, 'utf-8');
+    t.upsert('10.0.0.2', 1, { online: false }, 5, 'utf-8');
+    t.upsert('10.0.0.3', 1, { online: false }, 10, 'utf-8');
+    t.upsert('10.0.0.4', 1, {}, 20, 'utf-8');
+    expect(t.list().map((p) => p.address)).toEqual(['10.0.0.1', '10.0.0.3', '10.0.0.4']);
+  });
+
+  it('evicts the least recently seen peer when everyone is online', () => {
+    const t = new PeerTable(3);
+    t.upsert('10.0.0.1', 1, {}, 10, 'utf-8');
+    t.upsert('10.0.0.2', 1, {}, 20, 'utf-8');
+    t.upsert('10.0.0.3', 1, {}, 30, 'utf-8');
+    t.touch('10.0.0.1:1', 35);
+    t.upsert('10.0.0.4', 1, {}, 40, 'utf-8');
+    expect(
+      t
+        .list()
+        .map((p) => p.address)
+        .sort(),
+    ).toEqual(['10.0.0.1', '10.0.0.3', '10.0.0.4']);
+    expect(t.list()).toHaveLength(3);
+  });
+
+  it('stays cheap per packet when forged senders keep it full (eviction must not sort or scan the table)', () => {
+    // A full table of "online" forged peers: each new forged sender evicts one. That must cost
+    // about as much as an insert into a table with room, not a sort of 20,000 peers.
+    const t = new PeerTable(20_000);
+    let now = 0;
+    const fill = (prefix: string, n: number) => {
+      const started = performance.now();
+      for (let i = 0; i < n; i++)
+        t.upsert(`${prefix}.${i >> 8}.${i & 255}`, 2425, { announced: true }, now++, 'utf-8');
+      return performance.now() - started;
+    };
+    fill('10.1', 18_000);
+    const belowCap = fill('10.2', 2_000);
+    const pastCap = fill('10.3', 2_000);
+    expect(t.list()).toHaveLength(20_000);
+    expect(pastCap).toBeLessThan(20 * belowCap + 50);
+  });
+});

@@ -1,0 +1,90 @@
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { defaultSettings, headerSafeName, validateSettings } from './settings';
+
+describe('headerSafeName', () => {
+  it.each([
+    ['alice', 'alice'],
+    ['a:b', 'a;b'],
+    ['张三', 'fallback'],
+    ['张三x', 'x'],
+    ['with space', 'withspace'],
+    ['', 'fallback'],
+    ['x'.repeat(100), 'x'.repeat(64)],
+    ['tab\there\0nul', 'tabherenul'],
+  ])('%j -> %j', (name, safe) => {
+    expect(headerSafeName(name, 'fallback')).toBe(safe);
+  });
+});
+
+describe('defaultSettings', () => {
+  it('fills every field, with header-safe user and host', () => {
+    const s = defaultSettings();
+    expect(s.port).toBe(2425);
+    expect(s.bind).toBe('0.0.0.0');
+    expect(s.broadcast).toEqual([]);
+    expect(s.unicastHosts).toEqual([]);
+    expect(s.legacyEncoding).toBe('gb18030');
+    expect(s.answerEcho).toBe(true);
+    expect(s.user).toMatch(/^[\x21-\x7e]+$/);
+    expect(s.host).toMatch(/^[\x21-\x7e]+$/);
+    expect(s.user).not.toContain(':');
+    expect(s.dataDir.startsWith(os.homedir())).toBe(true);
+  });
+
+  it('applies overrides and cleans user and host', () => {
+    const s = defaultSettings({
+      nick: '小明',
+      user: 'ming:x',
+      host: '主机',
+      port: 2426,
+      legacyEncoding: 'cp932',
+      answerEcho: false,
+    });
+    expect(s).toMatchObject({
+      nick: '小明',
+      user: 'ming;x',
+      host: 'pigeon-host',
+      port: 2426,
+      legacyEncoding: 'cp932',
+      answerEcho: false,
+    });
+    expect(validateSettings(s)).toEqual([]);
+  });
+});
+
+describe('validateSettings', () => {
+  const ok = defaultSettings({ nick: 'n', user: 'u', host: 'h' });
+
+  it('accepts the defaults', () => {
+    expect(validateSettings(ok)).toEqual([]);
+  });
+
+  it.each([
+    [{ nick: '' }, /nick is empty/],
+    [{ nick: '   ' }, /nick is empty/],
+    [{ nick: 'x'.repeat(65) }, /nick is longer than 64/],
+    [{ group: 'g'.repeat(65) }, /group is longer than 64/],
+    [{ nick: 'a\0b' }, /NUL/],
+    [{ group: 'a\0b' }, /NUL/],
+    [{ user: '' }, /user "" must be/],
+    [{ user: 'a:b' }, /user "a:b" must be/],
+    [{ user: 'a b' }, /user/],
+    [{ host: '主机' }, /host "主机" must be/],
+    [{ bind: 'localhost' }, /bind address "localhost"/],
+    [{ port: 0 }, /port 0 is not between/],
+    [{ port: 65536 }, /port 65536/],
+    [{ port: 24.5 }, /port 24.5/],
+    [{ broadcast: ['255.255.255.255', 'lan'] }, /broadcast target "lan"/],
+    [{ unicastHosts: ['10.0.0.0/16'] }, /larger than \/22/],
+    [{ unicastHosts: ['nope'] }, /not an IPv4/],
+  ])('%o is refused with a reason', (patch, reason) => {
+    const problems = validateSettings({ ...ok, ...patch });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(reason);
+  });
+
+  it('reports every problem at once', () => {
+    expect(validateSettings({ ...ok, nick: '', port: 0, bind: 'x' })).toHaveLength(3);
+  });
+});

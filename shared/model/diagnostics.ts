@@ -1,0 +1,125 @@
+import type { ClientKind } from './peer';
+import type { EchoMode, EchoReverse, EchoStats } from './echo';
+
+/** Network diagnostics as the engine reports them: interfaces, the doctor's report. JSON-safe. */
+
+export interface InterfaceInfo {
+  name: string;
+  address: string;
+  netmask: string;
+  /** Prefix length of the netmask (24 for 255.255.255.0). */
+  prefix: number;
+  /** Directed broadcast address of the subnet. */
+  broadcast: string;
+  /** The subnet in CIDR notation, e.g. "192.168.1.0/24". */
+  subnet: string;
+  internal: boolean;
+  /** Link MTU when the platform tells it (Linux /sys), else null. */
+  mtu: number | null;
+  /** One of Pigeon's broadcast targets reaches this subnet. */
+  announced: boolean;
+  /** Pigeon's socket receives on this address (bound to it or to 0.0.0.0). */
+  listening: boolean;
+}
+
+export interface InterfacesReport {
+  /** Epoch ms. */
+  at: number;
+  bind: string;
+  port: number;
+  broadcastTargets: string[];
+  unicastHosts: string[];
+  interfaces: InterfaceInfo[];
+}
+
+export type VerdictCode =
+  | 'ok'
+  | 'port-in-use'
+  | 'no-route'
+  | 'their-inbound-blocked'
+  | 'our-inbound-blocked'
+  | 'different-subnet'
+  | 'different-subnet-silent'
+  | 'broadcast-blocked'
+  | 'tcp-blocked'
+  | 'tcp-refused'
+  | 'not-running'
+  | 'udp-blocked'
+  | 'lossy'
+  | 'firewall-somewhere'
+  | 'silent'
+  | 'other-interface';
+
+export type VerdictSeverity = 'ok' | 'info' | 'warning' | 'problem';
+
+export interface Verdict {
+  code: VerdictCode;
+  severity: VerdictSeverity;
+  /** Values the sentence names (addresses, subnets, percentages), for a UI that words it itself. */
+  params: Record<string, string | number>;
+  /** The plain sentence with the fix, in both languages Pigeon ships. */
+  text: { en: string; 'zh-CN': string };
+}
+
+export type TcpState = 'open' | 'refused' | 'timeout' | 'unreachable' | 'error';
+
+export interface DoctorRequest {
+  /** "host", "host:port" or a peer id. */
+  to: string;
+  /** Echo probes per step (default 4). */
+  count?: number;
+  /** Per probe (default 1000 ms). */
+  timeoutMs?: number;
+  /** Skip the broadcast step (it makes every IPMsg client on the LAN answer). */
+  skipBroadcast?: boolean;
+}
+
+export interface DoctorReport {
+  target: { address: string; port: number; peerId?: string; nick?: string; client?: ClientKind };
+  /** Epoch ms. */
+  at: number;
+  durationMs: number;
+  local: {
+    bind: string;
+    port: number;
+    /** Pigeon could not bind its port: another program holds it. */
+    portInUse: boolean;
+    /** Where the kernel sends packets for the target from. */
+    route: { sourceAddress: string | null; interface: string | null; error?: string };
+    interfaces: InterfaceInfo[];
+  };
+  subnet: {
+    /** The target is inside the subnet of one of our interfaces. */
+    same: boolean;
+    /** Our interfaces whose subnet holds the target. */
+    matches: { interface: string; subnet: string }[];
+    /** The target's subnet as we guess it (our mask, else /24), for "add it to the unicast hosts". */
+    guess: string;
+    /** The target is covered by the unicast hosts setting. */
+    inUnicastHosts: boolean;
+  };
+  /** The last datagram we saw from that address before the doctor started probing. */
+  lastSeen: { at: number | null; agoMs: number | null; packets: number; mode: string | null };
+  /** Packets from the target while the doctor ran (answers excluded). */
+  heardDuring: number;
+  broadcast: { tried: boolean; mode: 'pigeon' | 'ipmsg' | null; reached: boolean | null };
+  forward: { mode: EchoMode; stats: EchoStats } | null;
+  /** Pigeon peers only: probes it sent back to us on request (tests unsolicited inbound). */
+  reverse: EchoReverse | null;
+  tcp: { port: number; state: TcpState; ms: number; error?: string };
+  /** The target's machine answered at the link level (ARP), Linux only. */
+  linkLayer: 'present' | 'absent' | 'unknown';
+  /** The first one is the answer; the rest are further findings. Empty when `error` is set. */
+  verdicts: Verdict[];
+  /** Why the checks could not run (a malformed address, Pigeon not running). */
+  error?: string;
+}
+
+export type DiagnosticsEvent = {
+  type: 'network-changed';
+  /** 'addresses': an address came or went; 'resume': the clock jumped (sleep and wake). */
+  reason: 'addresses' | 'resume';
+  added: string[];
+  removed: string[];
+  interfaces: InterfaceInfo[];
+};

@@ -1,0 +1,168 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { decodeText } from './encoding';
+import { buildMessageBody, MAX_PARTS, parseMessageBody, splitForWire } from './message-body';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const b = (s: string) => enc.encode(s);
+const s = (u: Uint8Array) => dec.decode(u);
+
+describe('parseMessageBody', () => {
+  it('reads text\\0 (iptux, IPMsg)', () => {
+    const body = parseMessageBody(b('hello from iptux 你好 #2417\0'));
+    expect(s(body.text)).toBe('hello from iptux 你好 #2417');
+    expect(body.attachments.length).toBe(0);
+    expect(body.part).toBeUndefined();
+  });
+
+  it('reads text without a trailing NUL', () => {
+    expect(s(parseMessageBody(b('no terminator')).text)).toBe('no terminator');
+  });
+
+  it('ignores the 64 NULs of an IPMsg retry', () => {
+    const extra = new Uint8Array([...b('retry me'), ...new Array(65).fill(0)]);
+    const body = parseMessageBody(extra);
+    expect(s(body.text)).toBe('retry me');
+    expect(body.attachments.length).toBe(0);
+  });
+
+  it('separates the attachment list (iptux file offer)', () => {
+    const body = parseMessageBody(b('\x001:probe-file.txt:a50:6b05b363:1:\x07\0'));
+    expect(body.text.length).toBe(0);
+    expect(s(body.attachments)).toBe('1:probe-file.txt:a50:6b05b363:1:\x07');
+  });
+
+  it('reads the Pigeon part marker', () => {
+    const body = parseMessageBody(b('piece\0\0PGPART:abc123:2:5\0'));
+    expect(s(body.text)).toBe('piece');
+    expect(body.part).toEqual({ id: 'abc123', index: 2, count: 5 });
+  });
+
+  it.each([
+    ['PGPART:abc:5:5'], // index out of range
+    ['PGPART:abc:0:0'],
+    [`PGPART:abc:0:${MAX_PARTS + 1}`],
+    ['PGPART:ABC:0:2'], // upper case id
+    ['PGPART:abc:-1:2'],
+    ['PGPART:abc:0:2:extra'],
+    ['PGPART:abc:0'],
+    [`PGPART:${'a'.repeat(60)}:0:2`],
+    ['pgpart:abc:0:2'],
+  ])('ignores an invalid marker %j', (marker) => {
+    expect(parseMessageBody(b(`t\0\0${marker}\0`)).part).toBeUndefined();
+  });
+
+  it('buildMessageBody writes text\\0, or text\\0\\0PGPART:id:i:n\\0', () => {
+    expect(s(buildMessageBody(b('hi')))).toBe('hi\0');
+    expect(s(buildMessageBody(b('hi'), { id: 'x9', index: 0, count: 3 }))).toBe(
+      'hi\0\0PGPART:x9:0:3\0',
+    );
+  });
+
+  it('round-trips build -> parse with and without a part', () => {
+    const text = b('多行\n文本:with:colons');
+    const plain = parseMessageBody(buildMessageBody(text));
+    expect(s(plain.text)).toBe(s(text));
+    const part = parseMessageBody(buildMessageBody(text, { id: 'k1', index: 9, count: 10 }));
+    expect(s(part.text)).toBe(s(text));
+    expect(part.part).toEqual({ id: 'k1', index: 9, count: 10 });
+  });
+});
+
+/** Check the contract of splitForWire for one input; returns the pieces. */
+function checkSplit(text: string, encoding: 'utf-8' | 'gbk' | 'gb18030' | 'cp932', max: number) {
+  const r = splitForWire(text, encoding, max);
+  if (!r.ok) throw new Error(r.reason);
+  const decoded = r.pieces.map((p) => {
+    expect(p.length).toBeLessThanOrEqual(max);
+    // Each piece decodes on its own: no character was cut in half.
+    const d = decodeText(p, encoding);
+    if (!d.ok) throw new Error(`piece does not decode: ${d.reason}`);
+    return d.text;
+  });
+  expect(decoded.join('')).toBe(text);
+  return { pieces: r.pieces, decoded };
+}
+
+describe('splitForWire', () => {
+  it('returns one piece when the text fits', () => {
+    const r = splitForWire('short', 'utf-8', 100);
+    expect(r.ok && r.pieces.map(s)).toEqual(['short']);
+  });
+
+  it('returns one empty piece for empty text', () => {
+    const r = splitForWire('', 'utf-8', 100);
+    expect(r.ok && r.pieces.length).toBe(1);
+  });
+
+  it('cuts at line breaks when the lines fit', () => {
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) => `line ${String(i).padStart(2, '0')} ${'x'.repeat(20)}\n`,
+    );
+    const { decoded } = checkSplit(lines.join(''), 'utf-8', 100);
+    expect(decoded.length).toBeGreaterThan(1);
+    for (const piece of decoded) {
+      expect(piece.endsWith('\n')).toBe(true);
+      expect(piece.startsWith('line ')).toBe(true);
+    }
+  });
+
+  it('packs as many whole lines as fit in each piece', () => {
+    const text = 'aaaa\nbbbb\ncccc\ndddd\n'; // 5 bytes per line
+    const { decoded } = checkSplit(text, 'utf-8', 10);
+    expect(decoded).toEqual(['aaaa\nbbbb\n', 'cccc\ndddd\n']);
+  });
+
+  it('cuts a long line between characters, never inside a UTF-8 sequence', () => {
+    const text = '你好世界'.repeat(50); // 3 bytes each
+    const { pieces } = checkSplit(text, 'utf-8', 10);
+    for (const p of pieces.slice(0, -1)) expect(p.length).toBe(9);
+  });
+
+  it('never splits a surrogate pair (4-byte UTF-8 emoji)', () => {
+    checkSplit('😀'.repeat(100), 'utf-8', 10);
+    checkSplit('a😀'.repeat(100), 'gb18030', 9);
+  });
+
+  it('never cuts a GBK or CP932 double-byte character', () => {
+    checkSplit('中文字符测试'.repeat(40), 'gbk', 9);
+    checkSplit('日本語のテキストｶﾀｶﾅ'.repeat(40), 'cp932', 9);
+  });
+
+  it('splits 100 KB of Chinese under the budget and gives the text back exactly', () => {
+    const chars =
+      '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质';
+    const text = chars.repeat(Math.ceil(35_000 / chars.length)).slice(0, 35_000); // ~100 KB in UTF-8, ~70 KB in GBK
+    expect(enc.encode(text).length).toBeGreaterThan(100_000);
+    for (const e of ['utf-8', 'gbk', 'gb18030'] as const) {
+      const { pieces } = checkSplit(text, e, 1300);
+      expect(pieces.length).toBeGreaterThan(50);
+    }
+  });
+
+  it('keeps CRLF-free text with many blank lines exact', () => {
+    checkSplit('\n\n\n' + 'x'.repeat(50) + '\n\n' + '中'.repeat(30) + '\n', 'gbk', 16);
+  });
+
+  it('fails with the encoder reason when the text cannot be represented', () => {
+    const r = splitForWire('fine 😀', 'gbk', 1000);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toContain('GBK cannot represent');
+    const long = splitForWire('x'.repeat(5000) + '한', 'cp932', 100);
+    expect(long.ok).toBe(false);
+  });
+
+  it('refuses a budget too small to carry any character', () => {
+    const r = splitForWire('anything', 'utf-8', 3);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/too small/);
+  });
+
+  it('handles GBK bytes independent of iconv state', () => {
+    const text = '€中文€';
+    const { pieces } = checkSplit(text, 'gbk', 8);
+    expect(Buffer.concat(pieces).equals(iconv.encode(text, 'gbk'))).toBe(true);
+  });
+});
