@@ -3,10 +3,14 @@ import { parseArgs, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { paint, printJson } from '../output';
 import { startEngine } from '../run-engine';
+import { startStdioControl } from '../stdio-control';
 
 export const serveFlags = {
   ...networkFlags,
-  json: { type: 'boolean', describe: 'one JSON object per line on stdout for every event' },
+  json: {
+    type: 'boolean',
+    describe: 'one JSON object per line on stdout for every event; requests are read on stdin',
+  },
 } as const satisfies FlagSpecs;
 
 export const serveHelp = {
@@ -15,15 +19,20 @@ export const serveHelp = {
   examples: [
     'pigeon serve --nick 小王 --group 研发部',
     'pigeon serve --json --bind 0.0.0.0 | jq .',
+    `echo '{"id":1,"ch":"chat:send","req":{"to":["192.168.1.20"],"text":"hi"}}' | pigeon serve --json`,
   ],
 };
 
 export async function serve(argv: string[]): Promise<number> {
   const { flags } = parseArgs(argv, serveFlags);
   const print = flags.json ? printJson : (e: EngineEvent) => console.log(describeEvent(e));
-  const { engine } = await startEngine(flags, print);
+  const { engine, nickConfigured } = await startEngine(flags, print);
+  const stopControl = flags.json
+    ? startStdioControl(engine, { dataDir: engine.settings().dataDir, firstRun: !nickConfigured })
+    : undefined;
   await new Promise<void>((resolve) => {
     const quit = () => {
+      stopControl?.();
       process.off('SIGINT', quit);
       process.off('SIGTERM', quit);
       void engine.stop().then(resolve);
