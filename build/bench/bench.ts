@@ -9,7 +9,7 @@ import { benchMessages } from './messages-bench';
 import { benchPresence } from './presence-bench';
 
 async function main(): Promise<void> {
-  const messages = await benchMessages(new URL(import.meta.url));
+  const messages = await benchMessages();
   const presence = await benchPresence(500);
   const echo = await benchEcho(new URL(import.meta.url));
   const result = {

@@ -15,6 +15,8 @@ interface Log {
 export class Conversations {
   private readonly byPeer = new Map<string, Log>();
   private readonly byId = new Map<string, ChatMessage>();
+  /** The most recently active conversation: already at the end of byPeer's order. */
+  private newest: string | undefined;
 
   constructor(
     private readonly maxPerPeer = 20_000,
@@ -23,14 +25,16 @@ export class Conversations {
 
   add(message: ChatMessage): void {
     let log = this.byPeer.get(message.peerId);
-    if (log) {
-      // Map order doubles as recency: move this conversation to the end.
-      this.byPeer.delete(message.peerId);
-    } else {
+    if (!log) {
       log = { items: [], start: 0 };
       if (this.byPeer.size >= this.maxConversations) this.forgetOldestConversation();
+      this.byPeer.set(message.peerId, log);
+    } else if (this.newest !== message.peerId) {
+      // Map order doubles as recency: move this conversation to the end.
+      this.byPeer.delete(message.peerId);
+      this.byPeer.set(message.peerId, log);
     }
-    this.byPeer.set(message.peerId, log);
+    this.newest = message.peerId;
     log.items.push(message);
     this.byId.set(message.id, message);
     if (log.items.length - log.start > this.maxPerPeer) {
@@ -78,5 +82,6 @@ export class Conversations {
       if (m) this.byId.delete(m.id);
     }
     this.byPeer.delete(peerId);
+    if (this.newest === peerId) this.newest = undefined;
   }
 }

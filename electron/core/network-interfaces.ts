@@ -9,11 +9,28 @@ export interface Ipv4Interface {
 }
 
 export function ipv4ToInt(ip: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return undefined;
-  const [a = 0, b = 0, c = 0, d = 0] = m.slice(1).map(Number);
-  if (a > 255 || b > 255 || c > 255 || d > 255) return undefined;
-  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+  // Hand-parsed: this runs for every message sent to an address (no regex, no arrays).
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (++digits > 3) return undefined;
+      part = part * 10 + (c - 0x30);
+      if (part > 255) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return value * 256 + part;
 }
 
 export function intToIpv4(n: number): string {

@@ -20,6 +20,11 @@ export interface DatagramTransport {
   local(): { address: string; port: number };
   /** Every address our own datagrams can come back from (to recognise our own broadcasts). */
   localAddresses(): string[];
+  /**
+   * Optional fast path for the hot loop (acks, messages): send without allocating a promise;
+   * a failure is reported to `onError`. Transports without it are used through send().
+   */
+  post?(bytes: Uint8Array, address: string, port: number, onError: (err: Error) => void): void;
 }
 
 export class UdpTransport implements DatagramTransport {
@@ -61,6 +66,17 @@ export class UdpTransport implements DatagramTransport {
     if (!socket) return Promise.reject(new Error('socket is not bound'));
     return new Promise((resolve, reject) => {
       socket.send(bytes, port, address, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  post(bytes: Uint8Array, address: string, port: number, onError: (err: Error) => void): void {
+    const socket = this.socket;
+    if (!socket) {
+      onError(new Error('socket is not bound'));
+      return;
+    }
+    socket.send(bytes, port, address, (err) => {
+      if (err) onError(err);
     });
   }
 

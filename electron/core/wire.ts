@@ -76,11 +76,13 @@ export class Wire {
     onError?: (message: string) => void,
   ): void {
     this.stats.sent++;
-    this.transport.send(bytes, address, port).then(undefined, (err: unknown) => {
+    const failed = (err: unknown) => {
       this.stats.sent--;
       this.stats.sendErrors++;
       onError?.(err instanceof Error ? err.message : String(err));
-    });
+    };
+    if (this.transport.post) this.transport.post(bytes, address, port, failed);
+    else this.transport.send(bytes, address, port).then(undefined, failed);
   }
 
   isOwn(packetNo: number, bytes: Uint8Array): boolean {

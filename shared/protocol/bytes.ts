@@ -14,6 +14,8 @@ export function latin1Bytes(text: string): Uint8Array {
 
 /** Each byte as the code point of the same value (TextDecoder's 'latin1' is windows-1252). */
 export function latin1Text(bytes: Uint8Array): string {
+  // Header fields are a few bytes: apply() on the view is the cheapest way there.
+  if (bytes.length <= 256) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let out = '';
   for (let i = 0; i < bytes.length; i += 0x2000) {
     out += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
@@ -22,7 +24,39 @@ export function latin1Text(bytes: Uint8Array): string {
 }
 
 export function utf8Bytes(text: string): Uint8Array {
-  return utf8Encoder.encode(text);
+  // Chat lines are short: a plain loop beats TextEncoder's call overhead below a few hundred
+  // characters. Lone surrogates become U+FFFD, exactly as TextEncoder does.
+  if (text.length > 256) return utf8Encoder.encode(text);
+  const out = new Uint8Array(text.length * 3);
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[at++] = c;
+    } else if (c < 0x800) {
+      out[at++] = 0xc0 | (c >> 6);
+      out[at++] = 0x80 | (c & 0x3f);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+        out[at++] = 0xf0 | (c >> 18);
+        out[at++] = 0x80 | ((c >> 12) & 0x3f);
+        out[at++] = 0x80 | ((c >> 6) & 0x3f);
+        out[at++] = 0x80 | (c & 0x3f);
+      } else {
+        out[at++] = 0xef;
+        out[at++] = 0xbf;
+        out[at++] = 0xbd;
+      }
+    } else {
+      out[at++] = 0xe0 | (c >> 12);
+      out[at++] = 0x80 | ((c >> 6) & 0x3f);
+      out[at++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return out.slice(0, at);
 }
 
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
@@ -60,7 +94,7 @@ export function splitOnNul(bytes: Uint8Array): Uint8Array[] {
 
 /** Replace CRLF (and lone CR) with LF: LF is the wire's line break. */
 export function normaliseLineBreaks(text: string): string {
-  return text.replace(/\r\n?/g, '\n');
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
 export function toBase64(bytes: Uint8Array): string {

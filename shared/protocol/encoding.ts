@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import type { WireEncoding } from '../model/peer';
+import { utf8Bytes } from './bytes';
 
 /**
  * Text <-> bytes for the encodings the IPMsg family uses. Decoding is strict: a body that is not
@@ -9,7 +10,6 @@ import type { WireEncoding } from '../model/peer';
  */
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-const utf8Encoder = new TextEncoder();
 const REPLACEMENT = '\uFFFD';
 
 export type TextDecodeResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -56,7 +56,7 @@ export function decodeLenient(bytes: Uint8Array, encoding: WireEncoding): string
 
 export function encodeText(text: string, encoding: WireEncoding): TextEncodeResult {
   if (encoding === 'utf-8') {
-    return { ok: true, bytes: utf8Encoder.encode(text) };
+    return { ok: true, bytes: utf8Bytes(text) };
   }
   const bytes = new Uint8Array(iconv.encode(text, encoding));
   // GB18030 covers all of Unicode; GBK and CP932 do not. A round trip finds what was lost.

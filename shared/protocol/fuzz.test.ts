@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseLineBreaks } from './bytes';
+import { normaliseLineBreaks, utf8Bytes } from './bytes';
 import { decodeText, encodeText } from './encoding';
 import { parseEntryExtra } from './entry';
 import { cleanFeiqText } from './feiq';
@@ -182,4 +182,26 @@ describe('splitForWire + decode gives the text back', () => {
       );
     });
   }
+});
+
+describe('utf8Bytes, the hand-written short-string encoder', () => {
+  it('gives exactly what TextEncoder gives, lone surrogates included', () => {
+    const reference = new TextEncoder();
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          fc.string({ unit: 'grapheme', maxLength: 300 }),
+          fc.string({ maxLength: 300 }),
+        ),
+        (text) => {
+          expect(Array.from(utf8Bytes(text))).toEqual(Array.from(reference.encode(text)));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    for (const lone of ['\ud800', 'a\udc00b', '\udbff\ud800', '😀\ud83d']) {
+      expect(Array.from(utf8Bytes(lone))).toEqual(Array.from(reference.encode(lone)));
+    }
+  });
 });
