@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/model';
 import { canRunIptux, startIptux, type Iptux } from '../lab/iptux';
 import { createLan, type Lan } from '../lab/netns-lan';
-import { PigeonProcess, pigeonBuilt } from '../lab/pigeon-process';
+import { NODE, PIGEON_CLI, PigeonProcess, pigeonBuilt } from '../lab/pigeon-process';
 
 /**
  * Interop with a real iptux (Debian's 0.8.3), headless in a namespace of the same LAN: two
@@ -27,7 +27,7 @@ describe.skipIf(skip !== undefined)(
       e.type === 'message' && e.from.address === iptux.ip && e.text === text;
 
     beforeAll(async () => {
-      lan = await createLan({ hosts: ['tux', 'a', 'b'] });
+      lan = await createLan({ hosts: ['tux', 'a', 'b', 'c'] });
       iptux = await startIptux(lan, 'tux', { nick: 'iptux用户', group: 'lab' });
       a = await PigeonProcess.start(lan, 'a', { nick: '阿明', group: '研发部' });
       b = await PigeonProcess.start(lan, 'b', { nick: 'Bea', group: 'Sales' });
@@ -120,6 +120,55 @@ describe.skipIf(skip !== undefined)(
       await iptux.chatSend(ip('b'), '大家好');
       await b.waitFor(fromIptux('大家好'), 8000, 'iptux to b');
       await iptux.screenshot(`${ARTIFACTS}/iptux-chat-with-pigeon.png`);
+    });
+
+    it('the one-shot commands work as the README says: peers, send, and a failed send', async () => {
+      const cli = (...args: string[]) =>
+        lan.exec(
+          'c',
+          NODE,
+          [
+            PIGEON_CLI,
+            ...args,
+            '--broadcast',
+            lan.broadcast,
+            '--data',
+            `/tmp/pigeon-c-${process.pid}`,
+          ],
+          {
+            timeoutMs: 30_000,
+          },
+        );
+      const peers = await cli('peers', '--json', '--wait', '2', '--nick', 'cli');
+      expect(peers.code).toBe(0);
+      const listed = peers.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { address: string; client: string; nick: string });
+      expect(listed.map((p) => p.address).sort()).toEqual([iptux.ip, ip('a'), ip('b')].sort());
+      expect(listed.find((p) => p.address === iptux.ip)).toMatchObject({
+        client: 'iptux',
+        nick: 'iptux用户',
+      });
+
+      const sent = await cli(
+        'send',
+        '--nick',
+        'cli',
+        '--to',
+        iptux.ip,
+        '命令行发来的消息 from the CLI',
+      );
+      expect(sent.code).toBe(0);
+      expect(sent.stderr).toContain('delivered');
+      await expect
+        .poll(() => iptux.chatLog() ?? '', { timeout: 5000 })
+        .toContain('命令行发来的消息');
+
+      // Nobody at .99: exit 1, and one clear line saying why.
+      const lost = await cli('send', '--nick', 'cli', '--to', lan.subnet + '.99', 'anyone?');
+      expect(lost.code).toBe(1);
+      expect(lost.stderr).toMatch(/no acknowledgement from .* after 5 attempts/);
     });
 
     it('BR_EXIT both ways: Pigeon leaving disappears from iptux, iptux quitting goes offline in Pigeon', async () => {
