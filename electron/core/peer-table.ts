@@ -164,6 +164,11 @@ function visible(p: Peer) {
     encoding: p.encoding,
     away: p.away,
     online: p.online,
-    capabilities: p.capabilities,
+    // Whether a peer wants unicast presence (DIALUPOPT) is plumbing, not something people see.
+    capabilities: {
+      utf8: p.capabilities.utf8,
+      files: p.capabilities.files,
+      echo: p.capabilities.echo,
+    },
   };
 }
