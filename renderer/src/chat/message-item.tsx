@@ -22,7 +22,7 @@ export const MessageItem = memo(function MessageItem({
     <div className={`msg msg-${message.direction}${first ? ' msg-first' : ''}`}>
       <div className={`msg-bubble${failed ? ' is-failed' : ''}`}>
         {message.undecodable ? (
-          <UndecodableBody text={message.text} raw={message.undecodable} />
+          <UndecodableBody raw={message.undecodable} />
         ) : (
           <MessageText text={message.text} />
         )}

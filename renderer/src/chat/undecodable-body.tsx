@@ -4,8 +4,11 @@ import type { UndecodableText } from '../../../shared/model';
 import { BinaryIcon } from '../ui/icons';
 import { hexDump } from './raw-bytes';
 
-/** A message whose bytes did not decode: a marker, the lossy text, and the raw bytes on demand. */
-export function UndecodableBody({ text, raw }: { text: string; raw: UndecodableText }) {
+/**
+ * A message whose bytes did not decode: a marker and the raw bytes on demand. Never a lossy
+ * rendering of them: mojibake shown as text is what people of the old clients complain about.
+ */
+export function UndecodableBody({ raw }: { raw: UndecodableText }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const dump = open ? hexDump(raw.rawBase64) : null;
@@ -15,7 +18,6 @@ export function UndecodableBody({ text, raw }: { text: string; raw: UndecodableT
         <BinaryIcon size={15} />
         <span>{t('message.undecodable', { encoding: raw.encoding })}</span>
       </p>
-      {text && <p className="undecodable-text">{text}</p>}
       <button
         type="button"
         className="link-button"
