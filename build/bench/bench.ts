@@ -1,17 +1,20 @@
 /**
  * `npm run bench`: Pigeon's engine against bare node:dgram on the same loopback paths, in the
- * same run. Prints a table, then one JSON object as the last line. Loopback only.
+ * same run, and the renderer's first render in Chromium against a 100-item baseline. Prints a
+ * table, then one JSON object as the last line. Loopback only.
  */
 import { isMainThread } from 'node:worker_threads';
 import { farSideSpec, runFarSide } from './bench-worker';
 import { benchEcho } from './echo-bench';
 import { benchMessages } from './messages-bench';
 import { benchPresence } from './presence-bench';
+import { benchUi, type UiBenchResult } from './ui-bench';
 
 async function main(): Promise<void> {
   const messages = await benchMessages();
   const presence = await benchPresence(500);
   const echo = await benchEcho(new URL(import.meta.url));
+  const ui = await benchUi();
   const result = {
     node: process.version,
     messages: {
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
       target_ms: 1000,
     },
     echo,
+    ui,
   };
   const rows: [string, string, string, string][] = [
     [
@@ -57,10 +61,30 @@ async function main(): Promise<void> {
       `ratio ${echo.rtt_ratio} (target <= ${echo.target_ratio})`,
     ],
     ['echo, probe rate', `${echo.max_rate_per_s}/s without loss`, '', 'loopback'],
+    ...uiRows(ui),
   ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   for (const r of rows) console.log(r.map((c, i) => (i < 3 ? c.padEnd(w[i] ?? 0) : c)).join('  '));
   console.log(JSON.stringify(result));
+}
+
+/** First render in Chromium, against 100 items in the same run. */
+function uiRows(ui: UiBenchResult): [string, string, string, string][] {
+  if ('skipped' in ui) return [['ui, first render', 'skipped', '', ui.skipped]];
+  return [
+    [
+      `ui, open ${ui.messages.count} messages`,
+      `${ui.messages.ms} ms`,
+      `${ui.messages.baseline_ms} ms for ${ui.messages.baseline_count}`,
+      `ratio ${ui.messages_ratio}`,
+    ],
+    [
+      `ui, list ${ui.peers.count} peers`,
+      `${ui.peers.ms} ms`,
+      `${ui.peers.baseline_ms} ms for ${ui.peers.baseline_count}`,
+      `ratio ${ui.peers_ratio}`,
+    ],
+  ];
 }
 
 const far = farSideSpec();

@@ -4,6 +4,7 @@
 //   out/main/assets/         tray and window icons the main process loads at run time
 //   out/preload/preload.cjs  the sandboxed preload: one file that may only require('electron')
 //   out/cli/pigeon.cjs       the `pigeon` command, runnable by Node 22+
+//   out/ui-bridge/bridge.js  the browser host's window.pigeon over WebSocket (`serve --ui`)
 //   out/renderer/            the React UI (vite build, configured by vite.config.ts)
 // Packaging ships out/** and package.json only (build/electron-builder.yml), so every bundle must
 // be self-contained; the checks after bundling enforce that instead of hoping.
@@ -61,8 +62,17 @@ const targets = [
       banner: { js: '#!/usr/bin/env node' },
     },
     optional: 'the CLI is not written yet',
-    allowExternal: isBuiltin,
+    // ws (the browser host) tries these native speed-ups inside try/catch and works without them.
+    allowExternal: (id) => isBuiltin(id) || id === 'bufferutil' || id === 'utf-8-validate',
     executable: true,
+  },
+  {
+    name: 'ui-bridge',
+    entry: 'electron/cli/ui-host/bridge.ts',
+    outfile: 'out/ui-bridge/bridge.js',
+    // A classic script in the page, before the renderer's module: no imports, no Node.
+    options: { platform: 'browser', format: 'iife', target: 'chrome140', sourcemap: false },
+    allowExternal: () => false,
   },
 ];
 

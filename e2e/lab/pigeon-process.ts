@@ -61,7 +61,8 @@ export class PigeonProcess {
   static async start(
     lan: Lan,
     host: HostRef,
-    args: { nick: string; group?: string; extra?: string[] },
+    /** No nick: the engine falls back to the login name and the UI asks for one (first run). */
+    args: { nick?: string; group?: string; extra?: string[] },
   ): Promise<PigeonProcess> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-data-'));
     lan.onDestroy(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -72,8 +73,7 @@ export class PigeonProcess {
         PIGEON_CLI,
         'serve',
         '--json',
-        '--nick',
-        args.nick,
+        ...(args.nick !== undefined ? ['--nick', args.nick] : []),
         ...(args.group ? ['--group', args.group] : []),
         '--broadcast',
         lan.broadcast,

@@ -1,7 +1,5 @@
 import readline from 'node:readline';
-import { createRequestHandler } from '../../shared/contract';
-import type { Engine } from '../core/engine';
-import { createEngineHandlers } from '../core/engine-handlers';
+import type { RequestHandler } from '../../shared/contract';
 import { printJson } from './output';
 
 /** Longest request line accepted on stdin (a message of 1 MB of text, JSON-escaped, fits). */
@@ -12,20 +10,10 @@ const MAX_LINE = 8 * 1024 * 1024;
  * `{"id": 1, "ch": "chat:send", "req": {"to": ["10.0.0.5"], "text": "hi"}}`, answered on stdout
  * with `{"type": "result", "id": 1, "result": {"ok": true, "value": ...}}`. The channels and
  * their validation are the UI's contract, so scripts and tests drive exactly what the app does.
- * A malformed line gets an error result; nothing it sends can stop the engine.
+ * A malformed line gets an error result; nothing it sends can stop the engine. `handle` is the
+ * same dispatcher the browser UI uses (serve.ts), so both share unread counts and settings.
  */
-export function startStdioControl(
-  engine: Engine,
-  opts: { dataDir: string; firstRun: boolean },
-): () => void {
-  const handle = createRequestHandler(
-    createEngineHandlers({
-      engine,
-      dataDir: opts.dataDir,
-      shell: 'browser',
-      firstRun: opts.firstRun,
-    }),
-  );
+export function startStdioControl(handle: RequestHandler): () => void {
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   rl.on('line', (line) => {
     if (!line.trim()) return;

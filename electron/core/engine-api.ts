@@ -1,4 +1,21 @@
-import type { ChatMessage, EngineEvent, EngineSettings, Peer } from '../../shared/model';
+import type {
+  ChatMessage,
+  DoctorReport,
+  DoctorRequest,
+  EchoRequest,
+  EchoResult,
+  EngineEvent,
+  EngineSettings,
+  InterfacesReport,
+  Peer,
+  ReachRequest,
+  ReachResult,
+  SweepRequest,
+  SweepResult,
+} from '../../shared/model';
+import type { EchoStart } from './echo/echo-service';
+
+export type { EchoStart };
 
 /** A request to send text to one or more peers. */
 export interface SendRequest {
@@ -36,4 +53,27 @@ export interface EngineApi {
   conversation(peerId: string): ChatMessage[];
   /** Every conversation with its newest message, most recently active last. */
   conversationList(): { peerId: string; last: ChatMessage }[];
+
+  // ---- echo and diagnostics ------------------------------------------------------------------
+
+  /** Start an echo run: progress arrives as 'echo-progress' events, the end as 'echo-done'. */
+  startEcho(request: EchoRequest): EchoStart;
+  /** Run an echo test to its end. Never rejects: a bad request gives a failed result. */
+  echo(request: EchoRequest): Promise<EchoResult>;
+  /** Stop an echo run or a size sweep early; false when no such run is active. */
+  cancelEcho(runId: string): boolean;
+  /** The largest payload that gets to a peer and back ('sweep-progress' events on the way). */
+  sizeSweep(request: SweepRequest): Promise<SweepResult>;
+  /** Who answers a broadcast, per interface. */
+  broadcastReach(request?: ReachRequest): Promise<ReachResult>;
+  /** "Why can't I see ...?": check one address and say what is wrong, with the fix. */
+  doctor(request: DoctorRequest): Promise<DoctorReport>;
+  /** Interfaces with their masks and broadcast addresses, and which ones Pigeon announces on. */
+  interfaces(): InterfacesReport;
+  /** Diagnostics as one text block to paste; `redact` replaces addresses and names. */
+  diagnosticsBundle(options?: { redact?: boolean }): string;
+  /** The shell heard of a wake from sleep or a network change: re-check and re-announce. */
+  networkChanged(reason?: 'resume'): void;
+  /** Cap datagrams to one address (undefined lifts the cap); returns the cap now in force. */
+  setPeerMaxDatagram(address: string, bytes: number | undefined): number | null;
 }

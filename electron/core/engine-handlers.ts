@@ -107,5 +107,22 @@ export function createEngineHandlers(deps: EngineHandlerDeps): Handlers {
       deps.onMarkRead?.(peerId);
       return null;
     },
+    'echo:start': (request) => {
+      const started = engine.startEcho(request);
+      if (!started.ok) {
+        // The contract checked the fields; what is left is the engine's state or its target.
+        const code = /not running/i.test(started.error) ? 'not-running' : 'invalid-request';
+        throw new ContractError(code, started.error);
+      }
+      return { runId: started.runId };
+    },
+    'echo:stop': ({ runId }) => ({ stopped: engine.cancelEcho(runId) }),
+    'echo:sweep': (request) => engine.sizeSweep(request),
+    'echo:reach': (request) => engine.broadcastReach(request),
+    'diag:doctor': (request) => engine.doctor(request),
+    'diag:interfaces': () => engine.interfaces(),
+    'diag:bundle': ({ redact }) => ({
+      text: engine.diagnosticsBundle({ redact: redact === true }),
+    }),
   };
 }

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { resolveApi } from './api/resolve-api';
 import { App } from './app/app';
+import { attachDiagnostics } from './echo/echo-store';
 import { initI18n } from './i18n/i18n';
 import { connect } from './store/app-store';
 import { applyTheme } from './theme/apply-theme';
@@ -20,4 +21,7 @@ if (root) {
   );
 }
 
-void resolveApi().then(({ api }) => connect(api));
+void resolveApi().then(({ api }) => {
+  if (api) attachDiagnostics(api);
+  return connect(api);
+});

@@ -1,6 +1,7 @@
 import type {
   ChatMessage,
   DeliveryState,
+  EchoResult,
   EngineEvent,
   EngineEventOf,
   IncomingMessage,
@@ -9,6 +10,12 @@ import type {
 import type { AppSettings } from './settings';
 
 export type ReadyInfo = Omit<EngineEventOf<'ready'>, 'type'>;
+
+/** New probe outcomes of one echo run since the previous event, and the run's stats so far. */
+export type EchoProgress = Omit<EngineEventOf<'echo-progress'>, 'type'>;
+export type SweepProgress = Omit<EngineEventOf<'sweep-progress'>, 'type'>;
+/** An address came or went, or the computer woke up: the engine re-announced. */
+export type NetworkChange = Omit<EngineEventOf<'network-changed'>, 'type'>;
 
 export interface DeliveryUpdate {
   messageId: string;
@@ -27,6 +34,10 @@ export interface EventMap {
   'engine:error': { code: string; message: string };
   'engine:ready': ReadyInfo;
   'settings:changed': AppSettings;
+  'echo:progress': EchoProgress;
+  'echo:done': EchoResult;
+  'echo:sweep-progress': SweepProgress;
+  'diag:network-changed': NetworkChange;
 }
 
 export type EventChannel = keyof EventMap;
@@ -40,6 +51,10 @@ const eventChannelSet = {
   'engine:error': true,
   'engine:ready': true,
   'settings:changed': true,
+  'echo:progress': true,
+  'echo:done': true,
+  'echo:sweep-progress': true,
+  'diag:network-changed': true,
 } as const satisfies Record<EventChannel, true>;
 
 export const EVENT_CHANNELS = Object.freeze(
@@ -56,7 +71,7 @@ export type ContractEvent = {
 
 /**
  * Maps an engine event to the contract event a host forwards to the UI, or null for events the
- * UI does not receive (stopped, echo and diagnostics progress have channels of their own later).
+ * UI does not receive (stopped).
  */
 export function engineEventToContract(event: EngineEvent): ContractEvent | null {
   switch (event.type) {
@@ -81,7 +96,19 @@ export function engineEventToContract(event: EngineEvent): ContractEvent | null 
       };
     case 'error':
       return { channel: 'engine:error', payload: { code: event.code, message: event.message } };
-    default:
+    case 'echo-progress': {
+      const { type: _type, ...progress } = event;
+      return { channel: 'echo:progress', payload: progress };
+    }
+    case 'echo-done':
+      return { channel: 'echo:done', payload: event.result };
+    case 'sweep-progress':
+      return { channel: 'echo:sweep-progress', payload: { runId: event.runId, step: event.step } };
+    case 'network-changed': {
+      const { type: _type, ...change } = event;
+      return { channel: 'diag:network-changed', payload: change };
+    }
+    case 'stopped':
       return null;
   }
 }

@@ -53,6 +53,42 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new ContractError('not-found', 'no such message');
     },
     'chat:mark-read': () => null,
+    'echo:start': () => ({ runId: '0000beef' }),
+    'echo:stop': () => ({ stopped: true }),
+    'echo:sweep': ({ to }) => ({
+      runId: '1',
+      mode: 'pigeon',
+      target: { address: to, port: 2425 },
+      state: 'done',
+      largestPassing: 1472,
+      smallestFailing: 1473,
+      path: { interface: 'eth0', sourceAddress: '10.0.0.1', mtu: 1500, unfragmentedMax: 1472 },
+      fragmented: false,
+      steps: [],
+      appliedLimit: null,
+    }),
+    'echo:reach': () => ({
+      runId: '2',
+      mode: 'pigeon',
+      startedAt: 1,
+      durationMs: 1,
+      state: 'done',
+      targets: [],
+      interfaces: [],
+      elsewhere: [],
+    }),
+    'diag:doctor': () => {
+      throw new ContractError('not-running', 'Pigeon is not running');
+    },
+    'diag:interfaces': () => ({
+      at: 1,
+      bind: '0.0.0.0',
+      port: 2425,
+      broadcastTargets: [],
+      unicastHosts: [],
+      interfaces: [],
+    }),
+    'diag:bundle': ({ redact }) => ({ text: redact ? 'x.x.x.x' : '10.0.0.1' }),
     ...overrides,
   };
 }
@@ -121,6 +157,10 @@ describe('createRequestHandler', () => {
       await handle('nope', null),
       await handle('peers:add', { address: '1.2.3' }),
       await handle('peers:refresh', null),
+      await handle('echo:start', { to: '10.0.0.2', count: 3 }),
+      await handle('echo:sweep', { to: '10.0.0.2:2425' }),
+      await handle('diag:doctor', { to: '10.0.0.2' }),
+      await handle('diag:bundle', { redact: true }),
     ];
     for (const r of replies) expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });

@@ -10,3 +10,40 @@ export const LIMITS = {
   unicastHosts: 256,
   idChars: 128,
 } as const;
+
+/**
+ * The engine's limits for an echo run (electron/core/echo/echo-request.ts ECHO_LIMITS), mirrored
+ * here because shared/ cannot import the engine; electron/core/echo/echo-limits.test.ts checks
+ * that the two agree. The contract rejects what the engine would refuse, with the same bounds.
+ */
+export const ECHO_LIMITS = {
+  maxCount: 100_000,
+  minIntervalMs: 0.01,
+  /** A unicast BR_ENTRY makes the peer update its list and answer: keep IPMsg pings gentle. */
+  minIpmsgIntervalMs: 100,
+  maxIpmsgCount: 1000,
+  maxIntervalMs: 60_000,
+  maxTimeoutMs: 60_000,
+  /** IPv4's largest UDP payload. */
+  maxSize: 65_507,
+  maxProbeBack: 100,
+} as const;
+
+/** Size sweeps (electron/core/echo/echo-service.ts sweep()). */
+export const SWEEP_LIMITS = {
+  minSize: 1,
+  maxSize: 65_507,
+  maxTries: 5,
+  minTimeoutMs: 10,
+  maxTimeoutMs: 10_000,
+} as const;
+
+/** Broadcast reach: the engine stops collecting answers after 30 s whatever it is asked. */
+export const REACH_LIMITS = { maxTimeoutMs: 30_000 } as const;
+
+/** The doctor clamps to these (electron/core/diagnostics/doctor.ts); the contract rejects beyond. */
+export const DOCTOR_LIMITS = {
+  maxCount: 20,
+  minTimeoutMs: 50,
+  maxTimeoutMs: 10_000,
+} as const;

@@ -27,6 +27,13 @@ describe('channel lists', () => {
       'chat:broadcast',
       'chat:retry',
       'chat:mark-read',
+      'echo:start',
+      'echo:stop',
+      'echo:sweep',
+      'echo:reach',
+      'diag:doctor',
+      'diag:interfaces',
+      'diag:bundle',
     ]);
     expect([...EVENT_CHANNELS].sort()).toEqual(
       [
@@ -38,6 +45,10 @@ describe('channel lists', () => {
         'engine:error',
         'engine:ready',
         'settings:changed',
+        'echo:progress',
+        'echo:done',
+        'echo:sweep-progress',
+        'diag:network-changed',
       ].sort(),
     );
   });

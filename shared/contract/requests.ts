@@ -1,4 +1,15 @@
-import type { ChatMessage, Peer } from '../model';
+import type {
+  ChatMessage,
+  DoctorReport,
+  DoctorRequest,
+  EchoRequest,
+  InterfacesReport,
+  Peer,
+  ReachRequest,
+  ReachResult,
+  SweepRequest,
+  SweepResult,
+} from '../model';
 import type { AppInfo, AppSettings, SettingsPatch, SettingsUpdateResult } from './settings';
 
 /**
@@ -21,6 +32,23 @@ export interface RequestMap {
   'chat:broadcast': { req: { text: string }; res: ChatMessage };
   'chat:retry': { req: { messageId: string }; res: ChatMessage };
   'chat:mark-read': { req: { peerId: string }; res: null };
+  /**
+   * Start an echo run to a peer id or "host[:port]"; progress arrives as `echo:progress`, the
+   * end as `echo:done`, both carrying the runId answered here.
+   */
+  'echo:start': { req: EchoRequest; res: { runId: string } };
+  /** Stop an echo run or a size sweep early; `stopped` is false when it had already ended. */
+  'echo:stop': { req: { runId: string }; res: { stopped: boolean } };
+  /** The largest datagram that gets there and back; steps arrive as `echo:sweep-progress`. */
+  'echo:sweep': { req: SweepRequest; res: SweepResult };
+  /** Who answers a broadcast, per interface. */
+  'echo:reach': { req: ReachRequest; res: ReachResult };
+  /** "Why can't I see …?": checks one address; the verdicts come in zh-CN and en. */
+  'diag:doctor': { req: DoctorRequest; res: DoctorReport };
+  /** Interfaces, masks, broadcast addresses, and which ones Pigeon announces on. */
+  'diag:interfaces': { req: null; res: InterfacesReport };
+  /** Everything a maintainer asks for, as one text block to paste; `redact` hides addresses. */
+  'diag:bundle': { req: { redact?: boolean }; res: { text: string } };
 }
 
 export interface ConversationSummary {
@@ -49,6 +77,13 @@ const requestChannelSet = {
   'chat:broadcast': true,
   'chat:retry': true,
   'chat:mark-read': true,
+  'echo:start': true,
+  'echo:stop': true,
+  'echo:sweep': true,
+  'echo:reach': true,
+  'diag:doctor': true,
+  'diag:interfaces': true,
+  'diag:bundle': true,
 } as const satisfies Record<RequestChannel, true>;
 
 /** The allowlist every transport registers and checks against. */

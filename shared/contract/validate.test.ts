@@ -3,6 +3,7 @@ import { REQUEST_CHANNELS } from './requests';
 import type { RequestChannel } from './requests';
 import { validateRequest } from './validate';
 import { isHostSpec, isIpv4, isPeerId, utf8Length } from './guards';
+import { ECHO_LIMITS } from './limits';
 
 function rejects(channel: string, payload: unknown, pattern: RegExp): void {
   const r = validateRequest(channel, payload);
@@ -32,6 +33,21 @@ const valid: { [C in RequestChannel]: unknown } = {
   'chat:broadcast': { text: 'lunch?' },
   'chat:retry': { messageId: 'm-1' },
   'chat:mark-read': { peerId: '192.168.1.20:2425' },
+  'echo:start': {
+    to: '192.168.1.20:2425',
+    mode: 'pigeon',
+    count: 20,
+    intervalMs: 200,
+    size: 1000,
+    timeoutMs: 1500,
+    probeBack: 10,
+  },
+  'echo:stop': { runId: '0a0b0c0d' },
+  'echo:sweep': { to: '192.168.1.20', mode: 'raw', min: 64, max: 9000, tries: 2, timeoutMs: 800 },
+  'echo:reach': { mode: 'ipmsg', timeoutMs: 1500 },
+  'diag:doctor': { to: '192.168.1.20:2425', count: 4, timeoutMs: 1000, skipBroadcast: true },
+  'diag:interfaces': null,
+  'diag:bundle': { redact: true },
 };
 
 describe('validateRequest', () => {
@@ -63,6 +79,7 @@ describe('validateRequest', () => {
       'peers:list',
       'peers:refresh',
       'chat:conversations',
+      'diag:interfaces',
     ])
       rejects(c, { x: 1 }, new RegExp(`^${c}: takes no payload`));
   });
@@ -148,6 +165,135 @@ describe('validateRequest', () => {
     ).toEqual({
       ok: true,
       value: { nick: '小明', unicastHosts: ['10.0.1.0/24', '10.0.2.3'], broadcast: [] },
+    });
+  });
+});
+
+describe('validateRequest: echo and diagnostics', () => {
+  it('guards the target of echo:start, echo:sweep and diag:doctor', () => {
+    for (const c of ['echo:start', 'echo:sweep', 'diag:doctor'] as const) {
+      rejects(c, { to: 'alice' }, /"to" "alice" is not an IPv4 address or "address:port"/);
+      rejects(c, { to: '10.0.0.256' }, /"to" "10.0.0.256" is not an IPv4/);
+      rejects(c, { to: '10.0.0.1:0' }, /"to" "10.0.0.1:0": the port must be 1-65535/);
+      rejects(c, { to: '10.0.0.1:70000' }, /the port must be 1-65535/);
+      rejects(c, { to: '10.0.0.1:' }, /is not an IPv4 address/);
+      rejects(c, { to: 'example.com:2425' }, /is not an IPv4 address/);
+      rejects(c, { to: '' }, /"to" must be a peer id or an IPv4 address.*got a string of 0/);
+      rejects(c, { to: 7 }, /"to" must be a peer id.*the number 7/);
+      rejects(c, {}, /"to" must be a peer id.*got a undefined/);
+      expect(validateRequest(c, { to: ' 10.0.0.1:2426 ' })).toEqual({
+        ok: true,
+        value: { to: '10.0.0.1:2426' },
+      });
+    }
+  });
+
+  it('keeps echo:start inside the engine limits', () => {
+    const to = '10.0.0.2';
+    rejects('echo:start', { to, mode: 'tcp' }, /"mode" must be one of pigeon, ipmsg, raw/);
+    rejects('echo:start', { to, count: 0 }, /"count" must be a whole number from 1 to 100000/);
+    rejects('echo:start', { to, count: ECHO_LIMITS.maxCount + 1 }, /from 1 to 100000/);
+    rejects('echo:start', { to, count: 2.5 }, /"count" must be a whole number/);
+    rejects(
+      'echo:start',
+      { to, mode: 'ipmsg', count: 1001 },
+      /"count" must be a whole number from 1 to 1000 in ipmsg mode, got the number 1001/,
+    );
+    rejects(
+      'echo:start',
+      { to, intervalMs: 0 },
+      /"intervalMs" must be a number from 0.01 to 60000 ms/,
+    );
+    rejects('echo:start', { to, intervalMs: 60_001 }, /"intervalMs"/);
+    rejects('echo:start', { to, intervalMs: Number.NaN }, /"intervalMs".*got NaN/);
+    rejects('echo:start', { to, intervalMs: '100' }, /"intervalMs".*got a string/);
+    rejects(
+      'echo:start',
+      { to, mode: 'ipmsg', intervalMs: 50 },
+      /"intervalMs" must be a number from 100 to 60000 ms in ipmsg mode/,
+    );
+    rejects('echo:start', { to, size: 0 }, /"size" must be a whole number from 1 to 65507 bytes/);
+    rejects('echo:start', { to, size: 65_508 }, /"size"/);
+    rejects('echo:start', { to, timeoutMs: 0 }, /"timeoutMs" must be a number from 1 to 60000 ms/);
+    rejects('echo:start', { to, timeoutMs: Infinity }, /"timeoutMs"/);
+    rejects(
+      'echo:start',
+      { to, probeBack: 101 },
+      /"probeBack" must be a whole number from 0 to 100/,
+    );
+    rejects('echo:start', { to, mode: 'raw', probeBack: 3 }, /"probeBack" needs mode pigeon/);
+    rejects('echo:start', { to, port: 7 }, /unknown field "port"/);
+    expect(
+      validateRequest('echo:start', { to, mode: 'ipmsg', count: 1000, intervalMs: 100 }).ok,
+    ).toBe(true);
+    expect(
+      validateRequest('echo:start', {
+        to,
+        mode: 'raw',
+        count: ECHO_LIMITS.maxCount,
+        intervalMs: ECHO_LIMITS.minIntervalMs,
+        size: ECHO_LIMITS.maxSize,
+        timeoutMs: ECHO_LIMITS.maxTimeoutMs,
+        probeBack: 0,
+      }).ok,
+    ).toBe(true);
+  });
+
+  it('guards echo:stop, echo:sweep, echo:reach', () => {
+    rejects('echo:stop', { runId: '' }, /"runId" must be a non-empty string/);
+    rejects('echo:stop', {}, /"runId"/);
+    rejects('echo:sweep', { to: '10.0.0.2', mode: 'ipmsg' }, /"mode" must be one of pigeon, raw/);
+    rejects(
+      'echo:sweep',
+      { to: '10.0.0.2', max: 65_508 },
+      /"max" must be a whole number from 1 to 65507/,
+    );
+    rejects('echo:sweep', { to: '10.0.0.2', min: 0 }, /"min"/);
+    rejects(
+      'echo:sweep',
+      { to: '10.0.0.2', min: 2000, max: 1000 },
+      /"min" \(2000\) is larger than "max" \(1000\)/,
+    );
+    rejects('echo:sweep', { to: '10.0.0.2', max: 32 }, /"min" \(64\) is larger than "max" \(32\)/);
+    rejects(
+      'echo:sweep',
+      { to: '10.0.0.2', tries: 6 },
+      /"tries" must be a whole number from 1 to 5/,
+    );
+    rejects(
+      'echo:sweep',
+      { to: '10.0.0.2', timeoutMs: 5 },
+      /"timeoutMs" must be a number from 10 to 10000 ms/,
+    );
+    rejects('echo:sweep', { to: '10.0.0.2', apply: 'yes' }, /"apply" must be true or false/);
+    rejects('echo:reach', { mode: 'raw' }, /"mode" must be one of pigeon, ipmsg/);
+    rejects('echo:reach', { timeoutMs: 30_001 }, /"timeoutMs" must be a number from 1 to 30000 ms/);
+    rejects('echo:reach', null, /expected an object, got null/);
+    expect(validateRequest('echo:reach', {})).toEqual({ ok: true, value: {} });
+  });
+
+  it('guards diag:doctor and diag:bundle', () => {
+    rejects(
+      'diag:doctor',
+      { to: '10.0.0.2', count: 21 },
+      /"count" must be a whole number from 1 to 20/,
+    );
+    rejects(
+      'diag:doctor',
+      { to: '10.0.0.2', timeoutMs: 49 },
+      /"timeoutMs" must be a number from 50 to 10000 ms/,
+    );
+    rejects(
+      'diag:doctor',
+      { to: '10.0.0.2', skipBroadcast: 1 },
+      /"skipBroadcast" must be true or false/,
+    );
+    rejects('diag:bundle', { redact: 'yes' }, /"redact" must be true or false, got a string/);
+    rejects('diag:bundle', { redact: true, all: true }, /unknown field "all"/);
+    expect(validateRequest('diag:bundle', {})).toEqual({ ok: true, value: {} });
+    expect(validateRequest('diag:bundle', { redact: false })).toEqual({
+      ok: true,
+      value: { redact: false },
     });
   });
 });

@@ -1,9 +1,10 @@
 import { describe, isHostSpec, isIpv4, isPeerId, isPort, utf8Length } from './guards';
-import { LIMITS } from './limits';
+import { DOCTOR_LIMITS, ECHO_LIMITS, LIMITS, REACH_LIMITS, SWEEP_LIMITS } from './limits';
 import type { Req, RequestChannel } from './requests';
 import { isRequestChannel, REQUEST_CHANNELS } from './requests';
 import { err, ok } from './result';
 import type { Result } from './result';
+import type { DoctorRequest, EchoMode, EchoRequest, ReachRequest, SweepRequest } from '../model';
 import { LANGUAGES, SETTINGS_PATCH_KEYS, THEMES } from './settings';
 import type { SettingsPatch } from './settings';
 
@@ -130,6 +131,158 @@ function settingsPatch(payload: unknown): SettingsPatch {
   return out;
 }
 
+// ---- echo and diagnostics ----------------------------------------------------------------------
+
+const ECHO_MODES = ['pigeon', 'ipmsg', 'raw'] as const satisfies readonly EchoMode[];
+const SWEEP_MODES = ['pigeon', 'raw'] as const;
+const REACH_MODES = ['pigeon', 'ipmsg'] as const;
+const TARGET = /^([0-9.]{7,15})(?::(\d{1,5}))?$/;
+
+/** A peer id or "host[:port]" with an IPv4 host, as the engine's parseTarget reads it. */
+function target(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim().length === 0)
+    fail(
+      `"${field}" must be a peer id or an IPv4 address (optionally :port), got ${describe(value)}`,
+    );
+  const v = value.trim();
+  const m = TARGET.exec(v);
+  if (!m || !isIpv4(m[1]))
+    fail(`"${field}" ${JSON.stringify(v.slice(0, 64))} is not an IPv4 address or "address:port"`);
+  if (m[2] !== undefined && !isPort(Number(m[2])))
+    fail(`"${field}" ${JSON.stringify(v)}: the port must be 1-65535`);
+  return v;
+}
+
+/** A finite number within [min, max]; whole when `whole`; `unit` ends the sentence ("ms"). */
+function numberIn(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number,
+  o: { whole?: boolean; unit?: string; why?: string } = {},
+): number {
+  const unit = o.unit ? ` ${o.unit}` : '';
+  const why = o.why ? ` ${o.why}` : '';
+  const kind = o.whole ? 'a whole number' : 'a number';
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    (o.whole && !Number.isInteger(value)) ||
+    value < min ||
+    value > max
+  )
+    fail(`"${field}" must be ${kind} from ${min} to ${max}${unit}${why}, got ${describe(value)}`);
+  return value;
+}
+
+function flag(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') fail(`"${field}" must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+function echoRequest(payload: unknown): EchoRequest {
+  const p = object(payload, [
+    'to',
+    'mode',
+    'count',
+    'intervalMs',
+    'size',
+    'timeoutMs',
+    'probeBack',
+  ]);
+  const out: EchoRequest = { to: target(p.to, 'to') };
+  const mode = p.mode === undefined ? 'pigeon' : oneOf(p.mode, 'mode', ECHO_MODES);
+  if (p.mode !== undefined) out.mode = mode;
+  const ipmsg = mode === 'ipmsg';
+  const inIpmsg = ipmsg ? 'in ipmsg mode' : '';
+  if (p.count !== undefined)
+    out.count = numberIn(
+      p.count,
+      'count',
+      1,
+      ipmsg ? ECHO_LIMITS.maxIpmsgCount : ECHO_LIMITS.maxCount,
+      {
+        whole: true,
+        why: inIpmsg,
+      },
+    );
+  if (p.intervalMs !== undefined)
+    out.intervalMs = numberIn(
+      p.intervalMs,
+      'intervalMs',
+      ipmsg ? ECHO_LIMITS.minIpmsgIntervalMs : ECHO_LIMITS.minIntervalMs,
+      ECHO_LIMITS.maxIntervalMs,
+      { unit: 'ms', why: inIpmsg },
+    );
+  if (p.size !== undefined)
+    out.size = numberIn(p.size, 'size', 1, ECHO_LIMITS.maxSize, { whole: true, unit: 'bytes' });
+  if (p.timeoutMs !== undefined)
+    out.timeoutMs = numberIn(p.timeoutMs, 'timeoutMs', 1, ECHO_LIMITS.maxTimeoutMs, { unit: 'ms' });
+  if (p.probeBack !== undefined) {
+    out.probeBack = numberIn(p.probeBack, 'probeBack', 0, ECHO_LIMITS.maxProbeBack, {
+      whole: true,
+      unit: 'probes',
+    });
+    if (out.probeBack > 0 && mode !== 'pigeon')
+      fail('"probeBack" needs mode pigeon: only Pigeon peers send probes back');
+  }
+  return out;
+}
+
+function sweepRequest(payload: unknown): SweepRequest {
+  const p = object(payload, ['to', 'mode', 'min', 'max', 'tries', 'timeoutMs', 'apply']);
+  const out: SweepRequest = { to: target(p.to, 'to') };
+  if (p.mode !== undefined) out.mode = oneOf(p.mode, 'mode', SWEEP_MODES);
+  const size = (v: unknown, field: string) =>
+    numberIn(v, field, SWEEP_LIMITS.minSize, SWEEP_LIMITS.maxSize, { whole: true, unit: 'bytes' });
+  if (p.min !== undefined) out.min = size(p.min, 'min');
+  if (p.max !== undefined) out.max = size(p.max, 'max');
+  // The engine's defaults are 64 and 8192; a lone bound must still leave a range.
+  const min = out.min ?? 64;
+  const max = out.max ?? 8192;
+  if (min > max) fail(`"min" (${min}) is larger than "max" (${max})`);
+  if (p.tries !== undefined)
+    out.tries = numberIn(p.tries, 'tries', 1, SWEEP_LIMITS.maxTries, { whole: true });
+  if (p.timeoutMs !== undefined)
+    out.timeoutMs = numberIn(
+      p.timeoutMs,
+      'timeoutMs',
+      SWEEP_LIMITS.minTimeoutMs,
+      SWEEP_LIMITS.maxTimeoutMs,
+      { unit: 'ms' },
+    );
+  if (p.apply !== undefined) out.apply = flag(p.apply, 'apply');
+  return out;
+}
+
+function reachRequest(payload: unknown): ReachRequest {
+  const p = object(payload, ['mode', 'timeoutMs']);
+  const out: ReachRequest = {};
+  if (p.mode !== undefined) out.mode = oneOf(p.mode, 'mode', REACH_MODES);
+  if (p.timeoutMs !== undefined)
+    out.timeoutMs = numberIn(p.timeoutMs, 'timeoutMs', 1, REACH_LIMITS.maxTimeoutMs, {
+      unit: 'ms',
+    });
+  return out;
+}
+
+function doctorRequest(payload: unknown): DoctorRequest {
+  const p = object(payload, ['to', 'count', 'timeoutMs', 'skipBroadcast']);
+  const out: DoctorRequest = { to: target(p.to, 'to') };
+  if (p.count !== undefined)
+    out.count = numberIn(p.count, 'count', 1, DOCTOR_LIMITS.maxCount, { whole: true });
+  if (p.timeoutMs !== undefined)
+    out.timeoutMs = numberIn(
+      p.timeoutMs,
+      'timeoutMs',
+      DOCTOR_LIMITS.minTimeoutMs,
+      DOCTOR_LIMITS.maxTimeoutMs,
+      { unit: 'ms' },
+    );
+  if (p.skipBroadcast !== undefined) out.skipBroadcast = flag(p.skipBroadcast, 'skipBroadcast');
+  return out;
+}
+
 type Validators = { [C in RequestChannel]: (payload: unknown) => Req<C> };
 
 const validators: Validators = {
@@ -173,6 +326,16 @@ const validators: Validators = {
   'chat:mark-read': (payload) => ({
     peerId: peerIdField(object(payload, ['peerId']).peerId, 'peerId'),
   }),
+  'echo:start': echoRequest,
+  'echo:stop': (payload) => ({ runId: id(object(payload, ['runId']).runId, 'runId') }),
+  'echo:sweep': sweepRequest,
+  'echo:reach': reachRequest,
+  'diag:doctor': doctorRequest,
+  'diag:interfaces': noPayload,
+  'diag:bundle': (payload) => {
+    const p = object(payload, ['redact']);
+    return p.redact === undefined ? {} : { redact: flag(p.redact, 'redact') };
+  },
 };
 
 export function validateRequest<C extends RequestChannel>(

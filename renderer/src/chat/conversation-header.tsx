@@ -2,7 +2,9 @@ import { useTranslation } from 'react-i18next';
 import type { Peer } from '../../../shared/model';
 import { clientLabel } from '../peers/client-label';
 import { presenceOf } from '../peers/peer-row';
+import { diagnosePeer } from '../echo/echo-store';
 import { Avatar } from '../ui/avatar';
+import { DiagnoseIcon } from '../ui/icons';
 import { formatListStamp } from '../ui/format';
 
 /** Who this is: nick, presence, and where they are (group, host, address, client). */
@@ -16,6 +18,7 @@ export function ConversationHeader({ peerId, peer }: { peerId: string; peer: Pee
           <h2>{peerId}</h2>
           <p>{t('conversation.unknownPeer')}</p>
         </div>
+        <DiagnoseButton peerId={peerId} name={peerId} />
       </header>
     );
   }
@@ -44,6 +47,25 @@ export function ConversationHeader({ peerId, peer }: { peerId: string; peer: Pee
           </span>
         </p>
       </div>
+      <DiagnoseButton peerId={peer.id} name={peer.nick || peer.address} />
     </header>
+  );
+}
+
+/** Opens the echo panel's doctor on this peer: "Why can't I see …?". */
+function DiagnoseButton({ peerId, name }: { peerId: string; name: string }) {
+  const { t } = useTranslation();
+  const label = t('diag.whyCantISee', { name });
+  return (
+    <button
+      type="button"
+      className="button button-secondary button-small header-action"
+      title={label}
+      aria-label={label}
+      onClick={() => diagnosePeer(peerId)}
+    >
+      <DiagnoseIcon size={16} />
+      <span className="header-action-text">{t('diag.whyShort')}</span>
+    </button>
   );
 }

@@ -10,12 +10,14 @@ import type {
 } from '../../../shared/contract';
 import type { ChatMessage, Peer } from '../../../shared/model';
 import { peerId } from '../../../shared/model';
+import { createFakeEcho } from './fake-echo';
 import { crowd, makePeer, samplePeers } from './sample-peers';
 import { loadTestConversation, SAMPLE_UNREAD, sampleConversations } from './sample-messages';
 
 /**
  * An in-memory engine behind the real contract (validation, envelopes, JSON on the wire), for
- * development and screenshots: ?fake=1, plus &firstRun=1, &peers=1000, &live=1.
+ * development and screenshots: ?fake=1, plus &firstRun=1, &peers=1000, &live=1, and &messages=N
+ * for the size of the load-test conversation (default 10,000; the UI benchmark varies it).
  */
 export function createFakeApi(params: URLSearchParams): PigeonApi {
   const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
@@ -45,7 +47,9 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
 
   const conversations = sampleConversations();
   const loadTest = '192.168.1.75:2425';
-  conversations.set(loadTest, loadTestConversation(loadTest));
+  const size = Number(params.get('messages') ?? 10_000);
+  const count = Number.isInteger(size) ? Math.max(0, Math.min(size, 100_000)) : 10_000;
+  conversations.set(loadTest, loadTestConversation(loadTest, count));
   const unread = new Map(Object.entries(SAMPLE_UNREAD));
   let nextId = 1;
 
@@ -167,6 +171,8 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       unread.delete(id);
       return null;
     },
+    // Echo runs, size sweeps, broadcast reach, the doctor and interfaces, simulated.
+    ...createFakeEcho({ emit, peers: () => peers, settings: () => settings }),
   };
 
   const handle = createRequestHandler(handlers);

@@ -1,7 +1,13 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import type { AppSettings } from '../../../shared/contract';
-import { formFrom, patchFrom, validateForm } from './settings-form';
+import {
+  formFrom,
+  isBroadcastTarget,
+  patchFrom,
+  toggleBroadcastTarget,
+  validateForm,
+} from './settings-form';
 
 const t = ((key: string) => key) as unknown as TFunction;
 const settings: AppSettings = {
@@ -47,5 +53,20 @@ describe('settings form', () => {
       'unicastHosts',
     ]);
     expect(validateForm(formFrom(settings), t)).toEqual({});
+  });
+
+  it('ticks interface broadcast addresses into the broadcast field', () => {
+    const all = ['192.168.1.255', '192.168.31.255', '172.17.255.255'];
+    // Empty means every interface: unticking one writes out the rest.
+    expect(isBroadcastTarget('', '172.17.255.255')).toBe(true);
+    expect(toggleBroadcastTarget('', '172.17.255.255', all)).toBe('192.168.1.255\n192.168.31.255');
+    // Typed entries (even ones no interface has) stay, in order.
+    const typed = '10.1.2.255\n192.168.1.255';
+    expect(isBroadcastTarget(typed, '192.168.31.255')).toBe(false);
+    expect(toggleBroadcastTarget(typed, '192.168.31.255', all)).toBe(
+      '10.1.2.255\n192.168.1.255\n192.168.31.255',
+    );
+    expect(toggleBroadcastTarget(typed, '192.168.1.255', all)).toBe('10.1.2.255');
+    expect(toggleBroadcastTarget('192.168.1.255', '192.168.1.255', all)).toBe('');
   });
 });

@@ -80,3 +80,26 @@ export function patchFrom(form: SettingsForm, s: AppSettings): SettingsPatch {
   if (hosts.join('\n') !== s.unicastHosts.join('\n')) patch.unicastHosts = hosts;
   return patch;
 }
+
+/**
+ * Ticks or unticks one interface's broadcast address in the broadcast field. An empty field
+ * means "every interface", so the first untick writes the others out; the order typed is kept.
+ */
+export function toggleBroadcastTarget(
+  text: string,
+  address: string,
+  interfaceBroadcasts: readonly string[],
+): string {
+  const typed = lines(text);
+  const current = typed.length ? typed : [...interfaceBroadcasts];
+  const next = current.includes(address)
+    ? current.filter((a) => a !== address)
+    : [...current, address];
+  return next.join('\n');
+}
+
+/** Whether an interface's broadcast address is a target (an empty field means all of them). */
+export function isBroadcastTarget(text: string, address: string): boolean {
+  const typed = lines(text);
+  return typed.length === 0 || typed.includes(address);
+}

@@ -2,9 +2,11 @@ import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppSettings } from '../../../shared/contract';
+import type { InterfacesReport } from '../../../shared/model';
 import { notify, updateSettings, useApp } from '../store/app-store';
 import { Field } from '../ui/field';
 import { AppearanceSection } from './appearance-section';
+import { BroadcastPicker, InterfacesSection, useInterfaces } from './interfaces-section';
 import { formFrom, patchFrom, validateForm } from './settings-form';
 import type { SettingsForm } from './settings-form';
 import './settings.css';
@@ -14,6 +16,7 @@ export function SettingsView() {
   const { t } = useTranslation();
   const settings = useApp((s) => s.settings);
   const version = useApp((s) => s.info?.version ?? '');
+  const interfaces = useInterfaces();
   if (!settings) return null;
   return (
     <section className="settings" aria-labelledby="settings-title">
@@ -22,7 +25,11 @@ export function SettingsView() {
           <h1 id="settings-title">{t('settings.title')}</h1>
           <p title={t('settings.aboutBody')}>{t('settings.version', { version })}</p>
         </header>
-        <ProfileAndNetwork key={JSON.stringify(formFrom(settings))} settings={settings}>
+        <ProfileAndNetwork
+          key={JSON.stringify(formFrom(settings))}
+          settings={settings}
+          interfaces={interfaces}
+        >
           <AppearanceSection settings={settings} />
         </ProfileAndNetwork>
       </div>
@@ -34,7 +41,15 @@ export function SettingsView() {
  * Profile and network fields are saved together; `children` (appearance) sits inside the same
  * scrolling form so the sticky save bar stays at the bottom of the page, but applies at once.
  */
-function ProfileAndNetwork({ settings, children }: { settings: AppSettings; children: ReactNode }) {
+function ProfileAndNetwork({
+  settings,
+  interfaces,
+  children,
+}: {
+  settings: AppSettings;
+  interfaces: InterfacesReport | null;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const [form, setForm] = useState<SettingsForm>(() => formFrom(settings));
   const [busy, setBusy] = useState(false);
@@ -105,9 +120,15 @@ function ProfileAndNetwork({ settings, children }: { settings: AppSettings; chil
           {text('bind', t('settings.bind'), t('settings.bindHint'))}
         </div>
         {area('broadcast', t('settings.broadcast'), t('settings.broadcastHint'), '192.168.1.255')}
+        <BroadcastPicker
+          value={form.broadcast}
+          onChange={set('broadcast')}
+          interfaces={interfaces?.interfaces ?? []}
+        />
         {area('unicastHosts', t('settings.unicastHosts'), t('settings.unicastHint'), '10.1.2.0/24')}
         <p className="card-note">{t('settings.restartNote')}</p>
       </section>
+      <InterfacesSection report={interfaces} />
       {children}
       <div className={`settings-actions${dirty ? ' is-dirty' : ''}`}>
         <button

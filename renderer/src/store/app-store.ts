@@ -105,7 +105,9 @@ export async function connect(a: PigeonApi | null): Promise<void> {
   store.set((s) => {
     let next = peers.ok ? replacePeers(s, peers.value) : s;
     if (summaries.ok) next = applySummaries(next, summaries.value);
-    return { ...next, status: 'ready', info: info.value, settings: info.value.settings };
+    // Nothing to read yet (a new install, a fresh browser host): open on the people around.
+    const view = summaries.ok && summaries.value.length === 0 ? 'peers' : next.view;
+    return { ...next, view, status: 'ready', info: info.value, settings: info.value.settings };
   });
   if (!peers.ok) notify('error', peers.error.message);
 }

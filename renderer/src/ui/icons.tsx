@@ -91,6 +91,15 @@ export const AlertIcon = icon(
     <path d="M12 7.5v5.5M12 16.5v.01" />
   </>,
 );
+/** "Why can't I see …?": a magnifier over a question. */
+export const DiagnoseIcon = icon(
+  <>
+    <circle cx="10.5" cy="10.5" r="7" />
+    <path d="m20.5 20.5-4.9-4.9" />
+    <path d="M8.6 8.7a2 2 0 1 1 2.6 1.9c-.5.2-.7.6-.7 1.1v.4" />
+    <path d="M10.5 14.3v.01" />
+  </>,
+);
 export const ChevronIcon = icon(<path d="m9 6 6 6-6 6" />);
 export const MoonIcon = icon(<path d="M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5Z" />);
 export const PlusIcon = icon(<path d="M12 5v14M5 12h14" />);

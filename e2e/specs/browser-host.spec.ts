@@ -1,0 +1,182 @@
+/**
+ * The browser host's guards, in a real Chromium: `pigeon serve --ui` on loopback only (its engine
+ * binds 127.0.0.71 and announces to 127.0.0.72, where nobody listens), no namespaces, so this
+ * runs without root. The LAN behaviour is lan-chat.spec.ts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { expect, test } from '@playwright/test';
+import { methodPath, REQUEST_CHANNELS } from '../../shared/contract';
+import { NODE, PIGEON_CLI, pigeonBuilt } from '../lab/pigeon-process';
+import { terminate } from '../lab/netns-lan';
+import { chromiumAvailable } from '../support/chromium';
+
+const root = path.resolve(__dirname, '../..');
+
+/** The part of the page's document used below (specs are type-checked without the DOM). */
+interface PageDocument {
+  addEventListener(
+    type: 'securitypolicyviolation',
+    listener: (e: { effectiveDirective: string }) => void,
+  ): void;
+}
+
+function whySkip(): string | undefined {
+  for (const c of [pigeonBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
+  if (process.platform !== 'linux') return 'the loopback engine needs 127.0.0.71 (Linux)';
+  for (const built of ['out/renderer/index.html', 'out/ui-bridge/bridge.js']) {
+    if (!fs.existsSync(path.join(root, built))) return `${built} is missing: run npm run build`;
+  }
+  return undefined;
+}
+const skip = whySkip();
+
+test.describe.configure({ mode: 'serial' });
+
+test.describe('the browser host in Chromium', () => {
+  test.skip(skip !== undefined, skip ?? '');
+
+  let child: ChildProcess;
+  let data: string;
+  let url = '';
+  let stderr = '';
+  const origin = () => new URL(url).origin;
+  const token = () => new URL(url).searchParams.get('token') ?? '';
+
+  test.beforeAll(async () => {
+    data = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-host-'));
+    const port = String(30_000 + Math.floor(Math.random() * 10_000));
+    child = spawn(
+      NODE,
+      [
+        PIGEON_CLI,
+        'serve',
+        '--ui',
+        '--json',
+        '--nick',
+        'loopback',
+        '--bind',
+        '127.0.0.71',
+        '--port',
+        port,
+        '--broadcast',
+        '127.0.0.72',
+        '--data',
+        data,
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ui event; stderr: ${stderr}`)), 10_000);
+      if (!child.stdout) return reject(new Error('no stdout'));
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        const e = JSON.parse(line) as { type: string; url?: string };
+        if (e.type === 'ui' && e.url) {
+          clearTimeout(timer);
+          resolve(e.url);
+        }
+      });
+    });
+  });
+
+  test.afterAll(async () => {
+    if (child) await terminate(child);
+    if (data) fs.rmSync(data, { recursive: true, force: true });
+  });
+
+  test('prints the URL on stderr and serves the app with its CSP over a same-origin socket', async ({
+    page,
+  }) => {
+    expect(stderr).toContain(`open ${url}`);
+    const response = await page.goto(url);
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("connect-src 'self'");
+    // The socket works under connect-src 'self': the app loads its state through it.
+    await expect(page.locator('.shell')).toBeVisible();
+    await expect(page.locator('.sidebar h1')).toHaveText('Peers');
+    const api = await page.evaluate(() => {
+      const g = globalThis as unknown as { pigeon: unknown };
+      const before = g.pigeon;
+      try {
+        g.pigeon = null;
+      } catch {
+        /* non-writable: strict mode throws, sloppy mode ignores */
+      }
+      return { kept: g.pigeon === before, keys: Object.keys(before as object).sort() };
+    });
+    expect(api.kept).toBe(true);
+    const domains = [...new Set(REQUEST_CHANNELS.map((c) => methodPath(c)[0]))];
+    expect(api.keys).toEqual([...domains, 'invoke', 'on'].sort());
+  });
+
+  test('the CSP stops the page from connecting anywhere else', async ({ page }) => {
+    await page.goto(url);
+    await expect(page.locator('.shell')).toBeVisible();
+    const violated = await page.evaluate(async () => {
+      const doc = (globalThis as unknown as { document: PageDocument }).document;
+      const seen = new Promise<string>((resolve) =>
+        doc.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective)),
+      );
+      await fetch('http://127.0.0.1:9/').catch(() => undefined);
+      return seen;
+    });
+    expect(violated).toBe('connect-src');
+  });
+
+  test('without the token the page says how to connect', async ({ page }) => {
+    await page.goto(`${origin()}/`);
+    await expect(page.getByText('Not connected to Pigeon')).toBeVisible();
+    await expect(page.getByText(/pigeon serve --ui/)).toBeVisible();
+  });
+
+  test('a wrong token is refused at the handshake', async ({ page }) => {
+    await page.goto(`${origin()}/`);
+    const outcome = await page.evaluate(
+      (u) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(u);
+          ws.onopen = () => resolve('open');
+          ws.onclose = () => resolve('refused');
+        }),
+      `${origin().replace('http', 'ws')}/ipc?token=${token().slice(0, -2)}xx`,
+    );
+    expect(outcome).toBe('refused');
+    await expect.poll(() => stderr).toContain('WebSocket refused: missing or wrong token');
+  });
+
+  test('a page from another origin cannot open the socket, even with the token', async ({
+    page,
+  }) => {
+    // Another site on this very machine (a loopback origin, so Chromium's own private-network
+    // rules do not stop it first): only the host's Origin check stands in its way.
+    const other = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>another site</title>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      await page.goto(`${otherOrigin}/`);
+      const outcome = await page.evaluate(
+        (u) =>
+          new Promise<string>((resolve) => {
+            const ws = new WebSocket(u);
+            ws.onopen = () => resolve('open');
+            ws.onclose = () => resolve('refused');
+          }),
+        `${origin().replace('http', 'ws')}/ipc?token=${token()}`,
+      );
+      expect(outcome).toBe('refused');
+      await expect.poll(() => stderr).toContain(`WebSocket refused: origin ${otherOrigin}`);
+    } finally {
+      other.close();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { settingsFromFlags } from './network-flags';
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-flags-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+// The browser host asks for a nick first (app:info firstRun) exactly when nickConfigured is false.
+describe('settingsFromFlags: is a nick configured?', () => {
+  it('no: neither --nick nor a saved nick', () => {
+    const r = settingsFromFlags({ data: tmp(), broadcast: ['127.0.0.2'] });
+    expect(r.nickConfigured).toBe(false);
+    expect(r.settings.nick).toBeTruthy(); // the login name, as a suggestion
+  });
+
+  it('yes: --nick', () => {
+    const r = settingsFromFlags({ data: tmp(), nick: '小王', broadcast: ['127.0.0.2'] });
+    expect(r).toMatchObject({ nickConfigured: true, settings: { nick: '小王' } });
+  });
+
+  it('yes: a nick saved in settings.json earlier', () => {
+    const data = tmp();
+    fs.writeFileSync(path.join(data, 'settings.json'), JSON.stringify({ nick: 'saved' }));
+    const r = settingsFromFlags({ data, broadcast: ['127.0.0.2'] });
+    expect(r).toMatchObject({ nickConfigured: true, settings: { nick: 'saved' } });
+  });
+});

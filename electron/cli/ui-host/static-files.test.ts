@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentTypeOf } from './content-types';
+import { resolveStaticFile } from './static-files';
+
+let base: string;
+let root: string;
+
+beforeAll(() => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-static-'));
+  root = path.join(base, 'renderer');
+  fs.mkdirSync(path.join(root, 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html>');
+  fs.writeFileSync(path.join(root, 'assets', 'app 1.js'), 'x');
+  fs.writeFileSync(path.join(base, 'secret.txt'), 'not for the browser');
+  fs.symlinkSync(path.join(base, 'secret.txt'), path.join(root, 'link.txt'));
+});
+afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+describe('resolveStaticFile', () => {
+  it('finds files inside the renderer folder, percent-decoded', () => {
+    expect(resolveStaticFile(root, '/index.html')).toEqual({
+      ok: true,
+      file: fs.realpathSync(path.join(root, 'index.html')),
+    });
+    expect(resolveStaticFile(root, '/assets/app%201.js')).toMatchObject({ ok: true });
+    expect(resolveStaticFile(root, '//assets//app%201.js')).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    '/../secret.txt',
+    '/assets/../../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/%2E%2E/%2e%2e/etc/passwd',
+    '/assets%2f..%2f..%2fsecret.txt',
+    '/..%5csecret.txt',
+    '/index.html%00.png',
+    '/./index.html',
+  ])('refuses %s', (p) => {
+    expect(resolveStaticFile(root, p)).toMatchObject({ ok: false, status: 400 });
+  });
+
+  it('refuses what is not a regular file inside the folder', () => {
+    expect(resolveStaticFile(root, '/')).toMatchObject({ ok: false, status: 404 });
+    expect(resolveStaticFile(root, '/assets')).toMatchObject({ ok: false, status: 404 });
+    expect(resolveStaticFile(root, '/missing.js')).toMatchObject({ ok: false, status: 404 });
+    // A symlink pointing outside is followed, found outside, and refused.
+    expect(resolveStaticFile(root, '/link.txt')).toMatchObject({ ok: false, status: 404 });
+    expect(resolveStaticFile(root, 'index.html')).toMatchObject({ ok: false, status: 400 });
+    expect(resolveStaticFile(root, '/%E0%A4%A')).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe('contentTypeOf', () => {
+  it('knows what vite emits and serves the rest as opaque bytes', () => {
+    expect(contentTypeOf('/a/index.html')).toBe('text/html; charset=utf-8');
+    expect(contentTypeOf('x.JS')).toBe('text/javascript; charset=utf-8');
+    expect(contentTypeOf('x.css')).toBe('text/css; charset=utf-8');
+    expect(contentTypeOf('pigeon.svg')).toBe('image/svg+xml');
+    expect(contentTypeOf('font.woff2')).toBe('font/woff2');
+    expect(contentTypeOf('notes')).toBe('application/octet-stream');
+    expect(contentTypeOf('x.exe')).toBe('application/octet-stream');
+  });
+});
