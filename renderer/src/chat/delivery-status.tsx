@@ -44,8 +44,16 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
   }
 }
 
-/** Under a failed message: why, and a way to try again. */
-export function FailedNote({ reason, onRetry }: { reason: string; onRetry: () => void }) {
+/** Under a failed message: why, a way to try again, and (for a peer) a way to find out why. */
+export function FailedNote({
+  reason,
+  onRetry,
+  onDiagnose,
+}: {
+  reason: string;
+  onRetry: () => void;
+  onDiagnose?: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <div className="msg-failed">
@@ -55,6 +63,11 @@ export function FailedNote({ reason, onRetry }: { reason: string; onRetry: () =>
       <button type="button" className="link-button" onClick={onRetry}>
         {t('message.retry')}
       </button>
+      {onDiagnose && (
+        <button type="button" className="link-button" onClick={onDiagnose}>
+          {t('message.diagnose')}
+        </button>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
+import { diagnosePeer } from '../echo/echo-store';
 import { retryMessage } from '../store/app-store';
 import { formatTime } from '../ui/format';
 import { DeliveryMark, FailedNote } from './delivery-status';
@@ -36,7 +37,11 @@ export const MessageItem = memo(function MessageItem({
         </span>
       </div>
       {failed && (
-        <FailedNote reason={failed.reason} onRetry={() => void retryMessage(message.id)} />
+        <FailedNote
+          reason={failed.reason}
+          onRetry={() => void retryMessage(message.id)}
+          onDiagnose={message.broadcast ? undefined : () => diagnosePeer(message.peerId)}
+        />
       )}
     </div>
   );

@@ -185,8 +185,8 @@ export function createFakeEcho({ emit, peers, settings }: FakeEchoDeps): EchoHan
   const linkTo = (address: string): Link => {
     const peer = peerAt(address);
     const r = mulberry32(hash(address));
-    if (address.startsWith('10.1.2.')) {
-      // Across a router: slower, but answers.
+    if (address.startsWith('10.')) {
+      // Another subnet across a router: slower, but answers.
       return {
         base: 2.2 + r(),
         sigma: 0.25,
@@ -456,6 +456,10 @@ export function createFakeEcho({ emit, peers, settings }: FakeEchoDeps): EchoHan
       .filter((i) => !i.internal && inSubnet(address, i.address, i.prefix))
       .map((i) => ({ interface: i.name, subnet: i.subnet }));
     const guess = `${toIp((toInt(address) & maskInt(24)) >>> 0)}/24`;
+    const inUnicastHosts = settings().unicastHosts.some((h) => {
+      const [net = '', bits] = h.split('/');
+      return bits === undefined ? h === address : inSubnet(address, net, Number(bits));
+    });
     await new Promise((r) => window.setTimeout(r, 2600));
     const rand = mulberry32(hash(address));
     const rtts = Array.from({ length: 4 }, () => sample(link, rand));
@@ -480,7 +484,7 @@ export function createFakeEcho({ emit, peers, settings }: FakeEchoDeps): EchoHan
       else findings.push(verdict('silent', 'problem', base));
     } else {
       if (inboundBlocked) findings.push(verdict('our-inbound-blocked', 'problem', base));
-      if (matches.length === 0)
+      if (matches.length === 0 && !inUnicastHosts)
         findings.push(verdict('different-subnet', 'warning', { ...base, subnet: guess }));
       if (tcpBlocked) findings.push(verdict('tcp-blocked', 'warning', base));
       if (stats.loss >= 0.2)
@@ -506,11 +510,7 @@ export function createFakeEcho({ emit, peers, settings }: FakeEchoDeps): EchoHan
         same: matches.length > 0,
         matches,
         guess,
-        inUnicastHosts: settings().unicastHosts.some(
-          (h) =>
-            h === address ||
-            (h.includes('/') && inSubnet(address, h.split('/')[0] ?? '', Number(h.split('/')[1]))),
-        ),
+        inUnicastHosts,
       },
       lastSeen: peer
         ? {

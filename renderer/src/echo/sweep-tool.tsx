@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { SweepResult, SweepStep } from '../../../shared/model';
+import { niceCeil } from './chart-model';
 import { runSweep, setForm, stopSweep, useEcho } from './echo-store';
 import { formatBytes, formatMs } from './format-echo';
 import { ModePicker } from './mode-picker';
@@ -188,7 +189,7 @@ function SizeScale({ result }: { result: SweepResult }) {
   const sizes = result.steps.map((s) => s.size);
   const unfragmented = result.path.unfragmentedMax;
   // Room on the right of the frame mark, so a failure just past it is visible.
-  const top = Math.max(...sizes, (unfragmented ?? 0) * 2, 1);
+  const top = niceCeil(Math.max(...sizes, (unfragmented ?? 0) * 2, 1));
   const pct = (n: number) => `${Math.min(100, (n / top) * 100)}%`;
   const pass = result.largestPassing;
   const fail = result.smallestFailing;

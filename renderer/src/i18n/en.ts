@@ -97,6 +97,7 @@ export const en = {
     delivered: 'Delivered',
     failed: 'Not delivered',
     retry: 'Retry',
+    diagnose: 'Why?',
     undecodable: 'Could not decode this message ({{encoding}}).',
     showRaw: 'Show raw bytes',
     hideRaw: 'Hide raw bytes',

@@ -97,6 +97,7 @@ export const zhCN: Translations = {
     delivered: '已送达',
     failed: '发送失败',
     retry: '重发',
+    diagnose: '查找原因',
     undecodable: '无法解码此消息（{{encoding}}）。',
     showRaw: '查看原始字节',
     hideRaw: '隐藏原始字节',
