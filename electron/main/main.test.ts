@@ -146,6 +146,13 @@ describe('main process composition', () => {
     });
   });
 
+  it('re-announces after the machine wakes from sleep', async () => {
+    const { engine } = await launch();
+    expect(engine.calls).not.toContain('networkChanged resume');
+    state.fake.powerMonitor.emit('resume');
+    expect(engine.calls).toContain('networkChanged resume');
+  });
+
   it('notifies about messages while unfocused, counts them in the tray, and clears on focus', async () => {
     const { electron, win, engine } = await launch();
     const tray = electron.Tray.instances[0];

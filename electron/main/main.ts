@@ -13,6 +13,7 @@ import {
   Menu,
   nativeImage,
   Notification,
+  powerMonitor,
   protocol,
   screen,
   session,
@@ -171,6 +172,9 @@ async function start(): Promise<void> {
   });
   app.on('activate', showWindow);
   app.on('window-all-closed', () => app.quit());
+
+  // After sleep the LAN may be another one and peers forgot us: check and announce again.
+  powerMonitor.on('resume', () => engine.networkChanged('resume'));
 
   try {
     await engine.start();

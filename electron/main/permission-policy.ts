@@ -6,14 +6,17 @@ type PolicySession = Pick<
 >;
 
 /**
- * The renderer needs no web permission: notifications are shown by the main process, files go
- * through the engine, and there is no camera, microphone, geolocation or USB in a text
- * messenger. Electron grants everything by default, so every request and check is refused.
+ * The renderer needs one web permission: writing sanitized text to the clipboard ("Copy
+ * diagnostics"). Notifications are shown by the main process, files go through the engine, and
+ * there is no camera, microphone, geolocation or USB in a text messenger. Electron grants
+ * everything by default, so every other request and check is refused; reading the clipboard too.
  */
+const ALLOWED = new Set(['clipboard-sanitized-write']);
+
 export function setupPermissionPolicy(session: PolicySession): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => {
-    callback(false);
+  session.setPermissionRequestHandler((_contents, permission, callback) => {
+    callback(ALLOWED.has(permission));
   });
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionCheckHandler((_contents, permission) => ALLOWED.has(permission));
   session.setDevicePermissionHandler(() => false);
 }

@@ -351,6 +351,7 @@ export function createFakeElectron() {
     },
     protocol,
     session: { defaultSession: new FakeSession() },
+    powerMonitor: new EventEmitter(),
     shell,
     dialog: {
       shown: [] as unknown[],
