@@ -206,11 +206,16 @@ test.describe('Pigeon in a browser on a LAN with iptux', () => {
     await composer(page).press('Enter');
     const bubble = outgoing(page, TO_GONE);
     await expect(bubble).toBeVisible();
-    // The first try and four retries a second apart, then failed with the engine's reason.
+    // The first try and four retries a second apart, then failed: the reason in the UI's
+    // language, the engine's own sentence (with the peer and the count) as the tooltip.
     const failed = page.locator('.msg', { hasText: TO_GONE }).locator('.msg-failed');
     await expect(failed).toBeVisible({ timeout: 15_000 });
     await expect(failed).toContainText('Not delivered');
-    await expect(failed).toContainText(/no acknowledgement from Bea .* after \d+ attempts/);
+    await expect(failed).toContainText('no acknowledgement after 5 attempts');
+    await expect(failed.locator('[title]').first()).toHaveAttribute(
+      'title',
+      /no acknowledgement from Bea .* after \d+ attempts/,
+    );
     await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
     await expect(bubble.getByRole('img', { name: 'Not delivered' })).toBeVisible();
   });

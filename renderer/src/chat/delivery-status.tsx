@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { DeliveryState } from '../../../shared/model';
+import type { DeliveryState, FailureCode } from '../../../shared/model';
 import { AlertIcon, CheckIcon, ClockIcon } from '../ui/icons';
 
 /** The small mark after an outgoing message's time. */
@@ -44,12 +44,32 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
   }
 }
 
+/**
+ * The engine's reasons are English sentences with the details (attempts, the character an
+ * encoding lacks, the OS error). People read the reason in their own language, by its code,
+ * with the details kept where they matter and the engine's sentence as the tooltip.
+ */
+export function failureText(
+  t: (key: string, options?: Record<string, string>) => string,
+  code: FailureCode,
+  reason: string,
+): string {
+  if (code === 'encoding') {
+    const m = /in ([A-Z0-9-]+): .*cannot represent (".*" \(U\+[0-9A-F]+\))/.exec(reason);
+    if (m) return t('message.reason.encodingChar', { encoding: m[1] ?? '', character: m[2] ?? '' });
+  }
+  const detail = reason.includes(': ') ? reason.slice(reason.lastIndexOf(': ') + 2) : reason;
+  return t(`message.reason.${code}`, { detail });
+}
+
 /** Under a failed message: why, a way to try again, and (for a peer) a way to find out why. */
 export function FailedNote({
+  code,
   reason,
   onRetry,
   onDiagnose,
 }: {
+  code: FailureCode;
   reason: string;
   onRetry: () => void;
   onDiagnose?: () => void;
@@ -57,8 +77,8 @@ export function FailedNote({
   const { t } = useTranslation();
   return (
     <div className="msg-failed">
-      <span>
-        {t('message.failed')}: {reason}
+      <span title={reason}>
+        {t('message.failed')}: {failureText(t, code, reason)}
       </span>
       <button type="button" className="link-button" onClick={onRetry}>
         {t('message.retry')}
