@@ -198,6 +198,27 @@ test.describe('Pigeon in a browser on a LAN with iptux', () => {
     );
   });
 
+  test('the echo panel measures the other Pigeon with Pigeon echo', async () => {
+    test.setTimeout(60_000);
+    await rail(page, 'echo');
+    await page.getByLabel('Peer or address').fill(ip('b'));
+    await page.getByRole('radio', { name: 'Pigeon echo' }).check();
+    await page.getByLabel('Count').fill('10');
+    await page.getByLabel('Interval (ms)').fill('100');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect(page.getByText(/Finished in/)).toBeVisible({ timeout: 20_000 });
+    // b's engine answered every probe: ten received, no loss, figures shown.
+    const stat = (label: string) =>
+      page
+        .locator('.stat', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
+        .first()
+        .locator('dd');
+    await expect(stat('Received')).toHaveText('10');
+    await expect(stat('Loss')).toHaveText(/^0(\.0)?\s?%$/);
+    await page.screenshot({ path: path.join(SCREENS, 'echo-pigeon-en-light.png') });
+    await rail(page, 'peers'); // leave the page where the next tests expect it
+  });
+
   test('a message to a peer that vanished fails, says why, and offers a retry', async () => {
     await b.proc.vanish(); // SIGKILL: no goodbye, so a still lists b as online
     await rail(page, 'peers');
@@ -218,6 +239,21 @@ test.describe('Pigeon in a browser on a LAN with iptux', () => {
     );
     await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
     await expect(bubble.getByRole('img', { name: 'Not delivered' })).toBeVisible();
+  });
+
+  test('the doctor explains the vanished peer in a sentence', async () => {
+    test.setTimeout(60_000);
+    await rail(page, 'echo');
+    // b was killed without a goodbye: its host is up but refuses TCP 2425, so the doctor says
+    // the program is not running there (not a firewall, although we heard b a moment ago).
+    await page.getByRole('tab', { name: /Why can.t I see/ }).click();
+    await page.getByLabel('Peer or address').fill(ip('b'));
+    await page.getByRole('button', { name: 'Diagnose' }).click();
+    const verdict = page.locator('.verdict.is-main');
+    await expect(verdict).toBeVisible({ timeout: 45_000 });
+    await expect(verdict).toContainText('nothing listens on port 2425');
+    await page.screenshot({ path: path.join(SCREENS, 'doctor-vanished-en-light.png') });
+    await rail(page, 'peers'); // leave the page where the next tests expect it
   });
 
   test('screenshots of every main screen, in English and Chinese, light and dark', async () => {

@@ -134,6 +134,19 @@ describe('decideVerdicts', () => {
     expect(codes({ ...silent, tcp: 'timeout', linkLayer: 'absent' })).toEqual(['silent']);
   });
 
+  it('a client that quit without a goodbye is not-running, even though we heard it recently', () => {
+    // Heard 10 s before the check, silent during it, and its host refuses TCP 2425: the program
+    // is gone. A firewall that drops our UDP would not make the host refuse TCP.
+    const gone = {
+      forward: { mode: 'pigeon' as const, stats: stats(4, 0) },
+      reverse: null,
+      theyReachUs: true,
+    };
+    expect(codes({ ...gone, tcp: 'refused' })).toEqual(['not-running']);
+    expect(codes({ ...gone, tcp: 'open' })).toEqual(['their-inbound-blocked']);
+    expect(codes({ ...gone, tcp: 'timeout' })).toEqual(['their-inbound-blocked']);
+  });
+
   it('the port conflict comes first; no route ends the story', () => {
     expect(codes({ portConflict: 2425, forward: { mode: 'pigeon', stats: stats(4, 0) } })).toEqual([
       'port-in-use',

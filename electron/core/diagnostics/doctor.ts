@@ -266,12 +266,14 @@ export function decideVerdicts(e: DoctorEvidence, interfaces: InterfaceInfo[] = 
         }),
       );
     }
+  } else if (e.tcp === 'refused' && !(e.reverse?.received ?? 0)) {
+    // The host is up and refuses the file port that every IPMsg client listens on: its client
+    // is gone (quit, crashed), whatever we heard from it before the check.
+    findings.push(verdict('not-running', 'problem', base));
   } else if (e.theyReachUs) {
     findings.push(verdict('their-inbound-blocked', 'problem', base));
   } else if (e.tcp === 'open') {
     findings.push(verdict('udp-blocked', 'problem', base));
-  } else if (e.tcp === 'refused') {
-    findings.push(verdict('not-running', 'problem', base));
   } else if (!e.subnet.same) {
     findings.push(
       verdict('different-subnet-silent', 'problem', { ...base, subnet: e.subnet.guess }),
