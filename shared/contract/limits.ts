@@ -12,9 +12,9 @@ export const LIMITS = {
 } as const;
 
 /**
- * The engine's limits for an echo run (electron/core/echo/echo-request.ts ECHO_LIMITS), mirrored
- * here because shared/ cannot import the engine; electron/core/echo/echo-limits.test.ts checks
- * that the two agree. The contract rejects what the engine would refuse, with the same bounds.
+ * The limits of an echo run, defined once here: the engine (electron/core/echo/echo-request.ts)
+ * enforces them and the contract rejects, with the same bounds, what the engine would refuse;
+ * electron/core/echo/echo-limits.test.ts checks the two at every bound.
  */
 export const ECHO_LIMITS = {
   maxCount: 100_000,

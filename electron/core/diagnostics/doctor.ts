@@ -21,7 +21,7 @@ import { parseTarget } from '../echo/echo-request';
 import { cidr, coveredBy, inSubnet, type RouteInfo } from './interfaces-report';
 import type { TcpProbeResult } from './tcp-probe';
 import type { TrafficLog } from './traffic-log';
-import { verdictTexts } from './verdict-text';
+import { verdictTexts } from '../../../shared/model/verdict-text';
 
 /**
  * "Why can't I see…?": checks one address the way a patient network admin would, then says what

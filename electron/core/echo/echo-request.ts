@@ -1,19 +1,9 @@
 import type { EchoMode, EchoRequest } from '../../../shared/model';
+import { ECHO_LIMITS } from '../../../shared/contract/limits';
 import { isIpv4 } from '../network-interfaces';
 
-/** Limits that keep a run sane and the LAN unharmed. */
-export const ECHO_LIMITS = {
-  maxCount: 100_000,
-  minIntervalMs: 0.01,
-  /** A unicast BR_ENTRY makes the peer update its list and answer: keep IPMsg pings gentle. */
-  minIpmsgIntervalMs: 100,
-  maxIpmsgCount: 1000,
-  maxIntervalMs: 60_000,
-  maxTimeoutMs: 60_000,
-  /** IPv4's largest UDP payload. */
-  maxSize: 65_507,
-  maxProbeBack: 100,
-} as const;
+/** Limits that keep a run sane and the LAN unharmed: one definition, shared with the contract. */
+export { ECHO_LIMITS };
 
 export const RAW_ECHO_DEFAULT_PORT = 7;
 

@@ -16,6 +16,7 @@ import type {
   VerdictCode,
   VerdictSeverity,
 } from '../../../shared/model';
+import { verdictTexts } from '../../../shared/model/verdict-text';
 
 /**
  * Echo tests and diagnostics for the in-memory fake API: no network, but the same channels,
@@ -610,78 +611,13 @@ export function createFakeEcho({ emit, peers, settings }: FakeEchoDeps): EchoHan
   };
 }
 
-const VERDICTS: Partial<Record<VerdictCode, { en: string; 'zh-CN': string }>> = {
-  ok: {
-    en: '{address} answers: Pigeon can reach it and hear from it (round trip {rtt} ms).',
-    'zh-CN': '{address} 有应答：Pigeon 能联系到它，也能收到它的消息（往返 {rtt} 毫秒）。',
-  },
-  'our-inbound-blocked': {
-    en:
-      '{address} answers when you write first, but what it sends on its own (from a new port) ' +
-      'does not get through: your firewall drops unsolicited inbound UDP {port}, so you only ' +
-      'hear people right after you write to them. Allow inbound UDP and TCP {port} on this ' +
-      'computer.',
-    'zh-CN':
-      '你先发送时 {address} 能应答，但它主动发来的数据包（来自新端口）进不来：你的防火墙拦截了' +
-      '未经请求的入站 UDP {port}，所以只有在你给别人发过消息之后才能收到他们的消息。请在本机放行入站 UDP 和 TCP {port}。',
-  },
-  'different-subnet': {
-    en:
-      '{address} is on a different subnet ({subnet}), so broadcasts do not reach it, although ' +
-      'it answers directly: add {subnet} to the unicast hosts?',
-    'zh-CN':
-      '{address} 在另一个子网（{subnet}），广播到不了它，但直接发送能收到应答：要把 {subnet} 加入单播主机列表吗？',
-  },
-  'different-subnet-silent': {
-    en:
-      '{address} is on a different subnet ({subnet}) and does not answer: check that a router ' +
-      'connects the two networks and lets UDP {port} through, then add {subnet} to the unicast ' +
-      'hosts.',
-    'zh-CN':
-      '{address} 在另一个子网（{subnet}），而且没有应答：请确认有路由器连通这两个网络并放行 UDP {port}，' +
-      '然后把 {subnet} 加入单播主机列表。',
-  },
-  'tcp-blocked': {
-    en:
-      'Chat works, but files will fail: TCP {port} on {address} does not answer (a firewall ' +
-      'drops it). Allow TCP {port} on {address}.',
-    'zh-CN':
-      '聊天正常，但文件传输会失败：{address} 的 TCP {port} 没有响应（被防火墙拦截）。请在 {address} 上放行 TCP {port}。',
-  },
-  lossy: {
-    en:
-      '{address} answers, but {loss}% of the probes were lost: a weak Wi-Fi link or a ' +
-      'congested network; messages will need retries.',
-    'zh-CN': '{address} 有应答，但 {loss}% 的探测包丢失了：Wi-Fi 信号弱或网络拥塞，消息需要重发。',
-  },
-  'firewall-somewhere': {
-    en:
-      "{address}'s machine is on the network (it answers ARP), but nothing comes back on UDP " +
-      'or TCP {port}: a firewall drops the traffic, on {address} or on this computer, or IP ' +
-      'Messenger is not running there.',
-    'zh-CN':
-      '{address} 的电脑在网络上（它响应了 ARP），但 UDP 和 TCP {port} 都没有回应：' +
-      '{address} 或本机的防火墙拦截了流量，或者那台电脑没有运行 IP Messenger。',
-  },
-  silent: {
-    en:
-      '{address} does not answer at all: it is switched off or disconnected, or a firewall ' +
-      'drops everything from you.',
-    'zh-CN': '{address} 完全没有应答：它已关机或断网，或者防火墙拦截了来自你的所有数据。',
-  },
-};
-
 function verdict(
   code: VerdictCode,
   severity: VerdictSeverity,
   params: Record<string, string | number>,
 ): Verdict {
-  const fill = (template: string) =>
-    template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      params[name] === undefined ? whole : String(params[name]),
-    );
-  const text = VERDICTS[code] ?? { en: code, 'zh-CN': code };
-  return { code, severity, params, text: { en: fill(text.en), 'zh-CN': fill(text['zh-CN']) } };
+  // The engine's own sentences (shared/model), so the demo says exactly what the app says.
+  return { code, severity, params, text: verdictTexts(code, params) };
 }
 
 function bundle(report: InterfacesReport, peers: Peer[], redact: boolean): string {

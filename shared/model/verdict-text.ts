@@ -1,4 +1,4 @@
-import type { VerdictCode } from '../../../shared/model';
+import type { VerdictCode } from './diagnostics';
 
 /**
  * The doctor's verdicts as plain sentences, each with the fix, in the two languages Pigeon ships.
