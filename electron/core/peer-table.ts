@@ -27,6 +27,8 @@ export interface PeerUpdate {
  */
 export class PeerTable {
   private readonly peers = new Map<string, Peer>();
+  /** The peer at the end of the map's order (the most recently seen). */
+  private newest: string | undefined;
 
   constructor(private readonly max = 20_000) {}
 
@@ -92,6 +94,7 @@ export class PeerTable {
         lastSeen: now,
       };
       this.peers.set(id, peer);
+      this.newest = id;
       return { peer, change: peer.online ? 'online' : 'none' };
     }
     const before = JSON.stringify(visible(existing));
@@ -142,14 +145,20 @@ export class PeerTable {
       }
       if (++looked >= 16) break;
     }
-    if (victim) this.peers.delete(victim.id);
+    if (victim) {
+      this.peers.delete(victim.id);
+      if (this.newest === victim.id) this.newest = undefined;
+    }
   }
 
   /** Move a peer to the recent end of the map. */
   private seen(peer: Peer, now: number): void {
     peer.lastSeen = now;
+    // A conversation hears from the same peer packet after packet: it is already the newest.
+    if (this.newest === peer.id) return;
     this.peers.delete(peer.id);
     this.peers.set(peer.id, peer);
+    this.newest = peer.id;
   }
 }
 

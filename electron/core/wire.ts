@@ -1,4 +1,6 @@
 import {
+  Mode,
+  Opt,
   buildWithPrefix,
   headerPrefix,
   latin1Bytes,
@@ -43,7 +45,17 @@ export class Wire {
     packetNo = this.numbers.next(),
   ): { packetNo: number; bytes: Uint8Array } {
     const bytes = buildWithPrefix(this.prefix, packetNo, command, extra);
-    this.remember(packetNo, bytes);
+    // Only what goes to broadcast or sweep targets comes back to us: presence packets, messages
+    // to everyone and echo probes (broadcast reach). Acks and unicast messages need no memory,
+    // and they are the hot path.
+    const mode = command & 0xff;
+    if (
+      mode <= Mode.BR_ABSENCE ||
+      mode === Mode.PIGEON_ECHO ||
+      (mode === Mode.SENDMSG && (command & Opt.BROADCASTOPT) !== 0)
+    ) {
+      this.remember(packetNo, bytes);
+    }
     return { packetNo, bytes };
   }
 
