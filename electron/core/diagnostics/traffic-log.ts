@@ -36,6 +36,8 @@ const ANSWERS = new Set<number>([
 
 export class TrafficLog {
   private readonly seen = new Map<string, SeenEntry>();
+  /** The address at the end of `seen`'s order. */
+  private newest: string | undefined;
   /** A ring of the last `maxLines` datagrams; `head` is where the next one goes. */
   private readonly ring: (TrafficLine | undefined)[] = [];
   private head = 0;
@@ -57,12 +59,14 @@ export class TrafficLog {
     const mode = modeOf(command);
     let e = this.seen.get(address);
     if (e) {
-      this.seen.delete(address);
+      // Map order is recency; the address heard last is already at the end.
+      if (this.newest !== address) this.seen.delete(address);
     } else {
       e = { address, port, at, packets: 0, unsolicited: 0, mode: '' };
       if (this.seen.size >= this.maxAddresses) {
         const oldest = this.seen.keys().next().value;
         if (oldest !== undefined) this.seen.delete(oldest);
+        if (oldest === this.newest) this.newest = undefined;
       }
     }
     e.port = port;
@@ -70,7 +74,8 @@ export class TrafficLog {
     e.packets++;
     if (!solicited && !ANSWERS.has(mode)) e.unsolicited++;
     e.mode = modeName(command);
-    this.seen.set(address, e);
+    if (this.newest !== address || this.seen.get(address) !== e) this.seen.set(address, e);
+    this.newest = address;
     this.ring[this.head] = { at, address, port, mode: e.mode, bytes };
     this.head = (this.head + 1) % this.maxLines;
   }
