@@ -114,6 +114,8 @@ export class Engine implements EngineApi {
   private readonly timers = new Set<unknown>();
   private readonly counters = { received: 0, malformed: 0, own: 0 };
   private readonly maxDatagram: number;
+  /** Our header's size with a 10-digit packet number and command: what a message body leaves. */
+  private readonly headerBytes: number;
   /** Per-address caps learned by size sweeps (only ever below maxDatagram). */
   private readonly peerMaxDatagram = new Map<string, number>();
   private readonly diag: EngineDiagnostics;
@@ -134,6 +136,13 @@ export class Engine implements EngineApi {
     this.clock = options.clock ?? systemClock;
     this.transport = options.transport ?? new UdpTransport();
     this.maxDatagram = options.maxDatagram ?? SAFE_DATAGRAM;
+    this.headerBytes =
+      pigeonVersionField(PIGEON_VERSION).length +
+      current.user.length +
+      current.host.length +
+      10 +
+      10 +
+      5;
     this.wire = new Wire(this.transport, new PacketNumbers(() => this.clock.now()), {
       version: pigeonVersionField(PIGEON_VERSION),
       user: current.user,
@@ -353,13 +362,7 @@ export class Engine implements EngineApi {
     peer?: Peer,
     extraOpt = 0,
   ): Promise<void> {
-    const how = peer
-      ? sendEncoding({
-          client: peer.client,
-          encoding: peer.encoding,
-          utf8Capable: peer.capabilities.utf8,
-        })
-      : { encoding: 'utf-8' as const, utf8Opt: false };
+    const how = peer ? this.writingTo(peer) : { encoding: 'utf-8' as const, utf8Opt: false };
     // UTF8OPT is for unicast answers only; BR_* packets never carry it.
     const utf8Opt = how.utf8Opt && mode === Mode.ANSENTRY ? Opt.UTF8OPT : 0;
     await this.wire.send(
@@ -711,12 +714,7 @@ export class Engine implements EngineApi {
         });
         continue;
       }
-      const how = sendEncoding({
-        client: peer.client,
-        encoding: peer.encoding,
-        utf8Capable: peer.capabilities.utf8,
-      });
-      const cmd = makeCommand(Mode.SENDMSG, Opt.BROADCASTOPT, how.utf8Opt ? Opt.UTF8OPT : 0);
+      const cmd = makeCommand(Mode.SENDMSG, Opt.BROADCASTOPT, extras.utf8Opt ? Opt.UTF8OPT : 0);
       for (const extra of extras.extras) void this.wire.send(cmd, extra, peer.address, peer.port);
     }
     return { ...message };
@@ -762,21 +760,9 @@ export class Engine implements EngineApi {
   private encodeFor(
     peer: Peer,
     text: string,
-  ): { ok: true; extras: Uint8Array[] } | { ok: false; reason: string } {
-    const how = sendEncoding({
-      client: peer.client,
-      encoding: peer.encoding,
-      utf8Capable: peer.capabilities.utf8,
-    });
-    // Header: version, a 10-digit packet number, user, host, command, 5 colons; then a part marker.
-    const header =
-      pigeonVersionField(PIGEON_VERSION).length +
-      10 +
-      this.current.user.length +
-      this.current.host.length +
-      10 +
-      5;
-    const budget = this.datagramLimit(peer.address) - header - 40;
+  ): { ok: true; extras: Uint8Array[]; utf8Opt: boolean } | { ok: false; reason: string } {
+    const how = this.writingTo(peer);
+    const budget = this.datagramLimit(peer.address) - this.headerBytes - 40;
     const split = splitForWire(text, how.encoding, budget);
     if (!split.ok)
       return {
@@ -784,14 +770,28 @@ export class Engine implements EngineApi {
         reason: `cannot write to ${peer.nick} in ${how.encoding.toUpperCase()}: ${split.reason}`,
       };
     if (split.pieces.length === 1 || peer.client !== 'pigeon') {
-      return { ok: true, extras: split.pieces.map((piece) => buildMessageBody(piece)) };
+      return {
+        ok: true,
+        extras: split.pieces.map((piece) => buildMessageBody(piece)),
+        utf8Opt: how.utf8Opt,
+      };
     }
     const id = `${this.instance}${(++this.messageSeq).toString(36)}`;
     const count = split.pieces.length;
     return {
       ok: true,
       extras: split.pieces.map((piece, index) => buildMessageBody(piece, { id, index, count })),
+      utf8Opt: how.utf8Opt,
     };
+  }
+
+  /** How to write to this peer: its encoding, and whether to set UTF8OPT. */
+  private writingTo(peer: Peer): { encoding: WireEncoding; utf8Opt: boolean } {
+    return sendEncoding({
+      client: peer.client,
+      encoding: peer.encoding,
+      utf8Capable: peer.capabilities.utf8,
+    });
   }
 
   private queueText(peer: Peer, text: string, broadcast: boolean): ChatMessage {
@@ -822,18 +822,13 @@ export class Engine implements EngineApi {
       });
       return { ...message };
     }
-    const how = sendEncoding({
-      client: peer.client,
-      encoding: peer.encoding,
-      utf8Capable: peer.capabilities.utf8,
-    });
     const item: OutgoingItem = {
       messageId: message.id,
       peerId: peer.id,
       address: peer.address,
       port: peer.port,
       label: peer.nick === peer.address ? peer.address : `${peer.nick} (${peer.address})`,
-      command: makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, how.utf8Opt ? Opt.UTF8OPT : 0),
+      command: makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, encoded.utf8Opt ? Opt.UTF8OPT : 0),
       extras: encoded.extras,
     };
     const snapshot = { ...message };
