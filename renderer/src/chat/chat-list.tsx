@@ -47,7 +47,7 @@ export function ChatList({ query }: { query: string }) {
     }
     const failed = last?.delivery?.state === 'failed';
     return (
-      <div className={`chat-row${row.unread ? ' has-unread' : ''}`}>
+      <div className={`list-row chat-row${row.unread ? ' has-unread' : ''}`}>
         {isBroadcast ? (
           <span className="chat-row-icon" aria-hidden="true">
             <MegaphoneIcon size={20} />

@@ -14,7 +14,7 @@ export function PeerRow({ peer, unread }: { peer: Peer; unread: number }) {
   const { t } = useTranslation();
   const presence = presenceOf(peer);
   return (
-    <div className={`peer-row presence-${presence}-row`}>
+    <div className={`list-row peer-row presence-${presence}-row`}>
       <Avatar colourKey={peer.id} nick={peer.nick} size="md" presence={presence} />
       <div className="peer-row-text">
         <div className="peer-row-line">
