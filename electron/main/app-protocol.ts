@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import type { Protocol } from 'electron';
 import { APP_SCHEME } from './app-origin';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy';
-import { lookupRendererFile, mimeTypeFor } from './renderer-files';
+import { contentTypeOf } from './content-types';
+import { lookupRendererFile } from './renderer-files';
 
 /**
  * app:// must be registered before `ready`: standard gives it real origins and relative URL
@@ -39,7 +40,7 @@ export function createAppRequestHandler(
     }
     return new Response(request.method === 'HEAD' ? null : body, {
       status: 200,
-      headers: securityHeaders(mimeTypeFor(found.file)),
+      headers: securityHeaders(contentTypeOf(found.file)),
     });
   };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTENT_SECURITY_POLICY } from '../../main/content-security-policy';
 import type { AccessPolicy } from './access';
-import { contentTypeOf } from './content-types';
+import { contentTypeOf } from '../../main/content-types';
 import { BRIDGE_PATH } from './index-html';
 import { resolveStaticFile } from './static-files';
 

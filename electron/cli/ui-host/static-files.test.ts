@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentTypeOf } from './content-types';
+import { contentTypeOf } from '../../main/content-types';
 import { resolveStaticFile } from './static-files';
 
 let base: string;

@@ -1,8 +1,10 @@
 import path from 'node:path';
 
 /**
- * Content types of what `vite build` emits into out/renderer. Anything else is served as opaque
- * bytes, which together with `X-Content-Type-Options: nosniff` the browser will not run.
+ * Content types of what `vite build` emits into out/renderer, for both hosts of the renderer
+ * (the app:// protocol and the CLI's browser host). A fixed table, so a module script is never
+ * refused for a type the OS guessed wrong; anything else is served as opaque bytes, which with
+ * `X-Content-Type-Options: nosniff` the browser will not run.
  */
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
