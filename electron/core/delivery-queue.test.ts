@@ -177,4 +177,53 @@ describe('DeliveryQueue', () => {
     await clock.advance(100);
     expect(statesOf('after').at(-1)?.state).toBe('sent');
   });
+
+  it('serves every datagram in flight with one timer, each resent retryMs after its own send', async () => {
+    const { clock, queue, item, wireLog } = await setup({ retryMs: 1000, maxRetries: 1 });
+    queue.enqueue(item('a', '10.0.0.2'));
+    await clock.advance(300);
+    queue.enqueue(item('b', '10.0.0.3'));
+    queue.enqueue(item('c', '10.0.0.4'));
+    await clock.flush();
+    expect(clock.pending()).toBe(1);
+    const sendsTo = (address: string) => wireLog().filter((x) => x.d.to.address === address);
+    await clock.advance(699); // t = 999: nothing due yet
+    expect(wireLog()).toHaveLength(3);
+    await clock.advance(1); // t = 1000: a's resend
+    expect(sendsTo('10.0.0.2')).toHaveLength(2);
+    expect(sendsTo('10.0.0.3')).toHaveLength(1);
+    await clock.advance(300); // t = 1300: b's and c's
+    expect(sendsTo('10.0.0.3')).toHaveLength(2);
+    expect(sendsTo('10.0.0.4')).toHaveLength(2);
+    expect(clock.pending()).toBe(1);
+  });
+
+  it('an ack needs no timer work, and the timer lapses once nothing is in flight', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    for (let i = 0; i < 50; i++) {
+      queue.enqueue(item(`m${i}`));
+      await clock.flush();
+      queue.ack('10.0.0.2', wireLog().at(-1)?.p.packetNo ?? 0);
+    }
+    expect(statesOf('m49').at(-1)?.state).toBe('delivered');
+    expect(clock.pending()).toBeLessThanOrEqual(1);
+    await clock.advance(5000);
+    expect(clock.pending()).toBe(0);
+    expect(wireLog()).toHaveLength(50); // nothing was resent
+  });
+
+  it('keeps working for peers after idle lanes are pruned', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    for (let i = 0; i < 600; i++) {
+      const address = `10.1.${i >> 8}.${i & 255}`;
+      queue.enqueue(item(`p${i}`, address));
+      await clock.flush();
+      queue.ack(address, wireLog().at(-1)?.p.packetNo ?? 0);
+    }
+    expect(queue.pending()).toBe(0);
+    expect(statesOf('p599').at(-1)?.state).toBe('delivered');
+    queue.enqueue(item('again', '10.1.0.0'));
+    await clock.flush();
+    expect(statesOf('again').at(-1)).toEqual({ state: 'sent', attempts: 1 });
+  });
 });

@@ -1,4 +1,4 @@
-import type { DeliveryState, FailureCode } from '../../shared/model';
+import { peerId, type DeliveryState, type FailureCode } from '../../shared/model';
 import type { Clock } from './clock';
 import type { Wire } from './wire';
 
@@ -16,24 +16,42 @@ export interface OutgoingItem {
 
 interface InFlight {
   item: OutgoingItem;
+  lane: Lane;
   part: number;
   packetNo: number;
   bytes: Uint8Array;
   attempts: number;
-  lastError: string | undefined;
-  timer: unknown;
+  /** When to resend (or give up), in clock time. */
+  due: number;
 }
+
+/** One peer's messages: the datagram in flight and those waiting behind it. */
+interface Lane {
+  peerId: string;
+  waiting: OutgoingItem[];
+  flight: InFlight | undefined;
+}
+
+/** Idle lanes are kept for the next message to the same peer; past this many they are pruned. */
+const MAX_IDLE_LANES = 256;
 
 /**
  * Sends each peer's messages one datagram at a time: iptux drops a SENDMSG whose number is not
  * above the last it saw, so a late retransmission overtaken by the next message would be acked
  * and never shown. Each datagram is resent every `retryMs` up to `maxRetries` times, then the
  * message fails with a reason and the peer's next message goes out.
+ *
+ * One timer serves every datagram in flight: it is armed for the earliest resend and, when it
+ * fires, resends what is due and re-arms. An ack then costs no timer work at all, which matters
+ * on a busy LAN where nearly every datagram is acked within a millisecond.
  */
 export class DeliveryQueue {
-  private readonly queues = new Map<string, OutgoingItem[]>();
-  private readonly inFlight = new Map<string, InFlight>();
-  private readonly byPacketNo = new Map<number, string>();
+  private readonly lanes = new Map<string, Lane>();
+  private readonly byPacketNo = new Map<number, InFlight>();
+  /** Socket errors per destination (a peer id, "address:port"), for the failure reason. */
+  private readonly sendErrors = new Map<string, string>();
+  private timer: unknown;
+  private timerDue = Infinity;
 
   constructor(
     private readonly deps: {
@@ -43,104 +61,124 @@ export class DeliveryQueue {
       maxRetries: number;
       onState: (item: OutgoingItem, state: DeliveryState) => void;
     },
-  ) {}
+  ) {
+    deps.wire.onPostError((address, port, message) => this.sendFailed(address, port, message));
+  }
 
   enqueue(item: OutgoingItem): void {
-    let q = this.queues.get(item.peerId);
-    if (!q) this.queues.set(item.peerId, (q = []));
-    q.push(item);
+    let lane = this.lanes.get(item.peerId);
+    if (!lane) {
+      if (this.lanes.size >= MAX_IDLE_LANES) this.pruneIdleLanes();
+      lane = { peerId: item.peerId, waiting: [], flight: undefined };
+      this.lanes.set(item.peerId, lane);
+    }
+    lane.waiting.push(item);
     this.deps.onState(item, { state: 'queued' });
-    if (!this.inFlight.has(item.peerId)) this.pump(item.peerId);
+    if (!lane.flight) this.pump(lane);
   }
 
   /** A RECVMSG for `packetNo` from `address`. Returns true when it matched something in flight. */
   ack(address: string, packetNo: number): boolean {
-    const peerId = this.byPacketNo.get(packetNo);
-    if (!peerId) return false;
-    const f = this.inFlight.get(peerId);
-    if (!f || f.packetNo !== packetNo || f.item.address !== address) return false;
-    this.deps.clock.clearTimeout(f.timer);
+    const f = this.byPacketNo.get(packetNo);
+    if (!f || f.item.address !== address) return false;
     this.byPacketNo.delete(packetNo);
-    this.inFlight.delete(peerId);
+    f.lane.flight = undefined;
     if (f.part + 1 < f.item.extras.length) {
-      this.startPart(f.item, f.part + 1);
+      this.startPart(f.lane, f.item, f.part + 1);
     } else {
       this.deps.onState(f.item, { state: 'delivered', at: this.deps.clock.now() });
-      this.pump(peerId);
+      this.pump(f.lane);
     }
     return true;
   }
 
+  /** A send to this destination failed (the socket said why): the reason if it then times out. */
+  sendFailed(address: string, port: number, message: string): void {
+    if (this.sendErrors.size >= MAX_IDLE_LANES) this.sendErrors.clear();
+    this.sendErrors.set(peerId(address, port), message);
+  }
+
   /** Fail everything (engine stopping). */
   failAll(code: FailureCode, reason: string): void {
-    for (const [peerId, f] of this.inFlight) {
-      this.deps.clock.clearTimeout(f.timer);
-      this.deps.onState(f.item, { state: 'failed', code, reason });
-      this.inFlight.delete(peerId);
-    }
+    this.disarm();
+    const lanes = [...this.lanes.values()];
+    this.lanes.clear();
     this.byPacketNo.clear();
-    for (const q of this.queues.values()) {
-      for (const item of q) this.deps.onState(item, { state: 'failed', code, reason });
+    for (const lane of lanes) {
+      const f = lane.flight;
+      lane.flight = undefined;
+      if (f) this.deps.onState(f.item, { state: 'failed', code, reason });
+      for (const item of lane.waiting) this.deps.onState(item, { state: 'failed', code, reason });
+      lane.waiting = [];
     }
-    this.queues.clear();
   }
 
   pending(): number {
-    let n = this.inFlight.size;
-    for (const q of this.queues.values()) n += q.length;
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.waiting.length + (lane.flight ? 1 : 0);
     return n;
   }
 
-  private pump(peerId: string): void {
-    const q = this.queues.get(peerId);
-    const next = q?.shift();
-    if (q && q.length === 0) this.queues.delete(peerId);
-    if (next) this.startPart(next, 0);
+  private pump(lane: Lane): void {
+    const next = lane.waiting.shift();
+    if (next) this.startPart(lane, next, 0);
   }
 
-  private startPart(item: OutgoingItem, part: number): void {
+  private startPart(lane: Lane, item: OutgoingItem, part: number): void {
     const extra = item.extras[part];
-    if (!extra) return;
+    if (!extra) {
+      // Nothing to send (no parts): do not leave the lane blocked behind it.
+      this.pump(lane);
+      return;
+    }
     const { packetNo, bytes } = this.deps.wire.build(item.command, extra);
-    const f: InFlight = {
-      item,
-      part,
-      packetNo,
-      bytes,
-      attempts: 0,
-      lastError: undefined,
-      timer: undefined,
-    };
-    this.inFlight.set(item.peerId, f);
-    this.byPacketNo.set(packetNo, item.peerId);
+    const f: InFlight = { item, lane, part, packetNo, bytes, attempts: 0, due: 0 };
+    lane.flight = f;
+    this.byPacketNo.set(packetNo, f);
+    if (this.sendErrors.size > 0) this.sendErrors.delete(peerId(item.address, item.port));
     this.transmit(f);
   }
 
   private transmit(f: InFlight): void {
     f.attempts++;
-    f.timer = this.deps.clock.setTimeout(() => this.timeout(f), this.deps.retryMs);
+    f.due = this.deps.clock.now() + this.deps.retryMs;
+    if (f.due < this.timerDue) this.arm(f.due);
     if (f.part === 0) this.deps.onState(f.item, { state: 'sent', attempts: f.attempts });
-    this.deps.wire.post(f.bytes, f.item.address, f.item.port, (error) => {
-      f.lastError = error;
-    });
+    this.deps.wire.post(f.bytes, f.item.address, f.item.port);
   }
 
-  private timeout(f: InFlight): void {
-    if (this.inFlight.get(f.item.peerId) !== f) return;
-    if (f.attempts <= this.deps.maxRetries) {
-      this.transmit(f);
-      return;
+  /** The retry timer: resend or fail what is due, then wait for the next one. */
+  private onTimer(): void {
+    this.timer = undefined;
+    this.timerDue = Infinity;
+    const now = this.deps.clock.now();
+    const due: InFlight[] = [];
+    let next = Infinity;
+    for (const f of this.byPacketNo.values()) {
+      if (f.due <= now) due.push(f);
+      else if (f.due < next) next = f.due;
     }
-    this.inFlight.delete(f.item.peerId);
+    // Handled in the order they went out: a peer's failure must not overtake another's resend.
+    for (const f of due) {
+      if (this.byPacketNo.get(f.packetNo) !== f) continue;
+      if (f.attempts <= this.deps.maxRetries) this.transmit(f);
+      else this.fail(f);
+    }
+    if (next < this.timerDue && this.byPacketNo.size > 0) this.arm(next);
+  }
+
+  private fail(f: InFlight): void {
     this.byPacketNo.delete(f.packetNo);
+    f.lane.flight = undefined;
     const seconds = Math.round((f.attempts * this.deps.retryMs) / 1000);
     const partNote =
       f.item.extras.length > 1 ? ` (part ${f.part + 1} of ${f.item.extras.length})` : '';
-    const state: DeliveryState = f.lastError
+    const error = this.sendErrors.get(peerId(f.item.address, f.item.port));
+    const state: DeliveryState = error
       ? {
           state: 'failed',
           code: 'send-error',
-          reason: `could not send to ${f.item.label}${partNote}: ${f.lastError}`,
+          reason: `could not send to ${f.item.label}${partNote}: ${error}`,
         }
       : {
           state: 'failed',
@@ -148,6 +186,27 @@ export class DeliveryQueue {
           reason: `no acknowledgement from ${f.item.label}${partNote} after ${f.attempts} attempts in ${seconds} s: they may be offline, or a firewall drops UDP ${f.item.port}`,
         };
     this.deps.onState(f.item, state);
-    this.pump(f.item.peerId);
+    this.pump(f.lane);
+  }
+
+  private arm(at: number): void {
+    this.disarm();
+    this.timerDue = at;
+    this.timer = this.deps.clock.setTimeout(
+      () => this.onTimer(),
+      Math.max(0, at - this.deps.clock.now()),
+    );
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDue = Infinity;
+  }
+
+  private pruneIdleLanes(): void {
+    for (const [id, lane] of this.lanes) {
+      if (!lane.flight && lane.waiting.length === 0) this.lanes.delete(id);
+    }
   }
 }

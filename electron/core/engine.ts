@@ -19,20 +19,18 @@ import {
   decodeText,
   displayNames,
   hasOpt,
-  latin1Bytes,
-  latin1Text,
   makeCommand,
   modeOf,
   normaliseLineBreaks,
   parseDatagram,
   parseEntryExtra,
+  parseAnsweredPacketNo,
   parseMessageBody,
   pigeonVersionField,
   receiveEncoding,
   sendEncoding,
   splitForWire,
   toBase64,
-  trimTrailingNuls,
   utf8Bytes,
   type WirePacket,
 } from '../../shared/protocol';
@@ -505,14 +503,14 @@ export class Engine implements EngineApi {
         this.onSendMsg(p, d);
         return;
       case Mode.RECVMSG: {
-        const no = Number(latin1Text(trimTrailingNuls(p.extra)).trim());
-        if (Number.isSafeInteger(no)) this.queue.ack(d.address, no);
+        const no = parseAnsweredPacketNo(p.extra);
+        if (no >= 0) this.queue.ack(d.address, no);
         this.touch(d);
         return;
       }
       case Mode.READMSG:
         if (hasOpt(p.command, Opt.READCHECKOPT)) {
-          void this.wire.send(Mode.ANSREADMSG, latin1Bytes(`${p.packetNo}\0`), d.address, d.port);
+          this.wire.post(this.wire.buildReply(Mode.ANSREADMSG, p.packetNo), d.address, d.port);
         }
         return;
       case Mode.GETINFO:
@@ -549,7 +547,7 @@ export class Engine implements EngineApi {
 
   private touch(d: Datagram): void {
     const peer = this.peersTable.findByAddress(d.address, d.port);
-    if (peer) this.peersTable.touch(peer.id, this.clock.now());
+    if (peer) this.peersTable.touchPeer(peer, this.clock.now());
   }
 
   private onSendMsg(p: WirePacket, d: Datagram): void {
@@ -558,8 +556,7 @@ export class Engine implements EngineApi {
     // Ack every copy, duplicates too: our first ack may have been lost. Never ack broadcasts
     // or automatic replies (that is how message storms between two away-repliers start).
     if (hasOpt(p.command, Opt.SENDCHECKOPT) && !broadcast && !autoReply) {
-      const ack = this.wire.build(Mode.RECVMSG, latin1Bytes(`${p.packetNo}\0`));
-      this.wire.post(ack.bytes, d.address, d.port);
+      this.wire.post(this.wire.buildReply(Mode.RECVMSG, p.packetNo), d.address, d.port);
     }
     let peer = this.peersTable.findByAddress(d.address, d.port);
     if (!peer) {
@@ -592,7 +589,7 @@ export class Engine implements EngineApi {
       if (!hasOpt(p.command, Opt.NOADDLISTOPT))
         void this.sendEntry(Mode.BR_ENTRY, d.address, d.port, peer);
     } else {
-      this.peersTable.touch(peer.id, this.clock.now());
+      this.peersTable.touchPeer(peer, this.clock.now());
     }
     if (!this.dedupe.firstTime(peer.id, p.packetNo)) return;
     // Read the text after the ack has left: Node sends datagrams on the next tick, which runs
@@ -641,6 +638,7 @@ export class Engine implements EngineApi {
       ...(undecodable ? { undecodable } : {}),
     };
     this.conversations.add(message);
+    if (this.listeners.size === 0) return;
     this.emit({ type: 'message', ...message, direction: 'in', from: clonePeer(peer) });
   }
 
@@ -660,7 +658,8 @@ export class Engine implements EngineApi {
         ),
       );
     }
-    const seen = new Set<string>();
+    // One recipient is the common case: no set needed to skip repeats.
+    const seen = request.to.length > 1 ? new Set<string>() : undefined;
     for (const to of request.to) {
       const peer = this.resolveRecipient(to);
       if (!peer) {
@@ -674,8 +673,8 @@ export class Engine implements EngineApi {
         );
         continue;
       }
-      if (seen.has(peer.id)) continue;
-      seen.add(peer.id);
+      if (seen?.has(peer.id)) continue;
+      seen?.add(peer.id);
       out.push(this.queueText(peer, text, false));
     }
     return out;
@@ -739,6 +738,10 @@ export class Engine implements EngineApi {
   private resolveRecipient(to: string): Peer | undefined {
     const byId = this.peersTable.get(to);
     if (byId) return byId;
+    if (isIpv4(to)) {
+      const known = this.peersTable.findByAddress(to, this.current.port);
+      if (known) return known;
+    }
     const m = /^([0-9.]+)(?::(\d{1,5}))?$/.exec(to.trim());
     if (!m || !isIpv4(m[1] ?? '')) return undefined;
     const address = m[1] ?? '';
@@ -929,6 +932,7 @@ export class Engine implements EngineApi {
   }
 
   private datagramLimit(address: string): number {
+    if (this.peerMaxDatagram.size === 0) return this.maxDatagram;
     return this.peerMaxDatagram.get(address) ?? this.maxDatagram;
   }
 

@@ -57,6 +57,30 @@ describe('PeerTable', () => {
     expect(t.findByAddress('10.0.0.3')).toBeUndefined();
   });
 
+  it('never returns a forgotten peer, however recently it was found', () => {
+    const t = new PeerTable(2);
+    t.upsert('10.0.0.1', 1, { online: false }, 0, 'utf-8');
+    expect(t.findByAddress('10.0.0.1', 1)?.id).toBe('10.0.0.1:1');
+    t.upsert('10.0.0.2', 1, {}, 1, 'utf-8');
+    t.upsert('10.0.0.3', 1, {}, 2, 'utf-8'); // evicts the offline 10.0.0.1
+    expect(t.get('10.0.0.1:1')).toBeUndefined();
+    expect(t.findByAddress('10.0.0.1', 1)).toBeUndefined();
+    // touchPeer on a forgotten peer must not bring it back.
+    const gone = { ...(t.findByAddress('10.0.0.2', 1) ?? fail()), id: '10.0.0.1:1' };
+    t.touchPeer(gone, 3);
+    expect(t.list().map((p) => p.address)).toEqual(['10.0.0.2', '10.0.0.3']);
+  });
+
+  it('touchPeer moves a peer to the recent end, like touch', () => {
+    const t = new PeerTable(2);
+    const a = t.upsert('10.0.0.1', 1, {}, 0, 'utf-8').peer;
+    t.upsert('10.0.0.2', 1, {}, 1, 'utf-8');
+    t.touchPeer(a, 2);
+    expect(a.lastSeen).toBe(2);
+    t.upsert('10.0.0.3', 1, {}, 3, 'utf-8'); // the least recently seen (10.0.0.2) goes
+    expect(t.list().map((p) => p.address)).toEqual(['10.0.0.1', '10.0.0.3']);
+  });
+
   it('evicts the longest-offline peer first when full', () => {
     // Time only moves forward: recency is the order in which peers were last heard.
     const t = new PeerTable(3);
@@ -101,3 +125,7 @@ describe('PeerTable', () => {
     expect(pastCap).toBeLessThan(20 * belowCap + 50);
   });
 });
+
+function fail(): never {
+  throw new Error('expected a peer');
+}

@@ -29,6 +29,8 @@ export class PeerTable {
   private readonly peers = new Map<string, Peer>();
   /** The peer at the end of the map's order (the most recently seen). */
   private newest: string | undefined;
+  /** The last peer findByAddress returned: a conversation asks for the same one every packet. */
+  private lastFound: Peer | undefined;
 
   constructor(private readonly max = 20_000) {}
 
@@ -39,8 +41,13 @@ export class PeerTable {
   /** A peer at this address: the one on the given port, else the only one there. */
   findByAddress(address: string, port?: number): Peer | undefined {
     if (port !== undefined) {
+      const last = this.lastFound;
+      if (last && last.port === port && last.address === address) return last;
       const exact = this.peers.get(peerId(address, port));
-      if (exact) return exact;
+      if (exact) {
+        this.lastFound = exact;
+        return exact;
+      }
     }
     let found: Peer | undefined;
     for (const p of this.peers.values()) {
@@ -128,6 +135,11 @@ export class PeerTable {
     if (p) this.seen(p, now);
   }
 
+  /** touch() for a peer already in hand (from get or findByAddress). */
+  touchPeer(peer: Peer, now: number): void {
+    if (this.newest === peer.id || this.peers.get(peer.id) === peer) this.seen(peer, now);
+  }
+
   /**
    * Forget the least recently seen peer, preferring an offline one among the oldest few. The
    * map's insertion order is kept as recency order (see seen()), so this is O(1) however full
@@ -147,6 +159,7 @@ export class PeerTable {
     }
     if (victim) {
       this.peers.delete(victim.id);
+      if (this.lastFound === victim) this.lastFound = undefined;
       if (this.newest === victim.id) this.newest = undefined;
     }
   }

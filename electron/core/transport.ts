@@ -21,15 +21,28 @@ export interface DatagramTransport {
   /** Every address our own datagrams can come back from (to recognise our own broadcasts). */
   localAddresses(): string[];
   /**
-   * Optional fast path for the hot loop (acks, messages): send without allocating a promise;
-   * a failure is reported to `onError`. Transports without it are used through send().
+   * Optional fast path for the hot loop (acks, messages): send without allocating a promise or
+   * a closure; a failure goes to the listener given to onPostError. Transports without it are
+   * used through send().
    */
-  post?(bytes: Uint8Array, address: string, port: number, onError: (err: Error) => void): void;
+  post?(bytes: Uint8Array, address: string, port: number): void;
+  onPostError?(listener: (address: string, port: number, err: Error) => void): void;
 }
 
 export class UdpTransport implements DatagramTransport {
   private socket: dgram.Socket | undefined;
   private listener: ((d: Datagram) => void) | undefined;
+  private postErrorListener: ((address: string, port: number, err: Error) => void) | undefined;
+  /** One callback for every post: node:dgram's errors carry the address and port they were for. */
+  private readonly afterPost = (err: Error | null) => {
+    if (!err) return;
+    const where = err as Error & { address?: unknown; port?: unknown };
+    this.postErrorListener?.(
+      typeof where.address === 'string' ? where.address : '',
+      typeof where.port === 'number' ? where.port : 0,
+      err,
+    );
+  };
 
   bind(address: string, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -69,15 +82,17 @@ export class UdpTransport implements DatagramTransport {
     });
   }
 
-  post(bytes: Uint8Array, address: string, port: number, onError: (err: Error) => void): void {
+  post(bytes: Uint8Array, address: string, port: number): void {
     const socket = this.socket;
     if (!socket) {
-      onError(new Error('socket is not bound'));
+      this.postErrorListener?.(address, port, new Error('socket is not bound'));
       return;
     }
-    socket.send(bytes, port, address, (err) => {
-      if (err) onError(err);
-    });
+    socket.send(bytes, port, address, this.afterPost);
+  }
+
+  onPostError(listener: (address: string, port: number, err: Error) => void): void {
+    this.postErrorListener = listener;
   }
 
   onDatagram(listener: (d: Datagram) => void): void {

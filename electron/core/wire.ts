@@ -1,6 +1,7 @@
 import {
   Mode,
   Opt,
+  buildReplyWithPrefix,
   buildWithPrefix,
   headerPrefix,
   latin1Bytes,
@@ -22,6 +23,7 @@ export class Wire {
   readonly stats = { sent: 0, sendErrors: 0 };
 
   private readonly prefix: HeaderPrefix;
+  private postErrorListener: ((address: string, port: number, message: string) => void) | undefined;
 
   constructor(
     private readonly transport: DatagramTransport,
@@ -33,6 +35,12 @@ export class Wire {
       latin1Bytes(identity.user),
       latin1Bytes(identity.host),
     );
+    transport.onPostError?.((address, port, err) => this.postFailed(address, port, err));
+  }
+
+  /** Where failures of post() are reported (the delivery queue, for its failure reasons). */
+  onPostError(listener: (address: string, port: number, message: string) => void): void {
+    this.postErrorListener = listener;
   }
 
   nextPacketNo(): number {
@@ -59,6 +67,11 @@ export class Wire {
     return { packetNo, bytes };
   }
 
+  /** A RECVMSG (or ANSREADMSG) for `answered`: never remembered, it cannot come back to us. */
+  buildReply(command: number, answered: number): Uint8Array {
+    return buildReplyWithPrefix(this.prefix, this.numbers.next(), command, answered);
+  }
+
   /** Send and report failure as a value (no route, EPERM from a firewall...). */
   async sendBytes(bytes: Uint8Array, address: string, port: number): Promise<string | undefined> {
     try {
@@ -78,23 +91,22 @@ export class Wire {
   }
 
   /**
-   * Fire and forget, for the hot path (acks, retransmissions): no async frames, one promise.
-   * A failure is counted and reported to `onError` when given.
+   * Fire and forget, for the hot path (acks, messages, retransmissions): no promise and no
+   * closure per datagram. A failure is counted and reported to the onPostError listener.
    */
-  post(
-    bytes: Uint8Array,
-    address: string,
-    port: number,
-    onError?: (message: string) => void,
-  ): void {
+  post(bytes: Uint8Array, address: string, port: number): void {
     this.stats.sent++;
-    const failed = (err: unknown) => {
-      this.stats.sent--;
-      this.stats.sendErrors++;
-      onError?.(err instanceof Error ? err.message : String(err));
-    };
-    if (this.transport.post) this.transport.post(bytes, address, port, failed);
-    else this.transport.send(bytes, address, port).then(undefined, failed);
+    if (this.transport.post) this.transport.post(bytes, address, port);
+    else
+      this.transport
+        .send(bytes, address, port)
+        .then(undefined, (err: unknown) => this.postFailed(address, port, err));
+  }
+
+  private postFailed(address: string, port: number, err: unknown): void {
+    this.stats.sent--;
+    this.stats.sendErrors++;
+    this.postErrorListener?.(address, port, err instanceof Error ? err.message : String(err));
   }
 
   isOwn(packetNo: number, bytes: Uint8Array): boolean {

@@ -25,9 +25,10 @@ export function latin1Text(bytes: Uint8Array): string {
 
 export function utf8Bytes(text: string): Uint8Array {
   // Chat lines are short: a plain loop beats TextEncoder's call overhead below a few hundred
-  // characters. Lone surrogates become U+FFFD, exactly as TextEncoder does.
+  // characters. Lone surrogates become U+FFFD, exactly as TextEncoder does. The length is
+  // counted first so that the bytes are written into their one, exact allocation.
   if (text.length > 256) return utf8Encoder.encode(text);
-  const out = new Uint8Array(text.length * 3);
+  const out = new Uint8Array(utf8Length(text));
   let at = 0;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
@@ -56,7 +57,25 @@ export function utf8Bytes(text: string): Uint8Array {
       out[at++] = 0x80 | (c & 0x3f);
     }
   }
-  return out.slice(0, at);
+  return out;
+}
+
+/** How many bytes utf8Bytes(text) writes. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
 }
 
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
@@ -115,9 +134,14 @@ export function fromBase64(text: string): Uint8Array {
  * spaces, letters). Parsed from bytes so that the hot path allocates no strings.
  */
 export function parseDecimal(bytes: Uint8Array): number {
-  if (bytes.length === 0 || bytes.length > 16) return -1;
+  return parseDecimalAt(bytes, 0, bytes.length);
+}
+
+/** parseDecimal of bytes[start..end), without making a view of them. */
+export function parseDecimalAt(bytes: Uint8Array, start: number, end: number): number {
+  if (end <= start || end - start > 16) return -1;
   let n = 0;
-  for (let i = 0; i < bytes.length; i++) {
+  for (let i = start; i < end; i++) {
     const d = (bytes[i] ?? 0) - 0x30;
     if (d < 0 || d > 9) return -1;
     n = n * 10 + d;

@@ -44,8 +44,13 @@ export function parseMessageBody(extra: Uint8Array): MessageBody {
 }
 
 export function buildMessageBody(text: Uint8Array, part?: MessagePart): Uint8Array {
+  if (!part) {
+    // text and its NUL (a new array is zeroed).
+    const out = new Uint8Array(text.length + 1);
+    out.set(text);
+    return out;
+  }
   const nul = new Uint8Array([0]);
-  if (!part) return concatBytes([text, nul]);
   return concatBytes([
     text,
     nul,

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildDatagram,
+  buildReplyWithPrefix,
+  buildWithPrefix,
+  headerPrefix,
   MAX_DATAGRAM,
   MAX_HEADER_FIELD,
+  parseAnsweredPacketNo,
   parseDatagram,
   type WirePacket,
 } from './packet';
@@ -227,5 +231,55 @@ describe('buildDatagram', () => {
   it('round-trips parse -> build byte for byte', () => {
     const wire = b('1_lbt6_0#128#001122334455#0#0#0#4001#9:1700000000:feiq:FEIQ-PC:288:hi:there\0');
     expect(Array.from(buildDatagram(parseOk(wire)))).toEqual(Array.from(wire));
+  });
+});
+
+describe('parseDatagram: the version field', () => {
+  it('gives each datagram its own version when many clients take turns (past the cache)', () => {
+    const versions = Array.from({ length: 20 }, (_, i) => `1_client ${i}`);
+    for (let round = 0; round < 3; round++) {
+      for (const v of [...versions, ...versions.slice().reverse()]) {
+        expect(parseOk(b(`${v}:7:u:h:32:x`)).version).toBe(v);
+      }
+    }
+  });
+
+  it('does not confuse versions of the same length that differ in one byte', () => {
+    expect(parseOk(b('1_iptux 0.8.3:1:u:h:1:')).version).toBe('1_iptux 0.8.3');
+    expect(parseOk(b('1_iptux 0.8.4:1:u:h:1:')).version).toBe('1_iptux 0.8.4');
+    expect(parseOk(b('1_iptux 0.8.3:1:u:h:1:')).version).toBe('1_iptux 0.8.3');
+  });
+
+  it('is not changed by a later write into the datagram it came from', () => {
+    const bytes = b('1_abc:1:u:h:1:');
+    expect(parseOk(bytes).version).toBe('1_abc');
+    bytes[4] = 0x7a; // the socket may reuse its buffer: the cached text must stay right
+    expect(parseOk(bytes).version).toBe('1_abz');
+    expect(parseOk(b('1_abc:1:u:h:1:')).version).toBe('1_abc');
+  });
+});
+
+describe('replies that carry a packet number (RECVMSG, ANSREADMSG)', () => {
+  const prefix = headerPrefix('1_pigeon 0.1.0', b('me'), b('box'));
+
+  it('buildReplyWithPrefix writes exactly what buildWithPrefix writes for "N\\0"', () => {
+    for (const answered of [0, 7, 1234567890, 2147483647]) {
+      expect(buildReplyWithPrefix(prefix, 42, 33, answered)).toEqual(
+        buildWithPrefix(prefix, 42, 33, b(`${answered}\0`)),
+      );
+    }
+  });
+
+  it('parseAnsweredPacketNo reads the number with or without NULs and blanks around it', () => {
+    expect(parseAnsweredPacketNo(b('1234\0'))).toBe(1234);
+    expect(parseAnsweredPacketNo(b('1234'))).toBe(1234);
+    expect(parseAnsweredPacketNo(b(' 1234 \0\0\0'))).toBe(1234);
+    expect(parseAnsweredPacketNo(b('1234\r\n\0'))).toBe(1234);
+  });
+
+  it('parseAnsweredPacketNo gives -1 for anything that is not one decimal number', () => {
+    for (const bad of ['', '\0', 'abc', '12a', '-5', '1 2', '0x10', '12345678901234567']) {
+      expect(parseAnsweredPacketNo(b(bad))).toBe(-1);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { COLON, latin1Text, parseDecimal } from './bytes';
+import { COLON, latin1Text, parseDecimalAt } from './bytes';
 import { fail, type Decoded } from './errors';
 
 /**
@@ -30,39 +30,37 @@ export function parseDatagram(bytes: Uint8Array): Decoded<WirePacket> {
   if (bytes.length > MAX_DATAGRAM) {
     return fail('oversized', `datagram of ${bytes.length} bytes exceeds ${MAX_DATAGRAM}`);
   }
-  const cuts: number[] = [];
-  for (let i = 0; i < bytes.length && cuts.length < 5; i++) {
-    if (bytes[i] === COLON) cuts.push(i);
+  // Every datagram passes through here: positions in locals, numbers read in place, so a
+  // valid packet costs three views (user, host, extra) and no strings but the version.
+  const c1 = bytes.indexOf(COLON);
+  const c2 = c1 < 0 ? -1 : bytes.indexOf(COLON, c1 + 1);
+  const c3 = c2 < 0 ? -1 : bytes.indexOf(COLON, c2 + 1);
+  const c4 = c3 < 0 ? -1 : bytes.indexOf(COLON, c3 + 1);
+  const c5 = c4 < 0 ? -1 : bytes.indexOf(COLON, c4 + 1);
+  if (c5 < 0) {
+    const found = [c1, c2, c3, c4].filter((c) => c >= 0).length;
+    return fail('too-few-fields', `header has ${found + 1} fields, expected 6`);
   }
-  if (cuts.length < 5) {
-    return fail('too-few-fields', `header has ${cuts.length + 1} fields, expected 6`);
-  }
-  const [c1, c2, c3, c4, c5] = cuts as [number, number, number, number, number];
   if (c1 > MAX_HEADER_FIELD || c3 - c2 - 1 > MAX_HEADER_FIELD || c4 - c3 - 1 > MAX_HEADER_FIELD) {
     return fail('bad-field', `a header field is longer than ${MAX_HEADER_FIELD} bytes`);
   }
-  const versionBytes = bytes.subarray(0, c1);
-  const packetNoBytes = bytes.subarray(c1 + 1, c2);
-  const user = bytes.subarray(c2 + 1, c3);
-  const host = bytes.subarray(c3 + 1, c4);
-  const commandBytes = bytes.subarray(c4 + 1, c5);
-  const version = latin1Text(versionBytes);
+  const version = versionText(bytes, c1);
   // IPMsg does atoi(ver) and drops anything that is not 1: so do we.
-  if (!leadsWithOne(versionBytes)) {
+  if (!leadsWithOne(bytes, c1)) {
     return fail('bad-version', `version field ${JSON.stringify(version.slice(0, 32))} is not 1`);
   }
-  const packetNo = parseDecimal(packetNoBytes);
+  const packetNo = parseDecimalAt(bytes, c1 + 1, c2);
   if (packetNo < 0 || packetNo > MAX_PACKET_NO) {
     return fail(
       'bad-packet-no',
-      `packet number ${JSON.stringify(latin1Text(packetNoBytes.subarray(0, 32)))}`,
+      `packet number ${JSON.stringify(latin1Text(bytes.subarray(c1 + 1, Math.min(c2, c1 + 33))))}`,
     );
   }
-  const command = parseDecimal(commandBytes);
+  const command = parseDecimalAt(bytes, c4 + 1, c5);
   if (command < 0 || command > 0xffffffff) {
     return fail(
       'bad-command',
-      `command ${JSON.stringify(latin1Text(commandBytes.subarray(0, 32)))}`,
+      `command ${JSON.stringify(latin1Text(bytes.subarray(c4 + 1, Math.min(c5, c4 + 33))))}`,
     );
   }
   return {
@@ -70,12 +68,39 @@ export function parseDatagram(bytes: Uint8Array): Decoded<WirePacket> {
     value: {
       version,
       packetNo,
-      user,
-      host,
+      user: bytes.subarray(c2 + 1, c3),
+      host: bytes.subarray(c3 + 1, c4),
       command: command >>> 0,
       extra: bytes.subarray(c5 + 1),
     },
   };
+}
+
+/**
+ * The version field as text. A LAN has a handful of clients, each sending the same version
+ * packet after packet: the last few are kept and reused when the bytes match.
+ */
+const versionCache: { bytes: Uint8Array; text: string }[] = [];
+const VERSION_CACHE_SIZE = 8;
+
+function versionText(bytes: Uint8Array, end: number): string {
+  for (const cached of versionCache) {
+    const known = cached.bytes;
+    if (known.length !== end) continue;
+    let same = true;
+    for (let i = 0; i < end; i++) {
+      if (known[i] !== bytes[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached.text;
+  }
+  const copy = bytes.slice(0, end);
+  const text = latin1Text(copy);
+  if (versionCache.length >= VERSION_CACHE_SIZE) versionCache.pop();
+  versionCache.unshift({ bytes: copy, text });
+  return text;
 }
 
 /** Assemble a datagram. User and host must be ':'-free (config validation sees to it). */
@@ -128,13 +153,58 @@ export function buildWithPrefix(
   return out;
 }
 
+/**
+ * A reply whose extra is the packet number it answers, `123\0` (RECVMSG, ANSREADMSG): the
+ * commonest datagram on a busy LAN, written straight into one allocation.
+ */
+export function buildReplyWithPrefix(
+  prefix: HeaderPrefix,
+  packetNo: number,
+  command: number,
+  answered: number,
+): Uint8Array {
+  const no = String(packetNo);
+  const cmd = String(command >>> 0);
+  const ref = String(answered);
+  const out = new Uint8Array(
+    prefix.version.length + no.length + prefix.names.length + cmd.length + 1 + ref.length + 1,
+  );
+  let at = 0;
+  out.set(prefix.version, at);
+  at += prefix.version.length;
+  for (let i = 0; i < no.length; i++) out[at++] = no.charCodeAt(i);
+  out.set(prefix.names, at);
+  at += prefix.names.length;
+  for (let i = 0; i < cmd.length; i++) out[at++] = cmd.charCodeAt(i);
+  out[at++] = COLON;
+  for (let i = 0; i < ref.length; i++) out[at++] = ref.charCodeAt(i);
+  // The final NUL is already there: a new Uint8Array is zeroed.
+  return out;
+}
+
+/**
+ * The packet number a RECVMSG or ANSREADMSG refers to: decimal digits, perhaps padded with
+ * spaces and followed by NULs. -1 when the extra is anything else.
+ */
+export function parseAnsweredPacketNo(extra: Uint8Array): number {
+  let start = 0;
+  let end = extra.length;
+  while (end > start && (extra[end - 1] === 0 || isBlank(extra[end - 1]))) end--;
+  while (start < end && isBlank(extra[start])) start++;
+  return parseDecimalAt(extra, start, end);
+}
+
+function isBlank(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+}
+
 /** Leading spaces, then the integer 1 (not 10, not 01x...): what IPMsg's atoi(ver) == 1 accepts. */
-function leadsWithOne(bytes: Uint8Array): boolean {
+function leadsWithOne(bytes: Uint8Array, end: number): boolean {
   let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09)) i++;
+  while (i < end && (bytes[i] === 0x20 || bytes[i] === 0x09)) i++;
   let n = 0;
   let digits = 0;
-  while (i < bytes.length && digits < 12) {
+  while (i < end && digits < 12) {
     const d = (bytes[i] ?? 0) - 0x30;
     if (d < 0 || d > 9) break;
     n = n * 10 + d;

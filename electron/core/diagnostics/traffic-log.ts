@@ -34,18 +34,44 @@ const ANSWERS = new Set<number>([
   Mode.PIGEON_ECHO_REPLY,
 ]);
 
+/** What is kept per address: the mode as its number, named only when someone asks. */
+interface Seen {
+  address: string;
+  port: number;
+  at: number;
+  packets: number;
+  unsolicited: number;
+  command: number;
+}
+
+/**
+ * Every datagram passes through record(): it writes numbers into place and allocates nothing
+ * for an address it already knows. Names and objects are made when the doctor or the
+ * diagnostics bundle reads them.
+ */
 export class TrafficLog {
-  private readonly seen = new Map<string, SeenEntry>();
+  private readonly seen = new Map<string, Seen>();
   /** The address at the end of `seen`'s order. */
-  private newest: string | undefined;
-  /** A ring of the last `maxLines` datagrams; `head` is where the next one goes. */
-  private readonly ring: (TrafficLine | undefined)[] = [];
+  private newest: Seen | undefined;
+  /** A ring of the last `maxLines` datagrams, one array per field; `head` is where the next goes. */
+  private readonly ringAt: Float64Array;
+  private readonly ringPort: Uint16Array;
+  private readonly ringCommand: Uint32Array;
+  private readonly ringBytes: Uint32Array;
+  private readonly ringAddress: string[];
   private head = 0;
+  private lines = 0;
 
   constructor(
     private readonly maxAddresses = 4096,
     private readonly maxLines = 200,
-  ) {}
+  ) {
+    this.ringAt = new Float64Array(maxLines);
+    this.ringPort = new Uint16Array(maxLines);
+    this.ringCommand = new Uint32Array(maxLines);
+    this.ringBytes = new Uint32Array(maxLines);
+    this.ringAddress = new Array<string>(maxLines).fill('');
+  }
 
   /** `solicited`: a packet we asked for even though its mode is not an answer (probe back). */
   record(
@@ -56,38 +82,64 @@ export class TrafficLog {
     at: number,
     solicited = false,
   ): void {
-    const mode = modeOf(command);
-    let e = this.seen.get(address);
-    if (e) {
-      // Map order is recency; the address heard last is already at the end.
-      if (this.newest !== address) this.seen.delete(address);
-    } else {
-      e = { address, port, at, packets: 0, unsolicited: 0, mode: '' };
-      if (this.seen.size >= this.maxAddresses) {
-        const oldest = this.seen.keys().next().value;
-        if (oldest !== undefined) this.seen.delete(oldest);
-        if (oldest === this.newest) this.newest = undefined;
+    let e = this.newest;
+    if (!e || e.address !== address) {
+      e = this.seen.get(address);
+      if (e) {
+        // Map order is recency: move the address to the end.
+        this.seen.delete(address);
+      } else {
+        e = { address, port, at, packets: 0, unsolicited: 0, command: 0 };
+        if (this.seen.size >= this.maxAddresses) {
+          const oldest = this.seen.keys().next().value;
+          if (oldest !== undefined) this.seen.delete(oldest);
+        }
       }
+      this.seen.set(address, e);
+      this.newest = e;
     }
     e.port = port;
     e.at = at;
     e.packets++;
-    if (!solicited && !ANSWERS.has(mode)) e.unsolicited++;
-    e.mode = modeName(command);
-    if (this.newest !== address || this.seen.get(address) !== e) this.seen.set(address, e);
-    this.newest = address;
-    this.ring[this.head] = { at, address, port, mode: e.mode, bytes };
-    this.head = (this.head + 1) % this.maxLines;
+    if (!solicited && !ANSWERS.has(modeOf(command))) e.unsolicited++;
+    e.command = command;
+    const i = this.head;
+    this.ringAt[i] = at;
+    this.ringPort[i] = port;
+    this.ringCommand[i] = command >>> 0;
+    this.ringBytes[i] = bytes;
+    this.ringAddress[i] = address;
+    this.head = (i + 1) % this.maxLines;
+    if (this.lines < this.maxLines) this.lines++;
   }
 
   get(address: string): SeenEntry | undefined {
     const e = this.seen.get(address);
-    return e ? { ...e } : undefined;
+    if (!e) return undefined;
+    return {
+      address: e.address,
+      port: e.port,
+      at: e.at,
+      packets: e.packets,
+      unsolicited: e.unsolicited,
+      mode: modeName(e.command),
+    };
   }
 
   /** Oldest first. */
   recent(): TrafficLine[] {
-    const ordered = [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)];
-    return ordered.filter((l): l is TrafficLine => l !== undefined).map((l) => ({ ...l }));
+    const out: TrafficLine[] = [];
+    const first = (this.head - this.lines + this.maxLines) % this.maxLines;
+    for (let k = 0; k < this.lines; k++) {
+      const i = (first + k) % this.maxLines;
+      out.push({
+        at: this.ringAt[i] ?? 0,
+        address: this.ringAddress[i] ?? '',
+        port: this.ringPort[i] ?? 0,
+        mode: modeName(this.ringCommand[i] ?? 0),
+        bytes: this.ringBytes[i] ?? 0,
+      });
+    }
+    return out;
   }
 }

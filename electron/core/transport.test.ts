@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { UdpTransport, type Datagram } from './transport';
+
+const open: UdpTransport[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.close()));
+});
+
+async function bound(): Promise<UdpTransport> {
+  const t = new UdpTransport();
+  open.push(t);
+  await t.bind('127.0.0.1', 0);
+  return t;
+}
+
+describe('UdpTransport.post (loopback)', () => {
+  it('delivers a datagram without a promise', async () => {
+    const a = await bound();
+    const b = await bound();
+    const got = new Promise<Datagram>((resolve) => b.onDatagram(resolve));
+    a.post(new TextEncoder().encode('hello'), '127.0.0.1', b.local().port);
+    const d = await got;
+    expect(new TextDecoder().decode(d.bytes)).toBe('hello');
+    expect(d.port).toBe(a.local().port);
+  });
+
+  it('reports a failed send to the onPostError listener with where it was going', async () => {
+    const a = await bound();
+    const errors: { address: string; port: number; message: string }[] = [];
+    const reported = new Promise<void>((resolve) =>
+      a.onPostError((address, port, err) => {
+        errors.push({ address, port, message: err.message });
+        resolve();
+      }),
+    );
+    // Larger than any UDP datagram: the kernel refuses it (EMSGSIZE) and nothing is sent.
+    a.post(new Uint8Array(70_000), '127.0.0.1', 9);
+    await reported;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ address: '127.0.0.1', port: 9 });
+    expect(errors[0]?.message).toMatch(/EMSGSIZE/);
+  });
+
+  it('reports a post on a closed transport instead of throwing', async () => {
+    const a = new UdpTransport();
+    const errors: string[] = [];
+    a.onPostError((address, port, err) => errors.push(`${address}:${port} ${err.message}`));
+    a.post(new Uint8Array(1), '127.0.0.1', 9);
+    expect(errors).toEqual(['127.0.0.1:9 socket is not bound']);
+  });
+});
