@@ -50,24 +50,34 @@ function hasHighBytes(bytes: Uint8Array): boolean {
 }
 
 /** How to write to a peer: which encoding, and whether to set UTF8OPT. */
+export interface SendEncoding {
+  readonly encoding: WireEncoding;
+  readonly utf8Opt: boolean;
+}
+
+/** Every answer is one of these few: shared, so that asking costs no allocation per message. */
+const UTF8_WITH_OPT: SendEncoding = Object.freeze({ encoding: 'utf-8', utf8Opt: true });
+const PLAIN: Readonly<Record<WireEncoding, SendEncoding>> = Object.freeze({
+  'utf-8': Object.freeze({ encoding: 'utf-8', utf8Opt: false }),
+  gbk: Object.freeze({ encoding: 'gbk', utf8Opt: false }),
+  gb18030: Object.freeze({ encoding: 'gb18030', utf8Opt: false }),
+  cp932: Object.freeze({ encoding: 'cp932', utf8Opt: false }),
+});
+
 export function sendEncoding(peer: {
   client: ClientKind;
   encoding: WireEncoding;
   utf8Capable: boolean;
-}): { encoding: WireEncoding; utf8Opt: boolean } {
+}): SendEncoding {
   switch (peer.client) {
     case 'pigeon':
-      return { encoding: 'utf-8', utf8Opt: true };
+      return UTF8_WITH_OPT;
     case 'iptux':
       // iptux ignores UTF8OPT but detects UTF-8; it reads its declared encoding otherwise.
-      return peer.encoding === 'utf-8'
-        ? { encoding: 'utf-8', utf8Opt: true }
-        : { encoding: peer.encoding, utf8Opt: false };
+      return peer.encoding === 'utf-8' ? UTF8_WITH_OPT : PLAIN[peer.encoding];
     case 'feiq':
-      return { encoding: 'gbk', utf8Opt: false };
+      return PLAIN.gbk;
     default:
-      return peer.utf8Capable
-        ? { encoding: 'utf-8', utf8Opt: true }
-        : { encoding: peer.encoding, utf8Opt: false };
+      return peer.utf8Capable ? UTF8_WITH_OPT : PLAIN[peer.encoding];
   }
 }

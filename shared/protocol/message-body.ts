@@ -23,11 +23,17 @@ export interface MessagePart {
 const PART = /^PGPART:([0-9a-z]{1,24}):(\d{1,6}):(\d{1,6})$/;
 export const MAX_PARTS = 10_000;
 
+/** Zero-length views can never be written to: one serves every body without attachments. */
+const EMPTY = new Uint8Array(0);
+
 export function parseMessageBody(extra: Uint8Array): MessageBody {
-  const sections = splitOnNul(trimTrailingNuls(extra));
+  const trimmed = trimTrailingNuls(extra);
+  // Nearly every message is just `text\0`: no sections to split.
+  if (!hasNul(trimmed)) return { text: trimmed, attachments: EMPTY };
+  const sections = splitOnNul(trimmed);
   const body: MessageBody = {
-    text: sections[0] ?? new Uint8Array(),
-    attachments: sections[1] ?? new Uint8Array(),
+    text: sections[0] ?? EMPTY,
+    attachments: sections[1] ?? EMPTY,
   };
   const marker = sections[2];
   if (marker && marker.length < 64) {
@@ -41,6 +47,11 @@ export function parseMessageBody(extra: Uint8Array): MessageBody {
     }
   }
   return body;
+}
+
+function hasNul(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0) return true;
+  return false;
 }
 
 export function buildMessageBody(text: Uint8Array, part?: MessagePart): Uint8Array {

@@ -1,3 +1,4 @@
+import { allocBytes } from './byte-pool';
 import { COLON, latin1Text, parseDecimalAt } from './bytes';
 import { fail, type Decoded } from './errors';
 
@@ -32,11 +33,11 @@ export function parseDatagram(bytes: Uint8Array): Decoded<WirePacket> {
   }
   // Every datagram passes through here: positions in locals, numbers read in place, so a
   // valid packet costs three views (user, host, extra) and no strings but the version.
-  const c1 = bytes.indexOf(COLON);
-  const c2 = c1 < 0 ? -1 : bytes.indexOf(COLON, c1 + 1);
-  const c3 = c2 < 0 ? -1 : bytes.indexOf(COLON, c2 + 1);
-  const c4 = c3 < 0 ? -1 : bytes.indexOf(COLON, c3 + 1);
-  const c5 = c4 < 0 ? -1 : bytes.indexOf(COLON, c4 + 1);
+  const c1 = colonFrom(bytes, 0);
+  const c2 = c1 < 0 ? -1 : colonFrom(bytes, c1 + 1);
+  const c3 = c2 < 0 ? -1 : colonFrom(bytes, c2 + 1);
+  const c4 = c3 < 0 ? -1 : colonFrom(bytes, c3 + 1);
+  const c5 = c4 < 0 ? -1 : colonFrom(bytes, c4 + 1);
   if (c5 < 0) {
     const found = [c1, c2, c3, c4].filter((c) => c >= 0).length;
     return fail('too-few-fields', `header has ${found + 1} fields, expected 6`);
@@ -74,6 +75,12 @@ export function parseDatagram(bytes: Uint8Array): Decoded<WirePacket> {
       extra: bytes.subarray(c5 + 1),
     },
   };
+}
+
+/** The next ':' at or after `from`, or -1. (A loop: Buffer's indexOf is a slow call for this.) */
+function colonFrom(bytes: Uint8Array, from: number): number {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] === COLON) return i;
+  return -1;
 }
 
 /**
@@ -138,7 +145,7 @@ export function buildWithPrefix(
 ): Uint8Array {
   const no = String(packetNo);
   const cmd = String(command >>> 0);
-  const out = new Uint8Array(
+  const out = allocBytes(
     prefix.version.length + no.length + prefix.names.length + cmd.length + 1 + extra.length,
   );
   let at = 0;
@@ -166,7 +173,7 @@ export function buildReplyWithPrefix(
   const no = String(packetNo);
   const cmd = String(command >>> 0);
   const ref = String(answered);
-  const out = new Uint8Array(
+  const out = allocBytes(
     prefix.version.length + no.length + prefix.names.length + cmd.length + 1 + ref.length + 1,
   );
   let at = 0;
@@ -178,7 +185,7 @@ export function buildReplyWithPrefix(
   for (let i = 0; i < cmd.length; i++) out[at++] = cmd.charCodeAt(i);
   out[at++] = COLON;
   for (let i = 0; i < ref.length; i++) out[at++] = ref.charCodeAt(i);
-  // The final NUL is already there: a new Uint8Array is zeroed.
+  // The final NUL is already there: allocBytes hands out zeroed bytes.
   return out;
 }
 
