@@ -9,6 +9,7 @@ const msg = (id: string, peerId = 'p'): ChatMessage => ({
   text: id,
   at: 0,
   broadcast: false,
+  delivery: { state: 'queued' },
 });
 
 describe('Conversations', () => {
@@ -24,19 +25,41 @@ describe('Conversations', () => {
     expect(c.list('nobody')).toEqual([]);
   });
 
-  it('updates delivery by id', () => {
+  it('updates the delivery of an outgoing message by id until it is delivered', () => {
     const c = new Conversations();
     c.add(msg('1'));
+    c.setDelivery('1', { state: 'sent', attempts: 1 });
+    expect(c.undelivered('1')?.delivery).toEqual({ state: 'sent', attempts: 1 });
     c.setDelivery('1', { state: 'delivered', at: 5 });
     c.setDelivery('missing', { state: 'delivered', at: 5 });
-    expect(c.get('1')?.delivery).toEqual({ state: 'delivered', at: 5 });
+    expect(c.list('p')[0]?.delivery).toEqual({ state: 'delivered', at: 5 });
+    // Delivered is final: nothing can change it or retry it any more.
+    expect(c.undelivered('1')).toBeUndefined();
+    c.setDelivery('1', { state: 'failed', code: 'no-ack', reason: 'late' });
+    expect(c.list('p')[0]?.delivery).toEqual({ state: 'delivered', at: 5 });
+  });
+
+  it('keeps a failed message findable for a retry', () => {
+    const c = new Conversations();
+    c.add(msg('1'));
+    c.setDelivery('1', { state: 'failed', code: 'no-ack', reason: 'gone' });
+    expect(c.undelivered('1')?.delivery?.state).toBe('failed');
+  });
+
+  it('does not index incoming messages or broadcasts (nothing can change them)', () => {
+    const c = new Conversations();
+    c.add({ ...msg('in'), direction: 'in', delivery: undefined });
+    c.add({ ...msg('all'), broadcast: true, delivery: { state: 'sent', attempts: 1 } });
+    expect(c.undelivered('in')).toBeUndefined();
+    expect(c.undelivered('all')).toBeUndefined();
+    expect(c.list('p').map((m) => m.id)).toEqual(['in', 'all']);
   });
 
   it('keeps at most maxPerPeer messages per peer and forgets the dropped ones by id', () => {
     const c = new Conversations(3);
     for (const id of ['1', '2', '3', '4', '5']) c.add(msg(id));
     expect(c.list('p').map((m) => m.id)).toEqual(['3', '4', '5']);
-    expect(c.get('1')).toBeUndefined();
-    expect(c.get('5')?.id).toBe('5');
+    expect(c.undelivered('1')).toBeUndefined();
+    expect(c.undelivered('5')?.id).toBe('5');
   });
 });

@@ -720,7 +720,7 @@ export class Engine implements EngineApi {
   }
 
   retry(messageId: string): ChatMessage | undefined {
-    const old = this.conversations.get(messageId);
+    const old = this.conversations.undelivered(messageId);
     if (!old || old.direction !== 'out' || old.delivery?.state !== 'failed') return undefined;
     const peer = this.peersTable.get(old.peerId) ?? this.resolveRecipient(old.peerId);
     if (!peer) return undefined;
