@@ -57,6 +57,20 @@ describe('PeerTable', () => {
     expect(t.findByAddress('10.0.0.3')).toBeUndefined();
   });
 
+  it('keeps finding by address right as peers at a shared address come and go', () => {
+    const t = new PeerTable(2);
+    t.upsert('10.0.0.2', 2425, { online: false }, 0, 'utf-8');
+    t.upsert('10.0.0.2', 2426, {}, 1, 'utf-8');
+    expect(t.findByAddress('10.0.0.2', 40000)).toBeUndefined(); // two there: ambiguous
+    t.upsert('10.0.0.9', 2425, {}, 2, 'utf-8'); // evicts the offline 10.0.0.2:2425
+    expect(t.get('10.0.0.2:2425')).toBeUndefined();
+    expect(t.findByAddress('10.0.0.2', 40000)?.id).toBe('10.0.0.2:2426');
+    expect(t.findByAddress('10.0.0.2')?.id).toBe('10.0.0.2:2426');
+    t.upsert('10.0.0.8', 2425, {}, 3, 'utf-8'); // evicts 10.0.0.2:2426, the last one there
+    expect(t.findByAddress('10.0.0.2')).toBeUndefined();
+    expect(t.findByAddress('10.0.0.2', 2426)).toBeUndefined();
+  });
+
   it('never returns a forgotten peer, however recently it was found', () => {
     const t = new PeerTable(2);
     t.upsert('10.0.0.1', 1, { online: false }, 0, 'utf-8');

@@ -27,6 +27,8 @@ export interface PeerUpdate {
  */
 export class PeerTable {
   private readonly peers = new Map<string, Peer>();
+  /** Peers per address (usually one): a packet from a new port must not scan the whole table. */
+  private readonly byAddress = new Map<string, Peer[]>();
   /** The peer at the end of the map's order (the most recently seen). */
   private newest: string | undefined;
   /** The last peer findByAddress returned: a conversation asks for the same one every packet. */
@@ -49,13 +51,12 @@ export class PeerTable {
         return exact;
       }
     }
-    let found: Peer | undefined;
-    for (const p of this.peers.values()) {
-      if (p.address !== address) continue;
-      if (found) return port === undefined ? found : undefined;
-      found = p;
-    }
-    return found;
+    const there = this.byAddress.get(address);
+    if (!there) return undefined;
+    // Asked for a port that has no peer: the only peer at the address is the one (IPMsg
+    // clients send from other ports); several make it ambiguous.
+    if (port !== undefined && there.length > 1) return undefined;
+    return there[0];
   }
 
   list(): Peer[] {
@@ -101,6 +102,9 @@ export class PeerTable {
         lastSeen: now,
       };
       this.peers.set(id, peer);
+      const there = this.byAddress.get(address);
+      if (there) there.push(peer);
+      else this.byAddress.set(address, [peer]);
       this.newest = id;
       return { peer, change: peer.online ? 'online' : 'none' };
     }
@@ -159,6 +163,10 @@ export class PeerTable {
     }
     if (victim) {
       this.peers.delete(victim.id);
+      const there = this.byAddress.get(victim.address) ?? [];
+      const rest = there.filter((p) => p !== victim);
+      if (rest.length) this.byAddress.set(victim.address, rest);
+      else this.byAddress.delete(victim.address);
       if (this.lastFound === victim) this.lastFound = undefined;
       if (this.newest === victim.id) this.newest = undefined;
     }
