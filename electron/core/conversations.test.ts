@@ -62,4 +62,16 @@ describe('Conversations', () => {
     expect(c.undelivered('1')).toBeUndefined();
     expect(c.undelivered('5')?.id).toBe('5');
   });
+
+  it('forgets the least recently active conversation past maxConversations', () => {
+    const c = new Conversations(100, 2);
+    c.add(msg('a1', 'a'));
+    c.add(msg('b1', 'b'));
+    c.add(msg('a2', 'a')); // a is now the most recently active
+    c.add(msg('c1', 'c')); // b goes
+    expect(c.list('b')).toEqual([]);
+    expect(c.undelivered('b1')).toBeUndefined();
+    expect(c.list('a').map((m) => m.id)).toEqual(['a1', 'a2']);
+    expect(c.summaries().map((s) => s.peerId)).toEqual(['a', 'c']);
+  });
 });

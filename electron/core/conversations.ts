@@ -1,4 +1,5 @@
 import type { ChatMessage, DeliveryState } from '../../shared/model';
+import { LruMap } from './lru-map';
 
 interface Log {
   items: ChatMessage[];
@@ -13,15 +14,14 @@ interface Log {
  * search) replaces this behind the same methods.
  */
 export class Conversations {
-  private readonly byPeer = new Map<string, Log>();
+  /** By peer, in the order they were last active. */
+  private readonly byPeer = new LruMap<string, Log>();
   /**
    * Outgoing messages whose state can still change or be retried (queued, sent, failed), by
    * id. Delivered ones leave it: a map of every message would be a large hash table touched
    * twice per message (a cache miss each, measurable in the round-trip benchmark).
    */
   private readonly open = new Map<string, ChatMessage>();
-  /** The most recently active conversation: already at the end of byPeer's order. */
-  private newest: string | undefined;
 
   constructor(
     private readonly maxPerPeer = 20_000,
@@ -34,12 +34,9 @@ export class Conversations {
       log = { items: [], start: 0 };
       if (this.byPeer.size >= this.maxConversations) this.forgetOldestConversation();
       this.byPeer.set(message.peerId, log);
-    } else if (this.newest !== message.peerId) {
-      // Map order doubles as recency: move this conversation to the end.
-      this.byPeer.delete(message.peerId);
-      this.byPeer.set(message.peerId, log);
+    } else {
+      this.byPeer.touch(message.peerId);
     }
-    this.newest = message.peerId;
     log.items.push(message);
     if (message.direction === 'out' && message.delivery?.state === 'queued') {
       this.open.set(message.id, message);
@@ -76,7 +73,7 @@ export class Conversations {
   /** Each conversation with its newest message, least recently active first. */
   summaries(): { peerId: string; last: ChatMessage }[] {
     const out: { peerId: string; last: ChatMessage }[] = [];
-    for (const [peerId, log] of this.byPeer) {
+    for (const [peerId, log] of this.byPeer.entries()) {
       const last = log.items[log.items.length - 1];
       if (last && log.items.length > log.start) out.push({ peerId, last: { ...last } });
     }
@@ -84,14 +81,15 @@ export class Conversations {
   }
 
   private forgetOldestConversation(): void {
-    const oldest = this.byPeer.entries().next().value;
+    const oldest = this.byPeer.oldest();
     if (!oldest) return;
     const [peerId, log] = oldest;
-    for (let i = log.start; i < log.items.length; i++) {
-      const m = log.items[i];
-      if (m) this.open.delete(m.id);
+    if (this.open.size > 0) {
+      for (let i = log.start; i < log.items.length; i++) {
+        const m = log.items[i];
+        if (m) this.open.delete(m.id);
+      }
     }
     this.byPeer.delete(peerId);
-    if (this.newest === peerId) this.newest = undefined;
   }
 }

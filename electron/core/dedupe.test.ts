@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dedupe } from './dedupe';
 
@@ -33,5 +34,46 @@ describe('Dedupe', () => {
     d.firstTime('c', 1);
     expect(d.firstTime('a', 1)).toBe(true);
     expect(d.firstTime('c', 1)).toBe(false);
+  });
+
+  it('matches a plain model: the last perPeer numbers of the maxPeers most recently heard peers', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 12 })), {
+          maxLength: 300,
+        }),
+        (calls) => {
+          const d = new Dedupe(4, 3);
+          // The model: peers least recently heard first, each with its numbers oldest first.
+          let peers: { id: string; numbers: number[] }[] = [];
+          for (const [p, n] of calls) {
+            const id = `p${p}`;
+            let entry = peers.find((x) => x.id === id);
+            if (entry) peers = [...peers.filter((x) => x !== entry), entry];
+            else {
+              entry = { id, numbers: [] };
+              peers.push(entry);
+              if (peers.length > 3) peers.shift();
+            }
+            const expected = !entry.numbers.includes(n);
+            if (expected) {
+              entry.numbers.push(n);
+              if (entry.numbers.length > 4) entry.numbers.shift();
+            }
+            expect(d.firstTime(id, n)).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('resets on an entry whose number is not above the highest it used, not on a refresh', () => {
+    const d = new Dedupe();
+    for (const n of [10, 11, 12]) d.firstTime('a', n);
+    d.resetIfRestarted('a', 13); // counting on: keep
+    expect(d.firstTime('a', 12)).toBe(false);
+    d.resetIfRestarted('a', 1); // counting from the start again: forget
+    expect(d.firstTime('a', 12)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { ClientKind, Peer, WireEncoding } from '../../shared/model';
 import { peerId } from '../../shared/model';
+import { LruMap } from './lru-map';
 
 export type PeerChange = 'online' | 'changed' | 'offline' | 'none';
 
@@ -26,11 +27,10 @@ export interface PeerUpdate {
  * senders cannot grow it without limit.
  */
 export class PeerTable {
-  private readonly peers = new Map<string, Peer>();
+  /** By id, in the order they were last heard from. */
+  private readonly peers = new LruMap<string, Peer>();
   /** Peers per address (usually one): a packet from a new port must not scan the whole table. */
   private readonly byAddress = new Map<string, Peer[]>();
-  /** The peer at the end of the map's order (the most recently seen). */
-  private newest: string | undefined;
   /** The last peer findByAddress returned: a conversation asks for the same one every packet. */
   private lastFound: Peer | undefined;
 
@@ -42,20 +42,23 @@ export class PeerTable {
 
   /** A peer at this address: the one on the given port, else the only one there. */
   findByAddress(address: string, port?: number): Peer | undefined {
-    if (port !== undefined) {
-      const last = this.lastFound;
-      if (last && last.port === port && last.address === address) return last;
-      const exact = this.peers.get(peerId(address, port));
-      if (exact) {
-        this.lastFound = exact;
-        return exact;
-      }
-    }
+    const last = this.lastFound;
+    if (last && last.port === port && last.address === address) return last;
+    // By address first: the address string's hash is already cached (the engine looked it up
+    // before), where "address:port" would be a new string to build and hash per packet.
     const there = this.byAddress.get(address);
     if (!there) return undefined;
-    // Asked for a port that has no peer: the only peer at the address is the one (IPMsg
-    // clients send from other ports); several make it ambiguous.
-    if (port !== undefined && there.length > 1) return undefined;
+    if (port !== undefined) {
+      for (const p of there) {
+        if (p.port === port) {
+          this.lastFound = p;
+          return p;
+        }
+      }
+      // Asked for a port that has no peer: the only peer at the address is the one (IPMsg
+      // clients send from other ports); several make it ambiguous.
+      if (there.length > 1) return undefined;
+    }
     return there[0];
   }
 
@@ -105,7 +108,6 @@ export class PeerTable {
       const there = this.byAddress.get(address);
       if (there) there.push(peer);
       else this.byAddress.set(address, [peer]);
-      this.newest = id;
       return { peer, change: peer.online ? 'online' : 'none' };
     }
     const before = JSON.stringify(visible(existing));
@@ -141,13 +143,13 @@ export class PeerTable {
 
   /** touch() for a peer already in hand (from get or findByAddress). */
   touchPeer(peer: Peer, now: number): void {
-    if (this.newest === peer.id || this.peers.get(peer.id) === peer) this.seen(peer, now);
+    if (this.peers.touch(peer.id)) peer.lastSeen = now;
   }
 
   /**
    * Forget the least recently seen peer, preferring an offline one among the oldest few. The
-   * map's insertion order is kept as recency order (see seen()), so this is O(1) however full
-   * the table is: a flood of forged senders costs each packet the same.
+   * table keeps its peers in order of recency (an LruMap), so this is O(1) however full it
+   * is: a flood of forged senders costs each packet the same.
    */
   private evictIfFull(): void {
     if (this.peers.size < this.max) return;
@@ -168,18 +170,12 @@ export class PeerTable {
       if (rest.length) this.byAddress.set(victim.address, rest);
       else this.byAddress.delete(victim.address);
       if (this.lastFound === victim) this.lastFound = undefined;
-      if (this.newest === victim.id) this.newest = undefined;
     }
   }
 
-  /** Move a peer to the recent end of the map. */
   private seen(peer: Peer, now: number): void {
     peer.lastSeen = now;
-    // A conversation hears from the same peer packet after packet: it is already the newest.
-    if (this.newest === peer.id) return;
-    this.peers.delete(peer.id);
-    this.peers.set(peer.id, peer);
-    this.newest = peer.id;
+    this.peers.touch(peer.id);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Mode, modeName, modeOf } from '../../../shared/protocol';
+import { LruMap } from '../lru-map';
 
 /**
  * Who we heard from and when: the doctor's "last packet seen from it", and the recent packet
@@ -50,9 +51,8 @@ interface Seen {
  * diagnostics bundle reads them.
  */
 export class TrafficLog {
-  private readonly seen = new Map<string, Seen>();
-  /** The address at the end of `seen`'s order. */
-  private newest: Seen | undefined;
+  /** By address, in the order they were last heard from. */
+  private readonly seen = new LruMap<string, Seen>();
   /** A ring of the last `maxLines` datagrams, one array per field; `head` is where the next goes. */
   private readonly ringAt: Float64Array;
   private readonly ringPort: Uint16Array;
@@ -82,21 +82,16 @@ export class TrafficLog {
     at: number,
     solicited = false,
   ): void {
-    let e = this.newest;
-    if (!e || e.address !== address) {
-      e = this.seen.get(address);
-      if (e) {
-        // Map order is recency: move the address to the end.
-        this.seen.delete(address);
-      } else {
-        e = { address, port, at, packets: 0, unsolicited: 0, command: 0 };
-        if (this.seen.size >= this.maxAddresses) {
-          const oldest = this.seen.keys().next().value;
-          if (oldest !== undefined) this.seen.delete(oldest);
-        }
+    let e = this.seen.get(address);
+    if (e) {
+      this.seen.touch(address);
+    } else {
+      e = { address, port, at, packets: 0, unsolicited: 0, command: 0 };
+      if (this.seen.size >= this.maxAddresses) {
+        const oldest = this.seen.oldest();
+        if (oldest) this.seen.delete(oldest[0]);
       }
       this.seen.set(address, e);
-      this.newest = e;
     }
     e.port = port;
     e.at = at;
