@@ -6,6 +6,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { farSideSpec, runFarSide } from './bench-worker';
 import { benchEcho } from './echo-bench';
+import { benchFlood } from './flood-bench';
 import { benchMessages } from './messages-bench';
 import { benchPresence } from './presence-bench';
 import { benchUi, type UiBenchResult } from './ui-bench';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const messages = await benchMessages();
   const presence = await benchPresence(500);
   const echo = await benchEcho(new URL(import.meta.url));
+  const flood = await benchFlood();
   const ui = await benchUi();
   const result = {
     node: process.version,
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
       target_ms: 1000,
     },
     echo,
+    flood,
     ui,
   };
   const rows: [string, string, string, string][] = [
@@ -61,6 +64,12 @@ async function main(): Promise<void> {
       `ratio ${echo.rtt_ratio} (target <= ${echo.target_ratio})`,
     ],
     ['echo, probe rate', `${echo.max_rate_per_s}/s without loss`, '', 'loopback'],
+    [
+      `flood, ${flood.packets} forged senders`,
+      `${flood.us_full} us/datagram, table full`,
+      `${flood.us_first} us while filling`,
+      `ratio ${flood.ratio} (${flood.peers} peers kept)`,
+    ],
     ...uiRows(ui),
   ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
