@@ -108,9 +108,9 @@ describe('serving the renderer', () => {
   });
 
   it('checks real paths, not only the spelling of the URL', async () => {
-    const viaLink = await lookupRendererFile(root, 'app://pigeon/assets/link.txt');
+    const viaLink = lookupRendererFile(root, 'app://pigeon/assets/link.txt');
     expect(viaLink).toMatchObject({ ok: false, status: 403 });
-    const real = await lookupRendererFile(root, 'app://pigeon/assets/app.js');
+    const real = lookupRendererFile(root, 'app://pigeon/assets/app.js');
     expect(real).toEqual({ ok: true, file: fs.realpathSync(path.join(root, 'assets', 'app.js')) });
   });
 });

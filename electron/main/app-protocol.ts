@@ -30,7 +30,7 @@ export function createAppRequestHandler(
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return textResponse(405, 'method not allowed');
     }
-    const found = await lookupRendererFile(rendererDir, request.url);
+    const found = lookupRendererFile(rendererDir, request.url);
     if (!found.ok) return textResponse(found.status, found.reason);
     let body: Uint8Array;
     try {

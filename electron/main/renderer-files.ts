@@ -1,5 +1,5 @@
-// node:fs rather than node:fs/promises: Electron's asar support patches fs.promises in place,
-// and the packaged renderer lives inside app.asar.
+// node:fs rather than node:fs/promises: Electron's asar support patches fs in place, and the
+// packaged renderer lives inside app.asar.
 import fs from 'node:fs';
 import path from 'node:path';
 import { isAppUrl } from './app-origin';
@@ -8,57 +8,67 @@ export type FileLookup =
   { ok: true; file: string } | { ok: false; status: 400 | 403 | 404; reason: string };
 
 /**
- * Maps an app:// URL to a file inside `root` (the built renderer), or says why not.
+ * The one way to turn a request path into a file of the built renderer, used by both of its
+ * hosts: the desktop app's app:// protocol (lookupRendererFile) and the CLI's browser host
+ * (`pigeon serve --ui`), where the path comes from anyone who can reach the port.
  *
- * The URL parser already folds `..` and `%2e%2e` segments, but the file system is the last line
- * of defence, so every check is repeated on the decoded segments: a segment may not be `.` or
- * `..`, may not smuggle a separator (`%2f`, `%5c`), a NUL or a drive letter, and may not be
- * empty (`//etc/passwd` would otherwise become absolute). Finally the real path (symlinks
- * resolved) must still lie under the real root, so a link inside the build cannot lead out.
+ * The path is split on '/' and each segment decoded once. A segment may not be `.` or `..`,
+ * may not smuggle a separator (`%2f`, `%5c`), a NUL or a ':' (drive letters, NTFS streams);
+ * empty segments (`//`) are skipped, never joined into an absolute path. Finally the real
+ * path (symlinks resolved) must still lie under the real root, so a link inside the build
+ * cannot lead out, and it must be a regular file: folders are never listed.
  */
-export async function lookupRendererFile(root: string, url: string): Promise<FileLookup> {
-  if (!isAppUrl(url)) return { ok: false, status: 403, reason: 'not the app origin' };
-  const pathname = new URL(url).pathname;
-  const rawSegments =
-    pathname === '' || pathname === '/' ? ['index.html'] : pathname.split('/').slice(1);
-
+export function resolveRendererFile(root: string, pathname: string): FileLookup {
+  if (!pathname.startsWith('/')) return { ok: false, status: 400, reason: 'path must be absolute' };
   const segments: string[] = [];
-  for (const raw of rawSegments) {
+  for (const raw of pathname.slice(1).split('/')) {
     let segment: string;
     try {
       segment = decodeURIComponent(raw);
     } catch {
       return { ok: false, status: 400, reason: 'malformed percent-encoding' };
     }
-    if (!isPlainSegment(segment))
+    if (segment === '') continue;
+    if (!isPlainSegment(segment)) {
       return { ok: false, status: 403, reason: 'path escapes the build' };
+    }
     segments.push(segment);
   }
+  if (segments.length === 0) return { ok: false, status: 404, reason: 'no file named' };
 
   const candidate = path.resolve(root, ...segments);
   if (!isInside(path.resolve(root), candidate)) {
     return { ok: false, status: 403, reason: 'path escapes the build' };
   }
-
   let realRoot: string;
   let realFile: string;
   try {
-    realRoot = await fs.promises.realpath(root);
-    realFile = await fs.promises.realpath(candidate);
+    realRoot = fs.realpathSync(root);
+    realFile = fs.realpathSync(candidate);
   } catch {
     return { ok: false, status: 404, reason: 'not found' };
   }
   if (!isInside(realRoot, realFile)) {
     return { ok: false, status: 403, reason: 'path escapes the build' };
   }
-  const stat = await fs.promises.stat(realFile);
-  if (!stat.isFile()) return { ok: false, status: 404, reason: 'not a file' };
+  try {
+    if (!fs.statSync(realFile).isFile()) return { ok: false, status: 404, reason: 'not a file' };
+  } catch {
+    return { ok: false, status: 404, reason: 'not found' };
+  }
   return { ok: true, file: realFile };
 }
 
+/** An app:// URL to a file of the build; the bare origin is index.html. */
+export function lookupRendererFile(root: string, url: string): FileLookup {
+  if (!isAppUrl(url)) return { ok: false, status: 403, reason: 'not the app origin' };
+  const pathname = new URL(url).pathname;
+  return resolveRendererFile(root, pathname === '' || pathname === '/' ? '/index.html' : pathname);
+}
+
 function isPlainSegment(segment: string): boolean {
-  if (segment === '' || segment === '.' || segment === '..') return false;
-  // Separators of either platform, NUL, and ':' (C:, NTFS streams) never occur in our build.
+  if (segment === '.' || segment === '..') return false;
+  // Separators of either platform, NUL, and ':' never occur in our build.
   return !/[/\\\0:]/.test(segment);
 }
 

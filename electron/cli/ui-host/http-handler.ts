@@ -4,7 +4,7 @@ import { CONTENT_SECURITY_POLICY } from '../../main/content-security-policy';
 import type { AccessPolicy } from './access';
 import { contentTypeOf } from '../../main/content-types';
 import { BRIDGE_PATH } from './index-html';
-import { resolveStaticFile } from './static-files';
+import { resolveRendererFile } from '../../main/renderer-files';
 
 /**
  * Sent with every response. The CSP is the Electron app's own (its 'self' is this origin here);
@@ -52,7 +52,7 @@ export function createHttpHandler(opts: HttpHandlerOptions) {
     if (pathname === BRIDGE_PATH) {
       return send(res, 200, 'text/javascript; charset=utf-8', opts.bridgeJs, head);
     }
-    const found = resolveStaticFile(opts.rendererDir, pathname);
+    const found = resolveRendererFile(opts.rendererDir, pathname);
     if (!found.ok) return plain(res, found.status, found.reason);
     fs.readFile(found.file, (error, body) => {
       if (error) return plain(res, 404, 'not found');

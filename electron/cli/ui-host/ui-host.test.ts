@@ -188,7 +188,7 @@ describe('the browser host over HTTP', () => {
   it('serves nothing outside the renderer folder', async () => {
     for (const p of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt']) {
       const res = await get(p);
-      expect(res.status, p).toBe(400);
+      expect(res.status, p).toBe(403);
       expect(res.body).not.toContain('secret\n');
     }
     expect((await get('/nope.js')).status).toBe(404);

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentTypeOf } from '../../main/content-types';
-import { resolveStaticFile } from './static-files';
+import { contentTypeOf } from './content-types';
+import { lookupRendererFile, resolveRendererFile } from './renderer-files';
 
 let base: string;
 let root: string;
@@ -19,14 +19,14 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 
-describe('resolveStaticFile', () => {
+describe('resolveRendererFile (both hosts: app:// and the browser host)', () => {
   it('finds files inside the renderer folder, percent-decoded', () => {
-    expect(resolveStaticFile(root, '/index.html')).toEqual({
+    expect(resolveRendererFile(root, '/index.html')).toEqual({
       ok: true,
       file: fs.realpathSync(path.join(root, 'index.html')),
     });
-    expect(resolveStaticFile(root, '/assets/app%201.js')).toMatchObject({ ok: true });
-    expect(resolveStaticFile(root, '//assets//app%201.js')).toMatchObject({ ok: true });
+    expect(resolveRendererFile(root, '/assets/app%201.js')).toMatchObject({ ok: true });
+    expect(resolveRendererFile(root, '//assets//app%201.js')).toMatchObject({ ok: true });
   });
 
   it.each([
@@ -38,18 +38,30 @@ describe('resolveStaticFile', () => {
     '/..%5csecret.txt',
     '/index.html%00.png',
     '/./index.html',
+    '/C:/Windows/win.ini',
+    '/index.html:stream',
   ])('refuses %s', (p) => {
-    expect(resolveStaticFile(root, p)).toMatchObject({ ok: false, status: 400 });
+    expect(resolveRendererFile(root, p)).toMatchObject({ ok: false, status: 403 });
   });
 
   it('refuses what is not a regular file inside the folder', () => {
-    expect(resolveStaticFile(root, '/')).toMatchObject({ ok: false, status: 404 });
-    expect(resolveStaticFile(root, '/assets')).toMatchObject({ ok: false, status: 404 });
-    expect(resolveStaticFile(root, '/missing.js')).toMatchObject({ ok: false, status: 404 });
+    expect(resolveRendererFile(root, '/')).toMatchObject({ ok: false, status: 404 });
+    expect(resolveRendererFile(root, '/assets')).toMatchObject({ ok: false, status: 404 });
+    expect(resolveRendererFile(root, '/missing.js')).toMatchObject({ ok: false, status: 404 });
     // A symlink pointing outside is followed, found outside, and refused.
-    expect(resolveStaticFile(root, '/link.txt')).toMatchObject({ ok: false, status: 404 });
-    expect(resolveStaticFile(root, 'index.html')).toMatchObject({ ok: false, status: 400 });
-    expect(resolveStaticFile(root, '/%E0%A4%A')).toMatchObject({ ok: false, status: 400 });
+    expect(resolveRendererFile(root, '/link.txt')).toMatchObject({ ok: false, status: 403 });
+    expect(resolveRendererFile(root, 'index.html')).toMatchObject({ ok: false, status: 400 });
+    expect(resolveRendererFile(root, '/%E0%A4%A')).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe('lookupRendererFile (app://)', () => {
+  it('serves index.html for the bare origin and refuses other origins', () => {
+    const index = fs.realpathSync(path.join(root, 'index.html'));
+    expect(lookupRendererFile(root, 'app://pigeon/')).toEqual({ ok: true, file: index });
+    expect(lookupRendererFile(root, 'app://pigeon')).toEqual({ ok: true, file: index });
+    expect(lookupRendererFile(root, 'app://other/index.html')).toMatchObject({ status: 403 });
+    expect(lookupRendererFile(root, 'https://pigeon/index.html')).toMatchObject({ status: 403 });
   });
 });
 
