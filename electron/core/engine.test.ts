@@ -17,6 +17,7 @@ import {
   dropWhere,
   duplicateWhere,
   FakeNetwork,
+  fromAddress,
   modeIs,
   mulberry32,
   packetOf,
@@ -282,6 +283,50 @@ describe('presence', () => {
     await clock.advance(10);
     expect(b.of('peer-offline').map((e) => e.peer.id)).toEqual([a.id]);
     expect(a.events.at(-1)?.type).toBe('stopped');
+  });
+
+  it('a refresh shows a peer that no longer answers as offline, and its next packet brings it back', async () => {
+    const { clock, net, a, b } = await pair();
+    // b's machine went to sleep without a BR_EXIT: nothing from it arrives any more.
+    const unplug = net.use(dropWhere(fromAddress(B)));
+    a.engine.refresh();
+    await clock.advance(2999);
+    expect(a.of('peer-offline')).toHaveLength(0);
+    await clock.advance(1);
+    expect(a.of('peer-offline').map((e) => e.peer.id)).toEqual([b.id]);
+    expect(a.engine.peers().find((p) => p.id === b.id)).toMatchObject({ online: false, nick: 'bob' });
+    // Awake again: its first message, before any entry, shows it online and is delivered.
+    unplug();
+    const onlineBefore = a.of('peer-online').length;
+    b.engine.send({ to: [a.id], text: 'back' });
+    await clock.advance(10);
+    expect(a.of('peer-online').slice(onlineBefore).map((e) => e.peer.id)).toEqual([b.id]);
+    expect(a.of('message').at(-1)?.text).toBe('back');
+  });
+
+  it('a refresh leaves alone the peers that answer it', async () => {
+    const { clock, a, b } = await pair();
+    await clock.advance(60_000);
+    a.engine.refresh();
+    await clock.advance(5000);
+    expect(a.of('peer-offline')).toHaveLength(0);
+    expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(true);
+  });
+
+  it('a peer that said BR_EXIT is not brought back by a stray late packet', async () => {
+    const { clock, net, a, b } = await pair();
+    const unplug = net.use(dropWhere(fromAddress(B)));
+    a.engine.refresh();
+    await clock.advance(3000); // silent: offline
+    unplug();
+    await b.engine.stop(); // and then it says goodbye properly
+    await clock.advance(10);
+    const onlineBefore = a.of('peer-online').length;
+    // An ack that was still on its way.
+    net.inject(bytes(`1_pigeon 0.1.0:99:bob:b:${Mode.RECVMSG}:12345\0`), at(B), at(A));
+    await clock.advance(10);
+    expect(a.of('peer-online')).toHaveLength(onlineBefore);
+    expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(false);
   });
 
   it('updateSettings announces the new nick with BR_ABSENCE', async () => {

@@ -74,6 +74,12 @@ export interface EngineOptions {
   maxDatagram?: number;
   /** Repeat the start-up BR_ENTRY after this long (IPMsg repeats it once); 0 disables. */
   entryRepeatMs?: number;
+  /**
+   * After a refresh, peers that announced themselves but have not answered within this long
+   * are shown offline (IPMsg has no heartbeat: a colleague who shut the lid without a BR_EXIT
+   * would otherwise stay "online" for ever). 0 disables.
+   */
+  presenceCheckMs?: number;
   /** Skip the TCP listener (benchmarks running hundreds of engines). */
   tcp?: boolean;
   /** Echo and diagnostics knobs: fake sockets, interfaces and probes for tests. */
@@ -126,6 +132,8 @@ export class Engine implements EngineApi {
   private localAddresses = new Set<string>();
   private messageSeq = 0;
   private readonly instance = randomBytes(3).toString('hex');
+  /** Peers shown offline because they did not answer a refresh (not because they said BR_EXIT). */
+  private readonly silent = new WeakSet<Peer>();
 
   constructor(
     private current: EngineSettings,
@@ -264,8 +272,34 @@ export class Engine implements EngineApi {
     return this.peersTable.list().map(clonePeer);
   }
 
+  /**
+   * Ask everyone to answer (BR_ENTRY). Every IPMsg client answers an entry at once, so a peer
+   * that announced itself and stays silent for presenceCheckMs is shown offline; any packet
+   * from it later brings it back.
+   */
   refresh(): void {
+    const since = this.clock.now();
     void this.announce(Mode.BR_ENTRY);
+    const wait = this.options.presenceCheckMs ?? 3000;
+    if (wait > 0) this.later(wait, () => this.markSilentPeersOffline(since));
+  }
+
+  private markSilentPeersOffline(since: number): void {
+    for (const peer of this.peersTable.online()) {
+      // Only peers that announced themselves are sure to answer an entry.
+      if (!peer.announced || peer.lastSeen >= since) continue;
+      if (this.peersTable.setOnline(peer.id, false) !== 'offline') continue;
+      this.silent.add(peer);
+      this.emitPeerChange(peer, 'offline');
+    }
+  }
+
+  /** A packet from a known peer: it is there. One that went silent is back. */
+  private heardFrom(peer: Peer): void {
+    this.peersTable.touchPeer(peer, this.clock.now());
+    if (!peer.online && this.silent.delete(peer)) {
+      this.emitPeerChange(peer, this.peersTable.setOnline(peer.id, true));
+    }
   }
 
   announceTo(address: string, port = this.current.port): void {
@@ -420,6 +454,8 @@ export class Engine implements EngineApi {
       this.clock.now(),
       this.current.legacyEncoding,
     );
+    // Its own word (an entry, or BR_EXIT) settles whether it is online.
+    this.silent.delete(peer);
     if (mode === Mode.BR_ENTRY) {
       // A restarted peer counts its packet numbers from the start again.
       this.dedupe.resetIfRestarted(peer.id, p.packetNo);
@@ -547,7 +583,7 @@ export class Engine implements EngineApi {
 
   private touch(d: Datagram): void {
     const peer = this.peersTable.findByAddress(d.address, d.port);
-    if (peer) this.peersTable.touchPeer(peer, this.clock.now());
+    if (peer) this.heardFrom(peer);
   }
 
   private onSendMsg(p: WirePacket, d: Datagram): void {
@@ -589,7 +625,7 @@ export class Engine implements EngineApi {
       if (!hasOpt(p.command, Opt.NOADDLISTOPT))
         void this.sendEntry(Mode.BR_ENTRY, d.address, d.port, peer);
     } else {
-      this.peersTable.touchPeer(peer, this.clock.now());
+      this.heardFrom(peer);
     }
     if (!this.dedupe.firstTime(peer.id, p.packetNo)) return;
     // Read the text after the ack has left: Node sends datagrams on the next tick, which runs

@@ -141,6 +141,14 @@ export class PeerTable {
     if (p) this.seen(p, now);
   }
 
+  /** Show a peer online or offline without counting it as heard from. */
+  setOnline(id: string, online: boolean): PeerChange {
+    const p = this.peers.get(id);
+    if (!p || p.online === online) return 'none';
+    p.online = online;
+    return online ? 'online' : 'offline';
+  }
+
   /** touch() for a peer already in hand (from get or findByAddress). */
   touchPeer(peer: Peer, now: number): void {
     if (this.peers.touch(peer.id)) peer.lastSeen = now;
