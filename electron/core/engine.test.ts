@@ -294,13 +294,21 @@ describe('presence', () => {
     expect(a.of('peer-offline')).toHaveLength(0);
     await clock.advance(1);
     expect(a.of('peer-offline').map((e) => e.peer.id)).toEqual([b.id]);
-    expect(a.engine.peers().find((p) => p.id === b.id)).toMatchObject({ online: false, nick: 'bob' });
+    expect(a.engine.peers().find((p) => p.id === b.id)).toMatchObject({
+      online: false,
+      nick: 'bob',
+    });
     // Awake again: its first message, before any entry, shows it online and is delivered.
     unplug();
     const onlineBefore = a.of('peer-online').length;
     b.engine.send({ to: [a.id], text: 'back' });
     await clock.advance(10);
-    expect(a.of('peer-online').slice(onlineBefore).map((e) => e.peer.id)).toEqual([b.id]);
+    expect(
+      a
+        .of('peer-online')
+        .slice(onlineBefore)
+        .map((e) => e.peer.id),
+    ).toEqual([b.id]);
     expect(a.of('message').at(-1)?.text).toBe('back');
   });
 
