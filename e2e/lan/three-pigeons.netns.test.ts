@@ -195,6 +195,22 @@ describe.skipIf(skip !== undefined)(
       ]);
     });
 
+    it('a refresh shows the vanished peer offline, and keeps the one that answers', async () => {
+      const refreshed = Date.now();
+      await a.request('peers:refresh');
+      const gone = await a.waitFor(
+        (e) => e.type === 'peer-offline' && e.peer.address === ip('c'),
+        8000,
+        'c offline after a refresh',
+      );
+      expect(gone).toMatchObject({ peer: { nick: '小陈', online: false } });
+      // About the 3 s every IPMsg client has to answer an entry.
+      expect(Date.now() - refreshed).toBeGreaterThan(2500);
+      expect(
+        a.of('peer-offline').filter((e) => e.type === 'peer-offline' && e.peer.address === ip('b')),
+      ).toEqual([]);
+    });
+
     it('says goodbye: the others see a leave when it stops', async () => {
       await b.stop();
       const left = await a.waitFor(
