@@ -171,6 +171,23 @@ describe.skipIf(skip !== undefined)(
       expect(lost.stderr).toMatch(/no acknowledgement from .* after 5 attempts/);
     });
 
+    it('a refresh keeps iptux online: it answers every entry', async () => {
+      const answers = () =>
+        iptux
+          .udpLog()
+          .filter((d) => d.dir === 'sent' && d.peer === ip('a') && (d.command & 0xff) === 3).length;
+      const before = answers();
+      await a.request('peers:refresh');
+      // Past the 3 s a peer has to answer before it is shown offline.
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(answers()).toBeGreaterThan(before);
+      expect(
+        a
+          .of('peer-offline')
+          .filter((e) => e.type === 'peer-offline' && e.peer.address === iptux.ip),
+      ).toEqual([]);
+    });
+
     it('BR_EXIT both ways: Pigeon leaving disappears from iptux, iptux quitting goes offline in Pigeon', async () => {
       await b.stop();
       await iptux.waitForDatagram(
