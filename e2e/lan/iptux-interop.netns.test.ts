@@ -178,8 +178,8 @@ describe.skipIf(skip !== undefined)(
           .filter((d) => d.dir === 'sent' && d.peer === ip('a') && (d.command & 0xff) === 3).length;
       const before = answers();
       await a.request('peers:refresh');
-      // Past the 3 s a peer has to answer before it is shown offline.
-      await new Promise((r) => setTimeout(r, 4000));
+      // Past the 6 s a peer has to answer before it is shown offline.
+      await new Promise((r) => setTimeout(r, 7000));
       expect(answers()).toBeGreaterThan(before);
       expect(
         a

@@ -200,12 +200,12 @@ describe.skipIf(skip !== undefined)(
       await a.request('peers:refresh');
       const gone = await a.waitFor(
         (e) => e.type === 'peer-offline' && e.peer.address === ip('c'),
-        8000,
+        12_000,
         'c offline after a refresh',
       );
       expect(gone).toMatchObject({ peer: { nick: '小陈', online: false } });
-      // About the 3 s every IPMsg client has to answer an entry.
-      expect(Date.now() - refreshed).toBeGreaterThan(2500);
+      // After the 6 s a peer has to answer an entry (IP Messenger may wait 4 s).
+      expect(Date.now() - refreshed).toBeGreaterThan(5500);
       expect(
         a.of('peer-offline').filter((e) => e.type === 'peer-offline' && e.peer.address === ip('b')),
       ).toEqual([]);

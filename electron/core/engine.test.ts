@@ -13,6 +13,7 @@ import {
 } from '../../shared/protocol';
 import { FakeClock } from './testing/fake-clock';
 import {
+  delayWhere,
   dropFirst,
   dropWhere,
   duplicateWhere,
@@ -25,6 +26,7 @@ import {
   toAddress,
   type SentDatagram,
 } from './testing/fake-network';
+import { PRESENCE_CHECK_MS } from './engine';
 import { createEngineNode, startEngine, type EngineNode } from './testing/engine-harness';
 import { bytes, FEIQ, IPMSG, IPTUX, legacy, ScriptedPeer } from './testing/scripted-peer';
 
@@ -290,7 +292,7 @@ describe('presence', () => {
     // b's machine went to sleep without a BR_EXIT: nothing from it arrives any more.
     const unplug = net.use(dropWhere(fromAddress(B)));
     a.engine.refresh();
-    await clock.advance(2999);
+    await clock.advance(PRESENCE_CHECK_MS - 1);
     expect(a.of('peer-offline')).toHaveLength(0);
     await clock.advance(1);
     expect(a.of('peer-offline').map((e) => e.peer.id)).toEqual([b.id]);
@@ -316,7 +318,16 @@ describe('presence', () => {
     const { clock, a, b } = await pair();
     await clock.advance(60_000);
     a.engine.refresh();
-    await clock.advance(5000);
+    await clock.advance(2 * PRESENCE_CHECK_MS);
+    expect(a.of('peer-offline')).toHaveLength(0);
+    expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(true);
+  });
+
+  it('waits for an IP Messenger that answers entries after up to 4 s (it knows many hosts)', async () => {
+    const { clock, net, a, b } = await pair();
+    net.use(delayWhere(fromAddress(B), 4100));
+    a.engine.refresh();
+    await clock.advance(2 * PRESENCE_CHECK_MS);
     expect(a.of('peer-offline')).toHaveLength(0);
     expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(true);
   });
@@ -325,7 +336,7 @@ describe('presence', () => {
     const { clock, net, a, b } = await pair();
     const unplug = net.use(dropWhere(fromAddress(B)));
     a.engine.refresh();
-    await clock.advance(3000); // silent: offline
+    await clock.advance(PRESENCE_CHECK_MS); // silent: offline
     unplug();
     await b.engine.stop(); // and then it says goodbye properly
     await clock.advance(10);

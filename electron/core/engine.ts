@@ -77,7 +77,9 @@ export interface EngineOptions {
   /**
    * After a refresh, peers that announced themselves but have not answered within this long
    * are shown offline (IPMsg has no heartbeat: a colleague who shut the lid without a BR_EXIT
-   * would otherwise stay "online" for ever). 0 disables.
+   * would otherwise stay "online" for ever). IP Messenger waits up to 4095 ms before it
+   * answers an entry when it knows 300 hosts or more, so the default leaves room for that.
+   * 0 disables.
    */
   presenceCheckMs?: number;
   /** Skip the TCP listener (benchmarks running hundreds of engines). */
@@ -87,6 +89,8 @@ export interface EngineOptions {
 }
 
 export const SAFE_DATAGRAM = 1400;
+/** How long a peer has to answer a refresh before it is shown offline (see refresh). */
+export const PRESENCE_CHECK_MS = 6000;
 /** Presence packets sent per event-loop turn (see announce). */
 const ANNOUNCE_BATCH = 32;
 
@@ -273,14 +277,14 @@ export class Engine implements EngineApi {
   }
 
   /**
-   * Ask everyone to answer (BR_ENTRY). Every IPMsg client answers an entry at once, so a peer
-   * that announced itself and stays silent for presenceCheckMs is shown offline; any packet
-   * from it later brings it back.
+   * Ask everyone to answer (BR_ENTRY). Every IPMsg client answers an entry (iptux at once,
+   * IP Messenger within about 4 s), so a peer that announced itself and stays silent for
+   * presenceCheckMs is shown offline; any packet from it later brings it back.
    */
   refresh(): void {
     const since = this.clock.now();
     void this.announce(Mode.BR_ENTRY);
-    const wait = this.options.presenceCheckMs ?? 3000;
+    const wait = this.options.presenceCheckMs ?? PRESENCE_CHECK_MS;
     if (wait > 0) this.later(wait, () => this.markSilentPeersOffline(since));
   }
 

@@ -145,18 +145,8 @@ export function buildWithPrefix(
 ): Uint8Array {
   const no = String(packetNo);
   const cmd = String(command >>> 0);
-  const out = allocBytes(
-    prefix.version.length + no.length + prefix.names.length + cmd.length + 1 + extra.length,
-  );
-  let at = 0;
-  out.set(prefix.version, at);
-  at += prefix.version.length;
-  for (let i = 0; i < no.length; i++) out[at++] = no.charCodeAt(i);
-  out.set(prefix.names, at);
-  at += prefix.names.length;
-  for (let i = 0; i < cmd.length; i++) out[at++] = cmd.charCodeAt(i);
-  out[at++] = COLON;
-  out.set(extra, at);
+  const out = allocBytes(headerLength(prefix, no, cmd) + extra.length);
+  out.set(extra, writeHeader(out, prefix, no, cmd));
   return out;
 }
 
@@ -173,20 +163,30 @@ export function buildReplyWithPrefix(
   const no = String(packetNo);
   const cmd = String(command >>> 0);
   const ref = String(answered);
-  const out = allocBytes(
-    prefix.version.length + no.length + prefix.names.length + cmd.length + 1 + ref.length + 1,
-  );
-  let at = 0;
-  out.set(prefix.version, at);
-  at += prefix.version.length;
-  for (let i = 0; i < no.length; i++) out[at++] = no.charCodeAt(i);
-  out.set(prefix.names, at);
-  at += prefix.names.length;
-  for (let i = 0; i < cmd.length; i++) out[at++] = cmd.charCodeAt(i);
-  out[at++] = COLON;
-  for (let i = 0; i < ref.length; i++) out[at++] = ref.charCodeAt(i);
+  const out = allocBytes(headerLength(prefix, no, cmd) + ref.length + 1);
+  writeAscii(out, writeHeader(out, prefix, no, cmd), ref);
   // The final NUL is already there: allocBytes hands out zeroed bytes.
   return out;
+}
+
+/** `version:packetNo:user:host:command:` in bytes. */
+function headerLength(prefix: HeaderPrefix, no: string, cmd: string): number {
+  return prefix.version.length + no.length + prefix.names.length + cmd.length + 1;
+}
+
+/** Write the header at the start of `out`; returns where the extra begins. */
+function writeHeader(out: Uint8Array, prefix: HeaderPrefix, no: string, cmd: string): number {
+  out.set(prefix.version, 0);
+  let at = writeAscii(out, prefix.version.length, no);
+  out.set(prefix.names, at);
+  at = writeAscii(out, at + prefix.names.length, cmd);
+  out[at] = COLON;
+  return at + 1;
+}
+
+function writeAscii(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+  return at + text.length;
 }
 
 /**
