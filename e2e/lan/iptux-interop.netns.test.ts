@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/model';
 import { canRunIptux, startIptux, type Iptux } from '../lab/iptux';
 import { createLan, type Lan } from '../lab/netns-lan';
@@ -31,6 +31,25 @@ describe.skipIf(skip !== undefined)(
       iptux = await startIptux(lan, 'tux', { nick: 'iptux用户', group: 'lab' });
       a = await PigeonProcess.start(lan, 'a', { nick: '阿明', group: '研发部' });
       b = await PigeonProcess.start(lan, 'b', { nick: 'Bea', group: 'Sales' });
+    });
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state !== 'fail') return;
+      const ss = await lan.exec('tux', 'ss', ['-uanp']);
+      console.log('DEBUG ss', ss.stdout);
+      let status = '';
+      try {
+        status = (await import('node:fs')).readFileSync(`/proc/${iptux.pid}/status`, 'utf8').split('\n').slice(0, 3).join(' | ');
+        const tasks = (await import('node:fs')).readdirSync(`/proc/${iptux.pid}/task`);
+        for (const t of tasks) {
+          const fs = await import('node:fs');
+          const wchan = fs.readFileSync(`/proc/${iptux.pid}/task/${t}/wchan`, 'utf8');
+          const stat = fs.readFileSync(`/proc/${iptux.pid}/task/${t}/stat`, 'utf8').split(' ')[2];
+          const comm = fs.readFileSync(`/proc/${iptux.pid}/task/${t}/comm`, 'utf8').trim();
+          status += `\n task ${t} ${comm} ${stat} ${wchan}`;
+        }
+      } catch (e) { status += String(e); }
+      console.log('DEBUG iptux', status);
+      console.log('DEBUG log tail', iptux.logText().slice(-2500));
     });
     afterAll(async () => {
       await lan?.destroy();

@@ -15,6 +15,7 @@ describe('IPv4 helpers', () => {
     ['0.0.0.0', 0],
     ['255.255.255.255', 0xffffffff],
     ['10.0.0.1', 0x0a000001],
+    ['10.0.100.1', 0x0a006401],
     ['192.168.1.200', 0xc0a801c8],
   ])('%s <-> %i', (ip, n) => {
     expect(ipv4ToInt(ip)).toBe(n);
@@ -31,6 +32,10 @@ describe('IPv4 helpers', () => {
     ['1.2.3.4/24'],
     ['1234.1.1.1'],
     ['::1'],
+    // getaddrinfo would read these as octal (010 = 8); inet_pton and net.isIPv4 refuse them.
+    ['010.0.0.1'],
+    ['10.0.0.01'],
+    ['00.0.0.0'],
   ])('rejects %j', (ip) => {
     expect(ipv4ToInt(ip)).toBeUndefined();
     expect(isIpv4(ip)).toBe(false);

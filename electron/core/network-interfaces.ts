@@ -22,6 +22,8 @@ export function ipv4ToInt(ip: string): number | undefined {
       part = 0;
       digits = 0;
     } else if (c >= 0x30 && c <= 0x39) {
+      // No leading zeros: inet_pton refuses them and getaddrinfo would read "010" as octal.
+      if (digits > 0 && part === 0) return undefined;
       if (++digits > 3) return undefined;
       part = part * 10 + (c - 0x30);
       if (part > 255) return undefined;

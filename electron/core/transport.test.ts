@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UdpTransport, type Datagram } from './transport';
+import { literalLookup, UdpTransport, type Datagram } from './transport';
 
 const open: UdpTransport[] = [];
 afterEach(async () => {
@@ -47,5 +47,29 @@ describe('UdpTransport.post (loopback)', () => {
     a.onPostError((address, port, err) => errors.push(`${address}:${port} ${err.message}`));
     a.post(new Uint8Array(1), '127.0.0.1', 9);
     expect(errors).toEqual(['127.0.0.1:9 socket is not bound']);
+  });
+});
+
+describe('literalLookup (the socket resolver)', () => {
+  it('answers an IPv4 literal before it returns, so the datagram leaves inside post()', () => {
+    const answers: string[] = [];
+    literalLookup('127.0.0.1', 4, (err, address, family) => {
+      answers.push(`${String(err)} ${address} ${family}`);
+    });
+    expect(answers).toEqual(['null 127.0.0.1 4']);
+  });
+
+  it('leaves what is not a plain literal to dns.lookup, which answers later', async () => {
+    const answers: string[] = [];
+    // localhost resolves from /etc/hosts; "010.0.0.1" would be octal to getaddrinfo.
+    const done = new Promise<void>((resolve) =>
+      literalLookup('localhost', 4, (err, address) => {
+        answers.push(err ? (err.code ?? 'error') : address);
+        resolve();
+      }),
+    );
+    expect(answers).toEqual([]);
+    await done;
+    expect(answers).toEqual(['127.0.0.1']);
   });
 });

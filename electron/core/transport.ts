@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
-import { listIpv4Interfaces } from './network-interfaces';
+import dns from 'node:dns';
+import { isIpv4, listIpv4Interfaces } from './network-interfaces';
 
 export interface Datagram {
   bytes: Uint8Array;
@@ -29,6 +30,26 @@ export interface DatagramTransport {
   onPostError?(listener: (address: string, port: number, err: Error) => void): void;
 }
 
+/**
+ * node:dgram resolves every destination before it sends, and dns.lookup answers even an IP
+ * literal on the next tick: the datagram waits until the current callback and everything
+ * queued behind it have run. Pigeon sends only to IPv4 literals, so they are answered at
+ * once and a reply, an ack or an echo probe leaves the moment it is written. Names (which
+ * Pigeon never sends to) still go through dns.lookup.
+ */
+export function literalLookup(
+  hostname: string,
+  options: dns.LookupOptions | number,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  if (isIpv4(hostname)) {
+    callback(null, hostname, 4);
+    return;
+  }
+  const family = typeof options === 'number' ? options : options.family;
+  dns.lookup(hostname, { family: family === 6 || family === 'IPv6' ? 6 : 4 }, callback);
+}
+
 export class UdpTransport implements DatagramTransport {
   private socket: dgram.Socket | undefined;
   private listener: ((d: Datagram) => void) | undefined;
@@ -36,9 +57,14 @@ export class UdpTransport implements DatagramTransport {
   /** One callback for every post: node:dgram's errors carry the address and port they were for. */
   private readonly afterPost = (err: Error | null) => {
     if (!err) return;
-    const where = err as Error & { address?: unknown; port?: unknown };
+    // A socket error names the address; a failed name lookup names the host.
+    const where = err as Error & { address?: unknown; hostname?: unknown; port?: unknown };
     this.postErrorListener?.(
-      typeof where.address === 'string' ? where.address : '',
+      typeof where.address === 'string'
+        ? where.address
+        : typeof where.hostname === 'string'
+          ? where.hostname
+          : '',
       typeof where.port === 'number' ? where.port : 0,
       err,
     );
@@ -48,7 +74,7 @@ export class UdpTransport implements DatagramTransport {
     return new Promise((resolve, reject) => {
       // No SO_REUSEADDR: with it Linux lets a second client bind 2425 too and silently steals
       // its unicast traffic. A clear "port in use" error is better (see start-error.ts).
-      const socket = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+      const socket = dgram.createSocket({ type: 'udp4', reuseAddr: false, lookup: literalLookup });
       const onError = (err: Error) => {
         socket.close();
         reject(err);
