@@ -22,6 +22,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -124,6 +125,12 @@ export interface Iptux {
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** .config/iptux/log/communicate.log (iptux's chat log), or null while there is none. */
   chatLog(): string | null;
+  /**
+   * What to print when a test against iptux fails: whether it still runs, the state of each of
+   * its threads (a GTK app that stops reading its socket shows here), its UDP sockets' queues
+   * and the end of its log. Tells an iptux that froze from a Pigeon that did not send.
+   */
+  diagnose(): Promise<string>;
   /** Run an X/D-Bus client (xdotool, gdbus, ...) in iptux's namespace and environment. */
   run(cmd: string, args?: readonly string[], timeoutMs?: number): Promise<ExecResult>;
 }
@@ -649,6 +656,29 @@ class IptuxImpl implements Iptux {
       }
       await sleep(100);
     }
+  }
+
+  async diagnose(): Promise<string> {
+    const lines = [`iptux pid ${this.pid}: ${pidAlive(this.pid) ? 'running' : 'gone'}`];
+    try {
+      for (const task of readdirSync(`/proc/${this.pid}/task`)) {
+        const dir = `/proc/${this.pid}/task/${task}`;
+        const comm = readFileSync(`${dir}/comm`, 'utf8').trim();
+        // Field 3 of stat is the state (R running, S sleeping, D disk wait...).
+        const state = readFileSync(`${dir}/stat`, 'utf8').split(' ')[2] ?? '?';
+        const wchan = readFileSync(`${dir}/wchan`, 'utf8').trim() || '-';
+        lines.push(`  thread ${task} ${comm}: ${state} in ${wchan}`);
+      }
+    } catch (err) {
+      lines.push(`  threads: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const ss = await this.lan.exec(this.host.name, 'ss', ['-uanp']);
+    lines.push(
+      'UDP sockets (Recv-Q that does not drain: iptux stopped reading):',
+      ss.stdout.trim(),
+    );
+    lines.push('end of iptux.log:', this.logText().slice(-2500));
+    return lines.join('\n');
   }
 
   chatLog(): string | null {
