@@ -74,4 +74,32 @@ describe('Conversations', () => {
     expect(c.list('a').map((m) => m.id)).toEqual(['a1', 'a2']);
     expect(c.summaries().map((s) => s.peerId)).toEqual(['a', 'c']);
   });
+
+  it('keeps at most maxMessages in all, taking them from the least recently active first', () => {
+    const c = new Conversations(100, 100, 5);
+    for (const id of ['a1', 'a2', 'a3']) c.add(msg(id, 'a'));
+    for (const id of ['b1', 'b2']) c.add(msg(id, 'b'));
+    c.add(msg('c1', 'c')); // 6 in all: a (least recently active) gives up a1
+    expect(c.list('a').map((m) => m.id)).toEqual(['a2', 'a3']);
+    expect(c.undelivered('a1')).toBeUndefined();
+    c.add(msg('c2', 'c'));
+    c.add(msg('c3', 'c')); // a gives up a2 and a3, and goes
+    expect(c.list('a')).toEqual([]);
+    expect(c.summaries().map((s) => s.peerId)).toEqual(['b', 'c']);
+    expect([...c.list('b'), ...c.list('c')].map((m) => m.id)).toEqual([
+      'b1',
+      'b2',
+      'c1',
+      'c2',
+      'c3',
+    ]);
+    // A forgotten conversation gives its count back.
+    const d = new Conversations(100, 1, 3);
+    d.add(msg('x1', 'x'));
+    d.add(msg('x2', 'x'));
+    d.add(msg('y1', 'y')); // x is forgotten as a whole (one conversation at most)
+    d.add(msg('y2', 'y'));
+    d.add(msg('y3', 'y'));
+    expect(d.list('y').map((m) => m.id)).toEqual(['y1', 'y2', 'y3']);
+  });
 });

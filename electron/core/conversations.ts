@@ -9,9 +9,10 @@ interface Log {
 
 /**
  * Messages since start, per peer, in memory and bounded: at most `maxPerPeer` messages per
- * conversation and `maxConversations` conversations (the least recently active is forgotten),
- * so forged senders cannot grow it without limit. History that survives restarts (SQLite with
- * search) replaces this behind the same methods.
+ * conversation, `maxConversations` conversations and `maxMessages` in all (the least recently
+ * active conversation gives up its oldest first), so forged senders cannot grow it without
+ * limit. History that survives restarts (SQLite with search) replaces this behind the same
+ * methods.
  */
 export class Conversations {
   /** By peer, in the order they were last active. */
@@ -23,9 +24,13 @@ export class Conversations {
    */
   private readonly open = new Map<string, ChatMessage>();
 
+  /** Messages kept in all conversations together. */
+  private total = 0;
+
   constructor(
     private readonly maxPerPeer = 20_000,
     private readonly maxConversations = 5_000,
+    private readonly maxMessages = 200_000,
   ) {}
 
   add(message: ChatMessage): void {
@@ -38,18 +43,29 @@ export class Conversations {
       this.byPeer.touch(message.peerId);
     }
     log.items.push(message);
+    this.total++;
     if (message.direction === 'out' && message.delivery?.state === 'queued') {
       this.open.set(message.id, message);
     }
-    if (log.items.length - log.start > this.maxPerPeer) {
-      const dropped = log.items[log.start];
-      if (dropped && this.open.size > 0) this.open.delete(dropped.id);
-      log.start++;
-      // Compact now and then: splicing on every add would shift the whole array each time.
-      if (log.start >= Math.max(64, this.maxPerPeer / 8)) {
-        log.items.splice(0, log.start);
-        log.start = 0;
-      }
+    if (log.items.length - log.start > this.maxPerPeer) this.dropOldest(log);
+    while (this.total > this.maxMessages) {
+      const oldest = this.byPeer.oldest();
+      if (!oldest) break;
+      const [peerId, quiet] = oldest;
+      this.dropOldest(quiet);
+      if (quiet.items.length === quiet.start) this.byPeer.delete(peerId);
+    }
+  }
+
+  private dropOldest(log: Log): void {
+    const dropped = log.items[log.start];
+    if (dropped && this.open.size > 0) this.open.delete(dropped.id);
+    log.start++;
+    this.total--;
+    // Compact now and then: splicing on every drop would shift the whole array each time.
+    if (log.start >= Math.max(64, log.items.length / 8)) {
+      log.items.splice(0, log.start);
+      log.start = 0;
     }
   }
 
@@ -90,6 +106,7 @@ export class Conversations {
         if (m) this.open.delete(m.id);
       }
     }
+    this.total -= log.items.length - log.start;
     this.byPeer.delete(peerId);
   }
 }
