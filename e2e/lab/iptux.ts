@@ -121,6 +121,15 @@ export interface Iptux {
   udpLog(): IptuxDatagram[];
   /** Wait until udpLog() has a datagram matching `pred`; returns it. */
   waitForDatagram(pred: (d: IptuxDatagram) => boolean, timeoutMs?: number): Promise<IptuxDatagram>;
+  /**
+   * Wait until each of `ips` has announced itself `entries` times (BR_ENTRY). A Pigeon repeats
+   * its start-up entry after 3 s, as IP Messenger does. iptux 0.8.3 rewrites an open chat
+   * window's text from its network thread when a pal announces itself, and if GTK is drawing
+   * that window at the same moment (xdotool typing, a screenshot) iptux can crash in
+   * gtk_text_layout (SIGSEGV, seen in about one suite run in ten). So GUI work waits for the
+   * start-up entries to be over.
+   */
+  waitForEntries(ips: readonly string[], entries?: number, timeoutMs?: number): Promise<void>;
   /** Wait until the log matches `pattern`; returns the match. */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** .config/iptux/log/communicate.log (iptux's chat log), or null while there is none. */
@@ -639,6 +648,23 @@ class IptuxImpl implements Iptux {
 
   udpLog(): IptuxDatagram[] {
     return parseIptuxUdpLog(this.logText());
+  }
+
+  async waitForEntries(ips: readonly string[], entries = 2, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const log = this.udpLog();
+      const short = ips.filter(
+        (ip) =>
+          log.filter((d) => d.dir === 'received' && d.peer === ip && (d.command & 0xff) === 1)
+            .length < entries,
+      );
+      if (short.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(`iptux did not see ${entries} entries from ${short.join(', ')}`);
+      }
+      await sleep(100);
+    }
   }
 
   async waitForDatagram(

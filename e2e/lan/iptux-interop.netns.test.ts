@@ -31,6 +31,8 @@ describe.skipIf(skip !== undefined)(
       iptux = await startIptux(lan, 'tux', { nick: 'iptux用户', group: 'lab' });
       a = await PigeonProcess.start(lan, 'a', { nick: '阿明', group: '研发部' });
       b = await PigeonProcess.start(lan, 'b', { nick: 'Bea', group: 'Sales' });
+      // Their start-up entries must be over before xdotool types into iptux (see waitForEntries).
+      await iptux.waitForEntries([ip('a'), ip('b')]);
     });
     afterEach(async (ctx) => {
       // A failure against a real GUI app: say whether iptux froze or Pigeon went quiet.

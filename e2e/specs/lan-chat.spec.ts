@@ -116,6 +116,8 @@ test.describe('Pigeon in a browser on a LAN with iptux', () => {
     iptux = await startIptux(lan, 'tux', { nick: NICK_TUX, group: 'lab' });
     a = await startUiPigeon(lan, 'a', { nick: NICK_A, group: '研发部' });
     b = await startUiPigeon(lan, 'b', { nick: NICK_B, group: 'Sales' });
+    // Their start-up entries must be over before xdotool types into iptux (see waitForEntries).
+    await iptux.waitForEntries([ip('a'), ip('b')]);
     browser = await chromium.launch({
       executablePath: chromiumInNamespace(lan.host('a').ns, tmp),
       args: CHROMIUM_ARGS,
