@@ -226,4 +226,21 @@ describe('DeliveryQueue', () => {
     await clock.flush();
     expect(statesOf('again').at(-1)).toEqual({ state: 'sent', attempts: 1 });
   });
+
+  it('keeps resending on time when the wall clock is set back', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup({ retryMs: 1000, maxRetries: 2 });
+    const wall = { offset: 0 };
+    // The queue reads the wall clock; the timers keep their own (monotonic) time, as Node's do.
+    const realNow = clock.now.bind(clock);
+    clock.now = () => realNow() + wall.offset;
+    queue.enqueue(item('m1'));
+    await clock.flush();
+    wall.offset = -3_600_000; // an hour back, right after the first send
+    await clock.advance(1000);
+    expect(wireLog()).toHaveLength(2);
+    await clock.advance(1000);
+    expect(wireLog()).toHaveLength(3);
+    await clock.advance(1000);
+    expect(statesOf('m1').at(-1)).toMatchObject({ state: 'failed', code: 'no-ack' });
+  });
 });

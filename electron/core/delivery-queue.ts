@@ -149,9 +149,11 @@ export class DeliveryQueue {
 
   /** The retry timer: resend or fail what is due, then wait for the next one. */
   private onTimer(): void {
+    // The timer firing means its moment has come, whatever the wall clock says now: if the
+    // clock was set back (NTP, a user), due times taken before would otherwise lie far ahead.
+    const now = Math.max(this.deps.clock.now(), this.timerDue);
     this.timer = undefined;
     this.timerDue = Infinity;
-    const now = this.deps.clock.now();
     const due: InFlight[] = [];
     let next = Infinity;
     for (const f of this.byPacketNo.values()) {

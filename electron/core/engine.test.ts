@@ -332,6 +332,17 @@ describe('presence', () => {
     expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(true);
   });
 
+  it('a wall clock set back during a refresh does not make answers look old', async () => {
+    const { clock, a, b } = await pair();
+    const realNow = clock.now.bind(clock);
+    a.engine.refresh();
+    // Set back an hour before b's answer comes in: the answer is "older" than the refresh.
+    clock.now = () => realNow() - 3_600_000;
+    await clock.advance(2 * PRESENCE_CHECK_MS);
+    expect(a.of('peer-offline')).toHaveLength(0);
+    expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(true);
+  });
+
   it('a peer that said BR_EXIT is not brought back by a stray late packet', async () => {
     const { clock, net, a, b } = await pair();
     const unplug = net.use(dropWhere(fromAddress(B)));

@@ -138,6 +138,8 @@ export class Engine implements EngineApi {
   private readonly instance = randomBytes(3).toString('hex');
   /** Peers shown offline because they did not answer a refresh (not because they said BR_EXIT). */
   private readonly silent = new WeakSet<Peer>();
+  /** For each refresh still waiting: the peers not heard from since it went out. */
+  private readonly awaitingAnswer: Set<Peer>[] = [];
 
   constructor(
     private current: EngineSettings,
@@ -236,6 +238,7 @@ export class Engine implements EngineApi {
     this.diag.stop();
     for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers.clear();
+    this.awaitingAnswer.length = 0;
     this.queue.failAll('stopped', 'Pigeon stopped before the message was acknowledged');
     await this.announce(Mode.BR_EXIT, this.peersTable.online());
     await this.tcp?.close();
@@ -282,16 +285,22 @@ export class Engine implements EngineApi {
    * presenceCheckMs is shown offline; any packet from it later brings it back.
    */
   refresh(): void {
-    const since = this.clock.now();
-    void this.announce(Mode.BR_ENTRY);
     const wait = this.options.presenceCheckMs ?? PRESENCE_CHECK_MS;
-    if (wait > 0) this.later(wait, () => this.markSilentPeersOffline(since));
+    if (wait > 0 && this.running) {
+      // Who must answer: peers that announced themselves (they are sure to answer an entry).
+      // Each packet heard from one takes it off; a set, not timestamps, so that a wall clock
+      // set back in the meantime cannot make an answer look old.
+      const unanswered = new Set(this.peersTable.online().filter((p) => p.announced));
+      this.awaitingAnswer.push(unanswered);
+      this.later(wait, () => this.markSilentPeersOffline(unanswered));
+    }
+    void this.announce(Mode.BR_ENTRY);
   }
 
-  private markSilentPeersOffline(since: number): void {
-    for (const peer of this.peersTable.online()) {
-      // Only peers that announced themselves are sure to answer an entry.
-      if (!peer.announced || peer.lastSeen >= since) continue;
+  private markSilentPeersOffline(unanswered: Set<Peer>): void {
+    const i = this.awaitingAnswer.indexOf(unanswered);
+    if (i >= 0) this.awaitingAnswer.splice(i, 1);
+    for (const peer of unanswered) {
       if (this.peersTable.setOnline(peer.id, false) !== 'offline') continue;
       this.silent.add(peer);
       this.emitPeerChange(peer, 'offline');
@@ -301,6 +310,7 @@ export class Engine implements EngineApi {
   /** A packet from a known peer: it is there. One that went silent is back. */
   private heardFrom(peer: Peer): void {
     this.peersTable.touchPeer(peer, this.clock.now());
+    for (const unanswered of this.awaitingAnswer) unanswered.delete(peer);
     if (!peer.online && this.silent.delete(peer)) {
       this.emitPeerChange(peer, this.peersTable.setOnline(peer.id, true));
     }
@@ -460,6 +470,7 @@ export class Engine implements EngineApi {
     );
     // Its own word (an entry, or BR_EXIT) settles whether it is online.
     this.silent.delete(peer);
+    for (const unanswered of this.awaitingAnswer) unanswered.delete(peer);
     if (mode === Mode.BR_ENTRY) {
       // A restarted peer counts its packet numbers from the start again.
       this.dedupe.resetIfRestarted(peer.id, p.packetNo);
