@@ -5,6 +5,7 @@ import {
   buildWithPrefix,
   headerPrefix,
   latin1Bytes,
+  startsWithBytes,
   type HeaderPrefix,
 } from '../../shared/protocol';
 import type { DatagramTransport } from './transport';
@@ -111,9 +112,7 @@ export class Wire {
 
   isOwn(packetNo: number, bytes: Uint8Array): boolean {
     const mine = this.sent.get(packetNo);
-    if (!mine || mine.length !== bytes.length) return false;
-    for (let i = 0; i < bytes.length; i++) if (mine[i] !== bytes[i]) return false;
-    return true;
+    return mine !== undefined && mine.length === bytes.length && startsWithBytes(bytes, mine);
   }
 
   private remember(packetNo: number, bytes: Uint8Array): void {

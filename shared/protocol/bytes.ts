@@ -78,6 +78,19 @@ function utf8Length(text: string): number {
   return n;
 }
 
+/** The first `byte` at or after `from`, or -1. (A loop: Buffer's indexOf is a slow call for this.) */
+export function indexOfByte(bytes: Uint8Array, byte: number, from = 0): number {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] === byte) return i;
+  return -1;
+}
+
+/** Whether `bytes` begins with `prefix` (equal arrays when the lengths are equal too). */
+export function startsWithBytes(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (prefix.length > bytes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let len = 0;
   for (const p of parts) len += p.length;

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import type { WireEncoding } from '../model/peer';
-import { utf8Bytes } from './bytes';
+import { startsWithBytes, utf8Bytes } from './bytes';
 
 /**
  * Text <-> bytes for the encodings the IPMsg family uses. Decoding is strict: a body that is not
@@ -43,9 +43,7 @@ export function decodeText(bytes: Uint8Array, encoding: WireEncoding): TextDecod
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return a.length === b.length && startsWithBytes(a, b);
 }
 
 /** Lenient decode for names and diagnostics, where a marker is better than nothing. */

@@ -1,5 +1,13 @@
 import type { WireEncoding } from '../model/peer';
-import { concatBytes, latin1Bytes, latin1Text, splitOnNul, trimTrailingNuls } from './bytes';
+import {
+  concatBytes,
+  indexOfByte,
+  latin1Bytes,
+  latin1Text,
+  NUL,
+  splitOnNul,
+  trimTrailingNuls,
+} from './bytes';
 import { encodeText } from './encoding';
 
 /**
@@ -29,7 +37,7 @@ const EMPTY = new Uint8Array(0);
 export function parseMessageBody(extra: Uint8Array): MessageBody {
   const trimmed = trimTrailingNuls(extra);
   // Nearly every message is just `text\0`: no sections to split.
-  if (!hasNul(trimmed)) return { text: trimmed, attachments: EMPTY };
+  if (indexOfByte(trimmed, NUL) < 0) return { text: trimmed, attachments: EMPTY };
   const sections = splitOnNul(trimmed);
   const body: MessageBody = {
     text: sections[0] ?? EMPTY,
@@ -47,11 +55,6 @@ export function parseMessageBody(extra: Uint8Array): MessageBody {
     }
   }
   return body;
-}
-
-function hasNul(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0) return true;
-  return false;
 }
 
 export function buildMessageBody(text: Uint8Array, part?: MessagePart): Uint8Array {

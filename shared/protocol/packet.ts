@@ -1,5 +1,5 @@
 import { allocBytes } from './byte-pool';
-import { COLON, latin1Text, parseDecimalAt } from './bytes';
+import { COLON, indexOfByte, latin1Text, parseDecimalAt, startsWithBytes } from './bytes';
 import { fail, type Decoded } from './errors';
 
 /**
@@ -33,11 +33,11 @@ export function parseDatagram(bytes: Uint8Array): Decoded<WirePacket> {
   }
   // Every datagram passes through here: positions in locals, numbers read in place, so a
   // valid packet costs three views (user, host, extra) and no strings but the version.
-  const c1 = colonFrom(bytes, 0);
-  const c2 = c1 < 0 ? -1 : colonFrom(bytes, c1 + 1);
-  const c3 = c2 < 0 ? -1 : colonFrom(bytes, c2 + 1);
-  const c4 = c3 < 0 ? -1 : colonFrom(bytes, c3 + 1);
-  const c5 = c4 < 0 ? -1 : colonFrom(bytes, c4 + 1);
+  const c1 = indexOfByte(bytes, COLON);
+  const c2 = c1 < 0 ? -1 : indexOfByte(bytes, COLON, c1 + 1);
+  const c3 = c2 < 0 ? -1 : indexOfByte(bytes, COLON, c2 + 1);
+  const c4 = c3 < 0 ? -1 : indexOfByte(bytes, COLON, c3 + 1);
+  const c5 = c4 < 0 ? -1 : indexOfByte(bytes, COLON, c4 + 1);
   if (c5 < 0) {
     const found = [c1, c2, c3, c4].filter((c) => c >= 0).length;
     return fail('too-few-fields', `header has ${found + 1} fields, expected 6`);
@@ -77,12 +77,6 @@ export function parseDatagram(bytes: Uint8Array): Decoded<WirePacket> {
   };
 }
 
-/** The next ':' at or after `from`, or -1. (A loop: Buffer's indexOf is a slow call for this.) */
-function colonFrom(bytes: Uint8Array, from: number): number {
-  for (let i = from; i < bytes.length; i++) if (bytes[i] === COLON) return i;
-  return -1;
-}
-
 /**
  * The version field as text. A LAN has a handful of clients, each sending the same version
  * packet after packet: the last few are kept and reused when the bytes match.
@@ -92,16 +86,7 @@ const VERSION_CACHE_SIZE = 8;
 
 function versionText(bytes: Uint8Array, end: number): string {
   for (const cached of versionCache) {
-    const known = cached.bytes;
-    if (known.length !== end) continue;
-    let same = true;
-    for (let i = 0; i < end; i++) {
-      if (known[i] !== bytes[i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return cached.text;
+    if (cached.bytes.length === end && startsWithBytes(bytes, cached.bytes)) return cached.text;
   }
   const copy = bytes.slice(0, end);
   const text = latin1Text(copy);
