@@ -79,17 +79,17 @@ describe('PeerTable', () => {
     t.upsert('10.0.0.3', 1, {}, 2, 'utf-8'); // evicts the offline 10.0.0.1
     expect(t.get('10.0.0.1:1')).toBeUndefined();
     expect(t.findByAddress('10.0.0.1', 1)).toBeUndefined();
-    // touchPeer on a forgotten peer must not bring it back.
+    // touch on a forgotten peer must not bring it back.
     const gone = { ...(t.findByAddress('10.0.0.2', 1) ?? fail()), id: '10.0.0.1:1' };
-    t.touchPeer(gone, 3);
+    t.touch(gone, 3);
     expect(t.list().map((p) => p.address)).toEqual(['10.0.0.2', '10.0.0.3']);
   });
 
-  it('touchPeer moves a peer to the recent end, like touch', () => {
+  it('touch moves a peer to the recent end and stamps it', () => {
     const t = new PeerTable(2);
     const a = t.upsert('10.0.0.1', 1, {}, 0, 'utf-8').peer;
     t.upsert('10.0.0.2', 1, {}, 1, 'utf-8');
-    t.touchPeer(a, 2);
+    t.touch(a, 2);
     expect(a.lastSeen).toBe(2);
     t.upsert('10.0.0.3', 1, {}, 3, 'utf-8'); // the least recently seen (10.0.0.2) goes
     expect(t.list().map((p) => p.address)).toEqual(['10.0.0.1', '10.0.0.3']);
@@ -110,7 +110,7 @@ describe('PeerTable', () => {
     t.upsert('10.0.0.1', 1, {}, 10, 'utf-8');
     t.upsert('10.0.0.2', 1, {}, 20, 'utf-8');
     t.upsert('10.0.0.3', 1, {}, 30, 'utf-8');
-    t.touch('10.0.0.1:1', 35);
+    t.touch(t.get('10.0.0.1:1') ?? fail(), 35);
     t.upsert('10.0.0.4', 1, {}, 40, 'utf-8');
     expect(
       t

@@ -127,18 +127,13 @@ export class PeerTable {
     if (update.away !== undefined) existing.away = update.away;
     if (update.announced) existing.announced = true;
     if (update.online !== undefined) existing.online = update.online;
-    this.seen(existing, now);
+    this.touch(existing, now);
     if (!wasOnline && existing.online) return { peer: existing, change: 'online' };
     if (wasOnline && !existing.online) return { peer: existing, change: 'offline' };
     return {
       peer: existing,
       change: before === JSON.stringify(visible(existing)) ? 'none' : 'changed',
     };
-  }
-
-  touch(id: string, now: number): void {
-    const p = this.peers.get(id);
-    if (p) this.seen(p, now);
   }
 
   /** Show a peer online or offline without counting it as heard from. */
@@ -149,8 +144,9 @@ export class PeerTable {
     return online ? 'online' : 'offline';
   }
 
-  /** touch() for a peer already in hand (from get or findByAddress). */
-  touchPeer(peer: Peer, now: number): void {
+  /** Heard from this peer (one from get or findByAddress): it becomes the most recent. */
+  touch(peer: Peer, now: number): void {
+    // A peer forgotten meanwhile stays forgotten.
     if (this.peers.touch(peer.id)) peer.lastSeen = now;
   }
 
@@ -179,11 +175,6 @@ export class PeerTable {
       else this.byAddress.delete(victim.address);
       if (this.lastFound === victim) this.lastFound = undefined;
     }
-  }
-
-  private seen(peer: Peer, now: number): void {
-    peer.lastSeen = now;
-    this.peers.touch(peer.id);
   }
 }
 
