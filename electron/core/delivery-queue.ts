@@ -27,13 +27,14 @@ interface InFlight {
 
 /** One peer's messages: the datagram in flight and those waiting behind it. */
 interface Lane {
-  peerId: string;
   waiting: OutgoingItem[];
   flight: InFlight | undefined;
 }
 
 /** Idle lanes are kept for the next message to the same peer; past this many they are pruned. */
 const MAX_IDLE_LANES = 256;
+/** Socket errors remembered for failure reasons; past this many the old ones are dropped. */
+const MAX_SEND_ERRORS = 256;
 
 /**
  * Sends each peer's messages one datagram at a time: iptux drops a SENDMSG whose number is not
@@ -69,7 +70,7 @@ export class DeliveryQueue {
     let lane = this.lanes.get(item.peerId);
     if (!lane) {
       if (this.lanes.size >= MAX_IDLE_LANES) this.pruneIdleLanes();
-      lane = { peerId: item.peerId, waiting: [], flight: undefined };
+      lane = { waiting: [], flight: undefined };
       this.lanes.set(item.peerId, lane);
     }
     lane.waiting.push(item);
@@ -94,7 +95,7 @@ export class DeliveryQueue {
 
   /** A send to this destination failed (the socket said why): the reason if it then times out. */
   sendFailed(address: string, port: number, message: string): void {
-    if (this.sendErrors.size >= MAX_IDLE_LANES) this.sendErrors.clear();
+    if (this.sendErrors.size >= MAX_SEND_ERRORS) this.sendErrors.clear();
     this.sendErrors.set(peerId(address, port), message);
   }
 

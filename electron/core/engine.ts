@@ -309,7 +309,7 @@ export class Engine implements EngineApi {
 
   /** A packet from a known peer: it is there. One that went silent is back. */
   private heardFrom(peer: Peer): void {
-    this.peersTable.touchPeer(peer, this.clock.now());
+    this.peersTable.touch(peer, this.clock.now());
     for (const unanswered of this.awaitingAnswer) unanswered.delete(peer);
     if (!peer.online && this.silent.delete(peer)) {
       this.emitPeerChange(peer, this.peersTable.setOnline(peer.id, true));
@@ -522,15 +522,6 @@ export class Engine implements EngineApi {
     }
   }
 
-  /** For deferred handlers: the same protection as receive() gives dispatch(). */
-  private guarded(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.handlerFailed(err);
-    }
-  }
-
   /** A bug in a handler must not take the socket down with it: count it and carry on. */
   private handlerFailed(err: unknown): void {
     this.counters.malformed++;
@@ -643,10 +634,9 @@ export class Engine implements EngineApi {
       this.heardFrom(peer);
     }
     if (!this.dedupe.firstTime(peer.id, p.packetNo)) return;
-    // Read the text after the ack has left: Node sends datagrams on the next tick, which runs
-    // before microtasks, so the sender's round trip does not wait for our decoding.
-    const from = peer;
-    queueMicrotask(() => this.guarded(() => this.readMessage(p, from, broadcast)));
+    // The ack has already left (post() hands it to the socket at once): decoding the text
+    // does not hold up the sender's round trip.
+    this.readMessage(p, peer, broadcast);
   }
 
   private readMessage(p: WirePacket, peer: Peer, broadcast: boolean): void {
@@ -709,8 +699,7 @@ export class Engine implements EngineApi {
         ),
       );
     }
-    // One recipient is the common case: no set needed to skip repeats.
-    const seen = request.to.length > 1 ? new Set<string>() : undefined;
+    const seen = new Set<string>();
     for (const to of request.to) {
       const peer = this.resolveRecipient(to);
       if (!peer) {
@@ -724,8 +713,8 @@ export class Engine implements EngineApi {
         );
         continue;
       }
-      if (seen?.has(peer.id)) continue;
-      seen?.add(peer.id);
+      if (seen.has(peer.id)) continue;
+      seen.add(peer.id);
       out.push(this.queueText(peer, text, false));
     }
     return out;
@@ -789,10 +778,6 @@ export class Engine implements EngineApi {
   private resolveRecipient(to: string): Peer | undefined {
     const byId = this.peersTable.get(to);
     if (byId) return byId;
-    if (isIpv4(to)) {
-      const known = this.peersTable.findByAddress(to, this.current.port);
-      if (known) return known;
-    }
     const m = /^([0-9.]+)(?::(\d{1,5}))?$/.exec(to.trim());
     if (!m || !isIpv4(m[1] ?? '')) return undefined;
     const address = m[1] ?? '';
@@ -983,7 +968,6 @@ export class Engine implements EngineApi {
   }
 
   private datagramLimit(address: string): number {
-    if (this.peerMaxDatagram.size === 0) return this.maxDatagram;
     return this.peerMaxDatagram.get(address) ?? this.maxDatagram;
   }
 
