@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts'],
+    files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'electron/browser-host/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

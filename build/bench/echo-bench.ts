@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
-import { createEngine, type Engine } from '../../electron/core/engine';
-import { percentile } from '../../electron/core/echo/echo-stats';
-import { defaultSettings } from '../../electron/core/settings';
+import { createEngine, type Engine } from '../../electron/engine/engine';
+import { percentile } from '../../electron/engine/echo/echo-stats';
+import { defaultSettings } from '../../electron/engine/settings';
 import { startFarSide } from './bench-worker';
 
 /**

@@ -1,6 +1,6 @@
-import { createEngine } from '../../electron/core/engine';
-import { defaultSettings } from '../../electron/core/settings';
-import type { Datagram, DatagramTransport } from '../../electron/core/transport';
+import { createEngine } from '../../electron/engine/engine';
+import { defaultSettings } from '../../electron/engine/settings';
+import type { Datagram, DatagramTransport } from '../../electron/engine/transport';
 
 /**
  * Forged senders: every datagram from a new address, each one a BR_ENTRY (a new peer to list

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
-import { createEngine, type Engine } from '../../electron/core/engine';
-import { defaultSettings } from '../../electron/core/settings';
+import { createEngine, type Engine } from '../../electron/engine/engine';
+import { defaultSettings } from '../../electron/engine/settings';
 
 const PORT = 42425;
 

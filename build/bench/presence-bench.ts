@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
-import { createEngine } from '../../electron/core/engine';
-import { defaultSettings } from '../../electron/core/settings';
+import { createEngine } from '../../electron/engine/engine';
+import { defaultSettings } from '../../electron/engine/settings';
 
 const PORT = 42426;
 

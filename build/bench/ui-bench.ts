@@ -3,7 +3,7 @@ import nodeModule from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserType, Page } from 'playwright-core';
 import { err } from '../../shared/contract';
-import { startUiHost } from '../../electron/cli/ui-host/ui-host';
+import { startBrowserHost } from '../../electron/browser-host/browser-host';
 
 /**
  * The renderer in Chromium: time to first render of a long conversation and of a long peer
@@ -131,7 +131,7 @@ export async function benchUi(): Promise<UiBenchResult> {
     'playwright-core',
   ) as { chromium: BrowserType };
 
-  const host = await startUiHost({
+  const host = await startBrowserHost({
     // No token in the URL: the bridge stays out of the way and ?fake=1 supplies the data.
     handle: async () => err('not-running', 'the UI benchmark has no engine'),
     subscribe: () => () => undefined,

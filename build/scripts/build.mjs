@@ -68,7 +68,7 @@ const targets = [
   },
   {
     name: 'ui-bridge',
-    entry: 'electron/cli/ui-host/bridge.ts',
+    entry: 'electron/browser-host/bridge.ts',
     outfile: 'out/ui-bridge/bridge.js',
     // A classic script in the page, before the renderer's module: no imports, no Node.
     options: { platform: 'browser', format: 'iife', target: 'chrome140', sourcemap: false },

@@ -16,8 +16,8 @@ import type { ElectronApplication, Page } from '@playwright/test';
 import { REQUEST_CHANNELS, methodPath } from '../../shared/contract';
 import type { PigeonApi } from '../../shared/contract';
 import type { ChatMessage, EngineEvent } from '../../shared/model';
-import { createEngine } from '../../electron/core/engine';
-import { defaultSettings } from '../../electron/core/settings';
+import { createEngine } from '../../electron/engine/engine';
+import { defaultSettings } from '../../electron/engine/settings';
 
 // Playwright loads specs as CommonJS here (package.json has no "type": "module").
 const root = path.resolve(__dirname, '../..');

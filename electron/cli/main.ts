@@ -7,7 +7,7 @@ import { send, sendFlags, sendHelp } from './commands/send';
 import { serve, serveFlags, serveHelp } from './commands/serve';
 import { printError } from './output';
 import { CliFailure } from './run-engine';
-import { PIGEON_VERSION } from '../core/version';
+import { PIGEON_VERSION } from '../engine/version';
 
 interface Command {
   run: (argv: string[]) => Promise<number>;

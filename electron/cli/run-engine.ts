@@ -1,6 +1,6 @@
 import type { EngineEvent, Peer } from '../../shared/model';
-import { createEngine, type Engine } from '../core/engine';
-import { StartError } from '../core/start-error';
+import { createEngine, type Engine } from '../engine/engine';
+import { StartError } from '../engine/start-error';
 import { settingsFromFlags, type NetworkFlags } from './network-flags';
 import { printInfo } from './output';
 

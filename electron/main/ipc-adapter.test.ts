@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { IpcMain } from 'electron';
 import { REQUEST_CHANNELS, createRequestHandler } from '../../shared/contract';
 import type { RequestHandler } from '../../shared/contract';
-import { createEngineHandlers } from '../core/engine-handlers';
+import { createEngineHandlers } from '../engine/engine-handlers';
 import { setupIpcAdapter } from './ipc-adapter';
-import { FakeEngine } from '../core/testing/fake-engine';
+import { FakeEngine } from '../engine/testing/fake-engine';
 import { FakeIpcMain } from './test/fake-electron';
 
 const trusted = { trusted: true };

@@ -6,10 +6,10 @@ import type { EngineSettings } from '../../shared/model';
 import { REQUEST_CHANNELS } from '../../shared/contract';
 import { createFakeElectron } from './test/fake-electron';
 import type { FakeElectron, FakeBrowserWindow } from './test/fake-electron';
-import type { FakeEngine } from '../core/testing/fake-engine';
+import type { FakeEngine } from '../engine/testing/fake-engine';
 
 // main.ts runs its composition on import, against these fakes: the fake electron module and a
-// fake engine standing in for electron/core's createEngine.
+// fake engine standing in for electron/engine's createEngine.
 // vi.resetModules() re-runs main.ts for each test but keeps mocked modules, so the mock
 // delegates to whichever fake the current test made.
 const state = vi.hoisted(() => ({
@@ -27,8 +27,8 @@ vi.mock('electron', () => {
   }
   return module;
 });
-vi.mock('../core/engine', async () => {
-  const { FakeEngine } = await import('../core/testing/fake-engine');
+vi.mock('../engine/engine', async () => {
+  const { FakeEngine } = await import('../engine/testing/fake-engine');
   return {
     createEngine: (settings: EngineSettings) => {
       const engine = new FakeEngine(settings);

@@ -23,11 +23,11 @@ import {
 import type { MenuItemConstructorOptions } from 'electron';
 import { createRequestHandler, errorToInfo } from '../../shared/contract';
 import type { EngineEvent } from '../../shared/model';
-import { createEngine } from '../core/engine';
-import { SETTINGS_FILE } from '../core/settings-store';
+import { createEngine } from '../engine/engine';
+import { SETTINGS_FILE } from '../engine/settings-store';
 import { registerAppScheme, setupAppProtocol } from './app-protocol';
 import { appPaths, trayIconFile } from './app-paths';
-import { createEngineHandlers } from '../core/engine-handlers';
+import { createEngineHandlers } from '../engine/engine-handlers';
 import { EngineStatus } from './engine-status';
 import { setupGracefulQuit } from './graceful-quit';
 import { setupIpcAdapter } from './ipc-adapter';

@@ -1,6 +1,6 @@
 import type { EngineSettings } from '../../shared/model';
-import { defaultSettings } from '../core/settings';
-import { loadStoredSettings } from '../core/settings-store';
+import { defaultSettings } from '../engine/settings';
+import { loadStoredSettings } from '../engine/settings-store';
 
 /**
  * The app's settings live in userData/settings.json, the same file format the CLI uses in its

@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { resolveApi } from './api/resolve-api';
 import { App } from './app/app';
-import { attachDiagnostics } from './echo/echo-store';
+import { attachDiagnostics } from './diagnostics/echo-store';
 import { initI18n } from './i18n/i18n';
 import { connect } from './store/app-store';
 import { applyTheme } from './theme/apply-theme';

@@ -12,9 +12,9 @@ export const LIMITS = {
 } as const;
 
 /**
- * The limits of an echo run, defined once here: the engine (electron/core/echo/echo-request.ts)
+ * The limits of an echo run, defined once here: the engine (electron/engine/echo/echo-request.ts)
  * enforces them and the contract rejects, with the same bounds, what the engine would refuse;
- * electron/core/echo/echo-limits.test.ts checks the two at every bound.
+ * electron/engine/echo/echo-limits.test.ts checks the two at every bound.
  */
 export const ECHO_LIMITS = {
   maxCount: 100_000,
@@ -29,7 +29,7 @@ export const ECHO_LIMITS = {
   maxProbeBack: 100,
 } as const;
 
-/** Size sweeps (electron/core/echo/echo-service.ts sweep()). */
+/** Size sweeps (electron/engine/echo/echo-service.ts sweep()). */
 export const SWEEP_LIMITS = {
   minSize: 1,
   maxSize: 65_507,
@@ -41,7 +41,7 @@ export const SWEEP_LIMITS = {
 /** Broadcast reach: the engine stops collecting answers after 30 s whatever it is asked. */
 export const REACH_LIMITS = { maxTimeoutMs: 30_000 } as const;
 
-/** The doctor clamps to these (electron/core/diagnostics/doctor.ts); the contract rejects beyond. */
+/** The doctor clamps to these (electron/engine/diagnostics/doctor.ts); the contract rejects beyond. */
 export const DOCTOR_LIMITS = {
   maxCount: 20,
   minTimeoutMs: 50,

@@ -1,9 +1,9 @@
 import type { DoctorReport, InterfacesReport } from '../../../shared/model';
-import { interfacesReport } from '../../core/diagnostics/interfaces-report';
-import { defaultBroadcastTargets } from '../../core/network-interfaces';
+import { interfacesReport } from '../../engine/diagnostics/interfaces-report';
+import { defaultBroadcastTargets } from '../../engine/network-interfaces';
 import { settingsFromFlags } from '../network-flags';
-import { doctorText } from '../../core/diagnostics/bundle';
-import { parseTarget } from '../../core/echo/echo-request';
+import { doctorText } from '../../engine/diagnostics/bundle';
+import { parseTarget } from '../../engine/echo/echo-request';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { paint, printError, printJson, table } from '../output';

@@ -1,7 +1,7 @@
-import { UdpEchoServer } from '../../core/echo/echo-server';
-import { RAW_ECHO_DEFAULT_PORT } from '../../core/echo/echo-request';
-import { isIpv4 } from '../../core/network-interfaces';
-import { explainBindError } from '../../core/start-error';
+import { UdpEchoServer } from '../../engine/echo/echo-server';
+import { RAW_ECHO_DEFAULT_PORT } from '../../engine/echo/echo-request';
+import { isIpv4 } from '../../engine/network-interfaces';
+import { explainBindError } from '../../engine/start-error';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { printJson } from '../output';
 import { CliFailure } from '../run-engine';

@@ -6,10 +6,10 @@ import type {
   ReachResult,
   SweepResult,
 } from '../../../shared/model';
-import { linkMtu, routeTo } from '../../core/diagnostics/interfaces-report';
-import { parseTarget, RAW_ECHO_DEFAULT_PORT } from '../../core/echo/echo-request';
-import { rawEcho } from '../../core/echo/raw-echo-socket';
-import { sweepSizes } from '../../core/echo/size-sweep';
+import { linkMtu, routeTo } from '../../engine/diagnostics/interfaces-report';
+import { parseTarget, RAW_ECHO_DEFAULT_PORT } from '../../engine/echo/echo-request';
+import { rawEcho } from '../../engine/echo/raw-echo-socket';
+import { sweepSizes } from '../../engine/echo/size-sweep';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { DeliveryState, EngineEvent } from '../../../shared/model';
-import { isIpv4 } from '../../core/network-interfaces';
+import { isIpv4 } from '../../engine/network-interfaces';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';

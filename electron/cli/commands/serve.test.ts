@@ -3,7 +3,7 @@ import { UsageError } from '../args';
 import { serve } from './serve';
 
 // Only refusals here: each one happens before an engine or a socket exists. The browser host
-// itself is tested in ui-host/, and end to end (real browser, real LAN) in e2e/specs.
+// itself is tested in electron/browser-host/, and end to end (real browser, real LAN) in e2e/specs.
 describe('pigeon serve --ui flags', () => {
   it.each([
     [['--ui-host', '0.0.0.0'], /--ui-host only makes sense with --ui/],

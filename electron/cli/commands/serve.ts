@@ -1,14 +1,19 @@
 import { createRequestHandler } from '../../../shared/contract';
 import type { EngineEvent } from '../../../shared/model';
-import { createEngineHandlers } from '../../core/engine-handlers';
-import { isIpv4 } from '../../core/network-interfaces';
+import { createEngineHandlers } from '../../engine/engine-handlers';
+import { isIpv4 } from '../../engine/network-interfaces';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { paint, printInfo, printJson } from '../output';
 import { CliFailure, startEngine } from '../run-engine';
 import { startStdioControl } from '../stdio-control';
-import { findUiAssets } from '../ui-host/asset-paths';
-import { DEFAULT_UI_HOST, isLoopback, startUiHost, type UiHost } from '../ui-host/ui-host';
+import { findUiAssets } from '../../browser-host/asset-paths';
+import {
+  DEFAULT_UI_HOST,
+  isLoopback,
+  startBrowserHost,
+  type BrowserHost,
+} from '../../browser-host/browser-host';
 
 export const serveFlags = {
   ...networkFlags,
@@ -61,7 +66,7 @@ export async function serve(argv: string[]): Promise<number> {
 
   // One dispatcher for every door (stdin and browser tabs), so they share unread counts and each
   // sees the settings the other changed.
-  let host: UiHost | undefined;
+  let host: BrowserHost | undefined;
   const handle = createRequestHandler(
     createEngineHandlers({
       engine,
@@ -79,7 +84,7 @@ export async function serve(argv: string[]): Promise<number> {
 
   if (assets && uiPort !== undefined) {
     try {
-      host = await startUiHost({
+      host = await startBrowserHost({
         handle,
         subscribe: (listener) => engine.subscribe(listener),
         ...assets,
@@ -113,7 +118,7 @@ export async function serve(argv: string[]): Promise<number> {
 }
 
 /** The URL goes to stderr (stdout may be a JSON stream), and with --json also as a `ui` event. */
-function announceUi(host: UiHost, json: boolean): void {
+function announceUi(host: BrowserHost, json: boolean): void {
   if (!isLoopback(host.host)) {
     process.stderr.write(
       `${paint('warning:', 'yellow', 'err')} the UI listens on ${host.host}:${host.port}, beyond this computer: anyone who can reach it and learns the URL can read and send your messages\n`,

@@ -1,5 +1,5 @@
 import { ConversationPane } from '../chat/conversation-pane';
-import { EchoPanel } from '../echo/echo-panel';
+import { EchoPanel } from '../diagnostics/echo-panel';
 import { SettingsView } from '../settings/settings-view';
 import { useApp } from '../store/app-store';
 import { EngineBanner } from './engine-banner';

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Peer } from '../../../shared/model';
 import { clientLabel } from '../peers/client-label';
 import { presenceOf } from '../peers/peer-row';
-import { diagnosePeer } from '../echo/echo-store';
+import { diagnosePeer } from '../diagnostics/echo-store';
 import { Avatar } from '../ui/avatar';
 import { DiagnoseIcon } from '../ui/icons';
 import { formatListStamp } from '../ui/format';

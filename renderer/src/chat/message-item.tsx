@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
-import { diagnosePeer } from '../echo/echo-store';
+import { diagnosePeer } from '../diagnostics/echo-store';
 import { retryMessage } from '../store/app-store';
 import { formatTime } from '../ui/format';
 import { DeliveryMark, FailedNote } from './delivery-status';

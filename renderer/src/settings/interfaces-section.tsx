@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InterfaceInfo, InterfacesReport } from '../../../shared/model';
-import { loadInterfaces, useEcho } from '../echo/echo-store';
+import { loadInterfaces, useEcho } from '../diagnostics/echo-store';
 import { RefreshIcon } from '../ui/icons';
 import { isBroadcastTarget, toggleBroadcastTarget } from './settings-form';
 

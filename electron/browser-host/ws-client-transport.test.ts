@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createApi } from '../../../shared/contract';
-import { createWsTransport, type SocketLike } from './ws-transport';
+import { createApi } from '../../shared/contract';
+import { createWsTransport, type SocketLike } from './ws-client-transport';
 
 /** A socket the test opens, answers and drops by hand. */
 class FakeSocket implements SocketLike {

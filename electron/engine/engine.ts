@@ -914,7 +914,7 @@ export class Engine implements EngineApi {
     this.emit({ type: 'delivery', messageId: message.id, peerId: id, delivery: state });
   }
 
-  // ---- echo and diagnostics (electron/core/echo, electron/core/diagnostics) -----------------
+  // ---- echo and diagnostics (electron/engine/echo, electron/engine/diagnostics) -----------------
 
   /** Start an echo run: progress arrives as 'echo-progress' events, the end as 'echo-done'. */
   startEcho(request: EchoRequest): EchoStart {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CONTENT_SECURITY_POLICY } from '../../main/content-security-policy';
+import { CONTENT_SECURITY_POLICY } from '../main/content-security-policy';
 import type { AccessPolicy } from './access';
-import { contentTypeOf } from '../../main/content-types';
+import { contentTypeOf } from '../main/content-types';
 import { BRIDGE_PATH } from './index-html';
-import { resolveRendererFile } from '../../main/renderer-files';
+import { resolveRendererFile } from '../main/renderer-files';
 
 /**
  * Sent with every response. The CSP is the Electron app's own (its 'self' is this origin here);

@@ -4,16 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApi, createRequestHandler } from '../../../shared/contract';
-import type { PigeonApi } from '../../../shared/contract';
-import type { EngineEvent } from '../../../shared/model';
-import { createEngine, type Engine } from '../../core/engine';
-import { createEngineHandlers } from '../../core/engine-handlers';
-import { defaultSettings } from '../../core/settings';
-import { CONTENT_SECURITY_POLICY } from '../../main/content-security-policy';
-import { MAX_FRAME_BYTES } from './ipc-endpoint';
-import { startUiHost, type UiHost } from './ui-host';
-import { createWsTransport, type SocketLike } from './ws-transport';
+import { createApi, createRequestHandler } from '../../shared/contract';
+import type { PigeonApi } from '../../shared/contract';
+import type { EngineEvent } from '../../shared/model';
+import { createEngine, type Engine } from '../engine/engine';
+import { createEngineHandlers } from '../engine/engine-handlers';
+import { defaultSettings } from '../engine/settings';
+import { CONTENT_SECURITY_POLICY } from '../main/content-security-policy';
+import { MAX_FRAME_BYTES } from './ws-endpoint';
+import { startBrowserHost, type BrowserHost } from './browser-host';
+import { createWsTransport, type SocketLike } from './ws-client-transport';
 
 // Two real engines on loopback addresses of their own, each told only about the other: nothing
 // leaves 127.0.0.0/8. The host under test serves engine A.
@@ -24,7 +24,7 @@ const PORT = 30_000 + Math.floor(Math.random() * 10_000);
 let tmp: string;
 let a: Engine;
 let b: Engine;
-let host: UiHost;
+let host: BrowserHost;
 const bEvents: EngineEvent[] = [];
 
 function engineAt(address: string, peer: string, nick: string): Engine {
@@ -59,7 +59,7 @@ beforeAll(async () => {
       onSettingsChanged: (s) => host.emit('settings:changed', s),
     }),
   );
-  host = await startUiHost({
+  host = await startBrowserHost({
     handle,
     subscribe: (l) => a.subscribe(l),
     rendererDir,

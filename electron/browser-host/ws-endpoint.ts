@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { RequestHandler } from '../../../shared/contract';
+import type { RequestHandler } from '../../shared/contract';
 import type { AccessPolicy } from './access';
-import { IPC_PATH } from './ipc-path';
-import { failure, parseInvoke, type HostFrame } from './ipc-protocol';
+import { IPC_PATH } from './ws-path';
+import { failure, parseInvoke, type HostFrame } from './ws-frames';
 
 /** Largest frame a page may send: 1 MB of text (the contract's limit), JSON-escaped, fits. */
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024;

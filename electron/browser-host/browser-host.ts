@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { engineEventToContract } from '../../../shared/contract';
-import type { EventChannel, EventMap, RequestHandler } from '../../../shared/contract';
-import type { EngineEvent } from '../../../shared/model';
+import { engineEventToContract } from '../../shared/contract';
+import type { EventChannel, EventMap, RequestHandler } from '../../shared/contract';
+import type { EngineEvent } from '../../shared/model';
 import { AccessPolicy, createToken } from './access';
 import { createHttpHandler } from './http-handler';
 import { injectBridge } from './index-html';
-import { createIpcEndpoint } from './ipc-endpoint';
+import { createIpcEndpoint } from './ws-endpoint';
 
-export interface UiHostOptions {
+export interface BrowserHostOptions {
   /** The contract's dispatcher over the engine (createRequestHandler(createEngineHandlers(...))). */
   handle: RequestHandler;
   /** Engine events; each one the contract knows goes to every open page. */
@@ -27,7 +27,7 @@ export interface UiHostOptions {
   onRefused?: (why: string) => void;
 }
 
-export interface UiHost {
+export interface BrowserHost {
   /** The URL to open, token included; the first of `urls`. */
   readonly url: string;
   /** Every URL the UI answers at (one per address when bound to 0.0.0.0). */
@@ -63,7 +63,7 @@ function reachableAt(host: string): { open: string[]; allowed: string[] } {
  * process's engine over one WebSocket per tab. Same contract, same validation, same handlers as
  * the app; only the transport differs.
  */
-export async function startUiHost(opts: UiHostOptions): Promise<UiHost> {
+export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const host = opts.host ?? DEFAULT_UI_HOST;
   const token = opts.token ?? createToken();
   const indexHtml = Buffer.from(

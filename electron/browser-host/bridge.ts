@@ -4,10 +4,10 @@
  * needs, exactly as the Electron preload gives it window.pigeon over IPC. The token comes from
  * the page URL pigeon printed (?token=... or #token=...).
  */
-import { createApi } from '../../../shared/contract';
-import type { PigeonApi } from '../../../shared/contract';
-import { IPC_PATH } from './ipc-path';
-import { createWsTransport, type SocketLike } from './ws-transport';
+import { createApi } from '../../shared/contract';
+import type { PigeonApi } from '../../shared/contract';
+import { IPC_PATH } from './ws-path';
+import { createWsTransport, type SocketLike } from './ws-client-transport';
 
 interface PageGlobals {
   location: { protocol: string; host: string; search: string; hash: string };

@@ -1,5 +1,5 @@
-import type { EventChannel, RequestChannel, Result, Transport } from '../../../shared/contract';
-import { parseHostFrame } from './ipc-protocol';
+import type { EventChannel, RequestChannel, Result, Transport } from '../../shared/contract';
+import { parseHostFrame } from './ws-frames';
 
 /** The part of a browser WebSocket the bridge uses (the `ws` client has it too, for tests). */
 export interface SocketLike {

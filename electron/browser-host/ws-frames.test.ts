@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostFrame, parseInvoke } from './ipc-protocol';
+import { parseHostFrame, parseInvoke } from './ws-frames';
 
 describe('parseInvoke', () => {
   it('accepts an invoke frame and defaults a missing payload to null', () => {

@@ -1,4 +1,4 @@
-import type { Result } from '../../../shared/contract';
+import type { Result } from '../../shared/contract';
 
 /**
  * The frames of the browser host's WebSocket, JSON text both ways:
