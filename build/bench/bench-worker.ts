@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { createEngine, type Engine } from '../../electron/engine/engine';
-import { defaultSettings } from '../../electron/engine/settings';
+import { defaultSettings } from '../../electron/engine/settings/settings';
 
 /**
  * The far side of each benchmark runs in a worker thread, as the far side of a real round trip

@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 import { createEngine, type Engine } from '../../electron/engine/engine';
 import { percentile } from '../../electron/engine/echo/echo-stats';
-import { defaultSettings } from '../../electron/engine/settings';
+import { runEcho } from '../../electron/engine/run-echo';
+import { defaultSettings } from '../../electron/engine/settings/settings';
 import { startFarSide } from './bench-worker';
 
 /**
@@ -101,7 +102,7 @@ export async function benchEcho(entry: URL): Promise<EchoBench> {
   const a = await engineAt(FROM, TO);
   try {
     // Warm both paths up: the first thousands of round trips run unoptimised code (JIT).
-    await a.echo({ to: TO, count: 5000, intervalMs: 0.2, size: SIZE });
+    await runEcho(a, { to: TO, count: 5000, intervalMs: 0.2, size: SIZE });
     await barePingPong(5000, 0.2);
     // Rounds alternate, and each round's two medians are compared with each other: load from
     // elsewhere on the machine then shifts both sides of a ratio alike.
@@ -114,7 +115,7 @@ export async function benchEcho(entry: URL): Promise<EchoBench> {
         50,
       );
     for (let round = 0; round < 7; round++) {
-      const r = await a.echo({ to: TO, count: 1000, intervalMs: 1, size: SIZE, timeoutMs: 1000 });
+      const r = await runEcho(a, { to: TO, count: 1000, intervalMs: 1, size: SIZE, timeoutMs: 1000 });
       const b = med(await barePingPong(1000, 1));
       if (!r.stats.rttMs) continue;
       pigeon.push(r.stats.rttMs.p50);
@@ -128,7 +129,7 @@ export async function benchEcho(entry: URL): Promise<EchoBench> {
     const rates: EchoBench['rates'] = [];
     let max_rate_per_s = 0;
     for (const rate of [1000, 2000, 5000, 10_000, 20_000, 40_000, 80_000]) {
-      const r = await a.echo({
+      const r = await runEcho(a, {
         to: TO,
         count: rate,
         intervalMs: 1000 / rate,

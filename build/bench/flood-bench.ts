@@ -1,6 +1,6 @@
 import { createEngine } from '../../electron/engine/engine';
-import { defaultSettings } from '../../electron/engine/settings';
-import type { Datagram, DatagramTransport } from '../../electron/engine/transport';
+import { defaultSettings } from '../../electron/engine/settings/settings';
+import type { Datagram, DatagramTransport } from '../../electron/engine/io/udp-transport';
 
 /**
  * Forged senders: every datagram from a new address, each one a BR_ENTRY (a new peer to list
@@ -78,7 +78,7 @@ export async function benchFlood(): Promise<FloodResult> {
   const first = await burst(4000);
   await burst(18_000); // fill the peer table to its bound (20,000)
   const full = await burst(8000);
-  const peers = engine.peers().length;
+  const peers = engine.handlers['peers:list']().length;
   off();
   await engine.stop();
   if (events === 0) throw new Error('flood benchmark: the engine emitted no events');

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { createEngine, type Engine } from '../../electron/engine/engine';
-import { defaultSettings } from '../../electron/engine/settings';
+import { defaultSettings } from '../../electron/engine/settings/settings';
 
 const PORT = 42425;
 
@@ -19,21 +19,23 @@ async function engineRoundTrips(
   const perLane = Math.ceil(total / receivers.length);
   const waiters = new Map<string, (ok: boolean) => void>();
   const off = sender.subscribe((e) => {
-    if (e.type !== 'delivery') return;
-    if (e.delivery.state === 'delivered') waiters.get(e.messageId)?.(true);
-    if (e.delivery.state === 'failed') {
-      console.error(`benchmark message failed: ${e.delivery.reason}`);
-      waiters.get(e.messageId)?.(false);
+    if (e.channel !== 'chat:delivery') return;
+    const { delivery, messageId } = e.payload;
+    if (delivery.state === 'delivered') waiters.get(messageId)?.(true);
+    if (delivery.state === 'failed') {
+      console.error(`benchmark message failed: ${delivery.code} ${JSON.stringify(delivery.params)}`);
+      waiters.get(messageId)?.(false);
     }
   });
+  const send = sender.handlers['chat:send'];
   const started = performance.now();
   await Promise.all(
     receivers.map(async (address) => {
       for (let i = 0; i < perLane; i++) {
-        const [m] = sender.send({ to: [address], text: `benchmark message ${i} 你好` });
-        if (!m) throw new Error('send returned nothing');
-        const ok = await new Promise<boolean>((resolve) => waiters.set(m.id, resolve));
-        waiters.delete(m.id);
+        const [id] = send({ to: [address], text: `benchmark message ${i} 你好` }).ids;
+        if (!id) throw new Error('send returned nothing');
+        const ok = await new Promise<boolean>((resolve) => waiters.set(id, resolve));
+        waiters.delete(id);
         if (!ok) throw new Error('a benchmark message failed');
       }
     }),

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { createEngine } from '../../electron/engine/engine';
-import { defaultSettings } from '../../electron/engine/settings';
+import { defaultSettings } from '../../electron/engine/settings/settings';
 
 const PORT = 42426;
 
@@ -80,7 +80,7 @@ export async function benchPresence(
   let started = 0;
   const done = new Promise<number>((resolve) => {
     engine.subscribe((e) => {
-      if (e.type === 'peer-online' && ++listed === n) resolve(performance.now() - started);
+      if (e.channel === 'peers:online' && ++listed === n) resolve(performance.now() - started);
     });
   });
   started = performance.now();
@@ -92,7 +92,7 @@ export async function benchPresence(
     ).unref(),
   );
   const ms = await Promise.race([done, timeout]);
-  if (engine.peers().filter((p) => p.online).length !== n)
+  if (engine.handlers['peers:list']().filter((p) => p.online).length !== n)
     throw new Error('peer table disagrees with the events');
   await engine.stop();
   for (const p of peers) p.close();

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { EngineEvent } from '../../shared/model';
+import type { ContractEvent, EventChannel, EventMap } from '../../shared/contract';
+import type { DeliveryState } from '../../shared/model';
 import { terminate, waitExit, type HostRef, type Lan } from './netns-lan';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -22,12 +23,18 @@ export function pigeonBuilt(): { ok: true } | { ok: false; reason: string } {
 type Result =
   { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
+/** Other lines `serve --json` prints: `{"event": "cli:ui", ...}`. */
+export type CliLine = { event: string; payload: unknown };
+
 /**
  * A `pigeon serve --json` running in one host of a namespace LAN, as a person would start it.
- * Its events are collected from stdout; requests go in on stdin (the UI's contract).
+ * Its events are collected from stdout (`{"event", "payload"}` lines, as the contract's
+ * `{channel, payload}`); requests go in on stdin (the UI's contract).
  */
 export class PigeonProcess {
-  readonly events: EngineEvent[] = [];
+  readonly events: ContractEvent[] = [];
+  /** Lines that are not contract events (the CLI's own, such as cli:ui). */
+  readonly cliLines: CliLine[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly pending = new Map<number, (r: Result) => void>();
   private nextId = 1;
@@ -46,13 +53,15 @@ export class PigeonProcess {
       } catch {
         return;
       }
-      const o = obj as { type?: string; id?: number; result?: Result };
-      if (o.type === 'result' && typeof o.id === 'number') {
-        this.pending.get(o.id)?.(o.result as Result);
+      const o = obj as { event?: string; payload?: unknown; id?: number; result?: Result };
+      if (o.result !== undefined && typeof o.id === 'number') {
+        this.pending.get(o.id)?.(o.result);
         this.pending.delete(o.id);
         return;
       }
-      this.events.push(obj as EngineEvent);
+      if (typeof o.event !== 'string') return;
+      if (o.event.startsWith('cli:')) this.cliLines.push({ event: o.event, payload: o.payload });
+      else this.events.push({ channel: o.event, payload: o.payload } as ContractEvent);
       for (const w of [...this.waiters]) w();
     });
     child.stderr?.on('data', (d: Buffer) => this.stderr.push(d.toString()));
@@ -84,28 +93,31 @@ export class PigeonProcess {
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     const p = new PigeonProcess(child, dataDir);
-    await p.waitFor((e) => e.type === 'ready', 10_000, 'ready');
+    await p.waitFor('engine:ready', () => true, 10_000, 'ready');
     return p;
   }
 
-  of<T extends EngineEvent['type']>(type: T): Extract<EngineEvent, { type: T }>[] {
-    return this.events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+  /** The payloads of one event channel, in order. */
+  of<C extends EventChannel>(channel: C): EventMap[C][] {
+    return this.events.filter((e) => e.channel === channel).map((e) => e.payload as EventMap[C]);
   }
 
-  waitFor<T extends EngineEvent>(
-    pred: (e: EngineEvent) => e is T,
+  /** The first payload of `channel` that `pred` accepts, past or future. */
+  waitFor<C extends EventChannel>(
+    channel: C,
+    pred: (payload: EventMap[C]) => boolean,
     ms: number,
     what: string,
-  ): Promise<T>;
-  waitFor(pred: (e: EngineEvent) => boolean, ms: number, what: string): Promise<EngineEvent>;
-  waitFor(pred: (e: EngineEvent) => boolean, ms: number, what: string): Promise<EngineEvent> {
+  ): Promise<EventMap[C]> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const hit = this.events.find(pred);
+        const hit = this.events.find(
+          (e) => e.channel === channel && pred(e.payload as EventMap[C]),
+        );
         if (!hit) return false;
         this.waiters.delete(check);
         clearTimeout(timer);
-        resolve(hit);
+        resolve(hit.payload as EventMap[C]);
         return true;
       };
       const timer = setTimeout(() => {
@@ -118,6 +130,17 @@ export class PigeonProcess {
       }, ms);
       if (!check()) this.waiters.add(check);
     });
+  }
+
+  /** The first of the CLI's own lines named `event` (cli:ui ...), past or future. */
+  async waitForCli(event: string, ms: number): Promise<unknown> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const hit = this.cliLines.find((l) => l.event === event);
+      if (hit) return hit.payload;
+      if (Date.now() > deadline) throw new Error(`no ${event} line within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** One contract request over stdin; resolves with its result envelope. */
@@ -137,17 +160,36 @@ export class PigeonProcess {
   async send(to: string[], text: string): Promise<string[]> {
     const r = await this.request('chat:send', { to, text });
     if (!r.ok) throw new Error(`chat:send refused: ${r.error.message}`);
-    return (r.value as { id: string }[]).map((m) => m.id);
+    return (r.value as { ids: string[] }).ids;
+  }
+
+  /** Text of the incoming messages so far. */
+  texts(): string[] {
+    return this.of('chat:message')
+      .filter((e) => e.message.direction === 'in')
+      .map((e) => e.message.text);
+  }
+
+  /** The first incoming message whose text `match` accepts (and its sender). */
+  waitForMessage(match: (text: string) => boolean, ms: number, what: string) {
+    return this.waitFor(
+      'chat:message',
+      (e) => e.message.direction === 'in' && match(e.message.text),
+      ms,
+      what,
+    );
   }
 
   /** The final delivery state of a message (delivered or failed). */
-  async finalDelivery(messageId: string | undefined, ms = 15_000) {
+  async finalDelivery(messageId: string | undefined, ms = 15_000): Promise<DeliveryState> {
     if (messageId === undefined) throw new Error('no message id: chat:send returned no message');
+    const final = (d: DeliveryState | undefined) => d?.state === 'delivered' || d?.state === 'failed';
+    // Refused at once (no such peer, NUL): the message itself carries its final state.
+    const told = this.of('chat:message').find((e) => e.message.id === messageId)?.message;
+    if (told?.delivery && final(told.delivery)) return told.delivery;
     const e = await this.waitFor(
-      (x): x is Extract<EngineEvent, { type: 'delivery' }> =>
-        x.type === 'delivery' &&
-        x.messageId === messageId &&
-        (x.delivery.state === 'delivered' || x.delivery.state === 'failed'),
+      'chat:delivery',
+      (x) => x.messageId === messageId && final(x.delivery),
       ms,
       `final delivery of ${messageId}`,
     );

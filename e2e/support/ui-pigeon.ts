@@ -1,4 +1,3 @@
-import type { EngineEvent } from '../../shared/model';
 import type { HostRef, Lan } from '../lab/netns-lan';
 import { PigeonProcess } from '../lab/pigeon-process';
 
@@ -8,13 +7,11 @@ export interface UiPigeon {
   url: string;
 }
 
-type UiEvent = { type: 'ui'; url: string; urls: string[] };
-const isUi = (e: EngineEvent | UiEvent): e is UiEvent => e.type === 'ui';
 
 /**
  * `pigeon serve --ui 0 --json --bind 0.0.0.0 --broadcast <lan> --data <tmp> [--nick ...]` in one
  * host of the LAN, as a person on a machine without a desktop would run it; the URL comes from
- * its `{"type":"ui"}` line on stdout.
+ * its `{"event":"cli:ui"}` line on stdout.
  */
 export async function startUiPigeon(
   lan: Lan,
@@ -25,10 +22,6 @@ export async function startUiPigeon(
     ...args,
     extra: ['--ui', '0', '--bind', '0.0.0.0', ...(args.extra ?? [])],
   });
-  const ui = await proc.waitFor(
-    (e) => isUi(e as EngineEvent | UiEvent),
-    5000,
-    'the ui event with the URL to open',
-  );
-  return { proc, url: (ui as unknown as UiEvent).url };
+  const ui = (await proc.waitForCli('cli:ui', 5000)) as { url: string; urls: string[] };
+  return { proc, url: ui.url };
 }

@@ -6,7 +6,7 @@
  */
 import { createApi } from '../../shared/contract';
 import type { PigeonApi } from '../../shared/contract';
-import { IPC_PATH } from './ws-path';
+import { WS_PATH } from './ws-path';
 import { createWsTransport, type SocketLike } from './ws-client-transport';
 
 interface PageGlobals {
@@ -27,7 +27,7 @@ const token = tokenFromUrl();
 if (token) {
   const scheme = page.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const transport = createWsTransport({
-    url: `${scheme}//${page.location.host}${IPC_PATH}?token=${encodeURIComponent(token)}`,
+    url: `${scheme}//${page.location.host}${WS_PATH}?token=${encodeURIComponent(token)}`,
     connect: (u) => new page.WebSocket(u) as SocketLike,
     onStatus: (status) => {
       if (status === 'closed') console.warn('pigeon: no connection to the host, retrying');

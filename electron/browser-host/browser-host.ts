@@ -2,19 +2,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { engineEventToContract } from '../../shared/contract';
-import type { EventChannel, EventMap, RequestHandler } from '../../shared/contract';
-import type { EngineEvent } from '../../shared/model';
+import type { EventListener, RequestHandler } from '../../shared/contract';
 import { AccessPolicy, createToken } from './access';
 import { createHttpHandler } from './http-handler';
 import { injectBridge } from './index-html';
-import { createIpcEndpoint } from './ws-endpoint';
+import { createWsEndpoint } from './ws-endpoint';
 
 export interface BrowserHostOptions {
-  /** The contract's dispatcher over the engine (createRequestHandler(createEngineHandlers(...))). */
+  /** The contract's dispatcher over the engine (engine.request). */
   handle: RequestHandler;
-  /** Engine events; each one the contract knows goes to every open page. */
-  subscribe: (listener: (event: EngineEvent) => void) => () => void;
+  /** The engine's events; each goes to every open page. */
+  subscribe: (listener: EventListener) => () => void;
   rendererDir: string;
   bridgeFile: string;
   /** Address to listen on. Default 127.0.0.1; anything else exposes the UI beyond this machine. */
@@ -35,8 +33,6 @@ export interface BrowserHost {
   readonly host: string;
   readonly port: number;
   readonly token: string;
-  /** A contract event that does not come from the engine (settings:changed). */
-  emit<E extends EventChannel>(channel: E, payload: EventMap[E]): void;
   readonly clients: number;
   close(): Promise<void>;
 }
@@ -84,7 +80,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   // Handlers are attached only now: the policy needs the port, known only after listen().
   const policy = new AccessPolicy(token, where.allowed, port);
 
-  const ipc = createIpcEndpoint({
+  const ws = createWsEndpoint({
     handle: opts.handle,
     policy,
     onRefused: (why) => opts.onRefused?.(`WebSocket refused: ${why}`),
@@ -93,13 +89,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     'request',
     createHttpHandler({ rendererDir: opts.rendererDir, indexHtml, bridgeJs, policy }),
   );
-  server.on('upgrade', (req, socket, head) => ipc.upgrade(req, socket, head));
+  server.on('upgrade', (req, socket, head) => ws.upgrade(req, socket, head));
   server.on('clientError', (_err, socket) => socket.destroy());
 
-  const unsubscribe = opts.subscribe((event) => {
-    const contract = engineEventToContract(event);
-    if (contract) ipc.broadcast(contract.channel, contract.payload);
-  });
+  const unsubscribe = opts.subscribe((event) => ws.broadcast(event.channel, event.payload));
 
   const urls = where.open.map((a) => `http://${a}:${port}/?token=${token}`);
   return {
@@ -108,14 +101,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     host,
     port,
     token,
-    emit: (channel, payload) => ipc.broadcast(channel, payload),
     get clients() {
-      return ipc.clients;
+      return ws.clients;
     },
     close: () =>
       new Promise<void>((resolve) => {
         unsubscribe();
-        ipc.close();
+        ws.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { RequestHandler } from '../../shared/contract';
 import type { AccessPolicy } from './access';
-import { IPC_PATH } from './ws-path';
+import { WS_PATH } from './ws-path';
 import { failure, parseInvoke, type HostFrame } from './ws-frames';
 
 /** Largest frame a page may send: 1 MB of text (the contract's limit), JSON-escaped, fits. */
@@ -11,7 +11,7 @@ export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 /** A page that stops reading is dropped before its backlog eats the host's memory. */
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
-export interface IpcEndpoint {
+export interface WsEndpoint {
   /** Takes over an HTTP upgrade; refuses it unless path, Host, Origin and token all check out. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Sends one contract event to every connected page. */
@@ -20,11 +20,11 @@ export interface IpcEndpoint {
   close(): void;
 }
 
-export function createIpcEndpoint(opts: {
+export function createWsEndpoint(opts: {
   handle: RequestHandler;
   policy: AccessPolicy;
   onRefused?: (why: string, req: IncomingMessage) => void;
-}): IpcEndpoint {
+}): WsEndpoint {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
@@ -67,7 +67,7 @@ export function createIpcEndpoint(opts: {
       const url = req.url ?? '';
       const q = url.indexOf('?');
       const path = q === -1 ? url : url.slice(0, q);
-      if (path !== IPC_PATH) return refuse(socket, '404 Not Found', 'no such endpoint', req);
+      if (path !== WS_PATH) return refuse(socket, '404 Not Found', 'no such endpoint', req);
       if (!opts.policy.hostAllowed(req.headers.host)) {
         return refuse(socket, '403 Forbidden', `host ${String(req.headers.host)}`, req);
       }

@@ -1,2 +1,2 @@
 /** The WebSocket endpoint of the browser host; shared by the host and the page's bridge. */
-export const IPC_PATH = '/ipc';
+export const WS_PATH = '/ipc';

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineSettings } from '../../shared/model';
-import { defaultSettings } from '../engine/settings';
-import { loadStoredSettings } from '../engine/settings-store';
+import { defaultSettings } from '../engine/settings/settings';
+import { loadStoredSettings } from '../engine/settings/settings-store';
 import type { FlagSpecs, ParsedFlags } from './args';
 
 /** Flags every command takes: who we are and where we listen and announce. */

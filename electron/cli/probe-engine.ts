@@ -1,10 +1,10 @@
 import dgram from 'node:dgram';
-import type { EngineEvent } from '../../shared/model';
+import type { EventListener } from '../../shared/contract';
 import { createEngine, type Engine } from '../engine/engine';
 import { StartError } from '../engine/start-error';
 import { settingsFromFlags, type NetworkFlags } from './network-flags';
 import { printInfo } from './output';
-import { CliFailure } from './run-engine';
+import { startFailure } from './run-engine';
 
 /**
  * An engine for `pigeon echo` and `pigeon doctor`: no TCP listener (they only probe), no
@@ -14,7 +14,7 @@ import { CliFailure } from './run-engine';
  */
 export async function startProbeEngine(
   flags: NetworkFlags,
-  opts: { portFallback: boolean; onEvent?: (e: EngineEvent) => void },
+  opts: { portFallback: boolean; onEvent?: EventListener },
 ): Promise<{ engine: Engine; portConflict?: number }> {
   const { settings, warning } = settingsFromFlags(flags);
   if (warning) printInfo(warning);
@@ -36,7 +36,7 @@ export async function startProbeEngine(
   } catch (err) {
     if (!(err instanceof StartError)) throw err;
     if (err.code !== 'port-in-use' || !opts.portFallback || flags.port !== undefined) {
-      throw new CliFailure(err.message, 3);
+      throw startFailure(err);
     }
     const free = await freeUdpPort(settings.bind);
     printInfo(
@@ -45,7 +45,7 @@ export async function startProbeEngine(
     try {
       return { engine: await start(free, settings.port), portConflict: settings.port };
     } catch (again) {
-      if (again instanceof StartError) throw new CliFailure(again.message, 3);
+      if (again instanceof StartError) throw startFailure(again);
       throw again;
     }
   }

@@ -1,6 +1,9 @@
-import type { EngineEvent, Peer } from '../../shared/model';
-import { createEngine, type Engine } from '../engine/engine';
+import type { ContractEvent, EventListener } from '../../shared/contract';
+import type { Peer } from '../../shared/model';
+import { outcomeText } from '../../shared/model/texts';
+import { createEngine, type Engine, type EngineOptions } from '../engine/engine';
 import { StartError } from '../engine/start-error';
+import { cliLanguage } from './language';
 import { settingsFromFlags, type NetworkFlags } from './network-flags';
 import { printInfo } from './output';
 
@@ -13,28 +16,40 @@ export class CliFailure extends Error {
   }
 }
 
+/** Exit code 3: Pigeon could not start; the reason in the person's language. */
+export function startFailure(err: StartError): CliFailure {
+  const hint = err.code === 'port-in-use' ? ' (or start Pigeon with --port N)' : '';
+  return new CliFailure(`${outcomeText(err.outcome, cliLanguage())}${hint}`, 3);
+}
+
 /** Build and start an engine from the network flags; a start error becomes one clear line. */
 export async function startEngine(
   flags: NetworkFlags,
-  onEvent?: (e: EngineEvent) => void,
+  onEvent?: EventListener,
+  options: Omit<EngineOptions, 'host'> & { shell?: 'browser' } = {},
 ): Promise<{ engine: Engine; nickConfigured: boolean }> {
   const { settings, warning, nickConfigured } = settingsFromFlags(flags);
   if (warning) printInfo(warning);
-  const engine = createEngine(settings);
+  const { shell, ...rest } = options;
+  // Without a nick from a flag or an earlier run, the browser page asks for one first.
+  const engine = createEngine(settings, {
+    ...rest,
+    ...(shell ? { host: { shell, firstRun: !nickConfigured } } : {}),
+  });
   if (onEvent) engine.subscribe(onEvent);
   try {
     await engine.start();
   } catch (err) {
-    if (err instanceof StartError) throw new CliFailure(err.message, 3);
+    if (err instanceof StartError) throw startFailure(err);
     throw err;
   }
   return { engine, nickConfigured };
 }
 
 /** Resolve once `predicate` holds for an event, or after `ms` with undefined. */
-export function waitForEvent<T extends EngineEvent>(
+export function waitForEvent<T extends ContractEvent>(
   engine: Engine,
-  predicate: (e: EngineEvent) => e is T,
+  predicate: (e: ContractEvent) => e is T,
   ms: number,
 ): Promise<T | undefined> {
   return new Promise((resolve) => {
@@ -52,11 +67,12 @@ export function waitForEvent<T extends EngineEvent>(
   });
 }
 
+/** A peer at that address announced itself (or changed), so we know its dialect. */
 export function isPeerEventAt(address: string) {
-  return (e: EngineEvent): e is Extract<EngineEvent, { peer: Peer }> =>
-    (e.type === 'peer-online' || e.type === 'peer-changed') &&
-    e.peer.address === address &&
-    e.peer.announced;
+  return (e: ContractEvent): e is { channel: 'peers:online' | 'peers:changed'; payload: Peer } =>
+    (e.channel === 'peers:online' || e.channel === 'peers:changed') &&
+    e.payload.address === address &&
+    e.payload.announced;
 }
 
 export function sleep(ms: number): Promise<void> {

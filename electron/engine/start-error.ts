@@ -1,11 +1,20 @@
-/** Errors that stop the engine from starting, phrased for the person who has to fix them. */
+import type { Outcome, OutcomeParams, StartErrorCode } from '../../shared/model';
+import { outcomeText } from '../../shared/model/texts';
+
+/**
+ * Why the engine could not start, as a code and the values its text needs (the catalogue has
+ * the words, in both languages). `message` is the English text, for logs and stack traces.
+ */
 export class StartError extends Error {
+  readonly outcome: Outcome<StartErrorCode>;
+
   constructor(
-    readonly code: 'port-in-use' | 'bind-failed' | 'invalid-settings' | 'address-unavailable',
-    message: string,
+    readonly code: StartErrorCode,
+    readonly params: OutcomeParams,
   ) {
-    super(message);
+    super(outcomeText({ code, params }, 'en'));
     this.name = 'StartError';
+    this.outcome = { code, params };
   }
 }
 
@@ -16,26 +25,10 @@ export function explainBindError(
   port: number,
 ): StartError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EADDRINUSE') {
-    return new StartError(
-      'port-in-use',
-      `${proto} port ${port} on ${bind} is already in use, probably by another IP Messenger client ` +
-        `(iptux, IPMsg, FeiQ) or a Pigeon that is still running. Quit it, or start Pigeon with ` +
-        `--port N (peers on 2425 will not see you then).`,
-    );
-  }
-  if (code === 'EADDRNOTAVAIL') {
-    return new StartError(
-      'address-unavailable',
-      `cannot bind ${proto} ${bind}:${port}: ${bind} is not an address of this machine. Use --bind 0.0.0.0 or one of your interface addresses.`,
-    );
-  }
-  if (code === 'EACCES') {
-    return new StartError(
-      'bind-failed',
-      `not allowed to bind ${proto} ${bind}:${port} (a port below 1024 needs privileges).`,
-    );
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return new StartError('bind-failed', `cannot bind ${proto} ${bind}:${port}: ${message}`);
+  const where = { proto, bind, port };
+  if (code === 'EADDRINUSE') return new StartError('port-in-use', where);
+  if (code === 'EADDRNOTAVAIL') return new StartError('address-unavailable', where);
+  if (code === 'EACCES') return new StartError('bind-not-allowed', where);
+  const error = err instanceof Error ? err.message : String(err);
+  return new StartError('bind-failed', { ...where, error });
 }

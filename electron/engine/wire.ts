@@ -8,7 +8,7 @@ import {
   startsWithBytes,
   type HeaderPrefix,
 } from '../../shared/protocol';
-import type { DatagramTransport } from './transport';
+import type { DatagramTransport } from './io/udp-transport';
 import type { PacketNumbers } from './packet-numbers';
 
 /**

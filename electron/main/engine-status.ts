@@ -1,4 +1,6 @@
-import type { EngineEvent } from '../../shared/model';
+import type { ContractEvent } from '../../shared/contract';
+import type { Outcome } from '../../shared/model';
+import { outcomeText } from '../../shared/model/texts';
 
 /**
  * Follows the engine's event stream and keeps the one line the tray shows about it. Kept apart
@@ -7,34 +9,34 @@ import type { EngineEvent } from '../../shared/model';
 export class EngineStatus {
   private running = false;
   private nick = '';
-  private lastError = '';
+  private lastError: Outcome | undefined;
   private readonly online = new Set<string>();
 
   /** Returns true when the status line changed. */
-  apply(event: EngineEvent): boolean {
+  apply(event: ContractEvent): boolean {
     const before = this.line();
-    switch (event.type) {
-      case 'ready':
+    switch (event.channel) {
+      case 'engine:ready':
         this.running = true;
-        this.nick = event.nick;
-        this.lastError = '';
+        this.nick = event.payload.nick;
+        this.lastError = undefined;
         break;
-      case 'stopped':
+      case 'engine:stopped':
         this.running = false;
         this.online.clear();
         break;
-      case 'peer-online':
-        this.online.add(event.peer.id);
+      case 'peers:online':
+        this.online.add(event.payload.id);
         break;
-      case 'peer-offline':
-        this.online.delete(event.peer.id);
+      case 'peers:offline':
+        this.online.delete(event.payload.id);
         break;
-      case 'peer-changed':
-        if (event.peer.online) this.online.add(event.peer.id);
-        else this.online.delete(event.peer.id);
+      case 'peers:changed':
+        if (event.payload.online) this.online.add(event.payload.id);
+        else this.online.delete(event.payload.id);
         break;
-      case 'error':
-        if (!this.running) this.lastError = event.message;
+      case 'engine:error':
+        if (!this.running) this.lastError = event.payload;
         break;
       default:
         break;
@@ -43,14 +45,16 @@ export class EngineStatus {
   }
 
   /** The engine did not start at all (port in use, bad settings). */
-  failed(message: string): void {
+  failed(outcome: Outcome): void {
     this.running = false;
-    this.lastError = message;
+    this.lastError = outcome;
   }
 
   line(): string {
     if (!this.running)
-      return this.lastError ? `Offline: ${truncate(this.lastError, 60)}` : 'Offline';
+      return this.lastError
+        ? `Offline: ${truncate(outcomeText(this.lastError, 'en'), 60)}`
+        : 'Offline';
     const n = this.online.size;
     return `Online as ${truncate(this.nick, 24)} · ${n === 1 ? '1 peer' : `${n} peers`}`;
   }

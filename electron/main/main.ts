@@ -1,6 +1,6 @@
 /**
  * Pigeon's Electron main process: composes one setupX() per concern and owns nothing else.
- * The engine (electron/core) does the networking; this file only gives it a window, a tray,
+ * The engine (electron/engine) does the networking; this file only gives it a window, a tray,
  * notifications and a guarded IPC door. Order matters in three places, noted inline.
  */
 import fs from 'node:fs';
@@ -21,13 +21,11 @@ import {
   Tray,
 } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
-import { createRequestHandler, errorToInfo } from '../../shared/contract';
-import type { EngineEvent } from '../../shared/model';
 import { createEngine } from '../engine/engine';
-import { SETTINGS_FILE } from '../engine/settings-store';
+import { SETTINGS_FILE } from '../engine/settings/settings-store';
+import { StartError } from '../engine/start-error';
 import { registerAppScheme, setupAppProtocol } from './app-protocol';
 import { appPaths, trayIconFile } from './app-paths';
-import { createEngineHandlers } from '../engine/engine-handlers';
 import { EngineStatus } from './engine-status';
 import { setupGracefulQuit } from './graceful-quit';
 import { setupIpcAdapter } from './ipc-adapter';
@@ -40,7 +38,6 @@ import { createSenderCheck } from './sender-check';
 import { loadAppSettings } from './settings-file';
 import { setupSingleInstance } from './single-instance';
 import { setupTray } from './tray';
-import { UnreadCount } from './unread-count';
 import { loadWindowState, setupWindowStatePersistence, windowStateFile } from './window-state';
 
 // (1) Before `ready`: privileged schemes can only be registered now, and enableSandbox must
@@ -84,7 +81,10 @@ async function start(): Promise<void> {
   const firstRun = !fs.existsSync(path.join(userData, SETTINGS_FILE));
   const { settings, warning } = loadAppSettings(userData);
   if (warning) console.warn(`pigeon: ${warning}`);
-  const engine = createEngine(settings);
+  const engine = createEngine(settings, {
+    host: { shell: 'electron', firstRun },
+    onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),
+  });
 
   // Tray and unread count.
   const status = new EngineStatus();
@@ -93,11 +93,9 @@ async function start(): Promise<void> {
     nativeImage.createFromPath(trayIconFile(paths.assets, process.platform)),
     { open: showWindow, quit: () => app.quit() },
   );
-  const unread = new UnreadCount((count) => {
-    refreshTray();
-    app.setBadgeCount(count);
-  });
-  const refreshTray = (): void => tray.update({ unread: unread.value, status: status.line() });
+  // The engine keeps the one unread count (every window and tab shows the same numbers).
+  let unread = 0;
+  const refreshTray = (): void => tray.update({ unread, status: status.line() });
 
   // Engine events go to the page on the contract's channels, and to the tray and notifications.
   const events = new RendererEvents((channel, payload) => {
@@ -108,31 +106,29 @@ async function start(): Promise<void> {
     showWindow();
     events.openConversation(peerId);
   });
-  engine.subscribe((event: EngineEvent) => {
+  engine.subscribe((event) => {
     events.forward(event);
     if (status.apply(event)) refreshTray();
-    if (event.type === 'message' && !currentWindow()?.isFocused()) {
-      unread.add();
-      notifier.notify(event);
+    if (event.channel === 'chat:unread' && event.payload.total !== unread) {
+      unread = event.payload.total;
+      refreshTray();
+      app.setBadgeCount(unread);
+    }
+    if (
+      event.channel === 'chat:message' &&
+      event.payload.message.direction === 'in' &&
+      !currentWindow()?.isFocused()
+    ) {
+      notifier.notify(event.payload);
     }
   });
 
   // (3) IPC handlers are registered before the window loads, so the page's first request
   // never races an unregistered channel.
-  const handlers = createEngineHandlers({
-    engine,
-    dataDir: userData,
-    shell: 'electron',
-    firstRun,
-    onSettingsChanged: (next) => events.emit('settings:changed', next),
-    onMarkRead: () => unread.clear(),
-  });
   const disposeIpc = setupIpcAdapter({
     ipcMain,
     isTrustedSender: createSenderCheck(currentWindow),
-    handleRequest: createRequestHandler(handlers, {
-      onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),
-    }),
+    handleRequest: engine.request,
     onRefused: (channel, event) =>
       console.warn(`pigeon: refused ${channel} from ${event.senderFrame?.url ?? 'a gone frame'}`),
   });
@@ -158,10 +154,7 @@ async function start(): Promise<void> {
   mainWindow = win;
   setupWindowStatePersistence(win, windowStateFile(userData));
   win.webContents.on('did-finish-load', () => events.replay());
-  win.on('focus', () => {
-    unread.clear();
-    notifier.clear();
-  });
+  win.on('focus', () => notifier.clear());
   // macOS apps live on when their window closes; elsewhere closing the window quits Pigeon
   // (and says goodbye on the LAN), since a hidden window with no visible tray would be a trap.
   win.on('close', (event) => {
@@ -179,15 +172,23 @@ async function start(): Promise<void> {
   try {
     await engine.start();
   } catch (error) {
-    const info = errorToInfo(error, 'start-failed');
-    status.failed(info.message);
+    const failure =
+      error instanceof StartError
+        ? error
+        : new StartError('bind-failed', {
+            proto: 'UDP',
+            bind: settings.bind,
+            port: settings.port,
+            error: String(error),
+          });
+    status.failed(failure.outcome);
     refreshTray();
-    events.startFailed(info.code, info.message);
+    events.startFailed(failure.outcome);
     void dialog.showMessageBox({
       type: 'warning',
       title: 'Pigeon is offline',
       message: 'Pigeon could not go online',
-      detail: info.message,
+      detail: failure.message,
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { Notification, NotificationConstructorOptions, NativeImage } from 'electron';
-import type { IncomingMessage } from '../../shared/model';
+import type { MessageEvent } from '../../shared/contract';
 
 export interface NotificationDeps {
   Notification: (new (options: NotificationConstructorOptions) => Notification) & {
@@ -8,7 +8,7 @@ export interface NotificationDeps {
 }
 
 export interface MessageNotifier {
-  notify(message: IncomingMessage): void;
+  notify(event: MessageEvent): void;
   /** Closes every notification still on screen (the person came back to the window). */
   clear(): void;
 }
@@ -25,15 +25,15 @@ export function createMessageNotifier(
 ): MessageNotifier {
   const live = new Set<Notification>();
   return {
-    notify(message) {
+    notify(event) {
       if (!deps.Notification.isSupported()) return;
-      const options: NotificationConstructorOptions = notificationContent(message);
+      const options: NotificationConstructorOptions = notificationContent(event);
       if (icon) options.icon = icon;
       const n = new deps.Notification(options);
       live.add(n);
       n.on('click', () => {
         live.delete(n);
-        onClick(message.peerId);
+        onClick(event.message.peerId);
       });
       n.on('close', () => live.delete(n));
       n.show();
@@ -46,8 +46,11 @@ export function createMessageNotifier(
 }
 
 /** Title and body as a person should see them; peer text is shown as plain text only. */
-export function notificationContent(message: IncomingMessage): { title: string; body: string } {
-  const who = message.from.nick.trim() || message.from.address;
+export function notificationContent({ message, peer }: MessageEvent): {
+  title: string;
+  body: string;
+} {
+  const who = peer?.nick.trim() || peer?.address || message.peerId;
   const title = message.broadcast ? `${who} (to everyone)` : who;
   const body = message.undecodable
     ? `A message in an unreadable encoding (${message.undecodable.encoding})`

@@ -1,13 +1,13 @@
 import type { EngineSettings } from '../../shared/model';
-import { defaultSettings } from '../engine/settings';
-import { loadStoredSettings } from '../engine/settings-store';
+import { defaultSettings } from '../engine/settings/settings';
+import { loadStoredSettings } from '../engine/settings/settings-store';
 
 /**
  * The app's settings live in userData/settings.json, the same file format the CLI uses in its
  * data directory, so a profile can move between the two. Defaults (nick from the login name,
  * port 2425, bind 0.0.0.0, GB18030 for legacy peers, echo answered) come from the engine's own
  * defaultSettings, so the app and the CLI cannot disagree about them. Changes are written by the
- * settings:update handler (engine-handlers.ts).
+ * settings:update handler (electron/engine/settings/handlers.ts).
  */
 export function loadAppSettings(userDataDir: string): {
   settings: EngineSettings;

@@ -1,21 +1,41 @@
 import type {
   ChatMessage,
   DeliveryState,
+  EchoProbeOutcome,
   EchoResult,
-  EngineEvent,
-  EngineEventOf,
-  IncomingMessage,
+  EchoReverse,
+  EchoStats,
+  EchoTarget,
+  EngineErrorCode,
+  InterfaceInfo,
+  Outcome,
   Peer,
+  StartErrorCode,
+  SweepStep,
+  EchoMode,
 } from '../model';
 import type { AppSettings } from './settings';
 
-export type ReadyInfo = Omit<EngineEventOf<'ready'>, 'type'>;
+/** The engine is up: where it listens and who it says it is. */
+export interface ReadyInfo {
+  bind: string;
+  port: number;
+  nick: string;
+  group: string;
+  user: string;
+  host: string;
+  broadcast: string[];
+}
 
-/** New probe outcomes of one echo run since the previous event, and the run's stats so far. */
-export type EchoProgress = Omit<EngineEventOf<'echo-progress'>, 'type'>;
-export type SweepProgress = Omit<EngineEventOf<'sweep-progress'>, 'type'>;
-/** An address came or went, or the computer woke up: the engine re-announced. */
-export type NetworkChange = Omit<EngineEventOf<'network-changed'>, 'type'>;
+/**
+ * A message appeared in a conversation: one that arrived, or one that any window (or the CLI)
+ * sent. The engine emits it before any `chat:delivery` for it, so a UI never sees a delivery for
+ * a message it does not have. `peer` is the conversation's peer (null for the broadcast one).
+ */
+export interface MessageEvent {
+  message: ChatMessage;
+  peer: Peer | null;
+}
 
 export interface DeliveryUpdate {
   messageId: string;
@@ -23,38 +43,94 @@ export interface DeliveryUpdate {
   delivery: DeliveryState;
 }
 
-/** Everything the engine pushes to the UI. Payloads are the shared/model types, JSON-safe. */
+/** Unread incoming messages: one conversation's count, and the total for badges. */
+export interface UnreadUpdate {
+  peerId: string;
+  unread: number;
+  total: number;
+}
+
+/** An echo run began (sent before any progress): every window can show it. */
+export interface EchoStarted {
+  runId: string;
+  target: EchoTarget;
+  mode: EchoMode;
+  count: number;
+  intervalMs: number;
+  timeoutMs: number;
+  size: number;
+  probeBack: number;
+  startedAt: number;
+}
+
+/** New probe outcomes of one echo run since the previous event, and the run's stats so far. */
+export interface EchoProgress {
+  runId: string;
+  /** Outcomes since the previous progress event, in the order they happened. */
+  probes: EchoProbeOutcome[];
+  stats: EchoStats;
+  reverse?: EchoReverse;
+}
+
+export interface SweepProgress {
+  runId: string;
+  step: SweepStep;
+}
+
+/** An address came or went, or the computer woke up: the engine re-announced. */
+export interface NetworkChange {
+  /** 'addresses': an address came or went; 'resume': the clock jumped (sleep and wake). */
+  reason: 'addresses' | 'resume';
+  added: string[];
+  removed: string[];
+  interfaces: InterfaceInfo[];
+}
+
+/**
+ * Everything the engine pushes, in one vocabulary: the UI receives these over IPC or the
+ * WebSocket, and `pigeon ... --json` prints them as `{"event": channel, "payload": ...}` lines.
+ * Payloads are JSON-safe.
+ */
 export interface EventMap {
+  'engine:ready': ReadyInfo;
+  'engine:stopped': null;
+  /** A start failure, or a problem the running engine reports on its own. */
+  'engine:error': Outcome<EngineErrorCode | StartErrorCode>;
+  'settings:changed': AppSettings;
   'peers:online': Peer;
   'peers:offline': Peer;
   'peers:changed': Peer;
-  /** Incoming messages carry `from` (an IncomingMessage); other windows' sends may not. */
-  'chat:message': ChatMessage | IncomingMessage;
+  'chat:message': MessageEvent;
   'chat:delivery': DeliveryUpdate;
-  'engine:error': { code: string; message: string };
-  'engine:ready': ReadyInfo;
-  'settings:changed': AppSettings;
+  'chat:unread': UnreadUpdate;
+  'echo:started': EchoStarted;
   'echo:progress': EchoProgress;
   'echo:done': EchoResult;
   'echo:sweep-progress': SweepProgress;
   'diag:network-changed': NetworkChange;
+  /** The shell asks the page to open a conversation (a notification was clicked). */
+  'ui:open-conversation': { peerId: string };
 }
 
 export type EventChannel = keyof EventMap;
 
 const eventChannelSet = {
+  'engine:ready': true,
+  'engine:stopped': true,
+  'engine:error': true,
+  'settings:changed': true,
   'peers:online': true,
   'peers:offline': true,
   'peers:changed': true,
   'chat:message': true,
   'chat:delivery': true,
-  'engine:error': true,
-  'engine:ready': true,
-  'settings:changed': true,
+  'chat:unread': true,
+  'echo:started': true,
   'echo:progress': true,
   'echo:done': true,
   'echo:sweep-progress': true,
   'diag:network-changed': true,
+  'ui:open-conversation': true,
 } as const satisfies Record<EventChannel, true>;
 
 export const EVENT_CHANNELS = Object.freeze(
@@ -65,50 +141,13 @@ export function isEventChannel(value: unknown): value is EventChannel {
   return typeof value === 'string' && Object.hasOwn(eventChannelSet, value);
 }
 
+/** One event as it travels: its channel and its payload, typed together. */
 export type ContractEvent = {
   [E in EventChannel]: { channel: E; payload: EventMap[E] };
 }[EventChannel];
 
-/**
- * Maps an engine event to the contract event a host forwards to the UI, or null for events the
- * UI does not receive (stopped).
- */
-export function engineEventToContract(event: EngineEvent): ContractEvent | null {
-  switch (event.type) {
-    case 'ready': {
-      const { type: _type, ...info } = event;
-      return { channel: 'engine:ready', payload: info };
-    }
-    case 'peer-online':
-      return { channel: 'peers:online', payload: event.peer };
-    case 'peer-offline':
-      return { channel: 'peers:offline', payload: event.peer };
-    case 'peer-changed':
-      return { channel: 'peers:changed', payload: event.peer };
-    case 'message': {
-      const { type: _type, ...message } = event;
-      return { channel: 'chat:message', payload: message };
-    }
-    case 'delivery':
-      return {
-        channel: 'chat:delivery',
-        payload: { messageId: event.messageId, peerId: event.peerId, delivery: event.delivery },
-      };
-    case 'error':
-      return { channel: 'engine:error', payload: { code: event.code, message: event.message } };
-    case 'echo-progress': {
-      const { type: _type, ...progress } = event;
-      return { channel: 'echo:progress', payload: progress };
-    }
-    case 'echo-done':
-      return { channel: 'echo:done', payload: event.result };
-    case 'sweep-progress':
-      return { channel: 'echo:sweep-progress', payload: { runId: event.runId, step: event.step } };
-    case 'network-changed': {
-      const { type: _type, ...change } = event;
-      return { channel: 'diag:network-changed', payload: change };
-    }
-    case 'stopped':
-      return null;
-  }
-}
+/** Whoever listens to the engine gets every event through one of these. */
+export type EventListener = (event: ContractEvent) => void;
+
+/** The emitting side, as the engine's capabilities see it. */
+export type Emit = <E extends EventChannel>(channel: E, payload: EventMap[E]) => void;

@@ -1,17 +1,8 @@
 /** Small pure checks shared by the request validators and the UI's forms. */
 
-const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+import { isIpv4, isPort } from '../protocol/address';
 
-/** Dotted-quad IPv4, four decimal octets without leading zeros ("010.0.0.1" is ambiguous). */
-export function isIpv4(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const parts = value.split('.');
-  return parts.length === 4 && parts.every((p) => OCTET.test(p));
-}
-
-export function isPort(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
-}
+export { isIpv4, isPort };
 
 /** A peer id is "address:port", as shared/model's peerId() builds it. */
 export function isPeerId(value: unknown): value is string {

@@ -27,10 +27,15 @@ export interface RequestMap {
   /** Every conversation with its last message and unread count, for the chat list at start. */
   'chat:conversations': { req: null; res: ConversationSummary[] };
   'chat:history': { req: { peerId: string }; res: ChatMessage[] };
-  /** `to`: peer ids ("address:port") or bare IPv4 addresses (port 2425). One message per peer. */
-  'chat:send': { req: { to: string[]; text: string }; res: ChatMessage[] };
-  'chat:broadcast': { req: { text: string }; res: ChatMessage };
-  'chat:retry': { req: { messageId: string }; res: ChatMessage };
+  /**
+   * `to`: peer ids ("address:port") or bare IPv4 addresses (port 2425). One message per peer,
+   * answered with their ids; the messages themselves arrive as `chat:message` events (before
+   * any `chat:delivery` for them), so every window shows the same thing.
+   */
+  'chat:send': { req: { to: string[]; text: string }; res: { ids: string[] } };
+  'chat:broadcast': { req: { text: string }; res: { id: string } };
+  /** Sends a failed message again as a new message (its `chat:message` follows). */
+  'chat:retry': { req: { messageId: string }; res: { id: string } };
   'chat:mark-read': { req: { peerId: string }; res: null };
   /**
    * Start an echo run to a peer id or "host[:port]"; progress arrives as `echo:progress`, the

@@ -114,12 +114,3 @@ export interface DoctorReport {
   /** Why the checks could not run (a malformed address, Pigeon not running). */
   error?: string;
 }
-
-export type DiagnosticsEvent = {
-  type: 'network-changed';
-  /** 'addresses': an address came or went; 'resume': the clock jumped (sleep and wake). */
-  reason: 'addresses' | 'resume';
-  added: string[];
-  removed: string[];
-  interfaces: InterfaceInfo[];
-};

@@ -195,15 +195,3 @@ export interface ReachResult {
   /** Answered, but in none of our subnets. */
   elsewhere: ReachResponder[];
 }
-
-export type EchoEvent =
-  | {
-      type: 'echo-progress';
-      runId: string;
-      /** Outcomes since the previous progress event, in the order they happened. */
-      probes: EchoProbeOutcome[];
-      stats: EchoStats;
-      reverse?: EchoReverse;
-    }
-  | { type: 'echo-done'; result: EchoResult }
-  | { type: 'sweep-progress'; runId: string; step: SweepStep };

@@ -1,6 +1,6 @@
 export * from './peer';
 export * from './message';
 export * from './settings';
-export * from './events';
 export * from './echo';
 export * from './diagnostics';
+export * from './outcome';

@@ -1,20 +1,28 @@
-import type { Peer } from './peer';
+/**
+ * The conversation that holds what we broadcast to everyone. Peer ids are "address:port", so
+ * this can never be a peer's; the engine, the UI and the CLI all use this one constant.
+ */
+export const BROADCAST_ID = '*';
 
-/** Why a message could not be delivered; the reason text is for people, the code for programs. */
+/** Why a message could not be delivered. The text for people is in the catalogue (texts/). */
 export type FailureCode =
   | 'no-ack' // every retry went unanswered
   | 'encoding' // the peer's encoding cannot represent the text
   | 'send-error' // the socket refused the datagram (no route, permission)
   | 'stopped' // the engine stopped before the message was acknowledged
-  | 'unknown-peer' // nothing is known about the address and it did not answer
-  | 'invalid'; // the request itself was malformed
+  | 'not-running' // the engine was not running when the message was to go out
+  | 'text-has-nul' // NUL ends a text on the wire: the peer would see only what is before it
+  | 'bad-recipient'; // neither a known peer nor an IPv4 address
+
+/** Values a catalogue text fills in; JSON-safe. */
+export type OutcomeParams = Record<string, string | number>;
 
 /** The life of one outgoing message. */
 export type DeliveryState =
   | { state: 'queued' }
   | { state: 'sent'; attempts: number }
   | { state: 'delivered'; at: number }
-  | { state: 'failed'; code: FailureCode; reason: string };
+  | { state: 'failed'; code: FailureCode; params: OutcomeParams };
 
 /** Text that could not be decoded: shown with a marker, raw bytes kept. */
 export interface UndecodableText {
@@ -28,7 +36,7 @@ export interface UndecodableText {
 export interface ChatMessage {
   /** Local unique id (never reused). */
   id: string;
-  /** The conversation: the peer's id ("address:port"). */
+  /** The conversation: the peer's id ("address:port"), or BROADCAST_ID. */
   peerId: string;
   direction: 'in' | 'out';
   text: string;
@@ -40,10 +48,4 @@ export interface ChatMessage {
   delivery?: DeliveryState;
   /** Incoming only, when the text failed to decode. */
   undecodable?: UndecodableText;
-}
-
-/** What a received message looks like on the event stream (a ChatMessage plus who sent it). */
-export interface IncomingMessage extends ChatMessage {
-  direction: 'in';
-  from: Peer;
 }

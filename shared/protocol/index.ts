@@ -7,3 +7,4 @@ export * from './dialect';
 export * from './entry';
 export * from './feiq';
 export * from './message-body';
+export * from './address';

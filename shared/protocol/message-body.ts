@@ -83,10 +83,12 @@ export function splitForWire(
   text: string,
   encoding: WireEncoding,
   maxBytes: number,
-): { ok: true; pieces: Uint8Array[] } | { ok: false; reason: string } {
+):
+  | { ok: true; pieces: Uint8Array[] }
+  | { ok: false; reason: string; character?: string } {
   if (maxBytes < 8) return { ok: false, reason: `piece budget of ${maxBytes} bytes is too small` };
   const whole = encodeText(text, encoding);
-  if (!whole.ok) return { ok: false, reason: whole.reason };
+  if (!whole.ok) return { ok: false, reason: whole.reason, character: whole.character };
   if (whole.bytes.length <= maxBytes) return { ok: true, pieces: [whole.bytes] };
 
   const pieces: Uint8Array[] = [];
@@ -101,7 +103,7 @@ export function splitForWire(
   const lines = text.split(/(?<=\n)/);
   for (const line of lines) {
     const enc = encodeText(line, encoding);
-    if (!enc.ok) return { ok: false, reason: enc.reason };
+    if (!enc.ok) return { ok: false, reason: enc.reason, character: enc.character };
     if (currentLen + enc.bytes.length <= maxBytes) {
       current.push(enc.bytes);
       currentLen += enc.bytes.length;
@@ -116,7 +118,7 @@ export function splitForWire(
     // One line longer than a datagram: cut between code points.
     for (const ch of line) {
       const c = encodeText(ch, encoding);
-      if (!c.ok) return { ok: false, reason: c.reason };
+      if (!c.ok) return { ok: false, reason: c.reason, character: c.character };
       if (currentLen + c.bytes.length > maxBytes) flush();
       current.push(c.bytes);
       currentLen += c.bytes.length;

@@ -1,18 +1,19 @@
+import { resultLine } from '../../../shared/contract';
 import type { DoctorReport, InterfacesReport } from '../../../shared/model';
-import { interfacesReport } from '../../engine/diagnostics/interfaces-report';
-import { defaultBroadcastTargets } from '../../engine/network-interfaces';
-import { settingsFromFlags } from '../network-flags';
+import { parseHostPort } from '../../../shared/protocol';
 import { doctorText } from '../../engine/diagnostics/bundle';
-import { parseTarget } from '../../engine/echo/echo-request';
+import { interfacesReport } from '../../engine/io/interfaces-report';
+import { defaultBroadcastTargets } from '../../engine/io/network-interfaces';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
-import { networkFlags } from '../network-flags';
+import { cliLanguage } from '../language';
+import { networkFlags, settingsFromFlags } from '../network-flags';
 import { paint, printError, printJson, table } from '../output';
 import { startProbeEngine } from '../probe-engine';
 import { sleep } from '../run-engine';
 
 export const doctorFlags = {
   ...networkFlags,
-  json: { type: 'boolean', describe: 'print the report as one JSON object' },
+  json: { type: 'boolean', describe: 'print the diag:doctor answer (and diag:bundle) as JSON lines' },
   listen: {
     type: 'number',
     arg: 'SECONDS',
@@ -56,12 +57,13 @@ export async function doctor(argv: string[]): Promise<number> {
   if (positional.length !== 1)
     throw new UsageError('say which address to check: pigeon doctor ADDR');
   const to = positional[0] ?? '';
-  const target = parseTarget(to, 2425);
-  if (!target.ok) throw new UsageError(target.error);
+  const target = parseHostPort(to, 2425);
+  if (!target.ok) throw new UsageError(`${JSON.stringify(to)} is not an IPv4 address (or ADDR:PORT)`);
   const listen = flags.listen ?? 1;
   if (!(listen >= 0 && listen <= 600)) throw new UsageError('--listen must be 0..600 seconds');
-  const lang = flags.lang ?? (/^zh/i.test(process.env.LANG ?? '') ? 'zh-CN' : 'en');
-  if (lang !== 'en' && lang !== 'zh-CN') throw new UsageError('--lang must be en or zh-CN');
+  if (flags.lang !== undefined && flags.lang !== 'en' && flags.lang !== 'zh-CN')
+    throw new UsageError('--lang must be en or zh-CN');
+  const lang = cliLanguage(flags.lang);
 
   const { engine } = await startProbeEngine(flags, { portFallback: true });
   let report: DoctorReport;
@@ -69,18 +71,19 @@ export async function doctor(argv: string[]): Promise<number> {
   try {
     if (!flags.json && listen > 1) console.error(`listening for ${listen} s first...`);
     await sleep(listen * 1000);
-    report = await engine.doctor({
-      to: positional[0]?.includes(':') ? to : target.value.address,
+    report = await engine.handlers['diag:doctor']({
+      to: positional[0]?.includes(':') ? to : target.address,
       ...(flags.count !== undefined ? { count: flags.count } : {}),
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
       ...(flags['no-broadcast'] ? { skipBroadcast: true } : {}),
     });
-    if (flags.bundle) bundle = engine.diagnosticsBundle({ redact: flags.redact === true });
+    if (flags.bundle) bundle = engine.handlers['diag:bundle']({ redact: flags.redact === true }).text;
   } finally {
     await engine.stop();
   }
   if (flags.json) {
-    printJson(report);
+    printJson(resultLine('diag:doctor', { ok: true, value: report }));
+    if (bundle) printJson(resultLine('diag:bundle', { ok: true, value: { text: bundle } }));
   } else if (report.error) {
     printError(report.error);
   } else {
@@ -95,7 +98,7 @@ export async function doctor(argv: string[]): Promise<number> {
     }
     for (const v of more) console.log(`${paint('also:', 'dim')} ${v.text[lang]}`);
   }
-  if (bundle) console.log(`\n${bundle}`);
+  if (bundle && !flags.json) console.log(`\n${bundle}`);
   return report.verdicts[0]?.code === 'ok' ? 0 : 1;
 }
 
@@ -110,7 +113,7 @@ function interfaces(flags: Parameters<typeof settingsFromFlags>[0] & { json?: bo
     now: Date.now(),
   });
   if (flags.json) {
-    printJson(report);
+    printJson(resultLine('diag:interfaces', { ok: true, value: report }));
     return 0;
   }
   console.log(

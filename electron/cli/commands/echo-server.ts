@@ -1,6 +1,6 @@
 import { UdpEchoServer } from '../../engine/echo/echo-server';
 import { RAW_ECHO_DEFAULT_PORT } from '../../engine/echo/echo-request';
-import { isIpv4 } from '../../engine/network-interfaces';
+import { isIpv4 } from '../../../shared/protocol';
 import { explainBindError } from '../../engine/start-error';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { printJson } from '../output';
@@ -46,7 +46,7 @@ export async function echoServer(argv: string[]): Promise<number> {
   } catch (err) {
     const e = explainBindError(err, 'UDP', bind, port);
     throw new CliFailure(
-      e.code === 'bind-failed' && port < 1024
+      e.code === 'bind-not-allowed'
         ? `${e.message} Try --port ${port + 7000}.`
         : e.code === 'port-in-use'
           ? `UDP port ${port} on ${bind} is already in use by another program`
@@ -66,7 +66,8 @@ export async function echoServer(argv: string[]): Promise<number> {
   });
   await server.stop();
   const s = server.stats;
-  if (flags.json) printJson(s);
+  // Not an engine event: the echo server runs without an engine. Same line shape all the same.
+  if (flags.json) printJson({ event: 'cli:echo-server-stopped', payload: s });
   else
     console.error(
       `${s.received} received, ${s.echoed} echoed, ${s.limited} over the rate limit, ${s.bytes} bytes`,

@@ -1,17 +1,16 @@
+import { eventLine, resultLine, type ContractEvent } from '../../../shared/contract';
 import type {
   EchoMode,
   EchoProbeOutcome,
   EchoResult,
-  EngineEvent,
   ReachResult,
   SweepResult,
 } from '../../../shared/model';
-import { linkMtu, routeTo } from '../../engine/diagnostics/interfaces-report';
-import { parseTarget, RAW_ECHO_DEFAULT_PORT } from '../../engine/echo/echo-request';
-import { rawEcho } from '../../engine/echo/raw-echo-socket';
-import { sweepSizes } from '../../engine/echo/size-sweep';
+import { parseHostPort } from '../../../shared/protocol';
+import { createEngine, type Engine } from '../../engine/engine';
+import { RAW_ECHO_DEFAULT_PORT } from '../../engine/echo/echo-request';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
-import { networkFlags } from '../network-flags';
+import { networkFlags, settingsFromFlags, type NetworkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';
 import { startProbeEngine } from '../probe-engine';
 import { sleep } from '../run-engine';
@@ -75,11 +74,9 @@ export async function echo(argv: string[]): Promise<number> {
   }
   if (flags.reach) return reach(flags, mode);
   if (!flags.to) throw new UsageError('say who to probe: --to HOST[:PORT] (or --reach)');
-  const target = parseTarget(
-    flags.to,
-    mode === 'raw' ? RAW_ECHO_DEFAULT_PORT : (flags.port ?? 2425),
-  );
-  if (!target.ok) throw new UsageError(`--to: ${target.error}`);
+  const parsed = parseHostPort(flags.to, mode === 'raw' ? RAW_ECHO_DEFAULT_PORT : (flags.port ?? 2425));
+  if (!parsed.ok) throw new UsageError(`--to ${JSON.stringify(flags.to)} is not an IPv4 address (or HOST:PORT)`);
+  const target = { value: { address: parsed.address, port: parsed.port } };
   if (flags.back !== undefined && mode !== 'pigeon') {
     throw new UsageError('--back needs a Pigeon peer (--mode pigeon)');
   }
@@ -95,36 +92,43 @@ export async function echo(argv: string[]): Promise<number> {
     ...(flags.back !== undefined ? { probeBack: flags.back } : {}),
   };
   const live = new LivePrinter(flags.json === true, target.value.address);
+  // The raw mode needs no engine of ours on the LAN: an engine that is never started runs it
+  // (it binds a socket of its own per run); the other modes probe from a started one.
+  const { engine, started } =
+    mode === 'raw'
+      ? { engine: idleEngine(flags), started: false }
+      : { engine: (await startProbeEngine(flags, { portFallback: mode === 'pigeon' })).engine, started: true };
   let result: EchoResult;
-  if (mode === 'raw') {
-    const r = rawEcho(request, {
-      ...(flags.bind !== undefined ? { bind: flags.bind } : {}),
-      emit: (e) => live.event(e),
-    });
-    if (!r.ok) throw new UsageError(r.error);
-    live.header(request.to, mode, r.plan.count, r.plan.intervalMs, r.plan.size);
-    result = await withInterrupt(r.handle.done, () => r.handle.cancel());
-  } else {
-    const { engine } = await startProbeEngine(flags, { portFallback: mode === 'pigeon' });
-    try {
-      // Let the answers to our start-up entry pass first (an IPMsg ping counts ANSENTRYs).
-      await sleep(mode === 'ipmsg' ? 500 : 50);
-      const off = engine.subscribe((e) => live.event(e));
-      const started = engine.startEcho(request);
-      if (!started.ok) throw new UsageError(started.error);
-      live.runId = started.runId;
-      live.header(request.to, mode, request.count ?? 5, request.intervalMs ?? 1000, request.size);
-      result = await withInterrupt(started.done, () => engine.cancelEcho(started.runId));
-      off();
-      const peer = engine.peers().find((p) => p.address === target.value.address);
-      if (mode === 'pigeon' && result.stats.received === 0 && peer && peer.client !== 'pigeon') {
-        printError(
-          `${target.value.address} runs ${peer.client}, which does not answer Pigeon echo: try --mode ipmsg`,
-        );
+  try {
+    // Let the answers to our start-up entry pass first (an IPMsg ping counts ANSENTRYs).
+    if (started) await sleep(mode === 'ipmsg' ? 500 : 50);
+    let runId = '';
+    let finish: (r: EchoResult) => void = () => undefined;
+    const done = new Promise<EchoResult>((resolve) => (finish = resolve));
+    const off = engine.subscribe((e) => {
+      if (!runId && e.channel === 'echo:started') runId = e.payload.runId;
+      if (e.channel === 'echo:started' || e.channel === 'echo:progress' || e.channel === 'echo:done') {
+        if (e.payload.runId !== runId) return;
       }
-    } finally {
-      await engine.stop();
+      live.event(e);
+      if (e.channel === 'echo:done') finish(e.payload);
+    });
+    const r = await engine.request('echo:start', request);
+    if (!r.ok) {
+      off();
+      throw new UsageError(r.error.message);
     }
+    live.header(request.to, mode, request.count ?? 5, request.intervalMs ?? 1000, request.size);
+    result = await withInterrupt(done, () => void engine.request('echo:stop', { runId }));
+    off();
+    const peer = engine.handlers['peers:list']().find((p) => p.address === target.value.address);
+    if (mode === 'pigeon' && result.stats.received === 0 && peer && peer.client !== 'pigeon') {
+      printError(
+        `${target.value.address} runs ${peer.client}, which does not answer Pigeon echo: try --mode ipmsg`,
+      );
+    }
+  } finally {
+    await engine.stop();
   }
   live.summary(result);
   if (result.state === 'failed') {
@@ -146,8 +150,6 @@ async function withInterrupt<T>(done: Promise<T>, cancel: () => void): Promise<T
 }
 
 class LivePrinter {
-  runId = '';
-
   constructor(
     private readonly json: boolean,
     private readonly address: string,
@@ -162,24 +164,16 @@ class LivePrinter {
     );
   }
 
-  event(e: EngineEvent): void {
-    if (e.type !== 'echo-progress') return;
-    if (this.runId && e.runId !== this.runId) return;
-    this.runId ||= e.runId;
-    for (const p of e.probes) this.probe(p);
+  /** Events of this run only (the caller filters): JSON lines, or ping-like lines. */
+  event(e: ContractEvent): void {
+    if (this.json) {
+      printJson(eventLine(e));
+      return;
+    }
+    if (e.channel === 'echo:progress') for (const p of e.payload.probes) this.probe(p);
   }
 
   private probe(p: EchoProbeOutcome): void {
-    if (this.json) {
-      printJson({
-        seq: p.seq,
-        kind: p.kind,
-        ...('rttMs' in p ? { rtt_ms: p.rttMs } : {}),
-        ...('bytes' in p ? { bytes: p.bytes } : {}),
-        ...(p.kind === 'error' ? { reason: p.reason } : {}),
-      });
-      return;
-    }
     switch (p.kind) {
       case 'reply':
         console.log(
@@ -206,30 +200,8 @@ class LivePrinter {
 
   summary(r: EchoResult): void {
     const s = r.stats;
-    if (this.json) {
-      printJson({
-        run_id: r.runId,
-        mode: r.mode,
-        target: `${r.target.address}:${r.target.port}`,
-        state: r.state,
-        size: r.size,
-        sent: s.sent,
-        received: s.received,
-        lost: s.lost,
-        loss: s.loss,
-        duplicates: s.duplicates,
-        reordered: s.reordered,
-        late: s.late,
-        errors: s.errors,
-        altered: s.altered,
-        rtt_ms: s.rttMs,
-        jitter_ms: s.jitterMs,
-        duration_ms: r.durationMs,
-        ...(r.reverse ? { reverse: r.reverse } : {}),
-        ...(r.error ? { error: r.error } : {}),
-      });
-      return;
-    }
+    // In JSON the echo:done line already said it all.
+    if (this.json) return;
     const rtt = s.rttMs;
     console.log(`--- ${r.target.address}:${r.target.port} echo statistics ---`);
     console.log(
@@ -268,30 +240,27 @@ async function sweep(flags: Flags, mode: EchoMode, to: string): Promise<number> 
     ...(flags.max !== undefined ? { max: flags.max } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
   };
-  const onStep = (size: number, passed: boolean, rtt?: number) => {
-    if (flags.json) printJson({ size, passed, ...(rtt !== undefined ? { rtt_ms: rtt } : {}) });
-    else
-      console.log(
-        `${String(size).padStart(6)} bytes  ${passed ? paint('ok', 'green') : paint('lost', 'red')}${rtt !== undefined ? `  ${rtt} ms` : ''}`,
-      );
-  };
+  const { engine, started } =
+    mode === 'raw'
+      ? { engine: idleEngine(flags), started: false }
+      : { engine: (await startProbeEngine(flags, { portFallback: true })).engine, started: true };
   let result: SweepResult;
-  if (mode === 'raw') {
-    result = await rawSweep(request.to, request, flags.bind ?? '0.0.0.0', onStep);
-  } else {
-    const { engine } = await startProbeEngine(flags, { portFallback: true });
-    try {
-      await sleep(50);
-      const off = engine.subscribe((e) => {
-        if (e.type === 'sweep-progress') onStep(e.step.size, e.step.passed, e.step.rttMs);
-      });
-      result = await engine.sizeSweep({ ...request, mode: 'pigeon' });
-      off();
-    } finally {
-      await engine.stop();
-    }
+  try {
+    if (started) await sleep(50);
+    const off = engine.subscribe((e) => {
+      if (e.channel !== 'echo:sweep-progress') return;
+      if (flags.json) return printJson(eventLine(e));
+      const { size, passed, rttMs } = e.payload.step;
+      console.log(
+        `${String(size).padStart(6)} bytes  ${passed ? paint('ok', 'green') : paint('lost', 'red')}${rttMs !== undefined ? `  ${rttMs} ms` : ''}`,
+      );
+    });
+    result = await engine.handlers['echo:sweep']({ ...request, mode });
+    off();
+  } finally {
+    await engine.stop();
   }
-  if (flags.json) printJson(result);
+  if (flags.json) printJson(resultLine('echo:sweep', { ok: true, value: result }));
   else console.log(describeSweep(result));
   if (result.state === 'failed') {
     printError(result.error ?? 'sweep failed');
@@ -300,52 +269,9 @@ async function sweep(flags: Flags, mode: EchoMode, to: string): Promise<number> 
   return result.largestPassing !== null ? 0 : 1;
 }
 
-/** The raw mode needs no engine, so neither does its sweep. */
-async function rawSweep(
-  to: string,
-  request: { min?: number; max?: number; timeoutMs?: number },
-  bind: string,
-  onStep: (size: number, passed: boolean, rtt?: number) => void,
-): Promise<SweepResult> {
-  const target = parseTarget(to, RAW_ECHO_DEFAULT_PORT);
-  if (!target.ok) throw new UsageError(target.error);
-  const { address, port } = target.value;
-  const route = await routeTo(address);
-  const mtu = route.interface ? linkMtu(route.interface) : null;
-  const unfragmentedMax = mtu !== null ? mtu - 28 : null;
-  const outcome = await sweepSizes({
-    min: request.min ?? 64,
-    max: Math.min(request.max ?? 8192, 65_507),
-    hints: unfragmentedMax !== null ? [unfragmentedMax, unfragmentedMax + 1] : [1472, 1473],
-    onStep: (s) => onStep(s.size, s.passed, s.rttMs),
-    probe: async (size) => {
-      const r = rawEcho(
-        { to, count: 2, intervalMs: 50, timeoutMs: request.timeoutMs ?? 800, size },
-        { bind },
-      );
-      if (!r.ok) throw new UsageError(r.error);
-      const res = await r.handle.done;
-      return {
-        passed: res.stats.received - res.stats.altered > 0,
-        ...(res.stats.rttMs ? { rttMs: res.stats.rttMs.min } : {}),
-      };
-    },
-  });
-  return {
-    runId: '',
-    mode: 'raw',
-    target: { address, port },
-    state: 'done',
-    largestPassing: outcome.largestPassing,
-    smallestFailing: outcome.smallestFailing,
-    path: { interface: route.interface, sourceAddress: route.sourceAddress, mtu, unfragmentedMax },
-    fragmented:
-      outcome.largestPassing !== null && unfragmentedMax !== null
-        ? outcome.largestPassing > unfragmentedMax
-        : null,
-    steps: outcome.steps,
-    appliedLimit: null,
-  };
+/** An engine that is never started: the raw echo mode and its sweep need no IPMsg socket. */
+function idleEngine(flags: NetworkFlags): Engine {
+  return createEngine(settingsFromFlags(flags).settings, { tcp: false });
 }
 
 export function describeSweep(r: SweepResult): string {
@@ -384,7 +310,7 @@ async function reach(flags: Flags, mode: EchoMode): Promise<number> {
   let result: ReachResult;
   try {
     await sleep(mode === 'ipmsg' ? 500 : 50);
-    result = await engine.broadcastReach({
+    result = await engine.handlers['echo:reach']({
       mode,
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
     });
@@ -392,7 +318,7 @@ async function reach(flags: Flags, mode: EchoMode): Promise<number> {
     await engine.stop();
   }
   if (flags.json) {
-    printJson(result);
+    printJson(resultLine('echo:reach', { ok: true, value: result }));
   } else {
     console.log(
       `broadcast to ${result.targets.map((t) => t.target).join(', ') || '(no targets)'}:`,

@@ -1,4 +1,4 @@
-import type { Peer } from '../../../shared/model';
+import { resultLine } from '../../../shared/contract';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { printJson, table } from '../output';
@@ -7,7 +7,7 @@ import { sleep, startEngine } from '../run-engine';
 export const peersFlags = {
   ...networkFlags,
   wait: { type: 'number', arg: 'SECONDS', describe: 'how long to collect answers (default 2)' },
-  json: { type: 'boolean', describe: 'one JSON object per peer per line' },
+  json: { type: 'boolean', describe: 'the peers:list answer as one JSON line' },
 } as const satisfies FlagSpecs;
 
 export const peersHelp = {
@@ -22,13 +22,12 @@ export async function peers(argv: string[]): Promise<number> {
   if (!(wait >= 0 && wait <= 600)) throw new UsageError('--wait must be between 0 and 600 seconds');
   const { engine } = await startEngine(flags);
   await sleep(wait * 1000);
-  const list = engine
-    .peers()
+  const list = engine.handlers['peers:list']()
     .filter((p) => p.online && p.announced)
     .sort((a, b) => a.group.localeCompare(b.group) || a.nick.localeCompare(b.nick));
   await engine.stop();
   if (flags.json) {
-    for (const p of list) printJson(peerJson(p));
+    printJson(resultLine('peers:list', { ok: true, value: list }));
   } else if (list.length === 0) {
     console.log(`no peers answered within ${wait} s`);
   } else {
@@ -46,19 +45,4 @@ export async function peers(argv: string[]): Promise<number> {
     );
   }
   return 0;
-}
-
-export function peerJson(p: Peer) {
-  return {
-    address: p.address,
-    port: p.port,
-    nick: p.nick,
-    group: p.group,
-    user: p.user,
-    host: p.host,
-    client: p.client,
-    encoding: p.encoding,
-    away: p.away,
-    version: p.version,
-  };
 }

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
-import type { DeliveryState, EngineEvent } from '../../../shared/model';
-import { isIpv4 } from '../../engine/network-interfaces';
+import { eventLine, resultLine, type ContractEvent } from '../../../shared/contract';
+import type { DeliveryState } from '../../../shared/model';
+import { parseHostPort } from '../../../shared/protocol';
+import { outcomeText } from '../../../shared/model/texts';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
+import { cliLanguage } from '../language';
 import { networkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';
 import { isPeerEventAt, sleep, startEngine, waitForEvent } from '../run-engine';
@@ -20,7 +23,7 @@ export const sendFlags = {
   },
   json: {
     type: 'boolean',
-    describe: 'print one JSON object per recipient with its delivery state',
+    describe: 'print the chat:message and chat:delivery events of the message as JSON lines',
   },
 } as const satisfies FlagSpecs;
 
@@ -42,16 +45,12 @@ export async function send(argv: string[]): Promise<number> {
     throw new UsageError('say who to send to: --to ADDR (repeatable) or --broadcast-all');
   if (flags['broadcast-all'] && recipients.length)
     throw new UsageError('--broadcast-all and --to cannot be combined');
-  for (const r of recipients) {
-    const m = /^([^:]+)(?::(\d{1,5}))?$/.exec(r);
-    if (
-      !m ||
-      !isIpv4(m[1] ?? '') ||
-      (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))
-    ) {
+  const targets = recipients.map((r) => {
+    const t = parseHostPort(r, flags.port ?? 2425);
+    if (!t.ok)
       throw new UsageError(`--to ${JSON.stringify(r)} is not an IPv4 address (or ADDR:PORT)`);
-    }
-  }
+    return t;
+  });
   const text =
     positional.length === 1 && positional[0] === '-'
       ? fs.readFileSync(0, 'utf8').replace(/\n$/, '')
@@ -59,57 +58,58 @@ export async function send(argv: string[]): Promise<number> {
   if (!text)
     throw new UsageError('nothing to send: give the text as an argument, or "-" to read stdin');
 
-  const { engine } = await startEngine(flags);
+  const lang = cliLanguage();
+  // Every event of our messages, in the order the engine tells them (the message first).
+  const mine = new Set<string>();
+  const final = new Map<string, DeliveryState>();
+  let settled: (() => void) | undefined;
+  const onEvent = (e: ContractEvent) => {
+    if (e.channel === 'chat:message' && e.payload.message.direction === 'out') {
+      const { id, delivery } = e.payload.message;
+      mine.add(id);
+      if (flags.json) printJson(eventLine(e));
+      if (delivery?.state === 'failed') final.set(id, delivery);
+    } else if (e.channel === 'chat:delivery' && mine.has(e.payload.messageId)) {
+      if (flags.json) printJson(eventLine(e));
+      const d = e.payload.delivery;
+      if (d.state === 'delivered' || d.state === 'failed') final.set(e.payload.messageId, d);
+    } else {
+      return;
+    }
+    if (settled && [...mine].every((id) => final.has(id))) settled();
+  };
+  const { engine } = await startEngine(flags, onEvent);
   try {
     if (flags['broadcast-all']) {
       // Peers are reached by unicast in their own encodings: first learn who is there.
       await sleep(flags['answer-wait'] ?? 1500);
-      engine.broadcastText(text);
-      const n = engine.peers().filter((p) => p.online).length;
+      const r = engine.handlers['chat:broadcast']({ text });
+      if (flags.json) printJson(resultLine('chat:broadcast', { ok: true, value: r }));
+      const n = engine.handlers['peers:list']().filter((p) => p.online).length;
       console.error(`sent to ${n} peer${n === 1 ? '' : 's'} (no acknowledgement for broadcasts)`);
       await sleep(100);
       return 0;
     }
     // Introduce ourselves so each recipient answers with its dialect and encoding.
-    const answered = Promise.all(
-      recipients.map((r) => {
-        const [address = '', port] = r.split(':');
-        engine.announceTo(address, port ? Number(port) : undefined);
-        return waitForEvent(engine, isPeerEventAt(address), flags['answer-wait'] ?? 1500);
+    await Promise.all(
+      targets.map((t) => {
+        engine.handlers['peers:add']({ address: t.address, port: t.port });
+        return waitForEvent(engine, isPeerEventAt(t.address), flags['answer-wait'] ?? 1500);
       }),
     );
-    await answered;
-    const messages = engine.send({ to: recipients, text });
-    const final = new Map<string, DeliveryState>();
-    for (const m of messages)
-      if (m.delivery && (m.delivery.state === 'failed' || m.delivery.state === 'delivered'))
-        final.set(m.id, m.delivery);
-    const pending = new Set(messages.map((m) => m.id).filter((id) => !final.has(id)));
-    if (pending.size) {
-      await new Promise<void>((resolve) => {
-        const off = engine.subscribe((e: EngineEvent) => {
-          if (e.type !== 'delivery' || !pending.has(e.messageId)) return;
-          if (e.delivery.state === 'delivered' || e.delivery.state === 'failed') {
-            final.set(e.messageId, e.delivery);
-            pending.delete(e.messageId);
-            if (pending.size === 0) {
-              off();
-              resolve();
-            }
-          }
-        });
-      });
-    }
+    const done = new Promise<void>((resolve) => (settled = resolve));
+    const { ids } = engine.handlers['chat:send']({ to: recipients, text });
+    if (flags.json) printJson(resultLine('chat:send', { ok: true, value: { ids } }));
+    if (!ids.every((id) => final.has(id))) await done;
     let failed = 0;
-    messages.forEach((m, i) => {
-      const state = final.get(m.id);
-      const to = recipients[i] ?? m.peerId;
-      if (flags.json) printJson({ to, messageId: m.id, delivery: state });
+    ids.forEach((id, i) => {
+      const state = final.get(id);
+      const to = recipients[i] ?? id;
       if (state?.state === 'delivered') {
         if (!flags.json) console.error(`${paint('delivered', 'green', 'err')} to ${to}`);
       } else {
         failed++;
-        printError(state?.state === 'failed' ? state.reason : `no final state for ${to}`);
+        printError(state?.state === 'failed' ? outcomeText(state, lang) : `no final state for ${to}`);
       }
     });
     return failed ? 1 : 0;

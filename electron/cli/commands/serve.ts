@@ -1,8 +1,9 @@
-import { createRequestHandler } from '../../../shared/contract';
-import type { EngineEvent } from '../../../shared/model';
-import { createEngineHandlers } from '../../engine/engine-handlers';
-import { isIpv4 } from '../../engine/network-interfaces';
+import { eventLine, type ContractEvent } from '../../../shared/contract';
+import { BROADCAST_ID } from '../../../shared/model';
+import { isIpv4 } from '../../../shared/protocol';
+import { outcomeText } from '../../../shared/model/texts';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
+import { cliLanguage } from '../language';
 import { networkFlags } from '../network-flags';
 import { paint, printInfo, printJson } from '../output';
 import { CliFailure, startEngine } from '../run-engine';
@@ -61,25 +62,22 @@ export async function serve(argv: string[]): Promise<number> {
   const assets = uiPort === undefined ? undefined : findUiAssets();
   if (assets && 'missing' in assets) throw new CliFailure(assets.missing, 1);
 
-  const print = flags.json ? printJson : (e: EngineEvent) => console.log(describeEvent(e));
-  const { engine, nickConfigured } = await startEngine(flags, print);
+  const print = flags.json
+    ? (e: ContractEvent) => printJson(eventLine(e))
+    : (e: ContractEvent) => {
+        const line = describeEvent(e);
+        if (line) console.log(line);
+      };
+  const { engine } = await startEngine(flags, print, {
+    shell: 'browser',
+    onHandlerError: (channel, error) =>
+      printInfo(`${channel} failed: ${error instanceof Error ? error.message : String(error)}`),
+  });
 
-  // One dispatcher for every door (stdin and browser tabs), so they share unread counts and each
-  // sees the settings the other changed.
+  // One engine, one dispatcher for every door (stdin and browser tabs): they share unread
+  // counts, and each sees the settings the other changed (settings:changed).
   let host: BrowserHost | undefined;
-  const handle = createRequestHandler(
-    createEngineHandlers({
-      engine,
-      dataDir: engine.settings().dataDir,
-      shell: 'browser',
-      firstRun: !nickConfigured,
-      onSettingsChanged: (settings) => host?.emit('settings:changed', settings),
-    }),
-    {
-      onHandlerError: (channel, error) =>
-        printInfo(`${channel} failed: ${error instanceof Error ? error.message : String(error)}`),
-    },
-  );
+  const handle = engine.request;
   const stopControl = flags.json ? startStdioControl(handle) : undefined;
 
   if (assets && uiPort !== undefined) {
@@ -126,7 +124,7 @@ function announceUi(host: BrowserHost, json: boolean): void {
   }
   process.stderr.write(`open ${host.url}\n`);
   for (const other of host.urls.slice(1)) process.stderr.write(`  or ${other}\n`);
-  if (json) printJson({ type: 'ui', url: host.url, urls: host.urls });
+  if (json) printJson({ event: 'cli:ui', payload: { url: host.url, urls: host.urls } });
 }
 
 function group(name: string): string {
@@ -136,32 +134,54 @@ function group(name: string): string {
 function time(): string {
   return paint(new Date().toTimeString().slice(0, 8), 'dim');
 }
-export function describeEvent(e: EngineEvent): string {
-  switch (e.type) {
-    case 'ready':
-      return `${time()} ${paint('ready', 'green')} as ${e.nick}${e.group ? ` [${e.group}]` : ''} on ${e.bind}:${e.port}, announcing to ${e.broadcast.join(', ')}`;
-    case 'peer-online':
-      return `${time()} ${paint('+', 'green')} ${e.peer.nick}${group(e.peer.group)} ${e.peer.address} (${e.peer.client})`;
-    case 'peer-offline':
-      return `${time()} ${paint('-', 'yellow')} ${e.peer.nick} ${e.peer.address} left`;
-    case 'peer-changed':
-      return `${time()} ${paint('~', 'cyan')} ${e.peer.nick}${group(e.peer.group)} ${e.peer.address}${e.peer.away ? ' (away)' : ''}`;
-    case 'message': {
-      const body = e.undecodable
-        ? `[undecodable ${e.undecodable.encoding} bytes: ${e.undecodable.rawBase64}]`
-        : e.text;
-      return `${time()} ${paint(`${e.from.nick} (${e.from.address})`, 'bold')}${e.broadcast ? ' to all' : ''}: ${body}`;
+
+/** One line for a person, or '' for events only a UI cares about. */
+export function describeEvent(e: ContractEvent): string {
+  const lang = cliLanguage();
+  switch (e.channel) {
+    case 'engine:ready': {
+      const r = e.payload;
+      return `${time()} ${paint('ready', 'green')} as ${r.nick}${group(r.group)} on ${r.bind}:${r.port}, announcing to ${r.broadcast.join(', ')}`;
     }
-    case 'delivery':
-      return e.delivery.state === 'failed'
-        ? `${time()} ${paint('failed', 'red')} ${e.messageId}: ${e.delivery.reason}`
-        : `${time()} ${paint(e.delivery.state, 'dim')} ${e.messageId}`;
-    case 'error':
-      return `${time()} ${paint('error', 'red')} ${e.message}`;
-    case 'stopped':
+    case 'engine:stopped':
       return `${time()} stopped`;
+    case 'engine:error':
+      return `${time()} ${paint('error', 'red')} ${outcomeText(e.payload, lang)}`;
+    case 'peers:online': {
+      const p = e.payload;
+      return `${time()} ${paint('+', 'green')} ${p.nick}${group(p.group)} ${p.address} (${p.client})`;
+    }
+    case 'peers:offline':
+      return `${time()} ${paint('-', 'yellow')} ${e.payload.nick} ${e.payload.address} left`;
+    case 'peers:changed': {
+      const p = e.payload;
+      return `${time()} ${paint('~', 'cyan')} ${p.nick}${group(p.group)} ${p.address}${p.away ? ' (away)' : ''}`;
+    }
+    case 'chat:message': {
+      const { message: m, peer } = e.payload;
+      const who = peer ? `${peer.nick} (${peer.address})` : m.peerId === BROADCAST_ID ? 'everyone' : m.peerId;
+      const body = m.undecodable
+        ? `[undecodable ${m.undecodable.encoding} bytes: ${m.undecodable.rawBase64}]`
+        : m.text;
+      if (m.direction === 'in')
+        return `${time()} ${paint(who, 'bold')}${m.broadcast ? ' to all' : ''}: ${body}`;
+      const failed = m.delivery?.state === 'failed' ? m.delivery : undefined;
+      return failed
+        ? `${time()} ${paint('failed', 'red')} ${m.id} to ${who}: ${outcomeText(failed, lang)}`
+        : `${time()} ${paint('to', 'dim')} ${who}: ${body} ${paint(`(${m.id})`, 'dim')}`;
+    }
+    case 'chat:delivery': {
+      const d = e.payload.delivery;
+      return d.state === 'failed'
+        ? `${time()} ${paint('failed', 'red')} ${e.payload.messageId}: ${outcomeText(d, lang)}`
+        : `${time()} ${paint(d.state, 'dim')} ${e.payload.messageId}`;
+    }
+    case 'chat:unread':
+    case 'settings:changed':
+    case 'ui:open-conversation':
+      return '';
     default:
       // Echo and diagnostics progress: compact JSON reads well enough in a terminal.
-      return `${time()} ${paint(e.type, 'dim')} ${JSON.stringify(e).slice(0, 200)}`;
+      return `${time()} ${paint(e.channel, 'dim')} ${JSON.stringify(e.payload).slice(0, 200)}`;
   }
 }

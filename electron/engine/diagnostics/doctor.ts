@@ -18,10 +18,11 @@ import type {
 } from '../../../shared/model';
 import type { Clock } from '../clock';
 import { parseTarget } from '../echo/echo-request';
-import { cidr, coveredBy, inSubnet, type RouteInfo } from './interfaces-report';
+import { cidr, coveredBy, inSubnet } from '../../../shared/protocol';
+import type { RouteInfo } from '../io/system-probes';
 import type { TcpProbeResult } from './tcp-probe';
 import type { TrafficLog } from './traffic-log';
-import { verdictTexts } from '../../../shared/model/verdict-text';
+import { outcomeTexts } from '../../../shared/model/texts';
 
 /**
  * "Why can't I see…?": checks one address the way a patient network admin would, then says what
@@ -203,7 +204,7 @@ function verdict(
   severity: VerdictSeverity,
   params: Record<string, string | number>,
 ): Verdict {
-  return { code, severity, params, text: verdictTexts(code, params) };
+  return { code, severity, params, text: outcomeTexts({ code, params }) };
 }
 
 /** Problems first; 'ok' is the answer when there is nothing worse, so it precedes mere notes. */

@@ -1,28 +1,21 @@
-import type {
-  DoctorReport,
-  DoctorRequest,
-  EngineEvent,
-  EngineSettings,
-  InterfacesReport,
-  Peer,
-} from '../../../shared/model';
+import type { DoctorReport, DoctorRequest, InterfacesReport } from '../../../shared/model';
 import { Mode, modeOf, type WirePacket } from '../../../shared/protocol';
-import type { Clock } from '../clock';
-import { EchoService } from '../echo/echo-service';
+import type { EngineContext } from '../context';
+import type { EchoService } from '../echo/echo-service';
 import type { PROBE_BACK_LIMITS } from '../echo/probe-back';
-import { listIpv4Interfaces, type Ipv4Interface } from '../network-interfaces';
-import { UdpTransport, type Datagram, type DatagramTransport } from '../transport';
-import { PIGEON_VERSION } from '../version';
-import type { Wire } from '../wire';
-import { diagnosticsBundle } from './bundle';
-import { runDoctor } from './doctor';
+import { listIpv4Interfaces, type Ipv4Interface } from '../io/network-interfaces';
 import {
-  interfacesReport,
   linkLayerPresence,
   linkMtu,
   routeTo,
   type RouteInfo,
-} from './interfaces-report';
+} from '../io/system-probes';
+import type { Datagram, DatagramTransport } from '../io/udp-transport';
+import type { Presence } from '../presence/presence';
+import { PIGEON_VERSION } from '../version';
+import { diagnosticsBundle } from './bundle';
+import { runDoctor } from './doctor';
+import { interfacesReport } from '../io/interfaces-report';
 import { NetworkWatch } from './network-watch';
 import { tcpProbe, type TcpProbeResult } from './tcp-probe';
 import { TrafficLog } from './traffic-log';
@@ -46,26 +39,10 @@ export interface DiagnosticsOptions {
   portConflict?: number;
 }
 
-export interface DiagnosticsHost {
-  clock: Clock;
-  /** High-resolution ms. */
-  now: () => number;
-  wire: Wire;
-  settings(): EngineSettings;
-  isRunning(): boolean;
-  local(): { address: string; port: number };
-  buildEntry(): Uint8Array;
-  broadcastTargets(): string[];
-  findPeer(address: string, port?: number): Peer | undefined;
-  peers(): Peer[];
-  emit(e: EngineEvent): void;
-  setPeerMaxDatagram(address: string, bytes: number | undefined): number | null;
-  refresh(): void;
-  stats(): Record<string, number>;
-}
+/** What diagnostics needs of presence: where we announce, and a way to announce anew. */
+export type DiagnosticsPresence = Pick<Presence, 'broadcastTargets' | 'refresh'>;
 
 export class EngineDiagnostics {
-  readonly echo: EchoService;
   readonly traffic = new TrafficLog();
   private readonly watch: NetworkWatch;
   private readonly doctorReports: DoctorReport[] = [];
@@ -73,38 +50,23 @@ export class EngineDiagnostics {
   private readonly mtu: (name: string) => number | null;
 
   constructor(
-    private readonly host: DiagnosticsHost,
+    private readonly ctx: EngineContext,
+    private readonly presence: DiagnosticsPresence,
+    /** Echo runs are the doctor's probes: diagnostics uses echo, never the reverse. */
+    private readonly echo: EchoService,
+    private readonly stats: () => Record<string, number>,
     private readonly options: DiagnosticsOptions = {},
   ) {
     this.listInterfaces = options.listInterfaces ?? listIpv4Interfaces;
     this.mtu = options.linkMtu ?? linkMtu;
-    this.echo = new EchoService(
-      {
-        clock: host.clock,
-        now: host.now,
-        wire: host.wire,
-        settings: () => host.settings(),
-        isRunning: () => host.isRunning(),
-        buildEntry: () => host.buildEntry(),
-        broadcastTargets: () => host.broadcastTargets(),
-        findPeer: (a, p) => host.findPeer(a, p),
-        emit: (e) => host.emit(e),
-        setPeerMaxDatagram: (a, n) => host.setPeerMaxDatagram(a, n),
-        openSocket: options.openSocket ?? (() => new UdpTransport()),
-        interfaces: () => this.interfaces().interfaces,
-        routeTo: (a) => this.routeTo(a),
-        linkMtu: (name) => this.mtu(name),
-      },
-      options.probeBackLimits ? { probeBackLimits: options.probeBackLimits } : {},
-    );
     this.watch = new NetworkWatch({
-      clock: host.clock,
+      clock: ctx.clock,
       list: this.listInterfaces,
       ...(options.watchIntervalMs !== undefined ? { intervalMs: options.watchIntervalMs } : {}),
       onChange: (change) => {
         // The broadcast targets follow the interfaces when they are the defaults: announce anew.
-        host.refresh();
-        host.emit({ type: 'network-changed', ...change, interfaces: this.interfaces().interfaces });
+        presence.refresh();
+        ctx.emit('diag:network-changed', { ...change, interfaces: this.interfaces().interfaces });
       },
     });
   }
@@ -115,15 +77,14 @@ export class EngineDiagnostics {
 
   stop(): void {
     this.watch.stop();
-    this.echo.stop();
   }
 
   /** Every datagram that is not our own, before the engine handles it. */
   observe(p: WirePacket, d: Datagram): void {
     const mode = modeOf(p.command);
     // Round trips end here, before the engine's dispatch and the probe's decoding.
-    if (mode === Mode.PIGEON_ECHO_REPLY) this.echo.noteArrival(this.host.now());
-    this.traffic.record(d.address, d.port, p.command, d.bytes.length, this.host.clock.now());
+    if (mode === Mode.PIGEON_ECHO_REPLY) this.echo.noteArrival(this.ctx.now());
+    this.traffic.record(d.address, d.port, p.command, d.bytes.length, this.ctx.clock.now());
     if (mode === Mode.ANSENTRY) this.echo.onAnsEntry(d);
   }
 
@@ -133,14 +94,14 @@ export class EngineDiagnostics {
   }
 
   interfaces(): InterfacesReport {
-    const s = this.host.settings();
+    const s = this.ctx.settings();
     return interfacesReport(
       {
         bind: s.bind,
-        port: this.host.local().port || s.port,
-        broadcastTargets: this.host.broadcastTargets(),
+        port: this.port() || s.port,
+        broadcastTargets: this.presence.broadcastTargets(),
         unicastHosts: s.unicastHosts,
-        now: this.host.clock.now(),
+        now: this.ctx.clock.now(),
       },
       this.listInterfaces(),
       this.mtu,
@@ -149,16 +110,16 @@ export class EngineDiagnostics {
 
   async doctor(request: DoctorRequest): Promise<DoctorReport> {
     const report = await runDoctor(request, {
-      clock: this.host.clock,
-      settings: () => this.host.settings(),
-      isRunning: () => this.host.isRunning(),
+      clock: this.ctx.clock,
+      settings: () => this.ctx.settings(),
+      isRunning: () => this.ctx.isRunning(),
       portConflict: () => this.options.portConflict,
-      local: () => this.host.local(),
+      local: () => this.ctx.local(),
       interfaces: () => this.interfaces().interfaces,
       routeTo: (a) => this.routeTo(a),
       tcpProbe: this.options.tcpProbe ?? tcpProbe,
       linkLayer: this.options.linkLayer ?? ((a) => linkLayerPresence(a)),
-      findPeer: (a, p) => this.host.findPeer(a, p),
+      findPeer: (a, p) => this.ctx.peers.findByAddress(a, p),
       traffic: this.traffic,
       echo: (r) => this.echo.echo(r),
       reach: (r) => this.echo.reach(r),
@@ -174,11 +135,11 @@ export class EngineDiagnostics {
         version: PIGEON_VERSION,
         platform: `${process.platform} ${process.arch}`,
         node: process.version,
-        at: this.host.clock.now(),
-        settings: this.host.settings(),
+        at: this.ctx.clock.now(),
+        settings: this.ctx.settings(),
         interfaces: this.interfaces(),
-        stats: this.host.stats(),
-        peers: this.host.peers(),
+        stats: this.stats(),
+        peers: this.ctx.peers.list(),
         traffic: this.traffic.recent(),
         echoRuns: this.echo.results(),
         doctor: [...this.doctorReports],
@@ -187,9 +148,14 @@ export class EngineDiagnostics {
     );
   }
 
+  /** The port our socket listens on; the configured one until it is bound. */
+  private port(): number {
+    return this.ctx.local().port || this.ctx.settings().port;
+  }
+
   private routeTo(address: string): Promise<RouteInfo> {
     return this.options.routeTo
       ? this.options.routeTo(address)
-      : routeTo(address, 9, this.listInterfaces, this.host.settings().bind);
+      : routeTo(address, 9, this.listInterfaces, this.ctx.settings().bind);
   }
 }

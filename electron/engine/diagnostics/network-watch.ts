@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
-import type { Ipv4Interface } from '../network-interfaces';
-import { interfacesSignature } from './interfaces-report';
+import type { Ipv4Interface } from '../io/network-interfaces';
+import { interfacesSignature } from '../io/interfaces-report';
 
 /**
  * Notices network changes so that Pigeon re-announces itself without being asked (discovery that

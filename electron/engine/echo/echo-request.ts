@@ -1,6 +1,6 @@
 import type { EchoMode, EchoRequest } from '../../../shared/model';
 import { ECHO_LIMITS } from '../../../shared/contract/limits';
-import { isIpv4 } from '../network-interfaces';
+import { parseHostPort } from '../../../shared/protocol';
 
 /** Limits that keep a run sane and the LAN unharmed: one definition, shared with the contract. */
 export { ECHO_LIMITS };
@@ -25,13 +25,10 @@ export function parseTarget(
   to: string,
   defaultPort: number,
 ): Parsed<{ address: string; port: number }> {
-  const m = /^\s*([0-9.]+)(?::(\d{1,5}))?\s*$/.exec(to);
-  if (!m || !isIpv4(m[1] ?? '')) {
-    return { ok: false, error: `${JSON.stringify(to)} is not an IPv4 address (or ADDRESS:PORT)` };
-  }
-  const port = m[2] === undefined ? defaultPort : Number(m[2]);
-  if (port < 1 || port > 65535) return { ok: false, error: `port ${port} is not 1..65535` };
-  return { ok: true, value: { address: m[1] ?? '', port } };
+  const t = parseHostPort(to, defaultPort);
+  if (t.ok) return { ok: true, value: { address: t.address, port: t.port } };
+  if (t.problem === 'bad-port') return { ok: false, error: `${JSON.stringify(to)}: the port is not 1..65535` };
+  return { ok: false, error: `${JSON.stringify(to)} is not an IPv4 address (or ADDRESS:PORT)` };
 }
 
 /** Fill in defaults and check every field; errors are sentences a person can act on. */

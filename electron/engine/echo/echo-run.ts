@@ -1,4 +1,5 @@
-import type { EchoEvent, EchoResult, EchoTarget } from '../../../shared/model';
+import type { EchoProgress } from '../../../shared/contract';
+import type { EchoResult, EchoTarget } from '../../../shared/model';
 import type { Clock } from '../clock';
 import type { EchoPlan } from './echo-request';
 import { EchoRunner } from './echo-runner';
@@ -34,7 +35,10 @@ export interface StartRunArgs {
   clock: Clock;
   /** High-resolution ms for round trips. */
   now: () => number;
-  emit?: (e: EchoEvent) => void;
+  /** New outcomes since the last call (the contract's echo:progress). */
+  onProgress?: (p: EchoProgress) => void;
+  /** The result, once (the contract's echo:done). */
+  onDone?: (r: EchoResult) => void;
   /** Keep the run open this long at least (waiting for probes back). */
   minDurationMs?: number;
   reverseRequested?: number;
@@ -57,7 +61,7 @@ export function startEchoRun(a: StartRunArgs): EchoRunHandle {
   };
   const finish = (result: EchoResult) => {
     a.channel.close?.();
-    a.emit?.({ type: 'echo-done', result });
+    a.onDone?.(result);
     resolveDone(result);
   };
 
@@ -86,8 +90,7 @@ export function startEchoRun(a: StartRunArgs): EchoRunHandle {
       ...(a.reverseRequested ? { reverseRequested: a.reverseRequested } : {}),
       ...(a.minDurationMs ? { minDurationMs: a.minDurationMs } : {}),
       onProgress: (probes, stats, reverse) =>
-        a.emit?.({
-          type: 'echo-progress',
+        a.onProgress?.({
           runId: a.runId,
           probes,
           stats,

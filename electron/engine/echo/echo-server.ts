@@ -1,4 +1,4 @@
-import { UdpTransport, type Datagram, type DatagramTransport } from '../transport';
+import { UdpTransport, type Datagram, type DatagramTransport } from '../io/udp-transport';
 
 /**
  * A plain UDP echo server (RFC 862): every datagram goes back, unchanged, to where it came from.

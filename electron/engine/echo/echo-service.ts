@@ -1,5 +1,5 @@
+import type { EchoProgress } from '../../../shared/contract';
 import type {
-  EchoEvent,
   EchoRequest,
   EchoResult,
   EngineSettings,
@@ -11,9 +11,10 @@ import type {
   SweepResult,
 } from '../../../shared/model';
 import { Mode, type WirePacket } from '../../../shared/protocol';
-import type { Clock } from '../clock';
-import type { RouteInfo } from '../diagnostics/interfaces-report';
-import type { Datagram, DatagramTransport } from '../transport';
+import type { EngineContext } from '../context';
+import type { RouteInfo } from '../io/system-probes';
+import type { Datagram, DatagramTransport } from '../io/udp-transport';
+import type { Presence } from '../presence/presence';
 import type { Wire } from '../wire';
 import { ReachCollector } from './broadcast-reach';
 import {
@@ -32,31 +33,23 @@ import { PROBE_BACK_LIMITS, ProbeBackResponder } from './probe-back';
 import { RawEchoChannel, rawBindAddress } from './raw-echo-socket';
 import { sweepSizes } from './size-sweep';
 
-/**
- * The engine's echo: answers PIGEON_ECHO (and probe-back requests), runs echo tests in the three
- * modes, size sweeps and broadcast reach, and routes the answers. It holds no socket of its own
- * except the raw mode's and the probe-back sockets, which are opened per run.
- */
-export interface EchoHost {
-  clock: Clock;
-  /** High-resolution ms for round trips (performance.now, or the fake clock in tests). */
-  now: () => number;
-  wire: Wire;
-  settings(): EngineSettings;
-  isRunning(): boolean;
-  /** A unicast BR_ENTRY with our names, as the engine would send it (the ipmsg ping). */
-  buildEntry(): Uint8Array;
-  broadcastTargets(): string[];
-  findPeer(address: string, port?: number): Peer | undefined;
-  emit(e: EchoEvent): void;
-  /** Cap datagrams to that address (undefined: lift the cap); returns the cap now in force. */
-  setPeerMaxDatagram(address: string, bytes: number | undefined): number | null;
+/** The few system calls echo makes beyond the engine's socket: faked in tests. */
+export interface EchoSystem {
+  /** A socket of its own (raw mode, probe-back). */
   openSocket(): DatagramTransport;
   interfaces(): InterfaceInfo[];
   routeTo(address: string): Promise<RouteInfo>;
   linkMtu(name: string): number | null;
 }
 
+/** What echo needs of presence: our entry (the ipmsg ping) and where broadcasts go. */
+export type EchoPresence = Pick<Presence, 'buildEntry' | 'broadcastTargets'>;
+
+/**
+ * The engine's echo: answers PIGEON_ECHO (and probe-back requests), runs echo tests in the three
+ * modes, size sweeps and broadcast reach, and routes the answers. It holds no socket of its own
+ * except the raw mode's and the probe-back sockets, which are opened per run.
+ */
 interface ActiveRun {
   address: string;
   onReply?(probe: DecodedProbe, d: Datagram, at: number): void;
@@ -66,7 +59,8 @@ interface ActiveRun {
 }
 
 export type EchoStart =
-  { ok: true; runId: string; done: Promise<EchoResult> } | { ok: false; error: string };
+  | { ok: true; runId: string; done: Promise<EchoResult> }
+  | { ok: false; code: 'not-running' | 'invalid-request'; error: string };
 
 /** Probes of a run that carry the probe-back request (a lost request is asked again). */
 const BACK_REQUESTS = 3;
@@ -78,14 +72,16 @@ export class EchoService {
   private readonly recent: EchoResult[] = [];
 
   constructor(
-    private readonly host: EchoHost,
+    private readonly ctx: EngineContext,
+    private readonly presence: EchoPresence,
+    private readonly system: EchoSystem,
     options: { probeBackLimits?: Partial<typeof PROBE_BACK_LIMITS> } = {},
   ) {
     this.responder = new ProbeBackResponder({
-      clock: host.clock,
+      clock: ctx.clock,
       build: (fields, size) => this.buildPigeonProbe(Mode.PIGEON_ECHO, fields, size),
-      openSocket: () => host.openSocket(),
-      bindAddress: () => rawBindAddress(host.settings().bind),
+      openSocket: () => system.openSocket(),
+      bindAddress: () => rawBindAddress(ctx.settings().bind),
       ...(options.probeBackLimits ? { limits: options.probeBackLimits } : {}),
     });
   }
@@ -96,7 +92,7 @@ export class EchoService {
   onProbe(p: WirePacket, d: Datagram): void {
     if (isPlainProbe(p.extra)) {
       // The common case, kept short: answer with the same bytes at once.
-      if (this.host.settings().answerEcho) this.reply(p.extra, d);
+      if (this.ctx.settings().answerEcho) this.reply(p.extra, d);
       return;
     }
     const probe = decodeProbe(p.extra);
@@ -105,7 +101,7 @@ export class EchoService {
       this.runs.get(probe.runId)?.onReverse?.(probe, d);
       return;
     }
-    if (!this.host.settings().answerEcho) return;
+    if (!this.ctx.settings().answerEcho) return;
     let extra = p.extra;
     if (probe?.back) {
       const granted = this.responder.handle(probe.back, probe.runId, d);
@@ -117,8 +113,8 @@ export class EchoService {
   }
 
   private reply(extra: Uint8Array, d: Datagram): void {
-    const { bytes } = this.host.wire.build(Mode.PIGEON_ECHO_REPLY, extra);
-    this.host.wire.post(bytes, d.address, d.port);
+    const { bytes } = this.ctx.wire.build(Mode.PIGEON_ECHO_REPLY, extra);
+    this.ctx.wire.post(bytes, d.address, d.port);
   }
 
   /** When the datagram being handled arrived (set by the engine before it parses further). */
@@ -129,7 +125,7 @@ export class EchoService {
   }
 
   onReply(p: WirePacket, d: Datagram): void {
-    const at = this.arrivedAt ?? this.host.now();
+    const at = this.arrivedAt ?? this.ctx.now();
     this.arrivedAt = undefined;
     const probe = decodeProbe(p.extra);
     if (!probe) return;
@@ -145,11 +141,11 @@ export class EchoService {
 
   /** Start a run; progress and the result arrive as 'echo-progress' and 'echo-done' events. */
   start(request: EchoRequest): EchoStart {
-    const planned = planEcho(request, this.host.settings().port);
-    if (!planned.ok) return planned;
+    const planned = planEcho(request, this.ctx.settings().port);
+    if (!planned.ok) return { ok: false, code: 'invalid-request', error: planned.error };
     const plan = planned.value;
-    if (plan.mode !== 'raw' && !this.host.isRunning()) {
-      return { ok: false, error: 'Pigeon is not running' };
+    if (plan.mode !== 'raw' && !this.ctx.isRunning()) {
+      return { ok: false, code: 'not-running', error: 'Pigeon is not running' };
     }
     const handle = this.launch(plan, newRunId(), true);
     return { ok: true, runId: handle.runId, done: handle.done };
@@ -159,7 +155,7 @@ export class EchoService {
   echo(request: EchoRequest): Promise<EchoResult> {
     const started = this.start(request);
     if (started.ok) return started.done;
-    return Promise.resolve(failedResult(request, started.error, this.host.clock.now()));
+    return Promise.resolve(failedResult(request, started.error, this.ctx.clock.now()));
   }
 
   cancel(runId: string): boolean {
@@ -180,7 +176,7 @@ export class EchoService {
   }
 
   private launch(plan: EchoPlan, runId: string, emit: boolean): EchoRunHandle {
-    const peer = this.host.findPeer(plan.address, plan.port);
+    const peer = this.ctx.peers.findByAddress(plan.address, plan.port);
     const target = {
       address: plan.address,
       port: plan.port,
@@ -200,7 +196,7 @@ export class EchoService {
           resend * plan.intervalMs + (plan.probeBack - 1) * c.backIntervalMs + plan.timeoutMs;
       }
     } else if (plan.mode === 'ipmsg') {
-      const c = new IpmsgChannel(this.host, plan);
+      const c = new IpmsgChannel(this.presence, this.ctx.wire, plan);
       run.onAnsEntry = (d) => c.onAnsEntry(d);
       channel = c;
     } else {
@@ -209,8 +205,22 @@ export class EchoService {
         address: plan.address,
         port: plan.port,
         size: plan.size,
-        bind: rawBindAddress(this.host.settings().bind),
-        openSocket: () => this.host.openSocket(),
+        bind: rawBindAddress(this.ctx.settings().bind),
+        openSocket: () => this.system.openSocket(),
+      });
+    }
+    if (emit) {
+      // Before any progress: every window (not only the one that asked) shows the run.
+      this.ctx.emit('echo:started', {
+        runId,
+        target,
+        mode: plan.mode,
+        count: plan.count,
+        intervalMs: plan.intervalMs,
+        timeoutMs: plan.timeoutMs,
+        size: plan.size,
+        probeBack: plan.probeBack,
+        startedAt: this.ctx.clock.now(),
       });
     }
     const handle = startEchoRun({
@@ -218,9 +228,14 @@ export class EchoService {
       plan,
       target,
       channel,
-      clock: this.host.clock,
-      now: this.host.now,
-      ...(emit ? { emit: (e: EchoEvent) => this.host.emit(e) } : {}),
+      clock: this.ctx.clock,
+      now: this.ctx.now,
+      ...(emit
+        ? {
+            onProgress: (p: EchoProgress) => this.ctx.emit('echo:progress', p),
+            onDone: (r: EchoResult) => this.ctx.emit('echo:done', r),
+          }
+        : {}),
       ...(minDurationMs ? { minDurationMs } : {}),
       ...(plan.probeBack ? { reverseRequested: plan.probeBack } : {}),
     });
@@ -239,15 +254,15 @@ export class EchoService {
   /** An IPMsg PIGEON_ECHO(_REPLY) datagram of exactly `size` bytes (or its bare minimum). */
   buildPigeonProbe(command: number, fields: ProbeFields, size: number): Uint8Array {
     const core = encodeProbe(fields);
-    const first = this.host.wire.build(command, core);
+    const first = this.ctx.wire.build(command, core);
     const pad = size - first.bytes.length;
     if (pad <= 0) return first.bytes;
-    return this.host.wire.build(command, encodeProbe(fields, core.length + pad), first.packetNo)
+    return this.ctx.wire.build(command, encodeProbe(fields, core.length + pad), first.packetNo)
       .bytes;
   }
 
   sendBytes(bytes: Uint8Array, address: string, port: number): Promise<string | undefined> {
-    return this.host.wire.sendBytes(bytes, address, port);
+    return this.ctx.wire.sendBytes(bytes, address, port);
   }
 
   // ---- size sweep ----------------------------------------------------------------------------
@@ -257,7 +272,7 @@ export class EchoService {
     const mode = request.mode ?? 'pigeon';
     const target = parseTarget(
       typeof request.to === 'string' ? request.to : '',
-      mode === 'raw' ? RAW_ECHO_DEFAULT_PORT : this.host.settings().port,
+      mode === 'raw' ? RAW_ECHO_DEFAULT_PORT : this.ctx.settings().port,
     );
     const min = request.min ?? 64;
     const max = request.max ?? 8192;
@@ -289,11 +304,11 @@ export class EchoService {
     }
     if (!(Number.isInteger(tries) && tries >= 1 && tries <= 5)) return failed('tries must be 1..5');
     if (!(timeoutMs >= 10 && timeoutMs <= 10_000)) return failed('timeout must be 10..10000 ms');
-    if (mode === 'pigeon' && !this.host.isRunning()) return failed('Pigeon is not running');
+    if (mode === 'pigeon' && !this.ctx.isRunning()) return failed('Pigeon is not running');
 
     const { address, port } = target.value;
-    const route = await this.host.routeTo(address);
-    const mtu = route.interface ? this.host.linkMtu(route.interface) : null;
+    const route = await this.system.routeTo(address);
+    const mtu = route.interface ? this.system.linkMtu(route.interface) : null;
     const unfragmentedMax = mtu !== null ? mtu - 28 : null;
     let cancelled = false;
     let current: EchoRunHandle | undefined;
@@ -310,7 +325,7 @@ export class EchoService {
         max,
         hints: unfragmentedMax !== null ? [unfragmentedMax, unfragmentedMax + 1] : [1472, 1473],
         cancelled: () => cancelled,
-        onStep: (step) => this.host.emit({ type: 'sweep-progress', runId, step }),
+        onStep: (step) => this.ctx.emit('echo:sweep-progress', { runId, step }),
         probe: async (size) => {
           const plan: EchoPlan = {
             mode,
@@ -333,7 +348,7 @@ export class EchoService {
       });
       let appliedLimit: number | null = null;
       if (mode === 'pigeon' && (request.apply ?? true) && outcome.largestPassing !== null) {
-        appliedLimit = this.host.setPeerMaxDatagram(
+        appliedLimit = this.ctx.caps.set(
           address,
           outcome.smallestFailing === null ? undefined : outcome.largestPassing,
         );
@@ -369,32 +384,32 @@ export class EchoService {
     const runId = newRunId();
     const mode = request.mode ?? 'pigeon';
     const timeoutMs = request.timeoutMs ?? 1500;
-    const startedAt = this.host.clock.now();
-    const interfaces = this.host.interfaces();
-    const targets = this.host.broadcastTargets();
-    if (!this.host.isRunning() || (mode !== 'pigeon' && mode !== 'ipmsg') || !(timeoutMs > 0)) {
+    const startedAt = this.ctx.clock.now();
+    const interfaces = this.system.interfaces();
+    const targets = this.presence.broadcastTargets();
+    if (!this.ctx.isRunning() || (mode !== 'pigeon' && mode !== 'ipmsg') || !(timeoutMs > 0)) {
       return {
         runId,
         mode,
         startedAt,
         durationMs: 0,
         state: 'failed',
-        error: !this.host.isRunning() ? 'Pigeon is not running' : 'bad reach request',
+        error: !this.ctx.isRunning() ? 'Pigeon is not running' : 'bad reach request',
         targets: [],
         interfaces: [],
         elsewhere: [],
       };
     }
-    const port = this.host.settings().port;
-    const started = this.host.now();
-    const collector = new ReachCollector(targets, this.host.now);
+    const port = this.ctx.settings().port;
+    const started = this.ctx.now();
+    const collector = new ReachCollector(targets, this.ctx.now);
     let finish: () => void = () => undefined;
     const waited = new Promise<void>((resolve) => (finish = resolve));
-    const timer = this.host.clock.setTimeout(() => finish(), Math.min(timeoutMs, 30_000));
+    const timer = this.ctx.clock.setTimeout(() => finish(), Math.min(timeoutMs, 30_000));
     this.runs.set(runId, {
       address: '*',
       cancel: () => {
-        this.host.clock.clearTimeout(timer);
+        this.ctx.clock.clearTimeout(timer);
         finish();
       },
       ...(mode === 'pigeon'
@@ -406,12 +421,12 @@ export class EchoService {
         mode === 'pigeon'
           ? this.buildPigeonProbe(
               Mode.PIGEON_ECHO,
-              { runId, seq, sentUs: this.host.now() * 1000 },
+              { runId, seq, sentUs: this.ctx.now() * 1000 },
               64,
             )
-          : this.host.buildEntry();
+          : this.presence.buildEntry();
       collector.sent(seq);
-      void this.host.wire.sendBytes(bytes, t, port);
+      void this.ctx.wire.sendBytes(bytes, t, port);
     });
     await waited;
     this.runs.delete(runId);
@@ -419,9 +434,9 @@ export class EchoService {
       runId,
       mode,
       startedAt,
-      durationMs: Math.round((this.host.now() - started) * 1000) / 1000,
+      durationMs: Math.round((this.ctx.now() - started) * 1000) / 1000,
       interfaces,
-      peer: (a, p) => this.host.findPeer(a, p),
+      peer: (a, p) => this.ctx.peers.findByAddress(a, p),
     });
   }
 }
@@ -492,7 +507,8 @@ class IpmsgChannel implements EchoChannel {
   private lastSize = 0;
 
   constructor(
-    private readonly host: EchoHost,
+    private readonly presence: EchoPresence,
+    private readonly wire: Wire,
     private readonly plan: EchoPlan,
   ) {}
 
@@ -505,9 +521,9 @@ class IpmsgChannel implements EchoChannel {
   }
 
   send(): Promise<string | undefined> {
-    const bytes = this.host.buildEntry();
+    const bytes = this.presence.buildEntry();
     this.lastSize = bytes.length;
-    return this.host.wire.sendBytes(bytes, this.plan.address, this.plan.port);
+    return this.wire.sendBytes(bytes, this.plan.address, this.plan.port);
   }
 
   onAnsEntry(d: Datagram): void {

@@ -3,7 +3,7 @@ import { canUseNamespaces, createLan, type Lan } from '../../../e2e/lab/netns-la
 import type { EchoResult, SweepResult } from '../../../shared/model';
 import { createEngine } from '../engine';
 import { defaultSettings } from '../settings';
-import { UdpTransport } from '../transport';
+import { UdpTransport } from '../io/udp-transport';
 import {
   buildCli,
   lastJson,

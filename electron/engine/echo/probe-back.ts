@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { DatagramTransport } from '../transport';
+import type { DatagramTransport } from '../io/udp-transport';
 import type { ProbeBackRequest, ProbeFields } from './echo-probe-format';
 
 /**

@@ -1,6 +1,6 @@
 import type { EchoRequest } from '../../../shared/model';
 import { systemClock, type Clock } from '../clock';
-import { UdpTransport, type Datagram, type DatagramTransport } from '../transport';
+import { UdpTransport, type Datagram, type DatagramTransport } from '../io/udp-transport';
 import { decodeProbe, encodeProbe, newRunId, probeHeader } from './echo-probe-format';
 import { planEcho, type EchoPlan } from './echo-request';
 import { startEchoRun, type EchoChannel, type EchoRunHandle, type StartRunArgs } from './echo-run';
@@ -85,7 +85,8 @@ export interface RawEchoOptions {
   /** Address to send from (default 0.0.0.0). */
   bind?: string;
   openSocket?: () => DatagramTransport;
-  emit?: StartRunArgs['emit'];
+  onProgress?: StartRunArgs['onProgress'];
+  onDone?: StartRunArgs['onDone'];
   progressEveryMs?: number;
 }
 
@@ -113,7 +114,8 @@ export function rawEcho(
     channel,
     clock: options.clock ?? systemClock,
     now: options.now ?? (() => performance.now()),
-    ...(options.emit ? { emit: options.emit } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onDone ? { onDone: options.onDone } : {}),
     ...(options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {}),
   });
   return { ok: true, handle, plan };

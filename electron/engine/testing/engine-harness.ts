@@ -1,16 +1,21 @@
-import type { EngineEvent, EngineEventOf, EngineSettings } from '../../../shared/model';
+import type { ContractEvent, EventChannel, EventMap } from '../../../shared/contract';
+import type { ChatMessage, EngineSettings, Peer } from '../../../shared/model';
 import { IPMSG_DEFAULT_PORT } from '../../../shared/protocol';
 import { Engine, type EngineOptions } from '../engine';
-import { defaultSettings } from '../settings';
+import { defaultSettings } from '../settings/settings';
 import type { FakeNetwork, FakeTransport } from './fake-network';
 
+/** An incoming message as a test reads it: the message, and who it came from. */
+export type ReceivedMessage = ChatMessage & { from: Peer };
+
 /**
- * An Engine on a FakeNetwork host, with every event it emits recorded.
+ * An Engine on a FakeNetwork host, with every event it emits recorded (in the contract's
+ * vocabulary, as hosts and the UI receive them).
  *
  *   const a = await startEngine(net, '10.0.0.1', { nick: 'alice' });
- *   a.engine.send({ to: ['10.0.0.2:2425'], text: 'hi' });
+ *   const [id] = a.send(['10.0.0.2:2425'], 'hi');
  *   await net.clock.advance(10);
- *   expect(a.of('delivery').at(-1)?.delivery.state).toBe('delivered');
+ *   expect(a.message(id)?.delivery?.state).toBe('delivered');
  */
 export interface EngineNode {
   engine: Engine;
@@ -19,10 +24,19 @@ export interface EngineNode {
   port: number;
   /** "address:port", the id other engines know this one by. */
   id: string;
-  events: EngineEvent[];
-  of<T extends EngineEvent['type']>(type: T): EngineEventOf<T>[];
-  /** Delivery states of one outgoing message, in order. */
+  events: ContractEvent[];
+  /** The payloads of one event channel, in order. */
+  of<C extends EventChannel>(channel: C): EventMap[C][];
+  /** Incoming messages (chat:message, direction 'in'), with their sender. */
+  received(): ReceivedMessage[];
+  /** chat:send; returns the message ids. */
+  send(to: string[], text: string): string[];
+  /** An outgoing message as told (chat:message) with every delivery update since applied. */
+  message(id: string | undefined): ChatMessage | undefined;
+  /** The chat:delivery updates of one outgoing message, in order (not the state it was told with). */
   deliveryStates(messageId: string): string[];
+  /** peers:list */
+  peers(): Peer[];
 }
 
 /** Settings for a test engine: broadcasts to its /24, binds 0.0.0.0:2425, no real data dir. */
@@ -58,8 +72,10 @@ export function createEngineNode(
     entryRepeatMs: 0,
     ...options,
   });
-  const events: EngineEvent[] = [];
+  const events: ContractEvent[] = [];
   engine.subscribe((e) => events.push(e));
+  const of = <C extends EventChannel>(channel: C): EventMap[C][] =>
+    events.filter((e) => e.channel === channel).map((e) => e.payload as EventMap[C]);
   return {
     engine,
     transport,
@@ -67,13 +83,24 @@ export function createEngineNode(
     port: settings.port,
     id: `${address}:${settings.port}`,
     events,
-    of: <T extends EngineEvent['type']>(type: T) =>
-      events.filter((e): e is EngineEventOf<T> => e.type === type),
-    deliveryStates: (messageId: string) =>
-      events
-        .filter((e): e is EngineEventOf<'delivery'> => e.type === 'delivery')
-        .filter((e) => e.messageId === messageId)
-        .map((e) => e.delivery.state),
+    of,
+    received: () =>
+      of('chat:message')
+        .filter((e) => e.message.direction === 'in' && e.peer)
+        .map((e) => ({ ...e.message, from: e.peer as Peer })),
+    send: (to, text) => engine.handlers['chat:send']({ to, text }).ids,
+    message: (id) => {
+      const told = of('chat:message').find((e) => e.message.id === id)?.message;
+      if (!told) return undefined;
+      let delivery = told.delivery;
+      for (const u of of('chat:delivery')) if (u.messageId === id) delivery = u.delivery;
+      return delivery ? { ...told, delivery } : told;
+    },
+    deliveryStates: (messageId) =>
+      of('chat:delivery')
+        .filter((u) => u.messageId === messageId)
+        .map((u) => u.delivery.state),
+    peers: () => engine.handlers['peers:list'](),
   };
 }
 

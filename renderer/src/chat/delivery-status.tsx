@@ -1,10 +1,11 @@
 import { useTranslation } from 'react-i18next';
-import type { DeliveryState, FailureCode } from '../../../shared/model';
+import type { DeliveryState, Outcome } from '../../../shared/model';
+import { outcomeText, type TextLanguage } from '../../../shared/model/texts';
 import { AlertIcon, CheckIcon, ClockIcon } from '../ui/icons';
 
 /** The small mark after an outgoing message's time. */
 export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (!delivery) return null;
   switch (delivery.state) {
     case 'queued':
@@ -36,7 +37,7 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
           className="delivery delivery-failed"
           role="img"
           aria-label={t('message.failed')}
-          title={delivery.reason}
+          title={failureText(delivery, i18n.language)}
         >
           <AlertIcon size={14} />
         </span>
@@ -44,41 +45,27 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
   }
 }
 
-/**
- * The engine's reasons are English sentences with the details (attempts, the character an
- * encoding lacks, the OS error). People read the reason in their own language, by its code,
- * with the details kept where they matter and the engine's sentence as the tooltip.
- */
-export function failureText(
-  t: (key: string, options?: Record<string, string>) => string,
-  code: FailureCode,
-  reason: string,
-): string {
-  if (code === 'encoding') {
-    const m = /in ([A-Z0-9-]+): .*cannot represent (".*" \(U\+[0-9A-F]+\))/.exec(reason);
-    if (m) return t('message.reason.encodingChar', { encoding: m[1] ?? '', character: m[2] ?? '' });
-  }
-  const detail = reason.includes(': ') ? reason.slice(reason.lastIndexOf(': ') + 2) : reason;
-  return t(`message.reason.${code}`, { detail });
+/** Why it failed, in the UI's language, from the one catalogue the CLI uses too. */
+export function failureText(outcome: Outcome, language: string): string {
+  const lang: TextLanguage = language === 'zh-CN' ? 'zh-CN' : 'en';
+  return outcomeText(outcome, lang);
 }
 
 /** Under a failed message: why, a way to try again, and (for a peer) a way to find out why. */
 export function FailedNote({
-  code,
-  reason,
+  failure,
   onRetry,
   onDiagnose,
 }: {
-  code: FailureCode;
-  reason: string;
+  failure: Outcome;
   onRetry: () => void;
-  onDiagnose?: () => void;
+  onDiagnose?: (() => void) | undefined;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <div className="msg-failed">
-      <span title={reason}>
-        {t('message.failed')}: {failureText(t, code, reason)}
+      <span>
+        {t('message.failed')}: {failureText(failure, i18n.language)}
       </span>
       <button type="button" className="link-button" onClick={onRetry}>
         {t('message.retry')}

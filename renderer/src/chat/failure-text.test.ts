@@ -1,52 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { en } from '../i18n/en';
-import { zhCN } from '../i18n/zh-CN';
 import { failureText } from './delivery-status';
 
-/** A tiny `t` over one resource tree, with {{name}} interpolation, as i18next does it. */
-function tFor(resources: unknown) {
-  return (key: string, options: Record<string, string> = {}) => {
-    const value = key
-      .split('.')
-      .reduce<unknown>(
-        (node, part) => (node as Record<string, unknown> | undefined)?.[part],
-        resources,
-      );
-    if (typeof value !== 'string') throw new Error(`missing ${key}`);
-    return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => options[name] ?? '');
-  };
-}
-
 describe('failure reasons in the UI language', () => {
-  const noAck =
-    'no acknowledgement from Bea (198.18.0.11) after 5 attempts in 5 s: they may be offline, or a firewall drops UDP 2425';
-  const encoding = 'cannot write to 飞秋用户 in GBK: GBK cannot represent "😀" (U+1F600)';
+  const encoding = {
+    code: 'encoding',
+    params: { peer: '飞秋用户 (198.18.0.12)', encoding: 'GBK', character: '"😀"', codepoint: 'U+1F600' },
+  } as const;
+  const noAck = {
+    code: 'no-ack',
+    params: { peer: 'Bea (198.18.0.11)', attempts: 5, seconds: 5, port: 2425 },
+  } as const;
 
   it('names the missing character for an encoding failure, in both languages', () => {
-    expect(failureText(tFor(en), 'encoding', encoding)).toBe(
-      'their encoding (GBK) cannot carry "😀" (U+1F600)',
+    expect(failureText(encoding, 'en')).toBe(
+      '飞秋用户 (198.18.0.12)\'s encoding (GBK) cannot carry "😀" (U+1F600)',
     );
-    expect(failureText(tFor(zhCN), 'encoding', encoding)).toBe(
-      '对方的编码（GBK）无法表示 "😀" (U+1F600)',
+    expect(failureText(encoding, 'zh-CN')).toBe(
+      '飞秋用户 (198.18.0.12) 使用的编码（GBK）无法表示 "😀"（U+1F600）',
     );
   });
 
-  it('has a sentence for every failure code, never the English reason in the Chinese UI', () => {
-    const zh = tFor(zhCN);
-    expect(failureText(zh, 'no-ack', noAck)).toMatch(/^尝试 5 次均未收到确认/);
+  it('never shows the English sentence in the Chinese UI', () => {
+    expect(failureText(noAck, 'zh-CN')).toMatch(/尝试 5 次均无确认/);
     for (const code of [
       'no-ack',
       'encoding',
       'send-error',
       'stopped',
-      'unknown-peer',
-      'invalid',
+      'not-running',
+      'text-has-nul',
+      'bad-recipient',
     ] as const) {
-      expect(failureText(zh, code, 'x: detail')).not.toMatch(/acknowledgement|cannot/);
-      expect(failureText(tFor(en), code, 'x: detail').length).toBeGreaterThan(5);
+      const text = failureText({ code, params: { ...noAck.params, error: 'EPERM', to: '"x"' } }, 'zh-CN');
+      expect(text).not.toMatch(/acknowledgement|cannot|refused/);
+      expect(text).toMatch(/[\u4e00-\u9fff]/);
     }
-    expect(failureText(zh, 'send-error', 'could not send to Bea: EPERM')).toBe(
-      '网络拒绝发送（EPERM）',
+    expect(failureText({ code: 'send-error', params: { peer: 'Bea', error: 'EPERM' } }, 'en')).toBe(
+      'the network refused to send it to Bea (EPERM)',
+    );
+  });
+
+  it('follows the UI language, English for anything else', () => {
+    expect(failureText({ code: 'stopped', params: {} }, 'fr')).toBe(
+      'Pigeon stopped before it was acknowledged',
     );
   });
 });

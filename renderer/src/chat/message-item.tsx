@@ -38,8 +38,7 @@ export const MessageItem = memo(function MessageItem({
       </div>
       {failed && (
         <FailedNote
-          code={failed.code}
-          reason={failed.reason}
+          failure={failed}
           onRetry={() => void retryMessage(message.id)}
           onDiagnose={message.broadcast ? undefined : () => diagnosePeer(message.peerId)}
         />

@@ -9,7 +9,7 @@ import type {
   Transport,
 } from '../../../shared/contract';
 import type { ChatMessage, Peer } from '../../../shared/model';
-import { peerId } from '../../../shared/model';
+import { BROADCAST_ID, peerId } from '../../../shared/model';
 import { createFakeEcho } from './fake-echo';
 import { crowd, makePeer, samplePeers } from './sample-peers';
 import { loadTestConversation, SAMPLE_UNREAD, sampleConversations } from './sample-messages';
@@ -52,6 +52,10 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
   conversations.set(loadTest, loadTestConversation(loadTest, count));
   const unread = new Map(Object.entries(SAMPLE_UNREAD));
   let nextId = 1;
+  const totalUnread = () => [...unread.values()].reduce((a, b) => a + b, 0);
+  /** As the engine does: the message is told first, then its delivery moves. */
+  const tell = (message: ChatMessage) =>
+    emit('chat:message', { message, peer: peers.get(message.peerId) ?? null });
 
   const deliver = (message: ChatMessage) => {
     const peer = peers.get(message.peerId);
@@ -66,7 +70,12 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       if (peer.client === 'pigeon') window.setTimeout(() => reply(peer, '👍 收到 / got it'), 1600);
     } else {
       window.setTimeout(
-        () => update({ state: 'failed', code: 'no-ack', reason: 'No answer after 4 tries' }),
+        () =>
+          update({
+            state: 'failed',
+            code: 'no-ack',
+            params: { peer: `${peer?.nick ?? message.peerId}`, attempts: 5, seconds: 5, port: 2425 },
+          }),
         4200,
       );
     }
@@ -86,11 +95,11 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       text,
       at: Date.now(),
       broadcast: false,
-      from: peer,
     };
     record(message);
+    emit('chat:message', { message, peer });
     unread.set(peer.id, (unread.get(peer.id) ?? 0) + 1);
-    emit('chat:message', message);
+    emit('chat:unread', { peerId: peer.id, unread: unread.get(peer.id) ?? 0, total: totalUnread() });
   };
 
   const outgoing = (to: string, text: string, broadcast: boolean): ChatMessage => ({
@@ -147,28 +156,37 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
         unread: unread.get(id) ?? 0,
       })),
     'chat:history': ({ peerId: id }) => conversations.get(id) ?? [],
-    'chat:send': ({ to, text }) =>
-      to.map((target) => {
+    'chat:send': ({ to, text }) => ({
+      ids: to.map((target) => {
         const id = target.includes(':') ? target : peerId(target, 2425);
         const message = outgoing(id, text, false);
         record(message);
+        tell(message);
         deliver(message);
-        return { ...message };
+        return message.id;
       }),
-    'chat:broadcast': ({ text }) => outgoing('*broadcast', text, true),
+    }),
+    'chat:broadcast': ({ text }) => {
+      const message = outgoing(BROADCAST_ID, text, true);
+      record(message);
+      tell(message);
+      return { id: message.id };
+    },
     'chat:retry': ({ messageId }) => {
       for (const list of conversations.values()) {
         const message = list.find((m) => m.id === messageId);
         if (message) {
-          message.delivery = { state: 'queued' };
-          deliver(message);
-          return { ...message };
+          const again = outgoing(message.peerId, message.text, false);
+          record(again);
+          tell(again);
+          deliver(again);
+          return { id: again.id };
         }
       }
       throw new Error(`no message ${messageId}`);
     },
     'chat:mark-read': ({ peerId: id }) => {
-      unread.delete(id);
+      if (unread.delete(id)) emit('chat:unread', { peerId: id, unread: 0, total: totalUnread() });
       return null;
     },
     // Echo runs, size sweeps, broadcast reach, the doctor and interfaces, simulated.

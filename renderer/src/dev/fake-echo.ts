@@ -16,7 +16,7 @@ import type {
   VerdictCode,
   VerdictSeverity,
 } from '../../../shared/model';
-import { verdictTexts } from '../../../shared/model/verdict-text';
+import { outcomeTexts } from '../../../shared/model/texts';
 
 /**
  * Echo tests and diagnostics for the in-memory fake API: no network, but the same channels,
@@ -267,6 +267,18 @@ export function createFakeEcho({ emit, peers, settings }: FakeEchoDeps): EchoHan
           loss: null as number | null,
         }
       : undefined;
+
+    emit('echo:started', {
+      runId,
+      target: { ...target, ...(peer ? { peerId: peer.id, nick: peer.nick } : {}) },
+      mode,
+      count,
+      intervalMs,
+      timeoutMs,
+      size,
+      probeBack,
+      startedAt,
+    });
 
     const flush = () => {
       if (pending.length === 0) return;
@@ -617,7 +629,7 @@ function verdict(
   params: Record<string, string | number>,
 ): Verdict {
   // The engine's own sentences (shared/model), so the demo says exactly what the app says.
-  return { code, severity, params, text: verdictTexts(code, params) };
+  return { code, severity, params, text: outcomeTexts({ code, params }) };
 }
 
 function bundle(report: InterfacesReport, peers: Peer[], redact: boolean): string {

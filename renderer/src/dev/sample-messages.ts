@@ -61,7 +61,7 @@ export function sampleConversations(): Map<string, ChatMessage[]> {
       delivery: {
         state: 'failed',
         code: 'no-ack',
-        reason: '4 次重试均无应答 (no answer after 4 tries)',
+        params: { peer: '张伟 (192.168.1.23)', attempts: 5, seconds: 5, port: 2425 },
       },
     }),
     msg(zhang, 'in', at(0, 10, 2), '当前版本有问题，我换成 UTF-8 再发一次 😄'),
@@ -100,7 +100,11 @@ export function sampleConversations(): Map<string, ChatMessage[]> {
   ]);
   map.set(hetao, [
     msg(hetao, 'out', at(1, 18, 2), '何涛，明天的评审材料发我一份？', {
-      delivery: { state: 'failed', code: 'no-ack', reason: '对方已离线 (peer went offline)' },
+      delivery: {
+        state: 'failed',
+        code: 'no-ack',
+        params: { peer: '何涛 (192.168.1.41)', attempts: 5, seconds: 5, port: 2425 },
+      },
     }),
   ]);
   return map;

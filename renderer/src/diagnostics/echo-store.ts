@@ -1,6 +1,5 @@
 import i18next from 'i18next';
-import type { EchoProgress, NetworkChange, PigeonApi } from '../../../shared/contract';
-import type { EchoResult } from '../../../shared/model';
+import type { EchoStarted, NetworkChange, PigeonApi } from '../../../shared/contract';
 import { notify, setView, store as appStore } from '../store/app-store';
 import { createStore, useStore } from '../store/create-store';
 import { checkEchoForm, echoRequest, resolveTarget } from './echo-form';
@@ -29,24 +28,22 @@ export function useEcho<T>(selector: (s: EchoSession) => T): T {
 }
 
 let api: PigeonApi | null = null;
-/** Events of runs whose echo:start reply has not arrived yet (IPC does not order the two). */
-const early = new Map<string, (EchoProgress | EchoResult)[]>();
-let starting = 0;
 
-function isResult(e: EchoProgress | EchoResult): e is EchoResult {
-  return 'state' in e;
-}
-
-function route(runId: string, event: EchoProgress | EchoResult): void {
-  if (!echoStore.get().runs.some((r) => r.runId === runId)) {
-    if (starting === 0) return; // another window's run
-    const list = early.get(runId) ?? [];
-    if (list.length < 1000) list.push(event);
-    early.set(runId, list);
-    if (early.size > 8) early.delete(early.keys().next().value ?? '');
-    return;
-  }
-  echoStore.set((s) => (isResult(event) ? applyDone(s, event) : applyProgress(s, event)));
+/**
+ * A run began, in this window or another: the engine tells it before any progress, so progress
+ * and the result always find their run.
+ */
+function onStarted(e: EchoStarted): void {
+  const to = `${e.target.address}:${e.target.port}`;
+  const params = {
+    mode: e.mode,
+    count: e.count,
+    intervalMs: e.intervalMs,
+    size: e.size,
+    timeoutMs: e.timeoutMs,
+    probeBack: e.probeBack,
+  };
+  echoStore.set((s) => addRun(s, newRun(e.runId, to, e.target.nick ?? null, params, e.startedAt)));
 }
 
 function onNetworkChanged(change: NetworkChange): void {
@@ -66,8 +63,9 @@ function onNetworkChanged(change: NetworkChange): void {
 /** Subscribes to echo and diagnostics events; called once with the app's API. */
 export function attachDiagnostics(a: PigeonApi): void {
   api = a;
-  a.on('echo:progress', (p) => route(p.runId, p));
-  a.on('echo:done', (r) => route(r.runId, r));
+  a.on('echo:started', onStarted);
+  a.on('echo:progress', (p) => echoStore.set((s) => applyProgress(s, p)));
+  a.on('echo:done', (r) => echoStore.set((s) => applyDone(s, r)));
   a.on('echo:sweep-progress', (p) => echoStore.set((s) => applySweepStep(s, p)));
   a.on('diag:network-changed', onNetworkChanged);
 }
@@ -117,28 +115,14 @@ export async function startEcho(): Promise<FormErrors> {
   const errors: FormErrors = { ...checked.errors };
   if ('error' in target) errors.target = target.error;
   if (!checked.params || 'error' in target) return errors;
-  const params = checked.params;
-  const startedAt = Date.now();
-  starting++;
-  try {
-    const r = await requireApi().echo.start(echoRequest(target.to, params));
-    if (!r.ok) {
-      notify('error', r.error.message);
-      return {};
-    }
-    const { runId } = r.value;
-    echoStore.set((st) =>
-      addRun(
-        { ...st, tool: 'echo' },
-        newRun(runId, target.to, target.peer?.nick || null, params, startedAt),
-      ),
-    );
-    for (const e of early.get(runId) ?? []) route(runId, e);
-    early.delete(runId);
+  const r = await requireApi().echo.start(echoRequest(target.to, checked.params));
+  if (!r.ok) {
+    notify('error', r.error.message);
     return {};
-  } finally {
-    starting--;
   }
+  // The run itself arrived as echo:started; this window shows it.
+  echoStore.set((st) => showRun({ ...st, tool: 'echo' }, r.value.runId));
+  return {};
 }
 
 export async function stopEcho(): Promise<void> {

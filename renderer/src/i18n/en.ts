@@ -96,16 +96,6 @@ export const en = {
     retrying: 'Sending, attempt {{attempt}}…',
     delivered: 'Delivered',
     failed: 'Not delivered',
-    reason: {
-      'no-ack':
-        'no acknowledgement after 5 attempts: they may be offline, or a firewall drops UDP 2425',
-      encoding: 'their encoding cannot carry this text ({{detail}})',
-      encodingChar: 'their encoding ({{encoding}}) cannot carry {{character}}',
-      'send-error': 'the network refused to send it ({{detail}})',
-      stopped: 'Pigeon stopped before it was acknowledged',
-      'unknown-peer': 'nothing answers at that address',
-      invalid: 'this message cannot be sent ({{detail}})',
-    },
     retry: 'Retry',
     diagnose: 'Why?',
     undecodable: 'Could not decode this message ({{encoding}}).',

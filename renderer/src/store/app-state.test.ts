@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/model';
 import {
-  addUnread,
   appendMessages,
   applyDelivery,
   applySummaries,
-  clearUnread,
   initialState,
   mergeHistory,
+  setUnread,
   totalUnread,
 } from './app-state';
 
@@ -23,34 +22,20 @@ describe('app state', () => {
     expect(s.conversations.get(peer)?.map((m) => m.id)).toEqual(['a', 'b', 'c']);
   });
 
-  it('applies delivery updates without going backwards', () => {
+  it('applies the engine\'s delivery updates in the order they come', () => {
     let s = appendMessages(initialState, [message('a', 1, { delivery: { state: 'queued' } })]);
+    s = applyDelivery(s, { messageId: 'a', peerId: peer, delivery: { state: 'sent', attempts: 1 } });
     s = applyDelivery(s, { messageId: 'a', peerId: peer, delivery: { state: 'delivered', at: 5 } });
-    s = applyDelivery(s, {
-      messageId: 'a',
-      peerId: peer,
-      delivery: { state: 'sent', attempts: 2 },
-    });
     expect(s.conversations.get(peer)?.[0]?.delivery).toEqual({ state: 'delivered', at: 5 });
   });
 
-  it('parks a delivery update that beats its message', () => {
-    let s = applyDelivery(initialState, {
+  it('leaves an update for a message it never saw to that conversation\'s history', () => {
+    const s = applyDelivery(initialState, {
       messageId: 'a',
       peerId: peer,
-      delivery: { state: 'failed', code: 'no-ack', reason: 'gone' },
+      delivery: { state: 'failed', code: 'no-ack', params: {} },
     });
-    s = appendMessages(s, [message('a', 1, { delivery: { state: 'queued' } })]);
-    expect(s.conversations.get(peer)?.[0]?.delivery?.state).toBe('failed');
-    expect(s.pendingDelivery.size).toBe(0);
-  });
-
-  it('lets a retry (queued after failed) through', () => {
-    let s = appendMessages(initialState, [
-      message('a', 1, { delivery: { state: 'failed', code: 'no-ack', reason: 'x' } }),
-    ]);
-    s = applyDelivery(s, { messageId: 'a', peerId: peer, delivery: { state: 'queued' } });
-    expect(s.conversations.get(peer)?.[0]?.delivery).toEqual({ state: 'queued' });
+    expect(s).toBe(initialState);
   });
 
   it('merges history with what events already brought', () => {
@@ -60,11 +45,12 @@ describe('app state', () => {
     expect(s.historyLoaded.has(peer)).toBe(true);
   });
 
-  it('counts and clears unread, and seeds them from summaries', () => {
-    let s = addUnread(addUnread(initialState, peer), peer);
+  it("keeps the engine's unread counts, and seeds them from summaries", () => {
+    let s = setUnread(initialState, peer, 2);
     expect(totalUnread(s)).toBe(2);
-    s = clearUnread(s, peer);
+    s = setUnread(s, peer, 0);
     expect(totalUnread(s)).toBe(0);
+    expect(s.unread.has(peer)).toBe(false);
     s = applySummaries(s, [{ peerId: peer, last: message('z', 9), unread: 4 }]);
     expect(s.unread.get(peer)).toBe(4);
     expect(s.conversations.get(peer)?.[0]?.id).toBe('z');

@@ -4,10 +4,10 @@ import type {
   ConversationSummary,
   DeliveryUpdate,
 } from '../../../shared/contract';
-import type { ChatMessage, DeliveryState, Peer } from '../../../shared/model';
+import type { ChatMessage, EngineErrorCode, Outcome, Peer, StartErrorCode } from '../../../shared/model';
 
-/** The pseudo conversation that holds what we broadcast to everyone. */
-export const BROADCAST_ID = '*broadcast';
+/** The pseudo conversation that holds what we broadcast to everyone (one id, engine and UI). */
+export { BROADCAST_ID } from '../../../shared/model';
 
 export type View = 'chats' | 'peers' | 'echo' | 'settings';
 
@@ -27,12 +27,11 @@ export interface AppState {
   conversations: ReadonlyMap<string, readonly ChatMessage[]>;
   /** Conversations whose history was fetched from the engine. */
   historyLoaded: ReadonlySet<string>;
+  /** Unread incoming messages per conversation, as the engine counts them (chat:unread). */
   unread: ReadonlyMap<string, number>;
-  /** Delivery updates that arrived before the message they belong to. */
-  pendingDelivery: ReadonlyMap<string, DeliveryState>;
   activeId: string | null;
   view: View;
-  engineError: { code: string; message: string } | null;
+  engineError: Outcome<EngineErrorCode | StartErrorCode> | null;
   notices: readonly Notice[];
 }
 
@@ -45,7 +44,6 @@ export const initialState: AppState = {
   conversations: new Map(),
   historyLoaded: new Set(),
   unread: new Map(),
-  pendingDelivery: new Map(),
   activeId: null,
   view: 'chats',
   engineError: null,
@@ -63,27 +61,14 @@ export function replacePeers(state: AppState, list: readonly Peer[]): AppState {
 }
 
 /**
- * Adds messages to their conversations, in time order, ignoring ids already present (a send's
- * reply and an event may both carry the same message). Parked delivery updates are applied.
+ * Adds messages to their conversations, in time order, ignoring ids already present (history
+ * and an event may both carry the same message).
  */
-export function appendMessages(
-  state: AppState,
-  messages: readonly ChatMessage[],
-  conversationId?: string,
-): AppState {
+export function appendMessages(state: AppState, messages: readonly ChatMessage[]): AppState {
   if (messages.length === 0) return state;
   const conversations = new Map(state.conversations);
-  let pending = state.pendingDelivery;
-  for (const raw of messages) {
-    const key = conversationId ?? raw.peerId;
-    let message = raw;
-    const parked = pending.get(message.id);
-    if (parked) {
-      message = { ...message, delivery: newer(message.delivery, parked) };
-      const rest = new Map(pending);
-      rest.delete(message.id);
-      pending = rest;
-    }
+  for (const message of messages) {
+    const key = message.peerId;
     const list = conversations.get(key) ?? [];
     if (list.some((m) => m.id === message.id)) continue;
     const last = list[list.length - 1];
@@ -93,7 +78,7 @@ export function appendMessages(
       conversations.set(key, next);
     }
   }
-  return { ...state, conversations, pendingDelivery: pending };
+  return { ...state, conversations };
 }
 
 /** History from the engine merged with whatever events already brought. */
@@ -114,61 +99,29 @@ export function mergeHistory(
   return { ...state, conversations, historyLoaded };
 }
 
-const rank: Record<DeliveryState['state'], number> = {
-  queued: 0,
-  sent: 1,
-  delivered: 2,
-  failed: 2,
-};
-
-/** A late 'sent' must not undo 'delivered'; a retry (queued after failed) is newer by intent. */
-function newer(current: DeliveryState | undefined, next: DeliveryState): DeliveryState {
-  if (!current) return next;
-  if (current.state === 'delivered') return current;
-  if (current.state === 'failed') return next;
-  return rank[next.state] >= rank[current.state] ? next : current;
-}
-
+/**
+ * The engine's word on a message. The engine tells a message (chat:message) before any delivery
+ * update for it, in order, so the update applies to what is shown; an update for a message this
+ * page never saw (its history not loaded yet) is left to that history, which is newer.
+ */
 export function applyDelivery(state: AppState, update: DeliveryUpdate): AppState {
   const list = state.conversations.get(update.peerId);
   const index = list ? findLastIndex(list, (m) => m.id === update.messageId) : -1;
-  if (!list || index < 0) {
-    const pendingDelivery = new Map(state.pendingDelivery);
-    pendingDelivery.set(update.messageId, update.delivery);
-    return { ...state, pendingDelivery };
-  }
+  if (!list || index < 0) return state;
   const message = list[index] as ChatMessage;
-  const delivery = newer(message.delivery, update.delivery);
-  if (delivery === message.delivery) return state;
   const next = list.slice();
-  next[index] = { ...message, delivery };
+  next[index] = { ...message, delivery: update.delivery };
   const conversations = new Map(state.conversations);
   conversations.set(update.peerId, next);
   return { ...state, conversations };
 }
 
-/** Replaces one message (a retry returns it re-queued). */
-export function replaceMessage(state: AppState, message: ChatMessage): AppState {
-  const list = state.conversations.get(message.peerId);
-  const index = list ? findLastIndex(list, (m) => m.id === message.id) : -1;
-  if (!list || index < 0) return appendMessages(state, [message]);
-  const next = list.slice();
-  next[index] = message;
-  const conversations = new Map(state.conversations);
-  conversations.set(message.peerId, next);
-  return { ...state, conversations };
-}
-
-export function addUnread(state: AppState, id: string, count = 1): AppState {
+/** The engine's count for one conversation (0 removes it). */
+export function setUnread(state: AppState, id: string, count: number): AppState {
+  if ((state.unread.get(id) ?? 0) === count) return state;
   const unread = new Map(state.unread);
-  unread.set(id, (unread.get(id) ?? 0) + count);
-  return { ...state, unread };
-}
-
-export function clearUnread(state: AppState, id: string): AppState {
-  if (!state.unread.get(id)) return state;
-  const unread = new Map(state.unread);
-  unread.delete(id);
+  if (count > 0) unread.set(id, count);
+  else unread.delete(id);
   return { ...state, unread };
 }
 

@@ -1,21 +1,20 @@
 import type {
+  MessageEvent,
   PigeonApi,
   Result,
   SettingsPatch,
   SettingsUpdateResult,
+  UnreadUpdate,
 } from '../../../shared/contract';
-import type { ChatMessage, IncomingMessage } from '../../../shared/model';
 import {
-  addUnread,
   appendMessages,
   applySummaries,
   applyDelivery,
   BROADCAST_ID,
-  clearUnread,
   initialState,
   mergeHistory,
-  replaceMessage,
   replacePeers,
+  setUnread,
   upsertPeer,
 } from './app-state';
 import type { AppState, Notice, View } from './app-state';
@@ -60,30 +59,39 @@ function isVisible(): boolean {
   return document.visibilityState === 'visible';
 }
 
-function onIncoming(message: ChatMessage): void {
-  store.set((s) => {
-    let next = s;
-    const from = (message as Partial<IncomingMessage>).from;
-    if (from) next = upsertPeer(next, from);
-    next = appendMessages(next, [message]);
-    const reading = s.activeId === message.peerId && s.view !== 'settings' && isVisible();
-    if (message.direction === 'in' && !reading) next = addUnread(next, message.peerId);
-    return next;
-  });
+/** Is the person looking at this conversation right now? Then what arrives there is read. */
+function reading(peerId: string): boolean {
   const s = store.get();
-  if (message.direction === 'in' && s.activeId === message.peerId && isVisible())
-    void api?.chat.markRead({ peerId: message.peerId });
+  return s.activeId === peerId && s.view !== 'settings' && isVisible();
+}
+
+function onMessage({ message, peer }: MessageEvent): void {
+  store.set((s) => appendMessages(peer ? upsertPeer(s, peer) : s, [message]));
+}
+
+function onUnread({ peerId, unread }: UnreadUpdate): void {
+  // The engine counts; this page only says what it has shown.
+  if (unread > 0 && reading(peerId)) {
+    void api?.chat.markRead({ peerId });
+    return;
+  }
+  store.set((s) => setUnread(s, peerId, unread));
 }
 
 function subscribe(a: PigeonApi): void {
   a.on('peers:online', (p) => store.set((s) => upsertPeer(s, p)));
   a.on('peers:changed', (p) => store.set((s) => upsertPeer(s, p)));
   a.on('peers:offline', (p) => store.set((s) => upsertPeer(s, { ...p, online: false })));
-  a.on('chat:message', onIncoming);
+  a.on('chat:message', onMessage);
   a.on('chat:delivery', (u) => store.set((s) => applyDelivery(s, u)));
+  a.on('chat:unread', onUnread);
   a.on('engine:error', (e) => store.set((s) => ({ ...s, engineError: e })));
   a.on('engine:ready', () => store.set((s) => ({ ...s, engineError: null })));
   a.on('settings:changed', (settings) => store.set((s) => ({ ...s, settings })));
+  a.on('ui:open-conversation', ({ peerId }) => {
+    setView('chats');
+    openConversation(peerId);
+  });
 }
 
 export async function connect(a: PigeonApi | null): Promise<void> {
@@ -117,13 +125,10 @@ export function setView(view: View): void {
 }
 
 export function openConversation(id: string | null): void {
-  store.set((s) => {
-    const next = { ...s, activeId: id };
-    return id ? clearUnread(next, id) : next;
-  });
+  store.set((s) => ({ ...s, activeId: id }));
   if (!id || id === BROADCAST_ID) return;
   const a = requireApi();
-  void a.chat.markRead({ peerId: id });
+  if (store.get().unread.get(id)) void a.chat.markRead({ peerId: id });
   if (!store.get().historyLoaded.has(id)) {
     void a.chat.history({ peerId: id }).then((r) => {
       const history = value(r);
@@ -136,27 +141,21 @@ export function openConversation(id: string | null): void {
 export function onWindowVisible(): void {
   const { activeId, unread } = store.get();
   if (!activeId || !unread.get(activeId)) return;
-  store.set((s) => clearUnread(s, activeId));
-  if (activeId !== BROADCAST_ID) void api?.chat.markRead({ peerId: activeId });
+  void api?.chat.markRead({ peerId: activeId });
 }
 
+/** The messages themselves arrive as chat:message events, in every window alike. */
 export async function sendText(to: readonly string[], text: string): Promise<boolean> {
-  const sent = value(await requireApi().chat.send({ to: [...to], text }));
-  if (!sent) return false;
-  store.set((s) => appendMessages(s, sent));
-  return true;
+  return value(await requireApi().chat.send({ to: [...to], text })) !== undefined;
 }
 
 export async function broadcastText(text: string): Promise<boolean> {
-  const sent = value(await requireApi().chat.broadcast({ text }));
-  if (!sent) return false;
-  store.set((s) => appendMessages(s, [sent], BROADCAST_ID));
-  return true;
+  return value(await requireApi().chat.broadcast({ text })) !== undefined;
 }
 
+/** A failed message goes again as a new message (the engine tells it like any other). */
 export async function retryMessage(messageId: string): Promise<void> {
-  const message = value(await requireApi().chat.retry({ messageId }));
-  if (message) store.set((s) => replaceMessage(s, message));
+  value(await requireApi().chat.retry({ messageId }));
 }
 
 export async function addPeer(address: string, port?: number): Promise<boolean> {

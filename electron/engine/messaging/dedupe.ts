@@ -1,4 +1,4 @@
-import { LruMap } from './lru-map';
+import { LruMap } from '../lru-map';
 
 /** One peer's recent packet numbers: a set to ask, a ring to forget the oldest in O(1). */
 interface Recent {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { literalLookup, UdpTransport, type Datagram } from './transport';
+import { literalLookup, UdpTransport, type Datagram } from './udp-transport';
 
 const open: UdpTransport[] = [];
 afterEach(async () => {

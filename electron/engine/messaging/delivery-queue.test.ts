@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryState } from '../../shared/model';
-import { latin1Bytes, makeCommand, Mode, Opt } from '../../shared/protocol';
+import type { DeliveryState } from '../../../shared/model';
+import { latin1Bytes, makeCommand, Mode, Opt } from '../../../shared/protocol';
 import { DeliveryQueue, type OutgoingItem } from './delivery-queue';
-import { PacketNumbers } from './packet-numbers';
-import { FakeClock } from './testing/fake-clock';
-import { FakeNetwork, packetOf } from './testing/fake-network';
-import { Wire } from './wire';
+import { PacketNumbers } from '../packet-numbers';
+import { FakeClock } from '../testing/fake-clock';
+import { FakeNetwork, packetOf } from '../testing/fake-network';
+import { Wire } from '../wire';
 
 const CMD = makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT);
 

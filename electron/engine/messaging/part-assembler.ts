@@ -1,4 +1,4 @@
-import type { MessagePart } from '../../shared/protocol';
+import type { MessagePart } from '../../../shared/protocol';
 
 interface Assembly {
   count: number;

@@ -1,12 +1,8 @@
-import type { VerdictCode } from './diagnostics';
+import type { VerdictCode } from '../diagnostics';
+import type { Texts } from './fill';
 
-/**
- * The doctor's verdicts as plain sentences, each with the fix, in the two languages Pigeon ships.
- * Placeholders are {name}; a missing value is left visible rather than silently dropped.
- */
-export type VerdictLanguage = 'en' | 'zh-CN';
-
-const TEXT: Record<VerdictCode, Record<VerdictLanguage, string>> = {
+/** The doctor's verdicts as plain sentences, each with the fix. */
+export const VERDICT_TEXTS: Record<VerdictCode, Texts> = {
   ok: {
     en: '{address} answers: Pigeon can reach it and hear from it (round trip {rtt} ms).',
     'zh-CN': '{address} 有应答：Pigeon 能联系到它，也能收到它的消息（往返 {rtt} 毫秒）。',
@@ -125,23 +121,3 @@ const TEXT: Record<VerdictCode, Record<VerdictLanguage, string>> = {
   },
 };
 
-export function verdictText(
-  code: VerdictCode,
-  params: Record<string, string | number>,
-  language: VerdictLanguage,
-): string {
-  const template = TEXT[code][language];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    params[name] === undefined ? whole : String(params[name]),
-  );
-}
-
-export function verdictTexts(
-  code: VerdictCode,
-  params: Record<string, string | number>,
-): { en: string; 'zh-CN': string } {
-  return { en: verdictText(code, params, 'en'), 'zh-CN': verdictText(code, params, 'zh-CN') };
-}
-
-/** Every code has both sentences (checked by the unit tests). */
-export const VERDICT_CODES = Object.keys(TEXT) as VerdictCode[];

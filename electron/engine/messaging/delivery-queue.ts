@@ -1,6 +1,11 @@
-import { peerId, type DeliveryState, type FailureCode } from '../../shared/model';
-import type { Clock } from './clock';
-import type { Wire } from './wire';
+import {
+  peerId,
+  type DeliveryState,
+  type FailureCode,
+  type OutcomeParams,
+} from '../../../shared/model';
+import type { Clock } from '../clock';
+import type { Wire } from '../wire';
 
 /** One outgoing message to one peer, already encoded into datagram extras (one per part). */
 export interface OutgoingItem {
@@ -8,7 +13,7 @@ export interface OutgoingItem {
   peerId: string;
   address: string;
   port: number;
-  /** Shown in failure reasons. */
+  /** Who it is for, as failure texts name them ("nick (address)"). */
   label: string;
   command: number;
   extras: Uint8Array[];
@@ -100,7 +105,7 @@ export class DeliveryQueue {
   }
 
   /** Fail everything (engine stopping). */
-  failAll(code: FailureCode, reason: string): void {
+  failAll(code: FailureCode, params: OutcomeParams = {}): void {
     this.disarm();
     const lanes = [...this.lanes.values()];
     this.lanes.clear();
@@ -108,8 +113,8 @@ export class DeliveryQueue {
     for (const lane of lanes) {
       const f = lane.flight;
       lane.flight = undefined;
-      if (f) this.deps.onState(f.item, { state: 'failed', code, reason });
-      for (const item of lane.waiting) this.deps.onState(item, { state: 'failed', code, reason });
+      if (f) this.deps.onState(f.item, { state: 'failed', code, params });
+      for (const item of lane.waiting) this.deps.onState(item, { state: 'failed', code, params });
       lane.waiting = [];
     }
   }
@@ -174,19 +179,22 @@ export class DeliveryQueue {
     this.byPacketNo.delete(f.packetNo);
     f.lane.flight = undefined;
     const seconds = Math.round((f.attempts * this.deps.retryMs) / 1000);
-    const partNote =
-      f.item.extras.length > 1 ? ` (part ${f.part + 1} of ${f.item.extras.length})` : '';
+    // Which part failed matters to programs (the text names the peer, the attempts, the fix).
+    const part: OutcomeParams =
+      f.item.extras.length > 1 ? { part: f.part + 1, parts: f.item.extras.length } : {};
     const error = this.sendErrors.get(peerId(f.item.address, f.item.port));
     const state: DeliveryState = error
-      ? {
-          state: 'failed',
-          code: 'send-error',
-          reason: `could not send to ${f.item.label}${partNote}: ${error}`,
-        }
+      ? { state: 'failed', code: 'send-error', params: { peer: f.item.label, error, ...part } }
       : {
           state: 'failed',
           code: 'no-ack',
-          reason: `no acknowledgement from ${f.item.label}${partNote} after ${f.attempts} attempts in ${seconds} s: they may be offline, or a firewall drops UDP ${f.item.port}`,
+          params: {
+            peer: f.item.label,
+            attempts: f.attempts,
+            seconds,
+            port: f.item.port,
+            ...part,
+          },
         };
     this.deps.onState(f.item, state);
     this.pump(f.lane);

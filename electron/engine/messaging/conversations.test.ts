@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../shared/model';
+import type { ChatMessage } from '../../../shared/model';
 import { Conversations } from './conversations';
 
 const msg = (id: string, peerId = 'p'): ChatMessage => ({

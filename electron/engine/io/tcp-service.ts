@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { explainBindError } from './start-error';
+import { explainBindError } from '../start-error';
 
 /**
  * TCP 2425: the file service's port. Until file transfer lands, a request is read (so iptux's

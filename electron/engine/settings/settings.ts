@@ -1,8 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { EngineSettings } from '../../shared/model';
-import { IPMSG_DEFAULT_PORT } from '../../shared/protocol';
-import { expandHosts, isIpv4 } from './network-interfaces';
+import type { EngineSettings } from '../../../shared/model';
+import { IPMSG_DEFAULT_PORT, expandHosts, isIpv4 } from '../../../shared/protocol';
 
 /** Header names must be ASCII, ':'-free and never empty (IPMsg's tokenizer skips empty fields). */
 export function headerSafeName(name: string, fallback: string): string {

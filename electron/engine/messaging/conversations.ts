@@ -1,5 +1,5 @@
-import type { ChatMessage, DeliveryState } from '../../shared/model';
-import { LruMap } from './lru-map';
+import type { ChatMessage, DeliveryState } from '../../../shared/model';
+import { LruMap } from '../lru-map';
 
 interface Log {
   items: ChatMessage[];

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EngineSettings } from '../../shared/model';
+import type { EngineSettings } from '../../../shared/model';
 
 /**
  * settings.json in the data directory: what the person chose in the app or with flags. Read

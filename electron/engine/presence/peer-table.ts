@@ -1,6 +1,6 @@
-import type { ClientKind, Peer, WireEncoding } from '../../shared/model';
-import { peerId } from '../../shared/model';
-import { LruMap } from './lru-map';
+import type { ClientKind, Peer, WireEncoding } from '../../../shared/model';
+import { peerId } from '../../../shared/model';
+import { LruMap } from '../lru-map';
 
 export type PeerChange = 'online' | 'changed' | 'offline' | 'none';
 
@@ -196,4 +196,9 @@ function visible(p: Peer) {
       echo: p.capabilities.echo,
     },
   };
+}
+
+/** A copy for listeners: the table's own objects change as packets arrive. */
+export function clonePeer(p: Peer): Peer {
+  return { ...p, capabilities: { ...p.capabilities } };
 }

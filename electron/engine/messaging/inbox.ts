@@ -1,0 +1,166 @@
+import type { ChatMessage, Peer, UndecodableText } from '../../../shared/model';
+import {
+  Mode,
+  Opt,
+  cleanFeiqText,
+  clientFromVersion,
+  decodeLenient,
+  decodeText,
+  hasOpt,
+  normaliseLineBreaks,
+  parseAnsweredPacketNo,
+  parseMessageBody,
+  receiveEncoding,
+  toBase64,
+  type WirePacket,
+} from '../../../shared/protocol';
+import type { EngineContext } from '../context';
+import type { Datagram } from '../io/udp-transport';
+import { clonePeer } from '../presence/peer-table';
+import type { Presence } from '../presence/presence';
+import type { Conversations } from './conversations';
+import { Dedupe } from './dedupe';
+import type { DeliveryQueue } from './delivery-queue';
+import { PartAssembler } from './part-assembler';
+import type { UnreadCounter } from './unread';
+
+/** How often long-message parts that never completed are looked for (and shown as they are). */
+const PART_SWEEP_MS = 15_000;
+
+/**
+ * What arrives: messages (ack, dedupe, decode, reassemble, store, tell), acks for ours, and
+ * read notices.
+ */
+export class Inbox {
+  readonly dedupe = new Dedupe();
+  private readonly assembler = new PartAssembler();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly presence: Presence,
+    private readonly conversations: Conversations,
+    private readonly queue: DeliveryQueue,
+    private readonly unread: UnreadCounter,
+    private readonly newMessageId: () => string,
+  ) {}
+
+  start(): void {
+    this.ctx.later(PART_SWEEP_MS, () => this.sweepParts());
+  }
+
+  onSendMsg(p: WirePacket, d: Datagram): void {
+    const { ctx } = this;
+    const broadcast = hasOpt(p.command, Opt.BROADCASTOPT);
+    const autoReply = hasOpt(p.command, Opt.AUTORETOPT);
+    // Ack every copy, duplicates too: our first ack may have been lost. Never ack broadcasts
+    // or automatic replies (that is how message storms between two away-repliers start).
+    if (hasOpt(p.command, Opt.SENDCHECKOPT) && !broadcast && !autoReply) {
+      ctx.wire.post(ctx.wire.buildReply(Mode.RECVMSG, p.packetNo), d.address, d.port);
+    }
+    let peer = ctx.peers.findByAddress(d.address, d.port);
+    if (!peer) {
+      // A host that never announced itself: show its message anyway, as IPMsg does, and
+      // introduce ourselves so it can answer (unless it asked not to be added).
+      const legacy = ctx.settings().legacyEncoding;
+      const client = clientFromVersion(p.version);
+      const enc = receiveEncoding({
+        version: p.version,
+        command: p.command,
+        body: p.extra,
+        legacy,
+      });
+      const created = ctx.peers.upsert(
+        d.address,
+        d.port,
+        {
+          user: decodeLenient(p.user, enc),
+          host: decodeLenient(p.host, enc),
+          client,
+          version: p.version,
+          encoding: enc,
+          utf8: hasOpt(p.command, Opt.UTF8OPT) || client === 'iptux' || client === 'pigeon',
+          announced: false,
+        },
+        ctx.clock.now(),
+        legacy,
+      );
+      peer = created.peer;
+      this.presence.emitChange(peer, created.change);
+      if (!hasOpt(p.command, Opt.NOADDLISTOPT)) this.presence.introduceTo(peer);
+    } else {
+      this.presence.heardFrom(peer);
+    }
+    if (!this.dedupe.firstTime(peer.id, p.packetNo)) return;
+    // The ack has already left (post() hands it to the socket at once): decoding the text
+    // does not hold up the sender's round trip.
+    this.read(p, peer, broadcast);
+  }
+
+  /** RECVMSG: a peer acknowledged one of ours. */
+  onRecvMsg(p: WirePacket, d: Datagram): void {
+    const no = parseAnsweredPacketNo(p.extra);
+    if (no >= 0) this.queue.ack(d.address, no);
+    this.presence.heardFromAddress(d);
+  }
+
+  /** READMSG: a sealed message was opened; answer when the sender asked to know. */
+  onReadMsg(p: WirePacket, d: Datagram): void {
+    if (hasOpt(p.command, Opt.READCHECKOPT)) {
+      this.ctx.wire.post(this.ctx.wire.buildReply(Mode.ANSREADMSG, p.packetNo), d.address, d.port);
+    }
+  }
+
+  private read(p: WirePacket, peer: Peer, broadcast: boolean): void {
+    const body = parseMessageBody(p.extra);
+    const encoding = receiveEncoding({
+      version: p.version,
+      command: p.command,
+      body: body.text,
+      known: peer.encoding,
+      legacy: this.ctx.settings().legacyEncoding,
+    });
+    const decoded = decodeText(body.text, encoding);
+    if (!decoded.ok) {
+      this.deliver(peer, '', broadcast, { rawBase64: toBase64(body.text), encoding });
+      return;
+    }
+    let text = normaliseLineBreaks(decoded.text);
+    if (peer.client === 'feiq') text = cleanFeiqText(text);
+    if (body.part && peer.client === 'pigeon') {
+      const whole = this.assembler.add(peer.id, body.part, text, this.ctx.clock.now());
+      if (whole === undefined) return;
+      text = whole;
+    }
+    this.deliver(peer, text, broadcast, undefined);
+  }
+
+  private deliver(
+    peer: Peer,
+    text: string,
+    broadcast: boolean,
+    undecodable: UndecodableText | undefined,
+  ): void {
+    const message: ChatMessage = {
+      id: this.newMessageId(),
+      peerId: peer.id,
+      direction: 'in',
+      text,
+      at: this.ctx.clock.now(),
+      broadcast,
+      ...(undecodable ? { undecodable } : {}),
+    };
+    this.conversations.add(message);
+    this.unread.arrived(peer.id);
+    if (!this.ctx.listened()) return;
+    this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
+  }
+
+  /** Forget nothing, but release long-message parts that never completed. */
+  private sweepParts(): void {
+    for (const { peerId: id, text } of this.assembler.expire(this.ctx.clock.now())) {
+      const peer = this.ctx.peers.get(id);
+      if (peer) this.deliver(peer, text, false, undefined);
+    }
+    this.ctx.later(PART_SWEEP_MS, () => this.sweepParts());
+  }
+}

@@ -1,0 +1,56 @@
+import type { EngineContext } from '../context';
+import type { Presence } from '../presence/presence';
+import { Conversations } from './conversations';
+import { DeliveryQueue } from './delivery-queue';
+import { Inbox } from './inbox';
+import { Outbox } from './outbox';
+import { UnreadCounter } from './unread';
+import { MessageWriter } from './writing';
+
+export interface MessagingOptions {
+  /** Resend interval and count (IPMsg and iptux: 1 s, 4 retries). */
+  retryMs?: number;
+  maxRetries?: number;
+}
+
+/**
+ * Chat: what arrives (inbox), what we send (outbox, delivery queue), the conversations both
+ * write to, and the unread counts. One object, so the engine wires one capability.
+ */
+export class Messaging {
+  readonly conversations = new Conversations();
+  readonly unread: UnreadCounter;
+  readonly queue: DeliveryQueue;
+  readonly inbox: Inbox;
+  readonly outbox: Outbox;
+  private seq = 0;
+
+  constructor(ctx: EngineContext, presence: Presence, instance: string, options: MessagingOptions = {}) {
+    const newMessageId = () => `${instance}-${(++this.seq).toString(36)}`;
+    this.unread = new UnreadCounter(ctx.emit, () => ctx.listened());
+    this.queue = new DeliveryQueue({
+      clock: ctx.clock,
+      wire: ctx.wire,
+      retryMs: options.retryMs ?? 1000,
+      maxRetries: options.maxRetries ?? 4,
+      onState: (item, state) => this.outbox.onDeliveryState(item, state),
+    });
+    this.inbox = new Inbox(ctx, presence, this.conversations, this.queue, this.unread, newMessageId);
+    this.outbox = new Outbox(
+      ctx,
+      this.conversations,
+      this.queue,
+      new MessageWriter(ctx, instance),
+      newMessageId,
+    );
+  }
+
+  start(): void {
+    this.inbox.start();
+  }
+
+  /** Whatever is still unacknowledged fails with 'stopped'. */
+  stop(): void {
+    this.queue.failAll('stopped');
+  }
+}

@@ -1,0 +1,154 @@
+import type { ChatMessage, DeliveryState, FailureCode, OutcomeParams, Peer } from '../../../shared/model';
+import { BROADCAST_ID } from '../../../shared/model';
+import { Mode, Opt, makeCommand, normaliseLineBreaks, parseHostPort } from '../../../shared/protocol';
+import type { EngineContext } from '../context';
+import { clonePeer } from '../presence/peer-table';
+import type { Conversations } from './conversations';
+import type { DeliveryQueue, OutgoingItem } from './delivery-queue';
+import { labelOf, MessageWriter } from './writing';
+
+/**
+ * What we send: each message is stored and told (chat:message) before anything happens to it,
+ * so every listener has the message before its first chat:delivery. Delivery state has one
+ * owner, the delivery queue; this only starts it.
+ */
+export class Outbox {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly conversations: Conversations,
+    private readonly queue: DeliveryQueue,
+    private readonly writer: MessageWriter,
+    private readonly newMessageId: () => string,
+  ) {}
+
+  /** One message per distinct recipient; returns their ids in the order of `to`. */
+  send(to: readonly string[], rawText: string): string[] {
+    const text = normaliseLineBreaks(rawText);
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    for (const recipient of to) {
+      // NUL ends the text on the wire: the peer would see only the part before it.
+      if (text.includes('\0')) {
+        ids.push(this.refused(recipient, text, 'text-has-nul', {}));
+        continue;
+      }
+      const peer = this.resolveRecipient(recipient);
+      if (!peer) {
+        ids.push(this.refused(recipient, text, 'bad-recipient', { to: JSON.stringify(recipient) }));
+        continue;
+      }
+      if (seen.has(peer.id)) continue;
+      seen.add(peer.id);
+      ids.push(this.queueText(peer, text));
+    }
+    return ids;
+  }
+
+  /** To everyone, without acknowledgement (BROADCASTOPT), each peer in its own encoding. */
+  broadcast(rawText: string): string {
+    const text = normaliseLineBreaks(rawText);
+    if (text.includes('\0')) return this.refused(BROADCAST_ID, text, 'text-has-nul', {});
+    const message: ChatMessage = {
+      id: this.newMessageId(),
+      peerId: BROADCAST_ID,
+      direction: 'out',
+      text,
+      at: this.ctx.clock.now(),
+      broadcast: true,
+      delivery: { state: 'sent', attempts: 1 },
+    };
+    this.conversations.add(message);
+    this.ctx.emit('chat:message', { message: { ...message }, peer: null });
+    // No acks for broadcasts. Unicast to each online peer in its own encoding, so FeiQ and
+    // legacy IPMsg read it right (one broadcast datagram can only have one encoding).
+    for (const peer of this.ctx.peers.online()) {
+      const written = this.writer.write(peer, text);
+      if (!written.ok) {
+        // Nobody acks a broadcast, so say here who could not be written to and why.
+        if (written.code === 'encoding')
+          this.ctx.emit('engine:error', { code: 'broadcast-encoding', params: written.params });
+        continue;
+      }
+      const cmd = makeCommand(Mode.SENDMSG, Opt.BROADCASTOPT, written.utf8Opt ? Opt.UTF8OPT : 0);
+      for (const extra of written.extras) void this.ctx.wire.send(cmd, extra, peer.address, peer.port);
+    }
+    return message.id;
+  }
+
+  /** Send a failed message again, as a new message; undefined when there is none to retry. */
+  retry(messageId: string): string | undefined {
+    const old = this.conversations.undelivered(messageId);
+    if (!old || old.direction !== 'out' || old.delivery?.state !== 'failed') return undefined;
+    const peer = this.ctx.peers.get(old.peerId) ?? this.resolveRecipient(old.peerId);
+    if (!peer) return undefined;
+    return this.queueText(peer, old.text);
+  }
+
+  /** The delivery queue's word on a message: stored and told. */
+  onDeliveryState(item: OutgoingItem, state: DeliveryState): void {
+    this.conversations.setDelivery(item.messageId, state);
+    this.ctx.emit('chat:delivery', { messageId: item.messageId, peerId: item.peerId, delivery: state });
+  }
+
+  private queueText(peer: Peer, text: string): string {
+    const message: ChatMessage = {
+      id: this.newMessageId(),
+      peerId: peer.id,
+      direction: 'out',
+      text,
+      at: this.ctx.clock.now(),
+      broadcast: false,
+      delivery: { state: 'queued' },
+    };
+    const written = this.ctx.isRunning()
+      ? this.writer.write(peer, text)
+      : ({ ok: false, code: 'not-running', params: {} } as const);
+    if (!written.ok) message.delivery = { state: 'failed', code: written.code, params: written.params };
+    this.conversations.add(message);
+    this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
+    if (!written.ok) return message.id;
+    this.queue.enqueue({
+      messageId: message.id,
+      peerId: peer.id,
+      address: peer.address,
+      port: peer.port,
+      label: labelOf(peer),
+      command: makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, written.utf8Opt ? Opt.UTF8OPT : 0),
+      extras: written.extras,
+    });
+    return message.id;
+  }
+
+  /** A message that cannot go at all: told (so it shows, failed, with why), never stored. */
+  private refused(to: string, text: string, code: FailureCode, params: OutcomeParams): string {
+    const message: ChatMessage = {
+      id: this.newMessageId(),
+      peerId: to,
+      direction: 'out',
+      text,
+      at: this.ctx.clock.now(),
+      broadcast: to === BROADCAST_ID,
+      delivery: { state: 'failed', code, params },
+    };
+    this.ctx.emit('chat:message', { message, peer: null });
+    return message.id;
+  }
+
+  private resolveRecipient(to: string): Peer | undefined {
+    const { peers } = this.ctx;
+    const byId = peers.get(to);
+    if (byId) return byId;
+    const target = parseHostPort(to, this.ctx.settings().port);
+    if (!target.ok) return undefined;
+    const known = peers.findByAddress(target.address, target.port);
+    if (known) return known;
+    // Never heard of: write UTF-8 with UTF8OPT, which every current client reads.
+    return peers.upsert(
+      target.address,
+      target.port,
+      { utf8: true, encoding: 'utf-8', announced: false, online: false },
+      this.ctx.clock.now(),
+      this.ctx.settings().legacyEncoding,
+    ).peer;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Emit } from '../../../shared/contract';
+
+/** Conversations with unread incoming messages; past this many the stalest is forgotten. */
+const MAX_CONVERSATIONS = 10_000;
+
+/**
+ * The one unread counter: per conversation and in all. It lives in the engine, so every window,
+ * browser tab and the shell's badge see the same numbers, and a tab that opens later still sees
+ * what arrived before it. The page marks a conversation read (chat:mark-read) while it shows it.
+ */
+export class UnreadCounter {
+  private readonly counts = new Map<string, number>();
+  private sum = 0;
+
+  constructor(
+    private readonly emit: Emit,
+    private readonly listened: () => boolean,
+  ) {}
+
+  get total(): number {
+    return this.sum;
+  }
+
+  of(peerId: string): number {
+    return this.counts.get(peerId) ?? 0;
+  }
+
+  arrived(peerId: string): void {
+    const n = (this.counts.get(peerId) ?? 0) + 1;
+    this.counts.delete(peerId);
+    this.counts.set(peerId, n);
+    this.sum++;
+    if (this.counts.size > MAX_CONVERSATIONS) {
+      const [oldest, stale] = this.counts.entries().next().value as [string, number];
+      this.counts.delete(oldest);
+      this.sum -= stale;
+    }
+    if (this.listened()) this.emit('chat:unread', { peerId, unread: n, total: this.sum });
+  }
+
+  markRead(peerId: string): void {
+    const n = this.counts.get(peerId);
+    if (!n) return;
+    this.counts.delete(peerId);
+    this.sum -= n;
+    this.emit('chat:unread', { peerId, unread: 0, total: this.sum });
+  }
+}

@@ -1,0 +1,83 @@
+import type { OutcomeParams, Peer, WireEncoding } from '../../../shared/model';
+import { buildMessageBody, pigeonVersionField, sendEncoding, splitForWire } from '../../../shared/protocol';
+import type { EngineContext } from '../context';
+import { PIGEON_VERSION } from '../version';
+
+export type Written =
+  | { ok: true; extras: Uint8Array[]; utf8Opt: boolean }
+  | { ok: false; code: 'encoding' | 'send-error'; params: OutcomeParams };
+
+/**
+ * How a text goes to one peer: in which encoding, with or without UTF8OPT, cut into datagrams
+ * that fit what reaches it (the per-address cap a size sweep found, else one safe datagram).
+ * Long texts to Pigeon peers become numbered parts they reassemble; other clients get the
+ * pieces as separate messages, which they show one after the other.
+ */
+export class MessageWriter {
+  /** Our header's size with a 10-digit packet number and command: what a body has left. */
+  private readonly headerBytes: number;
+  private readonly instance: string;
+  private seq = 0;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    instance: string,
+  ) {
+    const s = ctx.settings();
+    this.headerBytes =
+      pigeonVersionField(PIGEON_VERSION).length + s.user.length + s.host.length + 10 + 10 + 5;
+    this.instance = instance;
+  }
+
+  /** How to write to this peer: its encoding, and whether to set UTF8OPT. */
+  static encodingFor(peer: Peer): { encoding: WireEncoding; utf8Opt: boolean } {
+    return sendEncoding({
+      client: peer.client,
+      encoding: peer.encoding,
+      utf8Capable: peer.capabilities.utf8,
+    });
+  }
+
+  write(peer: Peer, text: string): Written {
+    const how = MessageWriter.encodingFor(peer);
+    const budget = this.ctx.caps.limit(peer.address) - this.headerBytes - 40;
+    const split = splitForWire(text, how.encoding, budget);
+    if (!split.ok) {
+      if (split.character === undefined)
+        return { ok: false, code: 'send-error', params: { peer: labelOf(peer), error: split.reason } };
+      return {
+        ok: false,
+        code: 'encoding',
+        params: {
+          peer: labelOf(peer),
+          encoding: how.encoding.toUpperCase(),
+          character: JSON.stringify(split.character),
+          codepoint: codepoint(split.character),
+        },
+      };
+    }
+    if (split.pieces.length === 1 || peer.client !== 'pigeon') {
+      return {
+        ok: true,
+        extras: split.pieces.map((piece) => buildMessageBody(piece)),
+        utf8Opt: how.utf8Opt,
+      };
+    }
+    const id = `${this.instance}${(++this.seq).toString(36)}`;
+    const count = split.pieces.length;
+    return {
+      ok: true,
+      extras: split.pieces.map((piece, index) => buildMessageBody(piece, { id, index, count })),
+      utf8Opt: how.utf8Opt,
+    };
+  }
+}
+
+/** "nick (address)", or the address alone when the nick is the address. */
+export function labelOf(peer: Peer): string {
+  return peer.nick === peer.address || !peer.nick ? peer.address : `${peer.nick} (${peer.address})`;
+}
+
+function codepoint(character: string): string {
+  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}

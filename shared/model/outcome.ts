@@ -1,0 +1,27 @@
+import type { VerdictCode } from './diagnostics';
+import type { FailureCode, OutcomeParams } from './message';
+
+/** Something went wrong in the running engine that no request answers (see engine:error). */
+export type EngineErrorCode =
+  | 'internal' // a packet handler failed: a bug, counted and reported, the engine carries on
+  | 'broadcast-encoding'; // one peer's encoding cannot carry a broadcast (nobody acks those)
+
+/** Why the engine could not start. */
+export type StartErrorCode =
+  | 'port-in-use'
+  | 'address-unavailable'
+  | 'bind-not-allowed'
+  | 'bind-failed'
+  | 'invalid-settings';
+
+/** Every code the catalogue (texts/) has words for. */
+export type OutcomeCode = FailureCode | EngineErrorCode | StartErrorCode | VerdictCode;
+
+/**
+ * An outcome as it travels: a code for programs, the values its text needs. Texts are looked up
+ * in one catalogue (texts/) by the UI and the CLI, in the person's language; nobody parses them.
+ */
+export interface Outcome<C extends OutcomeCode = OutcomeCode> {
+  code: C;
+  params: OutcomeParams;
+}

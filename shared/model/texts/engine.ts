@@ -1,0 +1,39 @@
+import type { EngineErrorCode, StartErrorCode } from '../outcome';
+import type { Texts } from './fill';
+
+/** What the running engine reports on its own (engine:error). */
+export const ENGINE_ERROR_TEXTS: Record<EngineErrorCode, Texts> = {
+  internal: {
+    en: 'Pigeon could not handle a packet and skipped it ({error})',
+    'zh-CN': 'Pigeon 无法处理一个数据包，已跳过（{error}）',
+  },
+  'broadcast-encoding': {
+    en: "The broadcast was not sent to {peer}: its encoding ({encoding}) cannot carry {character} ({codepoint})",
+    'zh-CN': '广播没有发送给 {peer}：它使用的编码（{encoding}）无法表示 {character}（{codepoint}）',
+  },
+};
+
+/**
+ * Why Pigeon could not start, with the fix. 'port-in-use' is the doctor's verdict of the same
+ * name (verdicts.ts): one sentence for one situation.
+ */
+export const START_ERROR_TEXTS: Record<Exclude<StartErrorCode, 'port-in-use'>, Texts> = {
+  'address-unavailable': {
+    en:
+      'Cannot bind {proto} {bind}:{port}: {bind} is not an address of this computer. Use ' +
+      '0.0.0.0 or one of your interface addresses.',
+    'zh-CN': '无法绑定 {proto} {bind}:{port}：{bind} 不是本机的地址。请使用 0.0.0.0 或本机某个网卡的地址。',
+  },
+  'bind-not-allowed': {
+    en: 'Not allowed to bind {proto} {bind}:{port} (a port below 1024 needs privileges).',
+    'zh-CN': '没有权限绑定 {proto} {bind}:{port}（1024 以下的端口需要特权）。',
+  },
+  'bind-failed': {
+    en: 'Cannot bind {proto} {bind}:{port}: {error}',
+    'zh-CN': '无法绑定 {proto} {bind}:{port}：{error}',
+  },
+  'invalid-settings': {
+    en: 'The settings are not valid: {problems}',
+    'zh-CN': '设置无效：{problems}',
+  },
+};

@@ -1,0 +1,38 @@
+import type { Outcome, OutcomeCode } from '../outcome';
+import { DELIVERY_TEXTS } from './delivery';
+import { ENGINE_ERROR_TEXTS, START_ERROR_TEXTS } from './engine';
+import { fill, type TextLanguage, type Texts } from './fill';
+import { VERDICT_TEXTS } from './verdicts';
+
+export type { TextLanguage, Texts } from './fill';
+
+/**
+ * The one catalogue of outcome texts, zh-CN and en, for the UI and the CLI alike. The engine
+ * sends codes and values (Outcome); only the edge that shows them to a person picks words here.
+ */
+const CATALOGUE: Record<OutcomeCode, Texts> = {
+  ...VERDICT_TEXTS,
+  ...DELIVERY_TEXTS,
+  ...ENGINE_ERROR_TEXTS,
+  ...START_ERROR_TEXTS,
+};
+
+export const OUTCOME_CODES = Object.keys(CATALOGUE) as OutcomeCode[];
+
+/** The sentence for an outcome in one language. */
+export function outcomeText(outcome: Outcome, language: TextLanguage): string {
+  return fill(CATALOGUE[outcome.code][language], outcome.params);
+}
+
+/** Both languages at once (the doctor's report carries both). */
+export function outcomeTexts(outcome: Outcome): Texts {
+  return { en: outcomeText(outcome, 'en'), 'zh-CN': outcomeText(outcome, 'zh-CN') };
+}
+
+/** The families, for the tests that check no code is defined twice. */
+export const TEXT_FAMILIES = {
+  verdicts: VERDICT_TEXTS,
+  delivery: DELIVERY_TEXTS,
+  engineErrors: ENGINE_ERROR_TEXTS,
+  startErrors: START_ERROR_TEXTS,
+} as const;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { OUTCOME_CODES, TEXT_FAMILIES, outcomeText, outcomeTexts } from './index';
+
+const params = {
+  address: '10.0.2.7',
+  port: 2425,
+  subnet: '10.0.2.0/24',
+  error: 'ENETUNREACH',
+  loss: 35,
+  rtt: 0.4,
+  iface: 'tun0',
+  expected: 'eth0',
+  peer: '小王 (10.0.2.7)',
+  attempts: 5,
+  seconds: 5,
+  encoding: 'GBK',
+  character: '"✓"',
+  codepoint: 'U+2713',
+  to: '"nobody"',
+  proto: 'UDP',
+  bind: '10.9.9.9',
+  problems: 'nick is empty',
+};
+
+describe('the outcome catalogue', () => {
+  it('every code has an English and a Chinese sentence with every placeholder filled', () => {
+    expect(OUTCOME_CODES.length).toBeGreaterThanOrEqual(16 + 7 + 2 + 4);
+    for (const code of OUTCOME_CODES) {
+      const t = outcomeTexts({ code, params });
+      expect(t.en, code).not.toMatch(/\{\w+\}/);
+      expect(t['zh-CN'], code).not.toMatch(/\{\w+\}/);
+      expect(t['zh-CN'], code).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('no code is defined in two families (a spread would silently keep one)', () => {
+    const seen = new Map<string, string>();
+    for (const [family, texts] of Object.entries(TEXT_FAMILIES)) {
+      for (const code of Object.keys(texts)) {
+        expect(seen.get(code), `${code} in ${family}`).toBeUndefined();
+        seen.set(code, family);
+      }
+    }
+  });
+
+  it('names the subnet and the fix', () => {
+    expect(outcomeText({ code: 'different-subnet', params }, 'en')).toBe(
+      '10.0.2.7 is on a different subnet (10.0.2.0/24), so broadcasts do not reach it, although it answers directly: add 10.0.2.0/24 to the unicast hosts?',
+    );
+    expect(outcomeText({ code: 'their-inbound-blocked', params }, 'en')).toContain(
+      'its firewall drops inbound UDP 2425',
+    );
+    expect(outcomeText({ code: 'port-in-use', params }, 'en')).toContain(
+      'Port 2425 is used by another program',
+    );
+    expect(outcomeText({ code: 'different-subnet', params }, 'zh-CN')).toContain('10.0.2.0/24');
+  });
+
+  it('says which character an encoding lacks, in both languages', () => {
+    expect(outcomeText({ code: 'encoding', params }, 'en')).toBe(
+      '小王 (10.0.2.7)\'s encoding (GBK) cannot carry "✓" (U+2713)',
+    );
+    expect(outcomeText({ code: 'encoding', params }, 'zh-CN')).toContain('U+2713');
+  });
+
+  it('leaves a missing value visible', () => {
+    expect(outcomeText({ code: 'silent', params: {} }, 'en')).toContain('{address}');
+  });
+});
