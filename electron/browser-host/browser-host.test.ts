@@ -4,12 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApi, createRequestHandler } from '../../shared/contract';
-import type { PigeonApi } from '../../shared/contract';
-import type { EngineEvent } from '../../shared/model';
+import { createApi } from '../../shared/contract';
+import type { ContractEvent, PigeonApi } from '../../shared/contract';
 import { createEngine, type Engine } from '../engine/engine';
-import { createEngineHandlers } from '../engine/engine-handlers';
-import { defaultSettings } from '../engine/settings';
+import { defaultSettings } from '../engine/settings/settings';
 import { CONTENT_SECURITY_POLICY } from '../main/content-security-policy';
 import { MAX_FRAME_BYTES } from './ws-endpoint';
 import { startBrowserHost, type BrowserHost } from './browser-host';
@@ -25,12 +23,13 @@ let tmp: string;
 let a: Engine;
 let b: Engine;
 let host: BrowserHost;
-const bEvents: EngineEvent[] = [];
+const bEvents: ContractEvent[] = [];
 
 function engineAt(address: string, peer: string, nick: string): Engine {
   const dataDir = fs.mkdtempSync(path.join(tmp, `data-${nick}-`));
   return createEngine(
     defaultSettings({ nick, bind: address, port: PORT, broadcast: [peer], dataDir }),
+    { host: { shell: 'browser', firstRun: false } },
   );
 }
 
@@ -50,17 +49,8 @@ beforeAll(async () => {
   a = engineAt(A, B, 'alice');
   b = engineAt(B, A, '小北');
   b.subscribe((e) => bEvents.push(e));
-  const handle = createRequestHandler(
-    createEngineHandlers({
-      engine: a,
-      dataDir: a.settings().dataDir,
-      shell: 'browser',
-      firstRun: false,
-      onSettingsChanged: (s) => host.emit('settings:changed', s),
-    }),
-  );
   host = await startBrowserHost({
-    handle,
+    handle: a.request,
     subscribe: (l) => a.subscribe(l),
     rendererDir,
     bridgeFile,
@@ -274,9 +264,9 @@ describe('the browser host WebSocket', () => {
       // Both tabs hear a message arrive from B.
       const heard1: string[] = [];
       const heard2: string[] = [];
-      tab1.api.on('chat:message', (m) => heard1.push(m.text));
-      tab2.api.on('chat:message', (m) => heard2.push(m.text));
-      b.send({ to: [`${A}:${PORT}`], text: '你好，浏览器' });
+      tab1.api.on('chat:message', (m) => heard1.push(m.message.text));
+      tab2.api.on('chat:message', (m) => heard2.push(m.message.text));
+      b.handlers['chat:send']({ to: [`${A}:${PORT}`], text: '你好，浏览器' });
       await until(() => heard1.includes('你好，浏览器') && heard2.includes('你好，浏览器'));
 
       // A tab sends; B receives it and the tab sees it delivered.
@@ -284,8 +274,12 @@ describe('the browser host WebSocket', () => {
       tab2.api.on('chat:delivery', (d) => deliveries.push(`${d.messageId}:${d.delivery.state}`));
       const sent = await tab2.api.chat.send({ to: [peerB.id], text: '收到，来自标签页' });
       expect(sent.ok).toBe(true);
-      const id = sent.ok ? sent.value[0]?.id : undefined;
-      await until(() => bEvents.some((e) => e.type === 'message' && e.text === '收到，来自标签页'));
+      const id = sent.ok ? sent.value.ids[0] : undefined;
+      await until(() =>
+        bEvents.some(
+          (e) => e.channel === 'chat:message' && e.payload.message.text === '收到，来自标签页',
+        ),
+      );
       await until(() => deliveries.includes(`${id}:delivered`));
 
       // Invalid requests come back as envelopes, not exceptions.
@@ -299,7 +293,9 @@ describe('the browser host WebSocket', () => {
       await until(() => nicks.includes('阿丽'));
       await until(() =>
         bEvents.some(
-          (e) => (e.type === 'peer-changed' || e.type === 'peer-online') && e.peer.nick === '阿丽',
+          (e) =>
+            (e.channel === 'peers:changed' || e.channel === 'peers:online') &&
+            e.payload.nick === '阿丽',
         ),
       );
     } finally {

@@ -28,30 +28,34 @@ describe('engine status line', () => {
     const s = new EngineStatus();
     expect(s.line()).toBe('Offline');
     s.apply({
-      type: 'ready',
-      bind: '0.0.0.0',
-      port: 2425,
-      nick: 'alice',
-      group: '',
-      user: 'a',
-      host: 'h',
-      broadcast: [],
+      channel: 'engine:ready',
+      payload: {
+        bind: '0.0.0.0',
+        port: 2425,
+        nick: 'alice',
+        group: '',
+        user: 'a',
+        host: 'h',
+        broadcast: [],
+      },
     });
     expect(s.line()).toBe('Online as alice · 0 peers');
-    expect(s.apply({ type: 'peer-online', peer: peer('10.0.0.2:2425') })).toBe(true);
-    s.apply({ type: 'peer-online', peer: peer('10.0.0.3:2425') });
+    expect(s.apply({ channel: 'peers:online', payload: peer('10.0.0.2:2425') })).toBe(true);
+    s.apply({ channel: 'peers:online', payload: peer('10.0.0.3:2425') });
     expect(s.line()).toBe('Online as alice · 2 peers');
-    s.apply({ type: 'peer-changed', peer: peer('10.0.0.3:2425', false) });
+    s.apply({ channel: 'peers:changed', payload: peer('10.0.0.3:2425', false) });
     expect(s.line()).toBe('Online as alice · 1 peer');
-    s.apply({ type: 'peer-offline', peer: peer('10.0.0.2:2425', false) });
-    expect(s.apply({ type: 'peer-offline', peer: peer('10.0.0.2:2425', false) })).toBe(false);
-    s.apply({ type: 'stopped' });
+    s.apply({ channel: 'peers:offline', payload: peer('10.0.0.2:2425', false) });
+    expect(s.apply({ channel: 'peers:offline', payload: peer('10.0.0.2:2425', false) })).toBe(
+      false,
+    );
+    s.apply({ channel: 'engine:stopped', payload: null });
     expect(s.line()).toBe('Offline');
   });
 
   it('says why the engine could not start', () => {
     const s = new EngineStatus();
-    s.failed('UDP port 2425 on 0.0.0.0 is already in use');
-    expect(s.line()).toBe('Offline: UDP port 2425 on 0.0.0.0 is already in use');
+    s.failed({ code: 'port-in-use', params: { port: 2425 } });
+    expect(s.line()).toBe('Offline: Port 2425 is used by another program (another IP Messenger …');
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { IpcMain } from 'electron';
-import { REQUEST_CHANNELS, createRequestHandler } from '../../shared/contract';
+import { REQUEST_CHANNELS } from '../../shared/contract';
 import type { RequestHandler } from '../../shared/contract';
-import { createEngineHandlers } from '../engine/engine-handlers';
+import { createEngineNode } from '../engine/testing/engine-harness';
+import { FakeClock } from '../engine/testing/fake-clock';
+import { FakeNetwork } from '../engine/testing/fake-network';
 import { setupIpcAdapter } from './ipc-adapter';
-import { FakeEngine } from '../engine/testing/fake-engine';
 import { FakeIpcMain } from './test/fake-electron';
 
 const trusted = { trusted: true };
@@ -12,21 +13,13 @@ const untrusted = { trusted: false };
 
 function setup(handleRequest?: RequestHandler) {
   const ipcMain = new FakeIpcMain();
-  const engine = new FakeEngine();
+  // The real engine on a fake LAN: what the adapter hands on is what the app would do.
+  const engine = createEngineNode(new FakeNetwork(new FakeClock()), '10.0.0.1');
   const refused: string[] = [];
   const dispose = setupIpcAdapter({
     ipcMain: ipcMain as unknown as IpcMain,
     isTrustedSender: (event) => (event as unknown as typeof trusted).trusted,
-    handleRequest:
-      handleRequest ??
-      createRequestHandler(
-        createEngineHandlers({
-          engine,
-          dataDir: '/nonexistent',
-          shell: 'electron',
-          firstRun: false,
-        }),
-      ),
+    handleRequest: handleRequest ?? engine.engine.request,
     onRefused: (channel) => refused.push(channel),
   });
   return { ipcMain, engine, refused, dispose };
@@ -41,8 +34,10 @@ describe('IPC adapter', () => {
   it('passes trusted requests to the engine and answers with an envelope', async () => {
     const { ipcMain, engine } = setup();
     const reply = await ipcMain.invoke('chat:send', trusted, { to: ['10.0.0.2:2425'], text: 'hi' });
-    expect(reply).toMatchObject({ ok: true, value: [{ peerId: '10.0.0.2:2425', text: 'hi' }] });
-    expect(engine.calls).toContain('send 10.0.0.2:2425 hi');
+    expect(reply).toMatchObject({ ok: true, value: { ids: [expect.any(String)] } });
+    expect(engine.of('chat:message').map((e) => e.message)).toMatchObject([
+      { peerId: '10.0.0.2:2425', text: 'hi', direction: 'out' },
+    ]);
   });
 
   it('refuses every channel to an untrusted sender, without throwing and without the engine', async () => {
@@ -54,7 +49,7 @@ describe('IPC adapter', () => {
         error: { code: 'untrusted-sender', message: expect.stringContaining(channel) },
       });
     }
-    expect(engine.calls).toEqual([]);
+    expect(engine.events).toEqual([]);
     expect(refused).toEqual([...REQUEST_CHANNELS]);
   });
 

@@ -2,19 +2,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ContractEvent, EventListener } from '../../shared/contract';
 import type { EngineSettings } from '../../shared/model';
 import { REQUEST_CHANNELS } from '../../shared/contract';
+import type { Engine, EngineOptions } from '../engine/engine';
 import { createFakeElectron } from './test/fake-electron';
 import type { FakeElectron, FakeBrowserWindow } from './test/fake-electron';
-import type { FakeEngine } from '../engine/testing/fake-engine';
 
-// main.ts runs its composition on import, against these fakes: the fake electron module and a
-// fake engine standing in for electron/engine's createEngine.
+/** The real engine on a fake LAN, recording what the shell asks of it and able to speak. */
+type ShellEngine = Engine & {
+  calls: string[];
+  current: EngineSettings;
+  emit(event: ContractEvent): void;
+};
+
+// main.ts runs its composition on import, against these fakes: the fake electron module and the
+// real engine on a FakeNetwork standing in for electron/engine's createEngine.
 // vi.resetModules() re-runs main.ts for each test but keeps mocked modules, so the mock
 // delegates to whichever fake the current test made.
 const state = vi.hoisted(() => ({
   fake: undefined as unknown as FakeElectron,
-  engines: [] as FakeEngine[],
+  engines: [] as ShellEngine[],
   startError: undefined as Error | undefined,
 }));
 vi.mock('electron', () => {
@@ -27,12 +35,51 @@ vi.mock('electron', () => {
   }
   return module;
 });
-vi.mock('../engine/engine', async () => {
-  const { FakeEngine } = await import('../engine/testing/fake-engine');
+vi.mock('../engine/engine', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../engine/engine')>();
+  const { FakeClock } = await import('../engine/testing/fake-clock');
+  const { FakeNetwork } = await import('../engine/testing/fake-network');
+  class Recording extends real.Engine {
+    calls: string[] = [];
+    private readonly heard: EventListener[] = [];
+    constructor(
+      readonly current: EngineSettings,
+      options: EngineOptions,
+    ) {
+      const net = new FakeNetwork(new FakeClock());
+      super(current, {
+        ...options,
+        transport: net.transport('10.0.0.1'),
+        clock: net.clock,
+        tcp: false,
+        diagnostics: { watchIntervalMs: 0 },
+      });
+    }
+    override start(): Promise<void> {
+      this.calls.push('start');
+      return state.startError ? Promise.reject(state.startError) : super.start();
+    }
+    override stop(): Promise<void> {
+      this.calls.push('stop');
+      return super.stop();
+    }
+    override networkChanged(reason?: 'resume'): void {
+      this.calls.push(`networkChanged ${reason ?? ''}`);
+      super.networkChanged(reason);
+    }
+    override subscribe(listener: EventListener): () => void {
+      this.heard.push(listener);
+      return super.subscribe(listener);
+    }
+    /** What the engine would tell its listeners. */
+    emit(event: ContractEvent): void {
+      for (const l of this.heard) l(event);
+    }
+  }
   return {
-    createEngine: (settings: EngineSettings) => {
-      const engine = new FakeEngine(settings);
-      engine.startError = state.startError;
+    ...real,
+    createEngine: (settings: EngineSettings, options: EngineOptions = {}) => {
+      const engine = new Recording(settings, options);
       state.engines.push(engine);
       return engine;
     },
@@ -64,7 +111,7 @@ afterEach(() => {
 async function launch(): Promise<{
   electron: FakeElectron;
   win: FakeBrowserWindow;
-  engine: FakeEngine;
+  engine: ShellEngine;
 }> {
   const electron = state.fake;
   electron.app.userData = userData;
@@ -126,7 +173,10 @@ describe('main process composition', () => {
       ok: true,
       value: null,
     });
-    expect(engine.calls).toContain('refresh');
+    expect(await electron.ipcMain.invoke('app:info', ours, null)).toMatchObject({
+      ok: true,
+      value: { shell: 'electron', firstRun: true, settings: { nick: engine.current.nick } },
+    });
     const gone = { sender: win.webContents, senderFrame: null };
     expect(await electron.ipcMain.invoke('peers:refresh', gone, null)).toMatchObject({
       ok: false,
@@ -139,10 +189,14 @@ describe('main process composition', () => {
     expect(engine.calls).toContain('start');
     expect(engine.current.dataDir).toBe(userData);
     expect(engine.current.port).toBe(2425);
-    engine.emit({ type: 'error', code: 'x', message: 'y' });
+    expect(win.webContents.sent).toContainEqual({
+      channel: 'engine:ready',
+      args: [expect.objectContaining({ port: 2425 })],
+    });
+    engine.emit({ channel: 'engine:error', payload: { code: 'internal', params: { error: 'y' } } });
     expect(win.webContents.sent).toContainEqual({
       channel: 'engine:error',
-      args: [{ code: 'x', message: 'y' }],
+      args: [{ code: 'internal', params: { error: 'y' } }],
     });
   });
 
@@ -153,27 +207,46 @@ describe('main process composition', () => {
     expect(engine.calls).toContain('networkChanged resume');
   });
 
-  it('notifies about messages while unfocused, counts them in the tray, and clears on focus', async () => {
+  it("notifies about messages while unfocused, shows the engine's unread count, opens the conversation", async () => {
     const { electron, win, engine } = await launch();
     const tray = electron.Tray.instances[0];
     win.blur();
     engine.emit({
-      type: 'message',
-      id: 'm1',
-      peerId: '10.0.0.2:2425',
-      direction: 'in',
-      text: 'hello',
-      at: 1,
-      broadcast: false,
-      from: { id: '10.0.0.2:2425', address: '10.0.0.2', nick: 'bob' } as never,
+      channel: 'chat:message',
+      payload: {
+        message: {
+          id: 'm1',
+          peerId: '10.0.0.2:2425',
+          direction: 'in',
+          text: 'hello',
+          at: 1,
+          broadcast: false,
+        },
+        peer: { id: '10.0.0.2:2425', address: '10.0.0.2', nick: 'bob' } as never,
+      },
+    });
+    engine.emit({
+      channel: 'chat:unread',
+      payload: { peerId: '10.0.0.2:2425', unread: 1, total: 1 },
     });
     const note = electron.Notification.instances[0];
     expect(note?.options).toMatchObject({ title: 'bob', body: 'hello' });
     expect(tray?.tooltip).toBe('Pigeon — 1 unread message');
+    expect(electron.app.badgeCount).toBe(1);
     win.hide();
+    win.webContents.sent.length = 0;
     note?.emit('click');
     expect(win.isVisible()).toBe(true);
     expect(win.isFocused()).toBe(true);
+    // The page opens that conversation, and marks it read: the engine's count goes to 0.
+    expect(win.webContents.sent).toContainEqual({
+      channel: 'ui:open-conversation',
+      args: [{ peerId: '10.0.0.2:2425' }],
+    });
+    engine.emit({
+      channel: 'chat:unread',
+      payload: { peerId: '10.0.0.2:2425', unread: 0, total: 0 },
+    });
     expect(tray?.tooltip).toBe('Pigeon');
   });
 
@@ -181,14 +254,11 @@ describe('main process composition', () => {
     const { electron, win, engine } = await launch();
     win.focus();
     engine.emit({
-      type: 'message',
-      id: 'm1',
-      peerId: 'p',
-      direction: 'in',
-      text: 'hi',
-      at: 1,
-      broadcast: false,
-      from: { nick: 'bob' } as never,
+      channel: 'chat:message',
+      payload: {
+        message: { id: 'm1', peerId: 'p', direction: 'in', text: 'hi', at: 1, broadcast: false },
+        peer: { nick: 'bob' } as never,
+      },
     });
     expect(electron.Notification.instances).toEqual([]);
   });
@@ -207,19 +277,18 @@ describe('main process composition', () => {
   });
 
   it('explains a failed start in the tray, to the page and in a dialog', async () => {
-    state.startError = Object.assign(new Error('UDP port 2425 on 0.0.0.0 is already in use'), {
-      code: 'port-in-use',
-    });
+    const { StartError } = await import('../engine/start-error');
+    state.startError = new StartError('port-in-use', { proto: 'UDP', bind: '0.0.0.0', port: 2425 });
     const { electron, win } = await launch();
     expect(electron.Tray.instances[0]?.menu?.template).toContainEqual(
-      expect.objectContaining({ label: 'Offline: UDP port 2425 on 0.0.0.0 is already in use' }),
+      expect.objectContaining({ label: expect.stringMatching(/^Offline: Port 2425 is used by/) }),
     );
     win.webContents.sent.length = 0;
     win.webContents.emit('did-finish-load');
     expect(win.webContents.sent).toEqual([
       {
         channel: 'engine:error',
-        args: [{ code: 'port-in-use', message: 'UDP port 2425 on 0.0.0.0 is already in use' }],
+        args: [{ code: 'port-in-use', params: { proto: 'UDP', bind: '0.0.0.0', port: 2425 } }],
       },
     ]);
     expect(electron.dialog.shown).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IncomingMessage } from '../../shared/model';
+import type { MessageEvent } from '../../shared/contract';
+import type { ChatMessage, Peer } from '../../shared/model';
 import {
   createMessageNotifier,
   notificationContent,
@@ -7,15 +8,18 @@ import {
 } from './message-notifications';
 import { FakeNotification } from './test/fake-electron';
 
-function message(over: Partial<IncomingMessage> = {}): IncomingMessage {
+function message(over: Partial<ChatMessage> = {}, peerOver: Partial<Peer> = {}): MessageEvent {
   return {
-    id: 'm1',
-    peerId: '10.0.0.2:2425',
-    direction: 'in',
-    text: 'hello\n  there',
-    at: 0,
-    broadcast: false,
-    from: {
+    message: {
+      id: 'm1',
+      peerId: '10.0.0.2:2425',
+      direction: 'in',
+      text: 'hello\n  there',
+      at: 0,
+      broadcast: false,
+      ...over,
+    },
+    peer: {
       id: '10.0.0.2:2425',
       address: '10.0.0.2',
       port: 2425,
@@ -31,8 +35,8 @@ function message(over: Partial<IncomingMessage> = {}): IncomingMessage {
       online: true,
       announced: true,
       lastSeen: 0,
+      ...peerOver,
     },
-    ...over,
   };
 }
 
@@ -72,8 +76,6 @@ describe('message notifications', () => {
     const raw = message({ text: '', undecodable: { rawBase64: 'AA==', encoding: 'gb18030' } });
     expect(notificationContent(raw).body).toBe('A message in an unreadable encoding (gb18030)');
     expect(notificationContent(message({ text: 'x'.repeat(500) })).body).toHaveLength(140);
-    const anonymous = message();
-    anonymous.from = { ...anonymous.from, nick: ' ' };
-    expect(notificationContent(anonymous).title).toBe('10.0.0.2');
+    expect(notificationContent(message({}, { nick: ' ' })).title).toBe('10.0.0.2');
   });
 });

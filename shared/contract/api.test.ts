@@ -61,23 +61,14 @@ describe('createApi', () => {
     const handle = createRequestHandler({
       'peers:list': list,
       'peers:add': () => null,
-      'chat:send': ({ to, text }) =>
-        to.map((peerId, i) => ({
-          id: `m${i}`,
-          peerId,
-          direction: 'out' as const,
-          text,
-          at: 5,
-          broadcast: false,
-          delivery: { state: 'queued' as const },
-        })),
+      'chat:send': ({ to, text }) => ({ ids: to.map((peerId, i) => `m${i}-${peerId}-${text}`) }),
     } as Partial<Handlers> as Handlers);
     const api = createApi(fakeTransport(handle).transport);
 
     expect(await api.peers.list()).toEqual({ ok: true, value: [peer] });
     expect(list).toHaveBeenCalledWith(null);
     const sent = await api.chat.send({ to: ['127.0.0.2:2425'], text: '你好' });
-    expect(sent.ok && sent.value[0]?.text).toBe('你好');
+    expect(sent.ok && sent.value.ids[0]).toBe('m0-127.0.0.2:2425-你好');
     expect(await api.peers.add({ address: 'nope' })).toMatchObject({
       ok: false,
       error: { code: 'invalid-request' },

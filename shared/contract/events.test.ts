@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EchoResult, EchoStats, EngineEvent, EngineEventType } from '../model';
-import { EVENT_CHANNELS, engineEventToContract } from './events';
+import type { EchoResult, EchoStats } from '../model';
+import { EVENT_CHANNELS, isEventChannel, type ContractEvent } from './events';
+import { eventLine, resultLine } from './json-lines';
 
 const stats: EchoStats = {
   sent: 2,
@@ -30,136 +31,49 @@ const result: EchoResult = {
   stats,
 };
 
-describe('engineEventToContract', () => {
-  it('maps engine events to contract channels without the type tag', () => {
-    const ready: EngineEvent = {
-      type: 'ready',
-      bind: '0.0.0.0',
-      port: 2425,
-      nick: 'n',
-      group: 'g',
-      user: 'u',
-      host: 'h',
-      broadcast: [],
-    };
-    expect(engineEventToContract(ready)).toEqual({
-      channel: 'engine:ready',
-      payload: {
-        bind: '0.0.0.0',
-        port: 2425,
-        nick: 'n',
-        group: 'g',
-        user: 'u',
-        host: 'h',
-        broadcast: [],
-      },
-    });
-    expect(
-      engineEventToContract({
-        type: 'delivery',
-        messageId: 'm',
-        peerId: '1.2.3.4:2425',
-        delivery: { state: 'failed', code: 'no-ack', reason: 'no answer' },
-      }),
-    ).toEqual({
-      channel: 'chat:delivery',
-      payload: {
-        messageId: 'm',
-        peerId: '1.2.3.4:2425',
-        delivery: { state: 'failed', code: 'no-ack', reason: 'no answer' },
-      },
-    });
-    expect(engineEventToContract({ type: 'error', code: 'x', message: 'y' })).toEqual({
-      channel: 'engine:error',
-      payload: { code: 'x', message: 'y' },
-    });
-    expect(engineEventToContract({ type: 'stopped' })).toBeNull();
+describe('event channels', () => {
+  it('lists every channel once, and recognises only those', () => {
+    expect(new Set(EVENT_CHANNELS).size).toBe(EVENT_CHANNELS.length);
+    for (const c of EVENT_CHANNELS) expect(isEventChannel(c)).toBe(true);
+    for (const bad of ['message', 'chat', 'chat:', '__proto__', 'toString', 42, null])
+      expect(isEventChannel(bad)).toBe(false);
+    // The ones the UI depends on for the fixes of this contract.
+    expect(EVENT_CHANNELS).toEqual(
+      expect.arrayContaining([
+        'chat:message',
+        'chat:delivery',
+        'chat:unread',
+        'echo:started',
+        'ui:open-conversation',
+        'engine:stopped',
+      ]),
+    );
+  });
+});
+
+describe('JSON lines (pigeon --json)', () => {
+  it('prints an event as {event, payload} and survives JSON both ways', () => {
+    const e: ContractEvent = { channel: 'echo:done', payload: result };
+    const line = JSON.stringify(eventLine(e));
+    expect(JSON.parse(line)).toEqual({ event: 'echo:done', payload: result });
   });
 
-  it('maps echo and diagnostics events to their channels', () => {
-    expect(
-      engineEventToContract({
-        type: 'echo-progress',
-        runId: result.runId,
-        probes: [
-          { seq: 0, kind: 'reply', rttMs: 1, bytes: 64 },
-          { seq: 1, kind: 'lost' },
-        ],
-        stats,
-      }),
-    ).toEqual({
-      channel: 'echo:progress',
-      payload: {
-        runId: result.runId,
-        probes: [
-          { seq: 0, kind: 'reply', rttMs: 1, bytes: 64 },
-          { seq: 1, kind: 'lost' },
-        ],
-        stats,
-      },
+  it('prints an answer as {channel, id, result}; id only when a request had one', () => {
+    expect(resultLine('chat:send', { ok: true, value: { ids: ['a-1'] } }, 7)).toEqual({
+      channel: 'chat:send',
+      id: 7,
+      result: { ok: true, value: { ids: ['a-1'] } },
     });
-    expect(engineEventToContract({ type: 'echo-done', result })).toEqual({
-      channel: 'echo:done',
-      payload: result,
+    expect(resultLine('peers:list', { ok: true, value: [] })).toEqual({
+      channel: 'peers:list',
+      result: { ok: true, value: [] },
     });
     expect(
-      engineEventToContract({
-        type: 'sweep-progress',
-        runId: 'r',
-        step: { size: 1472, passed: true, rttMs: 0.4 },
-      }),
+      resultLine(null, { ok: false, error: { code: 'bad-json', message: 'x' } }, null),
     ).toEqual({
-      channel: 'echo:sweep-progress',
-      payload: { runId: 'r', step: { size: 1472, passed: true, rttMs: 0.4 } },
+      channel: null,
+      id: null,
+      result: { ok: false, error: { code: 'bad-json', message: 'x' } },
     });
-    expect(
-      engineEventToContract({
-        type: 'network-changed',
-        reason: 'resume',
-        added: [],
-        removed: ['wlan0 10.9.0.5/16'],
-        interfaces: [],
-      }),
-    ).toEqual({
-      channel: 'diag:network-changed',
-      payload: { reason: 'resume', added: [], removed: ['wlan0 10.9.0.5/16'], interfaces: [] },
-    });
-  });
-
-  it('gives every event but "stopped" a channel, and every channel an event', () => {
-    const samples: Record<EngineEventType, EngineEvent> = {
-      ready: {
-        type: 'ready',
-        bind: '',
-        port: 1,
-        nick: '',
-        group: '',
-        user: '',
-        host: '',
-        broadcast: [],
-      },
-      'peer-online': { type: 'peer-online', peer: {} as never },
-      'peer-offline': { type: 'peer-offline', peer: {} as never },
-      'peer-changed': { type: 'peer-changed', peer: {} as never },
-      message: { type: 'message' } as EngineEvent,
-      delivery: { type: 'delivery', messageId: 'm', peerId: 'p', delivery: { state: 'queued' } },
-      error: { type: 'error', code: 'c', message: 'm' },
-      stopped: { type: 'stopped' },
-      'echo-progress': { type: 'echo-progress', runId: 'r', probes: [], stats },
-      'echo-done': { type: 'echo-done', result },
-      'sweep-progress': { type: 'sweep-progress', runId: 'r', step: { size: 1, passed: true } },
-      'network-changed': {
-        type: 'network-changed',
-        reason: 'addresses',
-        added: [],
-        removed: [],
-        interfaces: [],
-      },
-    };
-    const channels = Object.values(samples).map((e) => engineEventToContract(e)?.channel ?? null);
-    expect(channels.filter((c) => c === null)).toHaveLength(1);
-    expect(new Set(channels.filter((c) => c !== null)).size).toBe(EVENT_CHANNELS.length - 1);
-    // 'settings:changed' comes from the host, not from the engine.
-    expect(EVENT_CHANNELS.filter((c) => !channels.includes(c))).toEqual(['settings:changed']);
   });
 });

@@ -47,7 +47,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'peers:add': () => null,
     'chat:conversations': () => [{ peerId: message.peerId, last: message, unread: 0 }],
     'chat:history': () => [message],
-    'chat:send': ({ to }) => to.map((t) => ({ ...message, peerId: t })),
+    'chat:send': ({ to }) => ({ ids: to.map((t) => `${message.id}-${t}`) }),
     'chat:broadcast': ({ text }) => ({ ...message, text, broadcast: true }),
     'chat:retry': () => {
       throw new ContractError('not-found', 'no such message');
@@ -95,10 +95,12 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
 
 describe('createRequestHandler', () => {
   it('validates, calls the handler with the validated copy, wraps the value', async () => {
-    const send = vi.fn(({ to }: { to: string[] }) => to.map((t) => ({ ...message, peerId: t })));
+    const send = vi.fn(({ to }: { to: string[] }) => ({
+      ids: to.map((t) => `${message.id}-${t}`),
+    }));
     const handle = createRequestHandler(handlers({ 'chat:send': send }));
     const r = await handle('chat:send', { to: ['127.0.0.2:2425'], text: 'hi' });
-    expect(r).toEqual({ ok: true, value: [message] });
+    expect(r).toEqual({ ok: true, value: { ids: ['m1-127.0.0.2:2425'] } });
     expect(send).toHaveBeenCalledWith({ to: ['127.0.0.2:2425'], text: 'hi' });
   });
 

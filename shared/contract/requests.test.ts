@@ -42,13 +42,17 @@ describe('channel lists', () => {
         'peers:changed',
         'chat:message',
         'chat:delivery',
+        'chat:unread',
         'engine:error',
         'engine:ready',
+        'engine:stopped',
         'settings:changed',
+        'echo:started',
         'echo:progress',
         'echo:done',
         'echo:sweep-progress',
         'diag:network-changed',
+        'ui:open-conversation',
       ].sort(),
     );
   });

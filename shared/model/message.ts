@@ -10,7 +10,7 @@ export type FailureCode =
   | 'encoding' // the peer's encoding cannot represent the text
   | 'send-error' // the socket refused the datagram (no route, permission)
   | 'stopped' // the engine stopped before the message was acknowledged
-  | 'not-running' // the engine was not running when the message was to go out
+  | 'not-started' // the engine was not running when the message was to go out
   | 'text-has-nul' // NUL ends a text on the wire: the peer would see only what is before it
   | 'bad-recipient'; // neither a known peer nor an IPv4 address
 

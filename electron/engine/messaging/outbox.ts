@@ -1,6 +1,18 @@
-import type { ChatMessage, DeliveryState, FailureCode, OutcomeParams, Peer } from '../../../shared/model';
+import type {
+  ChatMessage,
+  DeliveryState,
+  FailureCode,
+  OutcomeParams,
+  Peer,
+} from '../../../shared/model';
 import { BROADCAST_ID } from '../../../shared/model';
-import { Mode, Opt, makeCommand, normaliseLineBreaks, parseHostPort } from '../../../shared/protocol';
+import {
+  Mode,
+  Opt,
+  makeCommand,
+  normaliseLineBreaks,
+  parseHostPort,
+} from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import { clonePeer } from '../presence/peer-table';
 import type { Conversations } from './conversations';
@@ -70,7 +82,8 @@ export class Outbox {
         continue;
       }
       const cmd = makeCommand(Mode.SENDMSG, Opt.BROADCASTOPT, written.utf8Opt ? Opt.UTF8OPT : 0);
-      for (const extra of written.extras) void this.ctx.wire.send(cmd, extra, peer.address, peer.port);
+      for (const extra of written.extras)
+        void this.ctx.wire.send(cmd, extra, peer.address, peer.port);
     }
     return message.id;
   }
@@ -87,7 +100,11 @@ export class Outbox {
   /** The delivery queue's word on a message: stored and told. */
   onDeliveryState(item: OutgoingItem, state: DeliveryState): void {
     this.conversations.setDelivery(item.messageId, state);
-    this.ctx.emit('chat:delivery', { messageId: item.messageId, peerId: item.peerId, delivery: state });
+    this.ctx.emit('chat:delivery', {
+      messageId: item.messageId,
+      peerId: item.peerId,
+      delivery: state,
+    });
   }
 
   private queueText(peer: Peer, text: string): string {
@@ -102,8 +119,9 @@ export class Outbox {
     };
     const written = this.ctx.isRunning()
       ? this.writer.write(peer, text)
-      : ({ ok: false, code: 'not-running', params: {} } as const);
-    if (!written.ok) message.delivery = { state: 'failed', code: written.code, params: written.params };
+      : ({ ok: false, code: 'not-started', params: {} } as const);
+    if (!written.ok)
+      message.delivery = { state: 'failed', code: written.code, params: written.params };
     this.conversations.add(message);
     this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
     if (!written.ok) return message.id;

@@ -4,7 +4,12 @@ import { failureText } from './delivery-status';
 describe('failure reasons in the UI language', () => {
   const encoding = {
     code: 'encoding',
-    params: { peer: '飞秋用户 (198.18.0.12)', encoding: 'GBK', character: '"😀"', codepoint: 'U+1F600' },
+    params: {
+      peer: '飞秋用户 (198.18.0.12)',
+      encoding: 'GBK',
+      character: '"😀"',
+      codepoint: 'U+1F600',
+    },
   } as const;
   const noAck = {
     code: 'no-ack',
@@ -27,11 +32,14 @@ describe('failure reasons in the UI language', () => {
       'encoding',
       'send-error',
       'stopped',
-      'not-running',
+      'not-started',
       'text-has-nul',
       'bad-recipient',
     ] as const) {
-      const text = failureText({ code, params: { ...noAck.params, error: 'EPERM', to: '"x"' } }, 'zh-CN');
+      const text = failureText(
+        { code, params: { ...noAck.params, error: 'EPERM', to: '"x"' } },
+        'zh-CN',
+      );
       expect(text).not.toMatch(/acknowledgement|cannot|refused/);
       expect(text).toMatch(/[\u4e00-\u9fff]/);
     }

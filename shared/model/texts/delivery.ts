@@ -7,7 +7,8 @@ export const DELIVERY_TEXTS: Record<FailureCode, Texts> = {
     en:
       'no acknowledgement from {peer} after {attempts} attempts in {seconds} s: they may be ' +
       'offline, or a firewall drops UDP {port}',
-    'zh-CN': '{peer} 在 {seconds} 秒内尝试 {attempts} 次均无确认：对方可能已离线，或防火墙拦截了 UDP {port}',
+    'zh-CN':
+      '{peer} 在 {seconds} 秒内尝试 {attempts} 次均无确认：对方可能已离线，或防火墙拦截了 UDP {port}',
   },
   encoding: {
     en: "{peer}'s encoding ({encoding}) cannot carry {character} ({codepoint})",
@@ -21,7 +22,7 @@ export const DELIVERY_TEXTS: Record<FailureCode, Texts> = {
     en: 'Pigeon stopped before it was acknowledged',
     'zh-CN': 'Pigeon 在收到确认之前已停止',
   },
-  'not-running': {
+  'not-started': {
     en: 'Pigeon is not running',
     'zh-CN': 'Pigeon 没有在运行',
   },
