@@ -4,14 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApi, createRequestHandler } from '../../shared/contract';
+import { createApi, createRequestHandler, MAX_REQUEST_FRAME_BYTES } from '../../shared/contract';
 import type { PigeonApi } from '../../shared/contract';
 import type { EngineEvent } from '../../shared/model';
 import { createEngine, type Engine } from '../engine/engine';
 import { createEngineHandlers } from '../engine/engine-handlers';
 import { defaultSettings } from '../engine/settings';
 import { CONTENT_SECURITY_POLICY } from '../main/content-security-policy';
-import { MAX_FRAME_BYTES } from './ws-endpoint';
 import { startBrowserHost, type BrowserHost } from './browser-host';
 import { createWsTransport, type SocketLike } from './ws-client-transport';
 
@@ -246,7 +245,7 @@ describe('the browser host WebSocket', () => {
   it('drops a socket that sends an oversized frame, and only that socket', async () => {
     const big = await open();
     const closed = new Promise<number>((r) => big.once('close', (code) => r(code)));
-    big.send('x'.repeat(MAX_FRAME_BYTES + 1));
+    big.send('x'.repeat(MAX_REQUEST_FRAME_BYTES + 1));
     expect(await closed).toBe(1009);
     const ws = await open();
     ws.send(JSON.stringify({ t: 'invoke', id: 1, ch: 'peers:list' }));

@@ -7,3 +7,4 @@ export * from './limits';
 export * from './validate';
 export * from './api';
 export * from './handler';
+export * from './request-frames';
