@@ -18,7 +18,8 @@ export async function startEngine(
   flags: NetworkFlags,
   onEvent?: (e: EngineEvent) => void,
 ): Promise<{ engine: Engine; nickConfigured: boolean }> {
-  const { settings, warning, nickConfigured } = settingsFromFlags(flags);
+  const { settings, warning, notice, nickConfigured } = settingsFromFlags(flags);
+  if (notice) printInfo(notice);
   if (warning) printInfo(warning);
   const engine = createEngine(settings);
   if (onEvent) engine.subscribe(onEvent);
