@@ -4,12 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApi } from '../../shared/contract';
+import { createApi, MAX_REQUEST_FRAME_BYTES } from '../../shared/contract';
 import type { ContractEvent, PigeonApi } from '../../shared/contract';
 import { createEngine, type Engine } from '../engine/engine';
 import { defaultSettings } from '../engine/settings/settings';
 import { CONTENT_SECURITY_POLICY } from '../main/content-security-policy';
-import { MAX_FRAME_BYTES } from './ws-endpoint';
 import { startBrowserHost, type BrowserHost } from './browser-host';
 import { createWsTransport, type SocketLike } from './ws-client-transport';
 
@@ -236,7 +235,7 @@ describe('the browser host WebSocket', () => {
   it('drops a socket that sends an oversized frame, and only that socket', async () => {
     const big = await open();
     const closed = new Promise<number>((r) => big.once('close', (code) => r(code)));
-    big.send('x'.repeat(MAX_FRAME_BYTES + 1));
+    big.send('x'.repeat(MAX_REQUEST_FRAME_BYTES + 1));
     expect(await closed).toBe(1009);
     const ws = await open();
     ws.send(JSON.stringify({ t: 'invoke', id: 1, ch: 'peers:list' }));

@@ -1,13 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { RequestHandler } from '../../shared/contract';
+import { MAX_REQUEST_FRAME_BYTES, type RequestHandler } from '../../shared/contract';
 import type { AccessPolicy } from './access';
 import { WS_PATH } from './ws-path';
 import { failure, parseInvoke, type HostFrame } from './ws-frames';
 
-/** Largest frame a page may send: 1 MB of text (the contract's limit), JSON-escaped, fits. */
-export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 /** A page that stops reading is dropped before its backlog eats the host's memory. */
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
@@ -27,7 +25,9 @@ export function createWsEndpoint(opts: {
 }): WsEndpoint {
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_FRAME_BYTES,
+    // The same cap as stdin; a bigger frame is a protocol error (close 1009), not an answer,
+    // because ws would have to buffer it whole before anyone could answer it.
+    maxPayload: MAX_REQUEST_FRAME_BYTES,
     perMessageDeflate: false,
   });
 

@@ -1,4 +1,13 @@
-import type { Result } from '../../shared/contract';
+import {
+  isRequestId,
+  parseRequestFrame,
+  refuseFrame,
+  type FrameErrorCode,
+  type FrameRefusal,
+  type FrameRules,
+  type RequestId,
+  type Result,
+} from '../../shared/contract';
 
 /**
  * The frames of the browser host's WebSocket, JSON text both ways:
@@ -6,7 +15,7 @@ import type { Result } from '../../shared/contract';
  *   host -> page  { t: 'result', id, result }   (result: the contract's envelope)
  *   host -> page  { t: 'event', ch, payload }   (every contract event, to every page)
  */
-export type RequestId = number | string;
+export type { RequestId };
 
 export interface InvokeFrame {
   t: 'invoke';
@@ -30,33 +39,22 @@ export interface EventFrame {
 
 export type HostFrame = ResultFrame | EventFrame;
 
-const MAX_ID_CHARS = 128;
+/** Page frames name their kind, and every one needs an id to be matched to its result. */
+const WS_FRAME_RULES = { idRequired: true, kind: 'invoke' } as const satisfies FrameRules;
 
-function isId(value: unknown): value is RequestId {
-  return (
-    (typeof value === 'number' && Number.isFinite(value)) ||
-    (typeof value === 'string' && value.length <= MAX_ID_CHARS)
-  );
-}
-
-/** A frame from the page, checked for shape only; the contract's dispatcher checks the rest. */
+/** A frame from the page, checked for shape only (shared with stdin); the dispatcher checks the rest. */
 export function parseInvoke(text: string): { ok: true; frame: InvokeFrame } | ResultFrame {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return failure(null, 'bad-json', 'frame is not valid JSON');
-  }
-  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const id = isId(v.id) ? v.id : null;
-  if (v.t !== 'invoke' || id === null || typeof v.ch !== 'string') {
-    return failure(id, 'bad-request', 'expected {"t":"invoke","id","ch","req"}');
-  }
-  return { ok: true, frame: { t: 'invoke', id, ch: v.ch, req: v.req ?? null } };
+  const parsed = parseRequestFrame(text, WS_FRAME_RULES);
+  if (!parsed.ok) return resultFrame(parsed.refusal);
+  return { ok: true, frame: { t: 'invoke', ...parsed.frame } };
 }
 
-export function failure(id: RequestId | null, code: string, message: string): ResultFrame {
-  return { t: 'result', id, result: { ok: false, error: { code, message } } };
+export function failure(id: RequestId | null, code: FrameErrorCode, message: string): ResultFrame {
+  return resultFrame(refuseFrame(id, code, message));
+}
+
+function resultFrame(refusal: FrameRefusal): ResultFrame {
+  return { t: 'result', id: refusal.id, result: refusal.result };
 }
 
 /** A frame from the host, as the bridge reads it. */
@@ -69,7 +67,7 @@ export function parseHostFrame(text: string): HostFrame | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
-  if (v.t === 'result' && (v.id === null || isId(v.id)) && 'result' in v) {
+  if (v.t === 'result' && (v.id === null || isRequestId(v.id)) && 'result' in v) {
     return { t: 'result', id: v.id, result: v.result as Result<unknown> };
   }
   if (v.t === 'event' && typeof v.ch === 'string')

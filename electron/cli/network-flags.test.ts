@@ -14,6 +14,23 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
+describe.runIf(process.platform !== 'win32')('settingsFromFlags: the data directory', () => {
+  it('is made owner-only on start, with a notice', () => {
+    const data = tmp();
+    fs.chmodSync(data, 0o755);
+    const r = settingsFromFlags({ data, broadcast: ['127.0.0.2'] });
+    expect(fs.statSync(data).mode & 0o777).toBe(0o700);
+    expect(r.notice).toBe(`${data} was open to other users (mode 0755); made it owner-only (0700)`);
+    expect(settingsFromFlags({ data, broadcast: ['127.0.0.2'] }).notice).toBeUndefined();
+  });
+
+  it('is not created just by reading settings', () => {
+    const data = path.join(tmp(), 'not-yet');
+    expect(settingsFromFlags({ data, broadcast: ['127.0.0.2'] }).notice).toBeUndefined();
+    expect(fs.existsSync(data)).toBe(false);
+  });
+});
+
 // The browser host asks for a nick first (app:info firstRun) exactly when nickConfigured is false.
 describe('settingsFromFlags: is a nick configured?', () => {
   it('no: neither --nick nor a saved nick', () => {

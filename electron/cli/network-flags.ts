@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineSettings } from '../../shared/model';
+import { describeDataDirCheck, secureDataDir } from '../engine/io/data-dir';
 import { defaultSettings } from '../engine/settings/settings';
 import { loadStoredSettings } from '../engine/settings/settings-store';
 import type { FlagSpecs, ParsedFlags } from './args';
@@ -32,13 +33,18 @@ export const networkFlags = {
 
 export type NetworkFlags = ParsedFlags<typeof networkFlags>;
 
-/** Settings from the data directory's settings.json, overridden by flags. */
+/**
+ * Settings from the data directory's settings.json, overridden by flags. On the way, a data
+ * directory that group or others can read is made owner-only; `notice` says so.
+ */
 export function settingsFromFlags(flags: NetworkFlags): {
   settings: EngineSettings;
   nickConfigured: boolean;
   warning?: string;
+  notice?: string;
 } {
   const dataDir = path.resolve(flags.data ?? path.join(os.homedir(), '.pigeon'));
+  const notice = describeDataDirCheck(dataDir, secureDataDir(dataDir));
   const stored = loadStoredSettings(dataDir);
   const base = { ...stored.settings };
   delete base.language;
@@ -57,5 +63,6 @@ export function settingsFromFlags(flags: NetworkFlags): {
     settings,
     nickConfigured: flags.nick !== undefined || stored.settings.nick !== undefined,
     ...(stored.warning ? { warning: stored.warning } : {}),
+    ...(notice ? { notice } : {}),
   };
 }

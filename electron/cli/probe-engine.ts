@@ -16,7 +16,8 @@ export async function startProbeEngine(
   flags: NetworkFlags,
   opts: { portFallback: boolean; onEvent?: EventListener },
 ): Promise<{ engine: Engine; portConflict?: number }> {
-  const { settings, warning } = settingsFromFlags(flags);
+  const { settings, warning, notice } = settingsFromFlags(flags);
+  if (notice) printInfo(notice);
   if (warning) printInfo(warning);
   const start = async (port: number, portConflict?: number) => {
     const engine = createEngine(

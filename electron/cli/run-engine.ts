@@ -28,7 +28,8 @@ export async function startEngine(
   onEvent?: EventListener,
   options: Omit<EngineOptions, 'host'> & { shell?: 'browser' } = {},
 ): Promise<{ engine: Engine; nickConfigured: boolean }> {
-  const { settings, warning, nickConfigured } = settingsFromFlags(flags);
+  const { settings, warning, notice, nickConfigured } = settingsFromFlags(flags);
+  if (notice) printInfo(notice);
   if (warning) printInfo(warning);
   const { shell, ...rest } = options;
   // Without a nick from a flag or an earlier run, the browser page asks for one first.

@@ -1,58 +1,79 @@
-import readline from 'node:readline';
-import { resultLine, type RequestChannel, type RequestHandler } from '../../shared/contract';
+import type { Readable } from 'node:stream';
+import {
+  MAX_REQUEST_FRAME_BYTES,
+  parseRequestFrame,
+  refuseTooLarge,
+  type FrameRules,
+  type RequestHandler,
+  resultLine,
+  type RequestChannel,
+  type RequestId,
+  type Result,
+} from '../../shared/contract';
+import { boundedLines, type LineItem } from './bounded-lines';
 import { printJson } from './output';
 
-/** Longest request line accepted on stdin (a message of 1 MB of text, JSON-escaped, fits). */
-const MAX_LINE = 8 * 1024 * 1024;
+/** A line may leave out its id; its answer then says id null. */
+const STDIN_FRAME_RULES: FrameRules = { idRequired: false };
+
+export interface StdioControlOptions {
+  /** Default process.stdin. */
+  input?: Readable;
+  /** Writes one JSON line; default stdout. */
+  print?: (value: unknown) => void;
+  /** Default MAX_REQUEST_FRAME_BYTES, the WebSocket's cap too. */
+  maxLineBytes?: number;
+}
 
 /**
  * `pigeon serve --json` also reads requests on stdin, one JSON object per line:
  * `{"id": 1, "ch": "chat:send", "req": {"to": ["10.0.0.5"], "text": "hi"}}`, answered on stdout
  * with `{"channel": "chat:send", "id": 1, "result": {"ok": true, "value": ...}}`. The channels and
  * their validation are the UI's contract, so scripts and tests drive exactly what the app does.
- * A malformed line gets an error result; nothing it sends can stop the engine. `handle` is the
- * same dispatcher the browser UI uses (serve.ts), so both share unread counts and settings.
+ * A malformed or oversized line gets an error result; nothing it sends can stop the engine or
+ * grow its memory past one line's cap. `handle` is the same dispatcher the browser UI uses
+ * (serve.ts), so both share unread counts and settings.
  */
-export function startStdioControl(handle: RequestHandler): () => void {
-  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  rl.on('line', (line) => {
-    if (!line.trim()) return;
-    if (line.length > MAX_LINE) {
-      printJson(
-        resultLine(null, {
-          ok: false,
-          error: { code: 'too-large', message: `request line longer than ${MAX_LINE} bytes` },
-        }),
-      );
-      return;
+export function startStdioControl(
+  handle: RequestHandler,
+  options: StdioControlOptions = {},
+): () => void {
+  const input = options.input ?? process.stdin;
+  const print = options.print ?? printJson;
+  const maxBytes = options.maxLineBytes ?? MAX_REQUEST_FRAME_BYTES;
+  const answer = (channel: string | null, id: RequestId | null, result: Result<unknown>) =>
+    print(answerLine(channel, id, result));
+
+  const reader = boundedLines(maxBytes);
+  reader.on('data', (item: LineItem) => {
+    if (item.kind === 'too-long') {
+      const refusal = refuseTooLarge(maxBytes);
+      return answer(null, refusal.id, refusal.result);
     }
-    let request: unknown;
-    try {
-      request = JSON.parse(line);
-    } catch {
-      printJson(
-        resultLine(null, {
-          ok: false,
-          error: { code: 'bad-json', message: 'request is not valid JSON' },
-        }),
-      );
-      return;
-    }
-    const r = request as { id?: unknown; ch?: unknown; req?: unknown } | null;
-    const id = r && (typeof r.id === 'number' || typeof r.id === 'string') ? r.id : null;
-    if (!r || typeof r !== 'object' || typeof r.ch !== 'string') {
-      printJson(
-        resultLine(
-          null,
-          { ok: false, error: { code: 'bad-request', message: 'expected {"id", "ch", "req"}' } },
-          id,
-        ),
-      );
-      return;
-    }
-    const channel = r.ch as RequestChannel;
-    void handle(channel, r.req ?? null).then((result) => printJson(resultLine(channel, result as never, id)));
+    if (!item.text.trim()) return;
+    const parsed = parseRequestFrame(item.text, STDIN_FRAME_RULES);
+    if (!parsed.ok) return answer(null, parsed.refusal.id, parsed.refusal.result);
+    const { id, ch, req } = parsed.frame;
+    // The dispatcher validates the channel and payload and never rejects.
+    void handle(ch, req).then((result) => answer(ch, id, result));
   });
+  input.pipe(reader);
   // End of input (stdin closed or /dev/null) is not a reason to stop serving.
-  return () => rl.close();
+  return () => {
+    input.unpipe(reader);
+    input.pause();
+    reader.destroy();
+  };
+}
+
+/**
+ * The one place that shapes a stdin answer, so the `--json` line format can change in one spot.
+ */
+export function answerLine(
+  channel: string | null,
+  id: RequestId | null,
+  result: Result<unknown>,
+): unknown {
+  // {"channel", "id", "result"}: the contract's vocabulary (shared/contract/json-lines.ts).
+  return resultLine(channel as RequestChannel | null, result as never, id);
 }

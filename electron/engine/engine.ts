@@ -15,7 +15,7 @@ import { diagnosticsHandlers } from './diagnostics/handlers';
 import { EchoService } from './echo/echo-service';
 import { echoHandlers } from './echo/handlers';
 import { linkMtu, routeTo } from './io/system-probes';
-import { TcpService } from './io/tcp-service';
+import { TcpService } from './tcp/tcp-service';
 import { UdpTransport, type Datagram, type DatagramTransport } from './io/udp-transport';
 import { messagingHandlers } from './messaging/handlers';
 import { Messaging } from './messaging/messaging';
@@ -104,7 +104,9 @@ export class Engine {
   private readonly echo: EchoService;
   private readonly diagnostics: EngineDiagnostics;
   private readonly tcp: TcpService | undefined;
-  private readonly routes: (PacketHandler | undefined)[] = new Array<PacketHandler | undefined>(256);
+  private readonly routes: (PacketHandler | undefined)[] = new Array<PacketHandler | undefined>(
+    256,
+  );
   private readonly timers = new Set<unknown>();
   private readonly counters = { received: 0, malformed: 0, own: 0 };
   private running = false;
@@ -142,7 +144,9 @@ export class Engine {
       later: (ms, fn) => this.later(ms, fn),
     };
     this.presence = new Presence(this.ctx, {
-      ...(options.presenceCheckMs !== undefined ? { presenceCheckMs: options.presenceCheckMs } : {}),
+      ...(options.presenceCheckMs !== undefined
+        ? { presenceCheckMs: options.presenceCheckMs }
+        : {}),
       // A restarted peer counts its packet numbers from the start again.
       onEntry: (peer, packetNo) => this.messaging.inbox.dedupe.resetIfRestarted(peer.id, packetNo),
     });
@@ -216,7 +220,8 @@ export class Engine {
   async start(): Promise<void> {
     if (this.running) return;
     const problems = validateSettings(this.current);
-    if (problems.length) throw new StartError('invalid-settings', { problems: problems.join('; ') });
+    if (problems.length)
+      throw new StartError('invalid-settings', { problems: problems.join('; ') });
     const { bind, port } = this.current;
     this.transport.onDatagram((d) => this.receive(d));
     try {

@@ -12,7 +12,6 @@ import type { FakeElectron, FakeBrowserWindow } from './test/fake-electron';
 /** The real engine on a fake LAN, recording what the shell asks of it and able to speak. */
 type ShellEngine = Engine & {
   calls: string[];
-  current: EngineSettings;
   emit(event: ContractEvent): void;
 };
 
@@ -42,12 +41,9 @@ vi.mock('../engine/engine', async (importOriginal) => {
   class Recording extends real.Engine {
     calls: string[] = [];
     private readonly heard: EventListener[] = [];
-    constructor(
-      readonly current: EngineSettings,
-      options: EngineOptions,
-    ) {
+    constructor(settings: EngineSettings, options: EngineOptions) {
       const net = new FakeNetwork(new FakeClock());
-      super(current, {
+      super(settings, {
         ...options,
         transport: net.transport('10.0.0.1'),
         clock: net.clock,
@@ -175,7 +171,7 @@ describe('main process composition', () => {
     });
     expect(await electron.ipcMain.invoke('app:info', ours, null)).toMatchObject({
       ok: true,
-      value: { shell: 'electron', firstRun: true, settings: { nick: engine.current.nick } },
+      value: { shell: 'electron', firstRun: true, settings: { nick: engine.settings().nick } },
     });
     const gone = { sender: win.webContents, senderFrame: null };
     expect(await electron.ipcMain.invoke('peers:refresh', gone, null)).toMatchObject({
@@ -187,8 +183,8 @@ describe('main process composition', () => {
   it('starts the engine with settings from userData and forwards its events to the page', async () => {
     const { win, engine } = await launch();
     expect(engine.calls).toContain('start');
-    expect(engine.current.dataDir).toBe(userData);
-    expect(engine.current.port).toBe(2425);
+    expect(engine.settings().dataDir).toBe(userData);
+    expect(engine.settings().port).toBe(2425);
     expect(win.webContents.sent).toContainEqual({
       channel: 'engine:ready',
       args: [expect.objectContaining({ port: 2425 })],

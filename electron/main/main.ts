@@ -79,7 +79,8 @@ async function start(): Promise<void> {
   if (process.platform === 'win32') app.setAppUserModelId('io.pigeon.messenger');
 
   const firstRun = !fs.existsSync(path.join(userData, SETTINGS_FILE));
-  const { settings, warning } = loadAppSettings(userData);
+  const { settings, warning, notice } = loadAppSettings(userData);
+  if (notice) console.warn(`pigeon: ${notice}`);
   if (warning) console.warn(`pigeon: ${warning}`);
   const engine = createEngine(settings, {
     host: { shell: 'electron', firstRun },

@@ -15,6 +15,16 @@ afterEach(() => {
 });
 
 describe('settings file', () => {
+  it.runIf(process.platform !== 'win32')(
+    'makes userData owner-only on start, with a notice',
+    () => {
+      const dir = tempDir();
+      fs.chmodSync(dir, 0o775);
+      expect(loadAppSettings(dir).notice).toMatch(/mode 0775\); made it owner-only/);
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    },
+  );
+
   it('starts from the defaults the brief and the CLI share', () => {
     const dir = tempDir();
     const { settings, warning } = loadAppSettings(dir);

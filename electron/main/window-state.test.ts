@@ -38,6 +38,12 @@ describe('window state', () => {
     });
   });
 
+  it.runIf(process.platform !== 'win32')('saves owner-only', () => {
+    const file = tempFile();
+    saveWindowState(file, { width: 1000, height: 700, maximized: false });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it('falls back to defaults for a missing or broken file', () => {
     const file = tempFile();
     expect(loadWindowState(file, screen)).toEqual(DEFAULT_WINDOW_STATE);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow, Rectangle } from 'electron';
+import { ensureDataDir, writeDataFile } from '../engine/io/data-dir';
 
 /** Where and how big the window was when it last closed. */
 export interface WindowState {
@@ -66,10 +67,8 @@ export function isVisibleOn(bounds: Rectangle, workAreas: readonly Rectangle[]):
 
 export function saveWindowState(file: string, state: WindowState): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(state)}\n`);
-    fs.renameSync(tmp, file);
+    ensureDataDir(path.dirname(file));
+    writeDataFile(file, `${JSON.stringify(state)}\n`);
   } catch (err) {
     // Losing the window position is not worth failing a quit over.
     console.warn(`pigeon: could not save ${file}: ${String(err)}`);

@@ -8,3 +8,4 @@ export * from './validate';
 export * from './api';
 export * from './handler';
 export * from './json-lines';
+export * from './request-frames';

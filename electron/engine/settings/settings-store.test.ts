@@ -37,6 +37,24 @@ describe('settings store', () => {
     expect(fs.readdirSync(dir)).toEqual([SETTINGS_FILE]); // no temp file left behind
   });
 
+  it.runIf(process.platform !== 'win32')(
+    'keeps the directory 0700 and settings.json 0600, also when they were looser',
+    () => {
+      const fresh = path.join(tmp(), 'fresh');
+      saveStoredSettings(fresh, { nick: 'a' });
+      expect(fs.statSync(fresh).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(fresh, SETTINGS_FILE)).mode & 0o777).toBe(0o600);
+
+      const loose = tmp();
+      fs.chmodSync(loose, 0o755);
+      fs.writeFileSync(path.join(loose, SETTINGS_FILE), '{}', { mode: 0o644 });
+      saveStoredSettings(loose, { nick: 'b' });
+      expect(fs.statSync(loose).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(loose, SETTINGS_FILE)).mode & 0o777).toBe(0o600);
+      expect(loadStoredSettings(loose)).toEqual({ settings: { nick: 'b' } });
+    },
+  );
+
   it('keeps only known keys of the right type', () => {
     const dir = tmp();
     fs.writeFileSync(

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineSettings } from '../../../shared/model';
+import { ensureDataDir, writeDataFile } from '../io/data-dir';
 
 /**
  * settings.json in the data directory: what the person chose in the app or with flags. Read
  * leniently (a damaged file is moved aside, never lost, and defaults apply) and written
- * atomically (temp file + rename) so a crash cannot leave half a file.
+ * atomically and owner-only (data-dir.ts).
  */
 export const SETTINGS_FILE = 'settings.json';
 
@@ -48,11 +49,8 @@ export function loadStoredSettings(dataDir: string): {
 }
 
 export function saveStoredSettings(dataDir: string, settings: StoredSettings): void {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, SETTINGS_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(settings, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  ensureDataDir(dataDir);
+  writeDataFile(path.join(dataDir, SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 function pickKnown(raw: Record<string, unknown>): StoredSettings {
