@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { DeliveryState, FailureCode } from '../../../shared/model';
+import { peerLabel } from '../../../shared/text/hidden-chars';
 import { AlertIcon, CheckIcon, ClockIcon } from '../ui/icons';
+import { PeerText } from '../ui/peer-text';
 
 /** The small mark after an outgoing message's time. */
 export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined }) {
@@ -36,7 +38,7 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
           className="delivery delivery-failed"
           role="img"
           aria-label={t('message.failed')}
-          title={delivery.reason}
+          title={peerLabel(delivery.reason)}
         >
           <AlertIcon size={14} />
         </span>
@@ -77,8 +79,9 @@ export function FailedNote({
   const { t } = useTranslation();
   return (
     <div className="msg-failed">
-      <span title={reason}>
-        {t('message.failed')}: {failureText(t, code, reason)}
+      {/* The engine's sentences quote the peer's nick and the OS's errors. */}
+      <span title={peerLabel(reason)}>
+        {t('message.failed')}: <PeerText text={failureText(t, code, reason)} mode="text" />
       </span>
       <button type="button" className="link-button" onClick={onRetry}>
         {t('message.retry')}
