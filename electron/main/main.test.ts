@@ -246,6 +246,28 @@ describe('main process composition', () => {
     expect(tray?.tooltip).toBe('Pigeon');
   });
 
+  it('hands the notifier this platform, so a Linux body is escaped as markup', async () => {
+    const { electron, win, engine } = await launch();
+    win.blur();
+    engine.emit({
+      channel: 'chat:message',
+      payload: {
+        message: {
+          id: 'm1',
+          peerId: '10.0.0.2:2425',
+          direction: 'in',
+          text: '<b>hi</b> & bye',
+          at: 1,
+          broadcast: false,
+        },
+        peer: { id: '10.0.0.2:2425', address: '10.0.0.2', nick: 'bob' } as never,
+      },
+    });
+    const body =
+      process.platform === 'linux' ? '&lt;b&gt;hi&lt;/b&gt; &amp; bye' : '<b>hi</b> & bye';
+    expect(electron.Notification.instances[0]?.options).toMatchObject({ title: 'bob', body });
+  });
+
   it('stays quiet about messages while the person is looking', async () => {
     const { electron, win, engine } = await launch();
     win.focus();

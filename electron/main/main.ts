@@ -103,7 +103,7 @@ async function start(): Promise<void> {
     const win = currentWindow();
     if (win && !win.webContents.isDestroyed()) win.webContents.send(channel, payload);
   });
-  const notifier = createMessageNotifier({ Notification }, (peerId) => {
+  const notifier = createMessageNotifier({ Notification, platform: process.platform }, (peerId) => {
     showWindow();
     events.openConversation(peerId);
   });

@@ -40,7 +40,9 @@ function message(over: Partial<ChatMessage> = {}, peerOver: Partial<Peer> = {}):
   };
 }
 
-const deps = { Notification: FakeNotification } as unknown as NotificationDeps;
+const depsOn = (platform: NodeJS.Platform) =>
+  ({ Notification: FakeNotification, platform }) as unknown as NotificationDeps;
+const deps = depsOn('linux');
 
 describe('message notifications', () => {
   it('shows who wrote what, and opens that conversation on click', () => {
@@ -77,5 +79,41 @@ describe('message notifications', () => {
     expect(notificationContent(raw).body).toBe('A message in an unreadable encoding (gb18030)');
     expect(notificationContent(message({ text: 'x'.repeat(500) })).body).toHaveLength(140);
     expect(notificationContent(message({}, { nick: ' ' })).title).toBe('10.0.0.2');
+  });
+
+  it('escapes the body on Linux, where it is markup, and nowhere else', () => {
+    const hostile = message(
+      { text: '<b>bold</b> & <a href="http://x.example/">"click"</a> it\'s' },
+      { nick: 'Tom & <i>Jerry</i>' },
+    );
+    const shown = (platform: NodeJS.Platform) => {
+      FakeNotification.instances = [];
+      createMessageNotifier(depsOn(platform), () => undefined).notify(hostile);
+      return (FakeNotification.instances[0] as FakeNotification).options;
+    };
+    expect(shown('linux')).toMatchObject({
+      body: '&lt;b&gt;bold&lt;/b&gt; &amp; &lt;a href=&quot;http://x.example/&quot;&gt;&quot;click&quot;&lt;/a&gt; it&#39;s',
+      // The summary is plain text in the spec, and servers show it as is.
+      title: 'Tom & <i>Jerry</i>',
+    });
+    for (const platform of ['win32', 'darwin'] as const) {
+      expect(shown(platform)).toMatchObject({
+        body: '<b>bold</b> & <a href="http://x.example/">"click"</a> it\'s',
+        title: 'Tom & <i>Jerry</i>',
+      });
+    }
+  });
+
+  it('writes out the characters that would disguise a nick or reorder a text', () => {
+    const spoof = message({ text: 'open invoice\u202efdp.exe now' }, { nick: '\u202egnp.exe' });
+    expect(notificationContent(spoof)).toEqual({
+      title: '⟨U+202E⟩gnp.exe',
+      body: 'open invoice⟨U+202E⟩fdp.exe now',
+    });
+    const zw = message({}, { nick: 'bo\u200bb' });
+    expect(notificationContent(zw).title).toBe('bo⟨U+200B⟩b');
+    // An emoji ZWJ sequence in the text is a picture, not a hidden character.
+    const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+    expect(notificationContent(message({ text: family })).body).toBe(family);
   });
 });

@@ -1,10 +1,14 @@
 import type { Notification, NotificationConstructorOptions, NativeImage } from 'electron';
 import type { MessageEvent } from '../../shared/contract';
+import { revealPlain } from '../../shared/text/hidden-chars';
+import { forNotification } from './notification-markup';
 
 export interface NotificationDeps {
   Notification: (new (options: NotificationConstructorOptions) => Notification) & {
     isSupported(): boolean;
   };
+  /** Decides how title and body are encoded (Linux bodies are markup). */
+  platform: NodeJS.Platform;
 }
 
 export interface MessageNotifier {
@@ -27,7 +31,11 @@ export function createMessageNotifier(
   return {
     notify(event) {
       if (!deps.Notification.isSupported()) return;
-      const options: NotificationConstructorOptions = notificationContent(event);
+      const content = notificationContent(event);
+      const options: NotificationConstructorOptions = {
+        title: forNotification(deps.platform, 'title', content.title),
+        body: forNotification(deps.platform, 'body', content.body),
+      };
       if (icon) options.icon = icon;
       const n = new deps.Notification(options);
       live.add(n);
@@ -45,12 +53,16 @@ export function createMessageNotifier(
   };
 }
 
-/** Title and body as a person should see them; peer text is shown as plain text only. */
+/**
+ * Title and body as a person should see them: peer text as plain text, with the characters that
+ * would hide or reorder it written out (a nick's RLO or zero-width space, a message's bidi
+ * override), as the window shows them.
+ */
 export function notificationContent({ message, peer }: MessageEvent): {
   title: string;
   body: string;
 } {
-  const who = peer?.nick.trim() || peer?.address || message.peerId;
+  const who = revealPlain(peer?.nick.trim() ?? '', 'name') || peer?.address || message.peerId;
   const title = message.broadcast ? `${who} (to everyone)` : who;
   const body = message.undecodable
     ? `A message in an unreadable encoding (${message.undecodable.encoding})`
@@ -59,6 +71,6 @@ export function notificationContent({ message, peer }: MessageEvent): {
 }
 
 function preview(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = revealPlain(text.replace(/\s+/g, ' ').trim(), 'text');
   return flat.length <= 140 ? flat : `${flat.slice(0, 139)}…`;
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { dismissNotice, useApp } from '../store/app-store';
 import { AlertIcon, CheckIcon, CloseIcon } from '../ui/icons';
+import { PeerText } from '../ui/peer-text';
 import './notices.css';
 
 /** Short-lived messages (a failed request, "settings saved") in the bottom corner. */
@@ -12,7 +13,10 @@ export function Notices() {
       {notices.map((n) => (
         <div key={n.id} className={`notice notice-${n.kind}`}>
           {n.kind === 'error' ? <AlertIcon size={18} /> : <CheckIcon size={18} />}
-          <p>{n.text}</p>
+          <p>
+            {/* Errors from the engine may quote what a peer sent. */}
+            <PeerText text={n.text} mode="text" />
+          </p>
           <button
             type="button"
             className="icon-button"

@@ -5,6 +5,7 @@ import { BROADCAST_ID } from '../store/app-state';
 import { Avatar } from '../ui/avatar';
 import { formatListStamp } from '../ui/format';
 import { AlertIcon, MegaphoneIcon } from '../ui/icons';
+import { PeerText } from '../ui/peer-text';
 import { VirtualListbox } from '../ui/virtual-listbox';
 import { buildChatRows } from './chat-rows';
 import type { ChatRow } from './chat-rows';
@@ -40,10 +41,15 @@ export function ChatList({ query }: { query: string }) {
       ? t('chats.broadcast')
       : (row.peer?.nick ?? row.last?.peerId ?? row.id);
     const last = row.last;
-    let preview = isBroadcast ? t('chats.broadcastHint') : t('chats.noMessages');
+    let preview = <>{isBroadcast ? t('chats.broadcastHint') : t('chats.noMessages')}</>;
     if (last) {
       const text = last.undecodable ? `⟨${last.undecodable.encoding}⟩` : previewText(last);
-      preview = last.direction === 'out' && !isBroadcast ? t('chats.youPrefix') + text : text;
+      preview = (
+        <>
+          {last.direction === 'out' && !isBroadcast && t('chats.youPrefix')}
+          <PeerText text={text} mode="text" />
+        </>
+      );
     }
     const failed = last?.delivery?.state === 'failed';
     return (
@@ -62,7 +68,11 @@ export function ChatList({ query }: { query: string }) {
         )}
         <div className="chat-row-text">
           <div className="chat-row-line">
-            <span className="chat-row-nick">{nick}</span>
+            {isBroadcast ? (
+              <span className="chat-row-nick">{nick}</span>
+            ) : (
+              <PeerText className="chat-row-nick" text={nick} />
+            )}
             {last && (
               <span className="chat-row-time">
                 {formatListStamp(last.at, i18n.language, t('message.yesterday'))}

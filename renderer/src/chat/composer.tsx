@@ -4,12 +4,15 @@ import { useTranslation } from 'react-i18next';
 import { LIMITS, utf8Length } from '../../../shared/contract';
 import { broadcastText, sendText, useApp } from '../store/app-store';
 import { BROADCAST_ID } from '../store/app-state';
+import { peerLabel } from '../../../shared/text/hidden-chars';
 import { CloseIcon, SendIcon, UsersPlusIcon } from '../ui/icons';
+import { PeerText } from '../ui/peer-text';
 import { getDraft, setDraft } from './drafts';
 import { RecipientsDialog } from './recipients-dialog';
 import './composer.css';
 
 type ComposerProps =
+  /** nick: a peerLabel (it goes into the placeholder). */
   { mode: 'peer'; peerId: string; nick: string; offline: boolean } | { mode: 'broadcast' };
 
 const MAX_HEIGHT = 180;
@@ -81,11 +84,13 @@ export function Composer(props: ComposerProps) {
             const nick = peers.get(id)?.nick || id;
             return (
               <span key={id} className="chip">
-                <span className="chip-text">{nick}</span>
+                <span className="chip-text">
+                  <PeerText text={nick} />
+                </span>
                 <button
                   type="button"
                   className="chip-remove"
-                  aria-label={t('composer.removeRecipient', { nick })}
+                  aria-label={t('composer.removeRecipient', { nick: peerLabel(nick) })}
                   onClick={() => setExtra((list) => list.filter((x) => x !== id))}
                 >
                   <CloseIcon size={12} />

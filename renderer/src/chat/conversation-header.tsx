@@ -1,9 +1,12 @@
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Peer } from '../../../shared/model';
 import { clientLabel } from '../peers/client-label';
 import { presenceOf } from '../peers/peer-row';
 import { diagnosePeer } from '../diagnostics/echo-store';
 import { Avatar } from '../ui/avatar';
+import { peerLabel } from '../../../shared/text/hidden-chars';
+import { PeerText } from '../ui/peer-text';
 import { DiagnoseIcon } from '../ui/icons';
 import { formatListStamp } from '../ui/format';
 
@@ -15,10 +18,12 @@ export function ConversationHeader({ peerId, peer }: { peerId: string; peer: Pee
       <header className="conversation-header">
         <Avatar colourKey={peerId} nick={peerId} size="md" />
         <div className="conversation-title">
-          <h2>{peerId}</h2>
+          <h2>
+            <PeerText text={peerId} />
+          </h2>
           <p>{t('conversation.unknownPeer')}</p>
         </div>
-        <DiagnoseButton peerId={peerId} name={peerId} />
+        <DiagnoseButton peerId={peerId} name={peerLabel(peerId)} />
       </header>
     );
   }
@@ -29,30 +34,37 @@ export function ConversationHeader({ peerId, peer }: { peerId: string; peer: Pee
           time: formatListStamp(peer.lastSeen, i18n.language, t('message.yesterday')),
         })
       : t(`conversation.${presence}`);
-  const details = [peer.group, peer.host, peer.address, clientLabel(t, peer.client)].filter(
-    Boolean,
-  );
+  // Group and host come from the peer: each is isolated, so none can reorder the others.
+  const details = [peer.group, peer.host, peer.address].filter(Boolean);
   return (
     <header className="conversation-header">
       <Avatar colourKey={peer.id} nick={peer.nick} size="md" presence={presence} />
       <div className="conversation-title">
-        <h2 title={peer.nick}>{peer.nick || peer.address}</h2>
+        <h2 title={peerLabel(peer.nick)}>
+          <PeerText text={peer.nick || peer.address} />
+        </h2>
         <p>
           <span className={`presence-text presence-text-${presence}`}>{status}</span>
           <span
             className="conversation-details"
-            title={`${peer.user}@${peer.host} · ${peer.version}`}
+            title={`${peerLabel(peer.user)}@${peerLabel(peer.host)} · ${peerLabel(peer.version)}`}
           >
-            {details.join(' · ')}
+            {details.map((d, i) => (
+              <Fragment key={i}>
+                <PeerText text={d} />
+                {' · '}
+              </Fragment>
+            ))}
+            {clientLabel(t, peer.client)}
           </span>
         </p>
       </div>
-      <DiagnoseButton peerId={peer.id} name={peer.nick || peer.address} />
+      <DiagnoseButton peerId={peer.id} name={peerLabel(peer.nick || peer.address)} />
     </header>
   );
 }
 
-/** Opens the echo panel's doctor on this peer: "Why can't I see …?". */
+/** Opens the echo panel's doctor on this peer: "Why can't I see …?". `name` is a peerLabel. */
 function DiagnoseButton({ peerId, name }: { peerId: string; name: string }) {
   const { t } = useTranslation();
   const label = t('diag.whyCantISee', { name });

@@ -1,7 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { DeliveryState, Outcome } from '../../../shared/model';
 import { outcomeText, type TextLanguage } from '../../../shared/model/texts';
+import { peerLabel } from '../../../shared/text/hidden-chars';
 import { AlertIcon, CheckIcon, ClockIcon } from '../ui/icons';
+import { PeerText } from '../ui/peer-text';
 
 /** The small mark after an outgoing message's time. */
 export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined }) {
@@ -37,7 +39,7 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
           className="delivery delivery-failed"
           role="img"
           aria-label={t('message.failed')}
-          title={failureText(delivery, i18n.language)}
+          title={peerLabel(failureText(delivery, i18n.language))}
         >
           <AlertIcon size={14} />
         </span>
@@ -64,8 +66,9 @@ export function FailedNote({
   const { t, i18n } = useTranslation();
   return (
     <div className="msg-failed">
+      {/* The catalogue's sentences quote the peer's nick and the OS's errors. */}
       <span>
-        {t('message.failed')}: {failureText(failure, i18n.language)}
+        {t('message.failed')}: <PeerText text={failureText(failure, i18n.language)} mode="text" />
       </span>
       <button type="button" className="link-button" onClick={onRetry}>
         {t('message.retry')}

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
 import { useApp } from '../store/app-store';
+import { peerLabel } from '../../../shared/text/hidden-chars';
 import { Composer } from './composer';
 import { ConversationHeader } from './conversation-header';
 import { MessageList } from './message-list';
@@ -12,7 +13,8 @@ export function PeerConversation({ peerId }: { peerId: string }) {
   const peer = useApp((s) => s.peers.get(peerId));
   const messages = useApp((s) => s.conversations.get(peerId) ?? NONE);
   const loaded = useApp((s) => s.historyLoaded.has(peerId));
-  const nick = peer?.nick || peer?.address || peerId;
+  // For the labels and the composer's placeholder, which take no markup.
+  const nick = peerLabel(peer?.nick || peer?.address || peerId);
   return (
     <section className="conversation" aria-label={nick}>
       <ConversationHeader peerId={peerId} peer={peer} />

@@ -5,6 +5,7 @@ import { matchesQuery } from '../peers/group-peers';
 import { useApp } from '../store/app-store';
 import { Avatar } from '../ui/avatar';
 import { Dialog } from '../ui/dialog';
+import { PeerText } from '../ui/peer-text';
 import './recipients-dialog.css';
 
 const ROW = 44;
@@ -82,8 +83,12 @@ export function RecipientsDialog({
                   onChange={() => toggle(peer.id)}
                 />
                 <Avatar colourKey={peer.id} nick={peer.nick} size="sm" />
-                <span className="recipient-nick">{peer.nick || peer.address}</span>
-                <span className="recipient-group">{peer.group || t('peers.noGroup')}</span>
+                <span className="recipient-nick">
+                  <PeerText text={peer.nick || peer.address} />
+                </span>
+                <span className="recipient-group">
+                  <PeerText text={peer.group || t('peers.noGroup')} />
+                </span>
               </label>
             );
           })}

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DoctorReport, Verdict } from '../../../shared/model';
 import { updateSettings, useApp, notify } from '../store/app-store';
+import { peerLabel } from '../../../shared/text/hidden-chars';
 import { AlertIcon, CheckIcon } from '../ui/icons';
+import { PeerText } from '../ui/peer-text';
 import { runDoctor, useEcho } from './echo-store';
 import { DoctorChecks } from './doctor-checks';
 import { TargetField } from './target-field';
@@ -77,7 +79,7 @@ function DoctorProgress({ to, startedAt }: { to: string; startedAt: number }) {
 function DoctorResult({ report }: { report: DoctorReport }) {
   const { t } = useTranslation();
   const who = report.target.nick
-    ? t('echo.doctor.who', { nick: report.target.nick, address: report.target.address })
+    ? t('echo.doctor.who', { nick: peerLabel(report.target.nick), address: report.target.address })
     : report.target.address;
   if (report.error) {
     return (
@@ -137,7 +139,10 @@ function VerdictBlock({ verdict, main }: { verdict: Verdict; main?: boolean }) {
       </span>
       <div className="verdict-body">
         {main && <p className="verdict-kind">{t(`echo.doctor.severity.${verdict.severity}`)}</p>}
-        <p className="verdict-text">{verdict.text[lang]}</p>
+        <p className="verdict-text">
+          {/* The doctor's sentence may quote the peer's nick. */}
+          <PeerText text={verdict.text[lang]} mode="text" />
+        </p>
         {add && (
           <button
             type="button"

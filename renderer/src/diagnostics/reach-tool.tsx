@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReachResponder, ReachResult } from '../../../shared/model';
 import { clientLabel } from '../peers/client-label';
+import { PeerText } from '../ui/peer-text';
 import { runReach, useEcho } from './echo-store';
 import { formatMs } from './format-echo';
 import { ModePicker } from './mode-picker';
@@ -115,7 +116,9 @@ function Responders({ list, empty }: { list: ReachResponder[]; empty: string }) 
     <ul className="responder-list">
       {list.map((r) => (
         <li key={`${r.address}:${r.port}`}>
-          <span className="responder-name">{r.nick || r.address}</span>
+          <span className="responder-name">
+            <PeerText text={r.nick || r.address} />
+          </span>
           <span className="responder-address">
             {r.address}
             {r.port !== 2425 ? `:${r.port}` : ''}

@@ -4,7 +4,7 @@ import { clearCompare } from './echo-store';
 import type { EchoRun } from './echo-state';
 import { formatCount, formatMs, formatPercent } from './format-echo';
 import { RttChart } from './rtt-chart';
-import { RunStatus, runLabel, runParamsText } from './run-view';
+import { RunLabel, RunStatus, runLabel, runParamsText } from './run-view';
 
 interface Metric {
   label: string;
@@ -78,7 +78,9 @@ export function RunCompare({ runs }: { runs: [EchoRun, EchoRun] }) {
               <span className={`pick-badge pick-${i === 0 ? 'a' : 'b'}`} aria-hidden="true">
                 {i === 0 ? 'A' : 'B'}
               </span>
-              <span className="compare-name">{runLabel(run)}</span>
+              <span className="compare-name">
+                <RunLabel run={run} />
+              </span>
             </h3>
             <p className="compare-params">{runParamsText(run, t, lang)}</p>
             <RttChart run={run} yMax={yMax} height={150} legend={false} />

@@ -4,6 +4,8 @@ import { shownRun } from './echo-state';
 import type { EchoRun } from './echo-state';
 import { formatMs, formatPercent } from './format-echo';
 import { formatTime } from '../ui/format';
+import { peerLabel } from '../../../shared/text/hidden-chars';
+import { PeerText } from '../ui/peer-text';
 
 /** The session's runs, newest first: pick one to show, tick two to compare. */
 export function RunHistory() {
@@ -56,7 +58,7 @@ function RunItem({ run, shown, picked }: { run: EchoRun; shown: boolean; picked:
         className="run-pick"
         checked={picked >= 0}
         onChange={() => pickForCompare(run.runId)}
-        aria-label={t('echo.runs.pick', { label })}
+        aria-label={t('echo.runs.pick', { label: peerLabel(label) })}
       />
       <button
         type="button"
@@ -74,7 +76,7 @@ function RunItem({ run, shown, picked }: { run: EchoRun; shown: boolean; picked:
                 {picked === 0 ? 'A' : 'B'}
               </span>
             )}
-            {label}
+            <PeerText text={label} />
           </span>
           <span className="run-item-time">{formatTime(run.startedAt, lang)}</span>
         </span>

@@ -2,14 +2,27 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { EchoIcon } from '../ui/icons';
 import { formatTime } from '../ui/format';
+import { peerLabel } from '../../../shared/text/hidden-chars';
+import { PeerText } from '../ui/peer-text';
 import { firstPending } from './chart-model';
 import { EchoSummary } from './echo-summary';
 import type { EchoRun } from './echo-state';
 import { formatCount, formatPlain } from './format-echo';
 import { RttChart } from './rtt-chart';
 
+/** "Bea · 198.18.0.11" as a string (for labels): the nick is a peer's, so it is a peerLabel. */
 export function runLabel(run: EchoRun): string {
-  return run.nick ? `${run.nick} · ${run.to}` : run.to;
+  return run.nick ? `${peerLabel(run.nick)} · ${run.to}` : run.to;
+}
+
+/** The same, rendered: the nick isolated, its hidden characters marked. */
+export function RunLabel({ run }: { run: EchoRun }) {
+  if (!run.nick) return <>{run.to}</>;
+  return (
+    <>
+      <PeerText text={run.nick} /> · {run.to}
+    </>
+  );
 }
 
 /** "Pigeon echo · 50 × 200 ms · 64 bytes · 12:03" */
@@ -64,7 +77,9 @@ export function RunView({ run }: { run: EchoRun }) {
     <article className="card run-card" aria-labelledby={`run-${run.runId}`}>
       <header className="run-header">
         <div className="run-title">
-          <h2 id={`run-${run.runId}`}>{runLabel(run)}</h2>
+          <h2 id={`run-${run.runId}`}>
+            <RunLabel run={run} />
+          </h2>
           <p>{runParamsText(run, t, i18n.language)}</p>
         </div>
         <RunStatus run={run} />

@@ -2,6 +2,7 @@ import { useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { clientLabel } from '../peers/client-label';
 import { useApp } from '../store/app-store';
+import { peerLabel } from '../../../shared/text/hidden-chars';
 import type { FormError } from './echo-form';
 import { resolveTarget } from './echo-form';
 import { setTarget, useEcho } from './echo-store';
@@ -58,7 +59,7 @@ export function TargetField({
       <datalist id={`${id}-peers`}>
         {options.map((p) => (
           <option key={p.id} value={p.id}>
-            {`${p.nick || p.host} · ${clientLabel(t, p.client)}${p.online ? '' : ` · ${t('peers.offline')}`}`}
+            {`${peerLabel(p.nick || p.host)} · ${clientLabel(t, p.client)}${p.online ? '' : ` · ${t('peers.offline')}`}`}
           </option>
         ))}
       </datalist>
@@ -75,7 +76,7 @@ export function TargetField({
                 aria-hidden="true"
               />
               {t('echo.targetPeer', {
-                nick: peer.nick || peer.host,
+                nick: peerLabel(peer.nick || peer.host),
                 client: clientLabel(t, peer.client),
               })}
             </span>

@@ -106,6 +106,11 @@ export const en = {
     broadcast: 'Broadcast',
     sentTo: 'Sent to everyone',
   },
+  peerText: {
+    hiddenChar: 'Hidden character {{what}}',
+    hiddenChars: 'Hidden character {{what}}, {{times}} in a row',
+    realHost: 'This link goes to {{url}}',
+  },
   composer: {
     label: 'Message',
     placeholder: 'Message {{nick}}',

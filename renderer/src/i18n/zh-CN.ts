@@ -106,6 +106,11 @@ export const zhCN: Translations = {
     broadcast: '广播',
     sentTo: '已发送给所有人',
   },
+  peerText: {
+    hiddenChar: '隐藏字符 {{what}}',
+    hiddenChars: '隐藏字符 {{what}}，连续 {{times}} 个',
+    realHost: '此链接实际指向 {{url}}',
+  },
   composer: {
     label: '消息',
     placeholder: '发消息给 {{nick}}',

@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { openConversation, useApp } from '../store/app-store';
+import { peerLabel } from '../../../shared/text/hidden-chars';
 import { ChevronIcon } from '../ui/icons';
+import { PeerText } from '../ui/peer-text';
 import { VirtualListbox } from '../ui/virtual-listbox';
 import { buildPeerRows, OFFLINE_GROUP } from './group-peers';
 import type { PeerRow as Row } from './group-peers';
@@ -25,8 +27,10 @@ export function PeerList({ query }: { query: string }) {
     [peers, query, collapsed, collator],
   );
 
-  const groupName = (group: string) =>
-    group === OFFLINE_GROUP ? t('peers.offline') : group || t('peers.noGroup');
+  // Group names come from peers; the two fallbacks are ours.
+  const ownGroupName = (group: string) =>
+    group === OFFLINE_GROUP ? t('peers.offline') : group ? undefined : t('peers.noGroup');
+  const groupLabel = (group: string) => ownGroupName(group) ?? peerLabel(group);
 
   function toggle(group: string) {
     setCollapsed((prev) => {
@@ -60,7 +64,7 @@ export function PeerList({ query }: { query: string }) {
           ? {
               'aria-expanded': !r.collapsed,
               'aria-label': t('peers.groupCount', {
-                group: groupName(r.group),
+                group: groupLabel(r.group),
                 online: r.online,
                 count: r.count,
               }),
@@ -71,7 +75,11 @@ export function PeerList({ query }: { query: string }) {
         r.kind === 'group' ? (
           <div className={`group-row${r.collapsed ? ' is-collapsed' : ''}`}>
             <ChevronIcon size={14} className="group-chevron" />
-            <span className="group-name">{groupName(r.group)}</span>
+            <PeerText
+              className="group-name"
+              text={ownGroupName(r.group) ?? r.group}
+              title={groupLabel(r.group)}
+            />
             <span className="group-count">
               {r.group === OFFLINE_GROUP ? r.count : `${r.online}/${r.count}`}
             </span>

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { Peer } from '../../../shared/model';
 import { Avatar } from '../ui/avatar';
+import { peerLabel } from '../../../shared/text/hidden-chars';
+import { PeerText } from '../ui/peer-text';
 import { clientLabel } from './client-label';
 import './peer-row.css';
 
@@ -18,16 +20,21 @@ export function PeerRow({ peer, unread }: { peer: Peer; unread: number }) {
       <Avatar colourKey={peer.id} nick={peer.nick} size="md" presence={presence} />
       <div className="peer-row-text">
         <div className="peer-row-line">
-          <span className="peer-nick" title={peer.nick}>
-            {peer.nick || peer.address}
-          </span>
+          <PeerText
+            className="peer-nick"
+            text={peer.nick || peer.address}
+            title={peerLabel(peer.nick)}
+          />
           {presence === 'away' && <span className="peer-away">{t('peers.away')}</span>}
-          <span className={`client-tag client-${peer.client}`} title={peer.version}>
+          <span className={`client-tag client-${peer.client}`} title={peerLabel(peer.version)}>
             {clientLabel(t, peer.client)}
           </span>
         </div>
-        <div className="peer-row-sub" title={`${peer.user}@${peer.host} · ${peer.id}`}>
-          <span className="peer-host">{peer.host}</span>
+        <div
+          className="peer-row-sub"
+          title={`${peerLabel(peer.user)}@${peerLabel(peer.host)} · ${peer.id}`}
+        >
+          <PeerText className="peer-host" text={peer.host} />
           <span className="peer-address">{peer.address}</span>
         </div>
       </div>

@@ -1,3 +1,5 @@
+import { withoutHidden } from '../../../shared/text/hidden-chars';
+
 /** Restrained hues that hold white text in both themes; a nick always lands on the same one. */
 const PALETTE = [
   '#4c6ef5',
@@ -28,9 +30,13 @@ export function avatarColour(key: string): string {
 
 let segmenter: Intl.Segmenter | undefined;
 
-/** First visible character of a nick (a whole CJK character or emoji), upper-cased for Latin. */
+/**
+ * First visible character of a nick (a whole CJK character or emoji), upper-cased for Latin.
+ * Hidden characters are skipped: a nick starting with RLO or a zero-width space gets its first
+ * letter, not a blank face.
+ */
 export function avatarInitial(nick: string): string {
-  const trimmed = nick.trim();
+  const trimmed = withoutHidden(nick).trim();
   if (!trimmed) return '?';
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   const first = segmenter.segment(trimmed)[Symbol.iterator]().next().value?.segment ?? '?';
