@@ -1,5 +1,5 @@
 import { parseDatagram, type WirePacket } from '../../../shared/protocol';
-import type { Datagram, DatagramTransport } from '../transport';
+import type { Datagram, DatagramTransport } from '../io/udp-transport';
 import type { FakeClock } from './fake-clock';
 
 /**
