@@ -46,6 +46,12 @@ describe('Conversations', () => {
     expect(c.undelivered('1')?.delivery?.state).toBe('failed');
   });
 
+  it('keeps a message that was stored already failed findable for a retry', () => {
+    const c = new Conversations();
+    c.add({ ...msg('1'), delivery: { state: 'failed', code: 'not-running', params: {} } });
+    expect(c.undelivered('1')?.delivery?.state).toBe('failed');
+  });
+
   it('does not index incoming messages or broadcasts (nothing can change them)', () => {
     const c = new Conversations();
     c.add({ ...msg('in'), direction: 'in', delivery: undefined });
