@@ -1,5 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ContractError, type ContractEvent } from '../../shared/contract';
+import { BROADCAST_ID } from '../../shared/model';
+import { outcomeText } from '../../shared/model/texts';
 import {
   hasOpt,
   latin1Text,
@@ -65,13 +71,26 @@ function sent(net: FakeNetwork, from: string, mode?: number, to?: string) {
     .filter((x) => mode === undefined || modeOf(x.p.command) === mode);
 }
 
-/** The last delivery state of a message. */
-function lastState(node: EngineNode, messageId: string) {
-  return node
-    .of('delivery')
-    .filter((e) => e.messageId === messageId)
-    .at(-1)?.delivery;
+/** The last delivery state of an outgoing message: as it was told, or its latest update. */
+function lastState(node: EngineNode, messageId: string | undefined) {
+  return node.message(messageId)?.delivery;
 }
+
+/** Where an event sits in a node's event log (-1 when it is not there). */
+function eventIndex(node: EngineNode, match: (e: ContractEvent) => boolean) {
+  return node.events.findIndex(match);
+}
+
+/** A data directory of its own: settings:update writes settings.json into it. */
+function tempDataDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'pigeon-engine-test-'));
+  dataDirs.push(dir);
+  return dir;
+}
+const dataDirs: string[] = [];
+afterEach(() => {
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** iptux's golden start-up entry, broadcast. */
 async function iptuxOnline(net: FakeNetwork, clock: FakeClock) {
@@ -94,8 +113,8 @@ async function feiqOnline(net: FakeNetwork, clock: FakeClock) {
 describe('presence', () => {
   it('two engines discover each other as Pigeon peers', async () => {
     const { a, b } = await pair();
-    const bSeenByA = a.of('peer-online').map((e) => e.peer);
-    const aSeenByB = b.of('peer-online').map((e) => e.peer);
+    const bSeenByA = a.of('peers:online');
+    const aSeenByB = b.of('peers:online');
     expect(bSeenByA).toHaveLength(1);
     expect(aSeenByB).toHaveLength(1);
     expect(bSeenByA[0]).toMatchObject({
@@ -111,19 +130,22 @@ describe('presence', () => {
       capabilities: { utf8: true, echo: true },
     });
     expect(aSeenByB[0]).toMatchObject({ id: a.id, nick: 'alice', client: 'pigeon' });
-    expect(a.engine.peers().map((p) => p.id)).toEqual([b.id]);
-    expect(b.engine.peers().map((p) => p.id)).toEqual([a.id]);
+    expect(a.of('engine:ready')).toMatchObject([
+      { bind: '0.0.0.0', port: PORT, nick: 'alice', user: 'tester', broadcast: [BCAST] },
+    ]);
+    expect(a.peers().map((p) => p.id)).toEqual([b.id]);
+    expect(b.peers().map((p) => p.id)).toEqual([a.id]);
   });
 
   it('drops its own broadcast (it hears it, but never lists itself)', async () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
     await clock.advance(100);
-    a.engine.refresh();
+    a.engine.handlers['peers:refresh']();
     await clock.advance(100);
     expect(a.engine.stats().own).toBeGreaterThanOrEqual(2);
-    expect(a.engine.peers()).toEqual([]);
-    expect(a.of('peer-online')).toEqual([]);
+    expect(a.peers()).toEqual([]);
+    expect(a.of('peers:online')).toEqual([]);
     // It did not answer itself either.
     expect(sent(net, A, Mode.ANSENTRY)).toEqual([]);
   });
@@ -131,8 +153,8 @@ describe('presence', () => {
   it('two engines with the same user and host still see each other (identity is the instance)', async () => {
     const same = { user: 'same', host: 'same-host' };
     const { a, b } = await pair(same, same);
-    expect(a.engine.peers().map((p) => p.id)).toEqual([b.id]);
-    expect(b.engine.peers().map((p) => p.id)).toEqual([a.id]);
+    expect(a.peers().map((p) => p.id)).toEqual([b.id]);
+    expect(b.peers().map((p) => p.id)).toEqual([a.id]);
   });
 
   it('two engines with identical settings started in the same second still see each other', async () => {
@@ -145,8 +167,8 @@ describe('presence', () => {
     await a.engine.start();
     await b.engine.start();
     await clock.advance(100);
-    expect(a.engine.peers().map((p) => p.id)).toEqual([b.id]);
-    expect(b.engine.peers().map((p) => p.id)).toEqual([a.id]);
+    expect(a.peers().map((p) => p.id)).toEqual([b.id]);
+    expect(b.peers().map((p) => p.id)).toEqual([a.id]);
   });
 
   it('answers a BR_ENTRY with a unicast ANSENTRY, once per packet number (two broadcast copies)', async () => {
@@ -180,7 +202,7 @@ describe('presence', () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
     await iptuxOnline(net, clock);
-    const peer = a.engine.peers()[0];
+    const peer = a.peers()[0];
     expect(peer).toMatchObject({
       id: `${IPTUX_ADDR}:${PORT}`,
       nick: 'iptux-peer',
@@ -207,8 +229,8 @@ describe('presence', () => {
       'iptux-peer\0lab-2\0icon-tux.png\0utf-8\0',
     );
     await clock.flush();
-    expect(a.engine.peers()[0]).toMatchObject({ away: false, group: 'lab-2' });
-    expect(a.of('peer-changed').at(-1)?.peer.group).toBe('lab-2');
+    expect(a.peers()[0]).toMatchObject({ away: false, group: 'lab-2' });
+    expect(a.of('peers:changed').at(-1)?.group).toBe('lab-2');
   });
 
   it('takes ABSENCEOPT as away from IPMsg', async () => {
@@ -221,7 +243,7 @@ describe('presence', () => {
       'taro\0dev\0\nUN:taro\nHN:TARO-PC\nNN:Taro\nGN:dev\nVS:1:2:3:4',
     );
     await clock.flush();
-    expect(a.engine.peers()[0]).toMatchObject({
+    expect(a.peers()[0]).toMatchObject({
       nick: 'Taro',
       away: false,
       client: 'ipmsg',
@@ -233,7 +255,7 @@ describe('presence', () => {
       'taro\0dev\0\nUN:taro\nHN:TARO-PC\nNN:Taro\nGN:dev\nVS:1:2:3:4',
     );
     await clock.flush();
-    expect(a.engine.peers()[0]?.away).toBe(true);
+    expect(a.peers()[0]?.away).toBe(true);
   });
 
   it('reads an IPMsg entry whose legacy nick is CP932: the UTF-8 NN wins', async () => {
@@ -252,7 +274,7 @@ describe('presence', () => {
       ),
     );
     await clock.flush();
-    expect(a.engine.peers()[0]).toMatchObject({
+    expect(a.peers()[0]).toMatchObject({
       nick: '山田太郎',
       group: '開発',
       user: 'taro',
@@ -267,111 +289,118 @@ describe('presence', () => {
     const iptux = await iptuxOnline(net, clock);
     iptux.send(at(A), 65538, '\0');
     await clock.flush();
-    const off = a.of('peer-offline');
+    const off = a.of('peers:offline');
     expect(off).toHaveLength(1);
-    expect(off[0]?.peer).toMatchObject({ nick: 'iptux-peer', online: false });
-    expect(a.engine.peers()[0]?.online).toBe(false);
+    expect(off[0]).toMatchObject({ nick: 'iptux-peer', online: false });
+    expect(a.peers()[0]?.online).toBe(false);
     // Back again with a new BR_ENTRY (a restarted iptux counts from 1).
     iptux.packetNo = 1;
     iptux.send(at(BCAST), 257, 'iptux-peer\0lab\0icon-tux.png\0utf-8\0');
     await clock.flush();
-    expect(a.of('peer-online')).toHaveLength(2);
-    expect(a.engine.peers()[0]?.online).toBe(true);
+    expect(a.of('peers:online')).toHaveLength(2);
+    expect(a.peers()[0]?.online).toBe(true);
   });
 
   it('stop() says BR_EXIT and the other engine marks us offline once', async () => {
     const { clock, a, b } = await pair();
     await a.engine.stop();
     await clock.advance(10);
-    expect(b.of('peer-offline').map((e) => e.peer.id)).toEqual([a.id]);
-    expect(a.events.at(-1)?.type).toBe('stopped');
+    expect(b.of('peers:offline').map((p) => p.id)).toEqual([a.id]);
+    expect(a.events.at(-1)).toEqual({ channel: 'engine:stopped', payload: null });
   });
 
   it('a refresh shows a peer that no longer answers as offline, and its next packet brings it back', async () => {
     const { clock, net, a, b } = await pair();
     // b's machine went to sleep without a BR_EXIT: nothing from it arrives any more.
     const unplug = net.use(dropWhere(fromAddress(B)));
-    a.engine.refresh();
+    a.engine.handlers['peers:refresh']();
     await clock.advance(PRESENCE_CHECK_MS - 1);
-    expect(a.of('peer-offline')).toHaveLength(0);
+    expect(a.of('peers:offline')).toHaveLength(0);
     await clock.advance(1);
-    expect(a.of('peer-offline').map((e) => e.peer.id)).toEqual([b.id]);
-    expect(a.engine.peers().find((p) => p.id === b.id)).toMatchObject({
+    expect(a.of('peers:offline').map((p) => p.id)).toEqual([b.id]);
+    expect(a.peers().find((p) => p.id === b.id)).toMatchObject({
       online: false,
       nick: 'bob',
     });
     // Awake again: its first message, before any entry, shows it online and is delivered.
     unplug();
-    const onlineBefore = a.of('peer-online').length;
-    b.engine.send({ to: [a.id], text: 'back' });
+    const onlineBefore = a.of('peers:online').length;
+    b.send([a.id], 'back');
     await clock.advance(10);
     expect(
       a
-        .of('peer-online')
+        .of('peers:online')
         .slice(onlineBefore)
-        .map((e) => e.peer.id),
+        .map((p) => p.id),
     ).toEqual([b.id]);
-    expect(a.of('message').at(-1)?.text).toBe('back');
+    expect(a.received().at(-1)?.text).toBe('back');
   });
 
   it('a refresh leaves alone the peers that answer it', async () => {
     const { clock, a, b } = await pair();
     await clock.advance(60_000);
-    a.engine.refresh();
+    a.engine.handlers['peers:refresh']();
     await clock.advance(2 * PRESENCE_CHECK_MS);
-    expect(a.of('peer-offline')).toHaveLength(0);
-    expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(true);
+    expect(a.of('peers:offline')).toHaveLength(0);
+    expect(a.peers().find((p) => p.id === b.id)?.online).toBe(true);
   });
 
   it('waits for an IP Messenger that answers entries after up to 4 s (it knows many hosts)', async () => {
     const { clock, net, a, b } = await pair();
     net.use(delayWhere(fromAddress(B), 4100));
-    a.engine.refresh();
+    a.engine.handlers['peers:refresh']();
     await clock.advance(2 * PRESENCE_CHECK_MS);
-    expect(a.of('peer-offline')).toHaveLength(0);
-    expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(true);
+    expect(a.of('peers:offline')).toHaveLength(0);
+    expect(a.peers().find((p) => p.id === b.id)?.online).toBe(true);
   });
 
   it('a wall clock set back during a refresh does not make answers look old', async () => {
     const { clock, a, b } = await pair();
     const realNow = clock.now.bind(clock);
-    a.engine.refresh();
+    a.engine.handlers['peers:refresh']();
     // Set back an hour before b's answer comes in: the answer is "older" than the refresh.
     clock.now = () => realNow() - 3_600_000;
     await clock.advance(2 * PRESENCE_CHECK_MS);
-    expect(a.of('peer-offline')).toHaveLength(0);
-    expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(true);
+    expect(a.of('peers:offline')).toHaveLength(0);
+    expect(a.peers().find((p) => p.id === b.id)?.online).toBe(true);
   });
 
   it('a peer that said BR_EXIT is not brought back by a stray late packet', async () => {
     const { clock, net, a, b } = await pair();
     const unplug = net.use(dropWhere(fromAddress(B)));
-    a.engine.refresh();
+    a.engine.handlers['peers:refresh']();
     await clock.advance(PRESENCE_CHECK_MS); // silent: offline
     unplug();
     await b.engine.stop(); // and then it says goodbye properly
     await clock.advance(10);
-    const onlineBefore = a.of('peer-online').length;
+    const onlineBefore = a.of('peers:online').length;
     // An ack that was still on its way.
     net.inject(bytes(`1_pigeon 0.1.0:99:bob:b:${Mode.RECVMSG}:12345\0`), at(B), at(A));
     await clock.advance(10);
-    expect(a.of('peer-online')).toHaveLength(onlineBefore);
-    expect(a.engine.peers().find((p) => p.id === b.id)?.online).toBe(false);
+    expect(a.of('peers:online')).toHaveLength(onlineBefore);
+    expect(a.peers().find((p) => p.id === b.id)?.online).toBe(false);
   });
 
-  it('updateSettings announces the new nick with BR_ABSENCE', async () => {
-    const { clock, a, b } = await pair();
-    a.engine.updateSettings({ nick: 'alice-2' });
+  it('settings:update announces the new nick with BR_ABSENCE', async () => {
+    const { clock, net, a, b } = await pair({ dataDir: tempDataDir() });
+    const before = sent(net, A, Mode.BR_ABSENCE).length;
+    const answer = a.engine.handlers['settings:update']({ nick: 'alice-2' });
+    expect(answer).toMatchObject({ settings: { nick: 'alice-2' }, restartRequired: false });
+    expect(a.engine.settings().nick).toBe('alice-2');
+    expect(a.of('settings:changed').at(-1)).toMatchObject({ nick: 'alice-2' });
     await clock.advance(10);
-    expect(b.of('peer-changed').at(-1)?.peer).toMatchObject({ id: a.id, nick: 'alice-2' });
-    expect(() => a.engine.updateSettings({ nick: '' })).toThrow(/nick is empty/);
+    expect(sent(net, A, Mode.BR_ABSENCE).length).toBeGreaterThan(before);
+    expect(b.of('peers:changed').at(-1)).toMatchObject({ id: a.id, nick: 'alice-2' });
+    expect(() => a.engine.handlers['settings:update']({ nick: '' })).toThrow(/nick is empty/);
+    expect(() => a.engine.handlers['settings:update']({ nick: '' })).toThrow(ContractError);
+    expect(a.engine.settings().nick).toBe('alice-2');
   });
 
-  it('announceTo unicasts BR_ENTRY|DIALUPOPT, and a DIALUPOPT peer then gets unicast presence', async () => {
+  it('peers:add unicasts BR_ENTRY|DIALUPOPT, and a DIALUPOPT peer then gets unicast presence', async () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
     const far = await ScriptedPeer.start(net, '10.9.9.9', IPMSG); // another subnet: no broadcast reaches it
-    a.engine.announceTo('10.9.9.9');
+    a.engine.handlers['peers:add']({ address: '10.9.9.9' });
     await clock.flush();
     const entry = far.inboxOf(Mode.BR_ENTRY);
     expect(entry).toHaveLength(1);
@@ -380,11 +409,16 @@ describe('presence', () => {
     far.send(at(A), makeCommand(Mode.BR_ENTRY, Opt.DIALUPOPT, Opt.CAPUTF8OPT), 'far\0\0');
     await clock.flush();
     far.clearInbox();
-    a.engine.refresh();
+    a.engine.handlers['peers:refresh']();
     await clock.flush();
     expect(far.inboxOf(Mode.BR_ENTRY)).toHaveLength(1);
     const before = net.log.length;
-    a.engine.announceTo('not-an-ip');
+    a.engine.handlers['peers:add']({ address: 'not-an-ip' });
+    // Through the validating dispatcher it is a bad request, and nothing is sent either.
+    expect(await a.engine.request('peers:add', { address: 'not-an-ip' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
     await clock.flush();
     expect(net.log).toHaveLength(before);
   });
@@ -416,11 +450,25 @@ describe('presence', () => {
 describe('messages between two engines', () => {
   it('are acked and reach "delivered"', async () => {
     const { clock, a, b } = await pair();
-    const [m] = a.engine.send({ to: [b.id], text: 'hello bob 你好' });
-    expect(m).toMatchObject({ direction: 'out', peerId: b.id, text: 'hello bob 你好' });
+    const [m] = a.send([b.id], 'hello bob 你好');
+    // The sent message is told (chat:message) before any delivery update for it.
+    expect(a.of('chat:message')).toMatchObject([
+      {
+        message: { id: m, direction: 'out', peerId: b.id, text: 'hello bob 你好' },
+        peer: { id: b.id, nick: 'bob' },
+      },
+    ]);
+    expect(a.message(m)).toMatchObject({ direction: 'out', peerId: b.id, text: 'hello bob 你好' });
     await clock.advance(10);
-    expect(a.deliveryStates(m?.id ?? '')).toEqual(['queued', 'sent', 'delivered']);
-    const got = b.of('message');
+    expect(a.deliveryStates(m ?? '')).toEqual(['queued', 'sent', 'delivered']);
+    const told = eventIndex(a, (e) => e.channel === 'chat:message' && e.payload.message.id === m);
+    const firstUpdate = eventIndex(
+      a,
+      (e) => e.channel === 'chat:delivery' && e.payload.messageId === m,
+    );
+    expect(told).toBeGreaterThanOrEqual(0);
+    expect(told).toBeLessThan(firstUpdate);
+    const got = b.received();
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({
       direction: 'in',
@@ -429,33 +477,37 @@ describe('messages between two engines', () => {
       broadcast: false,
     });
     expect(got[0]?.from).toMatchObject({ id: a.id, nick: 'alice' });
-    expect(a.engine.conversation(b.id).map((x) => x.delivery?.state)).toEqual(['delivered']);
-    expect(b.engine.conversation(a.id).map((x) => x.text)).toEqual(['hello bob 你好']);
+    expect(
+      a.engine.handlers['chat:history']({ peerId: b.id }).map((x) => x.delivery?.state),
+    ).toEqual(['delivered']);
+    expect(b.engine.handlers['chat:history']({ peerId: a.id }).map((x) => x.text)).toEqual([
+      'hello bob 你好',
+    ]);
   });
 
   it('accepts a bare IPv4 address as recipient (port 2425 assumed), once per peer', async () => {
     const { clock, a, b } = await pair();
-    const out = a.engine.send({ to: [B, b.id], text: 'once' });
+    const out = a.send([B, b.id], 'once');
     expect(out).toHaveLength(1);
-    expect(out[0]?.peerId).toBe(b.id);
+    expect(a.message(out[0])?.peerId).toBe(b.id);
     await clock.advance(10);
-    expect(lastState(a, out[0]?.id ?? '')?.state).toBe('delivered');
-    expect(b.of('message').map((x) => x.text)).toEqual(['once']);
+    expect(lastState(a, out[0])?.state).toBe('delivered');
+    expect(b.received().map((x) => x.text)).toEqual(['once']);
   });
 
   it('normalises CRLF before sending', async () => {
     const { clock, a, b } = await pair();
-    a.engine.send({ to: [b.id], text: 'a\r\nb\rc' });
+    a.send([b.id], 'a\r\nb\rc');
     await clock.advance(10);
-    expect(b.of('message')[0]?.text).toBe('a\nb\nc');
+    expect(b.received()[0]?.text).toBe('a\nb\nc');
   });
 
   it('retries every 1 s, 4 times, then fails with code no-ack and a reason', async () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
     const t0 = clock.now();
-    const [m] = a.engine.send({ to: ['10.0.0.99'], text: 'anyone?' });
-    const id = m?.id ?? '';
+    const [m] = a.send(['10.0.0.99'], 'anyone?');
+    const id = m ?? '';
     await clock.advance(4999);
     const tries = sent(net, A, Mode.SENDMSG);
     expect(tries.map((t) => t.d.sentAt - t0)).toEqual([0, 1000, 2000, 3000, 4000]);
@@ -464,8 +516,12 @@ describe('messages between two engines', () => {
     expect(lastState(a, id)).toEqual({ state: 'sent', attempts: 5 });
     await clock.advance(1);
     const failed = lastState(a, id);
-    expect(failed).toMatchObject({ state: 'failed', code: 'no-ack' });
-    expect(failed?.state === 'failed' && failed.reason).toMatch(
+    expect(failed).toEqual({
+      state: 'failed',
+      code: 'no-ack',
+      params: { peer: '10.0.0.99', attempts: 5, seconds: 5, port: PORT },
+    });
+    expect(failed?.state === 'failed' && outcomeText(failed, 'en')).toMatch(
       /no acknowledgement from 10\.0\.0\.99 .*5 attempts/,
     );
     await clock.advance(10_000);
@@ -484,43 +540,43 @@ describe('messages between two engines', () => {
   it('a lost first copy is delivered by the retry, and retries stop', async () => {
     const { clock, net, a, b } = await pair();
     net.use(dropFirst(1, modeIs(Mode.SENDMSG)));
-    const [m] = a.engine.send({ to: [b.id], text: 'second time lucky' });
+    const [m] = a.send([b.id], 'second time lucky');
     await clock.advance(1500);
-    expect(lastState(a, m?.id ?? '')).toMatchObject({ state: 'delivered', at: clock.now() - 500 });
+    expect(lastState(a, m)).toMatchObject({ state: 'delivered', at: clock.now() - 500 });
     await clock.advance(10_000);
     expect(sent(net, A, Mode.SENDMSG)).toHaveLength(2);
-    expect(b.of('message')).toHaveLength(1);
+    expect(b.received()).toHaveLength(1);
   });
 
   it('a lost ack: the retransmission is acked again but shown once', async () => {
     const { clock, net, a, b } = await pair();
     net.use(dropFirst(1, modeIs(Mode.RECVMSG)));
-    const [m] = a.engine.send({ to: [b.id], text: 'ack me twice' });
+    const [m] = a.send([b.id], 'ack me twice');
     await clock.advance(3000);
     expect(sent(net, B, Mode.RECVMSG)).toHaveLength(2);
-    expect(b.of('message').map((x) => x.text)).toEqual(['ack me twice']);
-    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
+    expect(b.received().map((x) => x.text)).toEqual(['ack me twice']);
+    expect(lastState(a, m)?.state).toBe('delivered');
   });
 
   it('network duplicates are acked each time and shown once', async () => {
     const { clock, net, a, b } = await pair();
     net.use(duplicateWhere(modeIs(Mode.SENDMSG), 3, 5));
-    a.engine.send({ to: [b.id], text: 'echo echo echo' });
+    a.send([b.id], 'echo echo echo');
     await clock.advance(100);
     expect(sent(net, B, Mode.RECVMSG)).toHaveLength(3);
-    expect(b.of('message')).toHaveLength(1);
+    expect(b.received()).toHaveLength(1);
   });
 
   it('packet numbers strictly increase (retransmissions reuse theirs), even when the clock steps back', async () => {
     const { clock, net, a, b } = await pair();
     net.use(dropFirst(3, modeIs(Mode.SENDMSG)));
-    for (let i = 0; i < 10; i++) a.engine.send({ to: [b.id], text: `m${i}` });
-    a.engine.refresh();
+    for (let i = 0; i < 10; i++) a.send([b.id], `m${i}`);
+    a.engine.handlers['peers:refresh']();
     await clock.advance(5000);
     clock.jump(-3_600_000); // NTP steps the wall clock back an hour
-    for (let i = 10; i < 20; i++) a.engine.send({ to: [b.id], text: `m${i}` });
-    a.engine.broadcastText('to all');
-    a.engine.refresh();
+    for (let i = 10; i < 20; i++) a.send([b.id], `m${i}`);
+    a.engine.handlers['chat:broadcast']({ text: 'to all' });
+    a.engine.handlers['peers:refresh']();
     await clock.advance(5000);
     const mine = sent(net, A);
     expect(mine.length).toBeGreaterThan(25);
@@ -540,7 +596,7 @@ describe('messages between two engines', () => {
       expect(p.packetNo).toBeLessThan(2 ** 31);
     }
     expect(retransmissions).toBeGreaterThanOrEqual(3);
-    const shown = b.of('message').map((x) => x.text);
+    const shown = b.received().map((x) => x.text);
     // The broadcast is not queued behind the acked messages; those keep their order.
     expect(shown.filter((t) => t !== 'to all')).toEqual(
       Array.from({ length: 20 }, (_, i) => `m${i}`),
@@ -553,13 +609,13 @@ describe('messages between two engines', () => {
     const a = await startEngine(net, A);
     const iptux = await iptuxOnline(net, clock);
     const [m1, m2] = [
-      a.engine.send({ to: [iptux.endpoint.address], text: 'first' })[0],
-      a.engine.send({ to: [iptux.endpoint.address], text: 'second' })[0],
+      a.send([iptux.endpoint.address], 'first')[0],
+      a.send([iptux.endpoint.address], 'second')[0],
     ];
     await clock.advance(500);
     let got = iptux.inboxOf(Mode.SENDMSG);
     expect(got.map((r) => utf8(parseMessageBody(r.packet.extra).text))).toEqual(['first']);
-    expect(lastState(a, m2?.id ?? '')).toEqual({ state: 'queued' });
+    expect(lastState(a, m2)).toEqual({ state: 'queued' });
     iptux.send(at(A), 289, `${got[0]?.packet.packetNo}\0`);
     await clock.flush();
     got = iptux.inboxOf(Mode.SENDMSG);
@@ -568,24 +624,24 @@ describe('messages between two engines', () => {
       'second',
     ]);
     expect(got[1]?.packet.packetNo).toBeGreaterThan(got[0]?.packet.packetNo ?? Infinity);
-    expect(lastState(a, m1?.id ?? '')?.state).toBe('delivered');
+    expect(lastState(a, m1)?.state).toBe('delivered');
     iptux.send(at(A), 289, `${got[1]?.packet.packetNo}\0`);
     await clock.flush();
-    expect(lastState(a, m2?.id ?? '')?.state).toBe('delivered');
+    expect(lastState(a, m2)?.state).toBe('delivered');
   });
 
   it('the next message goes out once the one in flight has failed', async () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
     const iptux = await iptuxOnline(net, clock);
-    a.engine.send({ to: [IPTUX_ADDR], text: 'lost' });
-    const [m2] = a.engine.send({ to: [IPTUX_ADDR], text: 'next' });
+    a.send([IPTUX_ADDR], 'lost');
+    const [m2] = a.send([IPTUX_ADDR], 'next');
     await clock.advance(4999);
     expect(iptux.inboxOf(Mode.SENDMSG)).toHaveLength(5);
     await clock.advance(1);
     const last = iptux.inboxOf(Mode.SENDMSG).at(-1);
     expect(utf8(parseMessageBody(last?.packet.extra ?? new Uint8Array()).text)).toBe('next');
-    expect(lastState(a, m2?.id ?? '')).toEqual({ state: 'sent', attempts: 1 });
+    expect(lastState(a, m2)).toEqual({ state: 'sent', attempts: 1 });
   });
 
   it('messages to different peers do not wait for each other', async () => {
@@ -593,8 +649,8 @@ describe('messages between two engines', () => {
     const a = await startEngine(net, A);
     const iptux = await iptuxOnline(net, clock);
     const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
-    a.engine.send({ to: [IPTUX_ADDR], text: 'to iptux' });
-    a.engine.send({ to: [IPMSG_ADDR], text: 'to ipmsg' });
+    a.send([IPTUX_ADDR], 'to iptux');
+    a.send([IPMSG_ADDR], 'to ipmsg');
     await clock.flush();
     expect(iptux.inboxOf(Mode.SENDMSG)).toHaveLength(1);
     expect(ipmsg.inboxOf(Mode.SENDMSG)).toHaveLength(1);
@@ -605,31 +661,45 @@ describe('messages between two engines', () => {
     const a = await startEngine(net, A);
     const iptux = await iptuxOnline(net, clock);
     const forger = await ScriptedPeer.start(net, '10.0.0.66', IPTUX);
-    const [m] = a.engine.send({ to: [IPTUX_ADDR], text: 'x' });
+    const [m] = a.send([IPTUX_ADDR], 'x');
     await clock.flush();
     const no = iptux.inboxOf(Mode.SENDMSG)[0]?.packet.packetNo;
     forger.send(at(A), 289, `${no}\0`);
     await clock.flush();
-    expect(lastState(a, m?.id ?? '')?.state).toBe('sent');
+    expect(lastState(a, m)?.state).toBe('sent');
   });
 
-  it('stop() fails what is pending with code stopped; sending while stopped fails too', async () => {
+  it('stop() fails what is pending with code stopped; sending while stopped fails at once', async () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
-    const [m] = a.engine.send({ to: ['10.0.0.99'], text: 'pending' });
+    const [m] = a.send(['10.0.0.99'], 'pending');
     await clock.advance(100);
     await a.engine.stop();
-    expect(lastState(a, m?.id ?? '')).toMatchObject({ state: 'failed', code: 'stopped' });
-    const [late] = a.engine.send({ to: ['10.0.0.99'], text: 'late' });
-    expect(late?.delivery).toMatchObject({ state: 'failed', code: 'stopped' });
+    expect(lastState(a, m)).toMatchObject({ state: 'failed', code: 'stopped' });
+    expect(a.deliveryStates(m ?? '').at(-1)).toBe('failed');
+    // Refused at once (code not-running): told failed in its chat:message, no chat:delivery.
+    const [late] = a.send(['10.0.0.99'], 'late');
+    expect(a.message(late)).toMatchObject({
+      text: 'late',
+      delivery: { state: 'failed', code: 'not-running' },
+    });
+    expect(a.deliveryStates(late ?? '')).toEqual([]);
   });
 
   it('rejects a recipient that is neither a peer nor an IPv4 address', async () => {
     const { a } = await pair();
     for (const to of ['bob', '10.0.0', '10.0.0.1:99999', '']) {
-      const [m] = a.engine.send({ to: [to], text: 'x' });
-      expect(m?.delivery).toMatchObject({ state: 'failed', code: 'invalid' });
+      const [m] = a.send([to], 'x');
+      expect(m).toBeDefined();
+      expect(a.message(m)?.delivery).toEqual({
+        state: 'failed',
+        code: 'bad-recipient',
+        params: { to: JSON.stringify(to) },
+      });
+      expect(a.deliveryStates(m ?? '')).toEqual([]);
     }
+    // Refused messages are told, never stored in a conversation.
+    expect(a.engine.handlers['chat:conversations']()).toEqual([]);
   });
 
   it('reports a socket error as send-error with its message', async () => {
@@ -640,38 +710,70 @@ describe('messages between two engines', () => {
           : undefined,
     });
     const a = await startEngine(net, A);
-    const [m] = a.engine.send({ to: ['10.0.0.77'], text: 'x' });
+    const [m] = a.send(['10.0.0.77'], 'x');
     await clock.advance(6000);
-    const s = lastState(a, m?.id ?? '');
+    const s = lastState(a, m);
     expect(s).toMatchObject({ state: 'failed', code: 'send-error' });
-    expect(s?.state === 'failed' && s.reason).toContain('send EPERM');
+    expect(s?.state === 'failed' && s.params.error).toContain('send EPERM');
+    expect(s?.state === 'failed' && outcomeText(s, 'en')).toContain('send EPERM');
     expect(a.engine.stats().sendErrors).toBe(5);
   });
 
-  it('retry() re-queues a failed message, which can then be delivered', async () => {
+  it('chat:retry re-queues a failed message as a new one, which can then be delivered', async () => {
     const { clock, net, a, b } = await pair();
     const cut = net.use(dropWhere(toAddress(B)));
-    const [m] = a.engine.send({ to: [b.id], text: 'again' });
+    const [m] = a.send([b.id], 'again');
     await clock.advance(6000);
-    expect(lastState(a, m?.id ?? '')?.state).toBe('failed');
+    expect(lastState(a, m)?.state).toBe('failed');
     cut();
-    const again = a.engine.retry(m?.id ?? '');
-    expect(again).toMatchObject({ text: 'again', peerId: b.id });
-    expect(again?.id).not.toBe(m?.id);
+    const { id: again } = a.engine.handlers['chat:retry']({ messageId: m ?? '' });
+    expect(a.message(again)).toMatchObject({ text: 'again', peerId: b.id, direction: 'out' });
+    expect(again).not.toBe(m);
     await clock.advance(10);
-    expect(lastState(a, again?.id ?? '')?.state).toBe('delivered');
-    expect(a.engine.retry(again?.id ?? '')).toBeUndefined(); // only failed messages
-    expect(a.engine.retry('no-such-id')).toBeUndefined();
-    expect(b.of('message').map((x) => x.text)).toEqual(['again']);
+    expect(lastState(a, again)?.state).toBe('delivered');
+    // Only failed messages can be retried; anything else is not found.
+    const retry = (messageId: string) => () => a.engine.handlers['chat:retry']({ messageId });
+    expect(retry(again)).toThrow(ContractError);
+    expect(retry(again)).toThrow(/no failed message/);
+    expect(retry('no-such-id')).toThrow(ContractError);
+    expect(await a.engine.request('chat:retry', { messageId: 'no-such-id' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    expect(b.received().map((x) => x.text)).toEqual(['again']);
   });
 
-  it('broadcastText reaches every online peer, in its own encoding, without acks', async () => {
+  it('a message refused because Pigeon was not running can be retried once it runs', async () => {
+    const { clock, net } = lan();
+    const a = createEngineNode(net, A, { nick: 'alice' });
+    const b = await startEngine(net, B, { nick: 'bob' });
+    const [m] = a.send([b.id], 'early');
+    expect(lastState(a, m)).toEqual({ state: 'failed', code: 'not-running', params: {} });
+    // Kept in the conversation, failed, so the person can send it again.
+    expect(a.engine.handlers['chat:history']({ peerId: b.id }).map((x) => x.text)).toEqual([
+      'early',
+    ]);
+    await a.engine.start();
+    await clock.advance(10);
+    const { id } = a.engine.handlers['chat:retry']({ messageId: m ?? '' });
+    await clock.advance(10);
+    expect(lastState(a, id)?.state).toBe('delivered');
+    expect(b.received().map((x) => x.text)).toEqual(['early']);
+  });
+
+  it('chat:broadcast reaches every online peer, in its own encoding, without acks', async () => {
     const { clock, net, a, b } = await pair();
     const feiq = await feiqOnline(net, clock);
-    const m = a.engine.broadcastText('大家好');
-    expect(m).toMatchObject({ peerId: '*', broadcast: true, direction: 'out' });
+    const { id } = a.engine.handlers['chat:broadcast']({ text: '大家好' });
+    expect(a.message(id)).toMatchObject({
+      peerId: BROADCAST_ID,
+      broadcast: true,
+      direction: 'out',
+      text: '大家好',
+    });
+    expect(a.of('chat:message').find((e) => e.message.id === id)?.peer).toBeNull();
     await clock.advance(100);
-    expect(b.of('message')).toMatchObject([{ text: '大家好', broadcast: true }]);
+    expect(b.received()).toMatchObject([{ text: '大家好', broadcast: true }]);
     expect(sent(net, B, Mode.RECVMSG)).toEqual([]);
     const toFeiq = feiq.inboxOf(Mode.SENDMSG);
     expect(toFeiq).toHaveLength(1);
@@ -682,21 +784,71 @@ describe('messages between two engines', () => {
     );
   });
 
+  it('says which peer a broadcast could not be written to (engine:error broadcast-encoding)', async () => {
+    const { clock, net, a, b } = await pair();
+    await feiqOnline(net, clock);
+    a.engine.handlers['chat:broadcast']({ text: '好的👍' });
+    await clock.advance(100);
+    expect(a.of('engine:error')).toEqual([
+      {
+        code: 'broadcast-encoding',
+        params: {
+          peer: `飞秋用户 (${FEIQ_ADDR})`,
+          encoding: 'GBK',
+          character: JSON.stringify('👍'),
+          codepoint: 'U+1F44D',
+        },
+      },
+    ]);
+    expect(b.received().map((x) => x.text)).toEqual(['好的👍']);
+  });
+
+  it('counts unread incoming messages per conversation until they are marked read', async () => {
+    const { clock, a, b } = await pair();
+    a.send([b.id], 'one');
+    a.send([b.id], 'two');
+    await clock.advance(10);
+    expect(b.of('chat:unread')).toEqual([
+      { peerId: a.id, unread: 1, total: 1 },
+      { peerId: a.id, unread: 2, total: 2 },
+    ]);
+    expect(b.engine.handlers['chat:conversations']()).toMatchObject([
+      { peerId: a.id, unread: 2, last: { text: 'two', direction: 'in' } },
+    ]);
+    expect(b.engine.handlers['chat:mark-read']({ peerId: a.id })).toBeNull();
+    expect(b.of('chat:unread').at(-1)).toEqual({ peerId: a.id, unread: 0, total: 0 });
+    expect(b.engine.handlers['chat:conversations']()[0]?.unread).toBe(0);
+    // What we send is never unread.
+    expect(a.of('chat:unread')).toEqual([]);
+    expect(a.engine.handlers['chat:conversations']()).toMatchObject([
+      { peerId: b.id, unread: 0, last: { text: 'two', direction: 'out' } },
+    ]);
+  });
+
   it('never reports a text with a NUL as delivered while the peer sees only the part before it', async () => {
     // NUL ends the text section on the wire: what follows would be read as an attachment list.
     const { clock, a, b } = await pair();
-    const [m] = a.engine.send({ to: [b.id], text: 'before\0after' });
+    const [m] = a.send([b.id], 'before\0after');
     await clock.advance(6000);
-    const state = lastState(a, m?.id ?? '')?.state;
-    const shown = b.of('message').map((x) => x.text);
+    const state = lastState(a, m)?.state;
+    const shown = b.received().map((x) => x.text);
     if (state === 'failed') expect(shown).toEqual([]);
     else expect(shown[0]).toContain('after');
+    // Pigeon refuses it at once, saying why; a broadcast too.
+    expect(lastState(a, m)).toEqual({ state: 'failed', code: 'text-has-nul', params: {} });
+    const { id } = a.engine.handlers['chat:broadcast']({ text: 'all\0of you' });
+    expect(a.message(id)).toMatchObject({
+      peerId: BROADCAST_ID,
+      delivery: { state: 'failed', code: 'text-has-nul' },
+    });
+    await clock.advance(100);
+    expect(b.received()).toEqual([]);
   });
 
   it('every event survives JSON (it crosses IPC and the CLI)', async () => {
     const { clock, a, b } = await pair();
-    a.engine.send({ to: [b.id], text: 'json' });
-    a.engine.send({ to: ['10.0.0.99'], text: 'fail' });
+    a.send([b.id], 'json');
+    a.send(['10.0.0.99'], 'fail');
     await clock.advance(6000);
     await a.engine.stop();
     for (const e of [...a.events, ...b.events]) expect(JSON.parse(JSON.stringify(e))).toEqual(e);
@@ -707,9 +859,9 @@ describe('messages between two engines', () => {
     b.engine.subscribe(() => {
       throw new Error('listener bug');
     });
-    a.engine.send({ to: [b.id], text: 'still here' });
+    a.send([b.id], 'still here');
     await clock.advance(10);
-    expect(b.of('message').map((m) => m.text)).toEqual(['still here']);
+    expect(b.received().map((m) => m.text)).toEqual(['still here']);
   });
 });
 
@@ -733,10 +885,10 @@ describe('receiving', () => {
     const acks = iptux.inboxOf(Mode.RECVMSG);
     expect(acks).toHaveLength(1);
     expect(latin1Text(trimTrailingNuls(acks[0]?.packet.extra ?? new Uint8Array()))).toBe('8');
-    expect(a.of('message')).toMatchObject([
+    expect(a.received()).toMatchObject([
       { text: 'hello from iptux 你好 #2417', peerId: `${IPTUX_ADDR}:${PORT}` },
     ]);
-    expect(a.of('message')[0]?.from.client).toBe('iptux');
+    expect(a.received()[0]?.from.client).toBe('iptux');
   });
 
   it('never acks RECVMSG, BROADCASTOPT or AUTORETOPT (but shows the latter two)', async () => {
@@ -759,7 +911,7 @@ describe('receiving', () => {
     );
     await clock.advance(5000);
     expect(net.sentFrom(A).slice(before)).toEqual([]);
-    expect(a.of('message').map((m) => [m.text, m.broadcast])).toEqual([
+    expect(a.received().map((m) => [m.text, m.broadcast])).toEqual([
       ['to everyone', true],
       ['I am away', false],
     ]);
@@ -772,7 +924,7 @@ describe('receiving', () => {
     iptux.send(at(A), Mode.SENDMSG, 'fire and forget\0');
     await clock.flush();
     expect(iptux.inboxOf(Mode.RECVMSG)).toEqual([]);
-    expect(a.of('message').map((m) => m.text)).toEqual(['fire and forget']);
+    expect(a.received().map((m) => m.text)).toEqual(['fire and forget']);
   });
 
   it('acks and shows a SENDMSG from a host that never announced itself, and introduces itself', async () => {
@@ -791,7 +943,7 @@ describe('receiving', () => {
     expect(latin1Text(trimTrailingNuls(ack[0]?.packet.extra ?? new Uint8Array()))).toBe(
       '1700000000',
     );
-    const msgs = a.of('message');
+    const msgs = a.received();
     expect(msgs).toHaveLength(1);
     expect(msgs[0]).toMatchObject({ text: 'boo', peerId: `${stranger}:${PORT}` });
     expect(msgs[0]?.from).toMatchObject({ announced: false, user: 'ghost', host: 'GHOST-PC' });
@@ -821,7 +973,7 @@ describe('receiving', () => {
     ipmsg.send(at(A), cmd, bytes('こんにちは\0', new Uint8Array(64)), 777);
     await clock.flush();
     expect(ipmsg.inboxOf(Mode.RECVMSG)).toHaveLength(2);
-    expect(a.of('message').map((m) => m.text)).toEqual(['こんにちは']);
+    expect(a.received().map((m) => m.text)).toEqual(['こんにちは']);
   });
 
   it('normalises CRLF and lone CR on receive', async () => {
@@ -830,7 +982,7 @@ describe('receiving', () => {
     const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
     ipmsg.send(at(A), makeCommand(Mode.SENDMSG, Opt.UTF8OPT), 'one\r\ntwo\rthree\n\0');
     await clock.flush();
-    expect(a.of('message')[0]?.text).toBe('one\ntwo\nthree\n');
+    expect(a.received()[0]?.text).toBe('one\ntwo\nthree\n');
   });
 
   it("dedupe forgets a peer's numbers when it sends a new BR_ENTRY (a restarted iptux counts from 1)", async () => {
@@ -840,11 +992,11 @@ describe('receiving', () => {
     iptux.send(at(A), 288, 'before restart\0', 5);
     iptux.send(at(A), 288, 'before restart\0', 5); // a retransmission: shown once
     await clock.flush();
-    expect(a.of('message').map((m) => m.text)).toEqual(['before restart']);
+    expect(a.received().map((m) => m.text)).toEqual(['before restart']);
     iptux.send(at(BCAST), 257, 'iptux-peer\0lab\0icon-tux.png\0utf-8\0', 1);
     iptux.send(at(A), 288, 'after restart\0', 5);
     await clock.flush();
-    expect(a.of('message').map((m) => m.text)).toEqual(['before restart', 'after restart']);
+    expect(a.received().map((m) => m.text)).toEqual(['before restart', 'after restart']);
     expect(iptux.inboxOf(Mode.RECVMSG)).toHaveLength(3);
   });
 
@@ -873,7 +1025,7 @@ describe('receiving', () => {
     );
     await clock.flush();
     expect(ipmsg.inboxOf(Mode.RECVMSG)).toHaveLength(2);
-    expect(a.of('message').map((m) => m.text)).toEqual(['only once']);
+    expect(a.received().map((m) => m.text)).toEqual(['only once']);
   });
 
   it('keeps the exact bytes of an undecodable message (invalid GBK from FeiQ)', async () => {
@@ -883,7 +1035,7 @@ describe('receiving', () => {
     const body = new Uint8Array([0xc4, 0xe3, 0xff, 0x81, 0x20, 0x41]);
     feiq.send(at(A), 288, bytes(body, 0));
     await clock.flush();
-    const m = a.of('message');
+    const m = a.received();
     expect(m).toHaveLength(1);
     expect(m[0]?.text).toBe('');
     expect(m[0]?.undecodable).toEqual({ rawBase64: toBase64(body), encoding: 'gb18030' });
@@ -900,7 +1052,7 @@ describe('receiving', () => {
     const body = new Uint8Array([0x61, 0xc0, 0x80, 0xed, 0xa0, 0x80]);
     ipmsg.send(at(A), makeCommand(Mode.SENDMSG, Opt.UTF8OPT), bytes(body, 0));
     await clock.flush();
-    expect(a.of('message')[0]?.undecodable).toEqual({
+    expect(a.received()[0]?.undecodable).toEqual({
       rawBase64: toBase64(body),
       encoding: 'utf-8',
     });
@@ -913,8 +1065,8 @@ describe('receiving', () => {
     ipmsg.send(at(BCAST), Mode.BR_ENTRY, bytes(legacy('太郎', 'cp932'), 0, 0));
     ipmsg.send(at(A), 288, bytes(legacy('会議は3時から', 'cp932'), 0));
     await clock.flush();
-    expect(a.engine.peers()[0]).toMatchObject({ nick: '太郎', encoding: 'cp932', client: 'ipmsg' });
-    expect(a.of('message')[0]?.text).toBe('会議は3時から');
+    expect(a.peers()[0]).toMatchObject({ nick: '太郎', encoding: 'cp932', client: 'ipmsg' });
+    expect(a.received()[0]?.text).toBe('会議は3時から');
   });
 
   it('answers GETINFO, GETABSENCEINFO, READMSG|READCHECKOPT and FeiQ OPEN_YOU, and ignores noise', async () => {
@@ -947,8 +1099,8 @@ describe('receiving', () => {
     );
     expect(ipmsg.inboxOf(Mode.FEIQ_RESP_YOU)).toHaveLength(1);
     expect(ipmsg.inbox()).toHaveLength(4);
-    expect(a.of('message')).toEqual([]);
-    expect(a.of('error')).toEqual([]);
+    expect(a.received()).toEqual([]);
+    expect(a.of('engine:error')).toEqual([]);
   });
 });
 
@@ -959,7 +1111,7 @@ describe('talking to iptux', () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
     const iptux = await iptuxOnline(net, clock);
-    const [m] = a.engine.send({ to: [`${IPTUX_ADDR}:${PORT}`], text: '你好 iptux' });
+    const [m] = a.send([`${IPTUX_ADDR}:${PORT}`], '你好 iptux');
     await clock.flush();
     const got = iptux.inboxOf(Mode.SENDMSG);
     expect(got).toHaveLength(1);
@@ -968,7 +1120,7 @@ describe('talking to iptux', () => {
     expect(utf8(p?.extra ?? new Uint8Array())).toBe('你好 iptux\0');
     iptux.send(at(A), 289, `${p?.packetNo}\0`, 7);
     await clock.flush();
-    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
+    expect(lastState(a, m)?.state).toBe('delivered');
   });
 
   it('writes GB18030 without UTF8OPT to an iptux that declares gb18030', async () => {
@@ -981,12 +1133,12 @@ describe('talking to iptux', () => {
       bytes(legacy('老王', 'gb18030'), 0, 'lab', 0, 'icon-tux.png', 0, 'gb18030', 0),
     );
     await clock.flush();
-    expect(a.engine.peers()[0]).toMatchObject({
+    expect(a.peers()[0]).toMatchObject({
       nick: '老王',
       encoding: 'gb18030',
       client: 'iptux',
     });
-    a.engine.send({ to: [IPTUX_ADDR], text: '你好😀' });
+    a.send([IPTUX_ADDR], '你好😀');
     await clock.flush();
     const p = iptux.inboxOf(Mode.SENDMSG)[0]?.packet;
     expect(hasOpt(p?.command ?? 0, Opt.UTF8OPT)).toBe(false);
@@ -1006,7 +1158,7 @@ describe('talking to iptux', () => {
       { length: 300 },
       (_, i) => `第${i}行：鸽子传书 pigeon post line ${i}`,
     ).join('\n');
-    const [m] = a.engine.send({ to: [IPTUX_ADDR], text });
+    const [m] = a.send([IPTUX_ADDR], text);
     await clock.advance(100);
     const parts = iptux.inboxOf(Mode.SENDMSG);
     expect(parts.length).toBeGreaterThan(5);
@@ -1020,7 +1172,7 @@ describe('talking to iptux', () => {
       expect(body.attachments.length).toBe(0);
     }
     expect(parts.map((r) => utf8(parseMessageBody(r.packet.extra).text)).join('')).toBe(text);
-    expect(a.deliveryStates(m?.id ?? '')).toEqual(['queued', 'sent', 'delivered']);
+    expect(a.deliveryStates(m ?? '')).toEqual(['queued', 'sent', 'delivered']);
   });
 
   it('a long message fails as a whole, naming the part, when a part is never acked', async () => {
@@ -1034,11 +1186,16 @@ describe('talking to iptux', () => {
         stop();
       return undefined;
     });
-    const [m] = a.engine.send({ to: [IPTUX_ADDR], text: 'x'.repeat(5000) });
+    const [m] = a.send([IPTUX_ADDR], 'x'.repeat(5000));
     await clock.advance(10_000);
-    const s = lastState(a, m?.id ?? '');
+    const s = lastState(a, m);
     expect(s).toMatchObject({ state: 'failed', code: 'no-ack' });
-    expect(s?.state === 'failed' && s.reason).toMatch(/\(part \d+ of \d+\)/);
+    // Which part failed is told in params (the text names the peer, the attempts, the fix).
+    const { part, parts } = s?.state === 'failed' ? s.params : {};
+    expect(part).toEqual(expect.any(Number));
+    expect(parts).toEqual(expect.any(Number));
+    expect(Number(part)).toBeGreaterThanOrEqual(2);
+    expect(Number(part)).toBeLessThanOrEqual(Number(parts));
   });
 });
 
@@ -1047,7 +1204,7 @@ describe('talking to FeiQ', () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A, { nick: '小鸽', group: '研发' });
     const feiq = await feiqOnline(net, clock);
-    expect(a.engine.peers()[0]).toMatchObject({
+    expect(a.peers()[0]).toMatchObject({
       nick: '飞秋用户',
       group: '销售部',
       client: 'feiq',
@@ -1068,7 +1225,7 @@ describe('talking to FeiQ', () => {
     const a = await startEngine(net, A);
     const feiq = await feiqOnline(net, clock);
     feiq.autoAck();
-    const [m] = a.engine.send({ to: [FEIQ_ADDR], text: '下午开会' });
+    const [m] = a.send([FEIQ_ADDR], '下午开会');
     await clock.flush();
     const p = feiq.inboxOf(Mode.SENDMSG)[0]?.packet;
     expect(p?.command).toBe(makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT));
@@ -1077,19 +1234,35 @@ describe('talking to FeiQ', () => {
         Buffer.concat([iconv.encode('下午开会', 'gbk'), Buffer.from([0])]),
       ),
     ).toBe(true);
-    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
+    expect(lastState(a, m)?.state).toBe('delivered');
   });
 
   it('refuses an emoji for FeiQ with code encoding, before sending anything', async () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
     const feiq = await feiqOnline(net, clock);
-    const [m] = a.engine.send({ to: [FEIQ_ADDR], text: '好的👍' });
+    const [m] = a.send([FEIQ_ADDR], '好的👍');
     await clock.flush();
-    expect(m?.delivery).toMatchObject({ state: 'failed', code: 'encoding' });
-    const s = lastState(a, m?.id ?? '');
-    expect(s).toMatchObject({ state: 'failed', code: 'encoding' });
-    expect(s?.state === 'failed' && s.reason).toMatch(/GBK.*U\+1F44D/);
+    // Told failed in its chat:message, with no chat:delivery after it.
+    const s = lastState(a, m);
+    expect(s).toEqual({
+      state: 'failed',
+      code: 'encoding',
+      params: {
+        peer: `飞秋用户 (${FEIQ_ADDR})`,
+        encoding: 'GBK',
+        character: JSON.stringify('👍'),
+        codepoint: 'U+1F44D',
+      },
+    });
+    expect(s?.state === 'failed' && outcomeText(s, 'en')).toMatch(/GBK.*U\+1F44D/);
+    expect(a.deliveryStates(m ?? '')).toEqual([]);
+    // It stays in the conversation, failed (so it can be retried).
+    expect(
+      a.engine.handlers['chat:history']({ peerId: `${FEIQ_ADDR}:${PORT}` }).map((x) => x.delivery),
+    ).toEqual([s]);
+    const { id: again } = a.engine.handlers['chat:retry']({ messageId: m ?? '' });
+    expect(lastState(a, again)).toEqual(s);
     expect(feiq.inboxOf(Mode.SENDMSG)).toEqual([]);
   });
 
@@ -1109,7 +1282,7 @@ describe('talking to FeiQ', () => {
       ),
     );
     await clock.flush();
-    expect(a.of('message')[0]?.text).toBe('看图[图片 image]好看吗');
+    expect(a.received()[0]?.text).toBe('看图[图片 image]好看吗');
     expect(feiq.inboxOf(Mode.RECVMSG)).toHaveLength(1);
   });
 });
@@ -1126,7 +1299,7 @@ describe('long messages and an unreliable network', () => {
 
   it('splits a long message under the datagram limit and reassembles it into ONE message', async () => {
     const { clock, net, a, b } = await pair();
-    const [m] = a.engine.send({ to: [b.id], text: long });
+    const [m] = a.send([b.id], long);
     await clock.advance(1000);
     const parts = sent(net, A, Mode.SENDMSG);
     expect(parts.length).toBeGreaterThan(20);
@@ -1134,10 +1307,10 @@ describe('long messages and an unreliable network', () => {
       expect(d.bytes.length).toBeLessThanOrEqual(1400);
       expect(parseMessageBody(p.extra).part).toBeDefined();
     }
-    const got = b.of('message');
+    const got = b.received();
     expect(got).toHaveLength(1);
     expect(got[0]?.text).toBe(long);
-    expect(a.deliveryStates(m?.id ?? '')).toEqual(['queued', 'sent', 'delivered']);
+    expect(a.deliveryStates(m ?? '')).toEqual(['queued', 'sent', 'delivered']);
   });
 
   it('honours a smaller maxDatagram', async () => {
@@ -1145,10 +1318,10 @@ describe('long messages and an unreliable network', () => {
     const a = await startEngine(net, A, {}, { maxDatagram: 512 });
     const b = await startEngine(net, B, {}, { maxDatagram: 512 });
     await clock.advance(10);
-    a.engine.send({ to: [b.id], text: prefix(6000) });
+    a.send([b.id], prefix(6000));
     await clock.advance(1000);
     for (const { d } of sent(net, A, Mode.SENDMSG)) expect(d.bytes.length).toBeLessThanOrEqual(512);
-    expect(b.of('message').map((x) => x.text)).toEqual([prefix(6000)]);
+    expect(b.received().map((x) => x.text)).toEqual([prefix(6000)]);
   });
 
   it('delivers everything once and in order despite delays, reordering and duplicates', async () => {
@@ -1157,13 +1330,11 @@ describe('long messages and an unreliable network', () => {
     const texts = Array.from({ length: 12 }, (_, i) =>
       i === 6 ? prefix(9000) : `msg ${i} ${'·'.repeat(i * 50)}`,
     );
-    const ids = texts.map((t) => a.engine.send({ to: [b.id], text: t })[0]?.id ?? '');
-    const fromB = ['reply 1', 'reply 2', 'reply 3'].map(
-      (t) => b.engine.send({ to: [a.id], text: t })[0]?.id ?? '',
-    );
+    const ids = texts.map((t) => a.send([b.id], t)[0] ?? '');
+    const fromB = ['reply 1', 'reply 2', 'reply 3'].map((t) => b.send([a.id], t)[0] ?? '');
     await clock.advance(120_000);
-    expect(b.of('message').map((m) => m.text)).toEqual(texts);
-    expect(a.of('message').map((m) => m.text)).toEqual(['reply 1', 'reply 2', 'reply 3']);
+    expect(b.received().map((m) => m.text)).toEqual(texts);
+    expect(a.received().map((m) => m.text)).toEqual(['reply 1', 'reply 2', 'reply 3']);
     for (const id of ids) expect(lastState(a, id)?.state).toBe('delivered');
     for (const id of fromB) expect(lastState(b, id)?.state).toBe('delivered');
     // The chaos was real: some datagrams did overtake others.
@@ -1174,11 +1345,11 @@ describe('long messages and an unreliable network', () => {
     const { clock, net, a, b } = await pair();
     net.use(randomDelay({ seed: 99, maxMs: 400, dropRate: 0.35, duplicateRate: 0.1 }));
     const texts = Array.from({ length: 20 }, (_, i) => `lossy ${i}`);
-    const ids = texts.map((t) => a.engine.send({ to: [b.id], text: t })[0]?.id ?? '');
+    const ids = texts.map((t) => a.send([b.id], t)[0] ?? '');
     await clock.advance(300_000);
     const states = ids.map((id) => lastState(a, id)?.state);
     expect(states.every((s) => s === 'delivered' || s === 'failed')).toBe(true);
-    const shown = b.of('message').map((m) => m.text);
+    const shown = b.received().map((m) => m.text);
     expect(new Set(shown).size).toBe(shown.length);
     // Shown in send order; everything delivered was shown.
     expect(shown).toEqual(texts.filter((t) => shown.includes(t)));
@@ -1242,18 +1413,18 @@ describe('hostile input', () => {
       if (i % 2000 === 1999) await clock.flush();
     }
     await clock.advance(100_000);
-    expect(a.of('error')).toEqual([]);
+    expect(a.of('engine:error')).toEqual([]);
     expect(a.engine.stats().received).toBeGreaterThan(20_000);
     expect(a.engine.stats().malformed).toBeGreaterThan(5_000);
     // Still talks to the real peer, both ways.
     net.recording = true;
-    const [m] = a.engine.send({ to: [b.id], text: 'still alive' });
-    b.engine.send({ to: [a.id], text: 'me too' });
+    const [m] = a.send([b.id], 'still alive');
+    b.send([a.id], 'me too');
     await clock.advance(100);
-    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
-    expect(b.of('message').at(-1)?.text).toBe('still alive');
-    expect(a.of('message').at(-1)?.text).toBe('me too');
-    expect(a.engine.peers().length).toBeLessThanOrEqual(4 * 250 * 3 + 1);
+    expect(lastState(a, m)?.state).toBe('delivered');
+    expect(b.received().at(-1)?.text).toBe('still alive');
+    expect(a.received().at(-1)?.text).toBe('me too');
+    expect(a.peers().length).toBeLessThanOrEqual(4 * 250 * 3 + 1);
   });
 
   it('keeps the peer table bounded when forged senders flood it', async () => {
@@ -1266,13 +1437,13 @@ describe('hostile input', () => {
       if (i % 1000 === 999) await clock.flush();
     }
     await clock.flush();
-    const peers = a.engine.peers();
+    const peers = a.peers();
     expect(peers.length).toBeLessThanOrEqual(20_000);
     expect(peers.length).toBeGreaterThan(10_000);
     net.recording = true;
-    const [m] = a.engine.send({ to: [b.id], text: 'after the flood' });
+    const [m] = a.send([b.id], 'after the flood');
     await clock.advance(100);
-    expect(lastState(a, m?.id ?? '')?.state).toBe('delivered');
+    expect(lastState(a, m)?.state).toBe('delivered');
   }, 60_000);
 });
 
@@ -1281,11 +1452,11 @@ describe('hostile input', () => {
 describe('snapshots', () => {
   it('peers() and settings() return copies the caller cannot corrupt', async () => {
     const { a, b } = await pair();
-    const p = a.engine.peers()[0];
+    const p = a.peers()[0];
     if (!p) throw new Error('no peer');
     p.nick = 'mutated';
     p.capabilities.utf8 = false;
-    expect(a.engine.peers()[0]).toMatchObject({ nick: 'bob', capabilities: { utf8: true } });
+    expect(a.peers()[0]).toMatchObject({ nick: 'bob', capabilities: { utf8: true } });
     const s = a.engine.settings();
     s.broadcast.push('1.2.3.4');
     expect(a.engine.settings().broadcast).toEqual(['10.0.0.255']);

@@ -169,7 +169,7 @@ describe('runDoctor on a fake LAN', () => {
     const net = new FakeNetwork(new FakeClock());
     const a = await startDiagnosedEngine(net, '10.0.0.1');
     await startDiagnosedEngine(net, '10.0.0.2', { nick: 'bob' });
-    const p = a.engine.doctor({ to: '10.0.0.2' });
+    const p = a.engine.handlers['diag:doctor']({ to: '10.0.0.2' });
     await net.clock.advance(30_000);
     const r = await p;
     expect(r.verdicts.map((v) => v.code)).toEqual(['ok']);
@@ -183,7 +183,7 @@ describe('runDoctor on a fake LAN', () => {
     });
     expect(r.lastSeen.at).not.toBeNull();
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
-    expect(a.engine.diagnosticsBundle()).toContain('10.0.0.2 answers');
+    expect(a.engine.handlers['diag:bundle']({}).text).toContain('10.0.0.2 answers');
   });
 
   it("names a one-way block: B's firewall drops what A sends", async () => {
@@ -191,7 +191,7 @@ describe('runDoctor on a fake LAN', () => {
     const a = await startDiagnosedEngine(net, '10.0.0.1');
     await startDiagnosedEngine(net, '10.0.0.2');
     net.use(dropWhere((d, r) => d.from.address === '10.0.0.1' && r.address === '10.0.0.2'));
-    const p = a.engine.doctor({ to: '10.0.0.2' });
+    const p = a.engine.handlers['diag:doctor']({ to: '10.0.0.2' });
     await net.clock.advance(30_000);
     const r = await p;
     expect(r.verdicts[0]?.code).toBe('their-inbound-blocked');
@@ -207,7 +207,7 @@ describe('runDoctor on a fake LAN', () => {
         (d, r) => r.address === '10.0.0.1' && d.from.address === '10.0.0.2' && d.from.port !== 2425,
       ),
     );
-    const p = a.engine.doctor({ to: '10.0.0.2', skipBroadcast: true });
+    const p = a.engine.handlers['diag:doctor']({ to: '10.0.0.2', skipBroadcast: true });
     await net.clock.advance(30_000);
     expect((await p).verdicts[0]?.code).toBe('our-inbound-blocked');
   });
@@ -216,7 +216,7 @@ describe('runDoctor on a fake LAN', () => {
     const net = new FakeNetwork(new FakeClock());
     const a = await startDiagnosedEngine(net, '10.0.0.1');
     await startDiagnosedEngine(net, '10.0.2.7');
-    const p = a.engine.doctor({ to: '10.0.2.7' });
+    const p = a.engine.handlers['diag:doctor']({ to: '10.0.2.7' });
     await net.clock.advance(30_000);
     const r = await p;
     expect(r.verdicts.map((v) => v.code)).toEqual(['different-subnet']);
@@ -238,9 +238,9 @@ describe('runDoctor on a fake LAN', () => {
           'iptux-peer\0lab\0icon-tux.png\0utf-8\0',
         );
     });
-    a.engine.announceTo('10.0.0.10');
+    a.engine.handlers['peers:add']({ address: '10.0.0.10' });
     await net.clock.advance(100);
-    const p = a.engine.doctor({ to: '10.0.0.10' });
+    const p = a.engine.handlers['diag:doctor']({ to: '10.0.0.10' });
     await net.clock.advance(30_000);
     const r = await p;
     expect(r.target.client).toBe('iptux');
@@ -253,12 +253,12 @@ describe('runDoctor on a fake LAN', () => {
   it('says so when it cannot run', async () => {
     const net = new FakeNetwork(new FakeClock());
     const a = await startDiagnosedEngine(net, '10.0.0.1');
-    expect(await a.engine.doctor({ to: 'garbage' })).toMatchObject({
+    expect(await a.engine.handlers['diag:doctor']({ to: 'garbage' })).toMatchObject({
       verdicts: [],
       error: expect.stringContaining('not an IPv4 address'),
     });
     await a.engine.stop();
-    expect(await a.engine.doctor({ to: '10.0.0.2' })).toMatchObject({
+    expect(await a.engine.handlers['diag:doctor']({ to: '10.0.0.2' })).toMatchObject({
       verdicts: [],
       error: 'Pigeon is not running',
     });
@@ -268,7 +268,7 @@ describe('runDoctor on a fake LAN', () => {
     const net = new FakeNetwork(new FakeClock());
     const a = await startDiagnosedEngine(net, '10.0.0.1', { port: 40001 }, { portConflict: 2425 });
     await startDiagnosedEngine(net, '10.0.0.2');
-    const p = a.engine.doctor({ to: '10.0.0.2' });
+    const p = a.engine.handlers['diag:doctor']({ to: '10.0.0.2' });
     await net.clock.advance(30_000);
     const r = await p;
     expect(r.target.port).toBe(2425);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Mode } from '../../../shared/protocol';
 import { startDiagnosedEngine } from '../echo/testing/diagnostics-node';
-import type { Ipv4Interface } from '../network-interfaces';
+import type { Ipv4Interface } from '../io/network-interfaces';
 import { FakeClock } from '../testing/fake-clock';
 import { FakeNetwork, packetOf } from '../testing/fake-network';
 import { TrafficLog } from './traffic-log';
@@ -39,15 +39,18 @@ describe('engine diagnostics', () => {
       },
     ];
     await net.clock.advance(1000);
-    expect(a.of('network-changed')).toMatchObject([
+    expect(a.of('diag:network-changed')).toMatchObject([
       { reason: 'addresses', added: ['wlan0 10.9.0.5/16'], removed: [] },
     ]);
-    expect(a.of('network-changed')[0]?.interfaces.map((i) => i.name)).toEqual(['eth0', 'wlan0']);
+    expect(a.of('diag:network-changed')[0]?.interfaces.map((i) => i.name)).toEqual([
+      'eth0',
+      'wlan0',
+    ]);
     expect(entriesFrom(net, '10.0.0.1').length).toBeGreaterThan(before);
     const n = entriesFrom(net, '10.0.0.1').length;
     net.clock.jump(10 * 60_000);
     await net.clock.advance(1000);
-    expect(a.of('network-changed').at(-1)?.reason).toBe('resume');
+    expect(a.of('diag:network-changed').at(-1)?.reason).toBe('resume');
     expect(entriesFrom(net, '10.0.0.1').length).toBeGreaterThan(n);
     await a.engine.stop();
   });
@@ -55,7 +58,7 @@ describe('engine diagnostics', () => {
   it('lists interfaces with what Pigeon does on them', async () => {
     const net = new FakeNetwork(new FakeClock());
     const a = await startDiagnosedEngine(net, '10.0.0.1');
-    expect(a.engine.interfaces()).toMatchObject({
+    expect(a.engine.handlers['diag:interfaces']()).toMatchObject({
       bind: '0.0.0.0',
       port: 2425,
       broadcastTargets: ['10.0.0.255'],
@@ -70,10 +73,10 @@ describe('engine diagnostics', () => {
     const a = await startDiagnosedEngine(net, '10.0.0.1', { nick: 'alice' });
     await startDiagnosedEngine(net, '10.0.0.2', { nick: 'bob' });
     await net.clock.advance(100);
-    const plain = a.engine.diagnosticsBundle();
+    const plain = a.engine.handlers['diag:bundle']({}).text;
     expect(plain).toContain('10.0.0.2:2425  pigeon');
     expect(plain).toContain('bob');
-    const redacted = a.engine.diagnosticsBundle({ redact: true });
+    const redacted = a.engine.handlers['diag:bundle']({ redact: true }).text;
     expect(redacted).not.toMatch(/10\.0\.0|alice|bob/);
   });
 });

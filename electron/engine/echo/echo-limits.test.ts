@@ -8,10 +8,9 @@ import { validateRequest } from '../../../shared/contract';
 import { startDiagnosedEngine } from './testing/diagnostics-node';
 import { FakeClock } from '../testing/fake-clock';
 import { FakeNetwork } from '../testing/fake-network';
-import { FakeEngine } from '../testing/fake-engine';
-import { systemClock } from '../clock';
 import { runDoctor } from '../diagnostics/doctor';
 import { TrafficLog } from '../diagnostics/traffic-log';
+import { runEcho } from '../run-echo';
 import { ECHO_LIMITS, planEcho } from './echo-request';
 
 /**
@@ -77,7 +76,7 @@ describe('contract limits agree with the engine', () => {
     for (const c of cases) {
       const request = { to: '10.0.0.2', min: 64, max: 128, ...c };
       const contract = validateRequest('echo:sweep', request).ok;
-      const pending = a.engine.sizeSweep(request);
+      const pending = a.engine.handlers['echo:sweep'](request);
       await net.clock.advance(60_000);
       const result = await pending;
       expect(result.state !== 'failed', `${JSON.stringify(c)}: ${result.error ?? ''}`).toBe(
@@ -88,18 +87,19 @@ describe('contract limits agree with the engine', () => {
 
   it('doctor: the contract rejects exactly what the doctor would clamp', async () => {
     const asked: { count: number; timeoutMs: number }[] = [];
-    const engine = new FakeEngine();
-    engine.running = true;
-    const doctor = (count: number, timeoutMs: number) =>
-      runDoctor(
+    const net = new FakeNetwork(new FakeClock());
+    const { engine } = await startDiagnosedEngine(net, '10.0.0.1');
+    await startDiagnosedEngine(net, '10.0.0.2');
+    const doctor = async (count: number, timeoutMs: number) => {
+      const report = runDoctor(
         { to: '10.0.0.2', count, timeoutMs, skipBroadcast: true },
         {
-          clock: systemClock,
+          clock: net.clock,
           settings: () => engine.settings(),
           isRunning: () => true,
           portConflict: () => undefined,
           local: () => ({ address: '0.0.0.0', port: 2425 }),
-          interfaces: () => engine.interfaces().interfaces,
+          interfaces: () => engine.handlers['diag:interfaces']().interfaces,
           routeTo: () => Promise.resolve({ sourceAddress: '10.0.0.1', interface: 'eth0' }),
           tcpProbe: () => Promise.resolve({ state: 'open', ms: 1 }),
           linkLayer: () => 'unknown',
@@ -107,11 +107,14 @@ describe('contract limits agree with the engine', () => {
           traffic: new TrafficLog(),
           echo: (r) => {
             asked.push({ count: r.count, timeoutMs: r.timeoutMs });
-            return engine.echo({ ...r, intervalMs: 100 });
+            return runEcho(engine, { ...r, intervalMs: 100 });
           },
-          reach: (r) => engine.broadcastReach(r),
+          reach: (r) => engine.handlers['echo:reach'](r),
         },
       );
+      await net.clock.advance(60_000);
+      return report;
+    };
     const L = DOCTOR_LIMITS;
     for (const [count, timeoutMs] of [
       [L.maxCount, L.minTimeoutMs],

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ContractError } from '../../../shared/contract';
 import { Mode } from '../../../shared/protocol';
+import { runEcho } from '../run-echo';
 import { FakeClock } from '../testing/fake-clock';
 import {
   delayWhere,
@@ -34,7 +36,10 @@ describe('pigeon echo between two engines', () => {
   it('measures round trips and reports progress and the result as events', async () => {
     const { net, a } = await pair();
     net.use(delayWhere(modeIs(Mode.PIGEON_ECHO, Mode.PIGEON_ECHO_REPLY), 4));
-    const r = await settle(net, a.engine.echo({ to: B, count: 10, intervalMs: 100, size: 300 }));
+    const r = await settle(
+      net,
+      runEcho(a.engine, { to: B, count: 10, intervalMs: 100, size: 300 }),
+    );
     expect(r).toMatchObject({ state: 'done', mode: 'pigeon', size: 300 });
     expect(r.target).toMatchObject({ address: B, port: 2425, peerId: `${B}:2425` });
     expect(r.stats).toMatchObject({
@@ -45,9 +50,16 @@ describe('pigeon echo between two engines', () => {
       rttMs: { min: 8, p50: 8, max: 8 },
       jitterMs: 0,
     });
-    const progress = a.of('echo-progress').filter((e) => e.runId === r.runId);
+    const progress = a.of('echo:progress').filter((e) => e.runId === r.runId);
     expect(progress.flatMap((e) => e.probes).map((p) => p.kind)).toEqual(Array(10).fill('reply'));
-    expect(a.of('echo-done').map((e) => e.result)).toEqual([r]);
+    expect(a.of('echo:done')).toEqual([r]);
+    // Every window is told of the run before any progress of it.
+    expect(a.of('echo:started')).toMatchObject([
+      { runId: r.runId, mode: 'pigeon', count: 10, size: 300, target: { address: B } },
+    ]);
+    const order = a.events.map((e) => e.channel).filter((c) => c.startsWith('echo:'));
+    expect(order[0]).toBe('echo:started');
+    expect(order.at(-1)).toBe('echo:done');
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     // every probe and answer is exactly 300 bytes on the wire
     const sizes = net.log
@@ -67,7 +79,7 @@ describe('pigeon echo between two engines', () => {
     net.use(dropWhere((d) => (packetOf(d)?.command ?? 0) === Mode.PIGEON_ECHO && n++ % 4 === 3));
     const r = await settle(
       net,
-      a.engine.echo({ to: B, count: 100, intervalMs: 10, timeoutMs: 500 }),
+      runEcho(a.engine, { to: B, count: 100, intervalMs: 10, timeoutMs: 500 }),
     );
     expect(r.stats).toMatchObject({ sent: 100, received: 75, lost: 25, loss: 0.25 });
   });
@@ -78,7 +90,7 @@ describe('pigeon echo between two engines', () => {
     const hook: NetworkHook = (d) =>
       (packetOf(d)?.command ?? 0) === Mode.PIGEON_ECHO_REPLY ? [20 + (i++ % 2) * 10] : undefined;
     net.use(hook);
-    const r = await settle(net, a.engine.echo({ to: B, count: 20, intervalMs: 100 }));
+    const r = await settle(net, runEcho(a.engine, { to: B, count: 20, intervalMs: 100 }));
     expect(r.stats.rttMs).toMatchObject({ min: 20, max: 30, avg: 25 });
     expect(r.stats.jitterMs).toBe(10);
   });
@@ -87,24 +99,41 @@ describe('pigeon echo between two engines', () => {
     const { net, a } = await pair({ answerEcho: false });
     const r = await settle(
       net,
-      a.engine.echo({ to: B, count: 3, intervalMs: 100, timeoutMs: 200 }),
+      runEcho(a.engine, { to: B, count: 3, intervalMs: 100, timeoutMs: 200 }),
     );
     expect(r.stats).toMatchObject({ sent: 3, received: 0, loss: 1 });
   });
 
   it('fails cleanly for a bad request, and can be cancelled', async () => {
     const { net, a } = await pair();
-    const bad = await a.engine.echo({ to: 'nowhere', count: 3 });
-    expect(bad).toMatchObject({ state: 'failed', error: expect.stringContaining('IPv4') });
-    expect(a.engine.startEcho({ to: B, count: 0 })).toMatchObject({ ok: false });
-    const started = a.engine.startEcho({ to: B, count: 100, intervalMs: 100 });
-    if (!started.ok) throw new Error(started.error);
+    // A request the engine cannot run is refused (ContractError), not run as a failed result.
+    await expect(runEcho(a.engine, { to: 'nowhere', count: 3 })).rejects.toMatchObject({
+      code: 'invalid-request',
+      message: expect.stringContaining('IPv4'),
+    });
+    expect(() => a.engine.handlers['echo:start']({ to: B, count: 0 })).toThrow(ContractError);
+    expect(a.of('echo:started')).toEqual([]);
+    const { runId } = a.engine.handlers['echo:start']({ to: B, count: 100, intervalMs: 100 });
     await net.clock.advance(450);
-    expect(a.engine.cancelEcho(started.runId)).toBe(true);
-    const r = await started.done;
-    expect(r.state).toBe('cancelled');
-    expect(r.stats.sent).toBe(5);
-    expect(a.engine.cancelEcho(started.runId)).toBe(false);
+    expect(a.engine.handlers['echo:stop']({ runId })).toEqual({ stopped: true });
+    await net.clock.flush();
+    const r = a.of('echo:done').find((x) => x.runId === runId);
+    expect(r?.state).toBe('cancelled');
+    expect(r?.stats.sent).toBe(5);
+    expect(a.engine.handlers['echo:stop']({ runId })).toEqual({ stopped: false });
+  });
+
+  it('refuses to start a run when the engine is not running', async () => {
+    const { a } = await pair();
+    await a.engine.stop();
+    let thrown: unknown;
+    try {
+      a.engine.handlers['echo:start']({ to: B, count: 3 });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ContractError);
+    expect(thrown).toMatchObject({ code: 'not-running' });
   });
 });
 
@@ -113,7 +142,7 @@ describe('probe back', () => {
     const { net, a } = await pair();
     const r = await settle(
       net,
-      a.engine.echo({ to: B, count: 4, intervalMs: 100, timeoutMs: 500, probeBack: 6 }),
+      runEcho(a.engine, { to: B, count: 4, intervalMs: 100, timeoutMs: 500, probeBack: 6 }),
     );
     expect(r.stats.received).toBe(4);
     expect(r.reverse).toEqual({ requested: 6, granted: 6, received: 6, duplicates: 0, loss: 0 });
@@ -128,7 +157,10 @@ describe('probe back', () => {
     const { net, a } = await pair();
     // our firewall: from B, only what comes from the port we wrote to gets in
     net.use(dropWhere((d, r) => r.address === A && d.from.address === B && d.from.port !== 2425));
-    const r = await settle(net, a.engine.echo({ to: B, count: 4, intervalMs: 100, probeBack: 4 }));
+    const r = await settle(
+      net,
+      runEcho(a.engine, { to: B, count: 4, intervalMs: 100, probeBack: 4 }),
+    );
     expect(r.stats.received).toBe(4);
     expect(r.reverse).toMatchObject({ granted: 4, received: 0, loss: 1 });
   });
@@ -144,7 +176,10 @@ describe('probe back', () => {
         );
       }),
     );
-    const r = await settle(net, a.engine.echo({ to: B, count: 4, intervalMs: 100, probeBack: 6 }));
+    const r = await settle(
+      net,
+      runEcho(a.engine, { to: B, count: 4, intervalMs: 100, probeBack: 6 }),
+    );
     expect(r.stats.received).toBe(1);
     expect(r.reverse).toEqual({ requested: 6, granted: 6, received: 6, duplicates: 0, loss: 0 });
   });
@@ -163,7 +198,10 @@ describe('probe back', () => {
       if (p && (p.command & 0xff) === Mode.PIGEON_ECHO)
         old.send({ address: d.address, port: d.port }, Mode.PIGEON_ECHO_REPLY, p.extra);
     });
-    const r = await settle(net, a.engine.echo({ to: B, count: 2, intervalMs: 100, probeBack: 3 }));
+    const r = await settle(
+      net,
+      runEcho(a.engine, { to: B, count: 2, intervalMs: 100, probeBack: 3 }),
+    );
     expect(r.stats.received).toBe(2);
     expect(r.reverse).toMatchObject({ granted: null, received: 0, loss: null });
   });
@@ -191,18 +229,19 @@ describe('ipmsg ping', () => {
     });
     const r = await settle(
       net,
-      a.engine.echo({ to: B, mode: 'ipmsg', count: 5, intervalMs: 200, timeoutMs: 500 }),
+      runEcho(a.engine, { to: B, mode: 'ipmsg', count: 5, intervalMs: 200, timeoutMs: 500 }),
     );
     expect(r.stats).toMatchObject({ sent: 5, received: 4, lost: 1, rttMs: { min: 3, max: 3 } });
     expect(r.size).toBeGreaterThan(40);
-    expect(a.engine.peers().find((p) => p.address === B)?.client).toBe('iptux');
+    expect(a.peers().find((p) => p.address === B)?.client).toBe('iptux');
   });
 
   it('refuses an interval that would flood an IPMsg client', async () => {
     const { a } = await pair();
-    expect(a.engine.startEcho({ to: B, mode: 'ipmsg', intervalMs: 10 })).toMatchObject({
-      ok: false,
-    });
+    expect(() => a.engine.handlers['echo:start']({ to: B, mode: 'ipmsg', intervalMs: 10 })).toThrow(
+      ContractError,
+    );
+    expect(a.of('echo:started')).toEqual([]);
   });
 });
 
@@ -217,7 +256,7 @@ describe('raw echo through the engine', () => {
     await server.start();
     const r = await settle(
       net,
-      a.engine.echo({ to: '10.0.0.9', mode: 'raw', count: 5, intervalMs: 10 }),
+      runEcho(a.engine, { to: '10.0.0.9', mode: 'raw', count: 5, intervalMs: 10 }),
     );
     expect(r).toMatchObject({ mode: 'raw', target: { port: 7 }, size: 64 });
     expect(r.stats).toMatchObject({ received: 5, altered: 0 });
@@ -236,7 +275,7 @@ describe('raw echo through the engine', () => {
     t.onDatagram((d) => void t.send(d.bytes.subarray(0, 50), d.address, d.port));
     const r = await settle(
       net,
-      a.engine.echo({ to: '10.0.0.9:7', mode: 'raw', count: 3, intervalMs: 10, size: 64 }),
+      runEcho(a.engine, { to: '10.0.0.9:7', mode: 'raw', count: 3, intervalMs: 10, size: 64 }),
     );
     expect(r.stats).toMatchObject({ received: 3, altered: 3 });
   });
@@ -246,7 +285,7 @@ describe('size sweep', () => {
   it('finds where fragments are dropped and keeps messages to that peer under it', async () => {
     const { net, a, b } = await pair();
     net.use(dropWhere((d) => d.bytes.length > 1000));
-    const p = a.engine.sizeSweep({ to: B });
+    const p = a.engine.handlers['echo:sweep']({ to: B });
     const r = await settle(net, p, 60_000);
     expect(r).toMatchObject({
       state: 'done',
@@ -256,20 +295,21 @@ describe('size sweep', () => {
       fragmented: false,
       appliedLimit: 1000,
     });
-    expect(a.of('sweep-progress').length).toBe(r.steps.length);
-    a.engine.send({ to: [B], text: 'x'.repeat(5000) });
+    expect(a.of('echo:sweep-progress').length).toBe(r.steps.length);
+    expect(a.of('echo:sweep-progress').every((e) => e.runId === r.runId)).toBe(true);
+    a.send([B], 'x'.repeat(5000));
     await net.clock.advance(20_000);
     const parts = net.log.filter(
       (d) => d.to.address === B && ((packetOf(d)?.command ?? 0) & 0xff) === Mode.SENDMSG,
     );
     expect(parts.length).toBeGreaterThan(5);
     expect(Math.max(...parts.map((d) => d.bytes.length))).toBeLessThanOrEqual(1000);
-    expect(b.of('message').at(-1)?.text).toBe('x'.repeat(5000));
+    expect(b.received().at(-1)?.text).toBe('x'.repeat(5000));
   });
 
   it('says when the largest size needed fragments, and lifts no cap then', async () => {
     const { net, a } = await pair();
-    const r = await settle(net, a.engine.sizeSweep({ to: B, max: 4000 }), 60_000);
+    const r = await settle(net, a.engine.handlers['echo:sweep']({ to: B, max: 4000 }), 60_000);
     expect(r).toMatchObject({
       largestPassing: 4000,
       smallestFailing: null,
@@ -285,7 +325,7 @@ describe('broadcast reach', () => {
     const a = await startDiagnosedEngine(net, A);
     await startDiagnosedEngine(net, B, { nick: 'bob' });
     await startDiagnosedEngine(net, '10.0.0.3', { answerEcho: false });
-    const r = await settle(net, a.engine.broadcastReach({ timeoutMs: 500 }), 1000);
+    const r = await settle(net, a.engine.handlers['echo:reach']({ timeoutMs: 500 }), 1000);
     expect(r.state).toBe('done');
     expect(r.targets).toEqual([{ target: '10.0.0.255', interface: 'eth0', responders: [B] }]);
     expect(r.interfaces[0]?.responders).toMatchObject([
@@ -298,7 +338,11 @@ describe('broadcast reach', () => {
     const a = await startDiagnosedEngine(net, A);
     await startDiagnosedEngine(net, B);
     await startDiagnosedEngine(net, '10.0.0.3', { answerEcho: false });
-    const r = await settle(net, a.engine.broadcastReach({ mode: 'ipmsg', timeoutMs: 500 }), 1000);
+    const r = await settle(
+      net,
+      a.engine.handlers['echo:reach']({ mode: 'ipmsg', timeoutMs: 500 }),
+      1000,
+    );
     expect(r.interfaces[0]?.responders.map((x) => x.address).sort()).toEqual([B, '10.0.0.3']);
   });
 });

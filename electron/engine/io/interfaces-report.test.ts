@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cidr,
-  coveredBy,
-  describeInterface,
-  inSubnet,
-  interfacesReport,
-  linkLayerPresence,
-  prefixLength,
-  routeTo,
-} from './interfaces-report';
+import { cidr, coveredBy, inSubnet, prefixLength } from '../../../shared/protocol';
+import { describeInterface, interfacesReport } from './interfaces-report';
+import { linkLayerPresence, routeTo } from './system-probes';
 
 const eth0 = {
   name: 'eth0',

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  defaultBroadcastTargets,
   directedBroadcast,
   expandHosts,
   intToIpv4,
   ipv4ToInt,
   isIpv4,
+} from '../../../shared/protocol';
+import {
+  defaultBroadcastTargets,
   listIpv4Interfaces,
   type Ipv4Interface,
 } from './network-interfaces';

@@ -35,14 +35,20 @@ describe('Conversations', () => {
     expect(c.list('p')[0]?.delivery).toEqual({ state: 'delivered', at: 5 });
     // Delivered is final: nothing can change it or retry it any more.
     expect(c.undelivered('1')).toBeUndefined();
-    c.setDelivery('1', { state: 'failed', code: 'no-ack', reason: 'late' });
+    c.setDelivery('1', { state: 'failed', code: 'no-ack', params: { peer: 'late' } });
     expect(c.list('p')[0]?.delivery).toEqual({ state: 'delivered', at: 5 });
   });
 
   it('keeps a failed message findable for a retry', () => {
     const c = new Conversations();
     c.add(msg('1'));
-    c.setDelivery('1', { state: 'failed', code: 'no-ack', reason: 'gone' });
+    c.setDelivery('1', { state: 'failed', code: 'no-ack', params: { peer: 'gone' } });
+    expect(c.undelivered('1')?.delivery?.state).toBe('failed');
+  });
+
+  it('keeps a message that was stored already failed findable for a retry', () => {
+    const c = new Conversations();
+    c.add({ ...msg('1'), delivery: { state: 'failed', code: 'not-running', params: {} } });
     expect(c.undelivered('1')?.delivery?.state).toBe('failed');
   });
 

@@ -44,7 +44,10 @@ export class Conversations {
     }
     log.items.push(message);
     this.total++;
-    if (message.direction === 'out' && message.delivery?.state === 'queued') {
+    // A message refused at once (not running, encoding) arrives already failed: still open,
+    // so that it can be retried.
+    const state = message.delivery?.state;
+    if (message.direction === 'out' && (state === 'queued' || state === 'failed')) {
       this.open.set(message.id, message);
     }
     if (log.items.length - log.start > this.maxPerPeer) this.dropOldest(log);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryState } from '../../../shared/model';
+import { outcomeText } from '../../../shared/model/texts';
 import { latin1Bytes, makeCommand, Mode, Opt } from '../../../shared/protocol';
 import { DeliveryQueue, type OutgoingItem } from './delivery-queue';
 import { PacketNumbers } from '../packet-numbers';
@@ -75,8 +76,13 @@ describe('DeliveryQueue', () => {
     expect(statesOf('m1').at(-1)).toEqual({ state: 'sent', attempts: 3 });
     await clock.advance(1);
     const last = statesOf('m1').at(-1);
-    expect(last).toMatchObject({ state: 'failed', code: 'no-ack' });
-    expect(last?.state === 'failed' && last.reason).toContain('peer 10.0.0.2');
+    // 3 attempts 250 ms apart: 0.75 s, said in whole seconds.
+    expect(last).toEqual({
+      state: 'failed',
+      code: 'no-ack',
+      params: { peer: 'peer 10.0.0.2', attempts: 3, seconds: 1, port: 2425 },
+    });
+    expect(last?.state === 'failed' && outcomeText(last, 'en')).toContain('peer 10.0.0.2');
     expect(queue.pending()).toBe(0);
     await clock.advance(10_000);
     expect(wireLog()).toHaveLength(3);
@@ -133,7 +139,8 @@ describe('DeliveryQueue', () => {
     queue.ack('10.0.0.2', wireLog()[0]?.p.packetNo ?? 0);
     await clock.advance(1000);
     const s = statesOf('long').at(-1);
-    expect(s?.state === 'failed' && s.reason).toContain('(part 2 of 3)');
+    // The part is for programs; the text names the peer, the attempts and the fix.
+    expect(s).toMatchObject({ state: 'failed', code: 'no-ack', params: { part: 2, parts: 3 } });
   });
 
   it('reports the socket error as send-error', async () => {
@@ -141,8 +148,12 @@ describe('DeliveryQueue', () => {
     queue.enqueue(item('m1'));
     await clock.advance(5000);
     const s = statesOf('m1').at(-1);
-    expect(s).toMatchObject({ state: 'failed', code: 'send-error' });
-    expect(s?.state === 'failed' && s.reason).toContain('send ENETUNREACH');
+    expect(s).toEqual({
+      state: 'failed',
+      code: 'send-error',
+      params: { peer: 'peer 10.0.0.2', error: 'send ENETUNREACH' },
+    });
+    expect(s?.state === 'failed' && outcomeText(s, 'en')).toContain('send ENETUNREACH');
   });
 
   it('an ack that arrives before the send promise settles still counts', async () => {
@@ -160,9 +171,13 @@ describe('DeliveryQueue', () => {
     queue.enqueue(item('a2'));
     queue.enqueue(item('b1', '10.0.0.3'));
     await clock.flush();
-    queue.failAll('stopped', 'bye');
+    queue.failAll('stopped', { note: 'bye' });
     for (const id of ['a1', 'a2', 'b1'])
-      expect(statesOf(id).at(-1)).toEqual({ state: 'failed', code: 'stopped', reason: 'bye' });
+      expect(statesOf(id).at(-1)).toEqual({
+        state: 'failed',
+        code: 'stopped',
+        params: { note: 'bye' },
+      });
     expect(queue.pending()).toBe(0);
     const sentBefore = wireLog().length;
     await clock.advance(10_000);
