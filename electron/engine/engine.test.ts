@@ -677,11 +677,11 @@ describe('messages between two engines', () => {
     await a.engine.stop();
     expect(lastState(a, m)).toMatchObject({ state: 'failed', code: 'stopped' });
     expect(a.deliveryStates(m ?? '').at(-1)).toBe('failed');
-    // Refused at once (code not-running): told failed in its chat:message, no chat:delivery.
+    // Refused at once (code not-started): told failed in its chat:message, no chat:delivery.
     const [late] = a.send(['10.0.0.99'], 'late');
     expect(a.message(late)).toMatchObject({
       text: 'late',
-      delivery: { state: 'failed', code: 'not-running' },
+      delivery: { state: 'failed', code: 'not-started' },
     });
     expect(a.deliveryStates(late ?? '')).toEqual([]);
   });
@@ -748,7 +748,7 @@ describe('messages between two engines', () => {
     const a = createEngineNode(net, A, { nick: 'alice' });
     const b = await startEngine(net, B, { nick: 'bob' });
     const [m] = a.send([b.id], 'early');
-    expect(lastState(a, m)).toEqual({ state: 'failed', code: 'not-running', params: {} });
+    expect(lastState(a, m)).toEqual({ state: 'failed', code: 'not-started', params: {} });
     // Kept in the conversation, failed, so the person can send it again.
     expect(a.engine.handlers['chat:history']({ peerId: b.id }).map((x) => x.text)).toEqual([
       'early',

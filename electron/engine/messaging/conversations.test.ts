@@ -48,7 +48,7 @@ describe('Conversations', () => {
 
   it('keeps a message that was stored already failed findable for a retry', () => {
     const c = new Conversations();
-    c.add({ ...msg('1'), delivery: { state: 'failed', code: 'not-running', params: {} } });
+    c.add({ ...msg('1'), delivery: { state: 'failed', code: 'not-started', params: {} } });
     expect(c.undelivered('1')?.delivery?.state).toBe('failed');
   });
 
