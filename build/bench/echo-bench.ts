@@ -115,7 +115,13 @@ export async function benchEcho(entry: URL): Promise<EchoBench> {
         50,
       );
     for (let round = 0; round < 7; round++) {
-      const r = await runEcho(a, { to: TO, count: 1000, intervalMs: 1, size: SIZE, timeoutMs: 1000 });
+      const r = await runEcho(a, {
+        to: TO,
+        count: 1000,
+        intervalMs: 1,
+        size: SIZE,
+        timeoutMs: 1000,
+      });
       const b = med(await barePingPong(1000, 1));
       if (!r.stats.rttMs) continue;
       pigeon.push(r.stats.rttMs.p50);

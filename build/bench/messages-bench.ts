@@ -23,7 +23,9 @@ async function engineRoundTrips(
     const { delivery, messageId } = e.payload;
     if (delivery.state === 'delivered') waiters.get(messageId)?.(true);
     if (delivery.state === 'failed') {
-      console.error(`benchmark message failed: ${delivery.code} ${JSON.stringify(delivery.params)}`);
+      console.error(
+        `benchmark message failed: ${delivery.code} ${JSON.stringify(delivery.params)}`,
+      );
       waiters.get(messageId)?.(false);
     }
   });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContractEvent, EventListener } from '../../shared/contract';
 import type { EngineSettings } from '../../shared/model';
 import { REQUEST_CHANNELS } from '../../shared/contract';
+import type * as EngineModule from '../engine/engine';
 import type { Engine, EngineOptions } from '../engine/engine';
 import { createFakeElectron } from './test/fake-electron';
 import type { FakeElectron, FakeBrowserWindow } from './test/fake-electron';
@@ -35,7 +36,7 @@ vi.mock('electron', () => {
   return module;
 });
 vi.mock('../engine/engine', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../engine/engine')>();
+  const real = await importOriginal<typeof EngineModule>();
   const { FakeClock } = await import('../engine/testing/fake-clock');
   const { FakeNetwork } = await import('../engine/testing/fake-network');
   class Recording extends real.Engine {

@@ -8,11 +8,7 @@ export type EngineErrorCode =
 
 /** Why the engine could not start. */
 export type StartErrorCode =
-  | 'port-in-use'
-  | 'address-unavailable'
-  | 'bind-not-allowed'
-  | 'bind-failed'
-  | 'invalid-settings';
+  'port-in-use' | 'address-unavailable' | 'bind-not-allowed' | 'bind-failed' | 'invalid-settings';
 
 /** Every code the catalogue (texts/) has words for. */
 export type OutcomeCode = FailureCode | EngineErrorCode | StartErrorCode | VerdictCode;

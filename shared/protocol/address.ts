@@ -45,8 +45,7 @@ export function isPort(value: unknown): value is number {
 }
 
 export type HostPort =
-  | { ok: true; address: string; port: number }
-  | { ok: false; problem: 'not-ipv4' | 'bad-port' };
+  { ok: true; address: string; port: number } | { ok: false; problem: 'not-ipv4' | 'bad-port' };
 
 /**
  * "a.b.c.d" or "a.b.c.d:port" (a peer id has this shape), spaces around allowed. Without a port,

@@ -83,9 +83,7 @@ export function splitForWire(
   text: string,
   encoding: WireEncoding,
   maxBytes: number,
-):
-  | { ok: true; pieces: Uint8Array[] }
-  | { ok: false; reason: string; character?: string } {
+): { ok: true; pieces: Uint8Array[] } | { ok: false; reason: string; character?: string } {
   if (maxBytes < 8) return { ok: false, reason: `piece budget of ${maxBytes} bytes is too small` };
   const whole = encodeText(text, encoding);
   if (!whole.ok) return { ok: false, reason: whole.reason, character: whole.character };

@@ -13,7 +13,10 @@ import { sleep } from '../run-engine';
 
 export const doctorFlags = {
   ...networkFlags,
-  json: { type: 'boolean', describe: 'print the diag:doctor answer (and diag:bundle) as JSON lines' },
+  json: {
+    type: 'boolean',
+    describe: 'print the diag:doctor answer (and diag:bundle) as JSON lines',
+  },
   listen: {
     type: 'number',
     arg: 'SECONDS',
@@ -58,7 +61,8 @@ export async function doctor(argv: string[]): Promise<number> {
     throw new UsageError('say which address to check: pigeon doctor ADDR');
   const to = positional[0] ?? '';
   const target = parseHostPort(to, 2425);
-  if (!target.ok) throw new UsageError(`${JSON.stringify(to)} is not an IPv4 address (or ADDR:PORT)`);
+  if (!target.ok)
+    throw new UsageError(`${JSON.stringify(to)} is not an IPv4 address (or ADDR:PORT)`);
   const listen = flags.listen ?? 1;
   if (!(listen >= 0 && listen <= 600)) throw new UsageError('--listen must be 0..600 seconds');
   if (flags.lang !== undefined && flags.lang !== 'en' && flags.lang !== 'zh-CN')
@@ -77,7 +81,8 @@ export async function doctor(argv: string[]): Promise<number> {
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
       ...(flags['no-broadcast'] ? { skipBroadcast: true } : {}),
     });
-    if (flags.bundle) bundle = engine.handlers['diag:bundle']({ redact: flags.redact === true }).text;
+    if (flags.bundle)
+      bundle = engine.handlers['diag:bundle']({ redact: flags.redact === true }).text;
   } finally {
     await engine.stop();
   }

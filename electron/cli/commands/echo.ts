@@ -74,8 +74,12 @@ export async function echo(argv: string[]): Promise<number> {
   }
   if (flags.reach) return reach(flags, mode);
   if (!flags.to) throw new UsageError('say who to probe: --to HOST[:PORT] (or --reach)');
-  const parsed = parseHostPort(flags.to, mode === 'raw' ? RAW_ECHO_DEFAULT_PORT : (flags.port ?? 2425));
-  if (!parsed.ok) throw new UsageError(`--to ${JSON.stringify(flags.to)} is not an IPv4 address (or HOST:PORT)`);
+  const parsed = parseHostPort(
+    flags.to,
+    mode === 'raw' ? RAW_ECHO_DEFAULT_PORT : (flags.port ?? 2425),
+  );
+  if (!parsed.ok)
+    throw new UsageError(`--to ${JSON.stringify(flags.to)} is not an IPv4 address (or HOST:PORT)`);
   const target = { value: { address: parsed.address, port: parsed.port } };
   if (flags.back !== undefined && mode !== 'pigeon') {
     throw new UsageError('--back needs a Pigeon peer (--mode pigeon)');
@@ -97,7 +101,10 @@ export async function echo(argv: string[]): Promise<number> {
   const { engine, started } =
     mode === 'raw'
       ? { engine: idleEngine(flags), started: false }
-      : { engine: (await startProbeEngine(flags, { portFallback: mode === 'pigeon' })).engine, started: true };
+      : {
+          engine: (await startProbeEngine(flags, { portFallback: mode === 'pigeon' })).engine,
+          started: true,
+        };
   let result: EchoResult;
   try {
     // Let the answers to our start-up entry pass first (an IPMsg ping counts ANSENTRYs).
@@ -107,7 +114,11 @@ export async function echo(argv: string[]): Promise<number> {
     const done = new Promise<EchoResult>((resolve) => (finish = resolve));
     const off = engine.subscribe((e) => {
       if (!runId && e.channel === 'echo:started') runId = e.payload.runId;
-      if (e.channel === 'echo:started' || e.channel === 'echo:progress' || e.channel === 'echo:done') {
+      if (
+        e.channel === 'echo:started' ||
+        e.channel === 'echo:progress' ||
+        e.channel === 'echo:done'
+      ) {
         if (e.payload.runId !== runId) return;
       }
       live.event(e);

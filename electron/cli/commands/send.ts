@@ -109,7 +109,9 @@ export async function send(argv: string[]): Promise<number> {
         if (!flags.json) console.error(`${paint('delivered', 'green', 'err')} to ${to}`);
       } else {
         failed++;
-        printError(state?.state === 'failed' ? outcomeText(state, lang) : `no final state for ${to}`);
+        printError(
+          state?.state === 'failed' ? outcomeText(state, lang) : `no final state for ${to}`,
+        );
       }
     });
     return failed ? 1 : 0;

@@ -159,7 +159,11 @@ export function describeEvent(e: ContractEvent): string {
     }
     case 'chat:message': {
       const { message: m, peer } = e.payload;
-      const who = peer ? `${peer.nick} (${peer.address})` : m.peerId === BROADCAST_ID ? 'everyone' : m.peerId;
+      const who = peer
+        ? `${peer.nick} (${peer.address})`
+        : m.peerId === BROADCAST_ID
+          ? 'everyone'
+          : m.peerId;
       const body = m.undecodable
         ? `[undecodable ${m.undecodable.encoding} bytes: ${m.undecodable.rawBase64}]`
         : m.text;

@@ -4,12 +4,7 @@ import type { EngineContext } from '../context';
 import type { EchoService } from '../echo/echo-service';
 import type { PROBE_BACK_LIMITS } from '../echo/probe-back';
 import { listIpv4Interfaces, type Ipv4Interface } from '../io/network-interfaces';
-import {
-  linkLayerPresence,
-  linkMtu,
-  routeTo,
-  type RouteInfo,
-} from '../io/system-probes';
+import { linkLayerPresence, linkMtu, routeTo, type RouteInfo } from '../io/system-probes';
 import type { Datagram, DatagramTransport } from '../io/udp-transport';
 import type { Presence } from '../presence/presence';
 import { PIGEON_VERSION } from '../version';

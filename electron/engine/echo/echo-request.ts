@@ -27,7 +27,8 @@ export function parseTarget(
 ): Parsed<{ address: string; port: number }> {
   const t = parseHostPort(to, defaultPort);
   if (t.ok) return { ok: true, value: { address: t.address, port: t.port } };
-  if (t.problem === 'bad-port') return { ok: false, error: `${JSON.stringify(to)}: the port is not 1..65535` };
+  if (t.problem === 'bad-port')
+    return { ok: false, error: `${JSON.stringify(to)}: the port is not 1..65535` };
   return { ok: false, error: `${JSON.stringify(to)} is not an IPv4 address (or ADDRESS:PORT)` };
 }
 

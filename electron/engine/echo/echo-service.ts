@@ -2,9 +2,7 @@ import type { EchoProgress } from '../../../shared/contract';
 import type {
   EchoRequest,
   EchoResult,
-  EngineSettings,
   InterfaceInfo,
-  Peer,
   ReachRequest,
   ReachResult,
   SweepRequest,

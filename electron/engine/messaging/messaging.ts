@@ -25,7 +25,12 @@ export class Messaging {
   readonly outbox: Outbox;
   private seq = 0;
 
-  constructor(ctx: EngineContext, presence: Presence, instance: string, options: MessagingOptions = {}) {
+  constructor(
+    ctx: EngineContext,
+    presence: Presence,
+    instance: string,
+    options: MessagingOptions = {},
+  ) {
     const newMessageId = () => `${instance}-${(++this.seq).toString(36)}`;
     this.unread = new UnreadCounter(ctx.emit, () => ctx.listened());
     this.queue = new DeliveryQueue({
@@ -35,7 +40,14 @@ export class Messaging {
       maxRetries: options.maxRetries ?? 4,
       onState: (item, state) => this.outbox.onDeliveryState(item, state),
     });
-    this.inbox = new Inbox(ctx, presence, this.conversations, this.queue, this.unread, newMessageId);
+    this.inbox = new Inbox(
+      ctx,
+      presence,
+      this.conversations,
+      this.queue,
+      this.unread,
+      newMessageId,
+    );
     this.outbox = new Outbox(
       ctx,
       this.conversations,

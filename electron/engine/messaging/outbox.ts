@@ -17,7 +17,7 @@ import type { EngineContext } from '../context';
 import { clonePeer } from '../presence/peer-table';
 import type { Conversations } from './conversations';
 import type { DeliveryQueue, OutgoingItem } from './delivery-queue';
-import { labelOf, MessageWriter } from './writing';
+import { labelOf, type MessageWriter } from './writing';
 
 /**
  * What we send: each message is stored and told (chat:message) before anything happens to it,

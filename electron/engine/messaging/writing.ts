@@ -1,5 +1,10 @@
 import type { OutcomeParams, Peer, WireEncoding } from '../../../shared/model';
-import { buildMessageBody, pigeonVersionField, sendEncoding, splitForWire } from '../../../shared/protocol';
+import {
+  buildMessageBody,
+  pigeonVersionField,
+  sendEncoding,
+  splitForWire,
+} from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import { PIGEON_VERSION } from '../version';
 
@@ -44,7 +49,11 @@ export class MessageWriter {
     const split = splitForWire(text, how.encoding, budget);
     if (!split.ok) {
       if (split.character === undefined)
-        return { ok: false, code: 'send-error', params: { peer: labelOf(peer), error: split.reason } };
+        return {
+          ok: false,
+          code: 'send-error',
+          params: { peer: labelOf(peer), error: split.reason },
+        };
       return {
         ok: false,
         code: 'encoding',

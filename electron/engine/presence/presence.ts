@@ -109,8 +109,10 @@ export class Presence {
 
   /** A unicast BR_ENTRY with our names, as it goes out (the ipmsg echo mode pings with it). */
   buildEntry(): Uint8Array {
-    return this.ctx.wire.build(makeCommand(Mode.BR_ENTRY, this.statusOptions()), this.entryExtra('utf-8'))
-      .bytes;
+    return this.ctx.wire.build(
+      makeCommand(Mode.BR_ENTRY, this.statusOptions()),
+      this.entryExtra('utf-8'),
+    ).bytes;
   }
 
   // ---- packets -------------------------------------------------------------------------------
@@ -220,7 +222,11 @@ export class Presence {
   emitChange(peer: Peer, change: PeerChange): void {
     if (change === 'none') return;
     const channel =
-      change === 'online' ? 'peers:online' : change === 'offline' ? 'peers:offline' : 'peers:changed';
+      change === 'online'
+        ? 'peers:online'
+        : change === 'offline'
+          ? 'peers:offline'
+          : 'peers:changed';
     this.ctx.emit(channel, clonePeer(peer));
   }
 
@@ -282,7 +288,8 @@ export class Presence {
     }
     const unicast = new Map<string, [string, number]>();
     for (const a of this.unicastTargets()) unicast.set(`${a}:${port}`, [a, port]);
-    for (const p of peers.online()) if (p.capabilities.dialup) unicast.set(p.id, [p.address, p.port]);
+    for (const p of peers.online())
+      if (p.capabilities.dialup) unicast.set(p.id, [p.address, p.port]);
     for (const p of extraPeers) unicast.set(p.id, [p.address, p.port]);
     if (unicast.size) {
       const dial = wire.build(
@@ -294,7 +301,8 @@ export class Presence {
     // FeiQ reads names as GBK: tell each FeiQ peer our names in its own encoding.
     if (mode !== Mode.BR_EXIT) {
       for (const p of peers.online()) {
-        if (p.client === 'feiq') jobs.push(() => this.sendEntry(Mode.BR_ABSENCE, p.address, p.port, p));
+        if (p.client === 'feiq')
+          jobs.push(() => this.sendEntry(Mode.BR_ABSENCE, p.address, p.port, p));
       }
     }
     // Every target answers an entry at once (iptux does not wait): sending to hundreds of

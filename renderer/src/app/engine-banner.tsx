@@ -13,7 +13,8 @@ export function EngineBanner() {
     <div className="engine-banner" role="alert">
       <AlertIcon size={18} />
       <p>
-        <strong>{t('notice.engineError')}</strong> {outcomeText(error, i18n.language === 'zh-CN' ? 'zh-CN' : 'en')}
+        <strong>{t('notice.engineError')}</strong>{' '}
+        {outcomeText(error, i18n.language === 'zh-CN' ? 'zh-CN' : 'en')}
       </p>
       <button
         type="button"

@@ -74,7 +74,12 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
           update({
             state: 'failed',
             code: 'no-ack',
-            params: { peer: `${peer?.nick ?? message.peerId}`, attempts: 5, seconds: 5, port: 2425 },
+            params: {
+              peer: `${peer?.nick ?? message.peerId}`,
+              attempts: 5,
+              seconds: 5,
+              port: 2425,
+            },
           }),
         4200,
       );
@@ -99,7 +104,11 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     record(message);
     emit('chat:message', { message, peer });
     unread.set(peer.id, (unread.get(peer.id) ?? 0) + 1);
-    emit('chat:unread', { peerId: peer.id, unread: unread.get(peer.id) ?? 0, total: totalUnread() });
+    emit('chat:unread', {
+      peerId: peer.id,
+      unread: unread.get(peer.id) ?? 0,
+      total: totalUnread(),
+    });
   };
 
   const outgoing = (to: string, text: string, broadcast: boolean): ChatMessage => ({

@@ -22,14 +22,18 @@ describe('app state', () => {
     expect(s.conversations.get(peer)?.map((m) => m.id)).toEqual(['a', 'b', 'c']);
   });
 
-  it('applies the engine\'s delivery updates in the order they come', () => {
+  it("applies the engine's delivery updates in the order they come", () => {
     let s = appendMessages(initialState, [message('a', 1, { delivery: { state: 'queued' } })]);
-    s = applyDelivery(s, { messageId: 'a', peerId: peer, delivery: { state: 'sent', attempts: 1 } });
+    s = applyDelivery(s, {
+      messageId: 'a',
+      peerId: peer,
+      delivery: { state: 'sent', attempts: 1 },
+    });
     s = applyDelivery(s, { messageId: 'a', peerId: peer, delivery: { state: 'delivered', at: 5 } });
     expect(s.conversations.get(peer)?.[0]?.delivery).toEqual({ state: 'delivered', at: 5 });
   });
 
-  it('leaves an update for a message it never saw to that conversation\'s history', () => {
+  it("leaves an update for a message it never saw to that conversation's history", () => {
     const s = applyDelivery(initialState, {
       messageId: 'a',
       peerId: peer,

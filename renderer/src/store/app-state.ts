@@ -4,7 +4,13 @@ import type {
   ConversationSummary,
   DeliveryUpdate,
 } from '../../../shared/contract';
-import type { ChatMessage, EngineErrorCode, Outcome, Peer, StartErrorCode } from '../../../shared/model';
+import type {
+  ChatMessage,
+  EngineErrorCode,
+  Outcome,
+  Peer,
+  StartErrorCode,
+} from '../../../shared/model';
 
 /** The pseudo conversation that holds what we broadcast to everyone (one id, engine and UI). */
 export { BROADCAST_ID } from '../../../shared/model';

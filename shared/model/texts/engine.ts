@@ -8,7 +8,7 @@ export const ENGINE_ERROR_TEXTS: Record<EngineErrorCode, Texts> = {
     'zh-CN': 'Pigeon 无法处理一个数据包，已跳过（{error}）',
   },
   'broadcast-encoding': {
-    en: "The broadcast was not sent to {peer}: its encoding ({encoding}) cannot carry {character} ({codepoint})",
+    en: 'The broadcast was not sent to {peer}: its encoding ({encoding}) cannot carry {character} ({codepoint})',
     'zh-CN': '广播没有发送给 {peer}：它使用的编码（{encoding}）无法表示 {character}（{codepoint}）',
   },
 };
@@ -22,7 +22,8 @@ export const START_ERROR_TEXTS: Record<Exclude<StartErrorCode, 'port-in-use'>, T
     en:
       'Cannot bind {proto} {bind}:{port}: {bind} is not an address of this computer. Use ' +
       '0.0.0.0 or one of your interface addresses.',
-    'zh-CN': '无法绑定 {proto} {bind}:{port}：{bind} 不是本机的地址。请使用 0.0.0.0 或本机某个网卡的地址。',
+    'zh-CN':
+      '无法绑定 {proto} {bind}:{port}：{bind} 不是本机的地址。请使用 0.0.0.0 或本机某个网卡的地址。',
   },
   'bind-not-allowed': {
     en: 'Not allowed to bind {proto} {bind}:{port} (a port below 1024 needs privileges).',

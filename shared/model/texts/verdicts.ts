@@ -120,4 +120,3 @@ export const VERDICT_TEXTS: Record<VerdictCode, Texts> = {
       '发往 {address} 的数据包从 {iface} 发出，而不是从它所在子网的网卡 {expected} 发出（VPN 或另一块网卡接管了路由）。',
   },
 };
-
