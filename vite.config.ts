@@ -1,23 +1,14 @@
 import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { CSP_META } from './electron/renderer-serving/content-security-policy';
 
 /**
- * The built page carries its CSP as a meta tag as well as the hosts' header, so it is safe even
- * when served by something that forgets the header. Build only: the dev server's React refresh
- * needs an inline script that this policy (rightly) forbids.
+ * The built page carries its CSP as a meta tag as well as the hosts' header (one definition,
+ * electron/renderer-serving), so it is safe even when served by something that forgets the
+ * header. Build only: the dev server's React refresh needs an inline script that this policy
+ * (rightly) forbids.
  */
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'pigeon-csp-meta',
@@ -25,7 +16,7 @@ function contentSecurityPolicy(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP },
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META },
         injectTo: 'head-prepend',
       },
     ],

@@ -10,7 +10,7 @@ import type { EngineEvent } from '../../shared/model';
 import { createEngine, type Engine } from '../engine/engine';
 import { createEngineHandlers } from '../engine/engine-handlers';
 import { defaultSettings } from '../engine/settings';
-import { CONTENT_SECURITY_POLICY } from '../main/content-security-policy';
+import { CSP_HEADER } from '../renderer-serving/content-security-policy';
 import { MAX_FRAME_BYTES } from './ws-endpoint';
 import { startBrowserHost, type BrowserHost } from './browser-host';
 import { createWsTransport, type SocketLike } from './ws-client-transport';
@@ -168,7 +168,7 @@ describe('the browser host over HTTP', () => {
     const res = await get(`/?token=${host.token}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(res.headers['content-security-policy']).toBe(CSP_HEADER);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.body).toContain(
