@@ -3,7 +3,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'dgram', 'net', 'child_process', 'crypto'];
+// Bare builtin names as exact paths: as patterns they would also match a folder of ours that
+// happens to share the name (shared/net).
+const nodeBuiltins = {
+  paths: ['fs', 'fs/promises', 'path', 'os', 'dgram', 'net', 'child_process', 'crypto'],
+  patterns: ['node:*'],
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'e2e/artifacts/**', 'test-results/**'] },
@@ -24,7 +29,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [...nodeBuiltins, 'electron', 'react', 'react-dom'] },
+        {
+          paths: nodeBuiltins.paths,
+          patterns: [...nodeBuiltins.patterns, 'electron', 'react', 'react-dom'],
+        },
       ],
     },
   },
@@ -33,7 +41,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [...nodeBuiltins, 'electron', '**/electron/**'] },
+        {
+          paths: nodeBuiltins.paths,
+          patterns: [...nodeBuiltins.patterns, 'electron', '**/electron/**'],
+        },
       ],
     },
   },

@@ -1,54 +1,9 @@
 import os from 'node:os';
+import { directedBroadcast, intToIpv4, ipv4ToInt, type Ipv4Interface } from '../../shared/net/ipv4';
 
-export interface Ipv4Interface {
-  name: string;
-  address: string;
-  netmask: string;
-  broadcast: string;
-  internal: boolean;
-}
-
-export function ipv4ToInt(ip: string): number | undefined {
-  // Hand-parsed: this runs for every message sent to an address (no regex, no arrays).
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 0x2e) {
-      if (digits === 0 || ++dots > 3) return undefined;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-    } else if (c >= 0x30 && c <= 0x39) {
-      // No leading zeros: inet_pton refuses them and getaddrinfo would read "010" as octal.
-      if (digits > 0 && part === 0) return undefined;
-      if (++digits > 3) return undefined;
-      part = part * 10 + (c - 0x30);
-      if (part > 255) return undefined;
-    } else {
-      return undefined;
-    }
-  }
-  if (dots !== 3 || digits === 0) return undefined;
-  return value * 256 + part;
-}
-
-export function intToIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
-}
-
-export function isIpv4(ip: string): boolean {
-  return ipv4ToInt(ip) !== undefined;
-}
-
-export function directedBroadcast(address: string, netmask: string): string | undefined {
-  const a = ipv4ToInt(address);
-  const m = ipv4ToInt(netmask);
-  if (a === undefined || m === undefined) return undefined;
-  return intToIpv4((a | ~m) >>> 0);
-}
+// engine.ts takes isIpv4 from here; it is being split into capability folders, so its imports
+// stay put until then. New code imports shared/net/ipv4 directly.
+export { isIpv4 } from '../../shared/net/ipv4';
 
 export function listIpv4Interfaces(): Ipv4Interface[] {
   const out: Ipv4Interface[] = [];

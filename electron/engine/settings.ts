@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EngineSettings } from '../../shared/model';
 import { IPMSG_DEFAULT_PORT } from '../../shared/protocol';
-import { expandHosts, isIpv4 } from './network-interfaces';
+import { isIpv4 } from '../../shared/net/ipv4';
+import { expandHosts } from './network-interfaces';
 
 /** Header names must be ASCII, ':'-free and never empty (IPMsg's tokenizer skips empty fields). */
 export function headerSafeName(name: string, fallback: string): string {

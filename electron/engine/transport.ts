@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import dns from 'node:dns';
-import { isIpv4, listIpv4Interfaces } from './network-interfaces';
+import { isIpv4 } from '../../shared/net/ipv4';
+import { listIpv4Interfaces } from './network-interfaces';
 
 export interface Datagram {
   bytes: Uint8Array;

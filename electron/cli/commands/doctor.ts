@@ -2,7 +2,7 @@ import type { DoctorReport, InterfacesReport } from '../../../shared/model';
 import { interfacesReport } from '../../engine/diagnostics/interfaces-report';
 import { defaultBroadcastTargets } from '../../engine/network-interfaces';
 import { settingsFromFlags } from '../network-flags';
-import { doctorText } from '../../engine/diagnostics/bundle';
+import { doctorText } from '../../../shared/diagnostics/bundle';
 import { parseTarget } from '../../engine/echo/echo-request';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';

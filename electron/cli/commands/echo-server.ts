@@ -1,6 +1,6 @@
 import { UdpEchoServer } from '../../engine/echo/echo-server';
 import { RAW_ECHO_DEFAULT_PORT } from '../../engine/echo/echo-request';
-import { isIpv4 } from '../../engine/network-interfaces';
+import { isIpv4 } from '../../../shared/net/ipv4';
 import { explainBindError } from '../../engine/start-error';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { printJson } from '../output';

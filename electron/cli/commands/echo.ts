@@ -9,7 +9,7 @@ import type {
 import { linkMtu, routeTo } from '../../engine/diagnostics/interfaces-report';
 import { parseTarget, RAW_ECHO_DEFAULT_PORT } from '../../engine/echo/echo-request';
 import { rawEcho } from '../../engine/echo/raw-echo-socket';
-import { sweepSizes } from '../../engine/echo/size-sweep';
+import { sweepSizes } from '../../../shared/diagnostics/size-sweep';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';

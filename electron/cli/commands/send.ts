@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { DeliveryState, EngineEvent } from '../../../shared/model';
-import { isIpv4 } from '../../engine/network-interfaces';
+import { isIpv4 } from '../../../shared/net/ipv4';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';

@@ -1,7 +1,7 @@
 import { createRequestHandler } from '../../../shared/contract';
 import type { EngineEvent } from '../../../shared/model';
 import { createEngineHandlers } from '../../engine/engine-handlers';
-import { isIpv4 } from '../../engine/network-interfaces';
+import { isIpv4 } from '../../../shared/net/ipv4';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { paint, printInfo, printJson } from '../output';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Mode } from '../../../shared/protocol';
 import { startDiagnosedEngine } from '../echo/testing/diagnostics-node';
-import type { Ipv4Interface } from '../network-interfaces';
+import type { Ipv4Interface } from '../../../shared/net/ipv4';
 import { FakeClock } from '../testing/fake-clock';
 import { FakeNetwork, packetOf } from '../testing/fake-network';
 import { TrafficLog } from './traffic-log';

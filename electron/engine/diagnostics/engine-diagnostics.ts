@@ -1,3 +1,4 @@
+import { diagnosticsBundle } from '../../../shared/diagnostics/bundle';
 import type {
   DoctorReport,
   DoctorRequest,
@@ -6,15 +7,15 @@ import type {
   InterfacesReport,
   Peer,
 } from '../../../shared/model';
+import type { Ipv4Interface } from '../../../shared/net/ipv4';
 import { Mode, modeOf, type WirePacket } from '../../../shared/protocol';
 import type { Clock } from '../clock';
 import { EchoService } from '../echo/echo-service';
 import type { PROBE_BACK_LIMITS } from '../echo/probe-back';
-import { listIpv4Interfaces, type Ipv4Interface } from '../network-interfaces';
+import { listIpv4Interfaces } from '../network-interfaces';
 import { UdpTransport, type Datagram, type DatagramTransport } from '../transport';
 import { PIGEON_VERSION } from '../version';
 import type { Wire } from '../wire';
-import { diagnosticsBundle } from './bundle';
 import { runDoctor } from './doctor';
 import {
   interfacesReport,

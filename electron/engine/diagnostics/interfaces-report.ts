@@ -1,12 +1,9 @@
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import type { InterfaceInfo, InterfacesReport } from '../../../shared/model';
-import {
-  intToIpv4,
-  ipv4ToInt,
-  listIpv4Interfaces,
-  type Ipv4Interface,
-} from '../network-interfaces';
+import { describeInterface } from '../../../shared/diagnostics/interface-info';
+import type { InterfacesReport } from '../../../shared/model';
+import { inSubnet, prefixLength, type Ipv4Interface } from '../../../shared/net/ipv4';
+import { listIpv4Interfaces } from '../network-interfaces';
 
 /**
  * What the machine's IPv4 interfaces look like to Pigeon: addresses, masks, subnets, MTU, and
@@ -14,39 +11,6 @@ import {
  * without sending anything: which source address (and so which interface) a packet to X would
  * leave from, and whether X answered ARP.
  */
-
-export function prefixLength(netmask: string): number {
-  const m = ipv4ToInt(netmask);
-  if (m === undefined) return 0;
-  let n = 0;
-  for (let bit = 31; bit >= 0 && (m >>> bit) & 1; bit--) n++;
-  return n;
-}
-
-export function maskOf(prefix: number): number {
-  return prefix <= 0 ? 0 : (0xffffffff << (32 - Math.min(prefix, 32))) >>> 0;
-}
-
-/** "192.168.1.0/24" for an address and a prefix length. */
-export function cidr(address: string, prefix: number): string {
-  const a = ipv4ToInt(address) ?? 0;
-  return `${intToIpv4((a & maskOf(prefix)) >>> 0)}/${prefix}`;
-}
-
-export function inSubnet(address: string, network: string, prefix: number): boolean {
-  const a = ipv4ToInt(address);
-  const n = ipv4ToInt(network);
-  if (a === undefined || n === undefined) return false;
-  const mask = maskOf(prefix);
-  return (a & mask) >>> 0 === (n & mask) >>> 0;
-}
-
-/** Does an "a.b.c.d" or "a.b.c.d/nn" unicast-hosts entry cover this address? */
-export function coveredBy(address: string, spec: string): boolean {
-  const m = /^\s*([0-9.]+)(?:\/(\d{1,2}))?\s*$/.exec(spec);
-  if (!m) return false;
-  return inSubnet(address, m[1] ?? '', m[2] === undefined ? 32 : Number(m[2]));
-}
 
 /** Link MTU from Linux's /sys; null elsewhere (node:os does not report it). */
 export function linkMtu(name: string): number | null {
@@ -57,30 +21,6 @@ export function linkMtu(name: string): number | null {
   } catch {
     return null;
   }
-}
-
-export function describeInterface(
-  i: Ipv4Interface,
-  ctx: { bind: string; broadcastTargets: string[] },
-  mtu: (name: string) => number | null = linkMtu,
-): InterfaceInfo {
-  const prefix = prefixLength(i.netmask);
-  const limited = ctx.broadcastTargets.includes('255.255.255.255');
-  return {
-    name: i.name,
-    address: i.address,
-    netmask: i.netmask,
-    prefix,
-    broadcast: i.broadcast,
-    subnet: cidr(i.address, prefix),
-    internal: i.internal,
-    mtu: mtu(i.name),
-    announced:
-      ctx.broadcastTargets.includes(i.broadcast) ||
-      (limited && !i.internal) ||
-      ctx.broadcastTargets.some((t) => t !== i.address && inSubnet(t, i.address, prefix)),
-    listening: ctx.bind === '0.0.0.0' || ctx.bind === i.address,
-  };
 }
 
 export function interfacesReport(

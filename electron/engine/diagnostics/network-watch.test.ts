@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Ipv4Interface } from '../network-interfaces';
+import type { Ipv4Interface } from '../../../shared/net/ipv4';
 import { FakeClock } from '../testing/fake-clock';
 import { NetworkWatch, type NetworkChange } from './network-watch';
 

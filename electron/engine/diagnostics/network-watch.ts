@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { Ipv4Interface } from '../network-interfaces';
+import type { Ipv4Interface } from '../../../shared/net/ipv4';
 import { interfacesSignature } from './interfaces-report';
 
 /**

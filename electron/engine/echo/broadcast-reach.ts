@@ -1,5 +1,5 @@
 import type { InterfaceInfo, Peer, ReachResponder, ReachResult } from '../../../shared/model';
-import { inSubnet } from '../diagnostics/interfaces-report';
+import { inSubnet } from '../../../shared/net/ipv4';
 
 /**
  * Who answers a broadcast, and through which interface: one probe per broadcast target (pigeon

@@ -1,6 +1,6 @@
 import type { EchoMode, EchoRequest } from '../../../shared/model';
 import { ECHO_LIMITS } from '../../../shared/contract/limits';
-import { isIpv4 } from '../network-interfaces';
+import { isIpv4 } from '../../../shared/net/ipv4';
 
 /** Limits that keep a run sane and the LAN unharmed: one definition, shared with the contract. */
 export { ECHO_LIMITS };

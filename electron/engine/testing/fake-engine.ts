@@ -18,9 +18,9 @@ import { runDoctor } from '../diagnostics/doctor';
 import { interfacesReport } from '../diagnostics/interfaces-report';
 import { TrafficLog } from '../diagnostics/traffic-log';
 import { planEcho } from '../echo/echo-request';
-import { computeStats, type ProbeRecord } from '../echo/echo-stats';
+import { computeStats, type ProbeRecord } from '../../../shared/diagnostics/echo-stats';
 import type { EchoStart, EngineApi, SendRequest } from '../engine-api';
-import type { Ipv4Interface } from '../network-interfaces';
+import type { Ipv4Interface } from '../../../shared/net/ipv4';
 
 const NO_COUNTERS = { duplicates: 0, reordered: 0, late: 0, altered: 0 };
 
