@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -23,19 +24,30 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+const page = (name: string) => fileURLToPath(new URL(`./renderer/${name}`, import.meta.url));
+
 // The renderer only. Electron main, preload and the CLI are bundled by build/scripts/build.mjs.
 // base './' keeps asset URLs relative, so the same bundle loads from app:// in Electron and from
-// the CLI's WebSocket host in a browser.
-export default defineConfig({
-  root: 'renderer',
-  base: './',
-  plugins: [react(), contentSecurityPolicy()],
-  build: {
-    outDir: '../out/renderer',
-    emptyOutDir: true,
-    target: 'chrome140',
-    assetsDir: 'assets',
-  },
-  server: { host: '127.0.0.1', strictPort: true },
-  preview: { host: '127.0.0.1', strictPort: true },
+// the CLI's browser host.
+//
+// Two pages: index.html is the app, the only page of a normal build (out/renderer, which the
+// app and the CLI ship). demo.html is the app on an in-memory fake engine with sample data
+// (renderer/src/demo); the dev server serves it at /demo.html, and `vite build --mode demo`
+// (npm run build:demo) builds it alone into out/renderer-demo, so no demo code ever ships.
+export default defineConfig(({ mode }) => {
+  const demo = mode === 'demo';
+  return {
+    root: 'renderer',
+    base: './',
+    plugins: [react(), contentSecurityPolicy()],
+    build: {
+      outDir: demo ? '../out/renderer-demo' : '../out/renderer',
+      emptyOutDir: true,
+      target: 'chrome140',
+      assetsDir: 'assets',
+      rolldownOptions: { input: page(demo ? 'demo.html' : 'index.html') },
+    },
+    server: { host: '127.0.0.1', strictPort: true },
+    preview: { host: '127.0.0.1', strictPort: true },
+  };
 });

@@ -137,6 +137,8 @@ test.describe('the browser host in Chromium', () => {
     await page.goto(`${origin()}/`);
     await expect(page.getByText('Not connected to Pigeon')).toBeVisible();
     await expect(page.getByText(/pigeon serve --ui/)).toBeVisible();
+    // The demo is a separate build: the app offers no way into it.
+    await expect(page.getByRole('link')).toHaveCount(0);
   });
 
   test('a wrong token is refused at the handshake', async ({ page }) => {
