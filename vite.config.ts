@@ -1,23 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { CSP_META } from './electron/renderer-serving/content-security-policy';
 
 /**
- * The built page carries its CSP as a meta tag as well as the hosts' header, so it is safe even
- * when served by something that forgets the header. Build only: the dev server's React refresh
- * needs an inline script that this policy (rightly) forbids.
+ * The built page carries its CSP as a meta tag as well as the hosts' header (one definition,
+ * electron/renderer-serving), so it is safe even when served by something that forgets the
+ * header. Build only: the dev server's React refresh needs an inline script that this policy
+ * (rightly) forbids.
  */
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'pigeon-csp-meta',
@@ -25,26 +17,37 @@ function contentSecurityPolicy(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP },
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META },
         injectTo: 'head-prepend',
       },
     ],
   };
 }
 
+const page = (name: string) => fileURLToPath(new URL(`./renderer/${name}`, import.meta.url));
+
 // The renderer only. Electron main, preload and the CLI are bundled by build/scripts/build.mjs.
 // base './' keeps asset URLs relative, so the same bundle loads from app:// in Electron and from
-// the CLI's WebSocket host in a browser.
-export default defineConfig({
-  root: 'renderer',
-  base: './',
-  plugins: [react(), contentSecurityPolicy()],
-  build: {
-    outDir: '../out/renderer',
-    emptyOutDir: true,
-    target: 'chrome140',
-    assetsDir: 'assets',
-  },
-  server: { host: '127.0.0.1', strictPort: true },
-  preview: { host: '127.0.0.1', strictPort: true },
+// the CLI's browser host.
+//
+// Two pages: index.html is the app, the only page of a normal build (out/renderer, which the
+// app and the CLI ship). demo.html is the app on an in-memory fake engine with sample data
+// (renderer/src/demo); the dev server serves it at /demo.html, and `vite build --mode demo`
+// (npm run build:demo) builds it alone into out/renderer-demo, so no demo code ever ships.
+export default defineConfig(({ mode }) => {
+  const demo = mode === 'demo';
+  return {
+    root: 'renderer',
+    base: './',
+    plugins: [react(), contentSecurityPolicy()],
+    build: {
+      outDir: demo ? '../out/renderer-demo' : '../out/renderer',
+      emptyOutDir: true,
+      target: 'chrome140',
+      assetsDir: 'assets',
+      rolldownOptions: { input: page(demo ? 'demo.html' : 'index.html') },
+    },
+    server: { host: '127.0.0.1', strictPort: true },
+    preview: { host: '127.0.0.1', strictPort: true },
+  };
 });

@@ -52,7 +52,7 @@ describe('electron-builder.yml', () => {
     expect(config.appId).toBe('io.pigeon.messenger');
     expect(config.productName).toBe('Pigeon');
     expect(config.directories).toEqual({ buildResources: 'build', output: 'dist' });
-    expect(config.files).toEqual(['out/**', 'package.json']);
+    expect(config.files).toEqual(['out/**', '!out/renderer-demo/**', 'package.json']);
     expect(config.asar).toBe(true);
     expect(config.npmRebuild).toBe(false);
   });

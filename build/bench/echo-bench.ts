@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { createEngine, type Engine } from '../../electron/engine/engine';
-import { percentile } from '../../electron/engine/echo/echo-stats';
+import { percentile } from '../../shared/diagnostics/echo-stats';
 import { runEcho } from '../../electron/engine/run-echo';
 import { defaultSettings } from '../../electron/engine/settings/settings';
 import { startFarSide } from './bench-worker';

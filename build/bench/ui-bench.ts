@@ -1,15 +1,19 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import nodeModule from 'node:module';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserType, Page } from 'playwright-core';
-import { err } from '../../shared/contract';
-import { startBrowserHost } from '../../electron/browser-host/browser-host';
+import { CSP_HEADER } from '../../electron/renderer-serving/content-security-policy';
+import { contentTypeOf } from '../../electron/renderer-serving/content-types';
+import { resolveRendererFile } from '../../electron/renderer-serving/renderer-files';
 
 /**
  * The renderer in Chromium: time to first render of a long conversation and of a long peer
  * list, against the same with 100 items as the baseline, in the same run and the same browser.
- * The page is the built renderer (out/renderer) served by the CLI's browser host on 127.0.0.1,
- * with the in-memory fake API (?fake=1) holding the data; loopback only.
+ * The page is the demo build (npm run build:demo: the app's renderer on the in-memory fake API,
+ * which holds the data), served on 127.0.0.1 as both hosts serve the app: same file lookup,
+ * types and CSP (electron/renderer-serving); loopback only.
  */
 export interface UiBench {
   messages: { count: number; ms: number; baseline_count: number; baseline_ms: number };
@@ -22,8 +26,9 @@ export interface UiBench {
 export type UiBenchResult = UiBench | { skipped: string };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DEMO_DIR = 'out/renderer-demo';
 const RUNS = 7;
-/** The fake's load-test conversation (renderer/src/dev/sample-peers.ts). */
+/** The fake's load-test conversation (renderer/src/demo/sample-peers.ts). */
 const LOAD_TEST_NICK = '压力测试';
 
 const median = (xs: number[]) => {
@@ -83,7 +88,7 @@ async function once(
   });
   try {
     const page = await context.newPage();
-    await page.goto(`${base}/?fake=1&${query}`);
+    await page.goto(`${base}/demo.html?${query}`);
     await page.waitForSelector('.shell');
     await page.waitForSelector('.chat-row');
     return await act(page);
@@ -114,10 +119,34 @@ async function compare(
 
 function whySkip(root: string): string | undefined {
   if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
-  for (const f of ['out/renderer/index.html', 'out/ui-bridge/bridge.js']) {
-    if (!fs.existsSync(path.join(root, f))) return `${f} is missing: run npm run build first`;
-  }
+  const page = `${DEMO_DIR}/demo.html`;
+  if (!fs.existsSync(path.join(root, page))) return `${page} is missing: run npm run build:demo`;
   return undefined;
+}
+
+/** The demo build on 127.0.0.1, GET only, with the headers that matter to the page. */
+async function serveDemo(dir: string): Promise<{ base: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const found = resolveRendererFile(dir, (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/');
+    res.setHeader('Content-Security-Policy', CSP_HEADER);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (req.method !== 'GET' || !found.ok) {
+      res.writeHead(found.ok ? 405 : found.status).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': contentTypeOf(found.file) });
+    res.end(fs.readFileSync(found.file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 export async function benchUi(): Promise<UiBenchResult> {
@@ -131,15 +160,8 @@ export async function benchUi(): Promise<UiBenchResult> {
     'playwright-core',
   ) as { chromium: BrowserType };
 
-  const host = await startBrowserHost({
-    // No token in the URL: the bridge stays out of the way and ?fake=1 supplies the data.
-    handle: async () => err('not-running', 'the UI benchmark has no engine'),
-    subscribe: () => () => undefined,
-    rendererDir: path.join(root, 'out/renderer'),
-    bridgeFile: path.join(root, 'out/ui-bridge/bridge.js'),
-    port: 0,
-  });
-  const base = `http://127.0.0.1:${host.port}`;
+  const host = await serveDemo(path.join(root, DEMO_DIR));
+  const base = host.base;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { expect, test } from '@playwright/test';
+import { CSP_HEADER, CSP_META } from '../../electron/renderer-serving/content-security-policy';
 import { methodPath, REQUEST_CHANNELS } from '../../shared/contract';
 import { NODE, PIGEON_CLI, pigeonBuilt } from '../lab/pigeon-process';
 import { terminate } from '../lab/netns-lan';
@@ -95,9 +96,11 @@ test.describe('the browser host in Chromium', () => {
   }) => {
     expect(stderr).toContain(`open ${url}`);
     const response = await page.goto(url);
-    const csp = response?.headers()['content-security-policy'] ?? '';
-    expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain("connect-src 'self'");
+    // One policy, two forms: the header (which alone can forbid framing) and the page's meta tag.
+    expect(response?.headers()['content-security-policy']).toBe(CSP_HEADER);
+    expect(CSP_HEADER).toContain("frame-ancestors 'none'");
+    const meta = page.locator('meta[http-equiv="Content-Security-Policy"]');
+    expect(await meta.getAttribute('content')).toBe(CSP_META);
     // The socket works under connect-src 'self': the app loads its state through it.
     await expect(page.locator('.shell')).toBeVisible();
     await expect(page.locator('.sidebar h1')).toHaveText('Peers');
@@ -134,6 +137,8 @@ test.describe('the browser host in Chromium', () => {
     await page.goto(`${origin()}/`);
     await expect(page.getByText('Not connected to Pigeon')).toBeVisible();
     await expect(page.getByText(/pigeon serve --ui/)).toBeVisible();
+    // The demo is a separate build: the app offers no way into it.
+    await expect(page.getByRole('link')).toHaveCount(0);
   });
 
   test('a wrong token is refused at the handshake', async ({ page }) => {

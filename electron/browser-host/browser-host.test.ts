@@ -8,7 +8,7 @@ import { createApi, MAX_REQUEST_FRAME_BYTES } from '../../shared/contract';
 import type { ContractEvent, PigeonApi } from '../../shared/contract';
 import { createEngine, type Engine } from '../engine/engine';
 import { defaultSettings } from '../engine/settings/settings';
-import { CONTENT_SECURITY_POLICY } from '../main/content-security-policy';
+import { CSP_HEADER } from '../renderer-serving/content-security-policy';
 import { startBrowserHost, type BrowserHost } from './browser-host';
 import { createWsTransport, type SocketLike } from './ws-client-transport';
 
@@ -157,7 +157,7 @@ describe('the browser host over HTTP', () => {
     const res = await get(`/?token=${host.token}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(res.headers['content-security-policy']).toBe(CSP_HEADER);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.body).toContain(

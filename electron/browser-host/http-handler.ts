@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CONTENT_SECURITY_POLICY } from '../main/content-security-policy';
+import { CSP_HEADER } from '../renderer-serving/content-security-policy';
+import { contentTypeOf } from '../renderer-serving/content-types';
+import { resolveRendererFile } from '../renderer-serving/renderer-files';
 import type { AccessPolicy } from './access';
-import { contentTypeOf } from '../main/content-types';
 import { BRIDGE_PATH } from './index-html';
-import { resolveRendererFile } from '../main/renderer-files';
 
 /**
  * Sent with every response. The CSP is the Electron app's own (its 'self' is this origin here);
@@ -12,7 +12,7 @@ import { resolveRendererFile } from '../main/renderer-files';
  * not be framed or opened cross-origin, and nothing is sniffed into something runnable.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'Content-Security-Policy': CSP_HEADER,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',

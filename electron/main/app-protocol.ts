@@ -2,10 +2,10 @@
 // and the packaged renderer lives inside app.asar.
 import fs from 'node:fs';
 import type { Protocol } from 'electron';
-import { APP_SCHEME } from './app-origin';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy';
-import { contentTypeOf } from './content-types';
-import { lookupRendererFile } from './renderer-files';
+import { CSP_HEADER } from '../renderer-serving/content-security-policy';
+import { contentTypeOf } from '../renderer-serving/content-types';
+import { resolveRendererFile, type FileLookup } from '../renderer-serving/renderer-files';
+import { APP_SCHEME, isAppUrl } from './app-origin';
 
 /**
  * app:// must be registered before `ready`: standard gives it real origins and relative URL
@@ -45,10 +45,17 @@ export function createAppRequestHandler(
   };
 }
 
+/** An app:// URL to a file of the build; the bare origin is index.html. */
+export function lookupRendererFile(root: string, url: string): FileLookup {
+  if (!isAppUrl(url)) return { ok: false, status: 403, reason: 'not the app origin' };
+  const pathname = new URL(url).pathname;
+  return resolveRendererFile(root, pathname === '' || pathname === '/' ? '/index.html' : pathname);
+}
+
 function securityHeaders(contentType: string): Record<string, string> {
   return {
     'Content-Type': contentType,
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': CSP_HEADER,
     // Never let Chromium reinterpret a file as script or HTML by sniffing it.
     'X-Content-Type-Options': 'nosniff',
     // The files change with each build; a stale cached bundle would run against a new main.

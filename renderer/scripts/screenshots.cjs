@@ -1,12 +1,13 @@
-// Screenshots of the built renderer with the in-memory fake API, for looking at the UI.
-// Usage: serve out/renderer on 127.0.0.1 (npx vite preview --host 127.0.0.1 --port 4173), then
-//   node renderer/scripts/screenshots.cjs [baseUrl] [outDir]   (SCENES=echo-running,... for some)
+// Screenshots of the demo (the renderer on the in-memory fake API), for looking at the UI.
+// Usage: npm run build:demo, serve it on 127.0.0.1 (npx vite preview --mode demo --port 4173),
+// then node renderer/scripts/screenshots.cjs [pageUrl] [outDir]   (SCENES=echo-running,... for
+// some). With the dev server (npm run dev), the page is http://127.0.0.1:5173/demo.html.
 // Uses Debian's Chromium; never downloads a browser.
 const { chromium } = require('playwright-core');
 const path = require('node:path');
 const fs = require('node:fs');
 
-const base = process.argv[2] ?? 'http://127.0.0.1:4173/';
+const base = process.argv[2] ?? 'http://127.0.0.1:4173/demo.html';
 const outDir = path.resolve(process.argv[3] ?? 'e2e/artifacts/dev');
 fs.mkdirSync(outDir, { recursive: true });
 
@@ -30,7 +31,7 @@ async function shoot(browser, { size, locale, scheme, query, name, act }) {
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  await page.goto(`${base}?fake=1${query ?? ''}`);
+  await page.goto(`${base}${query ?? ''}`);
   await page.waitForSelector('.shell, .first-run');
   if (act) await act(page);
   await page.waitForTimeout(250);
@@ -62,7 +63,7 @@ const scenes = [
       await page.getByRole('button', { name: /^(Settings|设置)$/ }).click();
     },
   },
-  { name: 'first-run', query: '&firstRun=1' },
+  { name: 'first-run', query: '?firstRun=1' },
   // The echo panel and the doctor, on the fake API's simulated network.
   { name: 'echo-running', act: (page) => echoRun(page, '192.168.1.31:2425', 60, 120, 3200) },
   {

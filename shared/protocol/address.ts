@@ -3,6 +3,15 @@
  * contract's validators, the CLI and the UI's forms all use. Pure, so it runs anywhere.
  */
 
+/** One IPv4 address of this machine, as node:os lists it (with its directed broadcast). */
+export interface Ipv4Interface {
+  name: string;
+  address: string;
+  netmask: string;
+  broadcast: string;
+  internal: boolean;
+}
+
 /** An address as a 32-bit number, or undefined when it is not a dotted quad. */
 export function ipv4ToInt(ip: string): number | undefined {
   // Hand-parsed: this runs for every message sent to an address (no regex, no arrays).

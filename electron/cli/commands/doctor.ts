@@ -1,7 +1,7 @@
 import { resultLine } from '../../../shared/contract';
 import type { DoctorReport, InterfacesReport } from '../../../shared/model';
 import { parseHostPort } from '../../../shared/protocol';
-import { doctorText } from '../../engine/diagnostics/bundle';
+import { doctorText } from '../../../shared/diagnostics/bundle';
 import { interfacesReport } from '../../engine/io/interfaces-report';
 import { defaultBroadcastTargets } from '../../engine/io/network-interfaces';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';

@@ -1,3 +1,4 @@
+import { decideVerdicts, type DoctorEvidence } from '../../../shared/diagnostics/verdicts';
 import type {
   ClientKind,
   DoctorReport,
@@ -5,16 +6,11 @@ import type {
   EchoMode,
   EchoResult,
   EchoReverse,
-  EchoStats,
   EngineSettings,
   InterfaceInfo,
   Peer,
   ReachRequest,
   ReachResult,
-  TcpState,
-  Verdict,
-  VerdictCode,
-  VerdictSeverity,
 } from '../../../shared/model';
 import type { Clock } from '../clock';
 import { parseTarget } from '../echo/echo-request';
@@ -22,12 +18,11 @@ import { cidr, coveredBy, inSubnet } from '../../../shared/protocol';
 import type { RouteInfo } from '../io/system-probes';
 import type { TcpProbeResult } from './tcp-probe';
 import type { TrafficLog } from './traffic-log';
-import { outcomeTexts } from '../../../shared/model/texts';
 
 /**
  * "Why can't I see…?": checks one address the way a patient network admin would, then says what
- * is wrong in one sentence with the fix. Gathering (doctor) and judging (decideVerdicts) are
- * apart, so every verdict can be tested from hand-made evidence.
+ * is wrong in one sentence with the fix. Gathering (here) and judging (decideVerdicts, pure, in
+ * shared/diagnostics) are apart, so every verdict can be tested from hand-made evidence.
  */
 export interface DoctorDeps {
   clock: Clock;
@@ -55,21 +50,6 @@ export interface DoctorDeps {
 
 /** Packets from the target older than this say nothing about today's firewall. */
 const RECENT_MS = 15 * 60_000;
-
-export interface DoctorEvidence {
-  address: string;
-  port: number;
-  portConflict: number | undefined;
-  route: RouteInfo;
-  subnet: DoctorReport['subnet'];
-  /** Something came from that address lately (before or during the checks). */
-  theyReachUs: boolean;
-  broadcast: DoctorReport['broadcast'];
-  forward: { mode: EchoMode; stats: EchoStats } | null;
-  reverse: EchoReverse | null;
-  tcp: TcpState;
-  linkLayer: 'present' | 'absent' | 'unknown';
-}
 
 export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promise<DoctorReport> {
   const startedAt = deps.clock.now();
@@ -197,93 +177,4 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
     verdicts: error ? [] : decideVerdicts(evidence, interfaces),
     ...(error ? { error } : {}),
   };
-}
-
-function verdict(
-  code: VerdictCode,
-  severity: VerdictSeverity,
-  params: Record<string, string | number>,
-): Verdict {
-  return { code, severity, params, text: outcomeTexts({ code, params }) };
-}
-
-/** Problems first; 'ok' is the answer when there is nothing worse, so it precedes mere notes. */
-const RANK: Record<VerdictSeverity, number> = { problem: 0, warning: 1, ok: 2, info: 3 };
-
-/** The verdicts, most important first. Pure. */
-export function decideVerdicts(e: DoctorEvidence, interfaces: InterfaceInfo[] = []): Verdict[] {
-  const out: Verdict[] = [];
-  const base = { address: e.address, port: e.port };
-  if (e.portConflict !== undefined) {
-    out.push(verdict('port-in-use', 'problem', { port: e.portConflict }));
-  }
-  if (e.route.error) {
-    out.push(verdict('no-route', 'problem', { ...base, error: e.route.error }));
-    return out;
-  }
-  const answered = (e.forward?.stats.received ?? 0) > 0;
-  const findings: Verdict[] = [];
-  const expected = e.subnet.matches[0]?.interface;
-  if (
-    e.route.interface &&
-    expected &&
-    !e.subnet.matches.some((m) => m.interface === e.route.interface) &&
-    !interfaces.some((i) => i.name === e.route.interface && i.internal)
-  ) {
-    findings.push(
-      verdict('other-interface', 'warning', { ...base, iface: e.route.interface, expected }),
-    );
-  }
-  if (answered && e.forward) {
-    const r = e.reverse;
-    if (r && r.granted !== null && r.granted > 0 && r.received === 0) {
-      findings.push(verdict('our-inbound-blocked', 'problem', base));
-    }
-    if (!e.subnet.same && e.broadcast.reached !== true && !e.subnet.inUnicastHosts) {
-      findings.push(verdict('different-subnet', 'warning', { ...base, subnet: e.subnet.guess }));
-    } else if (
-      e.subnet.same &&
-      e.broadcast.tried &&
-      e.broadcast.reached === false &&
-      !e.subnet.inUnicastHosts
-    ) {
-      findings.push(verdict('broadcast-blocked', 'warning', base));
-    }
-    if (e.tcp === 'timeout' || e.tcp === 'unreachable') {
-      findings.push(verdict('tcp-blocked', 'warning', base));
-    } else if (e.tcp === 'refused') {
-      findings.push(verdict('tcp-refused', 'info', base));
-    }
-    const loss = e.forward.stats.loss;
-    if (loss >= 0.2) {
-      findings.push(verdict('lossy', 'warning', { ...base, loss: Math.round(loss * 100) }));
-    }
-    if (!findings.some((f) => f.severity === 'problem' || f.severity === 'warning')) {
-      findings.unshift(
-        verdict('ok', 'ok', {
-          ...base,
-          rtt: e.forward.stats.rttMs?.p50 ?? '?',
-          mode: e.forward.mode,
-        }),
-      );
-    }
-  } else if (e.tcp === 'refused' && !(e.reverse?.received ?? 0)) {
-    // The host is up and refuses the file port that every IPMsg client listens on: its client
-    // is gone (quit, crashed), whatever we heard from it before the check.
-    findings.push(verdict('not-running', 'problem', base));
-  } else if (e.theyReachUs) {
-    findings.push(verdict('their-inbound-blocked', 'problem', base));
-  } else if (e.tcp === 'open') {
-    findings.push(verdict('udp-blocked', 'problem', base));
-  } else if (!e.subnet.same) {
-    findings.push(
-      verdict('different-subnet-silent', 'problem', { ...base, subnet: e.subnet.guess }),
-    );
-  } else if (e.linkLayer === 'present') {
-    findings.push(verdict('firewall-somewhere', 'problem', base));
-  } else {
-    findings.push(verdict('silent', 'problem', base));
-  }
-  findings.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-  return [...out, ...findings];
 }

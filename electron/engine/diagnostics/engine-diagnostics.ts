@@ -1,3 +1,4 @@
+import { diagnosticsBundle } from '../../../shared/diagnostics/bundle';
 import type { DoctorReport, DoctorRequest, InterfacesReport } from '../../../shared/model';
 import { Mode, modeOf, type WirePacket } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
@@ -8,7 +9,6 @@ import { linkLayerPresence, linkMtu, routeTo, type RouteInfo } from '../io/syste
 import type { Datagram, DatagramTransport } from '../io/udp-transport';
 import type { Presence } from '../presence/presence';
 import { PIGEON_VERSION } from '../version';
-import { diagnosticsBundle } from './bundle';
 import { runDoctor } from './doctor';
 import { interfacesReport } from '../io/interfaces-report';
 import { NetworkWatch } from './network-watch';

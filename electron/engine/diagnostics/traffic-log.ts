@@ -1,5 +1,6 @@
 import { Mode, modeName, modeOf } from '../../../shared/protocol';
 import { LruMap } from '../lru-map';
+import type { TrafficLine } from '../../../shared/diagnostics/bundle';
 
 /**
  * Who we heard from and when: the doctor's "last packet seen from it", and the recent packet
@@ -13,14 +14,6 @@ export interface SeenEntry {
   /** Packets that were not answers to something we sent (entries, messages, probes). */
   unsolicited: number;
   mode: string;
-}
-
-export interface TrafficLine {
-  at: number;
-  address: string;
-  port: number;
-  mode: string;
-  bytes: number;
 }
 
 /** Modes that only ever answer something: hearing one says nothing about unsolicited traffic. */

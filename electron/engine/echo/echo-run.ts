@@ -3,7 +3,7 @@ import type { EchoResult, EchoTarget } from '../../../shared/model';
 import type { Clock } from '../clock';
 import type { EchoPlan } from './echo-request';
 import { EchoRunner } from './echo-runner';
-import { computeStats } from './echo-stats';
+import { computeStats } from '../../../shared/diagnostics/echo-stats';
 
 /**
  * Glue between a mode's channel (how probes leave, how answers come back) and the runner, for

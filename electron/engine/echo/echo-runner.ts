@@ -1,6 +1,11 @@
 import type { EchoProbeOutcome, EchoReverse, EchoStats } from '../../../shared/model';
 import type { Clock } from '../clock';
-import { computeStats, ReorderCounter, type ProbeRecord, type StatsCounters } from './echo-stats';
+import {
+  computeStats,
+  ReorderCounter,
+  type ProbeRecord,
+  type StatsCounters,
+} from '../../../shared/diagnostics/echo-stats';
 
 /**
  * One echo run, whatever the mode: sends `count` probes `intervalMs` apart on the clock, matches

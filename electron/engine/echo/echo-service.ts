@@ -26,10 +26,10 @@ import {
 import { parseTarget, planEcho, RAW_ECHO_DEFAULT_PORT, type EchoPlan } from './echo-request';
 import { startEchoRun, type EchoChannel, type EchoRunHandle } from './echo-run';
 import type { EchoRunner } from './echo-runner';
-import { computeStats } from './echo-stats';
+import { computeStats } from '../../../shared/diagnostics/echo-stats';
 import { PROBE_BACK_LIMITS, ProbeBackResponder } from './probe-back';
 import { RawEchoChannel, rawBindAddress } from './raw-echo-socket';
-import { sweepSizes } from './size-sweep';
+import { sweepSizes } from '../../../shared/diagnostics/size-sweep';
 
 /** The few system calls echo makes beyond the engine's socket: faked in tests. */
 export interface EchoSystem {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidr, coveredBy, inSubnet, prefixLength } from '../../../shared/protocol';
-import { describeInterface, interfacesReport } from './interfaces-report';
+import { interfacesReport } from './interfaces-report';
 import { linkLayerPresence, routeTo } from './system-probes';
 
 const eth0 = {
@@ -24,22 +23,6 @@ const lo = {
   broadcast: '127.255.255.255',
   internal: true,
 };
-
-describe('subnet arithmetic', () => {
-  it('prefix lengths, CIDR and membership', () => {
-    expect(prefixLength('255.255.255.0')).toBe(24);
-    expect(prefixLength('255.255.240.0')).toBe(20);
-    expect(prefixLength('0.0.0.0')).toBe(0);
-    expect(prefixLength('255.255.255.255')).toBe(32);
-    expect(cidr('10.20.30.40', 20)).toBe('10.20.16.0/20');
-    expect(inSubnet('10.20.17.1', '10.20.30.40', 20)).toBe(true);
-    expect(inSubnet('10.20.32.1', '10.20.30.40', 20)).toBe(false);
-    expect(coveredBy('10.0.2.7', '10.0.2.0/24')).toBe(true);
-    expect(coveredBy('10.0.2.7', '10.0.2.7')).toBe(true);
-    expect(coveredBy('10.0.2.7', '10.0.3.0/24')).toBe(false);
-    expect(coveredBy('10.0.2.7', 'garbage')).toBe(false);
-  });
-});
 
 describe('interfaces report', () => {
   it('says which interfaces Pigeon announces and listens on', () => {
@@ -73,19 +56,6 @@ describe('interfaces report', () => {
       },
       { ...lo, prefix: 8, subnet: '127.0.0.0/8', mtu: 65536, announced: false, listening: true },
     ]);
-  });
-
-  it('the limited broadcast announces on every external interface; a bound address listens on one', () => {
-    const ctx = { bind: '10.20.30.40', broadcastTargets: ['255.255.255.255'] };
-    expect(describeInterface(eth0, ctx, () => null)).toMatchObject({
-      announced: true,
-      listening: false,
-    });
-    expect(describeInterface(wifi, ctx, () => null)).toMatchObject({
-      announced: true,
-      listening: true,
-    });
-    expect(describeInterface(lo, ctx, () => null)).toMatchObject({ announced: false });
   });
 });
 

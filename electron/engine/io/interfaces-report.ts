@@ -1,5 +1,6 @@
-import type { InterfaceInfo, InterfacesReport } from '../../../shared/model';
-import { cidr, inSubnet, prefixLength } from '../../../shared/protocol';
+import { describeInterface } from '../../../shared/diagnostics/interface-info';
+import type { InterfacesReport } from '../../../shared/model';
+import { prefixLength } from '../../../shared/protocol';
 import { linkMtu } from './system-probes';
 import { listIpv4Interfaces, type Ipv4Interface } from './network-interfaces';
 
@@ -7,30 +8,6 @@ import { listIpv4Interfaces, type Ipv4Interface } from './network-interfaces';
  * What the machine's IPv4 interfaces look like to Pigeon: addresses, masks, subnets, MTU, and
  * which ones Pigeon announces on and listens on.
  */
-
-export function describeInterface(
-  i: Ipv4Interface,
-  ctx: { bind: string; broadcastTargets: string[] },
-  mtu: (name: string) => number | null = linkMtu,
-): InterfaceInfo {
-  const prefix = prefixLength(i.netmask);
-  const limited = ctx.broadcastTargets.includes('255.255.255.255');
-  return {
-    name: i.name,
-    address: i.address,
-    netmask: i.netmask,
-    prefix,
-    broadcast: i.broadcast,
-    subnet: cidr(i.address, prefix),
-    internal: i.internal,
-    mtu: mtu(i.name),
-    announced:
-      ctx.broadcastTargets.includes(i.broadcast) ||
-      (limited && !i.internal) ||
-      ctx.broadcastTargets.some((t) => t !== i.address && inSubnet(t, i.address, prefix)),
-    listening: ctx.bind === '0.0.0.0' || ctx.bind === i.address,
-  };
-}
 
 export function interfacesReport(
   ctx: {

@@ -1,13 +1,7 @@
 import os from 'node:os';
-import { directedBroadcast } from '../../../shared/protocol';
+import { directedBroadcast, type Ipv4Interface } from '../../../shared/protocol';
 
-export interface Ipv4Interface {
-  name: string;
-  address: string;
-  netmask: string;
-  broadcast: string;
-  internal: boolean;
-}
+export type { Ipv4Interface };
 
 export function listIpv4Interfaces(): Ipv4Interface[] {
   const out: Ipv4Interface[] = [];

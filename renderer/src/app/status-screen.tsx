@@ -16,9 +16,6 @@ export function StatusScreen({ status }: { status: Exclude<AppState['status'], '
         <>
           <h1>{t('app.noHostTitle')}</h1>
           <p className="status-text">{t('app.noHostBody')}</p>
-          <a className="button button-secondary" href="?fake=1">
-            {t('app.noHostFake')}
-          </a>
         </>
       )}
       {status === 'error' && (

@@ -6,9 +6,7 @@ export const en = {
     noHostTitle: 'Not connected to Pigeon',
     noHostBody:
       'This page needs the Pigeon engine. Open the Pigeon app, or run "pigeon serve --ui" and open the address it prints.',
-    noHostFake: 'Open the demo with sample data',
     loadErrorTitle: 'Pigeon could not start',
-    demo: 'Demo data',
   },
   rail: {
     label: 'Sections',

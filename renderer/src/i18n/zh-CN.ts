@@ -7,9 +7,7 @@ export const zhCN: Translations = {
     noHostTitle: '未连接到 Pigeon',
     noHostBody:
       '此页面需要 Pigeon 引擎。请打开 Pigeon 应用，或运行 “pigeon serve --ui” 并打开它输出的地址。',
-    noHostFake: '打开带示例数据的演示',
     loadErrorTitle: 'Pigeon 无法启动',
-    demo: '演示数据',
   },
   rail: {
     label: '栏目',

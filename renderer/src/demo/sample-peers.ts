@@ -145,7 +145,7 @@ const KINDS: ClientKind[] = [
   'unknown',
 ];
 
-/** A deterministic crowd for the 1,000-peer scroll test (?fake=1&peers=1000). */
+/** A deterministic crowd for the 1,000-peer scroll test (demo.html?peers=1000). */
 export function crowd(count: number): Peer[] {
   let seed = 42;
   const rand = () => {

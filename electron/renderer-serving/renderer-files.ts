@@ -2,15 +2,14 @@
 // packaged renderer lives inside app.asar.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isAppUrl } from './app-origin';
 
 export type FileLookup =
   { ok: true; file: string } | { ok: false; status: 400 | 403 | 404; reason: string };
 
 /**
  * The one way to turn a request path into a file of the built renderer, used by both of its
- * hosts: the desktop app's app:// protocol (lookupRendererFile) and the CLI's browser host
- * (`pigeon serve --ui`), where the path comes from anyone who can reach the port.
+ * hosts: the desktop app's app:// protocol and the CLI's browser host (`pigeon serve --ui`),
+ * where the path comes from anyone who can reach the port.
  *
  * The path is split on '/' and each segment decoded once. A segment may not be `.` or `..`,
  * may not smuggle a separator (`%2f`, `%5c`), a NUL or a ':' (drive letters, NTFS streams);
@@ -57,13 +56,6 @@ export function resolveRendererFile(root: string, pathname: string): FileLookup 
     return { ok: false, status: 404, reason: 'not found' };
   }
   return { ok: true, file: realFile };
-}
-
-/** An app:// URL to a file of the build; the bare origin is index.html. */
-export function lookupRendererFile(root: string, url: string): FileLookup {
-  if (!isAppUrl(url)) return { ok: false, status: 403, reason: 'not the app origin' };
-  const pathname = new URL(url).pathname;
-  return resolveRendererFile(root, pathname === '' || pathname === '/' ? '/index.html' : pathname);
 }
 
 function isPlainSegment(segment: string): boolean {

@@ -1,4 +1,4 @@
-import type { SweepStep } from '../../../shared/model';
+import type { SweepStep } from '../model';
 
 /**
  * Find the largest UDP payload that gets to a peer and back. node:dgram cannot set

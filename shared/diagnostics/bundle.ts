@@ -1,19 +1,23 @@
-import type {
-  DoctorReport,
-  EchoResult,
-  EngineSettings,
-  InterfacesReport,
-  Peer,
-} from '../../../shared/model';
-import type { TrafficLine } from './traffic-log';
+import type { DoctorReport, EchoResult, EngineSettings, InterfacesReport, Peer } from '../model';
 
 /**
  * Everything a maintainer asks for when someone "cannot see" a colleague, as one plain-text
  * block to paste into an issue or a chat: versions, settings, interfaces, peers, recent packets,
  * echo runs and doctor reports. With `redact`, addresses and names are replaced by stable
  * placeholders (the same address always becomes the same placeholder, and addresses of one /24
- * share a prefix, so subnet mistakes stay visible).
+ * share a prefix, so subnet mistakes stay visible). Pure, so the renderer's demo formats its
+ * bundle with it too.
  */
+
+/** One recent packet, as the engine's traffic log summarises it. */
+export interface TrafficLine {
+  at: number;
+  address: string;
+  port: number;
+  mode: string;
+  bytes: number;
+}
+
 export interface BundleInput {
   version: string;
   platform: string;

@@ -10,14 +10,17 @@ import type {
 } from '../../../shared/contract';
 import type { ChatMessage, Peer } from '../../../shared/model';
 import { BROADCAST_ID, peerId } from '../../../shared/model';
+import { createFakeDoctor } from './fake-doctor';
 import { createFakeEcho } from './fake-echo';
+import { createFakeLan } from './fake-network';
 import { crowd, makePeer, samplePeers } from './sample-peers';
 import { loadTestConversation, SAMPLE_UNREAD, sampleConversations } from './sample-messages';
 
 /**
  * An in-memory engine behind the real contract (validation, envelopes, JSON on the wire), for
- * development and screenshots: ?fake=1, plus &firstRun=1, &peers=1000, &live=1, and &messages=N
- * for the size of the load-test conversation (default 10,000; the UI benchmark varies it).
+ * development, screenshots and the UI benchmark (demo.html). The query string picks the data:
+ * ?firstRun=1, ?peers=1000, ?live=1, and ?messages=N for the size of the load-test conversation
+ * (default 10,000; the UI benchmark varies it).
  */
 export function createFakeApi(params: URLSearchParams): PigeonApi {
   const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
@@ -121,6 +124,16 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     ...(broadcast ? {} : { delivery: { state: 'queued' as const } }),
   });
 
+  // Echo runs, size sweeps, broadcast reach, the doctor and interfaces, on a simulated LAN.
+  const lan = createFakeLan({ peers: () => peers, settings: () => settings });
+  const echo = createFakeEcho({ emit, peers: () => peers, lan });
+  const doctor = createFakeDoctor({
+    peers: () => peers,
+    settings: () => settings,
+    lan,
+    echoRuns: () => echo.results(),
+  });
+
   const handlers: Handlers = {
     'app:info': () => ({
       version: '0.1.0-demo',
@@ -198,8 +211,8 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       if (unread.delete(id)) emit('chat:unread', { peerId: id, unread: 0, total: totalUnread() });
       return null;
     },
-    // Echo runs, size sweeps, broadcast reach, the doctor and interfaces, simulated.
-    ...createFakeEcho({ emit, peers: () => peers, settings: () => settings }),
+    ...echo.handlers,
+    ...doctor,
   };
 
   const handle = createRequestHandler(handlers);

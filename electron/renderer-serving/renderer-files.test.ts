@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentTypeOf } from './content-types';
-import { lookupRendererFile, resolveRendererFile } from './renderer-files';
+import { resolveRendererFile } from './renderer-files';
 
 let base: string;
 let root: string;
@@ -52,27 +51,5 @@ describe('resolveRendererFile (both hosts: app:// and the browser host)', () => 
     expect(resolveRendererFile(root, '/link.txt')).toMatchObject({ ok: false, status: 403 });
     expect(resolveRendererFile(root, 'index.html')).toMatchObject({ ok: false, status: 400 });
     expect(resolveRendererFile(root, '/%E0%A4%A')).toMatchObject({ ok: false, status: 400 });
-  });
-});
-
-describe('lookupRendererFile (app://)', () => {
-  it('serves index.html for the bare origin and refuses other origins', () => {
-    const index = fs.realpathSync(path.join(root, 'index.html'));
-    expect(lookupRendererFile(root, 'app://pigeon/')).toEqual({ ok: true, file: index });
-    expect(lookupRendererFile(root, 'app://pigeon')).toEqual({ ok: true, file: index });
-    expect(lookupRendererFile(root, 'app://other/index.html')).toMatchObject({ status: 403 });
-    expect(lookupRendererFile(root, 'https://pigeon/index.html')).toMatchObject({ status: 403 });
-  });
-});
-
-describe('contentTypeOf', () => {
-  it('knows what vite emits and serves the rest as opaque bytes', () => {
-    expect(contentTypeOf('/a/index.html')).toBe('text/html; charset=utf-8');
-    expect(contentTypeOf('x.JS')).toBe('text/javascript; charset=utf-8');
-    expect(contentTypeOf('x.css')).toBe('text/css; charset=utf-8');
-    expect(contentTypeOf('pigeon.svg')).toBe('image/svg+xml');
-    expect(contentTypeOf('font.woff2')).toBe('font/woff2');
-    expect(contentTypeOf('notes')).toBe('application/octet-stream');
-    expect(contentTypeOf('x.exe')).toBe('application/octet-stream');
   });
 });

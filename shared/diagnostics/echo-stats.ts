@@ -1,4 +1,4 @@
-import type { EchoStats, RttSummary } from '../../../shared/model';
+import type { EchoStats, RttSummary } from '../model';
 
 /**
  * Statistics of one echo run, computed from what happened to each probe. Pure: no clock, no I/O,

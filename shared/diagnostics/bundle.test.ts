@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings } from '../settings/settings';
 import { diagnosticsBundle, redactText, type BundleInput } from './bundle';
 
 const input: BundleInput = {
@@ -7,15 +6,19 @@ const input: BundleInput = {
   platform: 'linux x64',
   node: 'v24.0.0',
   at: Date.UTC(2025, 0, 2, 3, 4, 5),
-  settings: defaultSettings({
+  settings: {
     nick: 'alice',
     group: 'R&D',
     user: 'alice01',
     host: 'alice-pc',
+    bind: '0.0.0.0',
+    port: 2425,
     broadcast: ['192.168.1.255'],
     unicastHosts: ['10.0.2.0/24'],
+    legacyEncoding: 'gb18030',
     dataDir: '/tmp/x',
-  }),
+    answerEcho: true,
+  },
   interfaces: {
     at: 0,
     bind: '0.0.0.0',
