@@ -14,6 +14,8 @@ export default defineConfig({
             'electron/**/*.test.ts',
             'renderer/**/*.test.{ts,tsx}',
             'build/**/*.test.ts',
+            // The legacy-client personas' own logic (their namespace suites are in netns).
+            'e2e/lab/personas/**/*.test.ts',
           ],
           exclude: ['**/*.netns.test.ts', 'node_modules/**'],
           testTimeout: 20_000,
