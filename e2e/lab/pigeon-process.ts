@@ -132,6 +132,24 @@ export class PigeonProcess {
     });
   }
 
+  /** Until `check` holds (it is asked again after every event). */
+  waitUntil(check: () => boolean, ms: number, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const test = () => {
+        if (!check()) return false;
+        this.waiters.delete(test);
+        clearTimeout(timer);
+        resolve();
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(test);
+        reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+      }, ms);
+      if (!test()) this.waiters.add(test);
+    });
+  }
+
   /** The first of the CLI's own lines named `event` (cli:ui ...), past or future. */
   async waitForCli(event: string, ms: number): Promise<unknown> {
     const deadline = Date.now() + ms;

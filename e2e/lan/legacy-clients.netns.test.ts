@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent, Peer } from '../../shared/model';
+import type { ChatMessage, Peer } from '../../shared/model';
 import { canUseNamespaces, createLan, type Lan } from '../lab/netns-lan';
 import { Cmd } from '../lab/personas/ipmsg-packet';
 import { shownText, type Shown } from '../lab/personas/display-model';
@@ -29,7 +29,6 @@ const ONESHOT_NICK = '快递鸽';
 /** Pigeon repeats its start-up entry after 3 s (engine entryRepeatMs). */
 const PIGEON_ENTRY_REPEAT_MS = 3000;
 
-type MessageEvent = Extract<EngineEvent, { type: 'message' }>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(skip !== undefined)(
@@ -46,16 +45,19 @@ describe.skipIf(skip !== undefined)(
     const ip = (h: string) => lan.host(h).ip;
     const pigeonIp = () => ip('pigeon');
 
-    const online = (address: string) => (e: EngineEvent) =>
-      e.type === 'peer-online' && e.peer.address === address;
+    const online = (address: string) => (p: Peer) => p.address === address;
 
     async function pigeonPeer(address: string): Promise<Peer | undefined> {
       const r = await pigeon.request('peers:list');
       return ((r.ok ? r.value : []) as Peer[]).find((p) => p.address === address);
     }
 
-    const messagesFrom = (address: string) =>
-      pigeon.of('message').filter((e): e is MessageEvent => e.from.address === address);
+    /** Messages Pigeon showed from that address, each with the sender as Pigeon saw it. */
+    const messagesFrom = (address: string): (ChatMessage & { from: Peer | null })[] =>
+      pigeon
+        .of('chat:message')
+        .filter((e) => e.message.direction === 'in' && e.peer?.address === address)
+        .map((e) => ({ ...e.message, from: e.peer }));
 
     /**
      * The persona's user types each text to Pigeon; once the persona saw it acknowledged, what
@@ -64,7 +66,7 @@ describe.skipIf(skip !== undefined)(
     async function pigeonShows(persona: PersonaProcess, texts: string[]) {
       const before = messagesFrom(persona.ip).length;
       for (const t of texts) await persona.acked(await persona.send(pigeonIp(), t));
-      await pigeon.waitFor(
+      await pigeon.waitUntil(
         () => messagesFrom(persona.ip).length >= before + texts.length,
         5000,
         `${texts.length} messages from ${persona.name}`,
@@ -99,8 +101,8 @@ describe.skipIf(skip !== undefined)(
       });
       pigeon = await PigeonProcess.start(lan, 'pigeon', { nick: NICK, group: GROUP });
       const started = Date.now();
-      await pigeon.waitFor(online(feiqEarly.ip), 8000, 'early FeiQ online');
-      await pigeon.waitFor(online(gbkEarly.ip), 8000, 'early GBK IPMsg online');
+      await pigeon.waitFor('peers:online', online(feiqEarly.ip), 8000, 'early FeiQ online');
+      await pigeon.waitFor('peers:online', online(gbkEarly.ip), 8000, 'early GBK IPMsg online');
       // "After Pigeon" means after its start-up, repeat included: a client that starts later
       // hears only Pigeon's answer to its own entry.
       await sleep(Math.max(0, PIGEON_ENTRY_REPEAT_MS + 500 - (Date.now() - started)));
@@ -114,8 +116,8 @@ describe.skipIf(skip !== undefined)(
         nick: '老李',
         group: '市场部',
       });
-      await pigeon.waitFor(online(feiqLate.ip), 8000, 'late FeiQ online');
-      await pigeon.waitFor(online(gbkLate.ip), 8000, 'late GBK IPMsg online');
+      await pigeon.waitFor('peers:online', online(feiqLate.ip), 8000, 'late FeiQ online');
+      await pigeon.waitFor('peers:online', online(gbkLate.ip), 8000, 'late GBK IPMsg online');
       await Promise.all([feiqEarly, gbkEarly, feiqLate, gbkLate].map((p) => p.settle(500)));
     });
     afterAll(async () => {
