@@ -78,8 +78,8 @@ export class DeliveryQueue {
       lane = { waiting: [], flight: undefined };
       this.lanes.set(item.peerId, lane);
     }
+    // Its 'queued' state was told with the message itself (chat:message): no update for it.
     lane.waiting.push(item);
-    this.deps.onState(item, { state: 'queued' });
     if (!lane.flight) this.pump(lane);
   }
 

@@ -150,9 +150,10 @@ export class Inbox {
       ...(undecodable ? { undecodable } : {}),
     };
     this.conversations.add(message);
+    // The message first, then the count that includes it: a page never counts what it lacks.
+    if (this.ctx.listened())
+      this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
     this.unread.arrived(peer.id);
-    if (!this.ctx.listened()) return;
-    this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
   }
 
   /** Forget nothing, but release long-message parts that never completed. */

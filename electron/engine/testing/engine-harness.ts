@@ -33,7 +33,7 @@ export interface EngineNode {
   send(to: string[], text: string): string[];
   /** An outgoing message as told (chat:message) with every delivery update since applied. */
   message(id: string | undefined): ChatMessage | undefined;
-  /** The chat:delivery updates of one outgoing message, in order (not the state it was told with). */
+  /** Delivery states of one outgoing message: the one it was told with, then each update. */
   deliveryStates(messageId: string): string[];
   /** peers:list */
   peers(): Peer[];
@@ -96,10 +96,15 @@ export function createEngineNode(
       for (const u of of('chat:delivery')) if (u.messageId === id) delivery = u.delivery;
       return delivery ? { ...told, delivery } : told;
     },
-    deliveryStates: (messageId) =>
-      of('chat:delivery')
-        .filter((u) => u.messageId === messageId)
-        .map((u) => u.delivery.state),
+    deliveryStates: (messageId) => {
+      const told = of('chat:message').find((e) => e.message.id === messageId)?.message.delivery;
+      return [
+        ...(told ? [told.state] : []),
+        ...of('chat:delivery')
+          .filter((u) => u.messageId === messageId)
+          .map((u) => u.delivery.state),
+      ];
+    },
     peers: () => engine.handlers['peers:list'](),
   };
 }
