@@ -1,7 +1,6 @@
-import type { EngineSettings } from '../model';
+import type { Language, Settings, Theme } from '../model';
 
-export type Language = 'zh-CN' | 'en' | 'system';
-export type Theme = 'light' | 'dark' | 'system';
+export type { Language, Theme };
 
 export const LANGUAGES = ['zh-CN', 'en', 'system'] as const satisfies readonly Language[];
 export const THEMES = ['light', 'dark', 'system'] as const satisfies readonly Theme[];
@@ -11,12 +10,18 @@ export const THEMES = ['light', 'dark', 'system'] as const satisfies readonly Th
  * `user` and `host` are read-only (they come from the OS and go into every packet header).
  */
 export type AppSettings = Pick<
-  EngineSettings,
-  'nick' | 'group' | 'user' | 'host' | 'bind' | 'port' | 'broadcast' | 'unicastHosts'
-> & {
-  language: Language;
-  theme: Theme;
-};
+  Settings,
+  | 'nick'
+  | 'group'
+  | 'user'
+  | 'host'
+  | 'bind'
+  | 'port'
+  | 'broadcast'
+  | 'unicastHosts'
+  | 'language'
+  | 'theme'
+>;
 
 /** What `settings:update` may change. Network fields (port, bind, targets) apply on restart. */
 export type SettingsPatch = Partial<

@@ -23,3 +23,19 @@ export interface EngineSettings {
   /** Answer Pigeon echo probes (on by default). */
   answerEcho: boolean;
 }
+
+export type Language = 'zh-CN' | 'en' | 'system';
+export type Theme = 'light' | 'dark' | 'system';
+
+/**
+ * The one settings shape: what the engine runs with plus the UI's preferences. What is saved
+ * (settings.json), what the UI sees (AppSettings) and what it may change (SettingsPatch) are
+ * views of it, so a new setting is added in one place.
+ */
+export type Settings = EngineSettings & {
+  language: Language;
+  theme: Theme;
+};
+
+/** settings.json: any subset of the settings; the data directory is where it lives, not in it. */
+export type StoredSettings = Partial<Omit<Settings, 'dataDir'>>;

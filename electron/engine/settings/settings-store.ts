@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EngineSettings } from '../../../shared/model';
+import type { StoredSettings } from '../../../shared/model';
 import { ensureDataDir, writeDataFile } from '../io/data-dir';
 
 /**
@@ -10,11 +10,7 @@ import { ensureDataDir, writeDataFile } from '../io/data-dir';
  */
 export const SETTINGS_FILE = 'settings.json';
 
-export type StoredSettings = Partial<Omit<EngineSettings, 'dataDir'>> & {
-  /** UI preferences live beside the engine's settings. */
-  language?: 'zh-CN' | 'en' | 'system';
-  theme?: 'light' | 'dark' | 'system';
-};
+export type { StoredSettings };
 
 const STRING_KEYS = ['nick', 'group', 'user', 'host', 'bind'] as const;
 
