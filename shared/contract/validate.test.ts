@@ -176,7 +176,8 @@ describe('validateRequest: echo and diagnostics', () => {
       rejects(c, { to: '10.0.0.256' }, /"to" "10.0.0.256" is not an IPv4/);
       rejects(c, { to: '10.0.0.1:0' }, /"to" "10.0.0.1:0": the port must be 1-65535/);
       rejects(c, { to: '10.0.0.1:70000' }, /the port must be 1-65535/);
-      rejects(c, { to: '10.0.0.1:' }, /is not an IPv4 address/);
+      // An address with an empty port: the port is what is wrong.
+      rejects(c, { to: '10.0.0.1:' }, /"10.0.0.1:": the port must be 1-65535/);
       rejects(c, { to: 'example.com:2425' }, /is not an IPv4 address/);
       rejects(c, { to: '' }, /"to" must be a peer id or an IPv4 address.*got a string of 0/);
       rejects(c, { to: 7 }, /"to" must be a peer id.*the number 7/);

@@ -5,6 +5,7 @@ import { isRequestChannel, REQUEST_CHANNELS } from './requests';
 import { err, ok } from './result';
 import type { Result } from './result';
 import type { DoctorRequest, EchoMode, EchoRequest, ReachRequest, SweepRequest } from '../model';
+import { parseHostPort } from '../protocol/address';
 import { LANGUAGES, SETTINGS_PATCH_KEYS, THEMES } from './settings';
 import type { SettingsPatch } from './settings';
 
@@ -136,7 +137,6 @@ function settingsPatch(payload: unknown): SettingsPatch {
 const ECHO_MODES = ['pigeon', 'ipmsg', 'raw'] as const satisfies readonly EchoMode[];
 const SWEEP_MODES = ['pigeon', 'raw'] as const;
 const REACH_MODES = ['pigeon', 'ipmsg'] as const;
-const TARGET = /^([0-9.]{7,15})(?::(\d{1,5}))?$/;
 
 /** A peer id or "host[:port]" with an IPv4 host, as the engine's parseTarget reads it. */
 function target(value: unknown, field: string): string {
@@ -145,11 +145,11 @@ function target(value: unknown, field: string): string {
       `"${field}" must be a peer id or an IPv4 address (optionally :port), got ${describe(value)}`,
     );
   const v = value.trim();
-  const m = TARGET.exec(v);
-  if (!m || !isIpv4(m[1]))
+  // The engine's own parser (shared/protocol/address.ts): what passes here, the engine reads.
+  const parsed = parseHostPort(v, 2425);
+  if (!parsed.ok && parsed.problem === 'not-ipv4')
     fail(`"${field}" ${JSON.stringify(v.slice(0, 64))} is not an IPv4 address or "address:port"`);
-  if (m[2] !== undefined && !isPort(Number(m[2])))
-    fail(`"${field}" ${JSON.stringify(v)}: the port must be 1-65535`);
+  if (!parsed.ok) fail(`"${field}" ${JSON.stringify(v.slice(0, 64))}: the port must be 1-65535`);
   return v;
 }
 

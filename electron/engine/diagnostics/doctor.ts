@@ -16,7 +16,7 @@ import type { Clock } from '../clock';
 import { parseTarget } from '../echo/echo-request';
 import { cidr, coveredBy, inSubnet } from '../../../shared/protocol';
 import type { RouteInfo } from '../io/system-probes';
-import type { TcpProbeResult } from './tcp-probe';
+import type { TcpProbeResult } from '../io/tcp-probe';
 import type { TrafficLog } from './traffic-log';
 
 /**

@@ -12,7 +12,7 @@ import { PIGEON_VERSION } from '../version';
 import { runDoctor } from './doctor';
 import { interfacesReport } from '../io/interfaces-report';
 import { NetworkWatch } from './network-watch';
-import { tcpProbe, type TcpProbeResult } from './tcp-probe';
+import { tcpProbe, type TcpProbeResult } from '../io/tcp-probe';
 import { TrafficLog } from './traffic-log';
 
 /**
