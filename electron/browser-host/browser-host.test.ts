@@ -28,7 +28,7 @@ function engineAt(address: string, peer: string, nick: string): Engine {
   const dataDir = fs.mkdtempSync(path.join(tmp, `data-${nick}-`));
   return createEngine(
     defaultSettings({ nick, bind: address, port: PORT, broadcast: [peer], dataDir }),
-    { host: { shell: 'browser', firstRun: false } },
+    { ui: { shell: 'browser', firstRun: false } },
   );
 }
 

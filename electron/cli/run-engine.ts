@@ -26,7 +26,7 @@ export function startFailure(err: StartError): CliFailure {
 export async function startEngine(
   flags: NetworkFlags,
   onEvent?: EventListener,
-  options: Omit<EngineOptions, 'host'> & { shell?: 'browser' } = {},
+  options: Omit<EngineOptions, 'ui'> & { shell?: 'browser' } = {},
 ): Promise<{ engine: Engine; nickConfigured: boolean }> {
   const { settings, warning, notice, nickConfigured } = settingsFromFlags(flags);
   if (notice) printInfo(notice);
@@ -35,7 +35,7 @@ export async function startEngine(
   // Without a nick from a flag or an earlier run, the browser page asks for one first.
   const engine = createEngine(settings, {
     ...rest,
-    ...(shell ? { host: { shell, firstRun: !nickConfigured } } : {}),
+    ...(shell ? { ui: { shell, firstRun: !nickConfigured } } : {}),
   });
   if (onEvent) engine.subscribe(onEvent);
   try {

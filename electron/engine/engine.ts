@@ -23,7 +23,7 @@ import { PacketNumbers } from './packet-numbers';
 import { presenceHandlers } from './presence/handlers';
 import { PeerTable } from './presence/peer-table';
 import { Presence } from './presence/presence';
-import { settingsHandlers, type SettingsHost } from './settings/handlers';
+import { settingsHandlers, type UiShell } from './settings/handlers';
 import { validateSettings } from './settings/settings';
 import { StartError, explainBindError } from './start-error';
 import { PIGEON_VERSION } from './version';
@@ -47,7 +47,7 @@ export interface EngineOptions {
   /** Echo and diagnostics knobs: fake sockets, interfaces and probes for tests. */
   diagnostics?: DiagnosticsOptions;
   /** What `app:info` tells the UI: where it runs, and whether this is a first run. */
-  host?: SettingsHost;
+  ui?: UiShell;
   /** Told about every error a request handler threw (for logs); never about bad requests. */
   onHandlerError?: (channel: RequestChannel, error: unknown) => void;
 }
@@ -176,7 +176,7 @@ export class Engine {
     );
     this.tcp = options.tcp === false ? undefined : new TcpService();
     this.handlers = {
-      ...settingsHandlers(this.ctx, options.host ?? { shell: 'browser', firstRun: false }, (p) =>
+      ...settingsHandlers(this.ctx, options.ui ?? { shell: 'browser', firstRun: false }, (p) =>
         this.applyIdentity(p),
       ),
       ...presenceHandlers(this.ctx, this.presence),

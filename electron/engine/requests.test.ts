@@ -32,7 +32,7 @@ function lan(options: EngineOptions = {}) {
     net,
     '10.0.0.1',
     { nick: 'alice', group: 'R&D', dataDir },
-    { host: { shell: 'electron', firstRun: true }, ...options },
+    { ui: { shell: 'electron', firstRun: true }, ...options },
   );
   const b = createEngineNode(net, '10.0.0.2', { nick: 'bob' });
   return { clock, net, a, b, dataDir };

@@ -83,7 +83,7 @@ async function start(): Promise<void> {
   if (notice) console.warn(`pigeon: ${notice}`);
   if (warning) console.warn(`pigeon: ${warning}`);
   const engine = createEngine(settings, {
-    host: { shell: 'electron', firstRun },
+    ui: { shell: 'electron', firstRun },
     onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),
   });
 

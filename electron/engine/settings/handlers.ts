@@ -6,7 +6,7 @@ import { PIGEON_VERSION } from '../version';
 import { validateSettings } from './settings';
 import { loadStoredSettings, saveStoredSettings } from './settings-store';
 
-export interface SettingsHost {
+export interface UiShell {
   /** Where the UI runs: inside the Electron app, or in a browser served by the CLI. */
   shell: AppInfo['shell'];
   /** No settings were ever saved: the UI asks for nick and group first. */
@@ -19,10 +19,10 @@ export interface SettingsHost {
  */
 export function settingsHandlers(
   ctx: EngineContext,
-  host: SettingsHost,
+  ui: UiShell,
   applyIdentity: (patch: Pick<Partial<EngineSettings>, 'nick' | 'group'>) => void,
 ) {
-  let firstRun = host.firstRun;
+  let firstRun = ui.firstRun;
 
   /**
    * What the person chose: nick and group from the running engine, network fields from the
@@ -74,7 +74,7 @@ export function settingsHandlers(
         settings: current(),
         firstRun,
         suggested: { nick: running.user, group: running.host },
-        shell: host.shell,
+        shell: ui.shell,
       };
     },
     'settings:get': () => current(),
