@@ -121,10 +121,10 @@ test.describe("a hostile peer's names and links", () => {
       const timer = setTimeout(() => reject(new Error(`no ui event; stderr: ${stderr}`)), 10_000);
       if (!child.stdout) return reject(new Error('no stdout'));
       readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        const e = JSON.parse(line) as { type: string; url?: string };
-        if (e.type === 'ui' && e.url) {
+        const e = JSON.parse(line) as { event?: string; payload?: { url?: string } };
+        if (e.event === 'cli:ui' && e.payload?.url) {
           clearTimeout(timer);
-          resolve(e.url);
+          resolve(e.payload.url);
         }
       });
     });
