@@ -1,6 +1,6 @@
 import { createEngine } from '../../electron/engine/engine';
 import { defaultSettings } from '../../electron/engine/settings/settings';
-import type { Datagram, DatagramTransport } from '../../electron/engine/io/udp-transport';
+import type { Datagram, DatagramSocket } from '../../electron/engine/io/udp-socket';
 
 /**
  * Forged senders: every datagram from a new address, each one a BR_ENTRY (a new peer to list
@@ -8,10 +8,10 @@ import type { Datagram, DatagramTransport } from '../../electron/engine/io/udp-t
  * stay flat as its tables fill to their bounds and start evicting; the figure compared is the
  * cost with the peer table full (20,000) against the cost of the first few thousand.
  *
- * The datagrams go straight into the engine through its transport seam: thousands of source
+ * The datagrams go straight into the engine through its socket seam: thousands of source
  * addresses are what a forger has and what loopback sockets cannot give us.
  */
-class InjectTransport implements DatagramTransport {
+class InjectTransport implements DatagramSocket {
   private listener: ((d: Datagram) => void) | undefined;
   async bind(): Promise<void> {}
   async send(): Promise<void> {}
@@ -42,7 +42,7 @@ export interface FloodResult {
 }
 
 export async function benchFlood(): Promise<FloodResult> {
-  const transport = new InjectTransport();
+  const socket = new InjectTransport();
   const engine = createEngine(
     defaultSettings({
       nick: 'bench',
@@ -53,7 +53,7 @@ export async function benchFlood(): Promise<FloodResult> {
       user: 'bench',
       host: 'bench',
     }),
-    { tcp: false, entryRepeatMs: 0, transport },
+    { tcp: false, entryRepeatMs: 0, socket },
   );
   await engine.start();
   // A UI is listening in the app: events are built and delivered.
@@ -68,7 +68,7 @@ export async function benchFlood(): Promise<FloodResult> {
         i % 2 === 0
           ? `1:${i + 1}:forged:host:1:forged-${i}\0\0`
           : `1:${i + 1}:forged:host:${0x20 | 0x100}:forged ${i}\0`;
-      transport.inject({ bytes: Buffer.from(text, 'latin1'), address, port: 2425 });
+      socket.inject({ bytes: Buffer.from(text, 'latin1'), address, port: 2425 });
       // Let answers and deferred reads run, as the event loop would between datagrams.
       if ((k & 255) === 255) await new Promise((r) => setImmediate(r));
     }

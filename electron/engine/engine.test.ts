@@ -1366,7 +1366,7 @@ describe('hostile input', () => {
   it('20,000 random malformed datagrams leave the engine answering a real peer', async () => {
     const { clock, net, a, b } = await pair();
     net.recording = false;
-    a.transport.recording = false;
+    a.socket.recording = false;
     const rand = mulberry32(2024);
     const int = (n: number) => Math.floor(rand() * n);
     const pick = <T>(xs: readonly T[]) => xs[int(xs.length)] as T;

@@ -16,7 +16,7 @@ import { EchoService } from './echo/echo-service';
 import { echoHandlers } from './echo/handlers';
 import { linkMtu, routeTo } from './io/system-probes';
 import { TcpService } from './tcp/tcp-service';
-import { UdpTransport, type Datagram, type DatagramTransport } from './io/udp-transport';
+import { UdpSocket, type Datagram, type DatagramSocket } from './io/udp-socket';
 import { messagingHandlers } from './messaging/handlers';
 import { Messaging } from './messaging/messaging';
 import { PacketNumbers } from './packet-numbers';
@@ -31,7 +31,7 @@ import { Wire } from './wire';
 
 /** Knobs for tests and benchmarks; the app uses the defaults. */
 export interface EngineOptions {
-  transport?: DatagramTransport;
+  socket?: DatagramSocket;
   clock?: Clock;
   /** Resend interval and count (IPMsg and iptux: 1 s, 4 retries). */
   retryMs?: number;
@@ -95,7 +95,7 @@ export class Engine {
   readonly request: RequestHandler;
 
   private readonly clock: Clock;
-  private readonly transport: DatagramTransport;
+  private readonly socket: DatagramSocket;
   private readonly wire: Wire;
   private readonly hub = new EventHub();
   private readonly ctx: EngineContext;
@@ -123,8 +123,8 @@ export class Engine {
   ) {
     const instance = randomBytes(3).toString('hex');
     this.clock = options.clock ?? systemClock;
-    this.transport = options.transport ?? new UdpTransport();
-    this.wire = new Wire(this.transport, new PacketNumbers(() => this.clock.now()), {
+    this.socket = options.socket ?? new UdpSocket();
+    this.wire = new Wire(this.socket, new PacketNumbers(() => this.clock.now()), {
       version: pigeonVersionField(PIGEON_VERSION),
       user: current.user,
       host: current.host,
@@ -140,7 +140,7 @@ export class Engine {
       settings: () => this.current,
       dataDir: current.dataDir,
       isRunning: () => this.running,
-      local: () => this.transport.local(),
+      local: () => this.socket.local(),
       later: (ms, fn) => this.later(ms, fn),
     };
     this.presence = new Presence(this.ctx, {
@@ -159,7 +159,7 @@ export class Engine {
       this.ctx,
       this.presence,
       {
-        openSocket: diag.openSocket ?? (() => new UdpTransport()),
+        openSocket: diag.openSocket ?? (() => new UdpSocket()),
         interfaces: () => this.diagnostics.interfaces().interfaces,
         routeTo: (address) =>
           diag.routeTo ? diag.routeTo(address) : routeTo(address, 9, undefined, this.current.bind),
@@ -223,23 +223,23 @@ export class Engine {
     if (problems.length)
       throw new StartError('invalid-settings', { problems: problems.join('; ') });
     const { bind, port } = this.current;
-    this.transport.onDatagram((d) => this.receive(d));
+    this.socket.onDatagram((d) => this.receive(d));
     try {
-      await this.transport.bind(bind, port);
+      await this.socket.bind(bind, port);
     } catch (err) {
       throw explainBindError(err, 'UDP', bind, port);
     }
     try {
-      await this.tcp?.listen(bind, this.transport.local().port);
+      await this.tcp?.listen(bind, this.socket.local().port);
     } catch (err) {
-      await this.transport.close();
+      await this.socket.close();
       throw err;
     }
     this.running = true;
     this.diagnostics.start();
     this.messaging.start();
-    const local = this.transport.local();
-    this.localAddresses = new Set(this.transport.localAddresses());
+    const local = this.socket.local();
+    this.localAddresses = new Set(this.socket.localAddresses());
     this.hub.emit('engine:ready', {
       bind: local.address,
       port: local.port,
@@ -264,7 +264,7 @@ export class Engine {
     this.messaging.stop();
     await this.presence.sayGoodbye();
     await this.tcp?.close();
-    await this.transport.close();
+    await this.socket.close();
     this.hub.emit('engine:stopped', null);
   }
 
@@ -287,7 +287,7 @@ export class Engine {
   }
 
   local(): { address: string; port: number } {
-    return this.transport.local();
+    return this.socket.local();
   }
 
   /** The shell heard of a wake from sleep or a network change: re-check and re-announce. */

@@ -8,9 +8,9 @@ import { Wire } from './wire';
 async function setup(sendError?: Error) {
   const clock = new FakeClock();
   const net = new FakeNetwork(clock, { sendError: sendError ? () => sendError : undefined });
-  const transport = net.transport('10.0.0.1');
-  await transport.bind('0.0.0.0', 2425);
-  const wire = new Wire(transport, new PacketNumbers(() => clock.now()), {
+  const socket = net.socket('10.0.0.1');
+  await socket.bind('0.0.0.0', 2425);
+  const wire = new Wire(socket, new PacketNumbers(() => clock.now()), {
     version: '1_pigeon 0.1.0',
     user: 'me',
     host: 'box',

@@ -8,7 +8,7 @@ import {
   startsWithBytes,
   type HeaderPrefix,
 } from '../../shared/protocol';
-import type { DatagramTransport } from './io/udp-transport';
+import type { DatagramSocket } from './io/udp-socket';
 import type { PacketNumbers } from './packet-numbers';
 
 /**
@@ -27,7 +27,7 @@ export class Wire {
   private postErrorListener: ((address: string, port: number, message: string) => void) | undefined;
 
   constructor(
-    private readonly transport: DatagramTransport,
+    private readonly socket: DatagramSocket,
     private readonly numbers: PacketNumbers,
     identity: { version: string; user: string; host: string },
   ) {
@@ -36,7 +36,7 @@ export class Wire {
       latin1Bytes(identity.user),
       latin1Bytes(identity.host),
     );
-    transport.onPostError?.((address, port, err) => this.postFailed(address, port, err));
+    socket.onPostError?.((address, port, err) => this.postFailed(address, port, err));
   }
 
   /** Where failures of post() are reported (the delivery queue, for its failure reasons). */
@@ -76,7 +76,7 @@ export class Wire {
   /** Send and report failure as a value (no route, EPERM from a firewall...). */
   async sendBytes(bytes: Uint8Array, address: string, port: number): Promise<string | undefined> {
     try {
-      await this.transport.send(bytes, address, port);
+      await this.socket.send(bytes, address, port);
       this.stats.sent++;
       return undefined;
     } catch (err) {
@@ -97,9 +97,9 @@ export class Wire {
    */
   post(bytes: Uint8Array, address: string, port: number): void {
     this.stats.sent++;
-    if (this.transport.post) this.transport.post(bytes, address, port);
+    if (this.socket.post) this.socket.post(bytes, address, port);
     else
-      this.transport
+      this.socket
         .send(bytes, address, port)
         .then(undefined, (err: unknown) => this.postFailed(address, port, err));
   }

@@ -46,7 +46,7 @@ vi.mock('../engine/engine', async (importOriginal) => {
       const net = new FakeNetwork(new FakeClock());
       super(settings, {
         ...options,
-        transport: net.transport('10.0.0.1'),
+        socket: net.socket('10.0.0.1'),
         clock: net.clock,
         tcp: false,
         diagnostics: { watchIntervalMs: 0 },

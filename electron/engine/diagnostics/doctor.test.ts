@@ -68,7 +68,7 @@ describe('runDoctor on a fake LAN', () => {
     const { IPTUX, ScriptedPeer } = await import('../testing/scripted-peer');
     const { packetOf } = await import('../testing/fake-network');
     const iptux = await ScriptedPeer.start(net, '10.0.0.10', IPTUX);
-    iptux.transport.onDatagram((d) => {
+    iptux.socket.onDatagram((d) => {
       const p = packetOf(d);
       if (p && (p.command & 0xff) === 1)
         iptux.send(

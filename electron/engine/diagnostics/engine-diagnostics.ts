@@ -6,7 +6,7 @@ import type { EchoService } from '../echo/echo-service';
 import type { PROBE_BACK_LIMITS } from '../echo/probe-back';
 import { listIpv4Interfaces, type Ipv4Interface } from '../io/network-interfaces';
 import { linkLayerPresence, linkMtu, routeTo, type RouteInfo } from '../io/system-probes';
-import type { Datagram, DatagramTransport } from '../io/udp-transport';
+import type { Datagram, DatagramSocket } from '../io/udp-socket';
 import type { Presence } from '../presence/presence';
 import { PIGEON_VERSION } from '../version';
 import { runDoctor } from './doctor';
@@ -21,7 +21,7 @@ import { TrafficLog } from './traffic-log';
  * interface list, routes, TCP, ARP) is injectable, so engines on a FakeNetwork can be diagnosed.
  */
 export interface DiagnosticsOptions {
-  openSocket?: () => DatagramTransport;
+  openSocket?: () => DatagramSocket;
   listInterfaces?: () => Ipv4Interface[];
   routeTo?: (address: string) => Promise<RouteInfo>;
   tcpProbe?: (address: string, port: number, timeoutMs: number) => Promise<TcpProbeResult>;

@@ -1,4 +1,4 @@
-import { UdpTransport, type Datagram, type DatagramTransport } from '../io/udp-transport';
+import { UdpSocket, type Datagram, type DatagramSocket } from '../io/udp-socket';
 
 /**
  * A plain UDP echo server (RFC 862): every datagram goes back, unchanged, to where it came from.
@@ -10,7 +10,7 @@ export interface EchoServerOptions {
   port: number;
   /** Datagrams per second echoed to any one address (0 or absent: no limit). */
   maxPerSecondPerSource?: number;
-  transport?: DatagramTransport;
+  socket?: DatagramSocket;
   /** ms clock for the rate limit. */
   now?: () => number;
 }
@@ -25,26 +25,26 @@ export interface EchoServerStats {
 }
 
 export class UdpEchoServer {
-  private readonly transport: DatagramTransport;
+  private readonly socket: DatagramSocket;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   readonly stats: EchoServerStats = { received: 0, echoed: 0, limited: 0, sendErrors: 0, bytes: 0 };
 
   constructor(private readonly o: EchoServerOptions) {
-    this.transport = o.transport ?? new UdpTransport();
+    this.socket = o.socket ?? new UdpSocket();
   }
 
   async start(): Promise<{ address: string; port: number }> {
-    this.transport.onDatagram((d) => this.onDatagram(d));
-    await this.transport.bind(this.o.bind, this.o.port);
-    return this.transport.local();
+    this.socket.onDatagram((d) => this.onDatagram(d));
+    await this.socket.bind(this.o.bind, this.o.port);
+    return this.socket.local();
   }
 
   stop(): Promise<void> {
-    return this.transport.close();
+    return this.socket.close();
   }
 
   local(): { address: string; port: number } {
-    return this.transport.local();
+    return this.socket.local();
   }
 
   private onDatagram(d: Datagram): void {
@@ -54,7 +54,7 @@ export class UdpEchoServer {
       this.stats.limited++;
       return;
     }
-    this.transport.send(d.bytes, d.address, d.port).then(
+    this.socket.send(d.bytes, d.address, d.port).then(
       () => this.stats.echoed++,
       () => this.stats.sendErrors++,
     );

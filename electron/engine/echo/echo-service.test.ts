@@ -193,7 +193,7 @@ describe('probe back', () => {
       user: 'o',
       host: 'old',
     });
-    old.transport.onDatagram((d) => {
+    old.socket.onDatagram((d) => {
       const p = packetOf(d);
       if (p && (p.command & 0xff) === Mode.PIGEON_ECHO)
         old.send({ address: d.address, port: d.port }, Mode.PIGEON_ECHO_REPLY, p.extra);
@@ -213,7 +213,7 @@ describe('ipmsg ping', () => {
     const a = await startDiagnosedEngine(net, A);
     const iptux = await ScriptedPeer.start(net, B, IPTUX);
     let skip = 0;
-    iptux.transport.onDatagram((d) => {
+    iptux.socket.onDatagram((d) => {
       const p = packetOf(d);
       if (!p || (p.command & 0xff) !== Mode.BR_ENTRY) return;
       if (skip++ === 2) return; // the third entry goes unanswered
@@ -251,7 +251,7 @@ describe('raw echo through the engine', () => {
     const server = new UdpEchoServer({
       bind: '0.0.0.0',
       port: 7,
-      transport: net.transport('10.0.0.9'),
+      socket: net.socket('10.0.0.9'),
     });
     await server.start();
     const r = await settle(
@@ -270,7 +270,7 @@ describe('raw echo through the engine', () => {
 
   it('notices an echo server that rewrites or truncates', async () => {
     const { net, a } = await pair();
-    const t = net.transport('10.0.0.9');
+    const t = net.socket('10.0.0.9');
     await t.bind('0.0.0.0', 7);
     t.onDatagram((d) => void t.send(d.bytes.subarray(0, 50), d.address, d.port));
     const r = await settle(

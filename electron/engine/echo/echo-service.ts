@@ -11,7 +11,7 @@ import type {
 import { Mode, type WirePacket } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { RouteInfo } from '../io/system-probes';
-import type { Datagram, DatagramTransport } from '../io/udp-transport';
+import type { Datagram, DatagramSocket } from '../io/udp-socket';
 import type { Presence } from '../presence/presence';
 import type { Wire } from '../wire';
 import { ReachCollector } from './broadcast-reach';
@@ -34,7 +34,7 @@ import { sweepSizes } from '../../../shared/diagnostics/size-sweep';
 /** The few system calls echo makes beyond the engine's socket: faked in tests. */
 export interface EchoSystem {
   /** A socket of its own (raw mode, probe-back). */
-  openSocket(): DatagramTransport;
+  openSocket(): DatagramSocket;
   interfaces(): InterfaceInfo[];
   routeTo(address: string): Promise<RouteInfo>;
   linkMtu(name: string): number | null;

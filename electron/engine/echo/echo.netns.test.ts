@@ -3,7 +3,7 @@ import { canUseNamespaces, createLan, type Lan } from '../../../e2e/lab/netns-la
 import type { EchoResult, SweepResult } from '../../../shared/model';
 import { createEngine } from '../engine';
 import { defaultSettings } from '../settings';
-import { UdpTransport } from '../io/udp-transport';
+import { UdpSocket } from '../io/udp-socket';
 import {
   buildCli,
   lastJson,
@@ -14,13 +14,13 @@ import {
   waitForUdpPort,
   type PigeonProcess,
 } from './testing/cli-in-netns';
-import { DelayTransport } from './testing/delay-transport';
+import { DelaySocket } from './testing/delay-socket';
 import { DELAY_RELAY, NAIVE_ECHO_SERVER } from './testing/python-udp';
 
 /**
  * Echo over real sockets. Loss is injected with nftables on the receiving side's input hook
  * (numgen random), delay and jitter with a Python relay (raw mode) or the engine's injectable
- * transport (pigeon mode, on loopback). Measured loss must match the injected loss within four
+ * socket (pigeon mode, on loopback). Measured loss must match the injected loss within four
  * binomial standard deviations, sqrt(p(1-p)/n): a false failure about once in 16000 runs.
  */
 const can = canUseNamespaces();
@@ -362,10 +362,10 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
   });
 });
 
-describe('pigeon echo with delay from the engine’s injectable transport (loopback)', () => {
+describe('pigeon echo with delay from the engine’s injectable socket (loopback)', () => {
   it('shows the delay and the jitter in the round trips', async () => {
     const port = 42_431;
-    const slow = () => new DelayTransport(new UdpTransport(), () => 10 + Math.random() * 10);
+    const slow = () => new DelaySocket(new UdpSocket(), () => 10 + Math.random() * 10);
     const make = (address: string, peer: string) =>
       createEngine(
         defaultSettings({
@@ -377,7 +377,7 @@ describe('pigeon echo with delay from the engine’s injectable transport (loopb
           user: 't',
           host: address,
         }),
-        { transport: slow(), tcp: false, entryRepeatMs: 0 },
+        { socket: slow(), tcp: false, entryRepeatMs: 0 },
       );
     const x = make('127.0.0.21', '127.0.0.22');
     const y = make('127.0.0.22', '127.0.0.21');

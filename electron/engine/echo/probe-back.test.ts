@@ -10,7 +10,7 @@ function setup() {
   const responder = new ProbeBackResponder({
     clock,
     build: (fields, size) => encodeProbe(fields, size),
-    openSocket: () => net.transport('10.0.0.2'),
+    openSocket: () => net.socket('10.0.0.2'),
     bindAddress: () => '0.0.0.0',
   });
   return { clock, net, responder };

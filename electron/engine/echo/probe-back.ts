@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { DatagramTransport } from '../io/udp-transport';
+import type { DatagramSocket } from '../io/udp-socket';
 import type { ProbeBackRequest, ProbeFields } from './echo-probe-format';
 
 /**
@@ -28,7 +28,7 @@ export interface ProbeBackDeps {
   clock: Clock;
   /** The whole datagram of one reverse probe (an IPMsg PIGEON_ECHO padded to `size`). */
   build: (fields: ProbeFields, size: number) => Uint8Array;
-  openSocket: () => DatagramTransport;
+  openSocket: () => DatagramSocket;
   /** Address to send from (Pigeon's bind address). */
   bindAddress: () => string;
   limits?: Partial<typeof PROBE_BACK_LIMITS>;
@@ -38,7 +38,7 @@ interface Session {
   runId: string;
   address: string;
   granted: number;
-  socket: DatagramTransport | undefined;
+  socket: DatagramSocket | undefined;
   timer: unknown;
   closed: boolean;
 }

@@ -1,6 +1,6 @@
 import type { EchoRequest } from '../../../shared/model';
 import { systemClock, type Clock } from '../clock';
-import { UdpTransport, type Datagram, type DatagramTransport } from '../io/udp-transport';
+import { UdpSocket, type Datagram, type DatagramSocket } from '../io/udp-socket';
 import { decodeProbe, encodeProbe, newRunId, probeHeader } from './echo-probe-format';
 import { planEcho, type EchoPlan } from './echo-request';
 import { startEchoRun, type EchoChannel, type EchoRunHandle, type StartRunArgs } from './echo-run';
@@ -12,7 +12,7 @@ import type { EchoRunner } from './echo-runner';
  * the payload, so anything else arriving on the socket is ignored.
  */
 export class RawEchoChannel implements EchoChannel {
-  private socket: DatagramTransport | undefined;
+  private socket: DatagramSocket | undefined;
   private runner: EchoRunner | undefined;
 
   constructor(
@@ -22,7 +22,7 @@ export class RawEchoChannel implements EchoChannel {
       port: number;
       size: number;
       bind: string;
-      openSocket: () => DatagramTransport;
+      openSocket: () => DatagramSocket;
     },
   ) {}
 
@@ -84,7 +84,7 @@ export interface RawEchoOptions {
   now?: () => number;
   /** Address to send from (default 0.0.0.0). */
   bind?: string;
-  openSocket?: () => DatagramTransport;
+  openSocket?: () => DatagramSocket;
   onProgress?: StartRunArgs['onProgress'];
   onDone?: StartRunArgs['onDone'];
   progressEveryMs?: number;
@@ -105,7 +105,7 @@ export function rawEcho(
     port: plan.port,
     size: plan.size,
     bind: options.bind ?? '0.0.0.0',
-    openSocket: options.openSocket ?? (() => new UdpTransport()),
+    openSocket: options.openSocket ?? (() => new UdpSocket()),
   });
   const handle = startEchoRun({
     runId,

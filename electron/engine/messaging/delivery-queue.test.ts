@@ -15,9 +15,9 @@ async function setup(opts: { retryMs?: number; maxRetries?: number; sendError?: 
   const net = new FakeNetwork(clock, {
     sendError: opts.sendError ? () => new Error('send ENETUNREACH') : undefined,
   });
-  const transport = net.transport('10.0.0.1');
-  await transport.bind('0.0.0.0', 2425);
-  const wire = new Wire(transport, new PacketNumbers(() => clock.now()), {
+  const socket = net.socket('10.0.0.1');
+  await socket.bind('0.0.0.0', 2425);
+  const wire = new Wire(socket, new PacketNumbers(() => clock.now()), {
     version: '1_pigeon test',
     user: 'u',
     host: 'h',

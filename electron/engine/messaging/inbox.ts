@@ -15,7 +15,7 @@ import {
   type WirePacket,
 } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
-import type { Datagram } from '../io/udp-transport';
+import type { Datagram } from '../io/udp-socket';
 import { clonePeer } from '../presence/peer-table';
 import type { Presence } from '../presence/presence';
 import type { Conversations } from './conversations';

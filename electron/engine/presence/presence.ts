@@ -19,7 +19,7 @@ import {
 } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import { defaultBroadcastTargets } from '../io/network-interfaces';
-import type { Datagram } from '../io/udp-transport';
+import type { Datagram } from '../io/udp-socket';
 import { PIGEON_VERSION } from '../version';
 import { Dedupe } from '../messaging/dedupe';
 import { clonePeer, type PeerChange } from './peer-table';

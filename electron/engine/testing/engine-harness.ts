@@ -3,7 +3,7 @@ import type { ChatMessage, EngineSettings, Peer } from '../../../shared/model';
 import { IPMSG_DEFAULT_PORT } from '../../../shared/protocol';
 import { Engine, type EngineOptions } from '../engine';
 import { defaultSettings } from '../settings/settings';
-import type { FakeNetwork, FakeTransport } from './fake-network';
+import type { FakeNetwork, FakeSocket } from './fake-network';
 
 /** An incoming message as a test reads it: the message, and who it came from. */
 export type ReceivedMessage = ChatMessage & { from: Peer };
@@ -19,7 +19,7 @@ export type ReceivedMessage = ChatMessage & { from: Peer };
  */
 export interface EngineNode {
   engine: Engine;
-  transport: FakeTransport;
+  socket: FakeSocket;
   address: string;
   port: number;
   /** "address:port", the id other engines know this one by. */
@@ -63,10 +63,10 @@ export function createEngineNode(
   overrides: Partial<EngineSettings> = {},
   options: EngineOptions = {},
 ): EngineNode {
-  const transport = network.transport(address);
+  const socket = network.socket(address);
   const settings = testSettings(address, overrides);
   const engine = new Engine(settings, {
-    transport,
+    socket,
     clock: network.clock,
     tcp: false,
     entryRepeatMs: 0,
@@ -78,7 +78,7 @@ export function createEngineNode(
     events.filter((e) => e.channel === channel).map((e) => e.payload as EventMap[C]);
   return {
     engine,
-    transport,
+    socket,
     address,
     port: settings.port,
     id: `${address}:${settings.port}`,

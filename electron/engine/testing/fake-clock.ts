@@ -10,7 +10,7 @@ interface Timer {
  * A Clock whose time moves only when a test says so.
  *
  *   const clock = new FakeClock();              // starts at 2024-01-01T00:00:00Z unless told
- *   const engine = new Engine(settings, { clock, transport, tcp: false, entryRepeatMs: 0 });
+ *   const engine = new Engine(settings, { clock, socket, tcp: false, entryRepeatMs: 0 });
  *   await clock.advance(1000);                   // fire every timer due in the next second
  *
  * `advance` fires due timers one at a time, in time order (ties in the order they were set),

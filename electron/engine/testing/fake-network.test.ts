@@ -20,7 +20,7 @@ async function hosts(...addresses: string[]) {
   const net = new FakeNetwork(clock);
   const ts = [];
   for (const a of addresses) {
-    const t = net.transport(a);
+    const t = net.socket(a);
     await t.bind('0.0.0.0', 2425);
     ts.push(t);
   }
@@ -62,21 +62,21 @@ describe('FakeNetwork', () => {
 
   it('binds like a socket: ephemeral ports, EADDRINUSE, EADDRNOTAVAIL, close', async () => {
     const { net } = await hosts('10.0.0.1');
-    const again = net.transport('10.0.0.1');
+    const again = net.socket('10.0.0.1');
     await expect(again.bind('0.0.0.0', 2425)).rejects.toMatchObject({ code: 'EADDRINUSE' });
-    await expect(net.transport('10.0.0.1').bind('10.0.0.9', 2425)).rejects.toMatchObject({
+    await expect(net.socket('10.0.0.1').bind('10.0.0.9', 2425)).rejects.toMatchObject({
       code: 'EADDRNOTAVAIL',
     });
-    const eph = net.transport('10.0.0.1');
+    const eph = net.socket('10.0.0.1');
     await eph.bind('10.0.0.1', 0);
     expect(eph.local()).toEqual({ address: '10.0.0.1', port: 40000 });
     await eph.close();
     expect(eph.local()).toEqual({ address: '', port: 0 });
     await expect(eph.send(b('x'), '10.0.0.1', 2425)).rejects.toThrow(/not bound/);
-    expect(() => net.transport('nope')).toThrow();
+    expect(() => net.socket('nope')).toThrow();
   });
 
-  it('a closed transport hears nothing that was still in flight', async () => {
+  it('a closed socket hears nothing that was still in flight', async () => {
     const { clock, ts } = await hosts('10.0.0.1', '10.0.0.2');
     await ts[0]?.send(b('x'), '10.0.0.2', 2425);
     await ts[1]?.close();
@@ -168,7 +168,7 @@ describe('FakeNetwork', () => {
     const net = new FakeNetwork(clock, {
       sendError: (d) => (d.to.address === '10.0.0.9' ? new Error('EPERM') : undefined),
     });
-    const t = net.transport('10.0.0.1');
+    const t = net.socket('10.0.0.1');
     await t.bind('0.0.0.0', 2425);
     await expect(t.send(b('x'), '10.0.0.9', 2425)).rejects.toThrow('EPERM');
     expect(net.log).toEqual([]);
@@ -177,7 +177,7 @@ describe('FakeNetwork', () => {
   it('latencyMs delays every delivery', async () => {
     const clock = new FakeClock(0);
     const net = new FakeNetwork(clock, { latencyMs: 3 });
-    const [x, y] = [net.transport('10.0.0.1'), net.transport('10.0.0.2')];
+    const [x, y] = [net.socket('10.0.0.1'), net.socket('10.0.0.2')];
     await x.bind('0.0.0.0', 2425);
     await y.bind('0.0.0.0', 2425);
     await x.send(b('x'), '10.0.0.2', 2425);

@@ -1,25 +1,25 @@
 import { parseDatagram, type WirePacket } from '../../../shared/protocol';
-import type { Datagram, DatagramTransport } from '../io/udp-transport';
+import type { Datagram, DatagramSocket } from '../io/udp-socket';
 import type { FakeClock } from './fake-clock';
 
 /**
- * An in-memory LAN for engine tests: `DatagramTransport`s that deliver to each other by
+ * An in-memory LAN for engine tests: `DatagramSocket`s that deliver to each other by
  * address:port, on a FakeClock, with hooks to drop, duplicate, delay, reorder or corrupt
  * datagrams. Nothing touches a real socket, so hundreds of engines fit in one test and every
  * run is deterministic.
  *
  *   const clock = new FakeClock();
  *   const net = new FakeNetwork(clock);                  // 10.0.0.0/24 style subnets
- *   const a = new Engine(settings, { transport: net.transport('10.0.0.1'), clock, tcp: false });
+ *   const a = new Engine(settings, { socket: net.socket('10.0.0.1'), clock, tcp: false });
  *   net.use(dropWhere((d) => d.to.address === '10.0.0.2'));   // the peer's inbound link is down
  *   net.use(randomDelay({ seed: 7, maxMs: 300 }));            // jitter => reordering
  *   await clock.advance(100);                                 // deliveries happen on the clock
  *
  * Semantics, chosen to match what the engine meets on a real LAN:
- *  - A datagram to `host:port` reaches the transport bound to that port on that host (bound to
+ *  - A datagram to `host:port` reaches the socket bound to that port on that host (bound to
  *    the host's address or to 0.0.0.0). Nothing bound there: it is silently lost, like UDP.
  *  - A datagram to 255.255.255.255 or to a subnet's directed broadcast (the host part all ones,
- *    `prefixLength` 24 by default) reaches every transport bound to that port in range,
+ *    `prefixLength` 24 by default) reaches every socket bound to that port in range,
  *    **the sender included** (real stacks loop broadcasts back; the engine must drop its own).
  *  - Delivery is never synchronous: each copy is scheduled on the clock after `latencyMs` plus
  *    whatever the hooks add, so `await clock.advance(...)` (or `clock.flush()`) moves packets.
@@ -78,7 +78,7 @@ export class FakeNetwork {
   recording = true;
 
   private readonly hooks: NetworkHook[] = [];
-  private readonly bound = new Map<string, FakeTransport>();
+  private readonly bound = new Map<string, FakeSocket>();
   private readonly latencyMs: number;
   private readonly prefixLength: number;
   private nextEphemeral = 40_000;
@@ -92,10 +92,10 @@ export class FakeNetwork {
     this.prefixLength = options.prefixLength ?? 24;
   }
 
-  /** A transport on a host with this IPv4 address (bind it to 0.0.0.0 or to the address). */
-  transport(hostAddress: string): FakeTransport {
+  /** A socket on a host with this IPv4 address (bind it to 0.0.0.0 or to the address). */
+  socket(hostAddress: string): FakeSocket {
     if (ipv4(hostAddress) === undefined) throw new Error(`${hostAddress} is not an IPv4 address`);
-    return new FakeTransport(this, hostAddress);
+    return new FakeSocket(this, hostAddress);
   }
 
   /** Add a hook; returns a function that removes it. */
@@ -113,7 +113,7 @@ export class FakeNetwork {
   }
 
   /**
-   * Put raw bytes on the wire as if `from` had sent them, no transport needed there: scripted
+   * Put raw bytes on the wire as if `from` had sent them, no socket needed there: scripted
    * peers, forged senders, fuzzing. Delivery follows on the clock, through the hooks.
    */
   inject(bytes: Uint8Array, from: Endpoint, to: Endpoint): void {
@@ -143,10 +143,10 @@ export class FakeNetwork {
     return hostBits > 0 && (a & hostMask) >>> 0 === hostMask;
   }
 
-  // ---- used by FakeTransport -----------------------------------------------------------------
+  // ---- used by FakeSocket -----------------------------------------------------------------
 
   /** @internal */
-  bindTransport(t: FakeTransport, address: string, port: number): Endpoint {
+  bindSocket(t: FakeSocket, address: string, port: number): Endpoint {
     if (address !== '0.0.0.0' && address !== t.hostAddress) {
       throw errno('EADDRNOTAVAIL', `bind EADDRNOTAVAIL ${address}:${port}`);
     }
@@ -162,7 +162,7 @@ export class FakeNetwork {
   }
 
   /** @internal */
-  unbindTransport(t: FakeTransport, port: number): void {
+  unbindSocket(t: FakeSocket, port: number): void {
     const key = `${t.hostAddress}:${port}`;
     if (this.bound.get(key) === t) this.bound.delete(key);
   }
@@ -209,7 +209,7 @@ export class FakeNetwork {
         this.clock.setTimeout(
           () => {
             this.stats.delivered++;
-            // Deliver only if that transport is still bound (a closed socket hears nothing).
+            // Deliver only if that socket is still bound (a closed socket hears nothing).
             r.deliver({ bytes: new Uint8Array(payload), address: from.address, port: from.port });
           },
           this.latencyMs + Math.max(0, delayMs),
@@ -218,12 +218,12 @@ export class FakeNetwork {
     }
   }
 
-  private receiversOf(to: Endpoint): FakeTransport[] {
+  private receiversOf(to: Endpoint): FakeSocket[] {
     if (!this.isBroadcast(to.address)) {
       const t = this.bound.get(`${to.address}:${to.port}`);
       return t ? [t] : [];
     }
-    const out: FakeTransport[] = [];
+    const out: FakeSocket[] = [];
     const target = ipv4(to.address) ?? 0;
     const mask = this.prefixLength === 0 ? 0 : (0xffffffff << (32 - this.prefixLength)) >>> 0;
     for (const [key, t] of this.bound) {
@@ -237,11 +237,11 @@ export class FakeNetwork {
   }
 }
 
-/** A DatagramTransport on a FakeNetwork host. */
-export class FakeTransport implements DatagramTransport {
+/** A DatagramSocket on a FakeNetwork host. */
+export class FakeSocket implements DatagramSocket {
   private listener: ((d: Datagram) => void) | undefined;
   private endpoint: Endpoint | undefined;
-  /** Datagrams this transport received, whoever listened (handy for scripted peers). */
+  /** Datagrams this socket received, whoever listened (handy for scripted peers). */
   readonly received: Datagram[] = [];
   /** Set to false to stop keeping `received` (floods). */
   recording = true;
@@ -254,7 +254,7 @@ export class FakeTransport implements DatagramTransport {
   bind(address: string, port: number): Promise<void> {
     if (this.endpoint) return Promise.reject(new Error('already bound'));
     try {
-      this.endpoint = this.network.bindTransport(this, address, port);
+      this.endpoint = this.network.bindSocket(this, address, port);
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);
@@ -276,7 +276,7 @@ export class FakeTransport implements DatagramTransport {
   }
 
   close(): Promise<void> {
-    if (this.endpoint) this.network.unbindTransport(this, this.endpoint.port);
+    if (this.endpoint) this.network.unbindSocket(this, this.endpoint.port);
     this.endpoint = undefined;
     return Promise.resolve();
   }

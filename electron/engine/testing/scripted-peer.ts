@@ -13,7 +13,7 @@ import {
   utf8Bytes,
   type WirePacket,
 } from '../../../shared/protocol';
-import type { Endpoint, FakeNetwork, FakeTransport } from './fake-network';
+import type { Endpoint, FakeNetwork, FakeSocket } from './fake-network';
 
 /**
  * A peer whose every datagram a test writes by hand: an iptux, a FeiQ, an old IPMsg, a forger.
@@ -52,7 +52,7 @@ export class ScriptedPeer {
   packetNo = 1;
 
   private constructor(
-    readonly transport: FakeTransport,
+    readonly socket: FakeSocket,
     readonly identity: Identity,
     readonly endpoint: Endpoint,
   ) {}
@@ -63,9 +63,9 @@ export class ScriptedPeer {
     identity: Identity,
     port = IPMSG_DEFAULT_PORT,
   ): Promise<ScriptedPeer> {
-    const transport = network.transport(address);
-    await transport.bind('0.0.0.0', port);
-    return new ScriptedPeer(transport, identity, { address, port: transport.local().port });
+    const socket = network.socket(address);
+    await socket.bind('0.0.0.0', port);
+    return new ScriptedPeer(socket, identity, { address, port: socket.local().port });
   }
 
   /** The bytes this peer would send: its header, then `extra` exactly as given. */
@@ -84,19 +84,19 @@ export class ScriptedPeer {
   /** Send one packet; strings are UTF-8. Returns the packet number used. */
   send(to: Endpoint, command: number, extra: Uint8Array | string, packetNo?: number): number {
     const no = packetNo ?? this.packetNo++;
-    void this.transport.send(this.datagram(command, extra, no), to.address, to.port);
+    void this.socket.send(this.datagram(command, extra, no), to.address, to.port);
     return no;
   }
 
   /** Send raw bytes (malformed input, foreign headers). */
   sendRaw(to: Endpoint, bytes: Uint8Array): void {
-    void this.transport.send(bytes, to.address, to.port);
+    void this.socket.send(bytes, to.address, to.port);
   }
 
   /** Everything received that parses, oldest first. */
   inbox(): ReceivedPacket[] {
     const out: ReceivedPacket[] = [];
-    for (const d of this.transport.received) {
+    for (const d of this.socket.received) {
       const r = parseDatagram(d.bytes);
       if (r.ok)
         out.push({ packet: r.value, from: { address: d.address, port: d.port }, bytes: d.bytes });
@@ -116,7 +116,7 @@ export class ScriptedPeer {
    */
   autoAck(command = makeCommand(Mode.RECVMSG, Opt.SENDCHECKOPT)): () => void {
     let on = true;
-    this.transport.onDatagram((d) => {
+    this.socket.onDatagram((d) => {
       if (!on) return;
       const r = parseDatagram(d.bytes);
       if (!r.ok || modeOf(r.value.command) !== Mode.SENDMSG) return;
@@ -132,7 +132,7 @@ export class ScriptedPeer {
 
   /** Forget what arrived so far. */
   clearInbox(): void {
-    this.transport.received.length = 0;
+    this.socket.received.length = 0;
   }
 }
 

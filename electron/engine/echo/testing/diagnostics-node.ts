@@ -16,7 +16,7 @@ export function fakeDiagnostics(
 ): DiagnosticsOptions {
   const subnet = address.split('.').slice(0, 3).join('.');
   return {
-    openSocket: () => net.transport(address),
+    openSocket: () => net.socket(address),
     listInterfaces: () => [
       {
         name: 'eth0',

@@ -13,7 +13,7 @@ export interface Datagram {
  * The engine's view of UDP. The real one wraps node:dgram; tests wrap it to add delay and
  * reordering (a relay would change who a peer is), or replace it entirely.
  */
-export interface DatagramTransport {
+export interface DatagramSocket {
   bind(address: string, port: number): Promise<void>;
   send(bytes: Uint8Array, address: string, port: number): Promise<void>;
   onDatagram(listener: (d: Datagram) => void): void;
@@ -24,7 +24,7 @@ export interface DatagramTransport {
   localAddresses(): string[];
   /**
    * Optional fast path for the hot loop (acks, messages): send without allocating a promise or
-   * a closure; a failure goes to the listener given to onPostError. Transports without it are
+   * a closure; a failure goes to the listener given to onPostError. Sockets without it are
    * used through send().
    */
   post?(bytes: Uint8Array, address: string, port: number): void;
@@ -51,7 +51,7 @@ export function literalLookup(
   dns.lookup(hostname, { family: family === 6 || family === 'IPv6' ? 6 : 4 }, callback);
 }
 
-export class UdpTransport implements DatagramTransport {
+export class UdpSocket implements DatagramSocket {
   private socket: dgram.Socket | undefined;
   private listener: ((d: Datagram) => void) | undefined;
   private postErrorListener: ((address: string, port: number, err: Error) => void) | undefined;

@@ -1,13 +1,13 @@
-import type { Datagram, DatagramTransport } from '../../io/udp-transport';
+import type { Datagram, DatagramSocket } from '../../io/udp-socket';
 
 /**
- * The engine's injectable transport with a slow link in front: every datagram leaves after
+ * The engine's injectable socket with a slow link in front: every datagram leaves after
  * `delayMs()` (drawn per datagram, so independent draws make jitter and reordering). A relay
  * would change who the peer is; this keeps the addresses real.
  */
-export class DelayTransport implements DatagramTransport {
+export class DelaySocket implements DatagramSocket {
   constructor(
-    private readonly inner: DatagramTransport,
+    private readonly inner: DatagramSocket,
     private readonly delayMs: () => number,
   ) {}
 

@@ -1,19 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { literalLookup, UdpTransport, type Datagram } from './udp-transport';
+import { literalLookup, UdpSocket, type Datagram } from './udp-socket';
 
-const open: UdpTransport[] = [];
+const open: UdpSocket[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.close()));
 });
 
-async function bound(): Promise<UdpTransport> {
-  const t = new UdpTransport();
+async function bound(): Promise<UdpSocket> {
+  const t = new UdpSocket();
   open.push(t);
   await t.bind('127.0.0.1', 0);
   return t;
 }
 
-describe('UdpTransport.post (loopback)', () => {
+describe('UdpSocket.post (loopback)', () => {
   it('delivers a datagram without a promise', async () => {
     const a = await bound();
     const b = await bound();
@@ -41,8 +41,8 @@ describe('UdpTransport.post (loopback)', () => {
     expect(errors[0]?.message).toMatch(/EMSGSIZE/);
   });
 
-  it('reports a post on a closed transport instead of throwing', async () => {
-    const a = new UdpTransport();
+  it('reports a post on a closed socket instead of throwing', async () => {
+    const a = new UdpSocket();
     const errors: string[] = [];
     a.onPostError((address, port, err) => errors.push(`${address}:${port} ${err.message}`));
     a.post(new Uint8Array(1), '127.0.0.1', 9);
