@@ -1112,6 +1112,20 @@ describe('talking to FeiQ', () => {
     expect(a.of('message')[0]?.text).toBe('看图[图片 image]好看吗');
     expect(feiq.inboxOf(Mode.RECVMSG)).toHaveLength(1);
   });
+
+  it('shows the raw UTF-8 FeiQ sends for what GBK lacks, and GBK that looks like UTF-8 as GBK', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const feiq = await feiqOnline(net, clock);
+    feiq.send(at(A), 288, bytes(new TextEncoder().encode('完成✓了'), 0));
+    feiq.send(at(A), 288, bytes(new TextEncoder().encode('👍'), 0));
+    feiq.send(at(A), 288, bytes(legacy('谢谢', 'gbk'), 0));
+    feiq.send(at(A), 288, bytes(legacy('一', 'gbk'), 0));
+    await clock.flush();
+    const m = a.of('message');
+    expect(m.map((x) => x.text)).toEqual(['完成✓了', '👍', '谢谢', '一']);
+    expect(m.every((x) => x.undecodable === undefined)).toBe(true);
+  });
 });
 
 // ---- long messages between Pigeons, reordering ------------------------------------------------
