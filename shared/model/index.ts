@@ -4,3 +4,4 @@ export * from './settings';
 export * from './events';
 export * from './echo';
 export * from './diagnostics';
+export * from './unsafe-characters';

@@ -15,6 +15,7 @@ import { networkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';
 import { startProbeEngine } from '../probe-engine';
 import { sleep } from '../run-engine';
+import { terminalField as field } from '../terminal-text';
 
 export const echoFlags = {
   ...networkFlags,
@@ -403,7 +404,7 @@ async function reach(flags: Flags, mode: EchoMode): Promise<number> {
       );
       for (const r of i.responders)
         console.log(
-          `  ${r.address}:${r.port}  ${r.nick ?? ''} ${r.client ? `(${r.client})` : ''}  ${r.rttMs} ms`,
+          `  ${r.address}:${r.port}  ${field(r.nick ?? '')} ${r.client ? `(${r.client})` : ''}  ${r.rttMs} ms`,
         );
     }
     for (const r of result.elsewhere)

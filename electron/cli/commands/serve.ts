@@ -4,9 +4,10 @@ import { createEngineHandlers } from '../../engine/engine-handlers';
 import { isIpv4 } from '../../engine/network-interfaces';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
-import { paint, printInfo, printJson } from '../output';
+import { jsonLine, paint, printInfo, printJson } from '../output';
 import { CliFailure, startEngine } from '../run-engine';
 import { startStdioControl } from '../stdio-control';
+import { terminalField as field, terminalLines } from '../terminal-text';
 import { findUiAssets } from '../../browser-host/asset-paths';
 import {
   DEFAULT_UI_HOST,
@@ -130,38 +131,42 @@ function announceUi(host: BrowserHost, json: boolean): void {
 }
 
 function group(name: string): string {
-  return name ? ` [${name}]` : '';
+  return name ? ` [${field(name)}]` : '';
 }
 
 function time(): string {
   return paint(new Date().toTimeString().slice(0, 8), 'dim');
 }
+
+/** Lines after the first of a peer's text start here, under the time: never a line of ours. */
+const CONTINUATION = `${' '.repeat(8)} | `;
+
 export function describeEvent(e: EngineEvent): string {
   switch (e.type) {
     case 'ready':
-      return `${time()} ${paint('ready', 'green')} as ${e.nick}${e.group ? ` [${e.group}]` : ''} on ${e.bind}:${e.port}, announcing to ${e.broadcast.join(', ')}`;
+      return `${time()} ${paint('ready', 'green')} as ${field(e.nick)}${group(e.group)} on ${e.bind}:${e.port}, announcing to ${e.broadcast.join(', ')}`;
     case 'peer-online':
-      return `${time()} ${paint('+', 'green')} ${e.peer.nick}${group(e.peer.group)} ${e.peer.address} (${e.peer.client})`;
+      return `${time()} ${paint('+', 'green')} ${field(e.peer.nick)}${group(e.peer.group)} ${e.peer.address} (${e.peer.client})`;
     case 'peer-offline':
-      return `${time()} ${paint('-', 'yellow')} ${e.peer.nick} ${e.peer.address} left`;
+      return `${time()} ${paint('-', 'yellow')} ${field(e.peer.nick)} ${e.peer.address} left`;
     case 'peer-changed':
-      return `${time()} ${paint('~', 'cyan')} ${e.peer.nick}${group(e.peer.group)} ${e.peer.address}${e.peer.away ? ' (away)' : ''}`;
+      return `${time()} ${paint('~', 'cyan')} ${field(e.peer.nick)}${group(e.peer.group)} ${e.peer.address}${e.peer.away ? ' (away)' : ''}`;
     case 'message': {
       const body = e.undecodable
         ? `[undecodable ${e.undecodable.encoding} bytes: ${e.undecodable.rawBase64}]`
-        : e.text;
-      return `${time()} ${paint(`${e.from.nick} (${e.from.address})`, 'bold')}${e.broadcast ? ' to all' : ''}: ${body}`;
+        : terminalLines(e.text, CONTINUATION);
+      return `${time()} ${paint(`${field(e.from.nick)} (${e.from.address})`, 'bold')}${e.broadcast ? ' to all' : ''}: ${body}`;
     }
     case 'delivery':
       return e.delivery.state === 'failed'
-        ? `${time()} ${paint('failed', 'red')} ${e.messageId}: ${e.delivery.reason}`
+        ? `${time()} ${paint('failed', 'red')} ${e.messageId}: ${field(e.delivery.reason)}`
         : `${time()} ${paint(e.delivery.state, 'dim')} ${e.messageId}`;
     case 'error':
-      return `${time()} ${paint('error', 'red')} ${e.message}`;
+      return `${time()} ${paint('error', 'red')} ${field(e.message)}`;
     case 'stopped':
       return `${time()} stopped`;
     default:
       // Echo and diagnostics progress: compact JSON reads well enough in a terminal.
-      return `${time()} ${paint(e.type, 'dim')} ${JSON.stringify(e).slice(0, 200)}`;
+      return `${time()} ${paint(e.type, 'dim')} ${jsonLine(e).slice(0, 200)}`;
   }
 }
