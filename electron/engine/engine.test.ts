@@ -765,6 +765,26 @@ describe('receiving', () => {
     ]);
   });
 
+  it('strips controls and bidi from the names a peer announces, but keeps its texts intact', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    ipmsg.send(
+      at(BCAST),
+      makeCommand(Mode.BR_ENTRY, Opt.CAPUTF8OPT),
+      'mal\u202elory\x1b]0;pwned\x07\0ops\n12:00:00 + admin\0',
+    );
+    const text = 'see \x1b[2J\u009b2J\u202e\nline two';
+    ipmsg.send(at(A), makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.UTF8OPT), `${text}\0`);
+    await clock.flush();
+    expect(a.engine.peers()[0]).toMatchObject({
+      nick: 'mallory]0;pwned',
+      group: 'ops12:00:00 + admin',
+    });
+    expect(a.of('peer-online')[0]?.peer.nick).toBe('mallory]0;pwned');
+    expect(a.of('message')[0]?.text).toBe(text);
+  });
+
   it('does not ack a SENDMSG that did not ask (no SENDCHECKOPT), but shows it', async () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
