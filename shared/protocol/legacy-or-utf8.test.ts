@@ -150,7 +150,7 @@ describe('legacyOrUtf8 properties', () => {
       // A misread is a real ambiguity: a GBK writer would have had to send that text as UTF-8.
       expect(r.text !== undefined && !encodeText(r.text, 'gbk').ok).toBe(true);
     }
-    // Measured 4 in 10^6 (build/bench/legacy-misread.ts); the rule it replaced was ~1%.
+    // Measured 1–4 in 10^6 (build/bench/legacy-misread.ts); the rule it replaced, ~1%.
     expect(misread.length).toBeLessThanOrEqual(10);
   });
 
@@ -166,7 +166,7 @@ describe('legacyOrUtf8 properties', () => {
       misread.push(t);
       expect(r.text !== undefined && !encodeText(r.text, 'cp932').ok).toBe(true);
     }
-    // Measured 22 in 10^6; the rule it replaced was 0.3% (2.3% for two characters).
+    // Measured about 20 in 10^6; the rule it replaced, 0.3% (2.3% for two characters).
     expect(misread.length).toBeLessThanOrEqual(30);
   });
 });

@@ -28,9 +28,10 @@ import { canEncode, type LegacyCodePage } from './repertoire';
  * How often legacy text is misread as UTF-8 (build/bench/legacy-misread.ts, 10^6 random texts
  * each; legacy-or-utf8.test.ts holds CI to bounds well above these):
  *  - everyday Chinese (GB2312 hanzi, ASCII, full-width punctuation) as GBK: 0 in 10^6;
- *  - any of the 20,902 GBK ideographs, uniformly, as GBK: 4 in 10^6 for 1–10 characters,
- *    37 in 10^6 for exactly 2 (the worst length);
- *  - Japanese (kanji, kana) as CP932: 22 in 10^6 for 1–10 characters, 224 in 10^6 for 2.
+ *  - any of the 20,902 GBK ideographs, uniformly, as GBK: 1–4 in 10^6 for 1–10 characters,
+ *    about 35 in 10^6 for exactly 2 (the worst length);
+ *  - Japanese (kanji, kana) as CP932: about 20 in 10^6 for 1–10 characters, about 240 in 10^6
+ *    for exactly 2 (two runs each).
  * Before this rule FeiQ was always GBK, and other legacy peers were UTF-8 whenever the bytes
  * were valid UTF-8 with a high byte: that misread 9–14% of single GBK hanzi and 2.3% of
  * two-character CP932 texts. The misreads left are a legacy character whose bytes begin a
