@@ -1,3 +1,5 @@
+import { terminalLines } from './terminal-text';
+
 /** Human and JSON output for the CLI: colour only on a TTY, aligned columns, one-line errors. */
 
 const useColour = () => process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -46,14 +48,34 @@ export function table(headers: string[], rows: string[][]): string {
   return [paint(line(headers), 'bold'), ...rows.map(line)].join('\n');
 }
 
+// Outside strings JSON is ASCII, so these can only stand inside a string, where \u is valid.
+const JSON_RAW = /[\u007f-\u009f\u2028\u2029\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/** Every `--json` line goes out through here. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  process.stdout.write(`${jsonLine(value)}\n`);
 }
 
+/**
+ * JSON on one line, with what JSON.stringify leaves raw escaped as \uXXXX: DEL, the C1 controls
+ * (U+009B is a CSI to many terminals), U+2028/U+2029, bidi controls and the other invisible
+ * format characters. Peers put them in names and texts, and `pigeon serve --json | cat` would
+ * otherwise hand them to the terminal. JSON.parse gives back exactly the same value.
+ */
+export function jsonLine(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(JSON_RAW, (ch) => {
+    let out = '';
+    for (let i = 0; i < ch.length; i++)
+      out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
+}
+
+/** Errors and notes may quote a peer (a handler's error, a delivery reason): escaped as such. */
 export function printError(message: string): void {
-  process.stderr.write(`${paint('pigeon:', 'red', 'err')} ${message}\n`);
+  process.stderr.write(`${paint('pigeon:', 'red', 'err')} ${terminalLines(message, '  ')}\n`);
 }
 
 export function printInfo(message: string): void {
-  process.stderr.write(`${paint(message, 'dim', 'err')}\n`);
+  process.stderr.write(`${paint(terminalLines(message, '  '), 'dim', 'err')}\n`);
 }

@@ -917,6 +917,26 @@ describe('receiving', () => {
     ]);
   });
 
+  it('strips controls and bidi from the names a peer announces, but keeps its texts intact', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const ipmsg = await ScriptedPeer.start(net, IPMSG_ADDR, IPMSG);
+    ipmsg.send(
+      at(BCAST),
+      makeCommand(Mode.BR_ENTRY, Opt.CAPUTF8OPT),
+      'mal\u202elory\x1b]0;pwned\x07\0ops\n12:00:00 + admin\0',
+    );
+    const text = 'see \x1b[2J\u009b2J\u202e\nline two';
+    ipmsg.send(at(A), makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.UTF8OPT), `${text}\0`);
+    await clock.flush();
+    expect(a.peers()[0]).toMatchObject({
+      nick: 'mallory]0;pwned',
+      group: 'ops12:00:00 + admin',
+    });
+    expect(a.of('peers:online')[0]?.nick).toBe('mallory]0;pwned');
+    expect(a.received()[0]?.text).toBe(text);
+  });
+
   it('does not ack a SENDMSG that did not ask (no SENDCHECKOPT), but shows it', async () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);
@@ -1284,6 +1304,20 @@ describe('talking to FeiQ', () => {
     await clock.flush();
     expect(a.received()[0]?.text).toBe('看图[图片 image]好看吗');
     expect(feiq.inboxOf(Mode.RECVMSG)).toHaveLength(1);
+  });
+
+  it('shows the raw UTF-8 FeiQ sends for what GBK lacks, and GBK that looks like UTF-8 as GBK', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A);
+    const feiq = await feiqOnline(net, clock);
+    feiq.send(at(A), 288, bytes(new TextEncoder().encode('完成✓了'), 0));
+    feiq.send(at(A), 288, bytes(new TextEncoder().encode('👍'), 0));
+    feiq.send(at(A), 288, bytes(legacy('谢谢', 'gbk'), 0));
+    feiq.send(at(A), 288, bytes(legacy('一', 'gbk'), 0));
+    await clock.flush();
+    const m = a.received();
+    expect(m.map((x) => x.text)).toEqual(['完成✓了', '👍', '谢谢', '一']);
+    expect(m.every((x) => x.undecodable === undefined)).toBe(true);
   });
 });
 

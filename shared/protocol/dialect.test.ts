@@ -47,9 +47,16 @@ describe('receiveEncoding (protocol reference section 7, receive policy)', () =>
   });
 
   it('FeiQ is GB18030 even when the bytes happen to be valid UTF-8', () => {
-    expect(
-      receiveEncoding({ ...base, version: '1_lbt6_0', command: SENDMSG, body: utf8('abc') }),
-    ).toBe('gb18030');
+    const feiq = { ...base, version: '1_lbt6_0', command: SENDMSG };
+    expect(receiveEncoding({ ...feiq, body: utf8('abc') })).toBe('gb18030');
+    expect(receiveEncoding({ ...feiq, body: gbk('谢谢') })).toBe('gb18030');
+    expect(receiveEncoding({ ...feiq, body: gbk('一') })).toBe('gb18030');
+  });
+
+  it("FeiQ's raw UTF-8, for what GBK lacks, is UTF-8 (legacy-or-utf8.test.ts has the rest)", () => {
+    const feiq = { ...base, version: '1_lbt4_10#128#C8600015C0A8#0#0#0#311c#9', command: SENDMSG };
+    expect(receiveEncoding({ ...feiq, body: utf8('完成✓了') })).toBe('utf-8');
+    expect(receiveEncoding({ ...feiq, body: utf8('👍') })).toBe('utf-8');
   });
 
   it('Pigeon is UTF-8', () => {
@@ -85,11 +92,22 @@ describe('receiveEncoding (protocol reference section 7, receive policy)', () =>
     ).toBe('cp932');
   });
 
-  it('a learned legacy encoding wins unless the bytes are clearly UTF-8', () => {
+  it('a learned legacy encoding wins unless the text needs UTF-8 or only UTF-8 reads it', () => {
     const args = { ...base, version: '1', command: SENDMSG, known: 'cp932' as const };
     expect(receiveEncoding({ ...args, body: utf8('plain ascii') })).toBe('cp932');
+    expect(receiveEncoding({ ...args, body: utf8('了解✓') })).toBe('utf-8');
+    // Not valid CP932 (a lone lead byte at the end), valid UTF-8.
     expect(receiveEncoding({ ...args, body: utf8('日本語') })).toBe('utf-8');
     expect(receiveEncoding({ ...args, body: new Uint8Array([0x93, 0xfa]) })).toBe('cp932');
+  });
+
+  it("a GBK peer's text that happens to be valid UTF-8 stays GBK", () => {
+    for (const known of ['gbk', 'gb18030'] as const) {
+      const args = { ...base, version: '1', command: SENDMSG, known };
+      expect(receiveEncoding({ ...args, body: gbk('谢谢') })).toBe(known);
+      expect(receiveEncoding({ ...args, body: gbk('一') })).toBe(known);
+      expect(receiveEncoding({ ...args, body: utf8('完成✓了') })).toBe('utf-8');
+    }
   });
 });
 

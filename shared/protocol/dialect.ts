@@ -1,6 +1,7 @@
 import type { ClientKind, WireEncoding } from '../model/peer';
 import { Opt, hasOpt } from './commands';
 import { isValidUtf8 } from './encoding';
+import { legacyOrUtf8 } from './legacy-or-utf8';
 
 /**
  * Who speaks which dialect, and in which encoding to read and write them. The rules are the
@@ -34,19 +35,13 @@ export function receiveEncoding(args: {
 }): WireEncoding {
   if (hasOpt(args.command, Opt.UTF8OPT)) return 'utf-8';
   const client = clientFromVersion(args.version);
-  if (client === 'feiq') return 'gb18030';
+  // FeiQ writes GBK (read as its superset), and raw UTF-8 for what GBK lacks: see legacyOrUtf8.
+  if (client === 'feiq') return legacyOrUtf8(args.body, 'gb18030');
   if (client === 'pigeon') return 'utf-8';
   if (client === 'iptux') return isValidUtf8(args.body) ? 'utf-8' : 'gb18030';
-  if (args.known && args.known !== 'utf-8') {
-    // A learned legacy encoding wins unless the bytes are clearly UTF-8 (mixed-encoding peers).
-    return isValidUtf8(args.body) && hasHighBytes(args.body) ? 'utf-8' : args.known;
-  }
+  // A legacy peer's text is valid UTF-8 by accident as often as on purpose (the GBK of 谢谢 is).
+  if (args.known && args.known !== 'utf-8') return legacyOrUtf8(args.body, args.known);
   return isValidUtf8(args.body) ? 'utf-8' : args.legacy;
-}
-
-function hasHighBytes(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b >= 0x80) return true;
-  return false;
 }
 
 /** How to write to a peer: which encoding, and whether to set UTF8OPT. */

@@ -6,7 +6,8 @@ import { startsWithBytes, utf8Bytes } from './bytes';
  * Text <-> bytes for the encodings the IPMsg family uses. Decoding is strict: a body that is not
  * valid in the chosen encoding is reported, so the engine can keep its raw bytes and mark it,
  * instead of showing mojibake. Encoding is strict too: a character the peer's encoding cannot
- * represent is an error before sending, never a silent '?'.
+ * represent is an error before sending, never a silent '?'. Which encoding a received datagram
+ * is in is decided elsewhere: receiveEncoding (dialect.ts), and legacyOrUtf8 for legacy peers.
  */
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });

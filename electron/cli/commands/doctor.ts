@@ -10,6 +10,7 @@ import { networkFlags, settingsFromFlags } from '../network-flags';
 import { paint, printError, printJson, table } from '../output';
 import { startProbeEngine } from '../probe-engine';
 import { sleep } from '../run-engine';
+import { terminalField as field } from '../terminal-text';
 
 export const doctorFlags = {
   ...networkFlags,
@@ -92,18 +93,20 @@ export async function doctor(argv: string[]): Promise<number> {
   } else if (report.error) {
     printError(report.error);
   } else {
+    // Each line is one line (the target's nick is a peer's, and may hold anything).
     for (const line of doctorText(report, lang).slice(0, -report.verdicts.length))
-      console.log(line);
+      console.log(field(line));
     const [main, ...more] = report.verdicts;
     if (main) {
       const colour =
         main.severity === 'ok' ? 'green' : main.severity === 'problem' ? 'red' : 'yellow';
       console.log('');
-      console.log(paint(main.text[lang], colour));
+      console.log(paint(field(main.text[lang]), colour));
     }
-    for (const v of more) console.log(`${paint('also:', 'dim')} ${v.text[lang]}`);
+    for (const v of more) console.log(`${paint('also:', 'dim')} ${field(v.text[lang])}`);
   }
-  if (bundle && !flags.json) console.log(`\n${bundle}`);
+  // The bundle's lines are the engine's; what they quote of peers must not act on the terminal.
+  if (bundle && !flags.json) console.log(`\n${bundle.split('\n').map(field).join('\n')}`);
   return report.verdicts[0]?.code === 'ok' ? 0 : 1;
 }
 

@@ -14,6 +14,7 @@ import { networkFlags, settingsFromFlags, type NetworkFlags } from '../network-f
 import { paint, printError, printJson } from '../output';
 import { startProbeEngine } from '../probe-engine';
 import { sleep } from '../run-engine';
+import { terminalField as field } from '../terminal-text';
 
 export const echoFlags = {
   ...networkFlags,
@@ -340,7 +341,7 @@ async function reach(flags: Flags, mode: EchoMode): Promise<number> {
       );
       for (const r of i.responders)
         console.log(
-          `  ${r.address}:${r.port}  ${r.nick ?? ''} ${r.client ? `(${r.client})` : ''}  ${r.rttMs} ms`,
+          `  ${r.address}:${r.port}  ${field(r.nick ?? '')} ${r.client ? `(${r.client})` : ''}  ${r.rttMs} ms`,
         );
     }
     for (const r of result.elsewhere)

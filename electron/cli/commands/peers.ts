@@ -1,8 +1,10 @@
 import { resultLine } from '../../../shared/contract';
+import type { Peer } from '../../../shared/model';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { printJson, table } from '../output';
 import { sleep, startEngine } from '../run-engine';
+import { terminalField as field } from '../terminal-text';
 
 export const peersFlags = {
   ...networkFlags,
@@ -31,18 +33,18 @@ export async function peers(argv: string[]): Promise<number> {
   } else if (list.length === 0) {
     console.log(`no peers answered within ${wait} s`);
   } else {
-    console.log(
-      table(
-        ['NICK', 'GROUP', 'ADDRESS', 'CLIENT', 'USER@HOST'],
-        list.map((p) => [
-          p.nick,
-          p.group,
-          p.port === 2425 ? p.address : p.id,
-          p.client + (p.away ? ' (away)' : ''),
-          `${p.user}@${p.host}`,
-        ]),
-      ),
-    );
+    console.log(table(['NICK', 'GROUP', 'ADDRESS', 'CLIENT', 'USER@HOST'], peerRows(list)));
   }
   return 0;
+}
+
+/** The table's cells: every name a peer chose, escaped for the terminal. */
+export function peerRows(list: readonly Peer[]): string[][] {
+  return list.map((p) => [
+    field(p.nick),
+    field(p.group),
+    p.port === 2425 ? p.address : p.id,
+    p.client + (p.away ? ' (away)' : ''),
+    `${field(p.user)}@${field(p.host)}`,
+  ]);
 }

@@ -5,9 +5,10 @@ import { outcomeText } from '../../../shared/model/texts';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { cliLanguage } from '../language';
 import { networkFlags } from '../network-flags';
-import { paint, printInfo, printJson } from '../output';
+import { jsonLine, paint, printInfo, printJson } from '../output';
 import { CliFailure, startEngine } from '../run-engine';
 import { startStdioControl } from '../stdio-control';
+import { terminalField as field, terminalLines } from '../terminal-text';
 import { findUiAssets } from '../../browser-host/asset-paths';
 import {
   DEFAULT_UI_HOST,
@@ -128,56 +129,59 @@ function announceUi(host: BrowserHost, json: boolean): void {
 }
 
 function group(name: string): string {
-  return name ? ` [${name}]` : '';
+  return name ? ` [${field(name)}]` : '';
 }
 
 function time(): string {
   return paint(new Date().toTimeString().slice(0, 8), 'dim');
 }
 
-/** One line for a person, or '' for events only a UI cares about. */
+/** Lines after the first of a peer's text start here, under the time: never a line of ours. */
+const CONTINUATION = `${' '.repeat(8)} | `;
+
+/** One line for a person, or '' for events only a UI cares about. Peer text is made inert. */
 export function describeEvent(e: ContractEvent): string {
   const lang = cliLanguage();
   switch (e.channel) {
     case 'engine:ready': {
       const r = e.payload;
-      return `${time()} ${paint('ready', 'green')} as ${r.nick}${group(r.group)} on ${r.bind}:${r.port}, announcing to ${r.broadcast.join(', ')}`;
+      return `${time()} ${paint('ready', 'green')} as ${field(r.nick)}${group(r.group)} on ${r.bind}:${r.port}, announcing to ${r.broadcast.join(', ')}`;
     }
     case 'engine:stopped':
       return `${time()} stopped`;
     case 'engine:error':
-      return `${time()} ${paint('error', 'red')} ${outcomeText(e.payload, lang)}`;
+      return `${time()} ${paint('error', 'red')} ${field(outcomeText(e.payload, lang))}`;
     case 'peers:online': {
       const p = e.payload;
-      return `${time()} ${paint('+', 'green')} ${p.nick}${group(p.group)} ${p.address} (${p.client})`;
+      return `${time()} ${paint('+', 'green')} ${field(p.nick)}${group(p.group)} ${p.address} (${p.client})`;
     }
     case 'peers:offline':
-      return `${time()} ${paint('-', 'yellow')} ${e.payload.nick} ${e.payload.address} left`;
+      return `${time()} ${paint('-', 'yellow')} ${field(e.payload.nick)} ${e.payload.address} left`;
     case 'peers:changed': {
       const p = e.payload;
-      return `${time()} ${paint('~', 'cyan')} ${p.nick}${group(p.group)} ${p.address}${p.away ? ' (away)' : ''}`;
+      return `${time()} ${paint('~', 'cyan')} ${field(p.nick)}${group(p.group)} ${p.address}${p.away ? ' (away)' : ''}`;
     }
     case 'chat:message': {
       const { message: m, peer } = e.payload;
       const who = peer
-        ? `${peer.nick} (${peer.address})`
+        ? `${field(peer.nick)} (${peer.address})`
         : m.peerId === BROADCAST_ID
           ? 'everyone'
-          : m.peerId;
+          : field(m.peerId);
       const body = m.undecodable
         ? `[undecodable ${m.undecodable.encoding} bytes: ${m.undecodable.rawBase64}]`
-        : m.text;
+        : terminalLines(m.text, CONTINUATION);
       if (m.direction === 'in')
         return `${time()} ${paint(who, 'bold')}${m.broadcast ? ' to all' : ''}: ${body}`;
       const failed = m.delivery?.state === 'failed' ? m.delivery : undefined;
       return failed
-        ? `${time()} ${paint('failed', 'red')} ${m.id} to ${who}: ${outcomeText(failed, lang)}`
+        ? `${time()} ${paint('failed', 'red')} ${m.id} to ${who}: ${field(outcomeText(failed, lang))}`
         : `${time()} ${paint('to', 'dim')} ${who}: ${body} ${paint(`(${m.id})`, 'dim')}`;
     }
     case 'chat:delivery': {
       const d = e.payload.delivery;
       return d.state === 'failed'
-        ? `${time()} ${paint('failed', 'red')} ${e.payload.messageId}: ${outcomeText(d, lang)}`
+        ? `${time()} ${paint('failed', 'red')} ${e.payload.messageId}: ${field(outcomeText(d, lang))}`
         : `${time()} ${paint(d.state, 'dim')} ${e.payload.messageId}`;
     }
     case 'chat:unread':
@@ -186,6 +190,6 @@ export function describeEvent(e: ContractEvent): string {
       return '';
     default:
       // Echo and diagnostics progress: compact JSON reads well enough in a terminal.
-      return `${time()} ${paint(e.channel, 'dim')} ${JSON.stringify(e.payload).slice(0, 200)}`;
+      return `${time()} ${paint(e.channel, 'dim')} ${jsonLine(e.payload).slice(0, 200)}`;
   }
 }

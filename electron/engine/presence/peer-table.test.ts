@@ -143,3 +143,40 @@ describe('PeerTable', () => {
 function fail(): never {
   throw new Error('expected a peer');
 }
+
+describe('PeerTable names', () => {
+  const hostile = {
+    nick: 'mal\u202Elory\x1b[2J',
+    group: 'ops\n12:00:00 + admin',
+    user: 'root\u009b2J',
+    host: 'pc\u200B\uFEFF\x07',
+  };
+
+  it('arrive without control, bidi or invisible characters, on creation and on update', () => {
+    const t = new PeerTable();
+    const created = t.upsert('10.0.0.2', 2425, hostile, 0, 'utf-8').peer;
+    expect(created).toMatchObject({
+      nick: 'mallory[2J',
+      group: 'ops12:00:00 + admin',
+      user: 'root2J',
+      host: 'pc',
+    });
+    t.upsert('10.0.0.2', 2425, { nick: 'bob', group: 'g', user: 'u', host: 'h' }, 1, 'utf-8');
+    const updated = t.upsert('10.0.0.2', 2425, hostile, 2, 'utf-8');
+    expect(updated.peer).toMatchObject({ nick: 'mallory[2J', host: 'pc' });
+    expect(updated.change).toBe('changed');
+  });
+
+  it('keep what names are made of, emoji included, and are not copied when clean', () => {
+    const t = new PeerTable();
+    const update = { nick: '小王 👨‍👩‍👧', group: '研发部', user: 'wang', host: 'WANG-PC' };
+    expect(t.upsert('10.0.0.2', 2425, update, 0, 'utf-8').peer).toMatchObject(update);
+  });
+
+  it('a name of nothing but controls counts as no name', () => {
+    const t = new PeerTable();
+    expect(t.upsert('10.0.0.2', 2425, { nick: '\x1b\x07' }, 0, 'utf-8').peer.nick).toBe('10.0.0.2');
+    t.upsert('10.0.0.3', 2425, { nick: 'carol' }, 0, 'utf-8');
+    expect(t.upsert('10.0.0.3', 2425, { nick: '\u202E' }, 1, 'utf-8').peer.nick).toBe('carol');
+  });
+});

@@ -1,5 +1,5 @@
 import type { ClientKind, Peer, WireEncoding } from '../../../shared/model';
-import { peerId } from '../../../shared/model';
+import { peerId, stripUnsafeCharacters } from '../../../shared/model';
 import { LruMap } from '../lru-map';
 
 export type PeerChange = 'online' | 'changed' | 'offline' | 'none';
@@ -74,10 +74,11 @@ export class PeerTable {
   upsert(
     address: string,
     port: number,
-    update: PeerUpdate,
+    received: PeerUpdate,
     now: number,
     fallbackEncoding: WireEncoding,
   ): { peer: Peer; change: PeerChange } {
+    const update = withCleanNames(received);
     const id = peerId(address, port);
     const existing = this.peers.get(id);
     if (!existing) {
@@ -176,6 +177,27 @@ export class PeerTable {
       if (this.lastFound === victim) this.lastFound = undefined;
     }
   }
+}
+
+const NAME_FIELDS = ['nick', 'group', 'user', 'host'] as const;
+
+/**
+ * A peer's names as it sent them, less the characters that would act instead of being seen
+ * (controls, line breaks, bidi controls, invisible formats: shared/model/unsafe-characters).
+ * Names are shown everywhere, in lists, titles and the CLI, and a peer has no business
+ * reordering or hiding them; texts are kept intact and escaped where they are displayed.
+ */
+function withCleanNames(update: PeerUpdate): PeerUpdate {
+  let clean: PeerUpdate | undefined;
+  for (const field of NAME_FIELDS) {
+    const name = update[field];
+    if (name === undefined) continue;
+    const stripped = stripUnsafeCharacters(name);
+    if (stripped === name) continue;
+    clean ??= { ...update };
+    clean[field] = stripped;
+  }
+  return clean ?? update;
 }
 
 /** What a person sees of a peer: a change here is worth a 'peer-changed' event. */
