@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanFeiqText, FEIQ_IMAGE_PLACEHOLDER, parseFeiqVersion } from './feiq';
+import iconv from 'iconv-lite';
+import { cleanFeiqText, FEIQ_IMAGE_PLACEHOLDER, feiqTextBytes, parseFeiqVersion } from './feiq';
 
 const TAIL = '{/font;-16 0 0 0 400 0 0 0 134 0 0 2 32 微软雅黑 8404992;}';
 
@@ -54,5 +55,26 @@ describe('parseFeiqVersion', () => {
     expect(parseFeiqVersion('1_lbt6_0')).toEqual({});
     expect(parseFeiqVersion('1_lbt6_0#128#xyz#0')).toEqual({});
     expect(parseFeiqVersion('1_iptux 0.8.3')).toEqual({});
+  });
+});
+
+describe('feiqTextBytes', () => {
+  const gbk = (t: string) => new Uint8Array(iconv.encode(t, 'gbk'));
+  const utf8 = (t: string) => new TextEncoder().encode(t);
+  const join = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
+  const tail = join(gbk('{/font;-16 0 0 0 400 0 0 0 134 0 0 2 32 微软雅黑 8404992;}'));
+
+  it('cuts the GBK font tail off a UTF-8 text, and off a GBK one', () => {
+    expect(feiqTextBytes(join(utf8('完成✓了'), tail))).toEqual(utf8('完成✓了'));
+    expect(feiqTextBytes(join(gbk('谢谢'), tail))).toEqual(gbk('谢谢'));
+  });
+
+  it('keeps a body without a tail whole, and cuts at the last tail only', () => {
+    expect(feiqTextBytes(utf8('👍'))).toEqual(utf8('👍'));
+    const quoted = join(utf8('see {/font;x} here'), tail);
+    expect(new TextDecoder().decode(feiqTextBytes(quoted))).toBe('see {/font;x} here');
+    // A font description someone typed mid-text, with no tail after it, is text.
+    const typed = utf8('quote {/font;x} here');
+    expect(feiqTextBytes(typed)).toEqual(typed);
   });
 });

@@ -6,6 +6,7 @@ import {
   clientFromVersion,
   decodeLenient,
   decodeText,
+  feiqTextBytes,
   hasOpt,
   normaliseLineBreaks,
   parseAnsweredPacketNo,
@@ -112,14 +113,16 @@ export class Inbox {
 
   private read(p: WirePacket, peer: Peer, broadcast: boolean): void {
     const body = parseMessageBody(p.extra);
+    // FeiQ's font tail is GBK even after a UTF-8 text: judge and decode the text alone.
+    const textBytes = peer.client === 'feiq' ? feiqTextBytes(body.text) : body.text;
     const encoding = receiveEncoding({
       version: p.version,
       command: p.command,
-      body: body.text,
+      body: textBytes,
       known: peer.encoding,
       legacy: this.ctx.settings().legacyEncoding,
     });
-    const decoded = decodeText(body.text, encoding);
+    const decoded = decodeText(textBytes, encoding);
     if (!decoded.ok) {
       this.deliver(peer, '', broadcast, { rawBase64: toBase64(body.text), encoding });
       return;
