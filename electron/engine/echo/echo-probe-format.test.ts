@@ -53,6 +53,29 @@ describe('echo probe format', () => {
     });
   });
 
+  it('carries the probe-back cookie both ways, and ignores one of the wrong shape', () => {
+    const cookie = '0123456789abcdef';
+    const request = decodeProbe(
+      encodeProbe({
+        runId: 'deadbeef',
+        seq: 0,
+        sentUs: 1,
+        back: { count: 100, intervalMs: 1000, size: 1472 },
+        proof: cookie,
+      }),
+    );
+    expect(request).toMatchObject({ back: { count: 100 }, proof: cookie });
+    const answer = encodeProbe({ runId: 'deadbeef', seq: 0, sentUs: 1, proof: cookie, cookie });
+    expect(decodeProbe(answer)).toMatchObject({ proof: cookie, cookie });
+    const enc = (t: string) => new TextEncoder().encode(t);
+    for (const bad of ['0123', '0123456789abcdefa', '0123456789abcdeg']) {
+      const d = decodeProbe(enc(`PGE1:deadbeef:0:1:c=${bad},v=${bad}|`));
+      expect(d, bad).toBeDefined();
+      expect(d?.cookie).toBeUndefined();
+      expect(d?.proof).toBeUndefined();
+    }
+  });
+
   it('recognises a rewritten answer and reads it case-insensitively', () => {
     const b = encodeProbe({ runId: 'abcdef12', seq: 3, sentUs: 1 }, 80);
     const upper = new TextEncoder().encode(new TextDecoder().decode(b).toUpperCase());

@@ -11,7 +11,10 @@
  *   flags    comma-separated, may be empty:
  *              r=<n>              a probe sent back on request ("reverse"), <n> of them in all
  *              b=<n>/<ms>/<size>  please send me <n> probes, <ms> apart, <size> bytes each
- *              a=<n>              answer to b=: the responder will send <n> (0 = refused)
+ *              c=<cookie>         answer to b= without a valid v=: send b= again with v=<cookie>
+ *              v=<cookie>         with b=: the cookie of a c= answer, proving we receive there
+ *              a=<n>              answer to b= with a valid v=: the responder will send <n>
+ *                                 (0 = refused)
  *   padding  printable characters up to the requested size; the character at byte offset i is
  *            PATTERN[i % PATTERN.length], so a truncated or rewritten answer is recognised
  *
@@ -24,6 +27,8 @@ const COLON = 0x3a;
 const BAR = 0x7c;
 /** Longest header: magic, 8 + 9 + 16 digits, 64 flag characters and separators. */
 const MAX_HEADER = 110;
+/** A probe-back cookie: 16 lowercase hex digits (64 bits of an HMAC). */
+const COOKIE = /^[0-9a-f]{16}$/;
 
 export interface ProbeBackRequest {
   count: number;
@@ -41,6 +46,10 @@ export interface ProbeFields {
   back?: ProbeBackRequest;
   /** In an answer to a probe-back request: how many probes the responder grants. */
   granted?: number;
+  /** In an answer to a probe-back request: the cookie to send back before anything is granted. */
+  cookie?: string;
+  /** In a probe-back request: the cookie of an earlier answer (proof that we receive there). */
+  proof?: string;
 }
 
 export interface DecodedProbe extends ProbeFields {
@@ -60,7 +69,9 @@ function flagsText(f: ProbeFields): string {
   const flags: string[] = [];
   if (f.reverse) flags.push(f.reverseOf !== undefined ? `r=${f.reverseOf}` : 'r');
   if (f.back) flags.push(`b=${f.back.count}/${f.back.intervalMs}/${f.back.size}`);
+  if (f.proof !== undefined) flags.push(`v=${f.proof}`);
   if (f.granted !== undefined) flags.push(`a=${f.granted}`);
+  if (f.cookie !== undefined) flags.push(`c=${f.cookie}`);
   return flags.join(',');
 }
 
@@ -174,6 +185,10 @@ function parseFlags(text: string, fields: ProbeFields): void {
     } else if (flag.startsWith('a=')) {
       const n = Number(flag.slice(2));
       if (Number.isSafeInteger(n)) fields.granted = n;
+    } else if (flag.startsWith('c=')) {
+      if (COOKIE.test(flag.slice(2))) fields.cookie = flag.slice(2);
+    } else if (flag.startsWith('v=')) {
+      if (COOKIE.test(flag.slice(2))) fields.proof = flag.slice(2);
     }
   }
 }

@@ -169,4 +169,18 @@ describe('EchoRunner', () => {
     await t.clock.advance(2000);
     expect(t.done()?.reverse).toMatchObject({ granted: 4, received: 1, loss: 0.75 });
   });
+
+  it('a late grant holds the run open for the probes it announces', async () => {
+    const t = setup({ count: 1, reverseRequested: 4, minDurationMs: 1000 });
+    t.runner.start();
+    await t.clock.advance(900);
+    t.runner.holdFor(2000);
+    t.runner.grant(4);
+    await t.clock.advance(1500);
+    expect(t.done()).toBeUndefined();
+    t.runner.reverseArrived(0, 100);
+    await t.clock.advance(1000);
+    expect(t.done()?.durationMs).toBe(2900);
+    expect(t.done()?.reverse).toMatchObject({ granted: 4, received: 1, loss: 0.75 });
+  });
 });

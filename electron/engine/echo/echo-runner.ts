@@ -50,6 +50,8 @@ export class EchoRunner {
   private reverseDuplicates = 0;
   private granted: number | null = null;
   private startedAt = 0;
+  /** The run stays open until then at least (minDurationMs, or longer for a late grant). */
+  private holdUntil = 0;
   private next = 0;
   /** Probes before this index are decided (answered, lost or refused). */
   private decidedUpTo = 0;
@@ -70,6 +72,7 @@ export class EchoRunner {
 
   start(): void {
     this.startedAt = this.o.now();
+    this.holdUntil = this.startedAt + (this.o.minDurationMs ?? 0);
     this.tick();
   }
 
@@ -121,6 +124,13 @@ export class EchoRunner {
     }
     const last = this.records.length - 1;
     if (last >= 0) this.answer(last, info);
+  }
+
+  /** Keep the run open at least `ms` from now (probes back announced late in the run). */
+  holdFor(ms: number): void {
+    if (this.finished) return;
+    this.holdUntil = Math.max(this.holdUntil, this.o.now() + ms);
+    this.schedule();
   }
 
   /** The peer agreed to send `n` probes back (0: refused). */
@@ -196,8 +206,7 @@ export class EchoRunner {
     if (this.next < this.o.count) candidates.push(this.dueAt(this.next));
     const oldest = this.records[this.decidedUpTo];
     if (oldest) candidates.push(oldest.sentAt + this.o.timeoutMs);
-    const holdUntil = this.startedAt + (this.o.minDurationMs ?? 0);
-    if (holdUntil > this.o.now()) candidates.push(holdUntil);
+    if (this.holdUntil > this.o.now()) candidates.push(this.holdUntil);
     if (candidates.length === 0) return;
     const at = Math.min(...candidates);
     if (this.timer !== undefined) this.o.clock.clearTimeout(this.timer);
@@ -251,7 +260,7 @@ export class EchoRunner {
 
   private complete(): boolean {
     if (this.next < this.o.count || this.decidedUpTo < this.o.count) return false;
-    if (this.o.now() >= this.startedAt + (this.o.minDurationMs ?? 0)) return true;
+    if (this.o.now() >= this.holdUntil) return true;
     // Waiting for probes back: done early once every granted one has arrived.
     const want = this.granted;
     return want !== null && this.reverseSeen.size >= want;

@@ -5,6 +5,7 @@ import { runEcho } from '../run-echo';
 import { FakeClock } from '../testing/fake-clock';
 import {
   delayWhere,
+  dropFirst,
   dropWhere,
   FakeNetwork,
   modeIs,
@@ -12,7 +13,7 @@ import {
   type NetworkHook,
 } from '../testing/fake-network';
 import { IPTUX, ScriptedPeer } from '../testing/scripted-peer';
-import { decodeProbe } from './echo-probe-format';
+import { decodeProbe, encodeProbe } from './echo-probe-format';
 import { UdpEchoServer } from './echo-server';
 import { startDiagnosedEngine } from './testing/diagnostics-node';
 
@@ -180,8 +181,72 @@ describe('probe back', () => {
       net,
       runEcho(a.engine, { to: B, count: 4, intervalMs: 100, probeBack: 6 }),
     );
-    expect(r.stats.received).toBe(1);
+    // The grant rides only on answers to the follow-up requests (the run's own probes are
+    // answered with the cookie), so every probe of the run is still answered.
+    expect(r.stats.received).toBe(4);
     expect(r.reverse).toEqual({ requested: 6, granted: 6, received: 6, duplicates: 0, loss: 0 });
+  });
+
+  it('sends the cookie again when it is lost, a few times at most', async () => {
+    const isFollowUp = (d: { bytes: Uint8Array }) =>
+      decodeProbe(packetOf(d)?.extra ?? new Uint8Array())?.proof !== undefined &&
+      packetOf(d)?.command === Mode.PIGEON_ECHO;
+    const lossy = await pair();
+    lossy.net.use(dropFirst(2, isFollowUp));
+    const r = await settle(
+      lossy.net,
+      runEcho(lossy.a.engine, { to: B, count: 3, intervalMs: 100, probeBack: 5 }),
+    );
+    expect(r.reverse).toMatchObject({ granted: 5, received: 5 });
+    expect(lossy.net.sentFrom(A).filter(isFollowUp)).toHaveLength(3);
+
+    const deaf = await pair();
+    deaf.net.use(dropWhere(isFollowUp));
+    const never = await settle(
+      deaf.net,
+      runEcho(deaf.a.engine, { to: B, count: 3, intervalMs: 100, probeBack: 5 }),
+    );
+    expect(never.stats.received).toBe(3);
+    expect(never.reverse).toMatchObject({ granted: null, received: 0 });
+    expect(deaf.net.sentFrom(A).filter(isFollowUp)).toHaveLength(5);
+  });
+
+  it('an older Pigeon that grants at once, without a cookie, still probes back', async () => {
+    const net = new FakeNetwork(new FakeClock());
+    const a = await startDiagnosedEngine(net, A);
+    const old = await ScriptedPeer.start(net, B, {
+      version: '1_pigeon 0.0.1',
+      user: 'o',
+      host: 'old',
+    });
+    const back = net.socket(B);
+    await back.bind('0.0.0.0', 0);
+    let started = false;
+    old.socket.onDatagram((d) => {
+      const p = packetOf(d);
+      const probe = p && (p.command & 0xff) === Mode.PIGEON_ECHO ? decodeProbe(p.extra) : undefined;
+      if (!p || !probe) return;
+      const granted = probe.back ? 3 : undefined;
+      const answer = encodeProbe({ runId: probe.runId, seq: probe.seq, sentUs: 0, granted });
+      old.send({ address: d.address, port: d.port }, Mode.PIGEON_ECHO_REPLY, answer);
+      if (!probe.back || started) return;
+      started = true;
+      for (let seq = 0; seq < 3; seq++) {
+        const r = encodeProbe({ runId: probe.runId, seq, sentUs: 0, reverse: true, reverseOf: 3 });
+        void back.send(old.datagram(Mode.PIGEON_ECHO, r, 100 + seq), d.address, d.port);
+      }
+    });
+    const r = await settle(
+      net,
+      runEcho(a.engine, { to: B, count: 2, intervalMs: 100, probeBack: 3 }),
+    );
+    expect(r.stats).toMatchObject({ received: 2, duplicates: 0 });
+    expect(r.reverse).toEqual({ requested: 3, granted: 3, received: 3, duplicates: 0, loss: 0 });
+    // no cookie was offered, so no follow-up was sent
+    const proofs = net
+      .sentFrom(A)
+      .filter((d) => decodeProbe(packetOf(d)?.extra ?? new Uint8Array())?.proof !== undefined);
+    expect(proofs).toEqual([]);
   });
 
   it('an older Pigeon that ignores the request leaves granted unknown', async () => {

@@ -27,8 +27,9 @@ import { parseTarget, planEcho, RAW_ECHO_DEFAULT_PORT, type EchoPlan } from './e
 import { startEchoRun, type EchoChannel, type EchoRunHandle } from './echo-run';
 import type { EchoRunner } from './echo-runner';
 import { computeStats } from '../../../shared/diagnostics/echo-stats';
-import { PROBE_BACK_LIMITS, ProbeBackResponder } from './probe-back';
+import { PROBE_BACK_LIMITS, ProbeBackResponder, type ProbeBackAnswer } from './probe-back';
 import { RawEchoChannel, rawBindAddress } from './raw-echo-socket';
+import { replyGuard, type ReplyGuard } from './reply-guard';
 import { sweepSizes } from '../../../shared/diagnostics/size-sweep';
 
 /** The few system calls echo makes beyond the engine's socket: faked in tests. */
@@ -60,14 +61,29 @@ export type EchoStart =
   | { ok: true; runId: string; done: Promise<EchoResult> }
   | { ok: false; code: 'not-running' | 'invalid-request'; error: string };
 
-/** Probes of a run that carry the probe-back request (a lost request is asked again). */
-const BACK_REQUESTS = 3;
+/**
+ * Probes of a run that may carry the probe-back request: every probe until the responder's
+ * cookie (or grant) arrives, so that loss on the way costs a probe's interval, not the test.
+ */
+const BACK_REQUESTS = 10;
+/** Requests returning the cookie: the first at once, the others while no grant arrived. */
+const FOLLOW_UPS = 5;
+const FOLLOW_UP_RETRY_MS = 250;
 const MAX_RECENT = 20;
+/**
+ * An answer is trimmed to the size of the datagram it answers (our header may be longer than
+ * the asker's); when the asker's datagram has too little padding for that, the answer may be
+ * larger, but never more than this many times the request: a forged source gets no leverage.
+ */
+export const MAX_ANSWER_RATIO = 2;
+/** How long the facts behind the reply guard (our interfaces) are reused. */
+const GUARD_REFRESH_MS = 2000;
 
 export class EchoService {
   private readonly runs = new Map<string, ActiveRun>();
   private readonly responder: ProbeBackResponder;
   private readonly recent: EchoResult[] = [];
+  private guard: { at: number; check: ReplyGuard } | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -86,11 +102,11 @@ export class EchoService {
 
   // ---- incoming ------------------------------------------------------------------------------
 
-  /** PIGEON_ECHO: answer it (same extra), grant a probe-back request, or count a reverse probe. */
+  /** PIGEON_ECHO: answer it (same extra), answer a probe-back request, or count a reverse probe. */
   onProbe(p: WirePacket, d: Datagram): void {
     if (isPlainProbe(p.extra)) {
       // The common case, kept short: answer with the same bytes at once.
-      if (this.ctx.settings().answerEcho) this.reply(p.extra, d);
+      if (this.ctx.settings().answerEcho && this.mayAnswer(d.address)) this.answer(p.extra, d);
       return;
     }
     const probe = decodeProbe(p.extra);
@@ -99,20 +115,62 @@ export class EchoService {
       this.runs.get(probe.runId)?.onReverse?.(probe, d);
       return;
     }
-    if (!this.ctx.settings().answerEcho) return;
+    if (!this.ctx.settings().answerEcho || !this.mayAnswer(d.address)) return;
     let extra = p.extra;
     if (probe?.back) {
-      const granted = this.responder.handle(probe.back, probe.runId, d);
-      // Same length as the request where the header allows, so size sweeps stay exact.
-      const { headerLength: _h, intact: _i, ...fields } = probe;
-      extra = encodeProbe({ ...fields, granted }, p.extra.length);
+      const answer: ProbeBackAnswer = this.responder.handle(
+        probe.back,
+        probe.runId,
+        d,
+        probe.proof,
+      );
+      // The answer names the run, the probe and the proof it answers, plus a cookie or the
+      // grant; the request's own flags stay out, so the answer is never longer than the request
+      // for their sake. Same length as the request where the header allows (size sweeps).
+      const { runId, seq, sentUs, proof } = probe;
+      extra = encodeProbe(
+        { runId, seq, sentUs, ...(proof !== undefined ? { proof } : {}), ...answer },
+        p.extra.length,
+      );
     }
-    this.reply(extra, d);
+    this.answer(extra, d);
   }
 
-  private reply(extra: Uint8Array, d: Datagram): void {
-    const { bytes } = this.ctx.wire.build(Mode.PIGEON_ECHO_REPLY, extra);
-    this.ctx.wire.post(bytes, d.address, d.port);
+  /** The reply guard, on facts at most GUARD_REFRESH_MS old. */
+  private mayAnswer(address: string): boolean {
+    const now = this.ctx.clock.now();
+    let guard = this.guard;
+    if (!guard || now - guard.at >= GUARD_REFRESH_MS || now < guard.at) {
+      guard = {
+        at: now,
+        check: replyGuard({
+          interfaces: this.system.interfaces(),
+          bound: this.ctx.local().address,
+        }),
+      };
+      this.guard = guard;
+    }
+    return guard.check(address) === undefined;
+  }
+
+  /** PIGEON_ECHO_REPLY with `extra`, no bigger than the request where its padding allows. */
+  private answer(extra: Uint8Array, d: Datagram): void {
+    const wire = this.ctx.wire;
+    const built = wire.build(Mode.PIGEON_ECHO_REPLY, extra);
+    let bytes = built.bytes;
+    const excess = bytes.length - d.bytes.length;
+    if (excess > 0) {
+      // Padding is ours to drop: the answer stays a valid, intact probe, just shorter.
+      const keep = Math.max(
+        decodeProbe(extra)?.headerLength ?? extra.length,
+        extra.length - excess,
+      );
+      if (keep < extra.length) {
+        bytes = wire.build(Mode.PIGEON_ECHO_REPLY, extra.subarray(0, keep), built.packetNo).bytes;
+      }
+    }
+    if (bytes.length > MAX_ANSWER_RATIO * d.bytes.length) return;
+    wire.post(bytes, d.address, d.port);
   }
 
   /** When the datagram being handled arrived (set by the engine before it parses further). */
@@ -184,14 +242,15 @@ export class EchoService {
     let channel: EchoChannel;
     let minDurationMs = 0;
     if (plan.mode === 'pigeon') {
-      const c = new PigeonChannel(this, runId, plan);
+      const c = new PigeonChannel(this, this.ctx, runId, plan);
       run.onReply = (probe, d, at) => c.onReply(probe, d, at);
       run.onReverse = (probe, d) => c.onReverse(probe, d);
       channel = c;
       if (plan.probeBack > 0) {
-        const resend = Math.min(BACK_REQUESTS, plan.count) - 1;
-        minDurationMs =
-          resend * plan.intervalMs + (plan.probeBack - 1) * c.backIntervalMs + plan.timeoutMs;
+        // Long enough for the request, the cookie's round trip and its follow-ups; a grant
+        // then holds the run open for the probes it announced (PigeonChannel).
+        const asking = Math.min(BACK_REQUESTS, plan.count) - 1;
+        minDurationMs = asking * plan.intervalMs + FOLLOW_UPS * FOLLOW_UP_RETRY_MS + plan.timeoutMs;
       }
     } else if (plan.mode === 'ipmsg') {
       const c = new IpmsgChannel(this.presence, this.ctx.wire, plan);
@@ -439,15 +498,29 @@ export class EchoService {
   }
 }
 
-/** PIGEON_ECHO through the engine's own socket and identity. */
+/**
+ * PIGEON_ECHO through the engine's own socket and identity. With probe back, it also carries
+ * the requester's side of the cookie exchange (PROTOCOL.md, "Probe back"): the request rides on
+ * the run's probes until the responder answers with a cookie, which goes back at once in a
+ * follow-up request (resent while no grant arrives); the grant holds the run open for the
+ * probes it announces.
+ */
 class PigeonChannel implements EchoChannel {
   private runner: EchoRunner | undefined;
   private lastSize = 0;
   readonly backIntervalMs: number;
   private readonly backSize: number;
+  /** Probes that carried the request. */
+  private asked = 0;
+  private cookie: string | undefined;
+  private granted = false;
+  private followUps = 0;
+  private followUpTimer: unknown;
+  private closed = false;
 
   constructor(
     private readonly svc: EchoService,
+    private readonly ctx: Pick<EngineContext, 'clock' | 'now'>,
     private readonly runId: string,
     private readonly plan: EchoPlan,
   ) {
@@ -469,14 +542,16 @@ class PigeonChannel implements EchoChannel {
     this.runner = runner;
   }
 
+  close(): void {
+    this.closed = true;
+    this.stopFollowUps();
+  }
+
   send(seq: number, sentAt: number): Promise<string | undefined> {
     const fields: ProbeFields = { runId: this.runId, seq, sentUs: sentAt * 1000 };
-    if (this.plan.probeBack > 0 && seq < BACK_REQUESTS) {
-      fields.back = {
-        count: this.plan.probeBack,
-        intervalMs: Math.round(this.backIntervalMs),
-        size: this.backSize,
-      };
+    if (this.wantsRequest()) {
+      fields.back = this.backRequest();
+      this.asked++;
     }
     const bytes = this.svc.buildPigeonProbe(Mode.PIGEON_ECHO, fields, this.plan.size);
     this.lastSize = bytes.length;
@@ -488,14 +563,80 @@ class PigeonChannel implements EchoChannel {
    * the other one (its kernel picks the source by route).
    */
   onReply(probe: DecodedProbe, d: Datagram, at: number): void {
-    if (probe.granted !== undefined) this.runner?.grant(probe.granted);
+    if (probe.granted !== undefined) this.grant(probe.granted);
+    else if (probe.cookie !== undefined) this.challenged(probe.cookie);
+    // The answer to a follow-up is no measurement: it answers no probe of the run.
+    if (probe.proof !== undefined) return;
     this.runner?.answer(probe.seq, { bytes: d.bytes.length, altered: !probe.intact, at });
   }
 
   onReverse(probe: DecodedProbe, d: Datagram): void {
     // A reverse probe tells the total too, so a lost answer to the request costs nothing.
-    if (probe.reverseOf !== undefined) this.runner?.grant(probe.reverseOf);
+    if (probe.reverseOf !== undefined) this.grant(probe.reverseOf);
     this.runner?.reverseArrived(probe.seq, d.bytes.length);
+  }
+
+  private wantsRequest(): boolean {
+    return (
+      this.plan.probeBack > 0 &&
+      !this.granted &&
+      this.cookie === undefined &&
+      this.asked < BACK_REQUESTS
+    );
+  }
+
+  private backRequest(): ProbeFields['back'] {
+    return {
+      count: this.plan.probeBack,
+      intervalMs: Math.round(this.backIntervalMs),
+      size: this.backSize,
+    };
+  }
+
+  private grant(n: number): void {
+    if (this.plan.probeBack <= 0 || this.granted) return;
+    this.granted = true;
+    this.stopFollowUps();
+    // The probes announced leave one interval apart from now; the last may take the timeout.
+    // Held before the grant is told, or a run past its first window would end at once.
+    if (n > 0) this.runner?.holdFor((n - 1) * this.backIntervalMs + this.plan.timeoutMs);
+    this.runner?.grant(n);
+  }
+
+  private challenged(cookie: string): void {
+    // Every request of the run gets the same cookie (until its epoch turns): answer it once,
+    // and let the follow-up timer cover loss.
+    if (this.plan.probeBack <= 0 || this.granted || cookie === this.cookie) return;
+    this.cookie = cookie;
+    this.stopFollowUps();
+    this.followUp();
+  }
+
+  private stopFollowUps(): void {
+    if (this.followUpTimer !== undefined) this.ctx.clock.clearTimeout(this.followUpTimer);
+    this.followUpTimer = undefined;
+  }
+
+  private followUp(): void {
+    this.followUpTimer = undefined;
+    const cookie = this.cookie;
+    if (this.closed || this.granted || cookie === undefined || this.followUps >= FOLLOW_UPS) {
+      return;
+    }
+    const seq = this.followUps++;
+    const fields: ProbeFields = {
+      runId: this.runId,
+      seq,
+      sentUs: this.ctx.now() * 1000,
+      back: this.backRequest(),
+      proof: cookie,
+    };
+    void this.svc.sendBytes(
+      this.svc.buildPigeonProbe(Mode.PIGEON_ECHO, fields, 0),
+      this.plan.address,
+      this.plan.port,
+    );
+    this.followUpTimer = this.ctx.clock.setTimeout(() => this.followUp(), FOLLOW_UP_RETRY_MS);
   }
 }
 

@@ -6,7 +6,7 @@ import type { FakeNetwork } from '../../testing/fake-network';
 
 /**
  * An engine on a FakeNetwork whose echo and diagnostics see the fake network too: raw and
- * probe-back sockets are FakeTransports on the same host, the host has one /24 interface
+ * probe-back sockets are FakeSockets on the same host, the host has one /24 interface
  * "eth0" with MTU 1500, and TCP, routes and ARP answer as `diagnostics` overrides say.
  */
 export function fakeDiagnostics(
