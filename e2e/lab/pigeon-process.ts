@@ -103,21 +103,33 @@ export class PigeonProcess {
   }
 
   /** The first payload of `channel` that `pred` accepts, past or future. */
-  waitFor<C extends EventChannel>(
+  async waitFor<C extends EventChannel>(
     channel: C,
     pred: (payload: EventMap[C]) => boolean,
     ms: number,
     what: string,
   ): Promise<EventMap[C]> {
+    const hit = await this.waitForEvent(
+      (e) => e.channel === channel && pred(e.payload as EventMap[C]),
+      ms,
+      what,
+    );
+    return hit.payload as EventMap[C];
+  }
+
+  /** The first event of any channel that `pred` accepts, past or future. */
+  waitForEvent(
+    pred: (event: ContractEvent) => boolean,
+    ms: number,
+    what: string,
+  ): Promise<ContractEvent> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const hit = this.events.find(
-          (e) => e.channel === channel && pred(e.payload as EventMap[C]),
-        );
+        const hit = this.events.find(pred);
         if (!hit) return false;
         this.waiters.delete(check);
         clearTimeout(timer);
-        resolve(hit.payload as EventMap[C]);
+        resolve(hit);
         return true;
       };
       const timer = setTimeout(() => {
@@ -183,7 +195,8 @@ export class PigeonProcess {
   /** The final delivery state of a message (delivered or failed). */
   async finalDelivery(messageId: string | undefined, ms = 15_000): Promise<DeliveryState> {
     if (messageId === undefined) throw new Error('no message id: chat:send returned no message');
-    const final = (d: DeliveryState | undefined) => d?.state === 'delivered' || d?.state === 'failed';
+    const final = (d: DeliveryState | undefined) =>
+      d?.state === 'delivered' || d?.state === 'failed';
     // Refused at once (no such peer, NUL): the message itself carries its final state.
     const told = this.of('chat:message').find((e) => e.message.id === messageId)?.message;
     if (told?.delivery && final(told.delivery)) return told.delivery;
