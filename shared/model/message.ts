@@ -10,7 +10,9 @@ export type FailureCode =
   | 'encoding' // the peer's encoding cannot represent the text
   | 'send-error' // the socket refused the datagram (no route, permission)
   | 'stopped' // the engine stopped before the message was acknowledged
-  | 'not-running' // the engine was not running when the message was to go out
+  // the engine was not running when the message was to go out (not 'not-running': that is the
+  // doctor's verdict that nothing listens at the peer, and the catalogue has one text per code)
+  | 'engine-not-running'
   | 'text-has-nul' // NUL ends a text on the wire: the peer would see only what is before it
   | 'bad-recipient'; // neither a known peer nor an IPv4 address
 

@@ -102,7 +102,7 @@ export class Outbox {
     };
     const written = this.ctx.isRunning()
       ? this.writer.write(peer, text)
-      : ({ ok: false, code: 'not-running', params: {} } as const);
+      : ({ ok: false, code: 'engine-not-running', params: {} } as const);
     if (!written.ok) message.delivery = { state: 'failed', code: written.code, params: written.params };
     this.conversations.add(message);
     this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });

@@ -27,7 +27,7 @@ describe('failure reasons in the UI language', () => {
       'encoding',
       'send-error',
       'stopped',
-      'not-running',
+      'engine-not-running',
       'text-has-nul',
       'bad-recipient',
     ] as const) {

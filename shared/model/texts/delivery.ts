@@ -21,7 +21,7 @@ export const DELIVERY_TEXTS: Record<FailureCode, Texts> = {
     en: 'Pigeon stopped before it was acknowledged',
     'zh-CN': 'Pigeon 在收到确认之前已停止',
   },
-  'not-running': {
+  'engine-not-running': {
     en: 'Pigeon is not running',
     'zh-CN': 'Pigeon 没有在运行',
   },
