@@ -7,7 +7,6 @@ export interface UiPigeon {
   url: string;
 }
 
-
 /**
  * `pigeon serve --ui 0 --json --bind 0.0.0.0 --broadcast <lan> --data <tmp> [--nick ...]` in one
  * host of the LAN, as a person on a machine without a desktop would run it; the URL comes from

@@ -203,6 +203,10 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
     );
     expect(report.tcp.state).toBe('refused');
     expect(verdicts(report)).toEqual(['not-running']);
+    // The verdict's own sentence, not another family's text for the same code.
+    expect(report.verdicts[0]?.text.en).toContain(
+      `${lan.host('b').ip} is up, but nothing listens on port 2425`,
+    );
     expect(report.linkLayer).toBe('present');
   });
 
