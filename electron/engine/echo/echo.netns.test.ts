@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canUseNamespaces, createLan, type Lan } from '../../../e2e/lab/netns-lan';
+import { canUseNamespaces, createLan, openUdp, type Lan } from '../../../e2e/lab/netns-lan';
 import { createEngine } from '../engine';
 import { UdpTransport } from '../io/udp-transport';
 import { runEcho } from '../run-echo';
@@ -138,6 +138,42 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
     } finally {
       await lan.clearLoss('a');
       await lan.clearLoss('b');
+    }
+  });
+
+  it('echo --json prints only its own echo:* events, even when someone turns up meanwhile', async () => {
+    // A visitor in c announces itself again and again (a new nick each time) while a measures
+    // b: a's engine hears peers arrive and change, which are not the run's to print.
+    const visitor = await openUdp(lan, 'c', { port: 40_002 });
+    let running = true;
+    const run = runPigeon(lan, 'a', [
+      'echo',
+      '--to',
+      b.ip,
+      '--count',
+      '30',
+      '--interval',
+      '50',
+      '--broadcast',
+      lan.broadcast,
+      '--json',
+    ]).finally(() => (running = false));
+    try {
+      for (let i = 0; running; i++) {
+        const entry = `1:${90_000 + i}:visitor:vhost:1:visitor ${i}\0lab\0`;
+        await visitor.send(lan.host('a').ip, 2425, entry).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const r = await run;
+      // a's engine did hear the visitor: it answered with ANSENTRY (mode 3, options above)...
+      const mode = (d: { data: Buffer }) => Number(d.data.toString('latin1').split(':')[4]) & 0xff;
+      expect(visitor.received.some((d) => mode(d) === 3)).toBe(true);
+      // ...and the stream is still only the run: started, progress, done.
+      const channels = jsonLines(r).map((l) => ('event' in l ? l.event : l.channel));
+      expect(new Set(channels)).toEqual(new Set(['echo:started', 'echo:progress', 'echo:done']));
+      expect(echoDone(r).stats).toMatchObject({ sent: 30, received: 30 });
+    } finally {
+      await visitor.close();
     }
   });
 
