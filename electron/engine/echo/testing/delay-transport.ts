@@ -1,4 +1,4 @@
-import type { Datagram, DatagramTransport } from '../../transport';
+import type { Datagram, DatagramTransport } from '../../io/udp-transport';
 
 /**
  * The engine's injectable transport with a slow link in front: every datagram leaves after
