@@ -14,10 +14,9 @@ import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import type { ElectronApplication, Page } from '@playwright/test';
 import { REQUEST_CHANNELS, methodPath } from '../../shared/contract';
-import type { PigeonApi } from '../../shared/contract';
-import type { ChatMessage, EngineEvent } from '../../shared/model';
+import type { ContractEvent, MessageEvent, PigeonApi } from '../../shared/contract';
 import { createEngine } from '../../electron/engine/engine';
-import { defaultSettings } from '../../electron/engine/settings';
+import { defaultSettings } from '../../electron/engine/settings/settings';
 
 // Playwright loads specs as CommonJS here (package.json has no "type": "module").
 const root = path.resolve(__dirname, '../..');
@@ -27,7 +26,8 @@ const hasElectron = Boolean(distPath && fs.existsSync(distPath));
 /** What the page's global scope looks like, for code that runs inside it. */
 interface PageGlobals {
   pigeon: PigeonApi;
-  received: ChatMessage[];
+  /** What the page heard on chat:message (ours are told too, so each has a direction). */
+  received: MessageEvent[];
   location: { href: string };
   open(url: string): unknown;
 }
@@ -147,7 +147,7 @@ test.describe('Electron shell', () => {
   });
 
   test('carries a message both ways over real IPC and real UDP', async () => {
-    const peerEvents: EngineEvent[] = [];
+    const peerEvents: ContractEvent[] = [];
     const peerData = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-peer-'));
     const peer = createEngine(
       defaultSettings({
@@ -166,9 +166,15 @@ test.describe('Electron shell', () => {
         g.received = [];
         g.pigeon.on('chat:message', (m) => g.received.push(m));
       });
-      peer.send({ to: [`127.0.0.1:${port}`], text: 'hello from the peer' });
+      peer.handlers['chat:send']({ to: [`127.0.0.1:${port}`], text: 'hello from the peer' });
       await expect
-        .poll(() => page.evaluate(() => page$().received.map((m) => m.text)))
+        .poll(() =>
+          page.evaluate(() =>
+            page$()
+              .received.filter((e) => e.message.direction === 'in')
+              .map((e) => e.message.text),
+          ),
+        )
         .toContain('hello from the peer');
 
       const reply = await page.evaluate(
@@ -178,7 +184,21 @@ test.describe('Electron shell', () => {
       expect(reply.ok).toBe(true);
       await expect
         .poll(() =>
-          peerEvents.filter((e) => e.type === 'message').map((e) => (e as ChatMessage).text),
+          peerEvents.flatMap((e) =>
+            e.channel === 'chat:message' && e.payload.message.direction === 'in'
+              ? [e.payload.message.text]
+              : [],
+          ),
+        )
+        .toContain('hello from the app');
+      // The page is told of its own message too, as the engine stored it (going out).
+      await expect
+        .poll(() =>
+          page.evaluate(() =>
+            page$()
+              .received.filter((e) => e.message.direction === 'out')
+              .map((e) => e.message.text),
+          ),
         )
         .toContain('hello from the app');
     } finally {

@@ -103,21 +103,33 @@ export class PigeonProcess {
   }
 
   /** The first payload of `channel` that `pred` accepts, past or future. */
-  waitFor<C extends EventChannel>(
+  async waitFor<C extends EventChannel>(
     channel: C,
     pred: (payload: EventMap[C]) => boolean,
     ms: number,
     what: string,
   ): Promise<EventMap[C]> {
+    const hit = await this.waitForEvent(
+      (e) => e.channel === channel && pred(e.payload as EventMap[C]),
+      ms,
+      what,
+    );
+    return hit.payload as EventMap[C];
+  }
+
+  /** The first event of any channel that `pred` accepts, past or future. */
+  waitForEvent(
+    pred: (event: ContractEvent) => boolean,
+    ms: number,
+    what: string,
+  ): Promise<ContractEvent> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const hit = this.events.find(
-          (e) => e.channel === channel && pred(e.payload as EventMap[C]),
-        );
+        const hit = this.events.find(pred);
         if (!hit) return false;
         this.waiters.delete(check);
         clearTimeout(timer);
-        resolve(hit.payload as EventMap[C]);
+        resolve(hit);
         return true;
       };
       const timer = setTimeout(() => {

@@ -74,13 +74,16 @@ test.describe('the browser host in Chromium', () => {
     );
     child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
     url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ui event; stderr: ${stderr}`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no cli:ui line; stderr: ${stderr}`)),
+        10_000,
+      );
       if (!child.stdout) return reject(new Error('no stdout'));
       readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        const e = JSON.parse(line) as { type: string; url?: string };
-        if (e.type === 'ui' && e.url) {
+        const e = JSON.parse(line) as { event?: string; payload?: { url?: string } };
+        if (e.event === 'cli:ui' && e.payload?.url) {
           clearTimeout(timer);
-          resolve(e.url);
+          resolve(e.payload.url);
         }
       });
     });

@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import type { EngineEvent } from '../../shared/model';
+import type { ContractEvent } from '../../shared/contract';
+import { outcomeText } from '../../shared/model/texts';
 import { canRunIptux, startIptux, type Iptux } from '../lab/iptux';
 import { createLan, type Lan } from '../lab/netns-lan';
 import { pigeonBuilt } from '../lab/pigeon-process';
@@ -46,6 +47,12 @@ const LOCALE: Record<Lang, string> = { en: 'en-US', zh: 'zh-CN' };
 const COMBOS = (['en', 'zh'] as const).flatMap((lang) =>
   (['light', 'dark'] as const).map((scheme) => ({ lang, scheme })),
 );
+
+/** The new nick of the peer at `address`, whether it came as a change or as a (re)appearance. */
+const nickAt = (address: string, nick: string) => (e: ContractEvent) =>
+  (e.channel === 'peers:changed' || e.channel === 'peers:online') &&
+  e.payload.address === address &&
+  e.payload.nick === nick;
 
 /** Rail buttons by their label in either language (the chats label may add an unread count). */
 const RAIL = {
@@ -185,15 +192,8 @@ test.describe('Pigeon in a browser on a LAN with iptux', () => {
     await nick.fill(NICK_A2);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect(page.locator('.notice')).toContainText('Settings saved.');
-    const seen = await b.proc.waitFor(
-      (e: EngineEvent) =>
-        (e.type === 'peer-changed' || e.type === 'peer-online') &&
-        e.peer.address === ip('a') &&
-        e.peer.nick === NICK_A2,
-      10_000,
-      'the new nick at b',
-    );
-    expect(seen.type).toBe('peer-changed');
+    const seen = await b.proc.waitForEvent(nickAt(ip('a'), NICK_A2), 10_000, 'the new nick at b');
+    expect(seen.channel).toBe('peers:changed');
     await iptux.waitForDatagram(
       (d) => d.dir === 'received' && d.peer === ip('a') && d.bytes.toString().includes(NICK_A2),
       10_000,
@@ -230,17 +230,24 @@ test.describe('Pigeon in a browser on a LAN with iptux', () => {
     const bubble = outgoing(page, TO_GONE);
     await expect(bubble).toBeVisible();
     // The first try and four retries a second apart, then failed: the reason in the UI's
-    // language, the engine's own sentence (with the peer and the count) as the tooltip.
+    // language, from the catalogue the CLI uses too (the engine sends a code and the values:
+    // the peer, the attempts), under the message and as the delivery mark's tooltip.
+    const reason = outcomeText(
+      {
+        code: 'no-ack',
+        params: { peer: `${NICK_B} (${ip('b')})`, attempts: 5, seconds: 5, port: 2425 },
+      },
+      'en',
+    );
     const failed = page.locator('.msg', { hasText: TO_GONE }).locator('.msg-failed');
     await expect(failed).toBeVisible({ timeout: 15_000 });
     await expect(failed).toContainText('Not delivered');
-    await expect(failed).toContainText('no acknowledgement after 5 attempts');
-    await expect(failed.locator('[title]').first()).toHaveAttribute(
-      'title',
-      /no acknowledgement from Bea .* after \d+ attempts/,
-    );
+    await expect(failed).toContainText(reason);
+    await expect(failed).toContainText(/no acknowledgement from Bea .* after 5 attempts/);
+    const mark = bubble.getByRole('img', { name: 'Not delivered' });
+    await expect(mark).toBeVisible();
+    await expect(mark).toHaveAttribute('title', reason);
     await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
-    await expect(bubble.getByRole('img', { name: 'Not delivered' })).toBeVisible();
   });
 
   test('the doctor explains the vanished peer in a sentence', async () => {
@@ -303,14 +310,7 @@ test.describe('Pigeon in a browser on a LAN with iptux', () => {
     await p.getByRole('button', { name: 'Start chatting' }).click();
     await expect(p.locator('.shell')).toBeVisible();
     await expect(peerRow(p, NICK_A2)).toBeVisible({ timeout: 15_000 });
-    await a.proc.waitFor(
-      (e: EngineEvent) =>
-        (e.type === 'peer-changed' || e.type === 'peer-online') &&
-        e.peer.address === ip('c') &&
-        e.peer.nick === 'Cecilia 陈',
-      10_000,
-      "c's chosen nick at a",
-    );
+    await a.proc.waitForEvent(nickAt(ip('c'), 'Cecilia 陈'), 10_000, "c's chosen nick at a");
     await expect(peerRow(page, 'Cecilia 陈')).toBeVisible();
     // Chosen once, remembered: a reload opens the main window.
     await p.reload();

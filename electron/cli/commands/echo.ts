@@ -44,7 +44,8 @@ export const echoFlags = {
   },
   json: {
     type: 'boolean',
-    describe: 'JSON lines; the last line is the summary (sent, received, loss, rtt_ms, jitter_ms)',
+    describe:
+      "JSON lines: the run's echo:started, echo:progress and echo:done (last, with the stats); --sweep and --reach print their answer",
   },
 } as const satisfies FlagSpecs;
 
@@ -114,14 +115,15 @@ export async function echo(argv: string[]): Promise<number> {
     let finish: (r: EchoResult) => void = () => undefined;
     const done = new Promise<EchoResult>((resolve) => (finish = resolve));
     const off = engine.subscribe((e) => {
-      if (!runId && e.channel === 'echo:started') runId = e.payload.runId;
+      // Only this run's echo:* events: peers answering or arriving meanwhile are not the run's.
       if (
-        e.channel === 'echo:started' ||
-        e.channel === 'echo:progress' ||
-        e.channel === 'echo:done'
-      ) {
-        if (e.payload.runId !== runId) return;
-      }
+        e.channel !== 'echo:started' &&
+        e.channel !== 'echo:progress' &&
+        e.channel !== 'echo:done'
+      )
+        return;
+      if (!runId && e.channel === 'echo:started') runId = e.payload.runId;
+      if (e.payload.runId !== runId) return;
       live.event(e);
       if (e.channel === 'echo:done') finish(e.payload);
     });

@@ -3,7 +3,7 @@ import { canUseNamespaces, createLan, type Lan } from '../../../e2e/lab/netns-la
 import type { DoctorReport } from '../../../shared/model';
 import {
   buildCli,
-  lastJson,
+  resultOf,
   runPigeon,
   servePigeon,
   spawnPython,
@@ -74,7 +74,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
     await new Promise((r) => setTimeout(r, 1200));
     await servePigeon(lan, 'b', ['--broadcast', lan.broadcast]);
     const res = await doctor;
-    const report = lastJson<DoctorReport>(res);
+    const report = resultOf(res, 'diag:doctor');
     console.log(
       `[doctor] one-way block: ${JSON.stringify({ verdicts: verdicts(report), lastSeen: report.lastSeen, forward: report.forward?.stats.received })}`,
     );
@@ -98,7 +98,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
       '  }',
       '}',
     ]);
-    const report = lastJson<DoctorReport>(
+    const report = resultOf(
       await runPigeon(lan, 'a', [
         'doctor',
         lan.host('b').ip,
@@ -106,6 +106,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
         lan.broadcast,
         '--json',
       ]),
+      'diag:doctor',
     );
     console.log(
       `[doctor] stateful firewall on a: ${JSON.stringify({ verdicts: verdicts(report), forward: report.forward?.stats.received, reverse: report.reverse })}`,
@@ -132,8 +133,9 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
     await lan.exec('c', 'ip', ['route', 'add', '198.18.0.0/24', 'dev', 'eth0'], { check: true });
     await lan.exec('a', 'ip', ['route', 'add', '198.18.1.0/24', 'dev', 'eth0'], { check: true });
     await servePigeon(lan, 'c', ['--broadcast', '198.18.1.255']);
-    const report = lastJson<DoctorReport>(
+    const report = resultOf(
       await runPigeon(lan, 'a', ['doctor', '198.18.1.12', '--broadcast', lan.broadcast, '--json']),
+      'diag:doctor',
     );
     console.log(
       `[doctor] different subnet: ${JSON.stringify({ verdicts: verdicts(report), subnet: report.subnet, broadcast: report.broadcast })}`,
@@ -149,7 +151,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
     lan = await createLan({ hosts: ['a', 'b'] });
     await servePigeon(lan, 'b', ['--broadcast', lan.broadcast]);
     await lan.blockInput('b', lan.host('a').ip, 'tcp', 2425);
-    const report = lastJson<DoctorReport>(
+    const report = resultOf(
       await runPigeon(lan, 'a', [
         'doctor',
         lan.host('b').ip,
@@ -157,6 +159,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
         lan.broadcast,
         '--json',
       ]),
+      'diag:doctor',
     );
     expect(report.tcp.state).toBe('timeout');
     expect(verdicts(report)).toEqual(['tcp-blocked']);
@@ -174,7 +177,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
       lan.broadcast,
       '--json',
     ]);
-    const report = lastJson<DoctorReport>(r);
+    const report = resultOf(r, 'diag:doctor');
     expect(r.stderr).toContain('UDP port 2425 is in use by another program');
     expect(report.local.portInUse).toBe(true);
     expect(report.target.port).toBe(2425);
@@ -186,7 +189,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
 
   it('nothing listens there', async () => {
     lan = await createLan({ hosts: ['a', 'b'] });
-    const report = lastJson<DoctorReport>(
+    const report = resultOf(
       await runPigeon(lan, 'a', [
         'doctor',
         lan.host('b').ip,
@@ -196,9 +199,14 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
         lan.broadcast,
         '--json',
       ]),
+      'diag:doctor',
     );
     expect(report.tcp.state).toBe('refused');
     expect(verdicts(report)).toEqual(['not-running']);
+    // The verdict's own sentence, not another family's text for the same code.
+    expect(report.verdicts[0]?.text.en).toContain(
+      `${lan.host('b').ip} is up, but nothing listens on port 2425`,
+    );
     expect(report.linkLayer).toBe('present');
   });
 
@@ -219,5 +227,22 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
     expect(bundle).toContain('== Interfaces ==');
     expect(bundle).toContain('== Doctor (1) ==');
     expect(bundle).not.toContain('198.18.0');
+    // With --json the same bundle comes as the diag:bundle answer, after the diag:doctor one.
+    const json = await runPigeon(lan, 'a', [
+      'doctor',
+      lan.host('b').ip,
+      '--bundle',
+      '--redact',
+      '--json',
+      '--listen',
+      '0',
+      '--broadcast',
+      lan.broadcast,
+    ]);
+    expect(resultOf(json, 'diag:doctor').verdicts.length).toBeGreaterThan(0);
+    const { text } = resultOf(json, 'diag:bundle');
+    expect(text).toContain('Pigeon diagnostics bundle');
+    expect(text).toContain('== Doctor (1) ==');
+    expect(text).not.toContain('198.18.0');
   });
 });

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canUseNamespaces, createLan, type Lan } from '../../../e2e/lab/netns-lan';
-import type { EchoResult, SweepResult } from '../../../shared/model';
+import { canUseNamespaces, createLan, openUdp, type Lan } from '../../../e2e/lab/netns-lan';
 import { createEngine } from '../engine';
-import { defaultSettings } from '../settings';
 import { UdpSocket } from '../io/udp-socket';
+import { runEcho } from '../run-echo';
+import { defaultSettings } from '../settings/settings';
 import {
   buildCli,
-  lastJson,
+  echoDone,
+  eventsOf,
+  jsonLines,
+  resultOf,
   runPigeon,
   servePigeon,
   spawnPigeon,
@@ -24,17 +27,6 @@ import { DELAY_RELAY, NAIVE_ECHO_SERVER } from './testing/python-udp';
  * binomial standard deviations, sqrt(p(1-p)/n): a false failure about once in 16000 runs.
  */
 const can = canUseNamespaces();
-
-interface Summary {
-  sent: number;
-  received: number;
-  loss: number;
-  duplicates: number;
-  altered: number;
-  rtt_ms: { min: number; avg: number; p50: number; p95: number; max: number } | null;
-  jitter_ms: number | null;
-  reverse?: EchoResult['reverse'];
-}
 
 const tolerance = (p: number, n: number) => 4 * Math.sqrt((p * (1 - p)) / n);
 
@@ -78,17 +70,29 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
         lan.broadcast,
         '--json',
       ]);
-      const s = lastJson<Summary>(r);
+      const { stats: s, runId } = echoDone(r);
       report('pigeon, 20% input loss at b', {
         n,
         loss: s.loss,
         tolerance: tolerance(0.2, n),
-        rtt_ms: s.rtt_ms,
+        rtt_ms: s.rttMs,
       });
       expect(r.code).toBe(0);
       expect(s.sent).toBe(n);
       expect(Math.abs(s.loss - 0.2)).toBeLessThanOrEqual(tolerance(0.2, n));
       expect(s.duplicates).toBe(0);
+      // The JSON lines are this run's echo:started, echo:progress and echo:done events, nothing
+      // else; the progress events carry every probe's outcome once.
+      const channels = jsonLines(r).map((l) => ('event' in l ? l.event : l.channel));
+      expect(new Set(channels)).toEqual(new Set(['echo:started', 'echo:progress', 'echo:done']));
+      expect(eventsOf(r, 'echo:started')).toEqual([
+        expect.objectContaining({ runId, mode: 'pigeon', count: n }),
+      ]);
+      const progress = eventsOf(r, 'echo:progress');
+      expect(progress.every((p) => p.runId === runId)).toBe(true);
+      const decided = progress.flatMap((p) => p.probes).filter((p) => p.kind !== 'late');
+      expect(decided.filter((p) => p.kind === 'reply')).toHaveLength(s.received);
+      expect(decided.filter((p) => p.kind === 'lost')).toHaveLength(s.lost);
     } finally {
       await lan.clearLoss('b');
     }
@@ -117,30 +121,66 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
         lan.broadcast,
         '--json',
       ]);
-      const s = lastJson<Summary>(r);
+      const { stats: s, reverse } = echoDone(r);
       const expected = 1 - 0.9 * 0.9;
       report('pigeon, 10% input loss at a and b', {
         n,
         loss: s.loss,
         expected,
         tolerance: tolerance(expected, n),
-        reverse: s.reverse,
+        reverse,
         reverse_tolerance: tolerance(0.1, back),
       });
       expect(Math.abs(s.loss - expected)).toBeLessThanOrEqual(tolerance(expected, n));
-      expect(s.reverse?.granted).toBe(back);
+      expect(reverse?.granted).toBe(back);
       // the probes sent back cross only a's input: 10 % lost
-      expect(Math.abs((s.reverse?.loss ?? 1) - 0.1)).toBeLessThanOrEqual(tolerance(0.1, back));
+      expect(Math.abs((reverse?.loss ?? 1) - 0.1)).toBeLessThanOrEqual(tolerance(0.1, back));
     } finally {
       await lan.clearLoss('a');
       await lan.clearLoss('b');
     }
   });
 
+  it('echo --json prints only its own echo:* events, even when someone turns up meanwhile', async () => {
+    // A visitor in c announces itself again and again (a new nick each time) while a measures
+    // b: a's engine hears peers arrive and change, which are not the run's to print.
+    const visitor = await openUdp(lan, 'c', { port: 40_002 });
+    let running = true;
+    const run = runPigeon(lan, 'a', [
+      'echo',
+      '--to',
+      b.ip,
+      '--count',
+      '30',
+      '--interval',
+      '50',
+      '--broadcast',
+      lan.broadcast,
+      '--json',
+    ]).finally(() => (running = false));
+    try {
+      for (let i = 0; running; i++) {
+        const entry = `1:${90_000 + i}:visitor:vhost:1:visitor ${i}\0lab\0`;
+        await visitor.send(lan.host('a').ip, 2425, entry).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const r = await run;
+      // a's engine did hear the visitor: it answered with ANSENTRY (mode 3, options above)...
+      const mode = (d: { data: Buffer }) => Number(d.data.toString('latin1').split(':')[4]) & 0xff;
+      expect(visitor.received.some((d) => mode(d) === 3)).toBe(true);
+      // ...and the stream is still only the run: started, progress, done.
+      const channels = jsonLines(r).map((l) => ('event' in l ? l.event : l.channel));
+      expect(new Set(channels)).toEqual(new Set(['echo:started', 'echo:progress', 'echo:done']));
+      expect(echoDone(r).stats).toMatchObject({ sent: 30, received: 30 });
+    } finally {
+      await visitor.close();
+    }
+  });
+
   it('raw mode: a naive Python echo server survives the default probe, and loss is measured', async () => {
     spawnPython(lan, 'b', NAIVE_ECHO_SERVER, ['7007']);
     await waitForUdpPort(lan, 'b', 7007);
-    const plain = lastJson<Summary>(
+    const plain = echoDone(
       await runPigeon(lan, 'a', [
         'echo',
         '--mode',
@@ -154,11 +194,11 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
         '--json',
       ]),
     );
-    expect(plain).toMatchObject({ sent: 5, received: 5, altered: 0, loss: 0 });
+    expect(plain.stats).toMatchObject({ sent: 5, received: 5, altered: 0, loss: 0 });
     await lan.addInputLoss('b', 10, { udpPort: 7007 });
     try {
       const n = 1000;
-      const s = lastJson<Summary>(
+      const { stats: s } = echoDone(
         await runPigeon(lan, 'a', [
           'echo',
           '--mode',
@@ -203,20 +243,20 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
       '20',
       '--json',
     ]);
-    const s = lastJson<Summary>(r);
+    const { stats: s } = echoDone(r);
     report('raw through a relay adding 10 +- 5 ms each way', {
-      rtt_ms: s.rtt_ms,
-      jitter_ms: s.jitter_ms,
+      rtt_ms: s.rttMs,
+      jitter_ms: s.jitterMs,
       received: s.received,
     });
     expect(s.received).toBe(200);
     // two legs of U(5, 15) ms: RTT in [10, 30] plus the path; mean 20; jitter of the order of 5
-    expect(s.rtt_ms?.min).toBeGreaterThanOrEqual(10);
-    expect(s.rtt_ms?.avg).toBeGreaterThan(19);
-    expect(s.rtt_ms?.avg).toBeLessThan(24);
-    expect(s.rtt_ms?.p95).toBeLessThan(32);
-    expect(s.jitter_ms).toBeGreaterThan(2.5);
-    expect(s.jitter_ms).toBeLessThan(8);
+    expect(s.rttMs?.min).toBeGreaterThanOrEqual(10);
+    expect(s.rttMs?.avg).toBeGreaterThan(19);
+    expect(s.rttMs?.avg).toBeLessThan(24);
+    expect(s.rttMs?.p95).toBeLessThan(32);
+    expect(s.jitterMs).toBeGreaterThan(2.5);
+    expect(s.jitterMs).toBeLessThan(8);
   });
 
   it('size sweep: finds the MTU when fragments are dropped, and caps messages to that peer', async () => {
@@ -243,7 +283,9 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
         lan.broadcast,
         '--json',
       ]);
-      const s = lastJson<SweepResult>(r);
+      const s = resultOf(r, 'echo:sweep');
+      // Each size tried was told as it was decided (echo:sweep-progress), as the answer lists.
+      expect(eventsOf(r, 'echo:sweep-progress').map((e) => e.step)).toEqual(s.steps);
       report('sweep, a mtu 1200, fragments dropped at b', {
         largest: s.largestPassing,
         failing: s.smallestFailing,
@@ -263,7 +305,7 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
       await lan.exec('a', 'ip', ['link', 'set', 'eth0', 'mtu', '1500']);
     }
     // without the filter, fragments pass: the largest size tried gets through, in fragments
-    const s = lastJson<SweepResult>(
+    const s = resultOf(
       await runPigeon(lan, 'a', [
         'echo',
         '--to',
@@ -275,6 +317,7 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
         lan.broadcast,
         '--json',
       ]),
+      'echo:sweep',
     );
     expect(s).toMatchObject({
       largestPassing: 4000,
@@ -292,14 +335,14 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
       lan.broadcast,
       '--json',
     ]);
-    const s = lastJson<{ interfaces: { name: string; responders: { address: string }[] }[] }>(r);
+    const s = resultOf(r, 'echo:reach');
     const eth0 = s.interfaces.find((i) => i.name === 'eth0');
     expect(eth0?.responders.map((x) => x.address).sort()).toEqual([b.ip, c.ip].sort());
     expect(r.code).toBe(0);
   });
 
   it('ipmsg ping works against a Pigeon too (it answers every entry)', async () => {
-    const s = lastJson<Summary>(
+    const { stats: s } = echoDone(
       await runPigeon(lan, 'a', [
         'echo',
         '--to',
@@ -321,7 +364,7 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
   it('`pigeon echo-server` is what the raw mode measures', async () => {
     const server = await spawnPigeon(lan, 'b', ['echo-server', '--port', '7010'], { data: false });
     await waitForUdpPort(lan, 'b', 7010);
-    const s = lastJson<Summary>(
+    const { stats: s } = echoDone(
       await runPigeon(lan, 'a', [
         'echo',
         '--mode',
@@ -384,7 +427,7 @@ describe('pigeon echo with delay from the engine’s injectable socket (loopback
     await x.start();
     await y.start();
     try {
-      const r = await x.echo({ to: '127.0.0.22', count: 100, intervalMs: 20 });
+      const r = await runEcho(x, { to: '127.0.0.22', count: 100, intervalMs: 20 });
       report('pigeon on loopback, both sides send after U(10, 20) ms', {
         rtt: r.stats.rttMs,
         jitter: r.stats.jitterMs,

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunIptux, startIptux, type Iptux } from '../../../e2e/lab/iptux';
 import { createLan, type Lan } from '../../../e2e/lab/netns-lan';
-import type { DoctorReport } from '../../../shared/model';
-import { buildCli, lastJson, runPigeon } from './testing/cli-in-netns';
+import { buildCli, echoDone, resultOf, runPigeon } from './testing/cli-in-netns';
 
 /** The IPMsg ping and the doctor against the real iptux (Debian's 0.8.3), headless. */
 const can = canRunIptux();
@@ -36,17 +35,12 @@ describe.skipIf(!can.ok)('echo and doctor against a real iptux', () => {
       lan.broadcast,
       '--json',
     ]);
-    const s = lastJson<{
-      sent: number;
-      received: number;
-      duplicates: number;
-      rtt_ms: { p50: number } | null;
-    }>(r);
+    const { stats: s } = echoDone(r);
     console.log(`[echo figures] ipmsg ping to iptux: ${JSON.stringify(s)}`);
     expect(r.code).toBe(0);
     expect(s.sent).toBe(10);
     expect(s.received).toBe(10);
-    expect(s.rtt_ms?.p50).toBeLessThan(50);
+    expect(s.rttMs?.p50).toBeLessThan(50);
     // iptux saw our entries: its DEBUG log dumps every datagram it receives
     await iptux.waitForLog(/1_pigeon/);
   });
@@ -70,8 +64,9 @@ describe.skipIf(!can.ok)('echo and doctor against a real iptux', () => {
   });
 
   it('the doctor checks iptux with the IPMsg ping, broadcast and TCP', async () => {
-    const report = lastJson<DoctorReport>(
+    const report = resultOf(
       await runPigeon(lan, 'a', ['doctor', iptux.ip, '--broadcast', lan.broadcast, '--json']),
+      'diag:doctor',
     );
     console.log(
       `[doctor] iptux: ${JSON.stringify({ verdicts: report.verdicts.map((v) => v.code), target: report.target, forward: report.forward, broadcast: report.broadcast, tcp: report.tcp })}`,

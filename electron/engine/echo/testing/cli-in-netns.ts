@@ -5,6 +5,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { ExecResult, HostRef, Lan } from '../../../../e2e/lab/netns-lan';
+import type {
+  EventChannel,
+  EventLine,
+  EventMap,
+  RequestChannel,
+  Res,
+  ResultLine,
+} from '../../../../shared/contract';
+import type { EchoResult } from '../../../../shared/model';
 
 /**
  * The `pigeon` CLI, bundled once per test process, run inside the namespaces of a test LAN:
@@ -118,19 +127,66 @@ export async function servePigeon(
 ): Promise<PigeonProcess> {
   const name = typeof host === 'string' ? host : host.name;
   const p = await spawnPigeon(lan, host, ['serve', '--json', '--nick', name, ...extra]);
-  await p.waitFor(/"type":"ready"/);
+  await p.waitFor(/"event":"engine:ready"/);
   return p;
 }
 
-/** The last line of stdout as JSON (the summary of `--json` commands). */
-export function lastJson<T = Record<string, unknown>>(r: ExecResult): T {
-  const lines = r.stdout.trim().split('\n');
-  const last = lines[lines.length - 1] ?? '';
-  try {
-    return JSON.parse(last) as T;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}): ${last}\nstderr: ${r.stderr}`);
-  }
+type JsonLine = EventLine | ResultLine;
+
+/**
+ * Every line of a `--json` command's stdout, parsed: `{"event", "payload"}` or
+ * `{"channel", "result"}` (shared/contract/json-lines). Anything else on stdout is an error.
+ */
+export function jsonLines(r: ExecResult): JsonLine[] {
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      let obj: unknown;
+      try {
+        obj = JSON.parse(line);
+      } catch {
+        throw new Error(`not JSON (exit ${r.code}): ${line}\nstderr: ${r.stderr}`);
+      }
+      const o = obj as Partial<EventLine & ResultLine>;
+      if (typeof o.event !== 'string' && (typeof o.channel !== 'string' || !o.result))
+        throw new Error(`neither an event nor a result line (exit ${r.code}): ${line}`);
+      return obj as JsonLine;
+    });
+}
+
+/** The payloads of the `{"event": channel}` lines, in order. */
+export function eventsOf<C extends EventChannel>(r: ExecResult, channel: C): EventMap[C][] {
+  return jsonLines(r)
+    .filter((l): l is EventLine => 'event' in l && l.event === channel)
+    .map((l) => l.payload as EventMap[C]);
+}
+
+/** The value of the one `{"channel": channel, "result": {ok: true}}` line; throws otherwise. */
+export function resultOf<C extends RequestChannel>(r: ExecResult, channel: C): Res<C> {
+  const hits = jsonLines(r).filter((l): l is ResultLine => 'result' in l && l.channel === channel);
+  if (hits.length !== 1)
+    throw new Error(`${hits.length} ${channel} result lines (exit ${r.code}): ${r.stdout}`);
+  const { result } = hits[0] as ResultLine;
+  if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
+  return result.value as Res<C>;
+}
+
+/**
+ * The summary of `pigeon echo --json`: its one echo:done line, which must be the last line (the
+ * run's echo:started and echo:progress events come before it).
+ */
+export function echoDone(r: ExecResult): EchoResult {
+  const lines = jsonLines(r);
+  const done = eventsOf(r, 'echo:done');
+  if (done.length !== 1)
+    throw new Error(`${done.length} echo:done lines (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  const result = done[0] as EchoResult;
+  const last = lines[lines.length - 1];
+  if (!last || !('event' in last) || last.event !== 'echo:done')
+    throw new Error(`the last line is not echo:done: ${JSON.stringify(last)}`);
+  return result;
 }
 
 /** A few lines of Python, run in a host: its own process, killed with the LAN. */
