@@ -1,3 +1,4 @@
+import { replaceHidden } from '../../shared/text/hidden-chars';
 import { terminalLines } from './terminal-text';
 
 /** Human and JSON output for the CLI: colour only on a TTY, aligned columns, one-line errors. */
@@ -48,9 +49,6 @@ export function table(headers: string[], rows: string[][]): string {
   return [paint(line(headers), 'bold'), ...rows.map(line)].join('\n');
 }
 
-// Outside strings JSON is ASCII, so these can only stand inside a string, where \u is valid.
-const JSON_RAW = /[\u007f-\u009f\u2028\u2029\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
-
 /** Every `--json` line goes out through here. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${jsonLine(value)}\n`);
@@ -59,11 +57,15 @@ export function printJson(value: unknown): void {
 /**
  * JSON on one line, with what JSON.stringify leaves raw escaped as \uXXXX: DEL, the C1 controls
  * (U+009B is a CSI to many terminals), U+2028/U+2029, bidi controls and the other invisible
- * format characters. Peers put them in names and texts, and `pigeon serve --json | cat` would
- * otherwise hand them to the terminal. JSON.parse gives back exactly the same value.
+ * format characters, as the one rule for peer text decides for a terminal (shared/text/
+ * hidden-chars.ts, 'terminal'; whole emoji stay as written). Peers put them in names and texts,
+ * and `pigeon serve --json | cat` would otherwise hand them to the terminal. Outside strings
+ * JSON is ASCII, so an escape can only land inside a string, where \u is valid, and JSON.parse
+ * gives back exactly the same value.
  */
 export function jsonLine(value: unknown): string {
-  return (JSON.stringify(value) ?? 'null').replace(JSON_RAW, (ch) => {
+  return replaceHidden(JSON.stringify(value) ?? 'null', 'terminal', (codePoint) => {
+    const ch = String.fromCodePoint(codePoint);
     let out = '';
     for (let i = 0; i < ch.length; i++)
       out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ContractEvent } from '../../shared/contract';
 import type { Peer } from '../../shared/model';
-import { replaceUnsafeCharacters } from '../../shared/model';
+import { replaceHidden } from '../../shared/text/hidden-chars';
 import { describeEvent } from './commands/serve';
 import { peerRows } from './commands/peers';
 import { terminalField, terminalLines } from './terminal-text';
@@ -75,6 +75,13 @@ describe('terminalField', () => {
     expect(unescape(terminalField('\\\\u\\u{41}\\'))).toBe('\\\\u\\u{41}\\');
   });
 
+  it("doubles a peer's long runs of backslashes in one pass", () => {
+    const run = '\\'.repeat(200_000);
+    expect(terminalField(`${run}x${run}\x1b${run}u${run}`)).toBe(
+      `${run}x${run}${run}\\u001b${run}${run}u${run}`,
+    );
+  });
+
   it('is lossless and leaves nothing raw, for any string', () => {
     const tricky = fc.constantFrom(
       '\\',
@@ -103,7 +110,7 @@ describe('terminalField', () => {
           const out = terminalField(s);
           expect(unescape(out)).toBe(s);
           expect(out).not.toContain('\n');
-          expect(replaceUnsafeCharacters(out, () => '!')).toBe(out);
+          expect(replaceHidden(out, 'terminal', () => '!')).toBe(out);
         },
       ),
       { numRuns: 3000 },

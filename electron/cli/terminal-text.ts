@@ -1,4 +1,4 @@
-import { visitCharacters } from '../../shared/model';
+import { forEachHidden } from '../../shared/text/hidden-chars';
 
 /**
  * Peer-supplied strings made safe to print for people. A peer controls its nick, group, user,
@@ -10,25 +10,40 @@ import { visitCharacters } from '../../shared/model';
  * readable, and what `--json` prints for the same character. It stays unambiguous because a run
  * of backslashes the peer sent is doubled where it stands before a `u` or before an escape we
  * write, so an odd run of backslashes before `u` always ends in ours. Ordinary backslashes, as
- * in `C:\Users` or `¯\_(ツ)_/¯`, are left alone. Which characters count is decided in
- * shared/model/unsafe-characters.ts: controls, separators, bidi controls, invisible formats.
+ * in `C:\Users` or `¯\_(ツ)_/¯`, are left alone. Which characters count is decided by the one
+ * rule for peer text, shared/text/hidden-chars.ts in its 'terminal' mode: controls, separators,
+ * bidi controls, invisible formats, lone surrogates; whole emoji are printed as they are.
  */
 
 /** One field on one line (a nick in an event, a cell of a table): line breaks are escaped too. */
 export function terminalField(text: string): string {
   let out = '';
-  let backslashes = 0;
-  visitCharacters(text, (cp, unsafe) => {
-    if (!unsafe && cp === 0x5c) {
-      backslashes++;
-      return;
-    }
-    const shown = unsafe ? escapeOf(cp) : String.fromCodePoint(cp);
-    // Before an escape of ours or a literal u, the peer's backslashes are doubled.
-    out += '\\'.repeat(unsafe || cp === 0x75 ? backslashes * 2 : backslashes) + shown;
-    backslashes = 0;
+  let from = 0;
+  forEachHidden(text, 'terminal', (at, codePoint) => {
+    out += plainRun(text.slice(from, at), true) + escapeOf(codePoint);
+    from = at + (codePoint > 0xffff ? 2 : 1);
   });
-  return out + '\\'.repeat(backslashes);
+  return out + plainRun(text.slice(from), false);
+}
+
+/**
+ * Text between escapes: a peer's run of backslashes is doubled before a literal u, and at the
+ * end when our escape follows. One pass, no backtracking: a peer may send a megabyte of them.
+ */
+function plainRun(run: string, beforeEscape: boolean): string {
+  let out = '';
+  let from = 0;
+  let start = run.indexOf('\\');
+  while (start !== -1) {
+    let end = start;
+    while (run.charCodeAt(end) === 0x5c) end++;
+    if (end === run.length ? beforeEscape : run.charCodeAt(end) === 0x75) {
+      out += run.slice(from, end) + run.slice(start, end);
+      from = end;
+    }
+    start = run.indexOf('\\', end);
+  }
+  return from === 0 ? run : out + run.slice(from);
 }
 
 /**

@@ -4,4 +4,3 @@ export * from './settings';
 export * from './echo';
 export * from './diagnostics';
 export * from './outcome';
-export * from './unsafe-characters';

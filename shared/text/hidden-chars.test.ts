@@ -1,14 +1,18 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_MARKS,
   fallbackEmojiPattern,
+  forEachHidden,
   hiddenCharName,
   isHiddenChar,
   markText,
   peerLabel,
+  replaceHidden,
   revealHidden,
   revealPlain,
   withoutHidden,
+  type HiddenMode,
 } from './hidden-chars';
 
 const hidden = (codePoint: number, count = 1) => ({ kind: 'hidden', codePoint, count });
@@ -182,5 +186,174 @@ describe('the emoji shape for engines without RGI_Emoji', () => {
     expect([...'\u{1f468}\u200db'.matchAll(fallbackEmojiPattern())].map((m) => m[0])).toEqual([
       '\u{1f468}',
     ]);
+  });
+
+  it('takes tags after a black flag only when they spell a subdivision', () => {
+    const tags = (ascii: string) =>
+      [...ascii].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+    const found = (s: string) => [...s.matchAll(fallbackEmojiPattern())].map((m) => m[0]);
+    expect(found(`\u{1f3f4}${tags('usca')}\u{e007f}`)).toEqual([
+      `\u{1f3f4}${tags('usca')}\u{e007f}`,
+    ]);
+    // A smuggled sentence after a black flag is not a flag.
+    expect(found(`\u{1f3f4}${tags('ignore all that')}\u{e007f}`)).toEqual(['\u{1f3f4}']);
+    expect(found(`\u{1f3f4}${tags('A')}`)).toEqual(['\u{1f3f4}']);
+  });
+});
+
+// What the CLI and the engine decided by (shared/model/unsafe-characters.ts before the two rules
+// became this one): its tests, in the mode that now serves them.
+describe('hidden characters on a terminal', () => {
+  const mark = (s: string) => replaceHidden(s, 'terminal', (cp) => `<${cp.toString(16)}>`);
+
+  it.each([
+    ['C0 and DEL', 'a\x00b\x1bc\x7fd\te\nf\rg', 'a<0>b<1b>c<7f>d<9>e<a>f<d>g'],
+    ['C1', 'a\u0085b\u009bc', 'a<85>b<9b>c'],
+    ['separators', 'a\u2028b\u2029c', 'a<2028>b<2029>c'],
+    [
+      'bidi controls',
+      '\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069',
+      '<61c><200e><200f><202a><202b><202c><202d><202e><2066><2067><2068><2069>',
+    ],
+    [
+      'invisible formats',
+      'a\u00adb\u200bc\u2060d\ufeffe\u3164f\u{e0001}',
+      'a<ad>b<200b>c<2060>d<feff>e<3164>f<e0001>',
+    ],
+    ['a lone surrogate', 'a\ud800b', 'a<d800>b'],
+    // Kept in names, where shaping draws their sign; a terminal draws them in zero columns.
+    ['prepended concatenation marks', '\u0600\u06dd1', '<600><6dd>1'],
+  ])('%s are hidden', (_name, text, marked) => {
+    expect(mark(text)).toBe(marked);
+  });
+
+  it('what emoji are built with is not', () => {
+    for (const emoji of ['👨‍👩‍👧', '❤️', '1️⃣', '👍🏽', '🏳️‍🌈', '🏴󠁧󠁢󠁳󠁣󠁴󠁿']) {
+      expect(mark(emoji)).toBe(emoji);
+    }
+  });
+
+  it('but a joiner, tags or a variation selector outside an emoji are', () => {
+    expect(mark('a\u200db')).toBe('a<200d>b');
+    expect(mark('👍\u200d')).toBe('👍<200d>');
+    expect(mark('a\u{e0041}\u{e0042}')).toBe('a<e0041><e0042>');
+    // Changed: the tags after a black flag were kept when they spelled no flag.
+    expect(mark('🏴\u{e0041} \u{e0042}')).toBe('🏴<e0041> <e0042>');
+    // Changed: an ideographic variation sequence was kept; it is kept in message text only.
+    expect(mark('葛\u{e0100}')).toBe('葛<e0100>');
+    expect(revealHidden('葛\u{e0100}', 'text')).toEqual([text('葛\u{e0100}')]);
+  });
+
+  it('leaves text without them as the same string', () => {
+    const plain = '你好, world! こんにちは 👍';
+    expect(replaceHidden(plain, 'terminal', () => 'x')).toBe(plain);
+  });
+});
+
+describe('names stripped on arrival', () => {
+  it('lose what would act or hide, and keep emoji whole', () => {
+    expect(withoutHidden('mal\u202elory\x1b[2J\n')).toBe('mallory[2J');
+    expect(withoutHidden('小王 👨‍👩‍👧')).toBe('小王 👨‍👩‍👧');
+    expect(withoutHidden('a\ud800b')).toBe('ab');
+  });
+
+  it('lose a variation selector that makes a second name look like the first', () => {
+    expect(withoutHidden('bob\ufe0f')).toBe('bob');
+    expect(withoutHidden('bob\u2764\ufe0f')).toBe('bob\u2764\ufe0f');
+  });
+
+  it('are the same string when there is nothing to strip', () => {
+    const name = 'Cecilia 陈 \u0600';
+    expect(withoutHidden(name)).toBe(name);
+  });
+
+  it('are stripped without a cap, unlike the marks', () => {
+    const many = 'x\u202e'.repeat(MAX_MARKS + 50);
+    expect(withoutHidden(many)).toBe('x'.repeat(MAX_MARKS + 50));
+  });
+});
+
+const MODES: HiddenMode[] = ['text', 'name', 'terminal'];
+
+function hiddenAt(s: string, mode: HiddenMode): number[] {
+  const at: number[] = [];
+  forEachHidden(s, mode, (i) => at.push(i));
+  return at;
+}
+
+const FAMILY = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+const SCOTLAND = '\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}';
+const WHOLE_EMOJI = [FAMILY, SCOTLAND, '\u2764\ufe0f', '1\ufe0f\u20e3', '\u{1f44d}\u{1f3fd}'];
+/** Single characters near the edges of the rule, and whole emoji as units. */
+const tricky = fc.constantFrom(
+  ...['a', ' ', '陈', 'ب', '1', '\t', '\n', '\r', '\v', '\x00', '\x1b', '\x7f', '\u0085'],
+  ...['\u009b', '\u00ad', '\u0600', '\u061c', '\u200b', '\u200c', '\u200d', '\u200e'],
+  ...['\u2028', '\u2029', '\u202e', '\u2066', '\u2069', '\u3164', '\ufe0e', '\ufe0f'],
+  ...['\ufeff', '\ud800', '\udc00', '\u20e3', '\u2764', '\u{1f468}', '\u{1f3fd}', '\u{1f3f4}'],
+  ...['\u{e0041}', '\u{e0067}', '\u{e0062}', '\u{e007f}', '\u{e0100}'],
+  ...WHOLE_EMOJI,
+);
+const peerStrings = fc.oneof(
+  fc.string({ unit: tricky, maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 60 }),
+);
+
+describe('the three modes agree', () => {
+  it('each flags everything the one before it flags, for any string', () => {
+    fc.assert(
+      fc.property(peerStrings, (s) => {
+        const [inText, inName, onTerminal] = MODES.map((m) => new Set(hiddenAt(s, m)));
+        for (const i of inText ?? []) expect(inName?.has(i)).toBe(true);
+        for (const i of inName ?? []) expect(onTerminal?.has(i)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a terminal gets no raw control, line break, separator or lone surrogate', () => {
+    // eslint-disable-next-line no-control-regex -- the controls are what this looks for
+    const mustGo = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\p{Cs}/u;
+    fc.assert(
+      fc.property(peerStrings, (s) => {
+        const at = new Set(hiddenAt(s, 'terminal'));
+        let i = 0;
+        for (const ch of s) {
+          if (mustGo.test(ch)) expect([ch, at.has(i)]).toEqual([ch, true]);
+          i += ch.length;
+        }
+        expect(replaceHidden(s, 'terminal', () => '')).not.toMatch(mustGo);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never flag a part of a whole emoji, in any mode', () => {
+    const around = fc.string({ unit: tricky, maxLength: 6 });
+    fc.assert(
+      fc.property(around, fc.constantFrom(...WHOLE_EMOJI), around, (before, emoji, after) => {
+        // A joiner or a tag next to an emoji could make a longer one; a space keeps it apart.
+        const s = `${before} ${emoji} ${after}`;
+        const start = before.length + 1;
+        for (const mode of MODES) {
+          for (const i of hiddenAt(s, mode)) {
+            expect([mode, i >= start && i < start + emoji.length]).toEqual([mode, false]);
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agree for every single code point, and tab and line breaks are text', () => {
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const ch = String.fromCodePoint(cp);
+      const [inText, inName, onTerminal] = MODES.map((m) => isHiddenChar(ch, m));
+      if ((inText && !inName) || (inName && !onTerminal)) {
+        expect.fail(`U+${cp.toString(16)}: text ${inText}, name ${inName}, terminal ${onTerminal}`);
+      }
+    }
+    for (const ch of '\t\n\r') {
+      expect(MODES.map((m) => isHiddenChar(ch, m))).toEqual([false, true, true]);
+    }
   });
 });
