@@ -25,6 +25,8 @@ import { PIGEON_VERSION } from '../version';
 import { Dedupe } from '../messaging/dedupe';
 import { legacyEncodingOf } from './legacy-peers';
 import { clonePeer, type PeerChange } from './peer-table';
+import { ReplyBudget } from './reply-budget';
+import { DIALUP_UNICAST_MAX, PEER_UNICAST_MAX, mostRecentPeers } from './unicast-presence';
 
 /** How long a peer has to answer a refresh before it is shown offline (see refresh). */
 export const PRESENCE_CHECK_MS = 6000;
@@ -62,6 +64,8 @@ export class Presence {
   private readonly silent = new WeakSet<Peer>();
   /** For each refresh still waiting: the peers not heard from since it went out. */
   private readonly awaitingAnswer: Set<Peer>[] = [];
+  /** Every answer a packet asks of us is budgeted: sources can be forged. */
+  private readonly budget: ReplyBudget;
   /**
    * Each BR_ENTRY we send opens a round, and a legacy client's ANSENTRY in answer to it gets one
    * legacy ANSENTRY back per round (see correctLegacyView).
@@ -73,7 +77,9 @@ export class Presence {
   constructor(
     private readonly ctx: EngineContext,
     private readonly options: PresenceOptions = {},
-  ) {}
+  ) {
+    this.budget = new ReplyBudget(() => ctx.now());
+  }
 
   // ---- what the person (or a host) asks for ------------------------------------------------
 
@@ -83,16 +89,23 @@ export class Presence {
    * presenceCheckMs is shown offline; any packet from it later brings it back.
    */
   refresh(): void {
+    const dialup = this.dialupPeers();
     const wait = this.options.presenceCheckMs ?? PRESENCE_CHECK_MS;
     if (wait > 0 && this.ctx.isRunning()) {
-      // Who must answer: peers that announced themselves (they are sure to answer an entry).
+      // Who must answer: peers that announced themselves (they are sure to answer an entry),
+      // except dial-up peers this refresh does not reach (see DIALUP_UNICAST_MAX).
       // Each packet heard from one takes it off; a set, not timestamps, so that a wall clock
       // set back in the meantime cannot make an answer look old.
-      const unanswered = new Set(this.ctx.peers.online().filter((p) => p.announced));
+      const reached = new Set(dialup);
+      const unanswered = new Set(
+        this.ctx.peers
+          .online()
+          .filter((p) => p.announced && (!p.capabilities.dialup || reached.has(p))),
+      );
       this.awaitingAnswer.push(unanswered);
       this.ctx.later(wait, () => this.markSilentPeersOffline(unanswered));
     }
-    void this.announce(Mode.BR_ENTRY, this.dialupPeers());
+    void this.announce(Mode.BR_ENTRY, dialup);
   }
 
   /** Announce ourselves by unicast to one host (BR_ENTRY|DIALUPOPT): "add a peer by address". */
@@ -116,16 +129,27 @@ export class Presence {
   namesChanged(): void {
     if (!this.ctx.isRunning()) return;
     const legacy = this.ctx.settings().legacyEncoding;
-    const legacyPeers = this.ctx.peers
-      .online()
-      .filter((p) => legacyEncodingOf(p, legacy) !== undefined);
+    const legacyPeers = mostRecentPeers(
+      this.ctx.peers.list(),
+      (p) =>
+        p.online &&
+        legacyEncodingOf(p, legacy) !== undefined &&
+        this.ctx.replies.allows(p.address, p.port),
+      PEER_UNICAST_MAX,
+    );
     void this.announce(Mode.BR_ABSENCE, this.dialupPeers(), legacyPeers);
   }
 
-  /** Goodbye to everyone, and to every peer we know by unicast. */
+  /** Goodbye to everyone, and by unicast to the peers we know (as iptux does), capped. */
   sayGoodbye(): Promise<void> {
     this.awaitingAnswer.length = 0;
-    return this.announce(Mode.BR_EXIT, this.ctx.peers.online());
+    const { replies } = this.ctx;
+    const known = mostRecentPeers(
+      this.ctx.peers.list(),
+      (p) => p.online && replies.allows(p.address, p.port),
+      PEER_UNICAST_MAX,
+    );
+    return this.announce(Mode.BR_EXIT, known);
   }
 
   broadcastTargets(): string[] {
@@ -204,9 +228,9 @@ export class Presence {
     // peer shows up must not overtake the legacy ANSENTRY that names its sender.
     if (mode === Mode.BR_ENTRY) {
       this.options.onEntry?.(peer, p.packetNo);
-      // Copies of one entry (limited and directed broadcast) are answered once. A legacy
-      // client gets its answer wholly in its code page (sendEntry).
-      if (this.answeredEntries.firstTime(peer.id, p.packetNo))
+      // Copies of one entry (limited and directed broadcast) are answered once, before the
+      // budget is asked. A legacy client gets its answer wholly in its code page (sendEntry).
+      if (this.answeredEntries.firstTime(peer.id, p.packetNo) && this.mayReply(d.address, d.port))
         void this.sendEntry(Mode.ANSENTRY, d.address, d.port, peer);
     } else if (mode === Mode.ANSENTRY) {
       this.correctLegacyView(peer, d);
@@ -217,6 +241,7 @@ export class Presence {
   /** GETINFO, GETABSENCEINFO and FeiQ's "are you there": small fixed answers. */
   onInfoRequest(p: WirePacket, d: Datagram): void {
     const { wire } = this.ctx;
+    if (!this.mayReply(d.address, d.port)) return;
     switch (modeOf(p.command)) {
       case Mode.GETINFO:
         void wire.send(Mode.SENDINFO, utf8Bytes(`Pigeon ${PIGEON_VERSION}\0`), d.address, d.port);
@@ -247,7 +272,8 @@ export class Presence {
 
   /** Introduce ourselves to a host that wrote without announcing itself, in its encoding. */
   introduceTo(peer: Peer): void {
-    void this.sendEntry(Mode.BR_ENTRY, peer.address, peer.port, peer);
+    if (this.mayReply(peer.address, peer.port))
+      void this.sendEntry(Mode.BR_ENTRY, peer.address, peer.port, peer);
   }
 
   emitChange(peer: Peer, change: PeerChange): void {
@@ -263,6 +289,11 @@ export class Presence {
 
   // ---- answers -------------------------------------------------------------------------------
 
+  /** An answer a packet asked for: never to an address no host has, and within the budget. */
+  private mayReply(address: string, port: number): boolean {
+    return this.ctx.replies.allows(address, port) && this.budget.take(address);
+  }
+
   /**
    * A legacy client answered our entry. Our entries are UTF-8 with IPMsg's UTF-8 extension
    * (iptux and IP Messenger read them right), which FeiQ shows as raw bytes and a GBK IP
@@ -275,6 +306,7 @@ export class Presence {
     if (legacyEncodingOf(peer, this.ctx.settings().legacyEncoding) === undefined) return;
     if (this.ctx.now() - this.entryAskedAt > ENTRY_ANSWER_WINDOW_MS) return;
     if (this.correctedInRound.get(peer) === this.entryRound) return;
+    if (!this.mayReply(d.address, d.port)) return;
     this.correctedInRound.set(peer, this.entryRound);
     void this.sendEntry(Mode.ANSENTRY, d.address, d.port, peer);
   }
@@ -287,9 +319,14 @@ export class Presence {
 
   // ---- writing presence --------------------------------------------------------------------
 
-  /** Peers that asked for unicast presence (DIALUPOPT). */
+  /** Peers that asked for unicast presence (DIALUPOPT) this announce reaches: capped. */
   private dialupPeers(): Peer[] {
-    return this.ctx.peers.online().filter((p) => p.capabilities.dialup);
+    const { replies } = this.ctx;
+    return mostRecentPeers(
+      this.ctx.peers.list(),
+      (p) => p.online && p.capabilities.dialup && replies.allows(p.address, p.port),
+      DIALUP_UNICAST_MAX,
+    );
   }
 
   private markSilentPeersOffline(unanswered: Set<Peer>): void {
