@@ -1,6 +1,7 @@
 import type { Emit, EventListener } from '../../shared/contract';
 import type { EngineSettings } from '../../shared/model';
 import type { Clock } from './clock';
+import type { ReplyGuard } from './io/reply-guard';
 import type { PeerTable } from './presence/peer-table';
 import type { Wire } from './wire';
 
@@ -18,6 +19,12 @@ export interface EngineContext {
   readonly peers: PeerTable;
   /** Per-address datagram caps learned by size sweeps; messaging writes under them. */
   readonly caps: DatagramCaps;
+  /**
+   * Asked before every reply to a packet (`replies.allows(d.address, d.port)`): sources can be
+   * forged, and a reply never goes to a broadcast, multicast or network address, 0.0.0.0 or our
+   * own socket.
+   */
+  readonly replies: ReplyGuard;
   /** Tell every listener (hosts, the UI, the CLI) in the contract's vocabulary. */
   readonly emit: Emit;
   /** True when there is at least one listener: work done only to be told can be skipped. */

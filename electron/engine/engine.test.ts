@@ -1234,10 +1234,11 @@ describe('talking to FeiQ', () => {
     const ans = feiq.inboxOf(Mode.ANSENTRY);
     expect(ans).toHaveLength(1);
     expect(hasOpt(ans[0]?.packet.command ?? 0, Opt.UTF8OPT)).toBe(false);
-    const nick = ans[0]?.packet.extra.subarray(0, 4) ?? new Uint8Array();
-    expect(Buffer.from(nick).equals(iconv.encode('小鸽', 'gbk'))).toBe(true);
-    // FeiQ reads our broadcast names as GBK: it is told them again in GBK.
-    expect(feiq.inboxOf(Mode.BR_ABSENCE)).toHaveLength(1);
+    // nick\0group\0 wholly in GBK: FeiQ converts the whole entry, a UTF-8 section would spoil it.
+    const extra = ans[0]?.packet.extra ?? new Uint8Array();
+    expect(Buffer.from(extra).equals(iconv.encode('小鸽\0研发\0', 'gbk'))).toBe(true);
+    // FeiQ ignores BR_ABSENCE: no GBK BR_ABSENCE is sent to it.
+    expect(feiq.inboxOf(Mode.BR_ABSENCE)).toHaveLength(0);
   });
 
   it('sends GBK text without UTF8OPT', async () => {

@@ -14,6 +14,8 @@ import { EngineDiagnostics, type DiagnosticsOptions } from './diagnostics/engine
 import { diagnosticsHandlers } from './diagnostics/handlers';
 import { EchoService } from './echo/echo-service';
 import { echoHandlers } from './echo/handlers';
+import { listIpv4Interfaces } from './io/network-interfaces';
+import { ReplyGuard } from './io/reply-guard';
 import { linkMtu, routeTo } from './io/system-probes';
 import { TcpService } from './tcp/tcp-service';
 import { UdpSocket, type Datagram, type DatagramSocket } from './io/udp-socket';
@@ -129,12 +131,19 @@ export class Engine {
       user: current.user,
       host: current.host,
     });
+    const now = options.clock ? () => this.clock.now() : () => performance.now();
     this.ctx = {
       clock: this.clock,
-      now: options.clock ? () => this.clock.now() : () => performance.now(),
+      now,
       wire: this.wire,
       peers: new PeerTable(),
       caps: new DatagramCaps(options.maxDatagram ?? SAFE_DATAGRAM),
+      replies: new ReplyGuard({
+        now,
+        local: () => this.socket.local(),
+        localAddresses: () => this.socket.localAddresses(),
+        interfaces: options.diagnostics?.listInterfaces ?? listIpv4Interfaces,
+      }),
       emit: this.hub.emit,
       listened: () => this.hub.size > 0,
       settings: () => this.current,
@@ -236,6 +245,7 @@ export class Engine {
       throw err;
     }
     this.running = true;
+    this.ctx.replies.invalidate();
     this.diagnostics.start();
     this.messaging.start();
     const local = this.socket.local();

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { buildEntryExtra, displayNames, parseEntryExtra } from './entry';
+import { buildEntryExtra, buildLegacyEntryExtra, displayNames, parseEntryExtra } from './entry';
 
 const enc = new TextEncoder();
 const cat = (...parts: (string | Uint8Array)[]) => {
@@ -203,5 +203,28 @@ describe('buildEntryExtra', () => {
         ext: { user: 'tester', host: 'box', nick: 'Ann', group: 'QA', pigeon: ['parts', 'echo'] },
       });
     }
+  });
+});
+
+describe('buildLegacyEntryExtra', () => {
+  it('writes nick\\0group\\0 wholly in the code page: no UTF-8 section, no fourth field', () => {
+    const bytes = buildLegacyEntryExtra({ nick: '鸽子Pigeon', group: '研发部', encoding: 'gbk' });
+    expect(Array.from(bytes)).toEqual(
+      Array.from(cat(legacy('鸽子Pigeon', 'gbk'), '\0', legacy('研发部', 'gbk'), '\0')),
+    );
+    expect(bytes.includes(0x0a)).toBe(false);
+    expect(parseEntryExtra(bytes, 'gbk')).toMatchObject({ nick: '鸽子Pigeon', group: '研发部' });
+  });
+
+  it('follows the encoding asked for (CP932 for a Japanese IP Messenger)', () => {
+    const bytes = buildLegacyEntryExtra({ nick: '鳩', group: '開発', encoding: 'cp932' });
+    expect(Array.from(bytes)).toEqual(
+      Array.from(cat(legacy('鳩', 'cp932'), '\0', legacy('開発', 'cp932'), '\0')),
+    );
+  });
+
+  it("writes '?' for a character the code page lacks, and keeps the rest readable", () => {
+    const bytes = buildLegacyEntryExtra({ nick: '小明✓😀', group: '', encoding: 'gbk' });
+    expect(Array.from(bytes)).toEqual(Array.from(cat(legacy('小明', 'gbk'), '??\0\0')));
   });
 });

@@ -112,3 +112,38 @@ function encodeOrFallback(text: string, encoding: WireEncoding): Uint8Array {
   const lossy = encodeText(text, 'gb18030');
   return lossy.ok ? lossy.bytes : utf8Bytes(text);
 }
+
+/**
+ * Our entry for a client that reads nothing but its legacy code page (FeiQ: GBK; IP Messenger
+ * without CAPUTF8OPT: the configured legacy encoding): `nick\0group\0` wholly in `encoding`, with
+ * no UTF-8 extension section and no iptux fourth field. FeiQ converts the whole extra at once and
+ * keeps raw bytes when that fails, so one UTF-8 sequence anywhere (the UN/HN/NN/GN section) spoils
+ * both names. A character the code page lacks is written '?', as a Windows ANSI program writes
+ * it, so the rest of the name stays readable.
+ */
+export function buildLegacyEntryExtra(args: {
+  nick: string;
+  group: string;
+  encoding: WireEncoding;
+}): Uint8Array {
+  const nul = new Uint8Array([0]);
+  return concatBytes([
+    encodeOrQuestionMark(args.nick, args.encoding),
+    nul,
+    encodeOrQuestionMark(args.group, args.encoding),
+    nul,
+  ]);
+}
+
+const QUESTION_MARK = new Uint8Array([0x3f]);
+
+function encodeOrQuestionMark(text: string, encoding: WireEncoding): Uint8Array {
+  const whole = encodeText(text, encoding);
+  if (whole.ok) return whole.bytes;
+  const parts: Uint8Array[] = [];
+  for (const character of text) {
+    const one = encodeText(character, encoding);
+    parts.push(one.ok ? one.bytes : QUESTION_MARK);
+  }
+  return concatBytes(parts);
+}

@@ -56,7 +56,8 @@ export class Inbox {
     // Ack every copy, duplicates too: our first ack may have been lost. Never ack broadcasts
     // or automatic replies (that is how message storms between two away-repliers start).
     if (hasOpt(p.command, Opt.SENDCHECKOPT) && !broadcast && !autoReply) {
-      ctx.wire.post(ctx.wire.buildReply(Mode.RECVMSG, p.packetNo), d.address, d.port);
+      if (ctx.replies.allows(d.address, d.port))
+        ctx.wire.post(ctx.wire.buildReply(Mode.RECVMSG, p.packetNo), d.address, d.port);
     }
     let peer = ctx.peers.findByAddress(d.address, d.port);
     if (!peer) {
@@ -106,7 +107,7 @@ export class Inbox {
 
   /** READMSG: a sealed message was opened; answer when the sender asked to know. */
   onReadMsg(p: WirePacket, d: Datagram): void {
-    if (hasOpt(p.command, Opt.READCHECKOPT)) {
+    if (hasOpt(p.command, Opt.READCHECKOPT) && this.ctx.replies.allows(d.address, d.port)) {
       this.ctx.wire.post(this.ctx.wire.buildReply(Mode.ANSREADMSG, p.packetNo), d.address, d.port);
     }
   }

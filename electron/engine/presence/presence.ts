@@ -3,6 +3,7 @@ import {
   Mode,
   Opt,
   buildEntryExtra,
+  buildLegacyEntryExtra,
   clientFromVersion,
   decodeLenient,
   displayNames,
@@ -22,12 +23,21 @@ import { defaultBroadcastTargets } from '../io/network-interfaces';
 import type { Datagram } from '../io/udp-socket';
 import { PIGEON_VERSION } from '../version';
 import { Dedupe } from '../messaging/dedupe';
+import { legacyEncodingOf } from './legacy-peers';
 import { clonePeer, type PeerChange } from './peer-table';
+import { ReplyBudget } from './reply-budget';
+import { DIALUP_UNICAST_MAX, PEER_UNICAST_MAX, mostRecentPeers } from './unicast-presence';
 
 /** How long a peer has to answer a refresh before it is shown offline (see refresh). */
 export const PRESENCE_CHECK_MS = 6000;
 /** Presence packets sent per event-loop turn (see announce). */
 const ANNOUNCE_BATCH = 32;
+/**
+ * An ANSENTRY this long after our last BR_ENTRY is an answer to it. IP Messenger waits up to
+ * 4095 ms before it answers when it knows 300 hosts or more; twice that leaves room for a slow
+ * host or network, and outside it an ANSENTRY asks nothing of us (a forged one gets nothing).
+ */
+export const ENTRY_ANSWER_WINDOW_MS = 8000;
 
 export interface PresenceOptions {
   /**
@@ -54,11 +64,22 @@ export class Presence {
   private readonly silent = new WeakSet<Peer>();
   /** For each refresh still waiting: the peers not heard from since it went out. */
   private readonly awaitingAnswer: Set<Peer>[] = [];
+  /** Every answer a packet asks of us is budgeted: sources can be forged. */
+  private readonly budget: ReplyBudget;
+  /**
+   * Each BR_ENTRY we send opens a round, and a legacy client's ANSENTRY in answer to it gets one
+   * legacy ANSENTRY back per round (see correctLegacyView).
+   */
+  private entryRound = 0;
+  private entryAskedAt = Number.NEGATIVE_INFINITY;
+  private readonly correctedInRound = new WeakMap<Peer, number>();
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly options: PresenceOptions = {},
-  ) {}
+  ) {
+    this.budget = new ReplyBudget(() => ctx.now());
+  }
 
   // ---- what the person (or a host) asks for ------------------------------------------------
 
@@ -68,38 +89,67 @@ export class Presence {
    * presenceCheckMs is shown offline; any packet from it later brings it back.
    */
   refresh(): void {
+    const dialup = this.dialupPeers();
     const wait = this.options.presenceCheckMs ?? PRESENCE_CHECK_MS;
     if (wait > 0 && this.ctx.isRunning()) {
-      // Who must answer: peers that announced themselves (they are sure to answer an entry).
+      // Who must answer: peers that announced themselves (they are sure to answer an entry),
+      // except dial-up peers this refresh does not reach (see DIALUP_UNICAST_MAX).
       // Each packet heard from one takes it off; a set, not timestamps, so that a wall clock
       // set back in the meantime cannot make an answer look old.
-      const unanswered = new Set(this.ctx.peers.online().filter((p) => p.announced));
+      const reached = new Set(dialup);
+      const unanswered = new Set(
+        this.ctx.peers
+          .online()
+          .filter((p) => p.announced && (!p.capabilities.dialup || reached.has(p))),
+      );
       this.awaitingAnswer.push(unanswered);
       this.ctx.later(wait, () => this.markSilentPeersOffline(unanswered));
     }
-    void this.announce(Mode.BR_ENTRY);
+    void this.announce(Mode.BR_ENTRY, dialup);
   }
 
   /** Announce ourselves by unicast to one host (BR_ENTRY|DIALUPOPT): "add a peer by address". */
   announceTo(address: string, port = this.ctx.settings().port): void {
     if (!isIpv4(address) || !this.ctx.isRunning()) return;
-    void this.sendEntry(Mode.BR_ENTRY, address, port, undefined, Opt.DIALUPOPT);
+    this.askedForEntries();
+    const known = this.ctx.peers.findByAddress(address, port);
+    void this.sendEntry(Mode.BR_ENTRY, address, port, known, Opt.DIALUPOPT);
   }
 
   /** IP Messenger repeats its start-up entry once, for whoever missed the first. */
   announceAgain(): void {
-    void this.announce(Mode.BR_ENTRY);
+    void this.announce(Mode.BR_ENTRY, this.dialupPeers());
   }
 
-  /** Nick or group changed: tell everyone. */
+  /**
+   * Nick or group changed: BR_ABSENCE to everyone (iptux and IP Messenger read it), and our
+   * names in their code page to the legacy clients, which ignore BR_ABSENCE and read names from
+   * entries only (protocol reference §7).
+   */
   namesChanged(): void {
-    if (this.ctx.isRunning()) void this.announce(Mode.BR_ABSENCE);
+    if (!this.ctx.isRunning()) return;
+    const legacy = this.ctx.settings().legacyEncoding;
+    const legacyPeers = mostRecentPeers(
+      this.ctx.peers.list(),
+      (p) =>
+        p.online &&
+        legacyEncodingOf(p, legacy) !== undefined &&
+        this.ctx.replies.allows(p.address, p.port),
+      PEER_UNICAST_MAX,
+    );
+    void this.announce(Mode.BR_ABSENCE, this.dialupPeers(), legacyPeers);
   }
 
-  /** Goodbye to everyone, and to every peer we know by unicast. */
+  /** Goodbye to everyone, and by unicast to the peers we know (as iptux does), capped. */
   sayGoodbye(): Promise<void> {
     this.awaitingAnswer.length = 0;
-    return this.announce(Mode.BR_EXIT, this.ctx.peers.online());
+    const { replies } = this.ctx;
+    const known = mostRecentPeers(
+      this.ctx.peers.list(),
+      (p) => p.online && replies.allows(p.address, p.port),
+      PEER_UNICAST_MAX,
+    );
+    return this.announce(Mode.BR_EXIT, known);
   }
 
   broadcastTargets(): string[] {
@@ -109,6 +159,8 @@ export class Presence {
 
   /** A unicast BR_ENTRY with our names, as it goes out (the ipmsg echo mode pings with it). */
   buildEntry(): Uint8Array {
+    // Its answers are answers to our entry: a legacy client among them is told our names again.
+    this.askedForEntries();
     return this.ctx.wire.build(
       makeCommand(Mode.BR_ENTRY, this.statusOptions()),
       this.entryExtra('utf-8'),
@@ -172,20 +224,24 @@ export class Presence {
     // Its own word (an entry, or BR_EXIT) settles whether it is online.
     this.silent.delete(peer);
     for (const unanswered of this.awaitingAnswer) unanswered.delete(peer);
+    // Answers leave before the change is told: a one-shot CLI that sends its message once the
+    // peer shows up must not overtake the legacy ANSENTRY that names its sender.
     if (mode === Mode.BR_ENTRY) {
       this.options.onEntry?.(peer, p.packetNo);
-      if (this.answeredEntries.firstTime(peer.id, p.packetNo)) {
+      // Copies of one entry (limited and directed broadcast) are answered once, before the
+      // budget is asked. A legacy client gets its answer wholly in its code page (sendEntry).
+      if (this.answeredEntries.firstTime(peer.id, p.packetNo) && this.mayReply(d.address, d.port))
         void this.sendEntry(Mode.ANSENTRY, d.address, d.port, peer);
-      }
+    } else if (mode === Mode.ANSENTRY) {
+      this.correctLegacyView(peer, d);
     }
-    if (change === 'online' && client === 'feiq')
-      void this.sendEntry(Mode.BR_ABSENCE, d.address, d.port, peer);
     this.emitChange(peer, change);
   }
 
   /** GETINFO, GETABSENCEINFO and FeiQ's "are you there": small fixed answers. */
   onInfoRequest(p: WirePacket, d: Datagram): void {
     const { wire } = this.ctx;
+    if (!this.mayReply(d.address, d.port)) return;
     switch (modeOf(p.command)) {
       case Mode.GETINFO:
         void wire.send(Mode.SENDINFO, utf8Bytes(`Pigeon ${PIGEON_VERSION}\0`), d.address, d.port);
@@ -216,7 +272,8 @@ export class Presence {
 
   /** Introduce ourselves to a host that wrote without announcing itself, in its encoding. */
   introduceTo(peer: Peer): void {
-    void this.sendEntry(Mode.BR_ENTRY, peer.address, peer.port, peer);
+    if (this.mayReply(peer.address, peer.port))
+      void this.sendEntry(Mode.BR_ENTRY, peer.address, peer.port, peer);
   }
 
   emitChange(peer: Peer, change: PeerChange): void {
@@ -230,7 +287,47 @@ export class Presence {
     this.ctx.emit(channel, clonePeer(peer));
   }
 
+  // ---- answers -------------------------------------------------------------------------------
+
+  /** An answer a packet asked for: never to an address no host has, and within the budget. */
+  private mayReply(address: string, port: number): boolean {
+    return this.ctx.replies.allows(address, port) && this.budget.take(address);
+  }
+
+  /**
+   * A legacy client answered our entry. Our entries are UTF-8 with IPMsg's UTF-8 extension
+   * (iptux and IP Messenger read them right), which FeiQ shows as raw bytes and a GBK IP
+   * Messenger as mojibake: it is told our names again, wholly in its code page, by the unicast
+   * ANSENTRY it reads names from. Once per round (several copies of our entry bring several
+   * answers), and only within ENTRY_ANSWER_WINDOW_MS of an entry we sent: an ANSENTRY nobody
+   * asked for (forged, or a client's own refresh answer arriving late) gets nothing.
+   */
+  private correctLegacyView(peer: Peer, d: Datagram): void {
+    if (legacyEncodingOf(peer, this.ctx.settings().legacyEncoding) === undefined) return;
+    if (this.ctx.now() - this.entryAskedAt > ENTRY_ANSWER_WINDOW_MS) return;
+    if (this.correctedInRound.get(peer) === this.entryRound) return;
+    if (!this.mayReply(d.address, d.port)) return;
+    this.correctedInRound.set(peer, this.entryRound);
+    void this.sendEntry(Mode.ANSENTRY, d.address, d.port, peer);
+  }
+
+  /** We are about to send a BR_ENTRY: its answers open a new round. */
+  private askedForEntries(): void {
+    this.entryRound++;
+    this.entryAskedAt = this.ctx.now();
+  }
+
   // ---- writing presence --------------------------------------------------------------------
+
+  /** Peers that asked for unicast presence (DIALUPOPT) this announce reaches: capped. */
+  private dialupPeers(): Peer[] {
+    const { replies } = this.ctx;
+    return mostRecentPeers(
+      this.ctx.peers.list(),
+      (p) => p.online && p.capabilities.dialup && replies.allows(p.address, p.port),
+      DIALUP_UNICAST_MAX,
+    );
+  }
 
   private markSilentPeersOffline(unanswered: Set<Peer>): void {
     const i = this.awaitingAnswer.indexOf(unanswered);
@@ -275,35 +372,44 @@ export class Presence {
   }
 
   /**
-   * Broadcast a presence packet (UTF-8 names, CAPUTF8OPT, never UTF8OPT on BR_*), unicast it with
-   * DIALUPOPT to the configured hosts and to peers that asked for unicast presence, plus `extra`.
+   * Broadcast a presence packet (UTF-8 names, CAPUTF8OPT, never UTF8OPT on BR_*), and unicast it
+   * with DIALUPOPT to the configured hosts and to `unicastPeers` (legacy clients among them get
+   * it wholly in their code page); `legacyPeers` get our names in a legacy ANSENTRY.
    */
-  private async announce(mode: number, extraPeers: Peer[] = []): Promise<void> {
+  private async announce(
+    mode: number,
+    unicastPeers: readonly Peer[],
+    legacyPeers: readonly Peer[] = [],
+  ): Promise<void> {
     const { wire, peers } = this.ctx;
-    const port = this.ctx.settings().port;
+    const settings = this.ctx.settings();
+    const port = settings.port;
+    if (mode === Mode.BR_ENTRY) this.askedForEntries();
     const { bytes } = wire.build(makeCommand(mode, this.statusOptions()), this.entryExtra('utf-8'));
     const jobs: (() => Promise<unknown>)[] = [];
     for (const target of this.broadcastTargets()) {
       jobs.push(() => wire.sendBytes(bytes, target, port));
     }
-    const unicast = new Map<string, [string, number]>();
-    for (const a of this.unicastTargets()) unicast.set(`${a}:${port}`, [a, port]);
-    for (const p of peers.online())
-      if (p.capabilities.dialup) unicast.set(p.id, [p.address, p.port]);
-    for (const p of extraPeers) unicast.set(p.id, [p.address, p.port]);
-    if (unicast.size) {
-      const dial = wire.build(
-        makeCommand(mode, this.statusOptions(), Opt.DIALUPOPT),
-        this.entryExtra('utf-8'),
-      ).bytes;
-      for (const [a, p] of unicast.values()) jobs.push(() => wire.sendBytes(dial, a, p));
-    }
-    // FeiQ reads names as GBK: tell each FeiQ peer our names in its own encoding.
-    if (mode !== Mode.BR_EXIT) {
-      for (const p of peers.online()) {
-        if (p.client === 'feiq')
-          jobs.push(() => this.sendEntry(Mode.BR_ABSENCE, p.address, p.port, p));
+    const unicast = new Map<string, { address: string; port: number; peer?: Peer | undefined }>();
+    for (const a of this.unicastTargets())
+      unicast.set(`${a}:${port}`, { address: a, port, peer: peers.findByAddress(a, port) });
+    for (const p of unicastPeers) unicast.set(p.id, { address: p.address, port: p.port, peer: p });
+    const command = makeCommand(mode, this.statusOptions(), Opt.DIALUPOPT);
+    let utf8: Uint8Array | undefined;
+    const legacy = new Map<WireEncoding, Uint8Array>();
+    for (const t of unicast.values()) {
+      const encoding = t.peer && legacyEncodingOf(t.peer, settings.legacyEncoding);
+      let dial: Uint8Array;
+      if (encoding) {
+        dial = legacy.get(encoding) ?? wire.build(command, this.legacyExtra(encoding)).bytes;
+        legacy.set(encoding, dial);
+      } else {
+        dial = utf8 ??= wire.build(command, this.entryExtra('utf-8')).bytes;
       }
+      jobs.push(() => wire.sendBytes(dial, t.address, t.port));
+    }
+    for (const p of legacyPeers) {
+      jobs.push(() => this.sendEntry(Mode.ANSENTRY, p.address, p.port, p));
     }
     // Every target answers an entry at once (iptux does not wait): sending to hundreds of
     // hosts in one burst brings hundreds of answers at once, more than a socket buffer holds.
@@ -314,7 +420,16 @@ export class Presence {
     }
   }
 
-  /** One unicast presence packet in the peer's encoding. */
+  /** Our names alone, wholly in a legacy code page (see buildLegacyEntryExtra). */
+  private legacyExtra(encoding: WireEncoding): Uint8Array {
+    const { nick, group } = this.ctx.settings();
+    return buildLegacyEntryExtra({ nick, group, encoding });
+  }
+
+  /**
+   * One unicast presence packet in the peer's encoding; to a legacy client, wholly in its code
+   * page with no UTF-8 extension (and so never UTF8OPT).
+   */
   private async sendEntry(
     mode: number,
     address: string,
@@ -322,6 +437,16 @@ export class Presence {
     peer?: Peer,
     extraOpt = 0,
   ): Promise<void> {
+    const legacy = peer && legacyEncodingOf(peer, this.ctx.settings().legacyEncoding);
+    if (legacy) {
+      await this.ctx.wire.send(
+        makeCommand(mode, this.statusOptions(), extraOpt),
+        this.legacyExtra(legacy),
+        address,
+        port,
+      );
+      return;
+    }
     const how = peer
       ? sendEncoding({
           client: peer.client,
