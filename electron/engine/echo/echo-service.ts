@@ -37,7 +37,6 @@ import {
   type ProbeSender,
 } from './pigeon-channel';
 import { RawEchoChannel, rawBindAddress } from './raw-echo-socket';
-import { replyGuard, type ReplyGuard } from './reply-guard';
 
 /** The few system calls echo makes beyond the engine's socket: faked in tests. */
 export interface EchoSystem {
@@ -75,15 +74,12 @@ const MAX_RECENT = 20;
  * larger, but never more than this many times the request: a forged source gets no leverage.
  */
 export const MAX_ANSWER_RATIO = 2;
-/** How long the facts behind the reply guard (our interfaces) are reused. */
-const GUARD_REFRESH_MS = 2000;
 
 export class EchoService implements ProbeSender {
   /** Runs under way, by run id: where their answers go (sweeps and reach register here too). */
   readonly runs = new Map<string, ActiveRun>();
   private readonly responder: ProbeBackResponder;
   private readonly recent: EchoResult[] = [];
-  private guard: { at: number; check: ReplyGuard } | undefined;
 
   constructor(
     readonly ctx: EngineContext,
@@ -106,7 +102,8 @@ export class EchoService implements ProbeSender {
   onProbe(p: WirePacket, d: Datagram): void {
     if (isPlainProbe(p.extra)) {
       // The common case, kept short: answer with the same bytes at once.
-      if (this.ctx.settings().answerEcho && this.mayAnswer(d.address)) this.answer(p.extra, d);
+      if (this.ctx.settings().answerEcho && this.ctx.replies.allows(d.address, d.port))
+        this.answer(p.extra, d);
       return;
     }
     const probe = decodeProbe(p.extra);
@@ -115,7 +112,7 @@ export class EchoService implements ProbeSender {
       this.runs.get(probe.runId)?.onReverse?.(probe, d);
       return;
     }
-    if (!this.ctx.settings().answerEcho || !this.mayAnswer(d.address)) return;
+    if (!this.ctx.settings().answerEcho || !this.ctx.replies.allows(d.address, d.port)) return;
     let extra = p.extra;
     if (probe?.back) {
       const answer: ProbeBackAnswer = this.responder.handle(
@@ -134,23 +131,6 @@ export class EchoService implements ProbeSender {
       );
     }
     this.answer(extra, d);
-  }
-
-  /** The reply guard, on facts at most GUARD_REFRESH_MS old. */
-  private mayAnswer(address: string): boolean {
-    const now = this.ctx.clock.now();
-    let guard = this.guard;
-    if (!guard || now - guard.at >= GUARD_REFRESH_MS || now < guard.at) {
-      guard = {
-        at: now,
-        check: replyGuard({
-          interfaces: this.system.interfaces(),
-          bound: this.ctx.local().address,
-        }),
-      };
-      this.guard = guard;
-    }
-    return guard.check(address) === undefined;
   }
 
   /** PIGEON_ECHO_REPLY with `extra`, no bigger than the request where its padding allows. */

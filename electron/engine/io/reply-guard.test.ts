@@ -57,8 +57,10 @@ describe('replyRefusal', () => {
   it('refuses our own socket: every local address on our port when bound to 0.0.0.0', () => {
     expect(why('192.168.1.20')).toBe('own-socket');
     expect(why('127.0.0.1')).toBe('own-socket');
-    // Another program on our machine, on another port, is a host like any other.
-    expect(why('192.168.1.20', 2426)).toBeUndefined();
+    expect(why('127.0.0.1', 2426)).toBeUndefined();
+    // Our own LAN address on another port is no LAN host either: forged, or a local program
+    // (which has loopback to talk to us). Loopback stays open for engines on 127.0.0.x.
+    expect(why('192.168.1.20', 2426)).toBe('own-address');
   });
 
   it('bound to one loopback address, other 127.x engines still hear our answers', () => {
@@ -132,7 +134,8 @@ describe('ReplyGuard', () => {
   it('a view read before the socket was bound is read again once it is', () => {
     const s = source({ ...lan, bound: { address: '', port: 0 } });
     const guard = new ReplyGuard(s);
-    expect(guard.check('192.168.1.20', 2425)).toBeUndefined();
+    // Before the bind it knows our addresses but not our port.
+    expect(guard.check('192.168.1.20', 2425)).toBe('own-address');
     s.view = lan;
     expect(guard.check('192.168.1.20', 2425)).toBe('own-socket');
   });

@@ -28,7 +28,12 @@ export type ReplyRefusal =
   /** The directed broadcast of one of our subnets. */
   | 'directed-broadcast'
   /** Our own socket: our bind address and port (every local address when bound to 0.0.0.0). */
-  | 'own-socket';
+  | 'own-socket'
+  /**
+   * One of this machine's own non-loopback addresses, on another port: no LAN host has it, so a
+   * packet "from" it is forged (or a local program, which has loopback to talk to us).
+   */
+  | 'own-address';
 
 export const REPLY_REFUSALS: readonly ReplyRefusal[] = [
   'not-ipv4',
@@ -40,6 +45,7 @@ export const REPLY_REFUSALS: readonly ReplyRefusal[] = [
   'network-address',
   'directed-broadcast',
   'own-socket',
+  'own-address',
 ];
 
 /** What the guard knows of this machine. */
@@ -57,6 +63,8 @@ export interface CompiledReplyView {
   readonly boundPort: number;
   /** Addresses that reach our socket on boundPort. */
   readonly own: ReadonlySet<number>;
+  /** This machine's addresses outside 127/8, whatever the port. */
+  readonly ownHosts: ReadonlySet<number>;
   /** Network and directed-broadcast addresses of our subnets. */
   readonly subnetEdges: ReadonlyMap<number, 'network-address' | 'directed-broadcast'>;
 }
@@ -74,6 +82,12 @@ export function compileReplyView(view: ReplyView): CompiledReplyView {
     // engine on the same machine and must still hear our answers.
     own.add(bound);
   }
+  const ownHosts = new Set<number>();
+  for (const a of [view.bound.address, ...view.localAddresses]) {
+    const n = ipv4ToInt(a);
+    // Loopback stays open: engines on 127.0.0.x (tests, a CLI beside the app) talk there.
+    if (n !== undefined && n !== 0 && n >>> 24 !== 127) ownHosts.add(n);
+  }
   const subnetEdges = new Map<number, 'network-address' | 'directed-broadcast'>();
   for (const s of view.subnets) {
     const a = ipv4ToInt(s.address);
@@ -84,7 +98,7 @@ export function compileReplyView(view: ReplyView): CompiledReplyView {
     subnetEdges.set((a & mask) >>> 0, 'network-address');
     subnetEdges.set((a | ~mask) >>> 0, 'directed-broadcast');
   }
-  return { boundPort: view.bound.port, own, subnetEdges };
+  return { boundPort: view.bound.port, own, ownHosts, subnetEdges };
 }
 
 const LIMITED_BROADCAST = 0xffffffff;
@@ -106,6 +120,7 @@ export function replyRefusal(
   const edge = view.subnetEdges.get(a);
   if (edge) return edge;
   if (port === view.boundPort && view.own.has(a)) return 'own-socket';
+  if (view.ownHosts.has(a)) return 'own-address';
   return undefined;
 }
 
