@@ -76,7 +76,9 @@ export class MessageWriter {
     const count = split.pieces.length;
     return {
       ok: true,
-      extras: split.pieces.map((piece, index) => buildMessageBody(piece, { id, index, count })),
+      extras: split.pieces.map((piece, index) =>
+        buildMessageBody(piece, { part: { id, index, count } }),
+      ),
       utf8Opt: how.utf8Opt,
     };
   }
