@@ -14,6 +14,7 @@ import { EngineDiagnostics, type DiagnosticsOptions } from './diagnostics/engine
 import { diagnosticsHandlers } from './diagnostics/handlers';
 import { EchoService } from './echo/echo-service';
 import { echoHandlers } from './echo/handlers';
+import { packetCounterFile } from './io/packet-counter-file';
 import { linkMtu, routeTo } from './io/system-probes';
 import { TcpService } from './tcp/tcp-service';
 import { UdpTransport, type Datagram, type DatagramTransport } from './io/udp-transport';
@@ -97,6 +98,7 @@ export class Engine {
   private readonly clock: Clock;
   private readonly transport: DatagramTransport;
   private readonly wire: Wire;
+  private readonly numbers: PacketNumbers;
   private readonly hub = new EventHub();
   private readonly ctx: EngineContext;
   private readonly presence: Presence;
@@ -124,7 +126,11 @@ export class Engine {
     const instance = randomBytes(3).toString('hex');
     this.clock = options.clock ?? systemClock;
     this.transport = options.transport ?? new UdpTransport();
-    this.wire = new Wire(this.transport, new PacketNumbers(() => this.clock.now()), {
+    this.numbers = new PacketNumbers(() => this.clock.now());
+    this.numbers.onProblem((params) =>
+      this.hub.emit('engine:error', { code: 'packet-counter', params: { ...params } }),
+    );
+    this.wire = new Wire(this.transport, this.numbers, {
       version: pigeonVersionField(PIGEON_VERSION),
       user: current.user,
       host: current.host,
@@ -235,6 +241,8 @@ export class Engine {
       await this.transport.close();
       throw err;
     }
+    // Before we announce ourselves: continue above the numbers any earlier run used.
+    this.numbers.open(packetCounterFile(this.current.dataDir));
     this.running = true;
     this.diagnostics.start();
     this.messaging.start();
@@ -263,6 +271,7 @@ export class Engine {
     this.timers.clear();
     this.messaging.stop();
     await this.presence.sayGoodbye();
+    this.numbers.close();
     await this.tcp?.close();
     await this.transport.close();
     this.hub.emit('engine:stopped', null);
