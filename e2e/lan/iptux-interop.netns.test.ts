@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../shared/model';
+import type { EventMap } from '../../shared/contract';
+import type { Peer } from '../../shared/model';
 import { canRunIptux, startIptux, type Iptux } from '../lab/iptux';
 import { createLan, type Lan } from '../lab/netns-lan';
 import { NODE, PIGEON_CLI, PigeonProcess, pigeonBuilt } from '../lab/pigeon-process';
@@ -23,8 +25,9 @@ describe.skipIf(skip !== undefined)(
     let a: PigeonProcess;
     let b: PigeonProcess;
     const ip = (h: string) => lan.host(h).ip;
-    const fromIptux = (text: string) => (e: EngineEvent) =>
-      e.type === 'message' && e.from.address === iptux.ip && e.text === text;
+    const fromIptux = (text: string) => (e: EventMap['chat:message']) =>
+      e.message.direction === 'in' && e.peer?.address === iptux.ip && e.message.text === text;
+    const isIptux = (p: Peer) => p.address === iptux.ip;
 
     beforeAll(async () => {
       lan = await createLan({ hosts: ['tux', 'a', 'b', 'c'] });
@@ -46,11 +49,7 @@ describe.skipIf(skip !== undefined)(
     // window from its network thread when the pal announces itself, and crashes in
     // gtk_text_layout if GTK is drawing it at that moment (see waitForEntries in the lab).
     it('a refresh keeps iptux online: it answers every entry', async () => {
-      await a.waitFor(
-        (e) => e.type === 'peer-online' && e.peer.address === iptux.ip,
-        8000,
-        'iptux online at a',
-      );
+      await a.waitFor('peers:online', isIptux, 8000, 'iptux online at a');
       const answers = () =>
         iptux
           .udpLog()
@@ -60,21 +59,17 @@ describe.skipIf(skip !== undefined)(
       // Past the 6 s a peer has to answer before it is shown offline.
       await new Promise((r) => setTimeout(r, 7000));
       expect(answers()).toBeGreaterThan(before);
-      expect(
-        a
-          .of('peer-offline')
-          .filter((e) => e.type === 'peer-offline' && e.peer.address === iptux.ip),
-      ).toEqual([]);
+      expect(a.of('peers:offline').filter(isIptux)).toEqual([]);
     });
 
     it('Pigeon lists iptux, and iptux lists Pigeon', async () => {
-      const seen = await a.waitFor(
-        (e) => e.type === 'peer-online' && e.peer.address === iptux.ip,
-        8000,
-        'iptux online at a',
-      );
+      const seen = await a.waitFor('peers:online', isIptux, 8000, 'iptux online at a');
       expect(seen).toMatchObject({
-        peer: { nick: 'iptux用户', group: 'lab', client: 'iptux', encoding: 'utf-8', away: false },
+        nick: 'iptux用户',
+        group: 'lab',
+        client: 'iptux',
+        encoding: 'utf-8',
+        away: false,
       });
       // iptux answered our entry with its ANSENTRY (259), so it took us in...
       await iptux.waitForDatagram(
@@ -103,10 +98,10 @@ describe.skipIf(skip !== undefined)(
 
     it("iptux's replies in Chinese and English reach Pigeon, acked once each", async () => {
       await iptux.chatSend(ip('a'), '收到，谢谢！');
-      await a.waitFor(fromIptux('收到，谢谢！'), 8000, 'Chinese reply from iptux');
+      await a.waitFor('chat:message', fromIptux('收到，谢谢！'), 8000, 'Chinese reply from iptux');
       await iptux.chatSend(ip('a'), 'see you at 3');
-      await a.waitFor(fromIptux('see you at 3'), 8000, 'English reply from iptux');
-      expect(a.of('message').filter(fromIptux('收到，谢谢！'))).toHaveLength(1);
+      await a.waitFor('chat:message', fromIptux('see you at 3'), 8000, 'English reply from iptux');
+      expect(a.of('chat:message').filter(fromIptux('收到，谢谢！'))).toHaveLength(1);
       // We acked: iptux never had to resend (one SENDMSG per text in its log).
       const sends = iptux
         .udpLog()
@@ -118,7 +113,7 @@ describe.skipIf(skip !== undefined)(
       // Our acks to iptux vanish for a while: iptux resends every second with the same number.
       await lan.blockInput('tux', ip('a'), 'udp');
       await iptux.chatSend(ip('a'), '重发测试 retransmit');
-      await a.waitFor(fromIptux('重发测试 retransmit'), 8000, 'first copy');
+      await a.waitFor('chat:message', fromIptux('重发测试 retransmit'), 8000, 'first copy');
       await new Promise((r) => setTimeout(r, 2200));
       await lan.unblock('tux');
       await iptux.waitForDatagram(
@@ -134,48 +129,36 @@ describe.skipIf(skip !== undefined)(
       expect(copies.length).toBeGreaterThanOrEqual(2);
       expect(new Set(copies.map((d) => d.bytes.toString('latin1').split(':')[1])).size).toBe(1);
       await new Promise((r) => setTimeout(r, 500));
-      expect(a.of('message').filter(fromIptux('重发测试 retransmit'))).toHaveLength(1);
+      expect(a.of('chat:message').filter(fromIptux('重发测试 retransmit'))).toHaveLength(1);
     });
 
     it('two Pigeon users and the iptux user chat with each other', async () => {
       const [toB] = await a.send([ip('b')], 'Bea, iptux 那边也能收到吗？');
       expect(await a.finalDelivery(toB)).toMatchObject({ state: 'delivered' });
-      await b.waitFor(
-        (e) => e.type === 'message' && e.text === 'Bea, iptux 那边也能收到吗？',
-        5000,
-        'a to b',
-      );
+      await b.waitForMessage((t) => t === 'Bea, iptux 那边也能收到吗？', 5000, 'a to b');
       const [toTux] = await b.send([iptux.ip], 'Hello from Bea 👋');
       expect(await b.finalDelivery(toTux)).toMatchObject({ state: 'delivered' });
       await expect.poll(() => iptux.chatLog() ?? '', { timeout: 5000 }).toContain('Hello from Bea');
       await iptux.chatSend(ip('b'), '大家好');
-      await b.waitFor(fromIptux('大家好'), 8000, 'iptux to b');
+      await b.waitFor('chat:message', fromIptux('大家好'), 8000, 'iptux to b');
       await iptux.screenshot(`${ARTIFACTS}/iptux-chat-with-pigeon.png`);
     });
 
     it('the one-shot commands work as the README says: peers, send, and a failed send', async () => {
+      const data = `/tmp/pigeon-c-${process.pid}`;
+      lan.onDestroy(() => fs.rmSync(data, { recursive: true, force: true }));
       const cli = (...args: string[]) =>
-        lan.exec(
-          'c',
-          NODE,
-          [
-            PIGEON_CLI,
-            ...args,
-            '--broadcast',
-            lan.broadcast,
-            '--data',
-            `/tmp/pigeon-c-${process.pid}`,
-          ],
-          {
-            timeoutMs: 30_000,
-          },
-        );
+        lan.exec('c', NODE, [PIGEON_CLI, ...args, '--broadcast', lan.broadcast, '--data', data], {
+          timeoutMs: 30_000,
+        });
       const peers = await cli('peers', '--json', '--wait', '2', '--nick', 'cli');
       expect(peers.code).toBe(0);
-      const listed = peers.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { address: string; client: string; nick: string });
+      const line = JSON.parse(peers.stdout.trim()) as {
+        channel: string;
+        result: { ok: boolean; value: { address: string; client: string; nick: string }[] };
+      };
+      expect(line).toMatchObject({ channel: 'peers:list', result: { ok: true } });
+      const listed = line.result.value;
       expect(listed.map((p) => p.address).sort()).toEqual([iptux.ip, ip('a'), ip('b')].sort());
       expect(listed.find((p) => p.address === iptux.ip)).toMatchObject({
         client: 'iptux',
@@ -210,12 +193,8 @@ describe.skipIf(skip !== undefined)(
       );
       const { graceful } = await iptux.stop();
       expect(graceful).toBe(true);
-      const left = await a.waitFor(
-        (e) => e.type === 'peer-offline' && e.peer.address === iptux.ip,
-        5000,
-        'iptux offline',
-      );
-      expect(left).toMatchObject({ peer: { nick: 'iptux用户', online: false } });
+      const left = await a.waitFor('peers:offline', isIptux, 5000, 'iptux offline');
+      expect(left).toMatchObject({ nick: 'iptux用户', online: false });
       await a.stop();
     });
   },
