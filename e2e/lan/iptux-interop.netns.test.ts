@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageEvent, ResultLine } from '../../shared/contract';
 import type { Peer } from '../../shared/model';
@@ -148,6 +149,8 @@ describe.skipIf(skip !== undefined)(
     });
 
     it('the one-shot commands work as the README says: peers, send, and a failed send', async () => {
+      const data = `/tmp/pigeon-c-${process.pid}`;
+      lan.onDestroy(() => fs.rmSync(data, { recursive: true, force: true }));
       const cli = (...args: string[]) =>
         lan.exec(
           'c',

@@ -2,6 +2,7 @@ import type { ContractEvent, EventListener } from '../../shared/contract';
 import type { Peer } from '../../shared/model';
 import { outcomeText } from '../../shared/model/texts';
 import { createEngine, type Engine, type EngineOptions } from '../engine/engine';
+import { ensureDataDir } from '../engine/io/data-dir';
 import { StartError } from '../engine/start-error';
 import { cliLanguage } from './language';
 import { settingsFromFlags, type NetworkFlags } from './network-flags';
@@ -31,6 +32,15 @@ export async function startEngine(
   const { settings, warning, notice, nickConfigured } = settingsFromFlags(flags);
   if (notice) printInfo(notice);
   if (warning) printInfo(warning);
+  // The engine keeps its packet counter there, so that the next run never starts lower than
+  // this one (iptux ignores a number not above the last it saw): make it, owner-only, if new.
+  try {
+    ensureDataDir(settings.dataDir);
+  } catch (err) {
+    printInfo(
+      `cannot create the data directory ${settings.dataDir} (${err instanceof Error ? err.message : String(err)}): the packet counter is not kept`,
+    );
+  }
   const { shell, ...rest } = options;
   // Without a nick from a flag or an earlier run, the browser page asks for one first.
   const engine = createEngine(settings, {

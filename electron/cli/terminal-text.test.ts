@@ -31,7 +31,7 @@ const peer = (nick: string, group = ''): Peer => ({
   client: 'ipmsg',
   version: '1',
   encoding: 'utf-8',
-  capabilities: { utf8: true, files: false, echo: false, dialup: false },
+  capabilities: { utf8: true, files: false, echo: false, dialup: false, proof: false },
   away: false,
   online: true,
   announced: true,

@@ -16,6 +16,7 @@ import { EchoService } from './echo/echo-service';
 import { echoHandlers } from './echo/handlers';
 import { listIpv4Interfaces } from './io/network-interfaces';
 import { ReplyGuard } from './io/reply-guard';
+import { packetCounterFile } from './io/packet-counter-file';
 import { linkMtu, routeTo } from './io/system-probes';
 import { TcpService } from './tcp/tcp-service';
 import { UdpSocket, type Datagram, type DatagramSocket } from './io/udp-socket';
@@ -99,6 +100,7 @@ export class Engine {
   private readonly clock: Clock;
   private readonly socket: DatagramSocket;
   private readonly wire: Wire;
+  private readonly numbers: PacketNumbers;
   private readonly hub = new EventHub();
   private readonly ctx: EngineContext;
   private readonly presence: Presence;
@@ -126,7 +128,11 @@ export class Engine {
     const instance = randomBytes(3).toString('hex');
     this.clock = options.clock ?? systemClock;
     this.socket = options.socket ?? new UdpSocket();
-    this.wire = new Wire(this.socket, new PacketNumbers(() => this.clock.now()), {
+    this.numbers = new PacketNumbers(() => this.clock.now());
+    this.numbers.onProblem((params) =>
+      this.hub.emit('engine:error', { code: 'packet-counter', params: { ...params } }),
+    );
+    this.wire = new Wire(this.socket, this.numbers, {
       version: pigeonVersionField(PIGEON_VERSION),
       user: current.user,
       host: current.host,
@@ -244,6 +250,8 @@ export class Engine {
       await this.socket.close();
       throw err;
     }
+    // Before we announce ourselves: continue above the numbers any earlier run used.
+    this.numbers.open(packetCounterFile(this.current.dataDir));
     this.running = true;
     this.ctx.replies.invalidate();
     this.diagnostics.start();
@@ -273,6 +281,7 @@ export class Engine {
     this.timers.clear();
     this.messaging.stop();
     await this.presence.sayGoodbye();
+    this.numbers.close();
     await this.tcp?.close();
     await this.socket.close();
     this.hub.emit('engine:stopped', null);

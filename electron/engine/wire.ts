@@ -1,6 +1,7 @@
 import {
   Mode,
   Opt,
+  buildAckExtra,
   buildReplyWithPrefix,
   buildWithPrefix,
   headerPrefix,
@@ -44,8 +45,12 @@ export class Wire {
     this.postErrorListener = listener;
   }
 
-  nextPacketNo(): number {
-    return this.numbers.next();
+  /**
+   * The next packet number; `gap` leaves a random gap before it, for messages whose ack cannot
+   * be proven (see PacketNumbers.nextWithGap).
+   */
+  nextPacketNo(gap = false): number {
+    return gap ? this.numbers.nextWithGap() : this.numbers.next();
   }
 
   build(
@@ -68,9 +73,19 @@ export class Wire {
     return { packetNo, bytes };
   }
 
-  /** A RECVMSG (or ANSREADMSG) for `answered`: never remembered, it cannot come back to us. */
-  buildReply(command: number, answered: number): Uint8Array {
-    return buildReplyWithPrefix(this.prefix, this.numbers.next(), command, answered);
+  /**
+   * A RECVMSG (or ANSREADMSG) for `answered`, with a delivery proof after it when the message
+   * asked for one (PGNONCE): never remembered, it cannot come back to us.
+   */
+  buildReply(command: number, answered: number, proof?: string): Uint8Array {
+    if (proof === undefined)
+      return buildReplyWithPrefix(this.prefix, this.numbers.next(), command, answered);
+    return buildWithPrefix(
+      this.prefix,
+      this.numbers.next(),
+      command,
+      buildAckExtra(answered, proof),
+    );
   }
 
   /** Send and report failure as a value (no route, EPERM from a firewall...). */

@@ -15,7 +15,7 @@ function peer(id: string, online = true): Peer {
     client: 'iptux',
     version: '1',
     encoding: 'utf-8',
-    capabilities: { utf8: true, files: false, echo: false, dialup: false },
+    capabilities: { utf8: true, files: false, echo: false, proof: false, dialup: false },
     away: false,
     online,
     announced: true,

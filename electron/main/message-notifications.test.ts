@@ -30,7 +30,7 @@ function message(over: Partial<ChatMessage> = {}, peerOver: Partial<Peer> = {}):
       client: 'iptux',
       version: '1_iptux',
       encoding: 'utf-8',
-      capabilities: { utf8: true, files: false, echo: false, dialup: false },
+      capabilities: { utf8: true, files: false, echo: false, proof: false, dialup: false },
       away: false,
       online: true,
       announced: true,

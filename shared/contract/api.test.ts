@@ -19,7 +19,7 @@ const peer: Peer = {
   client: 'iptux',
   version: '1_iptux 0.8.3',
   encoding: 'utf-8',
-  capabilities: { utf8: true, files: true, echo: false, dialup: false },
+  capabilities: { utf8: true, files: true, echo: false, proof: false, dialup: false },
   away: false,
   online: true,
   announced: true,

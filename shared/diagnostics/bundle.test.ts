@@ -53,7 +53,7 @@ const input: BundleInput = {
       client: 'iptux',
       version: '1_iptux 0.8.3',
       encoding: 'utf-8',
-      capabilities: { utf8: true, files: false, echo: false, dialup: false },
+      capabilities: { utf8: true, files: false, echo: false, proof: false, dialup: false },
       away: false,
       online: true,
       announced: true,

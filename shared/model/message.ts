@@ -14,6 +14,14 @@ export type FailureCode =
   | 'text-has-nul' // NUL ends a text on the wire: the peer would see only what is before it
   | 'bad-recipient'; // neither a known peer nor an IPv4 address
 
+/**
+ * Why an acknowledged message is still not shown as delivered: the acknowledgement arrived, but
+ * it proves nothing (see SECURITY.md). The text for people is in the catalogue (texts/).
+ */
+export type UnconfirmedCode =
+  | 'forged-acks' // acks for numbers never sent to that address came around it: someone forges them
+  | 'no-proof'; // a Pigeon that proves delivery acked only without a valid proof
+
 /** Values a catalogue text fills in; JSON-safe. */
 export type OutcomeParams = Record<string, string | number>;
 
@@ -22,6 +30,8 @@ export type DeliveryState =
   | { state: 'queued' }
   | { state: 'sent'; attempts: number }
   | { state: 'delivered'; at: number }
+  /** Acknowledged, but the acknowledgement could have been forged: not known to be delivered. */
+  | { state: 'unconfirmed'; at: number; code: UnconfirmedCode; params: OutcomeParams }
   | { state: 'failed'; code: FailureCode; params: OutcomeParams };
 
 /** Text that could not be decoded: shown with a marker, raw bytes kept. */

@@ -1,17 +1,19 @@
 import type { VerdictCode } from './diagnostics';
-import type { FailureCode, OutcomeParams } from './message';
+import type { FailureCode, OutcomeParams, UnconfirmedCode } from './message';
 
 /** Something went wrong in the running engine that no request answers (see engine:error). */
 export type EngineErrorCode =
   | 'internal' // a packet handler failed: a bug, counted and reported, the engine carries on
-  | 'broadcast-encoding'; // one peer's encoding cannot carry a broadcast (nobody acks those)
+  | 'broadcast-encoding' // one peer's encoding cannot carry a broadcast (nobody acks those)
+  | 'packet-counter'; // the packet counter could not be read or saved in the data directory
 
 /** Why the engine could not start. */
 export type StartErrorCode =
   'port-in-use' | 'address-unavailable' | 'bind-not-allowed' | 'bind-failed' | 'invalid-settings';
 
 /** Every code the catalogue (texts/) has words for. */
-export type OutcomeCode = FailureCode | EngineErrorCode | StartErrorCode | VerdictCode;
+export type OutcomeCode =
+  FailureCode | UnconfirmedCode | EngineErrorCode | StartErrorCode | VerdictCode;
 
 /**
  * An outcome as it travels: a code for programs, the values its text needs. Texts are looked up

@@ -11,6 +11,8 @@ export interface PeerCapabilities {
   files: boolean;
   /** A Pigeon peer that answers echo probes. */
   echo: boolean;
+  /** A Pigeon peer that proves its acks (answers a message's PGNONCE with PGPROOF). */
+  proof: boolean;
   /** Asked to be told about presence by unicast (DIALUPOPT). */
   dialup: boolean;
 }

@@ -4,6 +4,7 @@ import { normaliseLineBreaks, utf8Bytes } from './bytes';
 import { decodeText, encodeText } from './encoding';
 import { parseEntryExtra } from './entry';
 import { cleanFeiqText } from './feiq';
+import { parseAck } from './ack';
 import { parseMessageBody, splitForWire } from './message-body';
 import { buildDatagram, MAX_HEADER_FIELD, parseDatagram, type WirePacket } from './packet';
 
@@ -109,6 +110,10 @@ describe('the body parsers never throw', () => {
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
         const body = parseMessageBody(bytes);
         if (body.part) expect(body.part.index).toBeLessThan(body.part.count);
+        if (body.nonce !== undefined) expect(body.nonce).toMatch(/^[0-9a-f]{32}$/);
+        const ack = parseAck(bytes);
+        expect(ack.packetNo).toBeGreaterThanOrEqual(-1);
+        if (ack.proof !== undefined) expect(ack.proof.length).toBeLessThanOrEqual(64);
         for (const e of ['utf-8', 'gbk', 'gb18030', 'cp932'] as const) {
           parseEntryExtra(bytes, e);
           const d = decodeText(bytes, e);

@@ -8,3 +8,4 @@ export * from './entry';
 export * from './feiq';
 export * from './message-body';
 export * from './address';
+export * from './ack';

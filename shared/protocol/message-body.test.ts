@@ -55,16 +55,49 @@ describe('parseMessageBody', () => {
 
   it('buildMessageBody writes text\\0, or text\\0\\0PGPART:id:i:n\\0', () => {
     expect(s(buildMessageBody(b('hi')))).toBe('hi\0');
-    expect(s(buildMessageBody(b('hi'), { id: 'x9', index: 0, count: 3 }))).toBe(
+    expect(s(buildMessageBody(b('hi'), { part: { id: 'x9', index: 0, count: 3 } }))).toBe(
       'hi\0\0PGPART:x9:0:3\0',
     );
+  });
+
+  const NONCE = '0123456789abcdef0123456789abcdef';
+
+  it('writes the nonce after the part marker, where older Pigeons look for the marker', () => {
+    expect(s(buildMessageBody(b('hi'), { nonce: NONCE }))).toBe(`hi\0\0PGNONCE:${NONCE}\0`);
+    const both = buildMessageBody(b('hi'), {
+      part: { id: 'x9', index: 1, count: 3 },
+      nonce: NONCE,
+    });
+    expect(s(both)).toBe(`hi\0\0PGPART:x9:1:3\0PGNONCE:${NONCE}\0`);
+    // What an older Pigeon read: the text, and the part marker in the third section.
+    const sections = s(both).split('\0');
+    expect(sections[0]).toBe('hi');
+    expect(sections[2]).toBe('PGPART:x9:1:3');
+    expect(() => buildMessageBody(b('hi'), { nonce: 'not hex' })).toThrow();
+  });
+
+  it('reads the nonce and the part in either order, and ignores a bad nonce', () => {
+    expect(parseMessageBody(b(`t\0\0PGNONCE:${NONCE}\0`))).toMatchObject({ nonce: NONCE });
+    expect(parseMessageBody(b(`t\0\0PGNONCE:${NONCE}\0PGPART:k:0:2\0`))).toMatchObject({
+      nonce: NONCE,
+      part: { id: 'k', index: 0, count: 2 },
+    });
+    for (const bad of [NONCE.toUpperCase(), NONCE.slice(1), `${NONCE}0`, `${NONCE.slice(1)}g`])
+      expect(parseMessageBody(b(`t\0\0PGNONCE:${bad}\0`)).nonce).toBeUndefined();
+    // In the text or the attachment section it is not ours: a person may type anything.
+    expect(parseMessageBody(b(`PGNONCE:${NONCE}\0`)).nonce).toBeUndefined();
+    expect(parseMessageBody(b(`t\0PGNONCE:${NONCE}\0`)).nonce).toBeUndefined();
+    // IPMsg's 64 NULs of retry padding change nothing.
+    expect(parseMessageBody(b(`t\0\0PGNONCE:${NONCE}${'\0'.repeat(65)}`)).nonce).toBe(NONCE);
   });
 
   it('round-trips build -> parse with and without a part', () => {
     const text = b('多行\n文本:with:colons');
     const plain = parseMessageBody(buildMessageBody(text));
     expect(s(plain.text)).toBe(s(text));
-    const part = parseMessageBody(buildMessageBody(text, { id: 'k1', index: 9, count: 10 }));
+    const part = parseMessageBody(
+      buildMessageBody(text, { part: { id: 'k1', index: 9, count: 10 } }),
+    );
     expect(s(part.text)).toBe(s(text));
     expect(part.part).toEqual({ id: 'k1', index: 9, count: 10 });
   });

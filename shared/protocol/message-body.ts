@@ -11,15 +11,20 @@ import {
 import { encodeText } from './encoding';
 
 /**
- * The extra of SENDMSG: `text\0attachments`. Pigeon adds a third section, `PGPART:id:index:count`,
- * when a long message had to be split, so a Pigeon receiver can join the parts back into one
- * message; other clients never look past the attachment section and show the parts in order.
+ * The extra of SENDMSG: `text\0attachments`. Pigeon adds sections of its own after the
+ * attachment section, each `NAME:value`, which other clients never look at (they read the text
+ * up to its NUL, and the attachment section only under FILEATTACHOPT):
+ * - `PGPART:id:index:count` when a long message had to be split, so a Pigeon receiver can join
+ *   the parts back into one message. Always the first of them: older Pigeons look only there.
+ * - `PGNONCE:<32 hex>`: the sender asks for a delivery proof bound to this nonce (see ack.ts).
  */
 export interface MessageBody {
   text: Uint8Array;
   /** Attachment list bytes (file transfer), empty when none. */
   attachments: Uint8Array;
   part?: MessagePart;
+  /** PGNONCE: 32 lower-case hex digits. */
+  nonce?: string;
 }
 
 export interface MessagePart {
@@ -28,8 +33,17 @@ export interface MessagePart {
   count: number;
 }
 
+/** What Pigeon writes after the attachment section. */
+export interface PigeonSections {
+  part?: MessagePart;
+  nonce?: string;
+}
+
 const PART = /^PGPART:([0-9a-z]{1,24}):(\d{1,6}):(\d{1,6})$/;
+const NONCE = /^PGNONCE:([0-9a-f]{32})$/;
 export const MAX_PARTS = 10_000;
+/** Pigeon sections looked at after the attachment section; a hostile body may have thousands. */
+const MAX_PIGEON_SECTIONS = 4;
 
 /** Zero-length views can never be written to: one serves every body without attachments. */
 const EMPTY = new Uint8Array(0);
@@ -43,35 +57,56 @@ export function parseMessageBody(extra: Uint8Array): MessageBody {
     text: sections[0] ?? EMPTY,
     attachments: sections[1] ?? EMPTY,
   };
-  const marker = sections[2];
-  if (marker && marker.length < 64) {
-    const m = PART.exec(latin1Text(marker));
-    if (m) {
-      const index = Number(m[2]);
-      const count = Number(m[3]);
-      if (count >= 1 && count <= MAX_PARTS && index < count) {
-        body.part = { id: m[1] ?? '', index, count };
+  const end = Math.min(sections.length, 2 + MAX_PIGEON_SECTIONS);
+  for (let i = 2; i < end; i++) {
+    const section = sections[i];
+    if (!section || section.length >= 64) continue;
+    const marker = latin1Text(section);
+    if (body.part === undefined) {
+      const part = parsePart(marker);
+      if (part) {
+        body.part = part;
+        continue;
       }
+    }
+    if (body.nonce === undefined) {
+      const m = NONCE.exec(marker);
+      if (m) body.nonce = m[1];
     }
   }
   return body;
 }
 
-export function buildMessageBody(text: Uint8Array, part?: MessagePart): Uint8Array {
-  if (!part) {
+function parsePart(marker: string): MessagePart | undefined {
+  const m = PART.exec(marker);
+  if (!m) return undefined;
+  const index = Number(m[2]);
+  const count = Number(m[3]);
+  if (count < 1 || count > MAX_PARTS || index >= count) return undefined;
+  return { id: m[1] ?? '', index, count };
+}
+
+/** `text\0`, or `text\0\0` followed by Pigeon's sections, each ending in NUL. */
+export function buildMessageBody(text: Uint8Array, sections: PigeonSections = {}): Uint8Array {
+  const markers: string[] = [];
+  if (sections.part) {
+    const { id, index, count } = sections.part;
+    markers.push(`PGPART:${id}:${index}:${count}`);
+  }
+  if (sections.nonce !== undefined) {
+    if (!/^[0-9a-f]{32}$/.test(sections.nonce)) throw new Error('a nonce is 32 hex digits');
+    markers.push(`PGNONCE:${sections.nonce}`);
+  }
+  if (markers.length === 0) {
     // text and its NUL (a new array is zeroed).
     const out = new Uint8Array(text.length + 1);
     out.set(text);
     return out;
   }
   const nul = new Uint8Array([0]);
-  return concatBytes([
-    text,
-    nul,
-    nul,
-    latin1Bytes(`PGPART:${part.id}:${part.index}:${part.count}`),
-    nul,
-  ]);
+  const parts: Uint8Array[] = [text, nul, nul];
+  for (const marker of markers) parts.push(latin1Bytes(marker), nul);
+  return concatBytes(parts);
 }
 
 /**

@@ -27,10 +27,18 @@ export const sendFlags = {
   },
 } as const satisfies FlagSpecs;
 
+/**
+ * Exit code 4: every message was acknowledged, but at least one acknowledgement proved nothing
+ * (unconfirmed: forged acknowledgements were seen around it, or a Pigeon acked without its
+ * proof). 1 wins over 4 when a message also failed.
+ */
+export const EXIT_UNCONFIRMED = 4;
+
 export const sendHelp = {
   usage: 'pigeon send (--to ADDR [--to ADDR ...] | --broadcast-all) TEXT|-',
   summary:
-    'send a message; exits 0 once every recipient acknowledged it ("-" reads the text from stdin)',
+    'send a message; exits 0 once every recipient acknowledged it, 1 if one was not delivered, ' +
+    '4 if an acknowledgement could have been forged ("-" reads the text from stdin)',
   examples: [
     'pigeon send --to 192.168.1.20 "你好，下午三点开会"',
     'echo report | pigeon send --to 10.0.0.5 --to 10.0.0.6 -',
@@ -72,7 +80,8 @@ export async function send(argv: string[]): Promise<number> {
     } else if (e.channel === 'chat:delivery' && mine.has(e.payload.messageId)) {
       if (flags.json) printJson(eventLine(e));
       const d = e.payload.delivery;
-      if (d.state === 'delivered' || d.state === 'failed') final.set(e.payload.messageId, d);
+      if (d.state === 'delivered' || d.state === 'failed' || d.state === 'unconfirmed')
+        final.set(e.payload.messageId, d);
     } else {
       return;
     }
@@ -102,11 +111,17 @@ export async function send(argv: string[]): Promise<number> {
     if (flags.json) printJson(resultLine('chat:send', { ok: true, value: { ids } }));
     if (!ids.every((id) => final.has(id))) await done;
     let failed = 0;
+    let unconfirmed = 0;
     ids.forEach((id, i) => {
       const state = final.get(id);
       const to = recipients[i] ?? id;
       if (state?.state === 'delivered') {
         if (!flags.json) console.error(`${paint('delivered', 'green', 'err')} to ${to}`);
+      } else if (state?.state === 'unconfirmed') {
+        unconfirmed++;
+        console.error(
+          `${paint('unconfirmed', 'yellow', 'err')} to ${to}: ${outcomeText(state, lang)}`,
+        );
       } else {
         failed++;
         printError(
@@ -114,7 +129,7 @@ export async function send(argv: string[]): Promise<number> {
         );
       }
     });
-    return failed ? 1 : 0;
+    return failed ? 1 : unconfirmed ? EXIT_UNCONFIRMED : 0;
   } finally {
     await engine.stop();
   }

@@ -180,9 +180,11 @@ export function describeEvent(e: ContractEvent): string {
     }
     case 'chat:delivery': {
       const d = e.payload.delivery;
-      return d.state === 'failed'
-        ? `${time()} ${paint('failed', 'red')} ${e.payload.messageId}: ${field(outcomeText(d, lang))}`
-        : `${time()} ${paint(d.state, 'dim')} ${e.payload.messageId}`;
+      if (d.state === 'failed')
+        return `${time()} ${paint('failed', 'red')} ${e.payload.messageId}: ${field(outcomeText(d, lang))}`;
+      if (d.state === 'unconfirmed')
+        return `${time()} ${paint('unconfirmed', 'yellow')} ${e.payload.messageId}: ${field(outcomeText(d, lang))}`;
+      return `${time()} ${paint(d.state, 'dim')} ${e.payload.messageId}`;
     }
     case 'chat:unread':
     case 'settings:changed':

@@ -60,12 +60,43 @@ export function ensureDataDir(dir: string, env: DataDirEnv = {}): DataDirCheck {
 /**
  * Writes a file in the data directory owner-only and atomically (temp file + rename, so a crash
  * cannot leave half a file). The temp file is created fresh, so its mode is ours whatever lay there.
+ * `durable` also flushes the file (and, where the system allows, the directory) to disk before
+ * returning, so that a power cut right after cannot bring the old content back.
  */
-export function writeDataFile(file: string, data: string): void {
+export function writeDataFile(
+  file: string,
+  data: string,
+  options: { durable?: boolean } = {},
+): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.rmSync(tmp, { force: true });
-  fs.writeFileSync(tmp, data, { mode: DATA_FILE_MODE, flag: 'wx' });
+  if (!options.durable) {
+    fs.writeFileSync(tmp, data, { mode: DATA_FILE_MODE, flag: 'wx' });
+    fs.renameSync(tmp, file);
+    return;
+  }
+  const fd = fs.openSync(tmp, 'wx', DATA_FILE_MODE);
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
+  syncDirectory(path.dirname(file));
+}
+
+/** Makes a rename in `dir` durable; not possible on Windows (a directory cannot be opened). */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // The rename happened; only its durability across a power cut is not guaranteed here.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** One line for the person running Pigeon, when the check did or found something worth saying. */

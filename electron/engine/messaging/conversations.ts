@@ -81,7 +81,8 @@ export class Conversations {
     const m = this.open.get(id);
     if (!m) return;
     m.delivery = delivery;
-    if (delivery.state === 'delivered') this.open.delete(id);
+    // Only a failed message can be retried: an unconfirmed one was acked, by someone.
+    if (delivery.state === 'delivered' || delivery.state === 'unconfirmed') this.open.delete(id);
   }
 
   list(peerId: string): ChatMessage[] {

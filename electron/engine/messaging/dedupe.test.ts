@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dedupe } from './dedupe';
 
+const bytes = (text: string) => new TextEncoder().encode(text);
+
 describe('Dedupe', () => {
   it('says "first time" once per (peer, packetNo)', () => {
     const d = new Dedupe();
@@ -75,5 +77,34 @@ describe('Dedupe', () => {
     expect(d.firstTime('a', 12)).toBe(false);
     d.resetIfRestarted('a', 1); // counting from the start again: forget
     expect(d.firstTime('a', 12)).toBe(true);
+  });
+
+  it('a different body under the same number is a new message, never a duplicate', () => {
+    const d = new Dedupe();
+    // A forger sent "from" the peer with the number its next real message will use...
+    expect(d.firstTime('bob', 41, bytes('part of nothing\0\0PGPART:zz:0:2\0'))).toBe(true);
+    // ...and the real message with that number must still be shown.
+    expect(d.firstTime('bob', 41, bytes('lunch at noon?\0'))).toBe(true);
+    expect(d.firstTime('bob', 41, bytes('lunch at noon?\0'))).toBe(false);
+    expect(d.firstTime('bob', 41, bytes('part of nothing\0\0PGPART:zz:0:2\0'))).toBe(false);
+  });
+
+  it("IP Messenger's retry padded with 64 NULs is the same message", () => {
+    const d = new Dedupe();
+    expect(d.firstTime('taro', 7, bytes('会議は3時から\0'))).toBe(true);
+    expect(d.firstTime('taro', 7, bytes(`会議は3時から\0${'\0'.repeat(64)}`))).toBe(false);
+    expect(d.firstTime('taro', 7, bytes('会議は3時から'))).toBe(false);
+    // A NUL inside is not padding.
+    expect(d.firstTime('taro', 7, bytes('会議は3時から\0x\0'))).toBe(true);
+  });
+
+  it('forgets (number, body) pairs oldest first, each on its own', () => {
+    const d = new Dedupe(3, 10);
+    d.firstTime('a', 1, bytes('x'));
+    d.firstTime('a', 1, bytes('y'));
+    d.firstTime('a', 2, bytes('z'));
+    d.firstTime('a', 3, bytes('w')); // evicts (1, x)
+    expect(d.firstTime('a', 1, bytes('y'))).toBe(false);
+    expect(d.firstTime('a', 1, bytes('x'))).toBe(true);
   });
 });

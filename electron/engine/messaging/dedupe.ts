@@ -1,50 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { trimTrailingNuls } from '../../../shared/protocol';
 import { LruMap } from '../lru-map';
 
-/** One peer's recent packet numbers: a set to ask, a ring to forget the oldest in O(1). */
+/** One peer's recent (packet number, body) pairs: a map to ask, a ring to forget the oldest. */
 interface Recent {
-  numbers: Set<number>;
-  ring: number[];
-  /** Where the next number goes once the ring is full (it holds the oldest). */
+  /** Per packet number, the keyed hashes of the bodies seen under it (nearly always one). */
+  seen: Map<number, number[]>;
+  ringNumbers: number[];
+  ringHashes: number[];
+  /** Where the next pair goes once the ring is full (it holds the oldest). */
   next: number;
   highest: number;
 }
 
 /**
- * Remembers the packet numbers each peer used recently, so a retransmitted message is acked
- * again but shown once. Bounded per peer and in the number of peers (the least recently
- * heard is forgotten first), so a flood of forged senders cannot grow memory without limit.
- * Cleared when the peer announces itself again, because a restarted iptux counts from 1.
+ * Remembers the messages each peer sent recently, so a retransmitted message is acked again but
+ * shown once. A message is the same only if both its packet number and its body are: anyone can
+ * send a datagram "from" a peer with that peer's upcoming numbers, and keyed on the number alone
+ * those forgeries would make the peer's real messages look like duplicates, acked and never
+ * shown. Bodies are compared without trailing NULs (IP Messenger's later retries append 64) by
+ * a 48-bit hash keyed with a secret of this process, so nobody can craft a different body that
+ * passes for a real one.
+ *
+ * Bounded per peer and in the number of peers (the least recently heard is forgotten first), so
+ * a flood of forged senders cannot grow memory without limit. Cleared when the peer announces
+ * itself again, because a restarted iptux counts from 1.
  */
 export class Dedupe {
   private readonly seen = new LruMap<string, Recent>();
+  private readonly key = randomBytes(16);
 
   constructor(
     private readonly perPeer = 256,
     private readonly maxPeers = 4096,
   ) {}
 
-  /** True the first time (peer, packetNo) is seen. */
-  firstTime(peer: string, packetNo: number): boolean {
+  /**
+   * True the first time (peer, packetNo, body) is seen. Without a body (presence packets), the
+   * number alone decides.
+   */
+  firstTime(peer: string, packetNo: number, body?: Uint8Array): boolean {
     let recent = this.seen.get(peer);
     if (!recent) {
       if (this.seen.size >= this.maxPeers) {
         const oldest = this.seen.oldest();
         if (oldest) this.seen.delete(oldest[0]);
       }
-      recent = { numbers: new Set(), ring: [], next: 0, highest: -1 };
+      recent = { seen: new Map(), ringNumbers: [], ringHashes: [], next: 0, highest: -1 };
       this.seen.set(peer, recent);
     } else {
       this.seen.touch(peer);
     }
-    if (recent.numbers.has(packetNo)) return false;
-    recent.numbers.add(packetNo);
+    const hash = body === undefined ? 0 : this.hash(body);
+    const hashes = recent.seen.get(packetNo);
+    if (hashes?.includes(hash)) return false;
+    if (hashes) hashes.push(hash);
+    else recent.seen.set(packetNo, [hash]);
     if (packetNo > recent.highest) recent.highest = packetNo;
-    if (recent.ring.length < this.perPeer) {
-      recent.ring.push(packetNo);
+    if (recent.ringNumbers.length < this.perPeer) {
+      recent.ringNumbers.push(packetNo);
+      recent.ringHashes.push(hash);
     } else {
-      const oldest = recent.ring[recent.next] ?? -1;
-      recent.numbers.delete(oldest);
-      recent.ring[recent.next] = packetNo;
+      this.forget(recent, recent.ringNumbers[recent.next] ?? -1, recent.ringHashes[recent.next]);
+      recent.ringNumbers[recent.next] = packetNo;
+      recent.ringHashes[recent.next] = hash;
       recent.next = (recent.next + 1) % this.perPeer;
     }
     return true;
@@ -62,5 +81,21 @@ export class Dedupe {
   resetIfRestarted(peer: string, packetNo: number): void {
     const recent = this.seen.get(peer);
     if (recent && packetNo <= recent.highest) this.seen.delete(peer);
+  }
+
+  private forget(recent: Recent, packetNo: number, hash: number | undefined): void {
+    const hashes = recent.seen.get(packetNo);
+    if (!hashes) return;
+    const i = hashes.indexOf(hash ?? 0);
+    if (i >= 0) hashes.splice(i, 1);
+    if (hashes.length === 0) recent.seen.delete(packetNo);
+  }
+
+  private hash(body: Uint8Array): number {
+    return createHash('sha256')
+      .update(this.key)
+      .update(trimTrailingNuls(body))
+      .digest()
+      .readUIntBE(0, 6);
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeliveryState } from '../../../shared/model';
 import { outcomeText } from '../../../shared/model/texts';
 import { latin1Bytes, makeCommand, Mode, Opt } from '../../../shared/protocol';
-import { DeliveryQueue, type OutgoingItem } from './delivery-queue';
+import { ACK_SETTLE_MS, DeliveryQueue, type OutgoingItem } from './delivery-queue';
 import { PacketNumbers } from '../packet-numbers';
 import { FakeClock } from '../testing/fake-clock';
 import { FakeNetwork, packetOf } from '../testing/fake-network';
@@ -38,6 +38,7 @@ async function setup(opts: { retryMs?: number; maxRetries?: number; sendError?: 
     label: `peer ${address}`,
     command: CMD,
     extras: parts.map((p) => latin1Bytes(`${p}\0`)),
+    proofRequired: false,
   });
   /** SENDMSG datagrams on the wire, parsed. */
   const wireLog = () =>
@@ -46,20 +47,25 @@ async function setup(opts: { retryMs?: number; maxRetries?: number; sendError?: 
       p: NonNullable<ReturnType<typeof packetOf>>;
     }[];
   const statesOf = (id: string) => states.filter((s) => s.id === id).map((s) => s.state);
-  return { clock, net, queue, item, wireLog, statesOf };
+  return { clock, net, wire, queue, item, wireLog, statesOf };
 }
 
 describe('DeliveryQueue', () => {
-  it('queued -> sent -> delivered on the matching ack', async () => {
+  it('queued -> sent -> delivered on the matching ack, once no forged ack showed around it', async () => {
     const { clock, queue, item, wireLog, statesOf } = await setup();
     queue.enqueue(item('m1'));
     await clock.flush();
     const [first] = wireLog();
     expect(first?.p.command).toBe(CMD);
+    const ackedAt = clock.now();
     expect(queue.ack('10.0.0.2', first?.p.packetNo ?? 0)).toBe(true);
+    // An ack without a proof waits a moment for forged acks to show before its verdict.
+    expect(statesOf('m1')).toEqual([{ state: 'sent', attempts: 1 }]);
+    expect(queue.pending()).toBe(1);
+    await clock.advance(ACK_SETTLE_MS);
     expect(statesOf('m1')).toEqual([
       { state: 'sent', attempts: 1 },
-      { state: 'delivered', at: clock.now() },
+      { state: 'delivered', at: ackedAt },
     ]);
     expect(queue.pending()).toBe(0);
     // A late duplicate ack matches nothing.
@@ -124,6 +130,7 @@ describe('DeliveryQueue', () => {
       expect(wireLog()).toHaveLength(i + 1);
       queue.ack('10.0.0.2', wireLog()[i]?.p.packetNo ?? 0);
     }
+    await clock.advance(ACK_SETTLE_MS);
     expect(wireLog().map((x) => new TextDecoder().decode(x.p.extra))).toEqual([
       'p0\0',
       'p1\0',
@@ -157,11 +164,12 @@ describe('DeliveryQueue', () => {
   });
 
   it('an ack that arrives before the send promise settles still counts', async () => {
-    const { queue, item, wireLog, statesOf } = await setup();
+    const { clock, queue, item, wireLog, statesOf } = await setup();
     queue.enqueue(item('m1'));
     // No flush: the datagram was built and handed over synchronously.
     const no = wireLog()[0]?.p.packetNo ?? 0;
     expect(queue.ack('10.0.0.2', no)).toBe(true);
+    await clock.advance(ACK_SETTLE_MS);
     expect(statesOf('m1').at(-1)?.state).toBe('delivered');
   });
 
@@ -220,8 +228,10 @@ describe('DeliveryQueue', () => {
       await clock.flush();
       queue.ack('10.0.0.2', wireLog().at(-1)?.p.packetNo ?? 0);
     }
-    expect(statesOf('m49').at(-1)?.state).toBe('delivered');
+    // One timer serves the verdicts waiting too.
     expect(clock.pending()).toBeLessThanOrEqual(1);
+    await clock.advance(ACK_SETTLE_MS);
+    expect(statesOf('m49').at(-1)?.state).toBe('delivered');
     await clock.advance(5000);
     expect(clock.pending()).toBe(0);
     expect(wireLog()).toHaveLength(50); // nothing was resent
@@ -235,6 +245,7 @@ describe('DeliveryQueue', () => {
       await clock.flush();
       queue.ack(address, wireLog().at(-1)?.p.packetNo ?? 0);
     }
+    await clock.advance(ACK_SETTLE_MS);
     expect(queue.pending()).toBe(0);
     expect(statesOf('p599').at(-1)?.state).toBe('delivered');
     queue.enqueue(item('again', '10.1.0.0'));
@@ -257,5 +268,164 @@ describe('DeliveryQueue', () => {
     expect(wireLog()).toHaveLength(3);
     await clock.advance(1000);
     expect(statesOf('m1').at(-1)).toMatchObject({ state: 'failed', code: 'no-ack' });
+  });
+
+  // ---- what an ack is worth ------------------------------------------------------------------
+
+  const PROOF = 'a'.repeat(32);
+  const proofItem = (
+    base: OutgoingItem,
+    proofs = base.extras.map((_, i) => `${i}`.padStart(32, 'b')),
+    proofRequired = true,
+  ): OutgoingItem => ({ ...base, proofs, proofRequired });
+
+  it('a spray of forged acks for a silent address: unconfirmed or failed, never delivered', async () => {
+    for (let round = 0; round < 20; round++) {
+      const { clock, wire, queue, item, wireLog, statesOf } = await setup();
+      // The forger read our counter off any packet we sent before (a broadcast, an answer).
+      const seen = wire.build(Mode.BR_ENTRY, latin1Bytes('x\0')).packetNo;
+      queue.enqueue(item('m1', '10.0.0.99'));
+      await clock.flush();
+      const real = wireLog()[0]?.p.packetNo ?? 0;
+      expect(real - seen).toBeGreaterThanOrEqual(1);
+      expect(real - seen).toBeLessThanOrEqual(64);
+      // ...and sprays acks "from" the silent address for every number that could be next.
+      const order = Array.from({ length: 100 }, (_, i) => seen + 1 + i);
+      if (round % 2) order.reverse();
+      for (const no of order) queue.ack('10.0.0.99', no);
+      await clock.advance(10_000);
+      const final = statesOf('m1').at(-1);
+      expect(final).toMatchObject({
+        state: 'unconfirmed',
+        code: 'forged-acks',
+        params: { peer: 'peer 10.0.0.99' },
+      });
+      expect(final?.state === 'unconfirmed' && Number(final.params.forged)).toBeGreaterThan(0);
+      expect(statesOf('m1').some((s) => s.state === 'delivered')).toBe(false);
+    }
+  });
+
+  it('a spray that misses leaves the message failed (no-ack), as it is', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('m1', '10.0.0.99'));
+    await clock.flush();
+    const real = wireLog()[0]?.p.packetNo ?? 0;
+    for (let no = real + 1; no < real + 64; no++) queue.ack('10.0.0.99', no);
+    await clock.advance(10_000);
+    expect(statesOf('m1').at(-1)).toMatchObject({ state: 'failed', code: 'no-ack' });
+  });
+
+  it('one forged ack right after the real ack of a legacy peer: unconfirmed', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('m1'));
+    await clock.flush();
+    const real = wireLog()[0]?.p.packetNo ?? 0;
+    expect(queue.ack('10.0.0.2', real)).toBe(true);
+    await clock.advance(ACK_SETTLE_MS - 100);
+    expect(queue.ack('10.0.0.2', real + 1)).toBe(false);
+    await clock.advance(100);
+    expect(statesOf('m1').at(-1)).toMatchObject({
+      state: 'unconfirmed',
+      code: 'forged-acks',
+      params: { forged: 1 },
+    });
+  });
+
+  it('forged acks long before a message do not taint it; a late real duplicate is no forgery', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('m0'));
+    await clock.flush();
+    const first = wireLog()[0]?.p.packetNo ?? 0;
+    queue.ack('10.0.0.2', first + 100); // forged, now
+    queue.ack('10.0.0.2', first);
+    await clock.advance(5000);
+    expect(statesOf('m0').at(-1)?.state).toBe('unconfirmed');
+    queue.enqueue(item('m1'));
+    await clock.flush();
+    const second = wireLog()[1]?.p.packetNo ?? 0;
+    queue.ack('10.0.0.2', first); // our earlier message acked again: late, not forged
+    queue.ack('10.0.0.2', second);
+    await clock.advance(ACK_SETTLE_MS);
+    expect(statesOf('m1').at(-1)?.state).toBe('delivered');
+  });
+
+  it('between Pigeons only the right proof delivers: no proof or a wrong one counts nothing', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(proofItem(item('m1'), [PROOF]));
+    await clock.flush();
+    const no = wireLog()[0]?.p.packetNo ?? 0;
+    expect(queue.ack('10.0.0.2', no)).toBe(false);
+    expect(queue.ack('10.0.0.2', no, 'c'.repeat(32))).toBe(false);
+    await clock.advance(2500);
+    expect(statesOf('m1').at(-1)).toEqual({ state: 'sent', attempts: 3 });
+    expect(queue.ack('10.0.0.2', no, PROOF)).toBe(true);
+    // Proven: delivered at once, whatever was forged around it.
+    expect(statesOf('m1').at(-1)).toEqual({ state: 'delivered', at: clock.now() });
+  });
+
+  it('a Pigeon that proves its acks but only proofless acks came: unconfirmed (no-proof)', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(proofItem(item('m1'), [PROOF]));
+    await clock.flush();
+    const no = wireLog()[0]?.p.packetNo ?? 0;
+    queue.ack('10.0.0.2', no);
+    queue.ack('10.0.0.2', no);
+    await clock.advance(5000);
+    expect(statesOf('m1').at(-1)).toMatchObject({
+      state: 'unconfirmed',
+      code: 'no-proof',
+      params: { peer: 'peer 10.0.0.2', acks: 2 },
+    });
+  });
+
+  it('an older Pigeon (no proof offered) is taken like a legacy client; once proven, always held to it', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    // Nonce sent, but the peer never said it proves its acks: a plain ack is taken.
+    queue.enqueue(proofItem(item('old'), [PROOF], false));
+    await clock.flush();
+    queue.ack('10.0.0.2', wireLog()[0]?.p.packetNo ?? 0);
+    await clock.advance(ACK_SETTLE_MS);
+    expect(statesOf('old').at(-1)?.state).toBe('delivered');
+    // It proves one...
+    queue.enqueue(proofItem(item('proved'), [PROOF], false));
+    await clock.flush();
+    queue.ack('10.0.0.2', wireLog()[1]?.p.packetNo ?? 0, PROOF);
+    expect(statesOf('proved').at(-1)?.state).toBe('delivered');
+    // ...so a later plain ack from that address (a forged entry said "no proof") is not taken.
+    queue.enqueue(proofItem(item('later'), [PROOF], false));
+    await clock.flush();
+    expect(queue.ack('10.0.0.2', wireLog()[2]?.p.packetNo ?? 0)).toBe(false);
+  });
+
+  it('numbers of messages whose ack cannot be proven leave random gaps; proven ones do not', async () => {
+    const { clock, wire, queue, item, wireLog } = await setup();
+    const gaps = async (make: (id: string) => OutgoingItem, proof?: string) => {
+      const out: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const before = wire.nextPacketNo();
+        queue.enqueue(make(`m${i}`));
+        await clock.flush();
+        const no = wireLog().at(-1)?.p.packetNo ?? 0;
+        out.push(no - before);
+        queue.ack('10.0.0.2', no, proof);
+      }
+      return out;
+    };
+    const legacy = await gaps((id) => item(id));
+    expect(Math.min(...legacy)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...legacy)).toBeLessThanOrEqual(64);
+    expect(new Set(legacy).size).toBeGreaterThan(30);
+    const proven = await gaps((id) => proofItem(item(id), [PROOF]), PROOF);
+    expect(new Set(proven)).toEqual(new Set([1]));
+  });
+
+  it('stopping gives the waiting verdicts at once', async () => {
+    const { clock, queue, item, wireLog, statesOf } = await setup();
+    queue.enqueue(item('m1'));
+    await clock.flush();
+    queue.ack('10.0.0.2', wireLog()[0]?.p.packetNo ?? 0);
+    queue.failAll('stopped');
+    expect(statesOf('m1').at(-1)?.state).toBe('delivered');
+    expect(clock.pending()).toBe(0);
   });
 });

@@ -9,16 +9,18 @@ import {
   feiqTextBytes,
   hasOpt,
   normaliseLineBreaks,
-  parseAnsweredPacketNo,
+  parseAck,
   parseMessageBody,
   receiveEncoding,
   toBase64,
+  type MessageBody,
   type WirePacket,
 } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { Datagram } from '../io/udp-socket';
 import { clonePeer } from '../presence/peer-table';
 import type { Presence } from '../presence/presence';
+import { ackProof } from './ack-proof';
 import type { Conversations } from './conversations';
 import { Dedupe } from './dedupe';
 import type { DeliveryQueue } from './delivery-queue';
@@ -53,11 +55,15 @@ export class Inbox {
     const { ctx } = this;
     const broadcast = hasOpt(p.command, Opt.BROADCASTOPT);
     const autoReply = hasOpt(p.command, Opt.AUTORETOPT);
+    const body = parseMessageBody(p.extra);
     // Ack every copy, duplicates too: our first ack may have been lost. Never ack broadcasts
-    // or automatic replies (that is how message storms between two away-repliers start).
+    // or automatic replies (that is how message storms between two away-repliers start). A
+    // Pigeon sender's nonce is answered with the proof that we hold this very text.
     if (hasOpt(p.command, Opt.SENDCHECKOPT) && !broadcast && !autoReply) {
-      if (ctx.replies.allows(d.address, d.port))
-        ctx.wire.post(ctx.wire.buildReply(Mode.RECVMSG, p.packetNo), d.address, d.port);
+      if (ctx.replies.allows(d.address, d.port)) {
+        const proof = body.nonce === undefined ? undefined : ackProof(body.nonce, body.text);
+        ctx.wire.post(ctx.wire.buildReply(Mode.RECVMSG, p.packetNo, proof), d.address, d.port);
+      }
     }
     let peer = ctx.peers.findByAddress(d.address, d.port);
     if (!peer) {
@@ -92,16 +98,18 @@ export class Inbox {
     } else {
       this.presence.heardFrom(peer);
     }
-    if (!this.dedupe.firstTime(peer.id, p.packetNo)) return;
+    // Keyed on the body too: a forged datagram with this peer's next number must not make its
+    // real message a "duplicate" that is acked and never shown.
+    if (!this.dedupe.firstTime(peer.id, p.packetNo, p.extra)) return;
     // The ack has already left (post() hands it to the socket at once): decoding the text
     // does not hold up the sender's round trip.
-    this.read(p, peer, broadcast);
+    this.read(p, body, peer, broadcast);
   }
 
-  /** RECVMSG: a peer acknowledged one of ours. */
+  /** RECVMSG: a peer acknowledged one of ours (with a proof, if it is a Pigeon). */
   onRecvMsg(p: WirePacket, d: Datagram): void {
-    const no = parseAnsweredPacketNo(p.extra);
-    if (no >= 0) this.queue.ack(d.address, no);
+    const ack = parseAck(p.extra);
+    if (ack.packetNo >= 0) this.queue.ack(d.address, ack.packetNo, ack.proof);
     this.presence.heardFromAddress(d);
   }
 
@@ -112,8 +120,7 @@ export class Inbox {
     }
   }
 
-  private read(p: WirePacket, peer: Peer, broadcast: boolean): void {
-    const body = parseMessageBody(p.extra);
+  private read(p: WirePacket, body: MessageBody, peer: Peer, broadcast: boolean): void {
     // FeiQ's font tail is GBK even after a UTF-8 text: judge and decode the text alone.
     const textBytes = peer.client === 'feiq' ? feiqTextBytes(body.text) : body.text;
     const encoding = receiveEncoding({

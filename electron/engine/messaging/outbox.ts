@@ -133,6 +133,8 @@ export class Outbox {
       label: labelOf(peer),
       command: makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, written.utf8Opt ? Opt.UTF8OPT : 0),
       extras: written.extras,
+      ...(written.proofs ? { proofs: written.proofs } : {}),
+      proofRequired: peer.capabilities.proof,
     });
     return message.id;
   }

@@ -16,6 +16,7 @@ export interface PeerUpdate {
   utf8?: boolean;
   files?: boolean;
   echo?: boolean;
+  proof?: boolean;
   dialup?: boolean;
   away?: boolean;
   announced?: boolean;
@@ -99,6 +100,7 @@ export class PeerTable {
           utf8: update.utf8 ?? false,
           files: update.files ?? false,
           echo: update.echo ?? false,
+          proof: update.proof ?? false,
           dialup: update.dialup ?? false,
         },
         away: update.away ?? false,
@@ -125,6 +127,7 @@ export class PeerTable {
     if (update.utf8 !== undefined) existing.capabilities.utf8 = update.utf8;
     if (update.files !== undefined) existing.capabilities.files = update.files;
     if (update.echo !== undefined) existing.capabilities.echo = update.echo;
+    if (update.proof !== undefined) existing.capabilities.proof = update.proof;
     if (update.dialup !== undefined) existing.capabilities.dialup = update.dialup;
     if (update.away !== undefined) existing.away = update.away;
     if (update.announced) existing.announced = true;

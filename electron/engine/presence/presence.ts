@@ -211,6 +211,7 @@ export class Presence {
         utf8: client === 'iptux' || client === 'pigeon' || hasOpt(p.command, Opt.CAPUTF8OPT),
         files: hasOpt(p.command, Opt.FILEATTACHOPT),
         echo: client === 'pigeon' && (info.ext.pigeon ?? []).includes('echo'),
+        proof: client === 'pigeon' && (info.ext.pigeon ?? []).includes('proof'),
         // Sticky until exit: a peer that asked once for unicast presence keeps getting it.
         dialup: !isExit && hasOpt(p.command, Opt.DIALUPOPT) ? true : undefined,
         // iptux sets ABSENCEOPT on every entry although it has no away state.
@@ -351,6 +352,8 @@ export class Presence {
   private capabilities(): string[] {
     const caps = ['parts'];
     if (this.ctx.settings().answerEcho) caps.push('echo');
+    // Our acks answer a message's PGNONCE with PGPROOF (messaging/ack-proof.ts).
+    caps.push('proof');
     return caps;
   }
 

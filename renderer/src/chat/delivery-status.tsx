@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeliveryState, Outcome } from '../../../shared/model';
 import { outcomeText, type TextLanguage } from '../../../shared/model/texts';
 import { peerLabel } from '../../../shared/text/hidden-chars';
-import { AlertIcon, CheckIcon, ClockIcon } from '../ui/icons';
+import { AlertIcon, CheckIcon, ClockIcon, UnconfirmedIcon } from '../ui/icons';
 import { PeerText } from '../ui/peer-text';
 
 /** The small mark after an outgoing message's time. */
@@ -33,6 +33,18 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
           <CheckIcon size={14} strokeWidth={2.2} />
         </span>
       );
+    case 'unconfirmed':
+      // Someone acknowledged it, but that acknowledgement could have been forged.
+      return (
+        <span
+          className="delivery delivery-unconfirmed"
+          role="img"
+          aria-label={t('message.unconfirmed')}
+          title={peerLabel(failureText(delivery, i18n.language))}
+        >
+          <UnconfirmedIcon size={14} />
+        </span>
+      );
     case 'failed':
       return (
         <span
@@ -47,7 +59,7 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
   }
 }
 
-/** Why it failed, in the UI's language, from the one catalogue the CLI uses too. */
+/** Why it failed (or is unconfirmed), in the UI's language, from the catalogue the CLI uses too. */
 export function failureText(outcome: Outcome, language: string): string {
   const lang: TextLanguage = language === 'zh-CN' ? 'zh-CN' : 'en';
   return outcomeText(outcome, lang);
@@ -78,6 +90,19 @@ export function FailedNote({
           {t('message.diagnose')}
         </button>
       )}
+    </div>
+  );
+}
+
+/** Under an unconfirmed message: why its acknowledgement proves nothing (see SECURITY.md). */
+export function UnconfirmedNote({ reason }: { reason: Outcome }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <div className="msg-unconfirmed">
+      <span>
+        {t('message.unconfirmed')}:{' '}
+        <PeerText text={failureText(reason, i18n.language)} mode="text" />
+      </span>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../../../shared/model';
 import { diagnosePeer } from '../diagnostics/echo-store';
 import { retryMessage } from '../store/app-store';
 import { formatTime } from '../ui/format';
-import { DeliveryMark, FailedNote } from './delivery-status';
+import { DeliveryMark, FailedNote, UnconfirmedNote } from './delivery-status';
 import { MessageText } from './message-text';
 import { UndecodableBody } from './undecodable-body';
 
@@ -19,6 +19,7 @@ export const MessageItem = memo(function MessageItem({
 }) {
   const { i18n } = useTranslation();
   const failed = message.delivery?.state === 'failed' ? message.delivery : null;
+  const unconfirmed = message.delivery?.state === 'unconfirmed' ? message.delivery : null;
   return (
     <div className={`msg msg-${message.direction}${first ? ' msg-first' : ''}`}>
       <div className={`msg-bubble${failed ? ' is-failed' : ''}`}>
@@ -43,6 +44,7 @@ export const MessageItem = memo(function MessageItem({
           onDiagnose={message.broadcast ? undefined : () => diagnosePeer(message.peerId)}
         />
       )}
+      {unconfirmed && <UnconfirmedNote reason={unconfirmed} />}
     </div>
   );
 });

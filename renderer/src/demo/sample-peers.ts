@@ -48,6 +48,7 @@ export function makePeer(
       utf8: client !== 'feiq',
       files: client !== 'iptux',
       echo: client === 'pigeon',
+      proof: client === 'pigeon',
       dialup: false,
     },
     away: opts.away ?? false,

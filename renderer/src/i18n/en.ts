@@ -93,6 +93,7 @@ export const en = {
     sending: 'Sending…',
     retrying: 'Sending, attempt {{attempt}}…',
     delivered: 'Delivered',
+    unconfirmed: 'Unconfirmed',
     failed: 'Not delivered',
     retry: 'Retry',
     diagnose: 'Why?',

@@ -93,6 +93,7 @@ export const zhCN: Translations = {
     sending: '发送中…',
     retrying: '发送中，第 {{attempt}} 次尝试…',
     delivered: '已送达',
+    unconfirmed: '无法确认送达',
     failed: '发送失败',
     retry: '重发',
     diagnose: '查找原因',

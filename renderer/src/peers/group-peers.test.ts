@@ -14,7 +14,7 @@ function peer(n: number, nick: string, group: string, extra: Partial<Peer> = {})
     client: 'iptux',
     version: '1',
     encoding: 'utf-8',
-    capabilities: { utf8: true, files: false, echo: false, dialup: false },
+    capabilities: { utf8: true, files: false, echo: false, proof: false, dialup: false },
     away: false,
     online: true,
     announced: true,

@@ -79,6 +79,14 @@ export const SendIcon = icon(
 );
 export const CloseIcon = icon(<path d="M6 6l12 12M18 6 6 18" />);
 export const CheckIcon = icon(<path d="m5 12.5 4.5 4.5L19 7.5" />);
+/** A check with a question mark: acknowledged, but the acknowledgement proves nothing. */
+export const UnconfirmedIcon = icon(
+  <>
+    <path d="m2.5 13 4 4 6.5-8" />
+    <path d="M15.5 8.5a2.6 2.6 0 1 1 3.6 2.4c-.8.4-1.2 1-1.2 1.8v.6" />
+    <path d="M17.9 17h.01" />
+  </>,
+);
 export const ClockIcon = icon(
   <>
     <circle cx="12" cy="12" r="8" />

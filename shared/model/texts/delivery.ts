@@ -1,4 +1,4 @@
-import type { FailureCode } from '../message';
+import type { FailureCode, UnconfirmedCode } from '../message';
 import type { Texts } from './fill';
 
 /** Why a message was not delivered, as the person reads it under the message. */
@@ -33,5 +33,29 @@ export const DELIVERY_TEXTS: Record<FailureCode, Texts> = {
   'bad-recipient': {
     en: '{to} is not a peer or an IPv4 address',
     'zh-CN': '{to} 既不是已知的联系人，也不是 IPv4 地址',
+  },
+};
+
+/**
+ * Why an acknowledged message is shown as unconfirmed rather than delivered: someone answered,
+ * but the answer proves nothing (SECURITY.md).
+ */
+export const UNCONFIRMED_TEXTS: Record<UnconfirmedCode, Texts> = {
+  'forged-acks': {
+    en:
+      '{peer} acknowledged it, but {forged} acknowledgements for messages never sent to ' +
+      '{peer} arrived around the same time: someone on the network is forging them, so this ' +
+      'acknowledgement proves nothing',
+    'zh-CN':
+      '{peer} 确认了这条消息，但同一时间还收到了 {forged} 个针对从未发给 {peer} 的消息的确认：' +
+      '网络中有人在伪造确认，因此这个确认不能证明消息已送达',
+  },
+  'no-proof': {
+    en:
+      '{peer} runs a Pigeon that proves delivery, but {acks} acknowledgements came without a ' +
+      'valid proof and none with one: they may be forged (or {peer} went back to an older Pigeon)',
+    'zh-CN':
+      '{peer} 运行的 Pigeon 会证明送达，但收到的 {acks} 个确认都没有有效证明：' +
+      '这些确认可能是伪造的（或者 {peer} 换回了旧版 Pigeon）',
   },
 };

@@ -11,6 +11,14 @@ export const ENGINE_ERROR_TEXTS: Record<EngineErrorCode, Texts> = {
     en: 'The broadcast was not sent to {peer}: its encoding ({encoding}) cannot carry {character} ({codepoint})',
     'zh-CN': '广播没有发送给 {peer}：它使用的编码（{encoding}）无法表示 {character}（{codepoint}）',
   },
+  'packet-counter': {
+    en:
+      'Pigeon could not keep its packet counter in {file} ({error}): after a restart, iptux ' +
+      'may ignore messages from Pigeon until it hears Pigeon announce itself again',
+    'zh-CN':
+      'Pigeon 无法在 {file} 中保存数据包计数器（{error}）：重新启动后，iptux 可能会忽略 ' +
+      'Pigeon 的消息，直到再次收到 Pigeon 的上线通知',
+  },
 };
 
 /**

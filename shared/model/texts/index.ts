@@ -1,5 +1,5 @@
 import type { Outcome, OutcomeCode } from '../outcome';
-import { DELIVERY_TEXTS } from './delivery';
+import { DELIVERY_TEXTS, UNCONFIRMED_TEXTS } from './delivery';
 import { ENGINE_ERROR_TEXTS, START_ERROR_TEXTS } from './engine';
 import { fill, type TextLanguage, type Texts } from './fill';
 import { VERDICT_TEXTS } from './verdicts';
@@ -13,6 +13,7 @@ export type { TextLanguage, Texts } from './fill';
 const CATALOGUE: Record<OutcomeCode, Texts> = {
   ...VERDICT_TEXTS,
   ...DELIVERY_TEXTS,
+  ...UNCONFIRMED_TEXTS,
   ...ENGINE_ERROR_TEXTS,
   ...START_ERROR_TEXTS,
 };
@@ -33,6 +34,7 @@ export function outcomeTexts(outcome: Outcome): Texts {
 export const TEXT_FAMILIES = {
   verdicts: VERDICT_TEXTS,
   delivery: DELIVERY_TEXTS,
+  unconfirmed: UNCONFIRMED_TEXTS,
   engineErrors: ENGINE_ERROR_TEXTS,
   startErrors: START_ERROR_TEXTS,
 } as const;

@@ -20,11 +20,14 @@ const params = {
   proto: 'UDP',
   bind: '10.9.9.9',
   problems: 'nick is empty',
+  forged: 63,
+  acks: 5,
+  file: '/home/u/.pigeon/packet-counter.json',
 };
 
 describe('the outcome catalogue', () => {
   it('every code has an English and a Chinese sentence with every placeholder filled', () => {
-    expect(OUTCOME_CODES.length).toBeGreaterThanOrEqual(16 + 7 + 2 + 4);
+    expect(OUTCOME_CODES.length).toBeGreaterThanOrEqual(16 + 7 + 2 + 3 + 4);
     for (const code of OUTCOME_CODES) {
       const t = outcomeTexts({ code, params });
       expect(t.en, code).not.toMatch(/\{\w+\}/);
@@ -61,6 +64,13 @@ describe('the outcome catalogue', () => {
       '小王 (10.0.2.7)\'s encoding (GBK) cannot carry "✓" (U+2713)',
     );
     expect(outcomeText({ code: 'encoding', params }, 'zh-CN')).toContain('U+2713');
+  });
+
+  it('says why an acknowledged message is only unconfirmed', () => {
+    expect(outcomeText({ code: 'forged-acks', params }, 'en')).toContain(
+      '63 acknowledgements for messages never sent to 小王 (10.0.2.7)',
+    );
+    expect(outcomeText({ code: 'no-proof', params }, 'zh-CN')).toContain('5 个确认');
   });
 
   it('leaves a missing value visible', () => {
