@@ -166,7 +166,9 @@ export function describeEvent(e: ContractEvent): string {
           : m.peerId;
       const body = m.undecodable
         ? `[undecodable ${m.undecodable.encoding} bytes: ${m.undecodable.rawBase64}]`
-        : m.text;
+        : m.incomplete
+          ? `${m.text} [incomplete: ${m.incomplete.received} of ${m.incomplete.total} parts arrived]`
+          : m.text;
       if (m.direction === 'in')
         return `${time()} ${paint(who, 'bold')}${m.broadcast ? ' to all' : ''}: ${body}`;
       const failed = m.delivery?.state === 'failed' ? m.delivery : undefined;

@@ -1,4 +1,4 @@
-import type { ChatMessage, Peer, UndecodableText } from '../../../shared/model';
+import type { ChatMessage, IncompleteText, Peer, UndecodableText } from '../../../shared/model';
 import {
   Mode,
   Opt,
@@ -33,7 +33,9 @@ const PART_SWEEP_MS = 15_000;
  */
 export class Inbox {
   readonly dedupe = new Dedupe();
-  private readonly assembler = new PartAssembler();
+  private readonly assembler = new PartAssembler((peerId, text, incomplete) =>
+    this.deliver(this.ctx.peers.get(peerId) ?? peerId, text, false, undefined, incomplete),
+  );
 
   constructor(
     private readonly ctx: EngineContext,
@@ -134,33 +136,37 @@ export class Inbox {
     this.deliver(peer, text, broadcast, undefined);
   }
 
+  /** `peer` is the peer, or its id when it was forgotten meanwhile (the message still shows). */
   private deliver(
-    peer: Peer,
+    peer: Peer | string,
     text: string,
     broadcast: boolean,
     undecodable: UndecodableText | undefined,
+    incomplete?: IncompleteText,
   ): void {
+    const peerId = typeof peer === 'string' ? peer : peer.id;
     const message: ChatMessage = {
       id: this.newMessageId(),
-      peerId: peer.id,
+      peerId,
       direction: 'in',
       text,
       at: this.ctx.clock.now(),
       broadcast,
       ...(undecodable ? { undecodable } : {}),
     };
+    if (incomplete) message.incomplete = incomplete;
     this.conversations.add(message);
-    this.unread.arrived(peer.id);
+    this.unread.arrived(peerId);
     if (!this.ctx.listened()) return;
-    this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
+    this.ctx.emit('chat:message', {
+      message: { ...message },
+      peer: typeof peer === 'string' ? null : clonePeer(peer),
+    });
   }
 
-  /** Forget nothing, but release long-message parts that never completed. */
+  /** Forget nothing, but release long-message parts that never completed (shown, marked). */
   private sweepParts(): void {
-    for (const { peerId: id, text } of this.assembler.expire(this.ctx.clock.now())) {
-      const peer = this.ctx.peers.get(id);
-      if (peer) this.deliver(peer, text, false, undefined);
-    }
+    this.assembler.expire(this.ctx.clock.now());
     this.ctx.later(PART_SWEEP_MS, () => this.sweepParts());
   }
 }
