@@ -21,6 +21,7 @@ import type { Presence } from '../presence/presence';
 import type { Conversations } from './conversations';
 import { Dedupe } from './dedupe';
 import type { DeliveryQueue } from './delivery-queue';
+import type { MessageIntake } from './intake';
 import { PartAssembler } from './part-assembler';
 import type { UnreadCounter } from './unread';
 
@@ -44,6 +45,7 @@ export class Inbox {
     private readonly queue: DeliveryQueue,
     private readonly unread: UnreadCounter,
     private readonly newMessageId: () => string,
+    private readonly intake: MessageIntake,
   ) {}
 
   start(): void {
@@ -52,6 +54,11 @@ export class Inbox {
 
   onSendMsg(p: WirePacket, d: Datagram): void {
     const { ctx } = this;
+    // ---- intake (intake.ts): over a rate limit, a message is neither acked nor stored, so
+    // that its sender, if real, sends it again once the buckets have refilled.
+    const from = ctx.peers.findByAddress(d.address, d.port);
+    if (!this.intake.admit(d.address, d.bytes.length, from?.announced === true, ctx.now())) return;
+    // ---- end of intake
     const broadcast = hasOpt(p.command, Opt.BROADCASTOPT);
     const autoReply = hasOpt(p.command, Opt.AUTORETOPT);
     // Ack every copy, duplicates too: our first ack may have been lost. Never ack broadcasts
