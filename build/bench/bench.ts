@@ -7,15 +7,75 @@ import { isMainThread } from 'node:worker_threads';
 import { farSideSpec, runFarSide } from './bench-worker';
 import { benchEcho } from './echo-bench';
 import { benchFlood } from './flood-bench';
+import {
+  benchHostileFlood,
+  isHostileFloodChild,
+  runHostileFloodChild,
+} from './hostile-flood-bench';
 import { benchMessages } from './messages-bench';
 import { benchPresence } from './presence-bench';
 import { benchUi, type UiBenchResult } from './ui-bench';
+
+/** `--only flood`: just the flood lines (they need no demo build). */
+async function floodOnly(): Promise<void> {
+  const flood = await benchAllFloods();
+  const rows = floodRows(flood);
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+  for (const r of rows) console.log(r.map((c, i) => (i < 3 ? c.padEnd(w[i] ?? 0) : c)).join('  '));
+  console.log(JSON.stringify({ node: process.version, flood }));
+}
+
+/** Forged senders filling the tables (cost per datagram), then a hostile flood (memory, latency). */
+async function benchAllFloods() {
+  const forged = await benchFlood();
+  const hostile = await benchHostileFlood(new URL(import.meta.url));
+  return {
+    ...forged,
+    hostile_datagrams: hostile.datagrams,
+    hostile_s: hostile.flood_s,
+    rss_before_mb: hostile.rss_before_mb,
+    peak_rss_mb: hostile.peak_rss_mb,
+    target_peak_rss_mb: 300,
+    heap_mb: hostile.heap_mb,
+    refused: hostile.refused,
+    latency_ms: hostile.latency_ms,
+    baseline_latency_ms: hostile.baseline_latency_ms,
+    latency_ratio: hostile.latency_ratio,
+    latency_samples: hostile.samples,
+    latency_failed: hostile.failed,
+  };
+}
+
+function floodRows(
+  flood: Awaited<ReturnType<typeof benchAllFloods>>,
+): [string, string, string, string][] {
+  return [
+    [
+      `flood, ${flood.packets} forged senders`,
+      `${flood.us_full} us/datagram, table full`,
+      `${flood.us_first} us while filling`,
+      `ratio ${flood.ratio} (${flood.peers} peers kept)`,
+    ],
+    [
+      `flood, ${flood.hostile_datagrams} hostile datagrams`,
+      `peak RSS ${flood.peak_rss_mb} MB (${flood.rss_before_mb} before)`,
+      `heap ${flood.heap_mb} MB after, ${flood.refused} messages refused`,
+      `target < ${flood.target_peak_rss_mb} MB`,
+    ],
+    [
+      'flood, a real peer meanwhile',
+      `${flood.latency_ms} ms to ack`,
+      `${flood.baseline_latency_ms} ms without a flood`,
+      `latency ratio ${flood.latency_ratio} (${flood.latency_samples} messages, ${flood.latency_failed} failed)`,
+    ],
+  ];
+}
 
 async function main(): Promise<void> {
   const messages = await benchMessages();
   const presence = await benchPresence(500);
   const echo = await benchEcho(new URL(import.meta.url));
-  const flood = await benchFlood();
+  const flood = await benchAllFloods();
   const ui = await benchUi();
   const result = {
     node: process.version,
@@ -64,12 +124,7 @@ async function main(): Promise<void> {
       `ratio ${echo.rtt_ratio} (target <= ${echo.target_ratio})`,
     ],
     ['echo, probe rate', `${echo.max_rate_per_s}/s without loss`, '', 'loopback'],
-    [
-      `flood, ${flood.packets} forged senders`,
-      `${flood.us_full} us/datagram, table full`,
-      `${flood.us_first} us while filling`,
-      `ratio ${flood.ratio} (${flood.peers} peers kept)`,
-    ],
+    ...floodRows(flood),
     ...uiRows(ui),
   ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
@@ -97,11 +152,16 @@ function uiRows(ui: UiBenchResult): [string, string, string, string][] {
 }
 
 const far = farSideSpec();
+const fail = (err: unknown) => {
+  console.error(err);
+  process.exit(1);
+};
 if (!isMainThread && far) {
   void runFarSide(far);
+} else if (isHostileFloodChild()) {
+  runHostileFloodChild().catch(fail);
+} else if (process.argv.includes('--only') && process.argv.includes('flood')) {
+  floodOnly().catch(fail);
 } else {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().catch(fail);
 }

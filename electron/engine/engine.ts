@@ -20,6 +20,7 @@ import { packetCounterFile } from './io/packet-counter-file';
 import { linkMtu, routeTo } from './io/system-probes';
 import { TcpService } from './tcp/tcp-service';
 import { UdpSocket, type Datagram, type DatagramSocket } from './io/udp-socket';
+import type { IntakeLimits } from './messaging/budgets';
 import { messagingHandlers } from './messaging/handlers';
 import { Messaging } from './messaging/messaging';
 import { PacketNumbers } from './packet-numbers';
@@ -39,6 +40,8 @@ export interface EngineOptions {
   /** Resend interval and count (IPMsg and iptux: 1 s, 4 retries). */
   retryMs?: number;
   maxRetries?: number;
+  /** Rate limits on incoming messages (messaging/budgets.ts INTAKE_LIMITS by default). */
+  intake?: Partial<IntakeLimits>;
   /** Largest datagram we send; one Ethernet MTU minus IP/UDP headers keeps us unfragmented. */
   maxDatagram?: number;
   /** Repeat the start-up BR_ENTRY after this long (IPMsg repeats it once); 0 disables. */
@@ -65,6 +68,8 @@ export interface EngineStats {
   own: number;
   sent: number;
   sendErrors: number;
+  /** Messages turned away by the intake's rate limits (neither acked nor stored). */
+  refused: number;
 }
 
 type PacketHandler = (p: WirePacket, d: Datagram) => void;
@@ -168,6 +173,7 @@ export class Engine {
     this.messaging = new Messaging(this.ctx, this.presence, instance, {
       ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.intake ? { intake: options.intake } : {}),
     });
     const diag = options.diagnostics ?? {};
     this.echo = new EchoService(
@@ -302,7 +308,12 @@ export class Engine {
   }
 
   stats(): EngineStats {
-    return { ...this.counters, sent: this.wire.stats.sent, sendErrors: this.wire.stats.sendErrors };
+    return {
+      ...this.counters,
+      sent: this.wire.stats.sent,
+      sendErrors: this.wire.stats.sendErrors,
+      refused: this.messaging.intake.refusedTotal(),
+    };
   }
 
   local(): { address: string; port: number } {

@@ -30,7 +30,8 @@ export interface ReadyInfo {
 /**
  * A message appeared in a conversation: one that arrived, or one that any window (or the CLI)
  * sent. The engine emits it before any `chat:delivery` for it, so a UI never sees a delivery for
- * a message it does not have. `peer` is the conversation's peer (null for the broadcast one).
+ * a message it does not have. `peer` is the conversation's peer (null for the broadcast one, and
+ * for a long message released after its peer was forgotten: `message.peerId` still says whose).
  */
 export interface MessageEvent {
   message: ChatMessage;

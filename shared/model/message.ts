@@ -42,6 +42,18 @@ export interface UndecodableText {
   encoding: string;
 }
 
+/**
+ * A long message that arrived in parts and was shown before all of them came (its sender
+ * stopped, or it went past what a receiver holds for one): the text is the parts that arrived,
+ * in order.
+ */
+export interface IncompleteText {
+  /** Parts that arrived. */
+  received: number;
+  /** Parts the message was sent in. */
+  total: number;
+}
+
 /** One message in a conversation, either direction. JSON-safe. */
 export interface ChatMessage {
   /** Local unique id (never reused). */
@@ -58,4 +70,6 @@ export interface ChatMessage {
   delivery?: DeliveryState;
   /** Incoming only, when the text failed to decode. */
   undecodable?: UndecodableText;
+  /** Incoming only, when parts of a long message are missing from the text. */
+  incomplete?: IncompleteText;
 }

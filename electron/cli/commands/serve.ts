@@ -170,7 +170,9 @@ export function describeEvent(e: ContractEvent): string {
           : field(m.peerId);
       const body = m.undecodable
         ? `[undecodable ${m.undecodable.encoding} bytes: ${m.undecodable.rawBase64}]`
-        : terminalLines(m.text, CONTINUATION);
+        : m.incomplete
+          ? `${terminalLines(m.text, CONTINUATION)} [incomplete: ${m.incomplete.received} of ${m.incomplete.total} parts arrived]`
+          : terminalLines(m.text, CONTINUATION);
       if (m.direction === 'in')
         return `${time()} ${paint(who, 'bold')}${m.broadcast ? ' to all' : ''}: ${body}`;
       const failed = m.delivery?.state === 'failed' ? m.delivery : undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/model';
-import { Conversations } from './conversations';
+import { STORE_BUDGET } from './budgets';
+import { Conversations, messageBytes } from './conversations';
 
 const msg = (id: string, peerId = 'p'): ChatMessage => ({
   id,
@@ -62,7 +63,7 @@ describe('Conversations', () => {
   });
 
   it('keeps at most maxPerPeer messages per peer and forgets the dropped ones by id', () => {
-    const c = new Conversations(3);
+    const c = new Conversations({ maxPerPeer: 3 });
     for (const id of ['1', '2', '3', '4', '5']) c.add(msg(id));
     expect(c.list('p').map((m) => m.id)).toEqual(['3', '4', '5']);
     expect(c.undelivered('1')).toBeUndefined();
@@ -70,7 +71,7 @@ describe('Conversations', () => {
   });
 
   it('forgets the least recently active conversation past maxConversations', () => {
-    const c = new Conversations(100, 2);
+    const c = new Conversations({ maxPerPeer: 100, maxConversations: 2 });
     c.add(msg('a1', 'a'));
     c.add(msg('b1', 'b'));
     c.add(msg('a2', 'a')); // a is now the most recently active
@@ -82,7 +83,7 @@ describe('Conversations', () => {
   });
 
   it('keeps at most maxMessages in all, taking them from the least recently active first', () => {
-    const c = new Conversations(100, 100, 5);
+    const c = new Conversations({ maxPerPeer: 100, maxConversations: 100, maxMessages: 5 });
     for (const id of ['a1', 'a2', 'a3']) c.add(msg(id, 'a'));
     for (const id of ['b1', 'b2']) c.add(msg(id, 'b'));
     c.add(msg('c1', 'c')); // 6 in all: a (least recently active) gives up a1
@@ -100,12 +101,77 @@ describe('Conversations', () => {
       'c3',
     ]);
     // A forgotten conversation gives its count back.
-    const d = new Conversations(100, 1, 3);
+    const d = new Conversations({ maxPerPeer: 100, maxConversations: 1, maxMessages: 3 });
     d.add(msg('x1', 'x'));
     d.add(msg('x2', 'x'));
     d.add(msg('y1', 'y')); // x is forgotten as a whole (one conversation at most)
     d.add(msg('y2', 'y'));
     d.add(msg('y3', 'y'));
     expect(d.list('y').map((m) => m.id)).toEqual(['y1', 'y2', 'y3']);
+  });
+
+  describe('byte budgets', () => {
+    const text = (id: string, peerId: string, chars: number): ChatMessage => ({
+      ...msg(id, peerId),
+      direction: 'in',
+      delivery: undefined,
+      text: id.padEnd(chars, '.'),
+    });
+    /** What n messages of this many characters cost. */
+    const cost = (chars: number, n = 1) => n * (STORE_BUDGET.messageOverhead + 2 * chars);
+
+    it('counts a message by its text (2 bytes a code unit), raw bytes and record', () => {
+      expect(messageBytes(text('1', 'p', 1000))).toBe(cost(1000));
+      const raw = {
+        ...text('2', 'p', 0),
+        text: '',
+        undecodable: { rawBase64: 'QUJD', encoding: 'gbk' },
+      };
+      expect(messageBytes(raw)).toBe(STORE_BUDGET.messageOverhead + 8);
+    });
+
+    it('keeps one conversation within maxPeerBytes, dropping its oldest', () => {
+      const c = new Conversations({ maxPeerBytes: cost(1000, 3) });
+      for (const id of ['1', '2', '3', '4', '5']) c.add(text(id, 'p', 1000));
+      expect(c.list('p').map((m) => m.id)).toEqual(['3', '4', '5']);
+      expect(c.size()).toEqual({ messages: 3, bytes: cost(1000, 3) });
+      // One message larger than the budget is still kept: it is the newest.
+      c.add(text('big', 'p', 10_000));
+      expect(c.list('p').map((m) => m.id)).toEqual(['big']);
+      expect(c.size()).toEqual({ messages: 1, bytes: cost(10_000) });
+    });
+
+    it('keeps everything within maxBytes, the least recently active giving up its oldest', () => {
+      const c = new Conversations({ maxBytes: cost(1000, 4) });
+      c.add(text('a1', 'a', 1000));
+      c.add(text('a2', 'a', 1000));
+      c.add(text('b1', 'b', 1000));
+      c.add(text('b2', 'b', 1000));
+      c.add(text('c1', 'c', 1000)); // a is the least recently active: a1 goes
+      expect(c.list('a').map((m) => m.id)).toEqual(['a2']);
+      c.add(text('c2', 'c', 2000)); // costs two: a2 goes, then b1
+      expect(c.list('a')).toEqual([]);
+      expect(c.list('b').map((m) => m.id)).toEqual(['b2']);
+      expect(c.summaries().map((s) => s.peerId)).toEqual(['b', 'c']);
+      expect(c.size().bytes).toBeLessThanOrEqual(cost(1000, 4));
+      // A forgotten conversation gives its bytes back.
+      const d = new Conversations({ maxConversations: 1 });
+      d.add(text('x', 'x', 1000));
+      d.add(text('y', 'y', 500));
+      expect(d.size()).toEqual({ messages: 1, bytes: cost(500) });
+    });
+
+    it('holds a flood of 60 KB messages from forged peers to the budget, and lets go of it', () => {
+      const c = new Conversations();
+      c.add(text('mine', 'colleague', 100));
+      for (let i = 0; i < 3000; i++) c.add(text(`f${i}`, `10.9.${i % 300}.1:2425`, 60 * 1024));
+      const { bytes, messages } = c.size();
+      expect(bytes).toBeLessThanOrEqual(STORE_BUDGET.totalBytes);
+      expect(bytes).toBeGreaterThan(STORE_BUDGET.totalBytes - cost(60 * 1024));
+      expect(messages).toBeLessThan(3000);
+      // The newest are what is kept; the oldest (the colleague's) went first.
+      expect(c.list('10.9.299.1:2425').at(-1)?.id).toBe('f2999');
+      expect(c.list('colleague')).toEqual([]);
+    });
   });
 });

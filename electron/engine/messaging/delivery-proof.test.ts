@@ -414,7 +414,13 @@ describe("a poisoned duplicate filter never swallows a peer's real message", () 
     expect(real).toBeGreaterThan(seen);
     expect(real).toBeLessThanOrEqual(seen + 30);
     expect(b.message(m)?.delivery?.state).toBe('delivered');
-    expect(a.received().map((x) => x.text)).toEqual(['the real message from bob']);
+    // Bob's message is shown whole; the forged parts that could not stay open are shown too,
+    // marked incomplete (never silently lost, never passed off as complete).
+    const received = a.received();
+    expect(received.filter((x) => !x.incomplete).map((x) => x.text)).toEqual([
+      'the real message from bob',
+    ]);
+    expect(received.filter((x) => x.incomplete).every((x) => x.text === '...')).toBe(true);
   });
 
   it("IP Messenger's NUL-padded retry is still one message", async () => {

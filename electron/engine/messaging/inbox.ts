@@ -1,4 +1,4 @@
-import type { ChatMessage, Peer, UndecodableText } from '../../../shared/model';
+import type { ChatMessage, IncompleteText, Peer, UndecodableText } from '../../../shared/model';
 import {
   Mode,
   Opt,
@@ -24,6 +24,7 @@ import { ackProof } from './ack-proof';
 import type { Conversations } from './conversations';
 import { Dedupe } from './dedupe';
 import type { DeliveryQueue } from './delivery-queue';
+import type { MessageIntake } from './intake';
 import { PartAssembler } from './part-assembler';
 import type { UnreadCounter } from './unread';
 
@@ -36,7 +37,9 @@ const PART_SWEEP_MS = 15_000;
  */
 export class Inbox {
   readonly dedupe = new Dedupe();
-  private readonly assembler = new PartAssembler();
+  private readonly assembler = new PartAssembler((peerId, text, incomplete) =>
+    this.deliver(this.ctx.peers.get(peerId) ?? peerId, text, false, undefined, incomplete),
+  );
 
   constructor(
     private readonly ctx: EngineContext,
@@ -45,6 +48,7 @@ export class Inbox {
     private readonly queue: DeliveryQueue,
     private readonly unread: UnreadCounter,
     private readonly newMessageId: () => string,
+    private readonly intake: MessageIntake,
   ) {}
 
   start(): void {
@@ -53,6 +57,11 @@ export class Inbox {
 
   onSendMsg(p: WirePacket, d: Datagram): void {
     const { ctx } = this;
+    // ---- intake (intake.ts): over a rate limit, a message is neither acked nor stored, so
+    // that its sender, if real, sends it again once the buckets have refilled.
+    const from = ctx.peers.findByAddress(d.address, d.port);
+    if (!this.intake.admit(d.address, d.bytes.length, from?.announced === true, ctx.now())) return;
+    // ---- end of intake
     const broadcast = hasOpt(p.command, Opt.BROADCASTOPT);
     const autoReply = hasOpt(p.command, Opt.AUTORETOPT);
     const body = parseMessageBody(p.extra);
@@ -145,34 +154,38 @@ export class Inbox {
     this.deliver(peer, text, broadcast, undefined);
   }
 
+  /** `peer` is the peer, or its id when it was forgotten meanwhile (the message still shows). */
   private deliver(
-    peer: Peer,
+    peer: Peer | string,
     text: string,
     broadcast: boolean,
     undecodable: UndecodableText | undefined,
+    incomplete?: IncompleteText,
   ): void {
+    const peerId = typeof peer === 'string' ? peer : peer.id;
     const message: ChatMessage = {
       id: this.newMessageId(),
-      peerId: peer.id,
+      peerId,
       direction: 'in',
       text,
       at: this.ctx.clock.now(),
       broadcast,
       ...(undecodable ? { undecodable } : {}),
     };
+    if (incomplete) message.incomplete = incomplete;
     this.conversations.add(message);
     // The message first, then the count that includes it: a page never counts what it lacks.
     if (this.ctx.listened())
-      this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
-    this.unread.arrived(peer.id);
+      this.ctx.emit('chat:message', {
+        message: { ...message },
+        peer: typeof peer === 'string' ? null : clonePeer(peer),
+      });
+    this.unread.arrived(peerId);
   }
 
-  /** Forget nothing, but release long-message parts that never completed. */
+  /** Forget nothing, but release long-message parts that never completed (shown, marked). */
   private sweepParts(): void {
-    for (const { peerId: id, text } of this.assembler.expire(this.ctx.clock.now())) {
-      const peer = this.ctx.peers.get(id);
-      if (peer) this.deliver(peer, text, false, undefined);
-    }
+    this.assembler.expire(this.ctx.clock.now());
     this.ctx.later(PART_SWEEP_MS, () => this.sweepParts());
   }
 }

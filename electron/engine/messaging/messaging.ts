@@ -1,8 +1,10 @@
 import type { EngineContext } from '../context';
 import type { Presence } from '../presence/presence';
+import type { IntakeLimits } from './budgets';
 import { Conversations } from './conversations';
 import { DeliveryQueue } from './delivery-queue';
 import { Inbox } from './inbox';
+import { MessageIntake } from './intake';
 import { Outbox } from './outbox';
 import { UnreadCounter } from './unread';
 import { MessageWriter } from './writing';
@@ -11,6 +13,8 @@ export interface MessagingOptions {
   /** Resend interval and count (IPMsg and iptux: 1 s, 4 retries). */
   retryMs?: number;
   maxRetries?: number;
+  /** Rate limits on incoming messages (default INTAKE_LIMITS). */
+  intake?: Partial<IntakeLimits>;
 }
 
 /**
@@ -19,6 +23,7 @@ export interface MessagingOptions {
  */
 export class Messaging {
   readonly conversations = new Conversations();
+  readonly intake: MessageIntake;
   readonly unread: UnreadCounter;
   readonly queue: DeliveryQueue;
   readonly inbox: Inbox;
@@ -32,13 +37,18 @@ export class Messaging {
     options: MessagingOptions = {},
   ) {
     const newMessageId = () => `${instance}-${(++this.seq).toString(36)}`;
+    this.intake = new MessageIntake(options.intake);
     this.unread = new UnreadCounter(ctx.emit, () => ctx.listened());
     this.queue = new DeliveryQueue({
       clock: ctx.clock,
       wire: ctx.wire,
       retryMs: options.retryMs ?? 1000,
       maxRetries: options.maxRetries ?? 4,
-      onState: (item, state) => this.outbox.onDeliveryState(item, state),
+      onState: (item, state) => {
+        // An ack to our packet number came from there: whoever is there receives what we send.
+        if (state.state === 'delivered') this.intake.vouch(item.address);
+        this.outbox.onDeliveryState(item, state);
+      },
     });
     this.inbox = new Inbox(
       ctx,
@@ -47,6 +57,7 @@ export class Messaging {
       this.queue,
       this.unread,
       newMessageId,
+      this.intake,
     );
     this.outbox = new Outbox(
       ctx,

@@ -1,23 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { PartAssembler } from './part-assembler';
+import type { IncompleteText } from '../../../shared/model';
+import { LIMITS } from '../../../shared/contract';
+import { MAX_PARTS } from '../../../shared/protocol';
+import { ASSEMBLY_BUDGET } from './budgets';
+import { PartAssembler, type AssemblyLimits } from './part-assembler';
+
+/** An assembler that records what it releases. */
+function assembler(limits: Partial<AssemblyLimits> = {}) {
+  const released: { peerId: string; text: string; incomplete: IncompleteText }[] = [];
+  const a = new PartAssembler((peerId, text, incomplete) => {
+    released.push({ peerId, text, incomplete });
+  }, limits);
+  return { a, released };
+}
 
 describe('PartAssembler', () => {
   it('joins parts in index order whatever order they arrive in', () => {
-    const a = new PartAssembler();
+    const { a, released } = assembler();
     expect(a.add('p', { id: 'x', index: 2, count: 3 }, 'C', 0)).toBeUndefined();
     expect(a.add('p', { id: 'x', index: 0, count: 3 }, 'A', 0)).toBeUndefined();
     expect(a.add('p', { id: 'x', index: 1, count: 3 }, 'B', 0)).toBe('ABC');
+    expect(released).toEqual([]);
+    expect(a.held()).toEqual({ open: 0, bytes: 0 });
   });
 
   it('ignores a duplicated part', () => {
-    const a = new PartAssembler();
+    const { a } = assembler();
     a.add('p', { id: 'x', index: 0, count: 2 }, 'A', 0);
     expect(a.add('p', { id: 'x', index: 0, count: 2 }, 'A-again', 0)).toBeUndefined();
     expect(a.add('p', { id: 'x', index: 1, count: 2 }, 'B', 0)).toBe('AB');
   });
 
   it('keeps messages from different peers and ids apart', () => {
-    const a = new PartAssembler();
+    const { a } = assembler();
     a.add('p1', { id: 'x', index: 0, count: 2 }, 'p1-0 ', 0);
     a.add('p2', { id: 'x', index: 0, count: 2 }, 'p2-0 ', 0);
     a.add('p1', { id: 'y', index: 0, count: 2 }, 'y-0 ', 0);
@@ -26,26 +41,97 @@ describe('PartAssembler', () => {
   });
 
   it('a one-part message completes at once', () => {
-    expect(new PartAssembler().add('p', { id: 'x', index: 0, count: 1 }, 'solo', 0)).toBe('solo');
+    expect(assembler().a.add('p', { id: 'x', index: 0, count: 1 }, 'solo', 0)).toBe('solo');
   });
 
-  it('releases an incomplete message after maxAge, marked, with the peer id', () => {
-    const a = new PartAssembler(64, 60_000);
+  it('releases an incomplete message after maxAge with what arrived, marked', () => {
+    const { a, released } = assembler({ maxAgeMs: 60_000 });
     a.add('10.0.0.2:2425', { id: 'x', index: 0, count: 3 }, 'first ', 1000);
     a.add('10.0.0.2:2425', { id: 'x', index: 2, count: 3 }, 'third', 1000);
-    expect(a.expire(60_999)).toEqual([]);
-    const out = a.expire(61_000);
-    expect(out).toEqual([
-      { peerId: '10.0.0.2:2425', text: 'first third\n[incomplete: 2 of 3 parts arrived]' },
+    a.expire(60_999);
+    expect(released).toEqual([]);
+    a.expire(61_000);
+    expect(released).toEqual([
+      { peerId: '10.0.0.2:2425', text: 'first third', incomplete: { received: 2, total: 3 } },
     ]);
-    expect(a.expire(1e9)).toEqual([]);
+    a.expire(1e9);
+    expect(released).toHaveLength(1);
+    expect(a.held()).toEqual({ open: 0, bytes: 0 });
   });
 
-  it('holds at most maxOpen assemblies', () => {
-    const a = new PartAssembler(2, 60_000);
+  it('holds at most `open` messages, releasing the oldest', () => {
+    const { a, released } = assembler({ open: 2 });
     a.add('p', { id: 'a', index: 0, count: 2 }, 'a0', 0);
+    a.add('q', { id: 'b', index: 0, count: 2 }, 'b0', 0);
+    a.add('r', { id: 'c', index: 0, count: 2 }, 'c0', 0);
+    expect(released).toEqual([{ peerId: 'p', text: 'a0', incomplete: { received: 1, total: 2 } }]);
+    a.expire(1e9);
+    expect(released.map((r) => r.text)).toEqual(['a0', 'b0', 'c0']);
+  });
+
+  it("holds at most perPeerOpen messages of one peer, releasing that peer's oldest", () => {
+    const { a, released } = assembler({ perPeerOpen: 2 });
+    a.add('p', { id: 'a', index: 0, count: 2 }, 'a0', 0);
+    a.add('q', { id: 'a', index: 0, count: 2 }, 'q0', 0);
     a.add('p', { id: 'b', index: 0, count: 2 }, 'b0', 0);
     a.add('p', { id: 'c', index: 0, count: 2 }, 'c0', 0);
-    expect(a.expire(1e9).map((x) => x.text.split('\n')[0])).toEqual(['b0', 'c0']);
+    expect(released).toEqual([{ peerId: 'p', text: 'a0', incomplete: { received: 1, total: 2 } }]);
+    // q's message was not touched and still completes.
+    expect(a.add('q', { id: 'a', index: 1, count: 2 }, 'q1', 0)).toBe('q0q1');
+  });
+
+  it('releases a message that would go past perMessageBytes, and starts afresh', () => {
+    // Room for the record and two parts of 100 characters (2 x (40 + 200)).
+    const perMessageBytes = 128 + 2 * (40 + 200);
+    const { a, released } = assembler({ perMessageBytes });
+    const part = (i: number) => `${i}`.padEnd(100, '.');
+    a.add('p', { id: 'x', index: 0, count: 10 }, part(0), 0);
+    a.add('p', { id: 'x', index: 1, count: 10 }, part(1), 0);
+    expect(released).toEqual([]);
+    a.add('p', { id: 'x', index: 2, count: 10 }, part(2), 0);
+    expect(released).toEqual([
+      { peerId: 'p', text: part(0) + part(1), incomplete: { received: 2, total: 10 } },
+    ]);
+    a.expire(1e9);
+    expect(released.at(-1)).toEqual({
+      peerId: 'p',
+      text: part(2),
+      incomplete: { received: 1, total: 10 },
+    });
+  });
+
+  it('keeps every open message together within totalBytes, the oldest giving way', () => {
+    const one = 128 + 40 + 2 * 1000;
+    const { a, released } = assembler({ totalBytes: 3 * one });
+    for (const id of ['a', 'b', 'c', 'd']) {
+      a.add(`peer-${id}`, { id, index: 0, count: 2 }, id.repeat(1000), 0);
+    }
+    expect(released.map((r) => r.peerId)).toEqual(['peer-a']);
+    expect(a.held()).toEqual({ open: 3, bytes: 3 * one });
+  });
+
+  it('a message sent again under the same id with another count shows the first as it was', () => {
+    const { a, released } = assembler();
+    a.add('p', { id: 'x', index: 0, count: 3 }, 'old', 0);
+    a.add('p', { id: 'x', index: 0, count: 2 }, 'new0', 0);
+    expect(released).toEqual([{ peerId: 'p', text: 'old', incomplete: { received: 1, total: 3 } }]);
+    expect(a.add('p', { id: 'x', index: 1, count: 2 }, 'new1', 0)).toBe('new0new1');
+  });
+
+  it('a forger declaring 10,000 parts of 60 KB holds one budget, not 600 MB', () => {
+    const { a, released } = assembler();
+    const big = 'x'.repeat(60 * 1024);
+    for (let i = 0; i < 200; i++) a.add('forger', { id: 'f', index: i, count: MAX_PARTS }, big, 0);
+    expect(a.held().bytes).toBeLessThanOrEqual(ASSEMBLY_BUDGET.perMessageBytes);
+    // Released in pieces of at most one budget each, every part accounted for.
+    expect(released.length).toBeGreaterThan(5);
+    const shown = released.reduce((n, r) => n + r.incomplete.received, 0);
+    expect(shown + Math.round((a.held().bytes - 128) / (40 + 2 * big.length))).toBe(200);
+  });
+
+  it('the default budget holds the largest message Pigeon sends, in the most parts', () => {
+    const worst = 128 + MAX_PARTS * 40 + 2 * LIMITS.textBytes;
+    expect(ASSEMBLY_BUDGET.perMessageBytes).toBeGreaterThanOrEqual(worst);
+    expect(ASSEMBLY_BUDGET.totalBytes).toBeGreaterThanOrEqual(4 * ASSEMBLY_BUDGET.perMessageBytes);
   });
 });

@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { DeliveryState, Outcome } from '../../../shared/model';
 import { outcomeText, type TextLanguage } from '../../../shared/model/texts';
-import { peerLabel } from '../../../shared/text/hidden-chars';
 import { AlertIcon, CheckIcon, ClockIcon, UnconfirmedIcon } from '../ui/icons';
 import { PeerText } from '../ui/peer-text';
 
@@ -40,7 +39,7 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
           className="delivery delivery-unconfirmed"
           role="img"
           aria-label={t('message.unconfirmed')}
-          title={peerLabel(failureText(delivery, i18n.language))}
+          title={failureText(delivery, i18n.language)}
         >
           <UnconfirmedIcon size={14} />
         </span>
@@ -51,7 +50,7 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
           className="delivery delivery-failed"
           role="img"
           aria-label={t('message.failed')}
-          title={peerLabel(failureText(delivery, i18n.language))}
+          title={failureText(delivery, i18n.language)}
         >
           <AlertIcon size={14} />
         </span>

@@ -4,6 +4,7 @@ import type { ChatMessage } from '../../../shared/model';
 import { diagnosePeer } from '../diagnostics/echo-store';
 import { retryMessage } from '../store/app-store';
 import { formatTime } from '../ui/format';
+import { AlertIcon } from '../ui/icons';
 import { DeliveryMark, FailedNote, UnconfirmedNote } from './delivery-status';
 import { MessageText } from './message-text';
 import { UndecodableBody } from './undecodable-body';
@@ -17,7 +18,7 @@ export const MessageItem = memo(function MessageItem({
   /** Starts a run of messages from the same side (a little more space above). */
   first: boolean;
 }) {
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation();
   const failed = message.delivery?.state === 'failed' ? message.delivery : null;
   const unconfirmed = message.delivery?.state === 'unconfirmed' ? message.delivery : null;
   return (
@@ -27,6 +28,17 @@ export const MessageItem = memo(function MessageItem({
           <UndecodableBody raw={message.undecodable} />
         ) : (
           <MessageText text={message.text} />
+        )}
+        {message.incomplete && (
+          <p className="incomplete-marker">
+            <AlertIcon size={15} />
+            <span>
+              {t('message.incomplete', {
+                received: message.incomplete.received,
+                total: message.incomplete.total,
+              })}
+            </span>
+          </p>
         )}
         <span className="msg-meta">
           <time dateTime={new Date(message.at).toISOString()}>

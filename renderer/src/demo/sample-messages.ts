@@ -89,6 +89,13 @@ export function sampleConversations(): Map<string, ChatMessage[]> {
       at(0, 11, 20),
       'Looks great. One nit: the unread badge is a bit loud in dark mode.',
     ),
+    msg(
+      alice,
+      'in',
+      at(0, 11, 42),
+      'Release notes draft, v2.0:\n1. Chat list with compact density and folding groups\n2. Echo test with size sweep\n3. Dark mode for every screen',
+      { incomplete: { received: 3, total: 4 } },
+    ),
   ]);
   map.set(lina, [
     msg(lina, 'out', at(0, 8, 55), '娜姐，市场部的周报模板还在共享盘吗？'),

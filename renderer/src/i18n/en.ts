@@ -98,6 +98,8 @@ export const en = {
     retry: 'Retry',
     diagnose: 'Why?',
     undecodable: 'Could not decode this message ({{encoding}}).',
+    incomplete:
+      'Incomplete: only {{received}} of the {{total}} parts of this long message arrived.',
     showRaw: 'Show raw bytes',
     hideRaw: 'Hide raw bytes',
     rawBytes_one: '{{count}} byte',

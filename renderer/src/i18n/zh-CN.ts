@@ -98,6 +98,7 @@ export const zhCN: Translations = {
     retry: '重发',
     diagnose: '查找原因',
     undecodable: '无法解码此消息（{{encoding}}）。',
+    incomplete: '消息不完整：这条长消息共 {{total}} 段，只收到了 {{received}} 段。',
     showRaw: '查看原始字节',
     hideRaw: '隐藏原始字节',
     rawBytes_one: '{{count}} 字节',
