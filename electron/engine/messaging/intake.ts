@@ -1,14 +1,9 @@
 import { LruMap } from '../lru-map';
-import { INTAKE_LIMITS, type IntakeLimits, type RateLimit } from './budgets';
+import { refill, type Bucket } from '../token-bucket';
+import { INTAKE_LIMITS, type IntakeLimits } from './budgets';
 
 /** Why a message was turned away (counted, for diagnostics). */
 export type IntakeRefusal = 'source' | 'all' | 'unannounced';
-
-/** A token bucket: `level` bytes available as of `at` (ms), refilled on each look. */
-interface Bucket {
-  level: number;
-  at: number;
-}
 
 /** One source address's bucket; records are reused once the table is full (no allocation). */
 interface SourceRecord extends Bucket {
@@ -63,13 +58,13 @@ export class MessageIntake {
   admit(address: string, bytes: number, announced: boolean, now: number): boolean {
     const cost = bytes + this.limits.messageCost;
     const source = this.source(address, now);
-    refill(source, now, this.sourceRate, this.limits.perSource);
+    refill(source, now, this.sourceRate, this.limits.perSource.burst);
     if (source.level < cost) {
       this.refused.source++;
       return false;
     }
     const all = this.all;
-    refill(all, now, this.allRate, this.limits.all);
+    refill(all, now, this.allRate, this.limits.all.burst);
     // Asked only when it matters: a Map lookup per message otherwise.
     let vouched: boolean | undefined;
     if (all.level - cost < this.limits.all.reserve) {
@@ -81,7 +76,7 @@ export class MessageIntake {
     }
     if (!announced && !(vouched ?? this.vouched.has(address))) {
       const share = this.unannounced;
-      refill(share, now, this.unannouncedRate, this.limits.unannounced);
+      refill(share, now, this.unannouncedRate, this.limits.unannounced.burst);
       if (share.level < cost) {
         this.refused.unannounced++;
         return false;
@@ -132,11 +127,4 @@ export class MessageIntake {
     this.last = record;
     return record;
   }
-}
-
-function refill(bucket: Bucket, now: number, perMs: number, limit: RateLimit): void {
-  if (now <= bucket.at) return;
-  const level = bucket.level + (now - bucket.at) * perMs;
-  bucket.level = level < limit.burst ? level : limit.burst;
-  bucket.at = now;
 }

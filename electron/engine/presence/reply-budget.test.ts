@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REPLY_BUDGET, ReplyBudget, TokenBucket } from './reply-budget';
+import { TokenBucket } from '../token-bucket';
+import { REPLY_BUDGET, ReplyBudget } from './reply-budget';
 
 describe('TokenBucket', () => {
   it('gives a burst, then refills at its rate up to the burst', () => {

@@ -1,4 +1,5 @@
 import { LruMap } from '../lru-map';
+import { TokenBucket } from '../token-bucket';
 
 /**
  * How many answers presence gives, per source address and in all. IPMsg obliges us to answer
@@ -33,43 +34,6 @@ export interface ReplyBudgetLimits {
   perSource: { burst: number; perSecond: number };
   total: { burst: number; perSecond: number };
   sources: number;
-}
-
-/** Tokens that refill at a steady rate up to a burst. Time is monotonic milliseconds. */
-export class TokenBucket {
-  private tokens: number;
-  private at: number;
-
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-    now: number,
-  ) {
-    this.tokens = burst;
-    this.at = now;
-  }
-
-  /** Whole tokens available now. */
-  available(now: number): number {
-    this.refill(now);
-    return Math.floor(this.tokens);
-  }
-
-  /** Take one token if there is one. */
-  take(now: number): boolean {
-    this.refill(now);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-
-  private refill(now: number): void {
-    // A clock that went back refills nothing (and does not drain either).
-    const elapsed = now - this.at;
-    if (elapsed > 0)
-      this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.perSecond) / 1000);
-    this.at = now;
-  }
 }
 
 export type BudgetRefusal = 'source' | 'total';
