@@ -158,10 +158,23 @@ export function replaceHidden(
   return from === 0 ? text : out + text.slice(from);
 }
 
+/** C0 and C1 controls, DEL, and the line and paragraph separators. */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu;
+
 /**
- * A name without its hidden characters: what the engine keeps of the names a peer announces
- * (they are shown everywhere, and a peer has no business hiding or reordering them), and what
- * an avatar's initial is taken from.
+ * A name without control characters: what the engine keeps of the names a peer announces.
+ * Only controls go (escape sequences, line breaks: no place in a name, and dangerous in a
+ * terminal or a log). Invisible and bidi characters stay on purpose: stripping them would make
+ * `bo\u200bb` into a perfect `bob`; kept, the UI shows them marked (`bo⟨U+200B⟩b`) and the CLI
+ * escapes them, so a disguised name looks disguised.
+ */
+export function withoutControls(name: string): string {
+  return name.replace(CONTROLS, '');
+}
+
+/**
+ * A name without its hidden characters, for what must not show them even marked: an avatar's
+ * initial.
  */
 export function withoutHidden(name: string): string {
   return replaceHidden(name, 'name', () => '');

@@ -1,6 +1,6 @@
 import type { ClientKind, Peer, WireEncoding } from '../../../shared/model';
 import { peerId } from '../../../shared/model';
-import { withoutHidden } from '../../../shared/text/hidden-chars';
+import { withoutControls } from '../../../shared/text/hidden-chars';
 import { LruMap } from '../lru-map';
 
 export type PeerChange = 'online' | 'changed' | 'offline' | 'none';
@@ -187,8 +187,8 @@ const NAME_FIELDS = ['nick', 'group', 'user', 'host'] as const;
 
 /**
  * A peer's names as it sent them, less the characters that would act instead of being seen
- * (controls, line breaks, bidi controls, invisible formats: the 'name' rule of
- * shared/text/hidden-chars, the one the UI marks names by).
+ * (control characters and line breaks: withoutControls in shared/text/hidden-chars; the
+ * invisible and bidi characters stay, for the UI to show marked and the CLI to escape).
  * Names are shown everywhere, in lists, titles and the CLI, and a peer has no business
  * reordering or hiding them; texts are kept intact and escaped where they are displayed.
  */
@@ -197,7 +197,7 @@ function withCleanNames(update: PeerUpdate): PeerUpdate {
   for (const field of NAME_FIELDS) {
     const name = update[field];
     if (name === undefined) continue;
-    const stripped = withoutHidden(name);
+    const stripped = withoutControls(name);
     if (stripped === name) continue;
     clean ??= { ...update };
     clean[field] = stripped;
