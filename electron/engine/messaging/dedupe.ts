@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { trimTrailingNuls } from '../../../shared/protocol';
 import { LruMap } from '../lru-map';
 
@@ -92,10 +92,15 @@ export class Dedupe {
   }
 
   private hash(body: Uint8Array): number {
-    return createHash('sha256')
-      .update(this.key)
-      .update(trimTrailingNuls(body))
-      .digest()
-      .readUIntBE(0, 6);
+    // One-shot over a reused scratch buffer (key, then body): no hash object per message.
+    const trimmed = trimTrailingNuls(body);
+    const need = this.key.length + trimmed.length;
+    if (this.scratch.length < need)
+      this.scratch = Buffer.allocUnsafe(Math.max(need, 2 * this.scratch.length));
+    this.scratch.set(this.key, 0);
+    this.scratch.set(trimmed, this.key.length);
+    return hash('sha256', this.scratch.subarray(0, need), 'buffer').readUIntBE(0, 6);
   }
+
+  private scratch = Buffer.allocUnsafe(2048);
 }
