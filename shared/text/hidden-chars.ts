@@ -159,6 +159,7 @@ export function replaceHidden(
 }
 
 /** C0 and C1 controls, DEL, and the line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu;
 
 /**
