@@ -112,6 +112,29 @@ describe('PacketNumbers', () => {
     expect(again.next()).toBeGreaterThan(2);
   });
 
+  it("runFloor: every number above it may be this run's; an earlier run's are at or below it", () => {
+    const { store } = memoryStore(5000);
+    const { n } = opened(store);
+    // Before any number is used: where this run counts up from, above the saved mark.
+    const floor = n.runFloor();
+    expect(floor).toBeGreaterThanOrEqual(5000);
+    const first = n.nextWithGap();
+    expect(first).toBeGreaterThan(floor);
+    for (let i = 0; i < 100; i++) n.nextWithGap();
+    expect(n.runFloor()).toBe(floor);
+    // Opened again in the same process (an engine restarted): its first numbers stay its own.
+    n.close();
+    n.open(store);
+    n.next();
+    expect(n.runFloor()).toBe(floor);
+    // Once the counter starts again from the bottom, every number is this run's.
+    const top = opened(memoryStore(PACKET_NO_MAX - 1).store).n;
+    expect(top.runFloor()).toBe(PACKET_NO_MAX - 1);
+    top.next();
+    expect(top.next()).toBe(1);
+    expect(top.runFloor()).toBe(0);
+  });
+
   it('a clean stop saves the exact last number: the next run continues right above it', () => {
     const { store, disk } = memoryStore();
     const first = opened(store).n;

@@ -62,6 +62,8 @@ export class PacketNumbers {
   private last: number;
   /** Whether any number was handed out yet (a restarted engine keeps counting above them). */
   private used = false;
+  /** The last number before the first this run handed out (see runFloor). */
+  private floor = 0;
   /** Numbers up to here are saved as possibly used; past it, a new block is reserved first. */
   private reserved = PACKET_NO_MAX;
   private store: CounterStore | undefined;
@@ -120,6 +122,16 @@ export class PacketNumbers {
     this.reserved = PACKET_NO_MAX;
   }
 
+  /**
+   * Every number above this one may be ours from this run, used or yet to come: an ack for one we
+   * did not send there as a message is a guess at ours (delivery-queue.ts). Numbers at or below it
+   * are earlier runs' (a late ack across a restart). Once the counter starts again from the
+   * bottom, every number is this run's.
+   */
+  runFloor(): number {
+    return this.used ? this.floor : this.last;
+  }
+
   /** The next number: one above the last. */
   next(): number {
     return this.advance(1);
@@ -131,11 +143,13 @@ export class PacketNumbers {
   }
 
   private advance(step: number): number {
+    if (!this.used) this.floor = this.last;
     this.used = true;
     let n = this.last + step;
     if (n > PACKET_NO_MAX) {
       // The whole space is used up (see the class comment for when): start again from the bottom.
       n = this.reserve(step, true);
+      this.floor = 0;
     } else if (n > this.reserved) {
       n = this.reserve(n);
     }

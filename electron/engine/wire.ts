@@ -53,6 +53,11 @@ export class Wire {
     return gap ? this.numbers.nextWithGap() : this.numbers.next();
   }
 
+  /** Numbers above this one may be ours from this run (PacketNumbers.runFloor). */
+  runFloor(): number {
+    return this.numbers.runFloor();
+  }
+
   build(
     command: number,
     extra: Uint8Array,

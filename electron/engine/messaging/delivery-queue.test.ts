@@ -3,21 +3,46 @@ import type { DeliveryState } from '../../../shared/model';
 import { outcomeText } from '../../../shared/model/texts';
 import { latin1Bytes, makeCommand, Mode, Opt } from '../../../shared/protocol';
 import { ACK_SETTLE_MS, DeliveryQueue, type OutgoingItem } from './delivery-queue';
-import { PacketNumbers } from '../packet-numbers';
+import { MAX_GAP, PacketNumbers, type CounterStore } from '../packet-numbers';
+import { RandomPool } from '../random-pool';
 import { FakeClock } from '../testing/fake-clock';
 import { FakeNetwork, packetOf } from '../testing/fake-network';
 import { Wire } from '../wire';
 
 const CMD = makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT);
 
-async function setup(opts: { retryMs?: number; maxRetries?: number; sendError?: boolean } = {}) {
+/** Randomness that always takes the widest gap: a forger's top guess is then the real number. */
+class WidestGaps extends RandomPool {
+  override step(max: number): number {
+    return max;
+  }
+}
+
+/** A data directory's counter file, in memory, where an earlier run left `highWater`. */
+const savedCounter = (highWater: number): CounterStore => ({
+  where: '/data/packet-counter.json',
+  load: () => ({ highWater }),
+  save: () => undefined,
+});
+
+async function setup(
+  opts: {
+    retryMs?: number;
+    maxRetries?: number;
+    sendError?: boolean;
+    random?: RandomPool;
+    counter?: CounterStore;
+  } = {},
+) {
   const clock = new FakeClock();
   const net = new FakeNetwork(clock, {
     sendError: opts.sendError ? () => new Error('send ENETUNREACH') : undefined,
   });
   const socket = net.socket('10.0.0.1');
   await socket.bind('0.0.0.0', 2425);
-  const wire = new Wire(socket, new PacketNumbers(() => clock.now()), {
+  const numbers = new PacketNumbers(() => clock.now(), opts.random);
+  if (opts.counter) numbers.open(opts.counter);
+  const wire = new Wire(socket, numbers, {
     version: '1_pigeon test',
     user: 'u',
     host: 'h',
@@ -303,6 +328,43 @@ describe('DeliveryQueue', () => {
       expect(final?.state === 'unconfirmed' && Number(final.params.forged)).toBeGreaterThan(0);
       expect(statesOf('m1').some((s) => s.state === 'delivered')).toBe(false);
     }
+  });
+
+  it("the first message of a run, its number the forger's top guess: the misses below still show", async () => {
+    for (const reversed of [false, true]) {
+      const { clock, wire, queue, item, wireLog, statesOf } = await setup({
+        random: new WidestGaps(),
+      });
+      const seen = wire.build(Mode.BR_ENTRY, latin1Bytes('x\0')).packetNo;
+      queue.enqueue(item('m1', '10.0.0.99'));
+      await clock.flush();
+      const real = wireLog()[0]?.p.packetNo ?? 0;
+      expect(real).toBe(seen + MAX_GAP);
+      // Every guess up to the real number and none above: only the misses below can show.
+      const order = Array.from({ length: MAX_GAP }, (_, i) => seen + 1 + i);
+      if (reversed) order.reverse();
+      for (const no of order) queue.ack('10.0.0.99', no);
+      await clock.advance(10_000);
+      expect(statesOf('m1').some((s) => s.state === 'delivered')).toBe(false);
+      expect(statesOf('m1').at(-1)).toMatchObject({
+        state: 'unconfirmed',
+        code: 'forged-acks',
+        params: { forged: MAX_GAP - 1 },
+      });
+    }
+  });
+
+  it("a late ack of an earlier run's message is no forgery", async () => {
+    const { clock, wire, queue, item, wireLog, statesOf } = await setup({
+      counter: savedCounter(5000),
+    });
+    expect(wire.runFloor()).toBeGreaterThanOrEqual(5000);
+    queue.enqueue(item('m1'));
+    await clock.flush();
+    queue.ack('10.0.0.2', 4990); // a message of the run before this one, answered again
+    queue.ack('10.0.0.2', wireLog()[0]?.p.packetNo ?? 0);
+    await clock.advance(ACK_SETTLE_MS);
+    expect(statesOf('m1').at(-1)?.state).toBe('delivered');
   });
 
   it('a spray that misses leaves the message failed (no-ack), as it is', async () => {

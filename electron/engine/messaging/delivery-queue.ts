@@ -106,8 +106,6 @@ export class DeliveryQueue {
   private readonly forged = new ForgedAcks();
   /** Oldest first: every verdict waits the same time. */
   private readonly settling: Settling[] = [];
-  /** The first message number of this run: a lower one cannot be a guess at ours. */
-  private lowestSent = Infinity;
   private timer: unknown;
   private timerDue = Infinity;
 
@@ -144,8 +142,10 @@ export class DeliveryQueue {
   ack(address: string, packetNo: number, proof?: string): boolean {
     const f = this.byPacketNo.get(packetNo);
     if (!f || f.sending.item.address !== address) {
-      // Late acks (a retransmission answered twice) name numbers we did send there.
-      if (packetNo >= this.lowestSent && this.sentTo.get(packetNo) !== address)
+      // Late acks (a retransmission answered twice) name numbers we did send there. Any other
+      // number of this run is a guess at ours, those below our first message too (a forger reads
+      // our counter off any packet we send); only an earlier run's numbers are not.
+      if (packetNo > this.deps.wire.runFloor() && this.sentTo.get(packetNo) !== address)
         this.forgedFrom(address);
       return false;
     }
@@ -294,7 +294,6 @@ export class DeliveryQueue {
   }
 
   private rememberSent(packetNo: number, address: string): void {
-    if (packetNo < this.lowestSent) this.lowestSent = packetNo;
     this.sentTo.set(packetNo, address);
     if (this.sentTo.size > MAX_SENT_NUMBERS) {
       const oldest = this.sentTo.oldest();
