@@ -4,14 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../../electron/engine/engine';
 import { UdpSocket, type Datagram, type DatagramSocket } from '../../electron/engine/io/udp-socket';
 import { defaultSettings } from '../../electron/engine/settings/settings';
-import {
-  Mode,
-  Opt,
-  buildDatagram,
-  latin1Bytes,
-  makeCommand,
-  utf8Bytes,
-} from '../../shared/protocol';
+import { hostileDatagrams } from '../../electron/engine/testing/hostile-datagrams';
 
 /**
  * flood.peak_rss_mb and flood.latency_ratio: alice, in a process of her own (so that its peak
@@ -232,17 +225,6 @@ class TapSocket implements DatagramSocket {
   }
 }
 
-function forged(version: string, packetNo: number, command: number, extra: Uint8Array) {
-  return buildDatagram({
-    version,
-    packetNo,
-    user: latin1Bytes('forged'),
-    host: latin1Bytes('host'),
-    command,
-    extra,
-  });
-}
-
 /** The flood: the same mix as electron/engine/hostile-load.test.ts, datagrams built once. */
 function hostileMix(): (i: number) => Datagram {
   let seed = 7;
@@ -250,29 +232,8 @@ function hostileMix(): (i: number) => Datagram {
     seed = (seed * 1103515245 + 12345) >>> 0;
     return (seed >>> 8) % n;
   };
-  const SEND = makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT);
-  const variants = <T>(n: number, make: (v: number) => T): T[] =>
-    Array.from({ length: n }, (_, v) => make(v));
   const pick = <T>(xs: T[]): T => xs[int(xs.length)] as T;
-  const junk = variants(256, () => Uint8Array.from({ length: int(300) }, () => int(256)));
-  const entries = variants(256, (v) =>
-    forged('1', 1000 + v, Mode.BR_ENTRY, latin1Bytes(`fake${v}\0g\0`)),
-  );
-  const hugeNicks = variants(8, (v) =>
-    forged('1', 2000 + v, Mode.BR_ENTRY, utf8Bytes(`${'N'.repeat(60_000)}${v}\0group\0`)),
-  );
-  const storm = forged('1', 777, SEND, utf8Bytes('again and again\0'));
-  const bigs = variants(16, (v) =>
-    forged('1', 3000 + v, SEND, utf8Bytes(`${v} ${'flood '.repeat(10_240)}\0`)),
-  );
-  const parts = variants(512, (v) =>
-    forged(
-      '1_pigeon 0.1.0',
-      4000 + v,
-      SEND,
-      utf8Bytes(`${'p'.repeat(1000)}\0\0PGPART:f${v % 64}:${v * 19}:10000\0`),
-    ),
-  );
+  const { junk, entries, hugeNicks, storm, bigs, parts } = hostileDatagrams(int);
   // 20,000 fake peers in 127.64.0.0/16 and 65,536 strangers in 127.99.0.0/16.
   const fake = (k: number) => `127.64.${k >> 8}.${k & 0xff}`;
   const stranger = (k: number) => `127.99.${(k >> 8) & 0xff}.${k & 0xff}`;

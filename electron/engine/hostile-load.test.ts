@@ -3,7 +3,6 @@ import type { ChatMessage } from '../../shared/model';
 import {
   Mode,
   Opt,
-  buildDatagram,
   latin1Bytes,
   latin1Text,
   makeCommand,
@@ -12,6 +11,7 @@ import {
 } from '../../shared/protocol';
 import { Engine } from './engine';
 import { STORE_BUDGET } from './messaging/budgets';
+import { forged, hostileDatagrams } from './testing/hostile-datagrams';
 import { messageBytes } from './messaging/conversations';
 import { FakeClock } from './testing/fake-clock';
 import { FakeNetwork, mulberry32 } from './testing/fake-network';
@@ -26,16 +26,6 @@ const at = (address: string) => ({ address, port: PORT });
 const SEND = makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT);
 
 /** A datagram as a forger writes it: any version, any names, any packet number. */
-function forged(version: string, packetNo: number, command: number, extra: Uint8Array) {
-  return buildDatagram({
-    version,
-    packetNo,
-    user: latin1Bytes('forged'),
-    host: latin1Bytes('host'),
-    command,
-    extra,
-  });
-}
 
 /** The last delivery state of one of a node's outgoing messages. */
 function delivery(node: EngineNode, id: string | undefined) {
@@ -98,28 +88,8 @@ describe('under load', () => {
       alice.socket.deliver({ bytes, address, port: PORT });
     const fakePeer = (k: number) => `10.${20 + (k >> 16)}.${(k >> 8) & 0xff}.${k & 0xff}`;
     const stranger = (k: number) => `10.99.${(k >> 8) & 0xff}.${k & 0xff}`;
-    const variants = <T>(n: number, make: (v: number) => T): T[] =>
-      Array.from({ length: n }, (_, v) => make(v));
     const pick = <T>(xs: T[]): T => xs[int(xs.length)] as T;
-    const junk = variants(256, () => Uint8Array.from({ length: int(300) }, () => int(256)));
-    const entries = variants(256, (v) =>
-      forged('1', 1000 + v, Mode.BR_ENTRY, latin1Bytes(`fake${v}\0g\0`)),
-    );
-    const hugeNicks = variants(8, (v) =>
-      forged('1', 2000 + v, Mode.BR_ENTRY, utf8Bytes(`${'N'.repeat(60_000)}${v}\0group\0`)),
-    );
-    const storm = forged('1', 777, SEND, utf8Bytes('again and again\0'));
-    const bigs = variants(16, (v) =>
-      forged('1', 3000 + v, SEND, utf8Bytes(`${v} ${'flood '.repeat(10_240)}\0`)),
-    );
-    const parts = variants(512, (v) =>
-      forged(
-        '1_pigeon 0.1.0',
-        4000 + v,
-        SEND,
-        utf8Bytes(`${'p'.repeat(1000)}\0\0PGPART:f${v % 64}:${v * 19}:10000\0`),
-      ),
-    );
+    const { junk, entries, hugeNicks, storm, bigs, parts } = hostileDatagrams(int);
     const kinds = {
       malformed: 0,
       entry: 0,
