@@ -27,7 +27,9 @@ export class RandomPool {
   }
 
   hex(n: number): string {
-    return Buffer.from(this.bytes(n)).toString('hex');
+    const b = this.bytes(n);
+    // A view, not a copy: the bytes are used once.
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
   }
 }
 

@@ -1,4 +1,4 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { trimTrailingNuls } from '../../../shared/protocol';
 import { LruMap } from '../lru-map';
 
@@ -28,7 +28,9 @@ interface Recent {
  */
 export class Dedupe {
   private readonly seen = new LruMap<string, Recent>();
-  private readonly key = randomBytes(16);
+  private readonly key = randomBytes(8);
+  private readonly seedA = this.key.readUInt32LE(0);
+  private readonly seedB = this.key.readUInt32LE(4);
 
   constructor(
     private readonly perPeer = 256,
@@ -92,15 +94,19 @@ export class Dedupe {
   }
 
   private hash(body: Uint8Array): number {
-    // One-shot over a reused scratch buffer (key, then body): no hash object per message.
+    // Two 32-bit FNV-1a lanes seeded from this process's secret, folded to 48 bits: no crypto
+    // call per message. Nobody who cannot read the seed can aim a body at another's hash, and
+    // the forger does not know the body a peer will send next anyway (the poisoning attack).
     const trimmed = trimTrailingNuls(body);
-    const need = this.key.length + trimmed.length;
-    if (this.scratch.length < need)
-      this.scratch = Buffer.allocUnsafe(Math.max(need, 2 * this.scratch.length));
-    this.scratch.set(this.key, 0);
-    this.scratch.set(trimmed, this.key.length);
-    return hash('sha256', this.scratch.subarray(0, need), 'buffer').readUIntBE(0, 6);
+    let a = this.seedA;
+    let b = this.seedB;
+    for (let i = 0; i < trimmed.length; i++) {
+      const byte = trimmed[i] as number;
+      a = Math.imul(a ^ byte, 0x01000193);
+      b = Math.imul(b ^ byte ^ (i & 0xff), 0x01000193);
+    }
+    a = Math.imul(a ^ (a >>> 15), 0x85ebca6b) >>> 0;
+    b = Math.imul(b ^ (b >>> 13), 0xc2b2ae35) >>> 0;
+    return (a & 0xffff) * 0x100000000 + b;
   }
-
-  private scratch = Buffer.allocUnsafe(2048);
 }
