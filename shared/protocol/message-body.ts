@@ -1,13 +1,5 @@
 import type { WireEncoding } from '../model/peer';
-import {
-  concatBytes,
-  indexOfByte,
-  latin1Bytes,
-  latin1Text,
-  NUL,
-  splitOnNul,
-  trimTrailingNuls,
-} from './bytes';
+import { concatBytes, indexOfByte, latin1Text, NUL, splitOnNul, trimTrailingNuls } from './bytes';
 import { encodeText } from './encoding';
 
 /**
@@ -97,16 +89,21 @@ export function buildMessageBody(text: Uint8Array, sections: PigeonSections = {}
     if (!/^[0-9a-f]{32}$/.test(sections.nonce)) throw new Error('a nonce is 32 hex digits');
     markers.push(`PGNONCE:${sections.nonce}`);
   }
-  if (markers.length === 0) {
-    // text and its NUL (a new array is zeroed).
-    const out = new Uint8Array(text.length + 1);
-    out.set(text);
-    return out;
+  // text \0 \0 (marker \0)*, written into one array of the exact size (a new one is zeroed):
+  // this runs for every datagram to a Pigeon.
+  let size = text.length + 1;
+  if (markers.length > 0) {
+    size += 1;
+    for (const marker of markers) size += marker.length + 1;
   }
-  const nul = new Uint8Array([0]);
-  const parts: Uint8Array[] = [text, nul, nul];
-  for (const marker of markers) parts.push(latin1Bytes(marker), nul);
-  return concatBytes(parts);
+  const out = new Uint8Array(size);
+  out.set(text);
+  let at = text.length + 2;
+  for (const marker of markers) {
+    for (let i = 0; i < marker.length; i++) out[at++] = marker.charCodeAt(i) & 0xff;
+    at++;
+  }
+  return out;
 }
 
 /**
