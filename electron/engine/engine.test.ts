@@ -382,6 +382,19 @@ describe('presence', () => {
     expect(a.peers().find((p) => p.id === b.id)?.online).toBe(false);
   });
 
+  it('a forged ack "from" a colleague who went silent does not keep it online', async () => {
+    const { clock, net, a, b } = await pair();
+    const unplug = net.use(dropWhere(fromAddress(B)));
+    a.engine.handlers['peers:refresh']();
+    await clock.advance(PRESENCE_CHECK_MS - 10);
+    // bob stays silent (it has nothing to send); a forger answers for it: an ack for a number
+    // we never sent it.
+    unplug();
+    net.inject(bytes(`1_pigeon 0.1.0:99:bob:b:${Mode.RECVMSG}:12345\0`), at(B), at(A));
+    await clock.advance(10);
+    expect(a.of('peers:offline').map((p) => p.id)).toEqual([b.id]);
+  });
+
   it('settings:update announces the new nick with BR_ABSENCE', async () => {
     const { clock, net, a, b } = await pair({ dataDir: tempDataDir() });
     const before = sent(net, A, Mode.BR_ABSENCE).length;

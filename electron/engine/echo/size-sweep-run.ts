@@ -1,3 +1,4 @@
+import { SWEEP_LIMITS } from '../../../shared/contract/limits';
 import type { SweepRequest, SweepResult } from '../../../shared/model';
 import { sweepSizes } from '../../../shared/diagnostics/size-sweep';
 import { newRunId } from './echo-probe-format';
@@ -35,17 +36,21 @@ export async function runSizeSweep(svc: EchoService, request: SweepRequest): Pro
   });
   if (!target.ok) return failed(target.error);
   if (mode !== 'pigeon' && mode !== 'raw') return failed('size sweeps need mode pigeon or raw');
+  // The contract's bounds (SWEEP_LIMITS), checked again for in-process callers.
+  const L = SWEEP_LIMITS;
   if (!(
     Number.isInteger(min) &&
     Number.isInteger(max) &&
-    min >= 1 &&
+    min >= L.minSize &&
     min <= max &&
-    max <= 65_507
+    max <= L.maxSize
   )) {
-    return failed('sizes must be whole numbers with 1 <= min <= max <= 65507');
+    return failed(`sizes must be whole numbers with ${L.minSize} <= min <= max <= ${L.maxSize}`);
   }
-  if (!(Number.isInteger(tries) && tries >= 1 && tries <= 5)) return failed('tries must be 1..5');
-  if (!(timeoutMs >= 10 && timeoutMs <= 10_000)) return failed('timeout must be 10..10000 ms');
+  if (!(Number.isInteger(tries) && tries >= 1 && tries <= L.maxTries))
+    return failed(`tries must be 1..${L.maxTries}`);
+  if (!(timeoutMs >= L.minTimeoutMs && timeoutMs <= L.maxTimeoutMs))
+    return failed(`timeout must be ${L.minTimeoutMs}..${L.maxTimeoutMs} ms`);
   if (mode === 'pigeon' && !svc.ctx.isRunning()) return failed('Pigeon is not running');
 
   const { address, port } = target.value;

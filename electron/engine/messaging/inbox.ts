@@ -118,8 +118,10 @@ export class Inbox {
   /** RECVMSG: a peer acknowledged one of ours (with a proof, if it is a Pigeon). */
   onRecvMsg(p: WirePacket, d: Datagram): void {
     const ack = parseAck(p.extra);
-    if (ack.packetNo >= 0) this.queue.ack(d.address, ack.packetNo, ack.proof);
-    this.presence.heardFromAddress(d);
+    // Only an ack that matched a message of ours says the peer is there: anyone can forge one
+    // "from" a colleague who left, to keep them looking online.
+    if (ack.packetNo >= 0 && this.queue.ack(d.address, ack.packetNo, ack.proof))
+      this.presence.heardFromAddress(d);
   }
 
   /** READMSG: a sealed message was opened; answer when the sender asked to know. */
