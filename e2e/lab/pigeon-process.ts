@@ -136,7 +136,9 @@ export class PigeonProcess {
         this.waiters.delete(check);
         reject(
           new Error(
-            `timed out after ${ms} ms waiting for ${what}; stderr: ${this.stderr.join('').slice(-500)}`,
+            `timed out after ${ms} ms waiting for ${what}; last events: ${JSON.stringify(
+              this.events.slice(-4),
+            ).slice(0, 2000)}; stderr: ${this.stderr.join('').slice(-500)}`,
           ),
         );
       }, ms);
