@@ -76,3 +76,16 @@ export function sendEncoding(peer: {
       return peer.utf8Capable ? UTF8_WITH_OPT : PLAIN[peer.encoding];
   }
 }
+
+/** How to write to a known peer (its client, its encoding, whether it reads UTF-8). */
+export function sendEncodingFor(peer: {
+  client: ClientKind;
+  encoding: WireEncoding;
+  capabilities: { utf8: boolean };
+}): SendEncoding {
+  return sendEncoding({
+    client: peer.client,
+    encoding: peer.encoding,
+    utf8Capable: peer.capabilities.utf8,
+  });
+}

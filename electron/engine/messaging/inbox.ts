@@ -74,7 +74,8 @@ export class Inbox {
         ctx.wire.post(ctx.wire.buildReply(Mode.RECVMSG, p.packetNo, proof), d.address, d.port);
       }
     }
-    let peer = ctx.peers.findByAddress(d.address, d.port);
+    // The intake's lookup: nothing between it and here changes the peer table.
+    let peer = from;
     if (!peer) {
       // A host that never announced itself: show its message anyway, as IPMsg does, and
       // introduce ourselves so it can answer (unless it asked not to be added).

@@ -2,9 +2,10 @@ import type { OutcomeParams, Peer, WireEncoding } from '../../../shared/model';
 import {
   buildMessageBody,
   pigeonVersionField,
-  sendEncoding,
+  sendEncodingFor,
   splitForWire,
 } from '../../../shared/protocol';
+import { codePointLabel } from '../../../shared/text/hidden-chars';
 import type { EngineContext } from '../context';
 import { PIGEON_VERSION } from '../version';
 import { ackProof, newNonce } from './ack-proof';
@@ -47,11 +48,7 @@ export class MessageWriter {
 
   /** How to write to this peer: its encoding, and whether to set UTF8OPT. */
   static encodingFor(peer: Peer): { encoding: WireEncoding; utf8Opt: boolean } {
-    return sendEncoding({
-      client: peer.client,
-      encoding: peer.encoding,
-      utf8Capable: peer.capabilities.utf8,
-    });
+    return sendEncodingFor(peer);
   }
 
   write(peer: Peer, text: string): Written {
@@ -76,7 +73,7 @@ export class MessageWriter {
           peer: labelOf(peer),
           encoding: how.encoding.toUpperCase(),
           character: JSON.stringify(split.character),
-          codepoint: codepoint(split.character),
+          codepoint: codePointLabel(split.character.codePointAt(0) ?? 0),
         },
       };
     }
@@ -105,8 +102,4 @@ export class MessageWriter {
 /** "nick (address)", or the address alone when the nick is the address. */
 export function labelOf(peer: Peer): string {
   return peer.nick === peer.address || !peer.nick ? peer.address : `${peer.nick} (${peer.address})`;
-}
-
-function codepoint(character: string): string {
-  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }

@@ -14,7 +14,7 @@ import {
   modeOf,
   parseEntryExtra,
   receiveEncoding,
-  sendEncoding,
+  sendEncodingFor,
   utf8Bytes,
   type WirePacket,
 } from '../../../shared/protocol';
@@ -450,13 +450,7 @@ export class Presence {
       );
       return;
     }
-    const how = peer
-      ? sendEncoding({
-          client: peer.client,
-          encoding: peer.encoding,
-          utf8Capable: peer.capabilities.utf8,
-        })
-      : { encoding: 'utf-8' as const, utf8Opt: false };
+    const how = peer ? sendEncodingFor(peer) : { encoding: 'utf-8' as const, utf8Opt: false };
     // UTF8OPT is for unicast answers only; BR_* packets never carry it.
     const utf8Opt = how.utf8Opt && mode === Mode.ANSENTRY ? Opt.UTF8OPT : 0;
     await this.ctx.wire.send(
