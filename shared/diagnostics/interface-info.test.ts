@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeInterface } from './interface-info';
-
-const eth0 = {
-  name: 'eth0',
-  address: '192.168.1.23',
-  netmask: '255.255.255.0',
-  broadcast: '192.168.1.255',
-  internal: false,
-};
-const wifi = {
-  name: 'wlan0',
-  address: '10.20.30.40',
-  netmask: '255.255.240.0',
-  broadcast: '10.20.31.255',
-  internal: false,
-};
-const lo = {
-  name: 'lo',
-  address: '127.0.0.1',
-  netmask: '255.0.0.0',
-  broadcast: '127.255.255.255',
-  internal: true,
-};
+import { eth0, lo, wifi } from './testing/sample-interfaces';
 
 describe('describeInterface', () => {
   it('the limited broadcast announces on every external interface; a bound address listens on one', () => {

@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { interfacesReport } from './interfaces-report';
 import { linkLayerPresence, routeTo } from './system-probes';
-
-const eth0 = {
-  name: 'eth0',
-  address: '192.168.1.23',
-  netmask: '255.255.255.0',
-  broadcast: '192.168.1.255',
-  internal: false,
-};
-const wifi = {
-  name: 'wlan0',
-  address: '10.20.30.40',
-  netmask: '255.255.240.0',
-  broadcast: '10.20.31.255',
-  internal: false,
-};
-const lo = {
-  name: 'lo',
-  address: '127.0.0.1',
-  netmask: '255.0.0.0',
-  broadcast: '127.255.255.255',
-  internal: true,
-};
+import { eth0, lo, wifi } from '../../../shared/diagnostics/testing/sample-interfaces';
 
 describe('interfaces report', () => {
   it('says which interfaces Pigeon announces and listens on', () => {
