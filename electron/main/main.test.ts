@@ -84,6 +84,24 @@ vi.mock('../engine/engine', async (importOriginal) => {
 });
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The engine's news of a message from bob (10.0.0.2), as a notification is made from it. */
+function messageFromBob(text: string): ContractEvent {
+  return {
+    channel: 'chat:message',
+    payload: {
+      message: {
+        id: 'm1',
+        peerId: '10.0.0.2:2425',
+        direction: 'in',
+        text,
+        at: 1,
+        broadcast: false,
+      },
+      peer: { id: '10.0.0.2:2425', address: '10.0.0.2', nick: 'bob' } as never,
+    },
+  };
+}
 let userData: string;
 let signalSpy: { mockRestore(): void };
 
@@ -208,20 +226,7 @@ describe('main process composition', () => {
     const { electron, win, engine } = await launch();
     const tray = electron.Tray.instances[0];
     win.blur();
-    engine.emit({
-      channel: 'chat:message',
-      payload: {
-        message: {
-          id: 'm1',
-          peerId: '10.0.0.2:2425',
-          direction: 'in',
-          text: 'hello',
-          at: 1,
-          broadcast: false,
-        },
-        peer: { id: '10.0.0.2:2425', address: '10.0.0.2', nick: 'bob' } as never,
-      },
-    });
+    engine.emit(messageFromBob('hello'));
     engine.emit({
       channel: 'chat:unread',
       payload: { peerId: '10.0.0.2:2425', unread: 1, total: 1 },
@@ -250,20 +255,7 @@ describe('main process composition', () => {
   it('hands the notifier this platform, so a Linux body is escaped as markup', async () => {
     const { electron, win, engine } = await launch();
     win.blur();
-    engine.emit({
-      channel: 'chat:message',
-      payload: {
-        message: {
-          id: 'm1',
-          peerId: '10.0.0.2:2425',
-          direction: 'in',
-          text: '<b>hi</b> & bye',
-          at: 1,
-          broadcast: false,
-        },
-        peer: { id: '10.0.0.2:2425', address: '10.0.0.2', nick: 'bob' } as never,
-      },
-    });
+    engine.emit(messageFromBob('<b>hi</b> & bye'));
     const body =
       process.platform === 'linux' ? '&lt;b&gt;hi&lt;/b&gt; &amp; bye' : '<b>hi</b> & bye';
     expect(electron.Notification.instances[0]?.options).toMatchObject({ title: 'bob', body });
