@@ -25,6 +25,12 @@ function nft(lan: Lan, host: string, lines: string[]): Promise<unknown> {
   return lan.exec(host, 'nft', ['-f', '-'], { check: true, input: `${lines.join('\n')}\n` });
 }
 
+/** `pigeon doctor <target> --json` run on a: the report it answered with. */
+async function doctorReport(lan: Lan, target: string, flags: string[] = []): Promise<DoctorReport> {
+  const args = ['doctor', target, ...flags, '--broadcast', lan.broadcast, '--json'];
+  return resultOf(await runPigeon(lan, 'a', args), 'diag:doctor');
+}
+
 describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
   let lan: Lan | undefined;
 
@@ -98,16 +104,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
       '  }',
       '}',
     ]);
-    const report = resultOf(
-      await runPigeon(lan, 'a', [
-        'doctor',
-        lan.host('b').ip,
-        '--broadcast',
-        lan.broadcast,
-        '--json',
-      ]),
-      'diag:doctor',
-    );
+    const report = await doctorReport(lan, lan.host('b').ip);
     console.log(
       `[doctor] stateful firewall on a: ${JSON.stringify({ verdicts: verdicts(report), forward: report.forward?.stats.received, reverse: report.reverse })}`,
     );
@@ -133,10 +130,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
     await lan.exec('c', 'ip', ['route', 'add', '198.18.0.0/24', 'dev', 'eth0'], { check: true });
     await lan.exec('a', 'ip', ['route', 'add', '198.18.1.0/24', 'dev', 'eth0'], { check: true });
     await servePigeon(lan, 'c', ['--broadcast', '198.18.1.255']);
-    const report = resultOf(
-      await runPigeon(lan, 'a', ['doctor', '198.18.1.12', '--broadcast', lan.broadcast, '--json']),
-      'diag:doctor',
-    );
+    const report = await doctorReport(lan, '198.18.1.12');
     console.log(
       `[doctor] different subnet: ${JSON.stringify({ verdicts: verdicts(report), subnet: report.subnet, broadcast: report.broadcast })}`,
     );
@@ -151,16 +145,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
     lan = await createLan({ hosts: ['a', 'b'] });
     await servePigeon(lan, 'b', ['--broadcast', lan.broadcast]);
     await lan.blockInput('b', lan.host('a').ip, 'tcp', 2425);
-    const report = resultOf(
-      await runPigeon(lan, 'a', [
-        'doctor',
-        lan.host('b').ip,
-        '--broadcast',
-        lan.broadcast,
-        '--json',
-      ]),
-      'diag:doctor',
-    );
+    const report = await doctorReport(lan, lan.host('b').ip);
     expect(report.tcp.state).toBe('timeout');
     expect(verdicts(report)).toEqual(['tcp-blocked']);
   });
@@ -189,18 +174,7 @@ describe.skipIf(!can.ok)('pigeon doctor in network namespaces', () => {
 
   it('nothing listens there', async () => {
     lan = await createLan({ hosts: ['a', 'b'] });
-    const report = resultOf(
-      await runPigeon(lan, 'a', [
-        'doctor',
-        lan.host('b').ip,
-        '--listen',
-        '0',
-        '--broadcast',
-        lan.broadcast,
-        '--json',
-      ]),
-      'diag:doctor',
-    );
+    const report = await doctorReport(lan, lan.host('b').ip, ['--listen', '0']);
     expect(report.tcp.state).toBe('refused');
     expect(verdicts(report)).toEqual(['not-running']);
     // The verdict's own sentence, not another family's text for the same code.
