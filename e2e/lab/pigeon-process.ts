@@ -20,6 +20,15 @@ export function pigeonBuilt(): { ok: true } | { ok: false; reason: string } {
     : { ok: false, reason: `${PIGEON_CLI} is missing: run npm run build first` };
 }
 
+/** The browser UI the CLI serves: its page and the bridge script the page loads. */
+export function uiBuilt(): { ok: true } | { ok: false; reason: string } {
+  for (const built of ['out/renderer/index.html', 'out/ui-bridge/bridge.js']) {
+    if (!fs.existsSync(path.join(REPO, built)))
+      return { ok: false, reason: `${built} is missing: run npm run build` };
+  }
+  return { ok: true };
+}
+
 type Result =
   { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 

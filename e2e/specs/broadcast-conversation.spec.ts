@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
-import { NODE, PIGEON_CLI, pigeonBuilt } from '../lab/pigeon-process';
+import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
 import { terminate } from '../lab/netns-lan';
 import { chromiumAvailable } from '../support/chromium';
 
@@ -21,11 +21,8 @@ const BEA = '127.0.0.82';
 const TEXT = '周五下午四点全体会议 · all hands at 4 on Friday';
 
 function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
+  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
   if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.81 (Linux)';
-  for (const built of ['out/renderer/index.html', 'out/ui-bridge/bridge.js']) {
-    if (!fs.existsSync(path.join(root, built))) return `${built} is missing: run npm run build`;
-  }
   return undefined;
 }
 const skip = whySkip();

@@ -13,11 +13,9 @@ import readline from 'node:readline';
 import { expect, test } from '@playwright/test';
 import { CSP_HEADER, CSP_META } from '../../electron/renderer-serving/content-security-policy';
 import { methodPath, REQUEST_CHANNELS } from '../../shared/contract';
-import { NODE, PIGEON_CLI, pigeonBuilt } from '../lab/pigeon-process';
+import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
 import { terminate } from '../lab/netns-lan';
 import { chromiumAvailable } from '../support/chromium';
-
-const root = path.resolve(__dirname, '../..');
 
 /** The part of the page's document used below (specs are type-checked without the DOM). */
 interface PageDocument {
@@ -28,11 +26,8 @@ interface PageDocument {
 }
 
 function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
+  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
   if (process.platform !== 'linux') return 'the loopback engine needs 127.0.0.71 (Linux)';
-  for (const built of ['out/renderer/index.html', 'out/ui-bridge/bridge.js']) {
-    if (!fs.existsSync(path.join(root, built))) return `${built} is missing: run npm run build`;
-  }
   return undefined;
 }
 const skip = whySkip();

@@ -14,7 +14,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
 import { Mode, Opt } from '../../shared/protocol/commands';
-import { NODE, PIGEON_CLI, pigeonBuilt } from '../lab/pigeon-process';
+import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
 import { terminate } from '../lab/netns-lan';
 import { chromiumAvailable } from '../support/chromium';
 
@@ -44,11 +44,8 @@ const PEERS: Record<'rlo' | 'zw' | 'bob', Peer> = {
 };
 
 function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
+  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
   if (process.platform !== 'linux') return 'the loopback engine needs 127.0.0.91 (Linux)';
-  for (const built of ['out/renderer/index.html', 'out/ui-bridge/bridge.js']) {
-    if (!fs.existsSync(path.join(root, built))) return `${built} is missing: run npm run build`;
-  }
   return undefined;
 }
 const skip = whySkip();

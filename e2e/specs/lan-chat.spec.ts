@@ -17,7 +17,7 @@ import type { ContractEvent } from '../../shared/contract';
 import { outcomeText } from '../../shared/model/texts';
 import { canRunIptux, startIptux, type Iptux } from '../lab/iptux';
 import { createLan, type Lan } from '../lab/netns-lan';
-import { pigeonBuilt } from '../lab/pigeon-process';
+import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
 import { CHROMIUM_ARGS, chromiumAvailable, chromiumInNamespace } from '../support/chromium';
 import { startUiPigeon, type UiPigeon } from '../support/ui-pigeon';
 
@@ -25,11 +25,8 @@ const root = path.resolve(__dirname, '../..');
 const SCREENS = path.join(root, 'e2e/artifacts/screens');
 
 function whySkip(): string | undefined {
-  const checks = [canRunIptux(), pigeonBuilt(), chromiumAvailable()];
+  const checks = [canRunIptux(), pigeonBuilt(), uiBuilt(), chromiumAvailable()];
   for (const c of checks) if (!c.ok) return c.reason;
-  for (const built of ['out/renderer/index.html', 'out/ui-bridge/bridge.js']) {
-    if (!fs.existsSync(path.join(root, built))) return `${built} is missing: run npm run build`;
-  }
   return undefined;
 }
 const skip = whySkip();
