@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import type { WireEncoding } from '../model/peer';
+import { codePointLabel } from '../text/hidden-chars';
 import { startsWithBytes, utf8Bytes } from './bytes';
 
 /**
@@ -65,7 +66,7 @@ export function encodeText(text: string, encoding: WireEncoding): TextEncodeResu
       const bad = firstUnrepresentable(text, encoding);
       return {
         ok: false,
-        reason: `${encoding.toUpperCase()} cannot represent ${JSON.stringify(bad.character)} (U+${(bad.character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`,
+        reason: `${encoding.toUpperCase()} cannot represent ${JSON.stringify(bad.character)} (${codePointLabel(bad.character.codePointAt(0) ?? 0)})`,
         character: bad.character,
         index: bad.index,
       };
