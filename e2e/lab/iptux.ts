@@ -325,6 +325,8 @@ class IptuxImpl implements Iptux {
       NO_AT_BRIDGE: '1',
       GTK_A11Y: 'none',
       GDK_BACKEND: 'x11',
+      // the input method typeText relies on for Ctrl+Shift+U (no ibus or fcitx in the lab)
+      GTK_IM_MODULE: 'gtk-im-context-simple',
       GSETTINGS_BACKEND: 'memory',
     };
   }
@@ -578,9 +580,29 @@ class IptuxImpl implements Iptux {
     const w = await this.openChat(ip);
     await this.focus(w);
     // the input text view has the keyboard focus when the chat window opens
-    await this.xdoCheck(['type', '--delay', '20', '--', text]);
+    await this.typeText(text);
     await sleep(200);
     await this.xdoCheck(['key', '--clearmodifiers', 'ctrl+Return']);
+  }
+
+  /**
+   * Type as a person would. Printable ASCII goes through `xdotool type`; any other character is
+   * entered with GTK's own Unicode input (Ctrl+Shift+U, hex digits, space). `xdotool type` would
+   * bind each such character to a scratch keycode and unbind it `--delay` ms later, and a busy
+   * iptux that reads the key event after the unbind loses the character (xdotool issue #375; CI
+   * once saw "你好" arrive as "你").
+   */
+  private async typeText(text: string): Promise<void> {
+    for (const run of text.match(/[\x20-\x7e]+|[^\x20-\x7e]/gu) ?? []) {
+      if (/^[\x20-\x7e]/.test(run)) {
+        await this.xdoCheck(['type', '--delay', '20', '--', run]);
+        continue;
+      }
+      const hex = (run.codePointAt(0) ?? 0).toString(16);
+      await this.xdoCheck(['key', '--clearmodifiers', 'ctrl+shift+u']);
+      await this.xdoCheck(['type', '--delay', '20', '--', hex]);
+      await this.xdoCheck(['key', 'space']);
+    }
   }
 
   async acceptFiles(ip: string): Promise<void> {
