@@ -18,6 +18,10 @@ import { listIpv4Interfaces } from './io/network-interfaces';
 import { ReplyGuard } from './io/reply-guard';
 import { packetCounterFile } from './io/packet-counter-file';
 import { linkMtu, routeTo } from './io/system-probes';
+import { Files, type FilesOptions } from './files/files';
+import { filesHandlers } from './files/handlers';
+import { TCP_LIMITS } from './tcp/tcp-limits';
+import { answerWithoutFiles } from './tcp/tcp-no-files';
 import { TcpService } from './tcp/tcp-service';
 import { UdpSocket, type Datagram, type DatagramSocket } from './io/udp-socket';
 import type { IntakeLimits } from './messaging/budgets';
@@ -54,6 +58,8 @@ export interface EngineOptions {
   diagnostics?: DiagnosticsOptions;
   /** What `app:info` tells the UI: where it runs, and whether this is a first run. */
   ui?: UiShell;
+  /** File transfer: the desktop shell's dialog and opener, the CLI's auto-accept, limits. */
+  files?: Omit<FilesOptions, 'downloadDir'>;
   /** Told about every error a request handler threw (for logs); never about bad requests. */
   onHandlerError?: (channel: RequestChannel, error: unknown) => void;
 }
@@ -83,7 +89,8 @@ export type EngineHandlers = ReturnType<typeof settingsHandlers> &
   ReturnType<typeof presenceHandlers> &
   ReturnType<typeof messagingHandlers> &
   ReturnType<typeof echoHandlers> &
-  ReturnType<typeof diagnosticsHandlers>;
+  ReturnType<typeof diagnosticsHandlers> &
+  ReturnType<typeof filesHandlers>;
 
 export function createEngine(settings: EngineSettings, options: EngineOptions = {}): Engine {
   return new Engine(settings, options);
@@ -112,6 +119,7 @@ export class Engine {
   private readonly messaging: Messaging;
   private readonly echo: EchoService;
   private readonly diagnostics: EngineDiagnostics;
+  readonly files: Files;
   private readonly tcp: TcpService | undefined;
   private readonly routes: (PacketHandler | undefined)[] = new Array<PacketHandler | undefined>(
     256,
@@ -167,6 +175,7 @@ export class Engine {
       ...(options.presenceCheckMs !== undefined
         ? { presenceCheckMs: options.presenceCheckMs }
         : {}),
+      files: options.tcp !== false,
       // A restarted peer counts its packet numbers from the start again.
       onEntry: (peer, packetNo) => this.messaging.inbox.dedupe.resetIfRestarted(peer.id, packetNo),
     });
@@ -195,7 +204,14 @@ export class Engine {
       () => ({ ...this.stats() }),
       diag,
     );
-    this.tcp = options.tcp === false ? undefined : new TcpService();
+    this.files = new Files(this.ctx, this.messaging, instance, {
+      ...options.files,
+      downloadDir: () => this.current.downloadDir,
+    });
+    this.tcp =
+      options.tcp === false
+        ? undefined
+        : new TcpService({ onRequest: this.files.tcpHandler(answerWithoutFiles(TCP_LIMITS)) });
     this.handlers = {
       ...settingsHandlers(this.ctx, options.ui ?? { shell: 'browser', firstRun: false }, (p) =>
         this.applyIdentity(p),
@@ -204,6 +220,7 @@ export class Engine {
       ...messagingHandlers(this.messaging),
       ...echoHandlers(this.echo),
       ...diagnosticsHandlers(this.diagnostics),
+      ...filesHandlers(this.files),
     };
     const contract: Handlers = this.handlers;
     this.request = createRequestHandler(
@@ -215,7 +232,7 @@ export class Engine {
 
   /** Which capability handles which command. Unlisted commands only show the peer is there. */
   private route(): void {
-    const { presence, messaging, echo } = this;
+    const { presence, messaging, echo, files } = this;
     const entry: PacketHandler = (p, d) => presence.onEntry(p, d);
     const info: PacketHandler = (p, d) => presence.onInfoRequest(p, d);
     const table: [number, PacketHandler][] = [
@@ -232,6 +249,8 @@ export class Engine {
       // Answered when answerEcho is on; also probe-back requests and probes sent back to us.
       [Mode.PIGEON_ECHO, (p, d) => echo.onProbe(p, d)],
       [Mode.PIGEON_ECHO_REPLY, (p, d) => echo.onReply(p, d)],
+      [Mode.RELEASEFILES, (p, d) => files.onRelease(p, d)],
+      [Mode.PIGEON_FILES_CANCEL, (p, d) => files.onCancelNotice(p, d)],
     ];
     for (const [mode, handler] of table) this.routes[mode] = handler;
   }
@@ -262,6 +281,7 @@ export class Engine {
     this.ctx.replies.invalidate();
     this.diagnostics.start();
     this.messaging.start();
+    this.files.start();
     const local = this.socket.local();
     this.localAddresses = new Set(this.socket.localAddresses());
     this.hub.emit('engine:ready', {
@@ -286,6 +306,7 @@ export class Engine {
     for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers.clear();
     this.messaging.stop();
+    this.files.stop();
     await this.presence.sayGoodbye();
     this.numbers.close();
     await this.tcp?.close();

@@ -13,6 +13,7 @@ import type {
   StartErrorCode,
   SweepStep,
   EchoMode,
+  Transfer,
 } from '../model';
 import type { AppSettings } from './settings';
 
@@ -109,6 +110,11 @@ export interface EventMap {
   'echo:done': EchoResult;
   'echo:sweep-progress': SweepProgress;
   'diag:network-changed': NetworkChange;
+  /**
+   * A transfer appeared or changed: an offer made or received, accepted, progress (at most a few
+   * times a second), done, failed. Always the whole transfer, so a late window needs no history.
+   */
+  'files:transfer': Transfer;
   /** The shell asks the page to open a conversation (a notification was clicked). */
   'ui:open-conversation': { peerId: string };
 }
@@ -131,6 +137,7 @@ const eventChannelSet = {
   'echo:done': true,
   'echo:sweep-progress': true,
   'diag:network-changed': true,
+  'files:transfer': true,
   'ui:open-conversation': true,
 } as const satisfies Record<EventChannel, true>;
 

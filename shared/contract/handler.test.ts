@@ -89,6 +89,14 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       interfaces: [],
     }),
     'diag:bundle': ({ redact }) => ({ text: redact ? 'x.x.x.x' : '10.0.0.1' }),
+    'files:list': () => [],
+    'files:choose': () => [],
+    'files:offer': ({ picks }) => ({ offerId: '7', transferIds: picks.map((p) => `t-${p}`) }),
+    'files:accept': () => null,
+    'files:decline': () => null,
+    'files:cancel': () => null,
+    'files:retry': () => null,
+    'files:open': () => null,
     ...overrides,
   };
 }

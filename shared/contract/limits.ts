@@ -9,6 +9,10 @@ export const LIMITS = {
   broadcastTargets: 64,
   unicastHosts: 256,
   idChars: 128,
+  /** Items in one files:offer (an offer of many is split into several datagrams). */
+  offerItems: 1000,
+  /** Transfers named in one files:accept or files:decline. */
+  transferIds: 1000,
 } as const;
 
 /**

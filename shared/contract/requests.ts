@@ -9,6 +9,7 @@ import type {
   ReachResult,
   SweepRequest,
   SweepResult,
+  Transfer,
 } from '../model';
 import type { AppInfo, AppSettings, SettingsPatch, SettingsUpdateResult } from './settings';
 
@@ -54,6 +55,41 @@ export interface RequestMap {
   'diag:interfaces': { req: null; res: InterfacesReport };
   /** Everything a maintainer asks for, as one text block to paste; `redact` hides addresses. */
   'diag:bundle': { req: { redact?: boolean }; res: { text: string } };
+  /** Every transfer the engine knows, newest last (changes arrive as `files:transfer`). */
+  'files:list': { req: null; res: Transfer[] };
+  /**
+   * The person picks files or a folder in a native dialog (desktop app only); answers what was
+   * picked, as picks to offer. Nobody else can name a path: see `files:offer`.
+   */
+  'files:choose': { req: { kind: 'files' | 'folder' }; res: PickedItem[] };
+  /**
+   * Offer picked items to one peer, with an optional text. `picks` are ids from `files:choose`,
+   * a drop in the desktop app, or an upload in the browser host: never paths, so a page cannot
+   * make the engine offer a file the person did not pick. Each item becomes a transfer.
+   */
+  'files:offer': {
+    req: { to: string; picks: string[]; text?: string };
+    res: { offerId: string; transferIds: string[] };
+  };
+  /** Fetch offered items into the download folder (or a folder the person picked). */
+  'files:accept': { req: { transferIds: string[]; into?: string }; res: null };
+  /** Refuse offered items; the sender is told where its client listens (RELEASEFILES). */
+  'files:decline': { req: { transferIds: string[] }; res: null };
+  /** Stop a transfer: an outgoing one is no longer served, an incoming one stops and its part is deleted. */
+  'files:cancel': { req: { transferId: string }; res: null };
+  /** Fetch an interrupted or failed incoming transfer again, from where it stopped if the peer can. */
+  'files:retry': { req: { transferId: string }; res: null };
+  /** Desktop app: open a received file, or show it in its folder (only on the person's action). */
+  'files:open': { req: { transferId: string; reveal?: boolean }; res: null };
+}
+
+/** Something the person picked (a file or a folder), ready to offer. */
+export interface PickedItem {
+  pick: string;
+  name: string;
+  kind: 'file' | 'folder';
+  /** Bytes of a file; of all files under a folder. */
+  size: number;
 }
 
 export interface ConversationSummary {
@@ -89,6 +125,14 @@ const requestChannelSet = {
   'diag:doctor': true,
   'diag:interfaces': true,
   'diag:bundle': true,
+  'files:list': true,
+  'files:choose': true,
+  'files:offer': true,
+  'files:accept': true,
+  'files:decline': true,
+  'files:cancel': true,
+  'files:retry': true,
+  'files:open': true,
 } as const satisfies Record<RequestChannel, true>;
 
 /** The allowlist every transport registers and checks against. */

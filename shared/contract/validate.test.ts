@@ -48,6 +48,14 @@ const valid: { [C in RequestChannel]: unknown } = {
   'diag:doctor': { to: '192.168.1.20:2425', count: 4, timeoutMs: 1000, skipBroadcast: true },
   'diag:interfaces': null,
   'diag:bundle': { redact: true },
+  'files:list': null,
+  'files:choose': { kind: 'folder' },
+  'files:offer': { to: '192.168.1.20:2425', picks: ['a1b2'], text: '报告' },
+  'files:accept': { transferIds: ['t1', 't2'], into: 'p9' },
+  'files:decline': { transferIds: ['t1'] },
+  'files:cancel': { transferId: 't1' },
+  'files:retry': { transferId: 't1' },
+  'files:open': { transferId: 't1', reveal: true },
 };
 
 describe('validateRequest', () => {
@@ -95,6 +103,29 @@ describe('validateRequest', () => {
     expect(validateRequest('chat:send', null)).toMatchObject({
       error: { code: 'invalid-request' },
     });
+  });
+
+  it('guards the files channels: picks, never paths', () => {
+    rejects('files:offer', { to: 'bob', picks: ['a'] }, /"to" must be a peer id/);
+    rejects('files:offer', { to: '10.0.0.1', picks: [] }, /"picks" is empty/);
+    rejects('files:offer', { to: '10.0.0.1', picks: [''] }, /"picks\[0\]" must be an id/);
+    rejects('files:offer', { to: '10.0.0.1', path: '/etc/passwd' }, /unknown field "path"/);
+    rejects('files:offer', { to: '10.0.0.1', picks: ['a'], text: 'a\0b' }, /NUL/);
+    rejects(
+      'files:offer',
+      { to: '10.0.0.1', picks: Array.from({ length: 1001 }, () => 'p') },
+      /"picks" has 1001 entries; the limit is 1000/,
+    );
+    // An empty text is no text: the files are the message.
+    expect(validateRequest('files:offer', { to: '10.0.0.1', picks: ['a'], text: ' ' })).toEqual({
+      ok: true,
+      value: { to: '10.0.0.1', picks: ['a'] },
+    });
+    rejects('files:choose', { kind: 'anything' }, /"kind" must be one of files, folder/);
+    rejects('files:accept', { transferIds: [] }, /"transferIds" is empty/);
+    rejects('files:accept', { transferIds: ['t'], into: 5 }, /"into" must be a non-empty string/);
+    rejects('files:cancel', { transferId: 'x'.repeat(129) }, /longer than 128/);
+    rejects('files:open', { transferId: 't', reveal: 'yes' }, /"reveal" must be true or false/);
   });
 
   it('guards chat:send', () => {

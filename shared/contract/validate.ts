@@ -283,6 +283,38 @@ function doctorRequest(payload: unknown): DoctorRequest {
   return out;
 }
 
+// ---- files ------------------------------------------------------------------------------------
+
+function idList(value: unknown, field: string, max: number): string[] {
+  const list = stringList(
+    value,
+    field,
+    max,
+    (v) => typeof v === 'string' && v.length > 0 && v.length <= LIMITS.idChars,
+    `an id of 1-${LIMITS.idChars} characters`,
+  );
+  if (list.length === 0) fail(`"${field}" is empty`);
+  return list;
+}
+
+function filesOffer(payload: unknown): Req<'files:offer'> {
+  const p = object(payload, ['to', 'picks', 'text']);
+  const to = p.to;
+  if (!isPeerId(to) && !isIpv4(to))
+    fail(`"to" must be a peer id "address:port" or an IPv4 address, got ${describe(to)}`);
+  const out: Req<'files:offer'> = { to, picks: idList(p.picks, 'picks', LIMITS.offerItems) };
+  // An empty text is fine here: the files are the message.
+  if (p.text !== undefined && !(typeof p.text === 'string' && p.text.trim() === ''))
+    out.text = text(p.text);
+  return out;
+}
+
+function transferId(payload: unknown, extra: readonly string[] = []): Record<string, unknown> {
+  const p = object(payload, ['transferId', ...extra]);
+  id(p.transferId, 'transferId');
+  return p;
+}
+
 type Validators = { [C in RequestChannel]: (payload: unknown) => Req<C> };
 
 const validators: Validators = {
@@ -335,6 +367,30 @@ const validators: Validators = {
   'diag:bundle': (payload) => {
     const p = object(payload, ['redact']);
     return p.redact === undefined ? {} : { redact: flag(p.redact, 'redact') };
+  },
+  'files:list': noPayload,
+  'files:choose': (payload) => ({
+    kind: oneOf(object(payload, ['kind']).kind, 'kind', ['files', 'folder'] as const),
+  }),
+  'files:offer': filesOffer,
+  'files:accept': (payload) => {
+    const p = object(payload, ['transferIds', 'into']);
+    const transferIds = idList(p.transferIds, 'transferIds', LIMITS.transferIds);
+    return p.into === undefined ? { transferIds } : { transferIds, into: id(p.into, 'into') };
+  },
+  'files:decline': (payload) => ({
+    transferIds: idList(
+      object(payload, ['transferIds']).transferIds,
+      'transferIds',
+      LIMITS.transferIds,
+    ),
+  }),
+  'files:cancel': (payload) => ({ transferId: id(transferId(payload).transferId, 'transferId') }),
+  'files:retry': (payload) => ({ transferId: id(transferId(payload).transferId, 'transferId') }),
+  'files:open': (payload) => {
+    const p = transferId(payload, ['reveal']);
+    const out = { transferId: id(p.transferId, 'transferId') };
+    return p.reveal === undefined ? out : { ...out, reveal: flag(p.reveal, 'reveal') };
   },
 };
 

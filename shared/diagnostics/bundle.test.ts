@@ -18,6 +18,7 @@ const input: BundleInput = {
     legacyEncoding: 'gb18030',
     dataDir: '/tmp/x',
     answerEcho: true,
+    downloadDir: '/home/me/Downloads',
   },
   interfaces: {
     at: 0,

@@ -4,3 +4,4 @@ export * from './settings';
 export * from './echo';
 export * from './diagnostics';
 export * from './outcome';
+export * from './transfer';

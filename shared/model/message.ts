@@ -72,4 +72,6 @@ export interface ChatMessage {
   undecodable?: UndecodableText;
   /** Incoming only, when parts of a long message are missing from the text. */
   incomplete?: IncompleteText;
+  /** The message offers files: the ids of its transfers (see `files:transfer`). */
+  files?: string[];
 }

@@ -1,11 +1,13 @@
 import type { VerdictCode } from './diagnostics';
 import type { FailureCode, OutcomeParams, UnconfirmedCode } from './message';
+import type { TransferFailureCode } from './transfer';
 
 /** Something went wrong in the running engine that no request answers (see engine:error). */
 export type EngineErrorCode =
   | 'internal' // a packet handler failed: a bug, counted and reported, the engine carries on
   | 'broadcast-encoding' // one peer's encoding cannot carry a broadcast (nobody acks those)
-  | 'packet-counter'; // the packet counter could not be read or saved in the data directory
+  | 'packet-counter' // the packet counter could not be read or saved in the data directory
+  | 'transfers-record'; // the record of file transfers could not be read or saved there
 
 /** Why the engine could not start. */
 export type StartErrorCode =
@@ -13,7 +15,12 @@ export type StartErrorCode =
 
 /** Every code the catalogue (texts/) has words for. */
 export type OutcomeCode =
-  FailureCode | UnconfirmedCode | EngineErrorCode | StartErrorCode | VerdictCode;
+  | FailureCode
+  | UnconfirmedCode
+  | EngineErrorCode
+  | StartErrorCode
+  | VerdictCode
+  | TransferFailureCode;
 
 /**
  * An outcome as it travels: a code for programs, the values its text needs. Texts are looked up

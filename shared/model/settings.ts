@@ -20,6 +20,8 @@ export interface EngineSettings {
   legacyEncoding: 'gb18030' | 'cp932';
   /** Where settings and, later, history live. */
   dataDir: string;
+  /** Where accepted files go unless the person picks another folder. */
+  downloadDir: string;
   /** Answer Pigeon echo probes (on by default). */
   answerEcho: boolean;
 }

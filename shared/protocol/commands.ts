@@ -57,6 +57,11 @@ export const Mode = {
   /** Pigeon's echo probe and its answer: an extension other clients ignore (unknown modes). */
   PIGEON_ECHO: 0xe0,
   PIGEON_ECHO_REPLY: 0xe1,
+  /**
+   * The sender cancelled an offer: `packetNo:fileId` (decimal). IPMsg has no way to tell a
+   * receiver; other clients learn it when their fetch is refused.
+   */
+  PIGEON_FILES_CANCEL: 0xe2,
   /** iptux. */
   IPTUX_SENDMSG: 0xfb,
   IPTUX_SENDSIGN: 0xfc,

@@ -78,8 +78,15 @@ function parsePart(marker: string): MessagePart | undefined {
   return { id: m[1] ?? '', index, count };
 }
 
-/** `text\0`, or `text\0\0` followed by Pigeon's sections, each ending in NUL. */
-export function buildMessageBody(text: Uint8Array, sections: PigeonSections = {}): Uint8Array {
+/**
+ * `text\0`, or `text\0attachments\0` followed by Pigeon's sections, each ending in NUL (the
+ * attachment list is empty unless the message offers files).
+ */
+export function buildMessageBody(
+  text: Uint8Array,
+  sections: PigeonSections = {},
+  attachments: Uint8Array = EMPTY,
+): Uint8Array {
   const markers: string[] = [];
   if (sections.part) {
     const { id, index, count } = sections.part;
@@ -94,13 +101,14 @@ export function buildMessageBody(text: Uint8Array, sections: PigeonSections = {}
   // text \0 \0 (marker \0)*, written into one array of the exact size (a new one is zeroed):
   // this runs for every datagram to a Pigeon.
   let size = text.length + 1;
-  if (markers.length > 0) {
-    size += 1;
+  if (markers.length > 0 || attachments.length > 0) {
+    size += attachments.length + 1;
     for (const marker of markers) size += marker.length + 1;
   }
   const out = new Uint8Array(size);
   out.set(text);
-  let at = text.length + 2;
+  out.set(attachments, text.length + 1);
+  let at = text.length + 1 + attachments.length + 1;
   for (const marker of markers) {
     for (let i = 0; i < marker.length; i++) out[at++] = marker.charCodeAt(i) & 0xff;
     at++;

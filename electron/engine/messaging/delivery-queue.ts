@@ -23,6 +23,13 @@ export interface OutgoingItem {
   proofs?: string[];
   /** The peer said it proves its acks: an ack without the proof never counts as delivered. */
   proofRequired: boolean;
+  /**
+   * Told each part's packet number just before it first goes out: an offer of files is known
+   * by it (the receiver fetches `packetNo:fileID`), so it must be served from that moment.
+   */
+  numbered?: (part: number, packetNo: number) => void;
+  /** Told every delivery state after the conversation has it (the files of an offer follow it). */
+  told?: (state: DeliveryState) => void;
 }
 
 /** One message on its way, part after part. */
@@ -230,6 +237,7 @@ export class DeliveryQueue {
       proofless: 0,
     };
     lane.flight = f;
+    item.numbered?.(part, packetNo);
     this.byPacketNo.set(packetNo, f);
     this.rememberSent(packetNo, item.address);
     if (this.sendErrors.size > 0) this.sendErrors.delete(peerId(item.address, item.port));

@@ -51,6 +51,12 @@ export class Inbox {
     private readonly intake: MessageIntake,
   ) {}
 
+  /**
+   * Files offered with a message (FILEATTACHOPT): files/ turns the attachment list into
+   * transfers and answers their ids, which the message lists. Unset, offers are ignored.
+   */
+  offers: ((peer: Peer, p: WirePacket, attachments: Uint8Array) => string[]) | undefined;
+
   start(): void {
     this.ctx.later(PART_SWEEP_MS, () => this.sweepParts());
   }
@@ -142,9 +148,13 @@ export class Inbox {
       known: peer.encoding,
       legacy: this.ctx.settings().legacyEncoding,
     });
+    const files =
+      hasOpt(p.command, Opt.FILEATTACHOPT) && body.attachments.length > 0 && !broadcast
+        ? (this.offers?.(peer, p, body.attachments) ?? [])
+        : [];
     const decoded = decodeText(textBytes, encoding);
     if (!decoded.ok) {
-      this.deliver(peer, '', broadcast, { rawBase64: toBase64(body.text), encoding });
+      this.deliver(peer, '', broadcast, { rawBase64: toBase64(body.text), encoding }, undefined, files);
       return;
     }
     let text = normaliseLineBreaks(decoded.text);
@@ -154,7 +164,9 @@ export class Inbox {
       if (whole === undefined) return;
       text = whole;
     }
-    this.deliver(peer, text, broadcast, undefined);
+    // An offer without a text is its files alone, not an empty message beside them.
+    if (text === '' && files.length === 0 && body.attachments.length > 0) return;
+    this.deliver(peer, text, broadcast, undefined, undefined, files);
   }
 
   /** `peer` is the peer, or its id when it was forgotten meanwhile (the message still shows). */
@@ -164,6 +176,7 @@ export class Inbox {
     broadcast: boolean,
     undecodable: UndecodableText | undefined,
     incomplete?: IncompleteText,
+    files: string[] = [],
   ): void {
     const peerId = typeof peer === 'string' ? peer : peer.id;
     const message: ChatMessage = {
@@ -176,6 +189,7 @@ export class Inbox {
       ...(undecodable ? { undecodable } : {}),
     };
     if (incomplete) message.incomplete = incomplete;
+    if (files.length > 0) message.files = files;
     this.conversations.add(message);
     // The message first, then the count that includes it: a page never counts what it lacks.
     if (this.ctx.listened())

@@ -28,6 +28,7 @@ export class Messaging {
   readonly queue: DeliveryQueue;
   readonly inbox: Inbox;
   readonly outbox: Outbox;
+  readonly writer: MessageWriter;
   private seq = 0;
 
   constructor(
@@ -59,13 +60,8 @@ export class Messaging {
       newMessageId,
       this.intake,
     );
-    this.outbox = new Outbox(
-      ctx,
-      this.conversations,
-      this.queue,
-      new MessageWriter(ctx, instance),
-      newMessageId,
-    );
+    this.writer = new MessageWriter(ctx, instance);
+    this.outbox = new Outbox(ctx, this.conversations, this.queue, this.writer, newMessageId);
   }
 
   start(): void {

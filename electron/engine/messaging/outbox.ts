@@ -105,6 +105,71 @@ export class Outbox {
       peerId: item.peerId,
       delivery: state,
     });
+    item.told?.(state);
+  }
+
+  /**
+   * An offer of files to a peer: `groups` are its attachment lists, one datagram each (files/
+   * packed them for this peer). The message carries `text` and lists the transfers; `numbered`
+   * hears each datagram's packet number before it goes out, `told` every delivery state.
+   * Returns the message id, or undefined when the text had to go on its own first (it did).
+   */
+  sendOffer(
+    peer: Peer,
+    rawText: string,
+    groups: Uint8Array[],
+    files: string[],
+    hooks: Pick<OutgoingItem, 'numbered' | 'told'>,
+  ): string {
+    let text = normaliseLineBreaks(rawText);
+    let written = this.ctx.isRunning()
+      ? this.writer.writeOffer(peer, text, groups)
+      : ({ ok: false, code: 'not-started', params: {} } as const);
+    if (!written.ok && written.code === 'too-long') {
+      // A long text goes as a message of its own, right before the offer.
+      this.queueText(peer, text);
+      text = '';
+      written = this.writer.writeOffer(peer, '', groups);
+    }
+    const message: ChatMessage = {
+      id: this.newMessageId(),
+      peerId: peer.id,
+      direction: 'out',
+      text,
+      at: this.ctx.clock.now(),
+      broadcast: false,
+      files,
+      delivery: { state: 'queued' },
+    };
+    if (!written.ok) {
+      const params = 'params' in written ? written.params : {};
+      const code = written.code === 'too-long' ? 'send-error' : written.code;
+      message.delivery = { state: 'failed', code, params };
+    }
+    this.conversations.add(message);
+    this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
+    if (!written.ok) {
+      if (message.delivery) hooks.told?.(message.delivery);
+      return message.id;
+    }
+    this.queue.enqueue({
+      messageId: message.id,
+      peerId: peer.id,
+      address: peer.address,
+      port: peer.port,
+      label: labelOf(peer),
+      command: makeCommand(
+        Mode.SENDMSG,
+        Opt.SENDCHECKOPT,
+        Opt.FILEATTACHOPT,
+        written.utf8Opt ? Opt.UTF8OPT : 0,
+      ),
+      extras: written.extras,
+      ...(written.proofs ? { proofs: written.proofs } : {}),
+      proofRequired: peer.capabilities.proof,
+      ...hooks,
+    });
+    return message.id;
   }
 
   private queueText(peer: Peer, text: string): string {
@@ -154,7 +219,8 @@ export class Outbox {
     return message.id;
   }
 
-  private resolveRecipient(to: string): Peer | undefined {
+  /** A peer id, or an address we may not have heard from yet (it gets a peer entry). */
+  resolveRecipient(to: string): Peer | undefined {
     const { peers } = this.ctx;
     const byId = peers.get(to);
     if (byId) return byId;

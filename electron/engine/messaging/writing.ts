@@ -1,6 +1,7 @@
 import type { OutcomeParams, Peer, WireEncoding } from '../../../shared/model';
 import {
   buildMessageBody,
+  encodeText,
   pigeonVersionField,
   sendEncodingFor,
   splitForWire,
@@ -97,6 +98,63 @@ export class MessageWriter {
     });
     return { ok: true, extras, utf8Opt: how.utf8Opt, proofs };
   }
+
+  /** Bytes of attachment list one offer datagram to this peer can carry, with no text. */
+  offerBudget(peer: Peer): number {
+    const pigeon = peer.client === 'pigeon';
+    return this.ctx.caps.limit(peer.address) - this.headerBytes - 8 - (pigeon ? NONCE_BYTES : 0);
+  }
+
+  /**
+   * An offer of files: one datagram per group of attachment records (files/ packed them to fit
+   * offerBudget), the text in the first. 'too-long' when the text does not fit beside the
+   * first group: the caller then sends it as a message of its own.
+   */
+  writeOffer(
+    peer: Peer,
+    text: string,
+    groups: Uint8Array[],
+  ): Written | { ok: false; code: 'too-long' } {
+    const how = MessageWriter.encodingFor(peer);
+    const encoded = encodeText(text, how.encoding);
+    if (!encoded.ok) {
+      const character = encoded.character ?? '';
+      return {
+        ok: false,
+        code: 'encoding',
+        params: {
+          peer: labelOf(peer),
+          encoding: how.encoding.toUpperCase(),
+          character: JSON.stringify(character),
+          codepoint: codePointLabel(character.codePointAt(0) ?? 0),
+        },
+      };
+    }
+    if (encoded.bytes.length + (groups[0]?.length ?? 0) > this.offerBudget(peer))
+      return { ok: false, code: 'too-long' };
+    const pigeon = peer.client === 'pigeon';
+    const extras: Uint8Array[] = [];
+    const proofs: string[] = [];
+    groups.forEach((group, index) => {
+      const piece = index === 0 ? encoded.bytes : new Uint8Array(0);
+      if (!pigeon) {
+        extras.push(buildMessageBody(piece, {}, group));
+        return;
+      }
+      const nonce = newNonce();
+      extras.push(buildMessageBody(piece, { nonce }, group));
+      proofs.push(ackProof(nonce, piece));
+    });
+    return pigeon
+      ? { ok: true, extras, utf8Opt: how.utf8Opt, proofs }
+      : { ok: true, extras, utf8Opt: how.utf8Opt };
+  }
+}
+
+/** What an offer of files needs of the writer (files/ packs its attachment list with it). */
+export interface OfferWriter {
+  offerBudget(peer: Peer): number;
+  writeOffer(peer: Peer, text: string, groups: Uint8Array[]): Written | { ok: false; code: 'too-long' };
 }
 
 /** "nick (address)", or the address alone when the nick is the address. */

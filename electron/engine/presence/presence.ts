@@ -50,6 +50,8 @@ export interface PresenceOptions {
   presenceCheckMs?: number;
   /** A peer's BR_ENTRY: it may have restarted, and counts its packet numbers from 0 again. */
   onEntry?: (peer: Peer, packetNo: number) => void;
+  /** We serve files on TCP (FILEATTACHOPT in our entries); false when the TCP port is off. */
+  files?: boolean;
 }
 
 /**
@@ -359,7 +361,7 @@ export class Presence {
 
   /** Our status bits for entry packets. Only what is implemented: no files, no encryption yet. */
   private statusOptions(): number {
-    return Opt.CAPUTF8OPT;
+    return this.options.files === false ? Opt.CAPUTF8OPT : Opt.CAPUTF8OPT | Opt.FILEATTACHOPT;
   }
 
   private entryExtra(encoding: WireEncoding): Uint8Array {

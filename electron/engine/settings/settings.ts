@@ -31,6 +31,7 @@ export function defaultSettings(overrides: Partial<EngineSettings> = {}): Engine
     unicastHosts: overrides.unicastHosts ?? [],
     legacyEncoding: overrides.legacyEncoding ?? 'gb18030',
     dataDir: overrides.dataDir ?? path.join(os.homedir(), '.pigeon'),
+    downloadDir: overrides.downloadDir ?? path.join(os.homedir(), 'Downloads'),
     answerEcho: overrides.answerEcho ?? true,
   };
 }

@@ -19,6 +19,14 @@ export const ENGINE_ERROR_TEXTS: Record<EngineErrorCode, Texts> = {
       'Pigeon 无法在 {file} 中保存数据包计数器（{error}）：重新启动后，iptux 可能会忽略 ' +
       'Pigeon 的消息，直到再次收到 Pigeon 的上线通知',
   },
+  'transfers-record': {
+    en:
+      'Pigeon could not keep its record of file transfers in {file} ({error}); a broken ' +
+      'record was moved to {aside}. Offers and partial downloads may not survive a restart.',
+    'zh-CN':
+      'Pigeon 无法在 {file} 中保存文件传输记录（{error}）；损坏的记录已移至 {aside}。' +
+      '重新启动后，文件邀请和未完成的下载可能会丢失。',
+  },
 };
 
 /**

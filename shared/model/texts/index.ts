@@ -2,6 +2,7 @@ import type { Outcome, OutcomeCode } from '../outcome';
 import { DELIVERY_TEXTS, UNCONFIRMED_TEXTS } from './delivery';
 import { ENGINE_ERROR_TEXTS, START_ERROR_TEXTS } from './engine';
 import { fill, type TextLanguage, type Texts } from './fill';
+import { TRANSFER_TEXTS } from './transfers';
 import { VERDICT_TEXTS } from './verdicts';
 
 export type { TextLanguage, Texts } from './fill';
@@ -16,6 +17,7 @@ const CATALOGUE: Record<OutcomeCode, Texts> = {
   ...UNCONFIRMED_TEXTS,
   ...ENGINE_ERROR_TEXTS,
   ...START_ERROR_TEXTS,
+  ...TRANSFER_TEXTS,
 };
 
 export const OUTCOME_CODES = Object.keys(CATALOGUE) as OutcomeCode[];
@@ -37,4 +39,5 @@ export const TEXT_FAMILIES = {
   unconfirmed: UNCONFIRMED_TEXTS,
   engineErrors: ENGINE_ERROR_TEXTS,
   startErrors: START_ERROR_TEXTS,
+  transfers: TRANSFER_TEXTS,
 } as const;
