@@ -9,3 +9,4 @@ export * from './api';
 export * from './handler';
 export * from './json-lines';
 export * from './request-frames';
+export * from './files-bridge';
