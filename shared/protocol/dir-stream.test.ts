@@ -315,7 +315,6 @@ describe('DirStreamReader', () => {
       ['..', '..'],
       ['a/b', 'a/b'],
       ['/etc', '/etc'],
-      ['a\\b', 'a\\b'],
       ['NUL', 'a\0b'],
     ])('the name %j', (_label, name) => {
       const header = b(`:${name}:0:1:`);
@@ -324,6 +323,15 @@ describe('DirStreamReader', () => {
       const dir = b(`:${name}:0:2:`);
       const dirFull = concatBytes([b((dir.length + 4).toString(16).padStart(4, '0')), dir]);
       expect(errorOf(read([top(), dirFull]).flat)).toMatch(/unsafe name/);
+    });
+
+    it('leaves a 0x5C byte to the decoded name: GBK 表 is 95 5C', () => {
+      const gbk = new Uint8Array([0x95, 0x5c]);
+      const header = concatBytes([b(':'), gbk, b(':0:1:')]);
+      const full = concatBytes([b((header.length + 4).toString(16).padStart(4, '0')), header]);
+      const events = read([top(), full, buildRetParentHeader(0)]).flat;
+      expect(events.filter((e) => e.type === 'error')).toEqual([]);
+      expect(events.filter((e) => e.type === 'file')).toHaveLength(1);
     });
 
     it('folders deeper than maxDepth', () => {

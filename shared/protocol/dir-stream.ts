@@ -389,14 +389,17 @@ function indexOfIn(bytes: Uint8Array, byte: number, from: number, end: number): 
   return -1;
 }
 
-/** Why a name could leave its folder or is not a name at all, or '' when it is safe. */
+/**
+ * Why a name could leave its folder or is not a name at all, or '' when it is safe. A '\\' byte
+ * is not judged here: in GBK and CP932 it is the second byte of characters such as 表 (95 5C),
+ * so only the decoded name can tell (the engine's safeEntryName refuses a real backslash).
+ */
 function unsafeName(name: Uint8Array): string {
   if (name.length === 0) return 'empty';
   if (name.length === 1 && name[0] === 0x2e) return "'.'";
   if (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e) return "'..'";
   for (const b of name) {
     if (b === 0x2f) return "contains '/'";
-    if (b === 0x5c) return "contains '\\'";
     if (b === NUL) return 'contains NUL';
   }
   return '';

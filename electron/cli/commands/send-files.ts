@@ -55,7 +55,9 @@ export async function sendFiles(
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
         done.then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), options.waitS * 1000))),
+        new Promise<boolean>(
+          (resolve) => (timer = setTimeout(() => resolve(true), options.waitS * 1000)),
+        ),
       ]);
       clearTimeout(timer);
       if (tty && !options.json) process.stderr.write('\n');

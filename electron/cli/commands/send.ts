@@ -72,8 +72,10 @@ export async function send(argv: string[]): Promise<number> {
   if (files.length && flags['broadcast-all'])
     throw new UsageError('--file goes to --to recipients, not to --broadcast-all');
   for (const f of files)
-    if (!fs.existsSync(f)) throw new UsageError(`--file ${JSON.stringify(f)}: no such file or folder`);
-  if (flags.wait !== undefined && !files.length) throw new UsageError('--wait only applies to --file');
+    if (!fs.existsSync(f))
+      throw new UsageError(`--file ${JSON.stringify(f)}: no such file or folder`);
+  if (flags.wait !== undefined && !files.length)
+    throw new UsageError('--wait only applies to --file');
   if (flags.wait !== undefined && !(flags.wait > 0))
     throw new UsageError(`--wait expects a number of seconds above 0, got ${flags.wait}`);
   const targets = recipients.map((r) => {

@@ -84,8 +84,13 @@ export async function serve(argv: string[]): Promise<number> {
     throw new UsageError(`--ui expects a port from 1 to 65535 (or none), got ${uiPort}`);
   }
   const acceptDir = flags['accept-files'];
-  if (acceptDir === undefined && (flags['accept-peer-mb'] ?? flags['accept-total-mb']) !== undefined)
-    throw new UsageError('--accept-peer-mb and --accept-total-mb only make sense with --accept-files');
+  if (
+    acceptDir === undefined &&
+    (flags['accept-peer-mb'] ?? flags['accept-total-mb']) !== undefined
+  )
+    throw new UsageError(
+      '--accept-peer-mb and --accept-total-mb only make sense with --accept-files',
+    );
   for (const name of ['accept-peer-mb', 'accept-total-mb'] as const) {
     const v = flags[name];
     if (v !== undefined && !(v > 0)) throw new UsageError(`--${name} expects a size in MB above 0`);
@@ -95,7 +100,9 @@ export async function serve(argv: string[]): Promise<number> {
       fs.mkdirSync(acceptDir, { recursive: true });
       fs.accessSync(acceptDir, fs.constants.W_OK);
     } catch (error) {
-      throw new UsageError(`--accept-files ${JSON.stringify(acceptDir)}: ${(error as Error).message}`);
+      throw new UsageError(
+        `--accept-files ${JSON.stringify(acceptDir)}: ${(error as Error).message}`,
+      );
     }
   }
   const MB = 1024 * 1024;

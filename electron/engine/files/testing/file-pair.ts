@@ -95,7 +95,7 @@ export function writeRandomFile(dir: string, name: string, bytes: number): strin
   const file = path.join(dir, name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'w');
-  for (let left = bytes; left > 0; ) {
+  for (let left = bytes; left > 0;) {
     const n = Math.min(left, 1 << 20);
     fs.writeSync(fd, randomBytes(n));
     left -= n;
