@@ -24,7 +24,8 @@ import { isFinished, type OutRecord, type TransferTable } from './transfer-table
 const CHUNK = 256 * 1024;
 
 /** Why we served nothing: told to the sender's UI only through the transfer, never the peer. */
-export type ServeRefusal = 'malformed' | 'unknown-offer' | 'not-recipient' | 'expired';
+export type ServeRefusal =
+  'malformed' | 'unknown-offer' | 'not-recipient' | 'expired' | 'offset-past-end';
 
 /**
  * The data phase of TCP 2425 for files: GETFILEDATA (one file, from the requested offset) and
@@ -72,6 +73,8 @@ export class FileServer {
     this.track(record.transfer.id, connection.socket);
     const hash = hasOpt(request.command, Opt.PIGEON_HASHOPT);
     const utf8 = hasOpt(request.command, Opt.UTF8OPT);
+    if (!dir && parsed.offset > record.transfer.item.size)
+      return this.refuse(connection, 'offset-past-end');
     if (record.transfer.item.kind === 'folder' && dir)
       void this.sendFolder(record, connection, hash, utf8);
     else if (record.transfer.item.kind === 'file' && !dir)

@@ -174,6 +174,12 @@ export class Files {
     if (!this.ctx.isRunning()) throw new ContractError('not-started', 'Pigeon is not running');
     const peer = this.messaging.outbox.resolveRecipient(to);
     if (!peer) throw new ContractError('invalid-request', `${to} is not a peer or an IPv4 address`);
+    if (picked.some((p) => p.kind === 'folder') && cannotTakeFolders(peer))
+      throw new ContractError(
+        'peer-cannot-take-folders',
+        `${peer.version} crashes when it receives a folder (iptux issue #472, fixed in 0.9.4): ` +
+          'send the files inside it, or an archive',
+      );
     const now = this.ctx.clock.now();
     const style = peer.client === 'iptux' ? 'iptux' : 'ipmsg';
     const encoding = sendEncodingFor(peer).encoding;
@@ -292,7 +298,8 @@ export class Files {
             fileId: e.fileId,
             name: decodeLenient(e.name, encoding),
             kind: type === FileAttr.DIR ? 'folder' : 'file',
-            size: type === FileAttr.DIR ? -1 : e.size,
+            // IP Messenger says 0 for a folder, iptux the total of its files: 0 is "unknown".
+            size: type === FileAttr.DIR && e.size === 0 ? -1 : e.size,
             mtime: e.mtime,
           },
           state: { state: 'offered' },
@@ -650,6 +657,15 @@ function wireName(name: string, encoding: Peer['encoding']): Uint8Array {
   for (const ch of name) out += encodeText(ch, encoding).ok ? ch : '_';
   const fallback = encodeText(out, encoding);
   return fallback.ok ? fallback.bytes : latin1Bytes(name.replace(/[^\x20-\x7e]/g, '_'));
+}
+
+/** iptux before 0.9.4 overflows its stack creating the first folder it receives (#472). */
+export function cannotTakeFolders(peer: Peer): boolean {
+  if (peer.client !== 'iptux') return false;
+  const m = /^1_iptux (\d+)\.(\d+)\.(\d+)/.exec(peer.version);
+  if (!m) return false;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return major === 0 && (minor < 9 || (minor === 9 && patch < 4));
 }
 
 function mtimeOf(file: string): number {

@@ -63,6 +63,14 @@ export function isFinished(state: TransferState): boolean {
 }
 
 /**
+ * Whether an offer of ours is still served in this state. A fetched item stays served until it
+ * expires: a receiver whose copy failed its check, or who lost it, can fetch it again.
+ */
+function isServed(state: TransferState): boolean {
+  return !isFinished(state) || state.state === 'done';
+}
+
+/**
  * Every transfer, either direction, and the one place that tells about them (`files:transfer`):
  * state changes at once, progress at most every `progressEveryMs`. The record lives in the data
  * directory (transfers.json, owner-only), small on purpose: what we serve (paths and recipients)
@@ -137,7 +145,7 @@ export class TransferTable {
   setState(record: TransferRecord, state: TransferState): void {
     record.transfer.state = state;
     if (state.state !== 'transferring') delete record.transfer.rate;
-    if (isFinished(state) && record.kind === 'out') this.unindex(record);
+    if (!isServed(state) && record.kind === 'out') this.unindex(record);
     this.tell(record, true);
   }
 
@@ -165,7 +173,7 @@ export class TransferTable {
   }
 
   private index(record: OutRecord): void {
-    if (record.packetNo === undefined || isFinished(record.transfer.state)) return;
+    if (record.packetNo === undefined || !isServed(record.transfer.state)) return;
     let items = this.served.get(record.packetNo);
     if (!items) this.served.set(record.packetNo, (items = new Map()));
     items.set(record.transfer.item.fileId, record);
