@@ -28,6 +28,11 @@ export const networkFlags = {
     describe: 'extra host or subnet (up to /22) told by unicast, repeatable',
   },
   data: { type: 'string', arg: 'DIR', describe: 'data directory (default ~/.pigeon)' },
+  'download-dir': {
+    type: 'string',
+    arg: 'DIR',
+    describe: 'where accepted files go (default ~/Downloads)',
+  },
   help: { type: 'boolean', describe: 'show help for this command' },
 } as const satisfies FlagSpecs;
 
@@ -58,6 +63,9 @@ export function settingsFromFlags(flags: NetworkFlags): {
     ...(flags.port !== undefined ? { port: flags.port } : {}),
     ...(flags.broadcast !== undefined ? { broadcast: flags.broadcast } : {}),
     ...(flags.unicast !== undefined ? { unicastHosts: flags.unicast } : {}),
+    ...(flags['download-dir'] !== undefined
+      ? { downloadDir: path.resolve(flags['download-dir']) }
+      : {}),
   });
   return {
     settings,

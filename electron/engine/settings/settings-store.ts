@@ -12,7 +12,7 @@ export const SETTINGS_FILE = 'settings.json';
 
 export type { StoredSettings };
 
-const STRING_KEYS = ['nick', 'group', 'user', 'host', 'bind'] as const;
+const STRING_KEYS = ['nick', 'group', 'user', 'host', 'bind', 'downloadDir'] as const;
 
 export function loadStoredSettings(dataDir: string): {
   settings: StoredSettings;
