@@ -454,6 +454,8 @@ export const en = {
     engineError: 'Network problem',
   },
   files: {
+    preview_one: '[File]',
+    preview_other: '[{{count}} files]',
     attach: 'Send files',
     attachFiles: 'Files…',
     attachFolder: 'Folder…',

@@ -450,6 +450,8 @@ export const zhCN: Translations = {
     engineError: '网络问题',
   },
   files: {
+    preview_one: '[文件]',
+    preview_other: '[{{count}} 个文件]',
     attach: '发送文件',
     attachFiles: '文件…',
     attachFolder: '文件夹…',
