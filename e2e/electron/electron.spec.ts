@@ -14,7 +14,7 @@ import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import type { ElectronApplication, Page } from '@playwright/test';
 import { REQUEST_CHANNELS, methodPath } from '../../shared/contract';
-import type { ContractEvent, MessageEvent, PigeonApi } from '../../shared/contract';
+import type { ContractEvent, MessageEvent, PigeonApi, PigeonFiles } from '../../shared/contract';
 import { createEngine } from '../../electron/engine/engine';
 import { defaultSettings } from '../../electron/engine/settings/settings';
 
@@ -26,6 +26,7 @@ const hasElectron = Boolean(distPath && fs.existsSync(distPath));
 /** What the page's global scope looks like, for code that runs inside it. */
 interface PageGlobals {
   pigeon: PigeonApi;
+  pigeonFiles: PigeonFiles;
   /** What the page heard on chat:message (ours are told too, so each has a direction). */
   received: MessageEvent[];
   location: { href: string };
@@ -104,17 +105,41 @@ test.describe('Electron shell', () => {
     ]);
   });
 
-  test('exposes window.pigeon, the contract API, and nothing else', async () => {
+  test('exposes window.pigeon, the contract API, window.pigeonFiles, and nothing else', async () => {
     const seen = await page.evaluate(() => {
       const names = Object.getOwnPropertyNames(globalThis);
       return {
-        bridged: names.filter((n) => /^(pigeon|electron|ipc.*|__electron.*|api)$/i.test(n)),
+        bridged: names.filter((n) => /^(pigeon.*|electron|ipc.*|__electron.*|api)$/i.test(n)),
         api: Object.keys((globalThis as unknown as PageGlobals).pigeon).sort(),
+        files: Object.keys((globalThis as unknown as PageGlobals).pigeonFiles),
       };
     });
-    expect(seen.bridged).toEqual(['pigeon']);
+    expect(seen.bridged.sort()).toEqual(['pigeon', 'pigeonFiles']);
+    expect(seen.files).toEqual(['stage']);
     const domains = [...new Set(REQUEST_CHANNELS.map((c) => methodPath(c)[0]))];
     expect(seen.api).toEqual([...domains, 'invoke', 'on'].sort());
+  });
+
+  test('refuses to stage a File made by script: it has no path for the preload to find', async () => {
+    const reply = await page.evaluate(() =>
+      page$().pigeonFiles.stage([new File(['made by script'], 'made.txt')]),
+    );
+    expect(reply).toMatchObject({ ok: false, error: { code: 'not-on-disk' } });
+  });
+
+  test('chooses a file in the native dialog and answers a pick, never the path', async () => {
+    const chosen = path.join(profile, 'chosen.txt');
+    fs.writeFileSync(chosen, 'four');
+    // The person's part: the dialog answers with the file (the shell calls dialog at call time).
+    await app.evaluate(({ dialog }, file) => {
+      dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [file] })) as never;
+    }, chosen);
+    const reply = await page.evaluate(() => page$().pigeon.files.choose({ kind: 'files' }));
+    expect(reply).toEqual({
+      ok: true,
+      value: [{ pick: expect.any(String), name: 'chosen.txt', kind: 'file', size: 4 }],
+    });
+    expect(JSON.stringify(reply)).not.toContain(profile);
   });
 
   test('refuses navigation away from the app', async () => {

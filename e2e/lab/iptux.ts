@@ -111,6 +111,14 @@ export interface Iptux {
    * chooser (preset to receivedDir). Positions fit the fixed window layout of our config.
    */
   acceptFiles(ip: string): Promise<void>;
+  /**
+   * Offer files (kind 'files') or folders ('folder') to the peer at `ip`, as a person would: in
+   * the chat window press Ctrl+S ("Files") or Ctrl+D ("Dirs"), type each absolute path into the
+   * GTK chooser's location bar (Ctrl+L) and confirm, once per path (each pick is appended to the
+   * "File to send." list), then Ctrl+Return (Send). Resolves once iptux logged the
+   * SENDMSG|FILEATTACHOPT datagram to `ip`. Paths must exist in iptux's filesystem view.
+   */
+  offerFiles(ip: string, paths: readonly string[], kind: 'files' | 'folder'): Promise<void>;
   /** PNG of the whole Xvfb screen (ImageMagick `import -window root`); returns the path. */
   screenshot(pngPath: string): Promise<string>;
   /** Visible top-level windows. */
@@ -613,7 +621,9 @@ class IptuxImpl implements Iptux {
     // "Accept" sits 195 px left of the right edge, 77 px down (940x560 layout, paned at 480)
     const x = geo.X + geo.WIDTH - 195;
     const y = geo.Y + 77;
-    await this.xdoCheck(['mousemove', '--sync', String(x), String(y), 'click', '1']);
+    // no --sync: it waits for a pointer motion, so a second acceptFiles (pointer already at
+    // x,y) hangs until xdotool is killed; XTest events are applied in order anyway
+    await this.xdoCheck(['mousemove', String(x), String(y), 'click', '1']);
     let chooser: string | undefined;
     for (let i = 0; i < 40 && chooser === undefined; i++) {
       await sleep(100);
@@ -624,6 +634,76 @@ class IptuxImpl implements Iptux {
     }
     await this.focus(chooser);
     await this.xdoCheck(['key', '--clearmodifiers', 'Return']);
+  }
+
+  async offerFiles(ip: string, paths: readonly string[], kind: 'files' | 'folder'): Promise<void> {
+    if (paths.length === 0) throw new Error('offerFiles: no paths');
+    for (const p of paths) {
+      // the location bar takes one path; a newline would confirm the chooser early
+      if (!p.startsWith('/') || /[\n\r\t]/.test(p)) {
+        throw new Error(`offerFiles: not an absolute one-line path: ${JSON.stringify(p)}`);
+      }
+    }
+    const isOffer = (d: IptuxDatagram) =>
+      d.dir === 'sent' &&
+      d.peer === ip &&
+      (d.command & 0xff) === 0x20 &&
+      (d.command & 0x200000) !== 0;
+    const before = this.udpLog().filter(isOffer).length;
+    const w = await this.openChat(ip);
+    // win.attach_file is bound to Ctrl+S and win.attach_folder to Ctrl+D (iptux Application.cpp)
+    const [accel, title] =
+      kind === 'files'
+        ? ['ctrl+s', 'Choose enclosure files']
+        : ['ctrl+d', 'Choose enclosure folders'];
+    for (const p of paths) {
+      await this.focus(w);
+      await this.xdoCheck(['key', '--clearmodifiers', accel]);
+      const chooser = await this.waitForWindow(title, 5000);
+      await this.focus(chooser);
+      await this.xdoCheck(['key', '--clearmodifiers', 'ctrl+l']);
+      await sleep(200);
+      // A folder path needs its trailing '/': without it the location bar completes the '/'
+      // inline and Return only accepts that completion, leaving the chooser open.
+      await this.typeText(kind === 'folder' && !p.endsWith('/') ? `${p}/` : p);
+      // typed keys are processed asynchronously: let the inline completion settle first
+      await sleep(300);
+      await this.xdoCheck(['key', '--clearmodifiers', 'Return']);
+      await this.waitForWindowGone(chooser, 5000).catch(async (e: unknown) => {
+        // a chooser left open keeps iptux in its modal loop (no D-Bus quit, no more GUI work)
+        await this.xdo(['key', '--window', chooser, 'Escape']);
+        throw new Error(`${(e as Error).message} (after typing ${p})`, { cause: e });
+      });
+    }
+    await this.focus(w);
+    await this.xdoCheck(['key', '--clearmodifiers', 'ctrl+Return']);
+    const deadline = Date.now() + 10_000;
+    while (this.udpLog().filter(isOffer).length <= before) {
+      if (Date.now() > deadline) {
+        throw new Error(`iptux sent no SENDMSG|FILEATTACHOPT to ${ip}:\n${tail(this.logPath)}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  private async waitForWindow(nameRe: string, timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const w = (await this.findWindows(nameRe))[0];
+      if (w !== undefined) return w;
+      if (Date.now() > deadline) throw new Error(`no window /${nameRe}/ within ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+
+  private async waitForWindowGone(id: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await this.run('xdotool', ['search', '--onlyvisible', '--name', '.'], 5000);
+      if (!r.stdout.split('\n').includes(id)) return;
+      if (Date.now() > deadline) throw new Error(`window ${id} still open after ${timeoutMs} ms`);
+      await sleep(100);
+    }
   }
 
   async screenshot(pngPath: string): Promise<string> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContractEvent, EventListener } from '../../shared/contract';
 import type { EngineSettings } from '../../shared/model';
-import { REQUEST_CHANNELS } from '../../shared/contract';
+import { REQUEST_CHANNELS, STAGE_DROPPED_CHANNEL } from '../../shared/contract';
 import type * as EngineModule from '../engine/engine';
 import type { Engine, EngineOptions } from '../engine/engine';
 import { createFakeElectron } from './test/fake-electron';
@@ -182,7 +182,9 @@ describe('main process composition', () => {
 
   it('answers our page over IPC and refuses a sender without a frame', async () => {
     const { electron, win, engine } = await launch();
-    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(
+      [...REQUEST_CHANNELS, STAGE_DROPPED_CHANNEL].sort(),
+    );
     const ours = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
     expect(await electron.ipcMain.invoke('peers:refresh', ours, null)).toEqual({
       ok: true,
@@ -196,6 +198,40 @@ describe('main process composition', () => {
     expect(await electron.ipcMain.invoke('peers:refresh', gone, null)).toMatchObject({
       ok: false,
       error: { code: 'untrusted-sender' },
+    });
+  });
+
+  it('stages dropped files as picks for our page only, behind the same sender check', async () => {
+    const { electron, win } = await launch();
+    const file = path.join(userData, 'dropped.txt');
+    fs.writeFileSync(file, 'abc');
+    const ours = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    expect(await electron.ipcMain.invoke(STAGE_DROPPED_CHANNEL, ours, [file])).toEqual({
+      ok: true,
+      value: [{ pick: expect.any(String), name: 'dropped.txt', kind: 'file', size: 3 }],
+    });
+    const iframe = { sender: win.webContents, senderFrame: win.webContents.mainFrame.child('') };
+    expect(await electron.ipcMain.invoke(STAGE_DROPPED_CHANNEL, iframe, [file])).toMatchObject({
+      ok: false,
+      error: { code: 'untrusted-sender' },
+    });
+  });
+
+  it('chooses files in a native dialog on our window, and opens nothing when cancelled', async () => {
+    const { electron, win } = await launch();
+    const file = path.join(userData, 'chosen.txt');
+    fs.writeFileSync(file, 'abcd');
+    const ours = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    electron.dialog.answer = { canceled: false, filePaths: [file] };
+    expect(await electron.ipcMain.invoke('files:choose', ours, { kind: 'files' })).toEqual({
+      ok: true,
+      value: [{ pick: expect.any(String), name: 'chosen.txt', kind: 'file', size: 4 }],
+    });
+    expect(electron.dialog.opened[0]?.window).toBe(win);
+    electron.dialog.answer = { canceled: true, filePaths: [] };
+    expect(await electron.ipcMain.invoke('files:choose', ours, { kind: 'folder' })).toEqual({
+      ok: true,
+      value: [],
     });
   });
 

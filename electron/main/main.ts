@@ -20,13 +20,14 @@ import {
   shell,
   Tray,
 } from 'electron';
-import type { MenuItemConstructorOptions } from 'electron';
+import type { IpcMainInvokeEvent, MenuItemConstructorOptions } from 'electron';
 import { createEngine } from '../engine/engine';
 import { SETTINGS_FILE } from '../engine/settings/settings-store';
 import { StartError } from '../engine/start-error';
 import { registerAppScheme, setupAppProtocol } from './app-protocol';
 import { appPaths, trayIconFile } from './app-paths';
 import { EngineStatus } from './engine-status';
+import { createFilesShell } from './files-shell';
 import { setupGracefulQuit } from './graceful-quit';
 import { setupIpcAdapter } from './ipc-adapter';
 import { createMainWindow, revealWindow } from './main-window';
@@ -37,6 +38,7 @@ import { RendererEvents } from './renderer-events';
 import { createSenderCheck } from './sender-check';
 import { loadAppSettings } from './settings-file';
 import { setupSingleInstance } from './single-instance';
+import { setupStageDropped } from './stage-dropped';
 import { setupTray } from './tray';
 import { loadWindowState, setupWindowStatePersistence, windowStateFile } from './window-state';
 
@@ -84,6 +86,8 @@ async function start(): Promise<void> {
   if (warning) console.warn(`pigeon: ${warning}`);
   const engine = createEngine(settings, {
     ui: { shell: 'electron', firstRun },
+    // Dialogs and opening files; the engine reaches them only from checked contract requests.
+    files: { shell: createFilesShell({ dialog, shell, getWindow: currentWindow }) },
     onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),
   });
 
@@ -126,18 +130,28 @@ async function start(): Promise<void> {
 
   // (3) IPC handlers are registered before the window loads, so the page's first request
   // never races an unregistered channel.
+  const isTrustedSender = createSenderCheck(currentWindow);
+  const onRefused = (channel: string, event: IpcMainInvokeEvent): void =>
+    console.warn(`pigeon: refused ${channel} from ${event.senderFrame?.url ?? 'a gone frame'}`);
   const disposeIpc = setupIpcAdapter({
     ipcMain,
-    isTrustedSender: createSenderCheck(currentWindow),
+    isTrustedSender,
     handleRequest: engine.request,
-    onRefused: (channel, event) =>
-      console.warn(`pigeon: refused ${channel} from ${event.senderFrame?.url ?? 'a gone frame'}`),
+    onRefused,
+  });
+  // Dropped files become picks through the preload's window.pigeonFiles, behind the same check.
+  const disposeStage = setupStageDropped({
+    ipcMain,
+    isTrustedSender,
+    addPick: (chosen) => engine.files.picks.add(chosen),
+    onRefused,
   });
 
   const quit = setupGracefulQuit(
     app,
     async () => {
       disposeIpc();
+      disposeStage();
       await engine.stop();
       tray.destroy();
     },

@@ -34,6 +34,14 @@ describe('channel lists', () => {
       'diag:doctor',
       'diag:interfaces',
       'diag:bundle',
+      'files:list',
+      'files:choose',
+      'files:offer',
+      'files:accept',
+      'files:decline',
+      'files:cancel',
+      'files:retry',
+      'files:open',
     ]);
     expect([...EVENT_CHANNELS].sort()).toEqual(
       [
@@ -52,6 +60,7 @@ describe('channel lists', () => {
         'echo:done',
         'echo:sweep-progress',
         'diag:network-changed',
+        'files:transfer',
         'ui:open-conversation',
       ].sort(),
     );

@@ -100,6 +100,18 @@ export const Opt = {
   NOADDLISTOPT: 0x00080000,
   READCHECKOPT: 0x00100000,
   SECRETEXOPT: 0x00000300,
+  // Pigeon, on GETFILEDATA/GETDIRFILES only
+  /**
+   * The requester (a Pigeon) asks for a 32-byte SHA-256 trailer after each regular file's
+   * content: after the whole stream for GETFILEDATA, after each file's content bytes in
+   * GETDIRFILES. The hash covers the whole file from byte 0, whatever the offset.
+   * Safe because nobody sets this bit on these modes: it is PASSWORDOPT, a SENDMSG option.
+   * IP Messenger's requests carry only ENCRYPTOPT, ENCFILEOPT (0x800) and UTF8OPT; iptux's only
+   * FILEATTACHOPT; FeiQ's none. And servers that don't know it ignore it: IP Messenger tests
+   * GET_MODE and the ENCFILEOPT bit, iptux and the FeiQ clones only GET_MODE. Only a Pigeon
+   * server answers it, so a requester expects the trailer only from a peer known to be Pigeon.
+   */
+  PIGEON_HASHOPT: 0x00008000,
   // iptux
   IPTUX_SHAREDOPT: 0x80000000,
   IPTUX_PASSWDOPT: 0x40000000,

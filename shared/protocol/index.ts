@@ -9,3 +9,6 @@ export * from './feiq';
 export * from './message-body';
 export * from './address';
 export * from './ack';
+export * from './attachments';
+export * from './file-request';
+export * from './dir-stream';

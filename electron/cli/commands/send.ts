@@ -8,6 +8,7 @@ import { cliLanguage } from '../language';
 import { networkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';
 import { isPeerEventAt, sleep, startEngine, waitForEvent } from '../run-engine';
+import { DEFAULT_FILE_WAIT_S, EXIT_NOT_FETCHED, sendFiles } from './send-files';
 
 export const sendFlags = {
   ...networkFlags,
@@ -21,9 +22,19 @@ export const sendFlags = {
     arg: 'MS',
     describe: 'how long to wait for a recipient to answer our entry (default 1500)',
   },
+  file: {
+    type: 'list',
+    arg: 'PATH',
+    describe: 'offer a file or folder (repeatable); waits until the peer has fetched everything',
+  },
+  wait: {
+    type: 'number',
+    arg: 'SECONDS',
+    describe: `with --file: how long to wait for the peer to accept (default ${DEFAULT_FILE_WAIT_S}); exit ${EXIT_NOT_FETCHED} when it passes`,
+  },
   json: {
     type: 'boolean',
-    describe: 'print the chat:message and chat:delivery events of the message as JSON lines',
+    describe: 'print the events of the message (and of its files) as JSON lines',
   },
 } as const satisfies FlagSpecs;
 
@@ -35,11 +46,15 @@ export const sendFlags = {
 export const EXIT_UNCONFIRMED = 4;
 
 export const sendHelp = {
-  usage: 'pigeon send (--to ADDR [--to ADDR ...] | --broadcast-all) TEXT|-',
+  usage:
+    'pigeon send (--to ADDR [--to ADDR ...] | --broadcast-all) [--file PATH ...] [--wait S] TEXT|-',
   summary:
     'send a message; exits 0 once every recipient acknowledged it, 1 if one was not delivered, ' +
-    '4 if an acknowledgement could have been forged ("-" reads the text from stdin)',
+    '4 if an acknowledgement could have been forged ("-" reads the text from stdin). With ' +
+    `--file: exits 0 once every recipient fetched every file, 1 if one declined or failed, ${EXIT_NOT_FETCHED} ` +
+    'if --wait passed first',
   examples: [
+    'pigeon send --to 192.168.1.20 --file 报告.pdf --file ./photos "the report and the photos"',
     'pigeon send --to 192.168.1.20 "你好，下午三点开会"',
     'echo report | pigeon send --to 10.0.0.5 --to 10.0.0.6 -',
     'pigeon send --broadcast-all "lunch is here"',
@@ -53,6 +68,16 @@ export async function send(argv: string[]): Promise<number> {
     throw new UsageError('say who to send to: --to ADDR (repeatable) or --broadcast-all');
   if (flags['broadcast-all'] && recipients.length)
     throw new UsageError('--broadcast-all and --to cannot be combined');
+  const files = flags.file ?? [];
+  if (files.length && flags['broadcast-all'])
+    throw new UsageError('--file goes to --to recipients, not to --broadcast-all');
+  for (const f of files)
+    if (!fs.existsSync(f))
+      throw new UsageError(`--file ${JSON.stringify(f)}: no such file or folder`);
+  if (flags.wait !== undefined && !files.length)
+    throw new UsageError('--wait only applies to --file');
+  if (flags.wait !== undefined && !(flags.wait > 0))
+    throw new UsageError(`--wait expects a number of seconds above 0, got ${flags.wait}`);
   const targets = recipients.map((r) => {
     const t = parseHostPort(r, flags.port ?? 2425);
     if (!t.ok)
@@ -63,7 +88,7 @@ export async function send(argv: string[]): Promise<number> {
     positional.length === 1 && positional[0] === '-'
       ? fs.readFileSync(0, 'utf8').replace(/\n$/, '')
       : positional.join(' ');
-  if (!text)
+  if (!text && !files.length)
     throw new UsageError('nothing to send: give the text as an argument, or "-" to read stdin');
 
   const lang = cliLanguage();
@@ -106,6 +131,11 @@ export async function send(argv: string[]): Promise<number> {
         return waitForEvent(engine, isPeerEventAt(t.address), flags['answer-wait'] ?? 1500);
       }),
     );
+    if (files.length)
+      return await sendFiles(engine, recipients, files, text, {
+        json: Boolean(flags.json),
+        waitS: flags.wait ?? DEFAULT_FILE_WAIT_S,
+      });
     const done = new Promise<void>((resolve) => (settled = resolve));
     const { ids } = engine.handlers['chat:send']({ to: recipients, text });
     if (flags.json) printJson(resultLine('chat:send', { ok: true, value: { ids } }));

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { eventLine, type ContractEvent } from '../../../shared/contract';
 import { BROADCAST_ID } from '../../../shared/model';
@@ -18,6 +19,10 @@ import {
   type BrowserHost,
 } from '../../browser-host/browser-host';
 
+/** Auto-accept quotas: a colleague's big folder fits, a flood from one host does not fill the disk. */
+const DEFAULT_PEER_MB = 4096;
+const DEFAULT_TOTAL_MB = 16384;
+
 export const serveFlags = {
   ...networkFlags,
   json: {
@@ -28,6 +33,22 @@ export const serveFlags = {
     type: 'optional-number',
     arg: '[PORT]',
     describe: 'serve the app to a browser on 127.0.0.1:PORT (default: a free port); prints the URL',
+  },
+  'accept-files': {
+    type: 'string',
+    arg: 'DIR',
+    describe:
+      'fetch every file and folder offered to us into DIR (never the default: without it, offers wait for files:accept)',
+  },
+  'accept-peer-mb': {
+    type: 'number',
+    arg: 'MB',
+    describe: `with --accept-files: at most this much from one peer in this run (default ${DEFAULT_PEER_MB})`,
+  },
+  'accept-total-mb': {
+    type: 'number',
+    arg: 'MB',
+    describe: `with --accept-files: at most this much in all in this run (default ${DEFAULT_TOTAL_MB})`,
   },
   'ui-host': {
     type: 'string',
@@ -44,6 +65,7 @@ export const serveHelp = {
     'pigeon serve --nick 小王 --group 研发部',
     'pigeon serve --ui --nick 小王    # then open the printed http://127.0.0.1:PORT/?token=... URL',
     'pigeon serve --json --bind 0.0.0.0 | jq .',
+    'pigeon serve --accept-files ~/Inbox --accept-peer-mb 1024',
     `echo '{"id":1,"ch":"chat:send","req":{"to":["192.168.1.20"],"text":"hi"}}' | pigeon serve --json`,
   ],
 };
@@ -61,6 +83,37 @@ export async function serve(argv: string[]): Promise<number> {
   if (uiPort !== undefined && (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535)) {
     throw new UsageError(`--ui expects a port from 1 to 65535 (or none), got ${uiPort}`);
   }
+  const acceptDir = flags['accept-files'];
+  if (
+    acceptDir === undefined &&
+    (flags['accept-peer-mb'] ?? flags['accept-total-mb']) !== undefined
+  )
+    throw new UsageError(
+      '--accept-peer-mb and --accept-total-mb only make sense with --accept-files',
+    );
+  for (const name of ['accept-peer-mb', 'accept-total-mb'] as const) {
+    const v = flags[name];
+    if (v !== undefined && !(v > 0)) throw new UsageError(`--${name} expects a size in MB above 0`);
+  }
+  if (acceptDir !== undefined) {
+    try {
+      fs.mkdirSync(acceptDir, { recursive: true });
+      fs.accessSync(acceptDir, fs.constants.W_OK);
+    } catch (error) {
+      throw new UsageError(
+        `--accept-files ${JSON.stringify(acceptDir)}: ${(error as Error).message}`,
+      );
+    }
+  }
+  const MB = 1024 * 1024;
+  const autoAccept =
+    acceptDir === undefined
+      ? undefined
+      : {
+          dir: path.resolve(acceptDir),
+          perPeerBytes: (flags['accept-peer-mb'] ?? DEFAULT_PEER_MB) * MB,
+          totalBytes: (flags['accept-total-mb'] ?? DEFAULT_TOTAL_MB) * MB,
+        };
   const assets = uiPort === undefined ? undefined : findUiAssets();
   if (assets && 'missing' in assets) throw new CliFailure(assets.missing, 1);
 
@@ -72,6 +125,7 @@ export async function serve(argv: string[]): Promise<number> {
       };
   const { engine } = await startEngine(flags, print, {
     shell: 'browser',
+    ...(autoAccept ? { files: { autoAccept } } : {}),
     onHandlerError: (channel, error) =>
       printInfo(`${channel} failed: ${error instanceof Error ? error.message : String(error)}`),
   });
@@ -193,6 +247,18 @@ export function describeEvent(e: ContractEvent): string {
       if (d.state === 'unconfirmed')
         return `${time()} ${paint('unconfirmed', 'yellow')} ${e.payload.messageId}: ${field(outcomeText(d, lang))}`;
       return `${time()} ${paint(d.state, 'dim')} ${e.payload.messageId}`;
+    }
+    case 'files:transfer': {
+      const t = e.payload;
+      const s = t.state;
+      // Progress would flood a terminal: only the states.
+      if (s.state === 'transferring' && t.bytes > 0) return '';
+      const arrow = t.direction === 'in' ? 'from' : 'to';
+      const why =
+        s.state === 'failed' || s.state === 'interrupted' ? `: ${field(outcomeText(s, lang))}` : '';
+      const where = s.state === 'done' && t.savedAs ? ` -> ${field(t.savedAs)}` : '';
+      const size = t.item.size >= 0 ? ` (${t.item.size} bytes)` : '';
+      return `${time()} ${paint(`file ${s.state}`, s.state === 'failed' ? 'red' : 'cyan')} ${field(t.item.name)}${size} ${arrow} ${t.peerId}${where}${why} ${paint(`(${t.id})`, 'dim')}`;
     }
     case 'chat:unread':
     case 'settings:changed':

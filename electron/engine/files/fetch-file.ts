@@ -79,7 +79,7 @@ export async function fetchFile(spec: FileFetchSpec): Promise<FileFetchEnd> {
 
 function hashPrefix(fd: number, length: number, hash: ReturnType<typeof createHash>): void {
   const buffer = Buffer.allocUnsafe(256 * 1024);
-  for (let at = 0; at < length; ) {
+  for (let at = 0; at < length;) {
     const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, length - at), at);
     if (n === 0) throw new Error(`the partial file ended at ${at} bytes, before ${length}`);
     hash.update(buffer.subarray(0, n));

@@ -20,7 +20,8 @@ export interface FolderFetchSpec extends Omit<TcpFetchSpec, 'onChunk'> {
   onProgress(bytes: number, files: number): void;
 }
 
-export type FolderFetchEnd = (FetchEnd & { ok: false }) | { ok: true; files: number; bytes: number };
+export type FolderFetchEnd =
+  (FetchEnd & { ok: false }) | { ok: true; files: number; bytes: number };
 
 type Stop = { state: 'stop'; code: TransferFailureCode; params: OutcomeParams };
 
@@ -49,7 +50,8 @@ export async function fetchFolder(spec: FolderFetchSpec): Promise<FolderFetchEnd
 
   const name = (raw: Uint8Array): string | Stop => {
     const safe = safeEntryName(decodeLenient(raw, spec.encoding));
-    if (!safe.ok) return { state: 'stop', code: 'file-unsafe-name', params: { reason: safe.reason } };
+    if (!safe.ok)
+      return { state: 'stop', code: 'file-unsafe-name', params: { reason: safe.reason } };
     return safe.name;
   };
   const freeName = (dir: string, wanted: string): string => {

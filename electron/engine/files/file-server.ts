@@ -127,7 +127,9 @@ export class FileServer {
       fd = fs.openSync(record.path, 'r');
       const stat = fs.fstatSync(fd);
       if (stat.size !== size) {
-        this.fail(record, 'file-read', { error: `it is ${stat.size} bytes now, ${size} when offered` });
+        this.fail(record, 'file-read', {
+          error: `it is ${stat.size} bytes now, ${size} when offered`,
+        });
         socket.resetAndDestroy();
         return;
       }
@@ -139,7 +141,8 @@ export class FileServer {
       const sent = await this.stream(fd, start, size, connection, hash, (moved) =>
         this.table.progress(record, start + moved, undefined, progress.rate(start + moved)),
       );
-      if (sent === undefined) return this.interrupted(record, watch.stalled() ? 'file-stalled' : 'file-cut');
+      if (sent === undefined)
+        return this.interrupted(record, watch.stalled() ? 'file-stalled' : 'file-cut');
       if (hash) await write(socket, hash.digest());
       await new Promise<void>((resolve) => socket.end(resolve));
       this.done(record, size);
@@ -198,7 +201,15 @@ export class FileServer {
     const walk = async (dir: string, name: string): Promise<boolean> => {
       const stat = fs.statSync(dir);
       if (++entries > this.limits.maxServedFolderEntries) throw new TooMany();
-      await writeOrThrow(socket, buildDirHeader({ name: encodeName(name), size: 0, attr: FileAttr.DIR, mtime: mtimeOf(stat) }));
+      await writeOrThrow(
+        socket,
+        buildDirHeader({
+          name: encodeName(name),
+          size: 0,
+          attr: FileAttr.DIR,
+          mtime: mtimeOf(stat),
+        }),
+      );
       const children = fs.readdirSync(dir, { withFileTypes: true });
       children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const child of children) {
@@ -212,7 +223,15 @@ export class FileServer {
         const fd = fs.openSync(full, 'r');
         try {
           const st = fs.fstatSync(fd);
-          await writeOrThrow(socket, buildDirHeader({ name: encodeName(child.name), size: st.size, attr: FileAttr.REGULAR, mtime: mtimeOf(st) }));
+          await writeOrThrow(
+            socket,
+            buildDirHeader({
+              name: encodeName(child.name),
+              size: st.size,
+              attr: FileAttr.REGULAR,
+              mtime: mtimeOf(st),
+            }),
+          );
           const hash = withHash ? createHash('sha256') : undefined;
           const base = bytes;
           const sent = await this.stream(fd, 0, st.size, connection, hash, (moved) => {
@@ -226,7 +245,10 @@ export class FileServer {
           fs.closeSync(fd);
         }
       }
-      await writeOrThrow(socket, buildDirHeader({ name: encodeName('.'), size: 0, attr: FileAttr.RETPARENT, mtime: 0 }));
+      await writeOrThrow(
+        socket,
+        buildDirHeader({ name: encodeName('.'), size: 0, attr: FileAttr.RETPARENT, mtime: 0 }),
+      );
       return true;
     };
     try {
@@ -282,7 +304,11 @@ export class FileServer {
     });
   }
 
-  private fail(record: OutRecord, code: 'file-read' | 'file-too-large', params: Record<string, string | number>): void {
+  private fail(
+    record: OutRecord,
+    code: 'file-read' | 'file-too-large',
+    params: Record<string, string | number>,
+  ): void {
     if (isFinished(record.transfer.state)) return;
     this.table.setState(record, { state: 'failed', code, params });
   }
@@ -302,7 +328,9 @@ function nameBytes(name: string, encoding: Peer['encoding']): Uint8Array {
   let out = '';
   for (const ch of name) out += encodeText(ch, encoding).ok ? ch : '_';
   const fallback = encodeText(out, encoding);
-  return fallback.ok ? fallback.bytes : new TextEncoder().encode(name.replace(/[^\x20-\x7e]/g, '_'));
+  return fallback.ok
+    ? fallback.bytes
+    : new TextEncoder().encode(name.replace(/[^\x20-\x7e]/g, '_'));
 }
 
 function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
@@ -313,7 +341,7 @@ function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
 
 async function hashRange(fd: number, from: number, to: number, hash: Hash): Promise<void> {
   const buffer = Buffer.allocUnsafe(CHUNK);
-  for (let at = from; at < to; ) {
+  for (let at = from; at < to;) {
     const n = await readAt(fd, buffer.subarray(0, Math.min(CHUNK, to - at)), at);
     if (n === 0) throw new Error(`the file ended at ${at} bytes`);
     hash.update(buffer.subarray(0, n));

@@ -70,7 +70,13 @@ export interface FilesOptions {
 }
 
 /** Codes whose transfer can continue later (retry): the bytes so far are kept. */
-const RESUMABLE: readonly TransferFailureCode[] = ['file-connect', 'file-cut', 'file-stalled', 'file-stopped', 'file-refused'];
+const RESUMABLE: readonly TransferFailureCode[] = [
+  'file-connect',
+  'file-cut',
+  'file-stalled',
+  'file-stopped',
+  'file-refused',
+];
 
 /**
  * Files and folders over TCP 2425, both ways, with IPMsg's offers (SENDMSG|FILEATTACHOPT) and
@@ -152,7 +158,11 @@ export class Files {
 
   /** The CLI's `send --file`: the person typed the paths. */
   offerPaths(to: string, paths: string[], text = ''): { offerId: string; transferIds: string[] } {
-    return this.offer(to, paths.map((p) => this.picks.add(p).pick), text);
+    return this.offer(
+      to,
+      paths.map((p) => this.picks.add(p).pick),
+      text,
+    );
   }
 
   offer(to: string, pickIds: string[], text = ''): { offerId: string; transferIds: string[] } {
@@ -171,12 +181,7 @@ export class Files {
     const bytes: Uint8Array[] = [];
     for (const p of picked) {
       const fileId = this.fileIds++;
-      let mtime = 0;
-      try {
-        mtime = Math.floor(fs.statSync(p.path).mtimeMs / 1000);
-      } catch {
-        throw new ContractError('not-found', `${p.path} is gone`);
-      }
+      const mtime = mtimeOf(p.path);
       const item: OfferedItem = {
         fileId,
         name: p.name,
@@ -237,7 +242,10 @@ export class Files {
       },
     );
     for (const r of records) r.messageId = messageId;
-    return { offerId: records[0]?.transfer.offerId ?? '', transferIds: records.map((r) => r.transfer.id) };
+    return {
+      offerId: records[0]?.transfer.offerId ?? '',
+      transferIds: records.map((r) => r.transfer.id),
+    };
   }
 
   /** The offer's datagram failed: the peer never heard of the files. */
@@ -315,7 +323,9 @@ export class Files {
         this.table.setState(r, {
           state: 'failed',
           code: 'file-too-large',
-          params: { limit: Math.min(auto.perPeerBytes - fromPeer, auto.totalBytes - this.acceptedTotal) },
+          params: {
+            limit: Math.min(auto.perPeerBytes - fromPeer, auto.totalBytes - this.acceptedTotal),
+          },
         });
         continue;
       }
@@ -438,7 +448,8 @@ export class Files {
     const r = this.table.get(id);
     if (!r) throw new ContractError('not-found', `no transfer ${id}`);
     const target = r.kind === 'in' ? r.transfer.savedAs : r.path;
-    if (!target) throw new ContractError('invalid-request', `${r.transfer.item.name} is not saved yet`);
+    if (!target)
+      throw new ContractError('invalid-request', `${r.transfer.item.name} is not saved yet`);
     if (!this.options.shell)
       throw new ContractError('unsupported', 'only the desktop app opens files');
     await this.options.shell.open(target, reveal);
@@ -459,7 +470,7 @@ export class Files {
   }
 
   private pump(): void {
-    for (let i = 0; i < this.waiting.length && this.running.size < this.limits.maxFetches; ) {
+    for (let i = 0; i < this.waiting.length && this.running.size < this.limits.maxFetches;) {
       const id = this.waiting[i] as string;
       const r = this.table.get(id);
       if (!r || r.kind !== 'in' || r.transfer.state.state !== 'waiting') {
@@ -498,6 +509,8 @@ export class Files {
     const pigeon = r.from.client === 'pigeon';
     const progress = new Progress(this.ctx.now);
     const limits = this.limits;
+    const bind = this.ctx.settings().bind;
+    const localAddress = bind === '0.0.0.0' ? undefined : bind;
     const header = (command: number, extra: Uint8Array) =>
       this.ctx.wire.build(command, extra, this.ctx.wire.nextPacketNo()).bytes;
     this.table.setState(r, { state: 'transferring' });
@@ -512,11 +525,15 @@ export class Files {
       }
       const free = freeBytes(dir) - limits.spareBytes;
       if (t.item.size - offset > free)
-        return this.fail(r, 'file-no-space', { needed: t.item.size - offset, free: Math.max(0, free) });
+        return this.fail(r, 'file-no-space', {
+          needed: t.item.size - offset,
+          free: Math.max(0, free),
+        });
       const command = makeCommand(Mode.GETFILEDATA, pigeon ? Opt.PIGEON_HASHOPT : 0);
       const end = await fetchFile({
         address: r.from.address,
         port: r.from.port,
+        ...(localAddress ? { localAddress } : {}),
         request: header(command, buildFileDataRequest(r.packetNo, t.item.fileId, offset)),
         limits,
         signal,
@@ -539,6 +556,7 @@ export class Files {
     const end = await fetchFolder({
       address: r.from.address,
       port: r.from.port,
+      ...(localAddress ? { localAddress } : {}),
       request: header(command, buildDirFilesRequest(r.packetNo, t.item.fileId)),
       limits,
       signal,
@@ -564,8 +582,10 @@ export class Files {
   ): void {
     const t = r.transfer;
     try {
-      const final = t.item.kind === 'file' ? placeFile(part, dir, name) : placeFolder(part, dir, name);
-      if (t.item.kind === 'file' && t.item.mtime > 0) fs.utimesSync(final, t.item.mtime, t.item.mtime);
+      const final =
+        t.item.kind === 'file' ? placeFile(part, dir, name) : placeFolder(part, dir, name);
+      if (t.item.kind === 'file' && t.item.mtime > 0)
+        fs.utimesSync(final, t.item.mtime, t.item.mtime);
       delete r.part;
       t.savedAs = final;
       t.verified = verified;
@@ -606,7 +626,11 @@ export class Files {
     this.ctx.later(60_000, () => {
       const now = this.ctx.clock.now();
       for (const r of this.table.all())
-        if (!isFinished(r.transfer.state) && r.transfer.expiresAt <= now && !this.running.has(r.transfer.id))
+        if (
+          !isFinished(r.transfer.state) &&
+          r.transfer.expiresAt <= now &&
+          !this.running.has(r.transfer.id)
+        )
           this.expire(r);
       this.sweepLater();
     });
@@ -626,6 +650,14 @@ function wireName(name: string, encoding: Peer['encoding']): Uint8Array {
   for (const ch of name) out += encodeText(ch, encoding).ok ? ch : '_';
   const fallback = encodeText(out, encoding);
   return fallback.ok ? fallback.bytes : latin1Bytes(name.replace(/[^\x20-\x7e]/g, '_'));
+}
+
+function mtimeOf(file: string): number {
+  try {
+    return Math.floor(fs.statSync(file).mtimeMs / 1000);
+  } catch {
+    throw new ContractError('not-found', `${file} is gone`);
+  }
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

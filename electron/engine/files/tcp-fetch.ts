@@ -10,12 +10,16 @@ export type ChunkVerdict =
 
 /** How a fetch connection ended. */
 export type FetchEnd =
-  | { ok: true }
-  | { ok: false; code: TransferFailureCode; params: OutcomeParams; received: number };
+  { ok: true } | { ok: false; code: TransferFailureCode; params: OutcomeParams; received: number };
 
 export interface TcpFetchSpec {
   address: string;
   port: number;
+  /**
+   * Our address to connect from: the engine's bind address when it is not 0.0.0.0, so that the
+   * peer sees the address it made the offer to (it checks it), on a host with several.
+   */
+  localAddress?: string;
   /** The request, header and extra, written in one go (IP Messenger reads only its first recv). */
   request: Uint8Array;
   limits: Pick<FileLimits, 'connectTimeoutMs' | 'stallMs' | 'stallBytes'>;
@@ -37,7 +41,11 @@ export function tcpFetch(spec: TcpFetchSpec): Promise<FetchEnd> {
     let lastCheck = 0;
     let settled = false;
     let connected = false;
-    const socket = net.connect({ host: spec.address, port: spec.port });
+    const socket = net.connect({
+      host: spec.address,
+      port: spec.port,
+      ...(spec.localAddress ? { localAddress: spec.localAddress } : {}),
+    });
     const finish = (end: FetchEnd) => {
       if (settled) return;
       settled = true;

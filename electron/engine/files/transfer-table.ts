@@ -129,7 +129,8 @@ export class TransferTable {
   /** Items of an offer a peer made to us. */
   incomingOffer(address: string, packetNo: number): InRecord[] {
     return this.all().filter(
-      (r): r is InRecord => r.kind === 'in' && r.packetNo === packetNo && r.from.address === address,
+      (r): r is InRecord =>
+        r.kind === 'in' && r.packetNo === packetNo && r.from.address === address,
     );
   }
 
@@ -180,8 +181,7 @@ export class TransferTable {
   /** Past the bounds, finished transfers go first (oldest first), then the oldest offers. */
   private prune(): void {
     const finished = this.all().filter((r) => isFinished(r.transfer.state));
-    for (const r of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED)))
-      this.forget(r);
+    for (const r of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) this.forget(r);
     const outgoing = this.all().filter((r) => r.kind === 'out' && !isFinished(r.transfer.state));
     for (const r of outgoing.slice(0, Math.max(0, outgoing.length - this.limits.maxServedOffers)))
       this.setState(r, { state: 'expired' });

@@ -311,6 +311,24 @@ export class FakeIpcRenderer {
   }
 }
 
+/**
+ * webUtils.getPathForFile as Electron answers it: the path of a File that came from the disk (a
+ * drop, an <input type=file>), '' for a File made by script, and a TypeError for anything else.
+ */
+export class FakeWebUtils {
+  private readonly paths = new WeakMap<File, string>();
+  /** Test hook: a File as a drop of the file at `path` would give the page. */
+  diskFile(path: string, contents = 'x'): File {
+    const file = new File([contents], path.split(/[/\\]/).pop() ?? path);
+    this.paths.set(file, path);
+    return file;
+  }
+  getPathForFile(file: File): string {
+    if (!(file instanceof File)) throw new TypeError('Error processing argument at index 0');
+    return this.paths.get(file) ?? '';
+  }
+}
+
 /** Builds a fresh fake module; each test file gets its own so state never leaks between them. */
 export function createFakeElectron() {
   FakeBrowserWindow.instances = [];
@@ -318,6 +336,7 @@ export function createFakeElectron() {
   FakeNotification.instances = [];
   FakeNotification.supported = true;
   const exposed = new Map<string, unknown>();
+  const webUtils = new FakeWebUtils();
   const protocol = {
     privileged: [] as unknown[],
     handlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
@@ -330,9 +349,20 @@ export function createFakeElectron() {
   };
   const shell = {
     opened: [] as string[],
+    /** What openPath and showItemInFolder were given, in order. */
+    files: [] as { path: string; reveal: boolean }[],
+    /** openPath's answer: '' for success, else the desktop's error message. */
+    openPathFailure: '',
     openExternal(url: string): Promise<void> {
       this.opened.push(url);
       return Promise.resolve();
+    },
+    openPath(path: string): Promise<string> {
+      this.files.push({ path, reveal: false });
+      return Promise.resolve(this.openPathFailure);
+    },
+    showItemInFolder(path: string): void {
+      this.files.push({ path, reveal: true });
     },
   };
   return {
@@ -355,11 +385,23 @@ export function createFakeElectron() {
     shell,
     dialog: {
       shown: [] as unknown[],
+      /** showOpenDialog calls: the parent window (if any) and the options. */
+      opened: [] as { window: unknown; options: Record<string, unknown> }[],
+      /** What the person does in the next open dialog. */
+      answer: { canceled: true, filePaths: [] as string[] },
       showMessageBox(options: unknown): Promise<{ response: number }> {
         this.shown.push(options);
         return Promise.resolve({ response: 0 });
       },
+      showOpenDialog(
+        ...args: [Record<string, unknown>] | [unknown, Record<string, unknown>]
+      ): Promise<{ canceled: boolean; filePaths: string[] }> {
+        const [window, options] = args.length === 2 ? args : [undefined, args[0]];
+        this.opened.push({ window, options });
+        return Promise.resolve({ ...this.answer, filePaths: [...this.answer.filePaths] });
+      },
     },
+    webUtils,
     nativeImage: {
       createFromPath: (path: string) => ({ path, isEmpty: () => false }),
     },

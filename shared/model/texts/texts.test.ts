@@ -23,6 +23,10 @@ const params = {
   forged: 63,
   acks: 5,
   file: '/home/u/.pigeon/packet-counter.json',
+  aside: '/home/u/.pigeon/transfers.json.broken-1',
+  needed: 1048576,
+  reason: '".." would leave the folder',
+  limit: 4096,
 };
 
 describe('the outcome catalogue', () => {
