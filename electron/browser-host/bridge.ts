@@ -5,14 +5,17 @@
  * the page URL pigeon printed (?token=... or #token=...).
  */
 import { createApi } from '../../shared/contract';
-import type { PigeonApi } from '../../shared/contract';
+import type { PigeonApi, PigeonFiles } from '../../shared/contract';
+import { createUploadBridge } from './upload-bridge';
 import { WS_PATH } from './ws-path';
 import { createWsTransport, type SocketLike } from './ws-client-transport';
 
 interface PageGlobals {
   location: { protocol: string; host: string; search: string; hash: string };
   WebSocket: new (url: string) => unknown;
+  fetch: typeof fetch;
   pigeon?: PigeonApi;
+  pigeonFiles?: PigeonFiles;
 }
 
 const page = globalThis as unknown as PageGlobals;
@@ -35,6 +38,12 @@ if (token) {
   });
   Object.defineProperty(page, 'pigeon', {
     value: createApi(transport),
+    enumerable: true,
+    configurable: false,
+    writable: false,
+  });
+  Object.defineProperty(page, 'pigeonFiles', {
+    value: createUploadBridge(token, (input, init) => page.fetch(input, init)),
     enumerable: true,
     configurable: false,
     writable: false,

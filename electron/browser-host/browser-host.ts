@@ -4,7 +4,9 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { EventListener, RequestHandler } from '../../shared/contract';
 import { AccessPolicy, createToken } from './access';
+import { createFilesEndpoint, type HostFiles } from './files-endpoint';
 import { createHttpHandler } from './http-handler';
+import type { StagingLimits } from './staging';
 import { injectBridge } from './index-html';
 import { createWsEndpoint } from './ws-endpoint';
 
@@ -21,6 +23,10 @@ export interface BrowserHostOptions {
   port?: number;
   /** For tests; normally a fresh random token per run. */
   token?: string;
+  /** The engine's files (uploads to offer, downloads of what arrived); absent: no file doors. */
+  files?: HostFiles;
+  /** For tests; normally STAGING_LIMITS. */
+  stagingLimits?: Partial<StagingLimits>;
   /** A refused request or socket, for a log line. */
   onRefused?: (why: string) => void;
 }
@@ -87,7 +93,21 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
   server.on(
     'request',
-    createHttpHandler({ rendererDir: opts.rendererDir, indexHtml, bridgeJs, policy }),
+    createHttpHandler({
+      rendererDir: opts.rendererDir,
+      indexHtml,
+      bridgeJs,
+      policy,
+      ...(opts.files
+        ? {
+            files: createFilesEndpoint({
+              files: opts.files,
+              policy,
+              ...(opts.stagingLimits ? { limits: opts.stagingLimits } : {}),
+            }),
+          }
+        : {}),
+    }),
   );
   server.on('upgrade', (req, socket, head) => ws.upgrade(req, socket, head));
   server.on('clientError', (_err, socket) => socket.destroy());

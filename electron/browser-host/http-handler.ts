@@ -4,6 +4,7 @@ import { CSP_HEADER } from '../renderer-serving/content-security-policy';
 import { contentTypeOf } from '../renderer-serving/content-types';
 import { resolveRendererFile } from '../renderer-serving/renderer-files';
 import type { AccessPolicy } from './access';
+import type { FilesEndpoint } from './files-endpoint';
 import { BRIDGE_PATH } from './index-html';
 
 /**
@@ -27,23 +28,29 @@ export interface HttpHandlerOptions {
   indexHtml: Buffer;
   bridgeJs: Buffer;
   policy: AccessPolicy;
+  /** Uploads and downloads of files (absent: the host serves no files). */
+  files?: FilesEndpoint;
 }
 
-/** GET and HEAD of the renderer's files, the injected index.html and the bridge; nothing else. */
+/**
+ * GET and HEAD of the renderer's files, the injected index.html and the bridge; and the file
+ * endpoints, which check their own methods and the token.
+ */
 export function createHttpHandler(opts: HttpHandlerOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     if (!opts.policy.hostAllowed(req.headers.host)) {
       return plain(res, 421, 'unknown host name: open the URL pigeon printed');
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      return plain(res, 405, 'method not allowed');
-    }
     const url = req.url ?? '/';
     if (url.length > 2048) return plain(res, 414, 'URL too long');
     // Only the path: the query carries the token, which the page's script reads itself.
     const pathname = url.split(/[?#]/, 1)[0] ?? '/';
+    if (opts.files?.handles(pathname)) return opts.files.handle(req, res, pathname, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return plain(res, 405, 'method not allowed');
+    }
     const head = req.method === 'HEAD';
 
     if (pathname === '/' || pathname === '/index.html') {

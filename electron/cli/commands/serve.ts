@@ -142,6 +142,11 @@ export async function serve(argv: string[]): Promise<number> {
         handle,
         subscribe: (listener) => engine.subscribe(listener),
         ...assets,
+        files: {
+          stagingDir: path.join(engine.settings().dataDir, 'staging'),
+          addPick: (file) => engine.files.picks.add(file),
+          transfer: (id) => engine.files.table.get(id)?.transfer,
+        },
         host: uiHost ?? DEFAULT_UI_HOST,
         port: uiPort,
         onRefused: (why) => printInfo(`ui: ${why}`),

@@ -4,12 +4,13 @@ import { setView, useApp } from '../store/app-store';
 import type { View } from '../store/app-state';
 import { totalUnread } from '../store/app-state';
 import { Avatar } from '../ui/avatar';
-import { ChatIcon, EchoIcon, PeersIcon, SettingsIcon } from '../ui/icons';
+import { ChatIcon, EchoIcon, PeersIcon, SettingsIcon, TransfersIcon } from '../ui/icons';
 import './rail.css';
 
 const entries: { view: View; Icon: ComponentType<{ size?: number }> }[] = [
   { view: 'chats', Icon: ChatIcon },
   { view: 'peers', Icon: PeersIcon },
+  { view: 'transfers', Icon: TransfersIcon },
   { view: 'echo', Icon: EchoIcon },
 ];
 

@@ -1,5 +1,6 @@
 import { ConversationPane } from '../chat/conversation-pane';
 import { EchoPanel } from '../diagnostics/echo-panel';
+import { TransfersView } from '../files/transfers-view';
 import { SettingsView } from '../settings/settings-view';
 import { useApp } from '../store/app-store';
 import { EngineBanner } from './engine-banner';
@@ -8,7 +9,7 @@ import { Rail } from './rail';
 import { Sidebar } from './sidebar';
 import './shell.css';
 
-/** The one window: rail, then either list + conversation, the echo panel, or settings. */
+/** The one window: rail, then either list + conversation, transfers, the echo panel, or settings. */
 export function Shell() {
   const view = useApp((s) => s.view);
   return (
@@ -19,6 +20,7 @@ export function Shell() {
         <div className="shell-body">
           {view === 'settings' && <SettingsView />}
           {view === 'echo' && <EchoPanel />}
+          {view === 'transfers' && <TransfersView />}
           {(view === 'chats' || view === 'peers') && (
             <>
               <Sidebar view={view} />

@@ -43,7 +43,9 @@ export function ChatList({ query }: { query: string }) {
     const last = row.last;
     let preview = <>{isBroadcast ? t('chats.broadcastHint') : t('chats.noMessages')}</>;
     if (last) {
-      const text = last.undecodable ? `⟨${last.undecodable.encoding}⟩` : previewText(last);
+      let text = last.undecodable ? `⟨${last.undecodable.encoding}⟩` : previewText(last);
+      // An offer of files without words still says something.
+      if (!text && last.files?.length) text = t('files.preview', { count: last.files.length });
       preview = (
         <>
           {last.direction === 'out' && !isBroadcast && t('chats.youPrefix')}

@@ -1,11 +1,19 @@
-import { useLayoutEffect, useRef, useState } from 'react';
-import type { KeyboardEvent } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import type { ClipboardEvent, KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LIMITS, utf8Length } from '../../../shared/contract';
-import { broadcastText, sendText, useApp } from '../store/app-store';
+import { LIMITS, utf8Length, type PickedItem } from '../../../shared/contract';
+import { useFileDrop } from '../files/use-file-drop';
+import {
+  broadcastText,
+  chooseFiles,
+  offerFiles,
+  sendText,
+  stageFiles,
+  useApp,
+} from '../store/app-store';
 import { BROADCAST_ID } from '../store/app-state';
 import { peerLabel } from '../../../shared/text/hidden-chars';
-import { CloseIcon, SendIcon, UsersPlusIcon } from '../ui/icons';
+import { CloseIcon, FolderIcon, PaperclipIcon, SendIcon, UsersPlusIcon } from '../ui/icons';
 import { PeerText } from '../ui/peer-text';
 import { getDraft, setDraft } from './drafts';
 import { RecipientsDialog } from './recipients-dialog';
@@ -26,7 +34,10 @@ export function Composer(props: ComposerProps) {
   const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState(false);
   const peers = useApp((s) => s.peers);
+  const electron = useApp((s) => s.info?.shell === 'electron');
   const ref = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const peerId = props.mode === 'peer' ? props.peerId : null;
 
   const tooLong = utf8Length(text) > LIMITS.textBytes;
   const canSend = text.trim().length > 0 && !tooLong && !busy;
@@ -60,6 +71,46 @@ export function Composer(props: ComposerProps) {
       setExtra([]);
     }
     ref.current?.focus();
+  }
+
+  /**
+   * Files go at once, as their own message, with whatever is typed as its text (no staging area
+   * of chips: one action, one message, as in IP Messenger). The text stays if it is too long.
+   */
+  const offer = useCallback(
+    async (picks: readonly PickedItem[]) => {
+      if (!peerId || picks.length === 0) return;
+      const words = ref.current?.value ?? '';
+      const withText = utf8Length(words) <= LIMITS.textBytes ? words : '';
+      setBusy(true);
+      const ok = await offerFiles(peerId, picks, withText);
+      setBusy(false);
+      if (ok && withText) {
+        setText('');
+        setDraft(peerId, '');
+      }
+      ref.current?.focus();
+    },
+    [peerId],
+  );
+
+  const offerDropped = useCallback(
+    async (files: readonly File[]) => offer(await stageFiles(files, t('files.noBridge'))),
+    [offer, t],
+  );
+  const onDrop = useCallback((files: File[]) => void offerDropped(files), [offerDropped]);
+  const dragging = useFileDrop(ref, '.conversation', peerId ? onDrop : null);
+
+  function onPaste(e: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = Array.from(e.clipboardData.files);
+    if (!peerId || files.length === 0) return;
+    e.preventDefault();
+    void offerDropped(files);
+  }
+
+  async function attach(kind: 'files' | 'folder') {
+    if (electron) return offer(await chooseFiles(kind));
+    fileInput.current?.click();
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
@@ -111,8 +162,51 @@ export function Composer(props: ComposerProps) {
           aria-invalid={tooLong}
           onChange={(e) => update(e.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
         <div className="composer-bar">
+          {props.mode === 'peer' && (
+            <>
+              <button
+                type="button"
+                className="icon-button composer-attach"
+                aria-label={electron ? t('files.attachFiles') : t('files.attach')}
+                title={electron ? t('files.attachFiles') : t('files.attach')}
+                disabled={busy}
+                onClick={() => void attach('files')}
+              >
+                <PaperclipIcon size={18} />
+              </button>
+              {electron && (
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={t('files.attachFolder')}
+                  title={t('files.attachFolder')}
+                  disabled={busy}
+                  onClick={() => void attach('folder')}
+                >
+                  <FolderIcon size={18} />
+                </button>
+              )}
+              {!electron && (
+                // The browser host: the browser's own picker, then an upload (pigeonFiles.stage).
+                <input
+                  ref={fileInput}
+                  className="composer-file-input"
+                  type="file"
+                  multiple
+                  hidden
+                  aria-label={t('files.attach')}
+                  onChange={(e) => {
+                    const files = Array.from(e.target.files ?? []);
+                    e.target.value = '';
+                    if (files.length > 0) void offerDropped(files);
+                  }}
+                />
+              )}
+            </>
+          )}
           {props.mode === 'peer' && (
             <button
               type="button"
@@ -141,6 +235,11 @@ export function Composer(props: ComposerProps) {
           </button>
         </div>
       </div>
+      {dragging && props.mode === 'peer' && (
+        <p className="drop-hint" role="status">
+          {t('files.dropHere', { nick: props.nick })}
+        </p>
+      )}
       {picking && props.mode === 'peer' && (
         <RecipientsDialog
           exclude={props.peerId}

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
 import { diagnosePeer } from '../diagnostics/echo-store';
+import { MessageFiles } from '../files/message-files';
 import { retryMessage } from '../store/app-store';
 import { formatTime } from '../ui/format';
 import { AlertIcon } from '../ui/icons';
@@ -27,7 +28,11 @@ export const MessageItem = memo(function MessageItem({
         {message.undecodable ? (
           <UndecodableBody raw={message.undecodable} />
         ) : (
-          <MessageText text={message.text} />
+          // An offer of files may come without words.
+          (message.text || !message.files?.length) && <MessageText text={message.text} />
+        )}
+        {message.files && message.files.length > 0 && (
+          <MessageFiles ids={message.files} peerId={message.peerId} />
         )}
         {message.incomplete && (
           <p className="incomplete-marker">

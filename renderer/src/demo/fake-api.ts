@@ -12,6 +12,7 @@ import type { ChatMessage, Peer } from '../../../shared/model';
 import { BROADCAST_ID, peerId } from '../../../shared/model';
 import { createFakeDoctor } from './fake-doctor';
 import { createFakeEcho } from './fake-echo';
+import { createFakeFiles } from './fake-files';
 import { createFakeLan } from './fake-network';
 import { crowd, makePeer, samplePeers } from './sample-peers';
 import { loadTestConversation, SAMPLE_UNREAD, sampleConversations } from './sample-messages';
@@ -134,6 +135,10 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     echoRuns: () => echo.results(),
   });
 
+  // Transfers, and the page's file bridge (what the browser host's upload does, in memory).
+  const files = createFakeFiles({ emit, record, nextId: () => `fake-${nextId++}` });
+  window.pigeonFiles = files.bridge;
+
   const handlers: Handlers = {
     'app:info': () => ({
       version: '0.1.0-demo',
@@ -213,6 +218,7 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     },
     ...echo.handlers,
     ...doctor,
+    ...files.handlers,
   };
 
   const handle = createRequestHandler(handlers);

@@ -141,6 +141,7 @@ export function createFakeDoctor({
           unicastHosts: s.unicastHosts,
           legacyEncoding: 'gb18030',
           dataDir: '(in memory)',
+          downloadDir: '(in memory)',
           answerEcho: true,
         },
         interfaces: lan.interfacesReport(),

@@ -11,11 +11,12 @@ import type {
   Peer,
   StartErrorCode,
 } from '../../../shared/model';
+import type { TransferMap } from '../files/transfers-state';
 
 /** The pseudo conversation that holds what we broadcast to everyone (one id, engine and UI). */
 export { BROADCAST_ID } from '../../../shared/model';
 
-export type View = 'chats' | 'peers' | 'echo' | 'settings';
+export type View = 'chats' | 'peers' | 'transfers' | 'echo' | 'settings';
 
 export interface Notice {
   id: number;
@@ -35,6 +36,8 @@ export interface AppState {
   historyLoaded: ReadonlySet<string>;
   /** Unread incoming messages per conversation, as the engine counts them (chat:unread). */
   unread: ReadonlyMap<string, number>;
+  /** Files and folders either way, by transfer id (files:list, then files:transfer). */
+  transfers: TransferMap;
   activeId: string | null;
   view: View;
   engineError: Outcome<EngineErrorCode | StartErrorCode> | null;
@@ -50,6 +53,7 @@ export const initialState: AppState = {
   conversations: new Map(),
   historyLoaded: new Set(),
   unread: new Map(),
+  transfers: new Map(),
   activeId: null,
   view: 'chats',
   engineError: null,

@@ -1,5 +1,6 @@
 import type {
   MessageEvent,
+  PickedItem,
   PigeonApi,
   Result,
   SettingsPatch,
@@ -19,6 +20,7 @@ import {
 } from './app-state';
 import type { AppState, Notice, View } from './app-state';
 import { createStore, useStore } from './create-store';
+import { replaceTransfers, upsertTransfer } from '../files/transfers-state';
 
 export const store = createStore<AppState>(initialState);
 
@@ -62,7 +64,7 @@ function isVisible(): boolean {
 /** Is the person looking at this conversation right now? Then what arrives there is read. */
 function reading(peerId: string): boolean {
   const s = store.get();
-  return s.activeId === peerId && s.view !== 'settings' && isVisible();
+  return s.activeId === peerId && s.view !== 'settings' && s.view !== 'transfers' && isVisible();
 }
 
 function onMessage({ message, peer }: MessageEvent): void {
@@ -85,6 +87,9 @@ function subscribe(a: PigeonApi): void {
   a.on('chat:message', onMessage);
   a.on('chat:delivery', (u) => store.set((s) => applyDelivery(s, u)));
   a.on('chat:unread', onUnread);
+  a.on('files:transfer', (t) =>
+    store.set((s) => ({ ...s, transfers: upsertTransfer(s.transfers, t) })),
+  );
   a.on('engine:error', (e) => store.set((s) => ({ ...s, engineError: e })));
   a.on('engine:ready', () => store.set((s) => ({ ...s, engineError: null })));
   a.on('settings:changed', (settings) => store.set((s) => ({ ...s, settings })));
@@ -101,10 +106,11 @@ export async function connect(a: PigeonApi | null): Promise<void> {
   }
   api = a;
   subscribe(a);
-  const [info, peers, summaries] = await Promise.all([
+  const [info, peers, summaries, transfers] = await Promise.all([
     a.app.info(),
     a.peers.list(),
     a.chat.conversations(),
+    a.files.list(),
   ]);
   if (!info.ok) {
     store.set((s) => ({ ...s, status: 'error', loadError: info.error.message }));
@@ -113,6 +119,8 @@ export async function connect(a: PigeonApi | null): Promise<void> {
   store.set((s) => {
     let next = peers.ok ? replacePeers(s, peers.value) : s;
     if (summaries.ok) next = applySummaries(next, summaries.value);
+    // The host answers in order on one channel: events told before this answer are in it.
+    if (transfers.ok) next = { ...next, transfers: replaceTransfers(transfers.value) };
     // Nothing to read yet (a new install, a fresh browser host): open on the people around.
     const view = summaries.ok && summaries.value.length === 0 ? 'peers' : next.view;
     return { ...next, view, status: 'ready', info: info.value, settings: info.value.settings };
@@ -185,4 +193,53 @@ export async function updateSettings(
 
 export function dismissEngineError(): void {
   store.set((s) => ({ ...s, engineError: null }));
+}
+
+// ---- files ------------------------------------------------------------------------------------
+
+/** Offers picks to one peer; the message and its transfers arrive as events, like a text. */
+export async function offerFiles(
+  to: string,
+  picks: readonly PickedItem[],
+  text: string,
+): Promise<boolean> {
+  if (picks.length === 0) return false;
+  const payload = { to, picks: picks.map((p) => p.pick), ...(text.trim() ? { text } : {}) };
+  return value(await requireApi().files.offer(payload)) !== undefined;
+}
+
+/** The desktop app's native dialog; an empty list when the person closed it. */
+export async function chooseFiles(kind: 'files' | 'folder'): Promise<PickedItem[]> {
+  return value(await requireApi().files.choose({ kind })) ?? [];
+}
+
+/** Dropped, pasted or chosen File objects, handed to the host (window.pigeonFiles). */
+export async function stageFiles(files: readonly File[], noBridge: string): Promise<PickedItem[]> {
+  const bridge = window.pigeonFiles;
+  if (!bridge) {
+    notify('error', noBridge);
+    return [];
+  }
+  return value(await bridge.stage([...files])) ?? [];
+}
+
+export async function acceptTransfers(transferIds: readonly string[]): Promise<void> {
+  value(await requireApi().files.accept({ transferIds: [...transferIds] }));
+}
+
+export async function declineTransfers(transferIds: readonly string[]): Promise<void> {
+  value(await requireApi().files.decline({ transferIds: [...transferIds] }));
+}
+
+export async function cancelTransfer(transferId: string): Promise<void> {
+  value(await requireApi().files.cancel({ transferId }));
+}
+
+export async function retryTransfer(transferId: string): Promise<void> {
+  value(await requireApi().files.retry({ transferId }));
+}
+
+/** Desktop app only: opens the received file, or shows it in its folder. */
+export async function openTransfer(transferId: string, reveal: boolean): Promise<void> {
+  value(await requireApi().files.open({ transferId, reveal }));
 }

@@ -125,3 +125,22 @@ export const BinaryIcon = icon(
     <path d="M9 9v6M14 9h2v6" />
   </>,
 );
+export const FileIcon = icon(
+  <>
+    <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8l-5-5Z" />
+    <path d="M14 3v5h5" />
+  </>,
+);
+export const FolderIcon = icon(
+  <path d="M3 7a2 2 0 0 1 2-2h4l2 2.5h8a2 2 0 0 1 2 2V17a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7Z" />,
+);
+export const PaperclipIcon = icon(
+  <path d="m20.5 11.5-8.2 8.2a5 5 0 0 1-7.1-7.1l8.5-8.5a3.4 3.4 0 0 1 4.8 4.8l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />,
+);
+/** Up and down arrows: files going both ways. */
+export const TransfersIcon = icon(
+  <>
+    <path d="M8 20V5M4 9l4-4 4 4" />
+    <path d="M16 4v15M12 15l4 4 4-4" />
+  </>,
+);
