@@ -154,7 +154,14 @@ export class Inbox {
         : [];
     const decoded = decodeText(textBytes, encoding);
     if (!decoded.ok) {
-      this.deliver(peer, '', broadcast, { rawBase64: toBase64(body.text), encoding }, undefined, files);
+      this.deliver(
+        peer,
+        '',
+        broadcast,
+        { rawBase64: toBase64(body.text), encoding },
+        undefined,
+        files,
+      );
       return;
     }
     let text = normaliseLineBreaks(decoded.text);

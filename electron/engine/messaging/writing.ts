@@ -154,7 +154,11 @@ export class MessageWriter {
 /** What an offer of files needs of the writer (files/ packs its attachment list with it). */
 export interface OfferWriter {
   offerBudget(peer: Peer): number;
-  writeOffer(peer: Peer, text: string, groups: Uint8Array[]): Written | { ok: false; code: 'too-long' };
+  writeOffer(
+    peer: Peer,
+    text: string,
+    groups: Uint8Array[],
+  ): Written | { ok: false; code: 'too-long' };
 }
 
 /** "nick (address)", or the address alone when the nick is the address. */
