@@ -73,6 +73,15 @@ describe('message notifications', () => {
     expect(FakeNotification.instances).toEqual([]);
   });
 
+  it('says when a message offers files, with or without a text', () => {
+    expect(notificationContent(message({ text: '', files: ['t1', 't2'] })).body).toBe(
+      'offers 2 files',
+    );
+    expect(notificationContent(message({ text: '报告', files: ['t1'] })).body).toBe(
+      'offers a file: 报告',
+    );
+  });
+
   it('words broadcasts, undecodable text and long text', () => {
     expect(notificationContent(message({ broadcast: true })).title).toBe('bob (to everyone)');
     const raw = message({ text: '', undecodable: { rawBase64: 'AA==', encoding: 'gb18030' } });

@@ -64,9 +64,13 @@ export function notificationContent({ message, peer }: MessageEvent): {
 } {
   const who = revealPlain(peer?.nick.trim() ?? '', 'name') || peer?.address || message.peerId;
   const title = message.broadcast ? `${who} (to everyone)` : who;
-  const body = message.undecodable
+  const text = message.undecodable
     ? `A message in an unreadable encoding (${message.undecodable.encoding})`
     : preview(message.text);
+  // An offer of files notifies even without a text: the person has to accept it.
+  const n = message.files?.length ?? 0;
+  const files = n === 0 ? '' : n === 1 ? 'offers a file' : `offers ${n} files`;
+  const body = files && text ? `${files}: ${text}` : files || text;
   return { title, body };
 }
 
