@@ -103,6 +103,28 @@ describe('files between two Pigeons on loopback', () => {
     expect(fs.readdirSync(b.downloads).filter((n) => n.endsWith('.pigeon-part'))).toEqual([]);
   });
 
+  it('an offer of many files is split over several datagrams, each a safe size', async () => {
+    const { a, b } = await pair();
+    const src = tempDir();
+    const files = Array.from({ length: 300 }, (_, i) =>
+      writeRandomFile(
+        src,
+        `${String(i).padStart(3, '0')} 一个相当长的文件名，用来填满数据报 ${'x'.repeat(20)}.txt`,
+        3,
+      ),
+    );
+    a.engine.files.offerPaths(b.id, files, 'lots');
+    await waitFor(() => b.transfers().length === 300, 10_000);
+    const offers = new Set(b.transfers().map((t) => t.offerId));
+    expect(offers.size).toBeGreaterThan(10);
+    // One message lists them all on our side; the receiver gets one message per datagram.
+    const carriers = b.events.filter(
+      (e) => e.channel === 'chat:message' && (e.payload.message.files?.length ?? 0) > 0,
+    );
+    expect(carriers.length).toBe(offers.size);
+    expect(new Set(b.transfers().map((t) => t.item.name)).size).toBe(300);
+  });
+
   it('a name already taken is never overwritten: the second copy gets a number', async () => {
     const { a, b } = await pair();
     const src = tempDir();

@@ -5,6 +5,7 @@ import { peerLabel } from '../../../shared/text/hidden-chars';
 import { failureText } from '../chat/delivery-status';
 import {
   acceptTransfers,
+  acceptTransfersInto,
   cancelTransfer,
   declineTransfers,
   openTransfer,
@@ -93,6 +94,15 @@ export const TransferItem = memo(function TransferItem({
               >
                 {t('files.accept')}
               </button>
+              {electron && (
+                <button
+                  type="button"
+                  className="button button-secondary button-small"
+                  onClick={() => void acceptTransfersInto([transfer.id])}
+                >
+                  {t('files.saveTo')}
+                </button>
+              )}
               <button
                 type="button"
                 className="button button-secondary button-small"

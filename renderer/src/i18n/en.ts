@@ -484,6 +484,7 @@ export const en = {
     expired: 'Expired',
     failed: 'Failed',
     accept: 'Accept',
+    saveTo: 'Save to…',
     decline: 'Decline',
     acceptAll: 'Accept all ({{count}})',
     declineAll: 'Decline all',

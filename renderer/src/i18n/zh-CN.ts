@@ -480,6 +480,7 @@ export const zhCN: Translations = {
     expired: '已过期',
     failed: '失败',
     accept: '接收',
+    saveTo: '保存到…',
     decline: '拒绝',
     acceptAll: '全部接收（{{count}}）',
     declineAll: '全部拒绝',

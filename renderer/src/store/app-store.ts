@@ -227,6 +227,14 @@ export async function acceptTransfers(transferIds: readonly string[]): Promise<v
   value(await requireApi().files.accept({ transferIds: [...transferIds] }));
 }
 
+/** Desktop app: the person picks the folder in a native dialog, then the items go there. */
+export async function acceptTransfersInto(transferIds: readonly string[]): Promise<void> {
+  const picked = value(await requireApi().files.choose({ kind: 'folder' }));
+  const folder = picked?.[0];
+  if (!folder) return; // the dialog was cancelled
+  value(await requireApi().files.accept({ transferIds: [...transferIds], into: folder.pick }));
+}
+
 export async function declineTransfers(transferIds: readonly string[]): Promise<void> {
   value(await requireApi().files.decline({ transferIds: [...transferIds] }));
 }
