@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Transfer } from '../../shared/model';
 import { runPigeon } from '../../electron/engine/echo/testing/cli-in-netns';
+import { treeOf } from '../../electron/engine/files/testing/file-pair';
 import { canRunIptux, startIptux, type Iptux } from '../lab/iptux';
 import { createLan, type Lan } from '../lab/netns-lan';
 import { PigeonProcess, pigeonBuilt } from '../lab/pigeon-process';
@@ -106,7 +107,7 @@ describe.skipIf(skip !== undefined)(
         20_000,
         'the folder fetch',
       );
-      expect(tree(done.savedAs as string)).toEqual(tree(root));
+      expect(treeOf(done.savedAs as string)).toEqual(treeOf(root));
       expect(done.files).toBe(3);
     });
 
@@ -163,18 +164,3 @@ describe.skipIf(skip !== undefined)(
     });
   },
 );
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        out[r] = '/';
-        walk(path.join(d, e.name), r);
-      } else out[r] = fs.readFileSync(path.join(d, e.name)).toString('base64');
-    }
-  };
-  walk(dir, '');
-  return out;
-}

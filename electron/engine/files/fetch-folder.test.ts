@@ -136,60 +136,37 @@ describe('fetching a folder from a hostile sender', () => {
   });
 });
 
+/** Fetch a 10-byte file from the hostile server on `port`. */
+async function fetchTen(port: number, hash: boolean, part?: string) {
+  return fetchFile({
+    address: '127.0.0.1',
+    port,
+    request: enc('r'),
+    limits: FILE_LIMITS,
+    signal: new AbortController().signal,
+    part: part ?? path.join(workDir().root, 'f.part'),
+    size: 10,
+    offset: 0,
+    hash,
+    onProgress: () => undefined,
+  });
+}
+
 describe('fetching a file from a hostile sender', () => {
   it('more bytes than offered are not written: the file is exactly its size', async () => {
     const port = await hostile([Buffer.from('0123456789-and-more-than-was-offered')]);
-    const { root } = workDir();
-    const part = path.join(root, 'f.part');
-    const end = await fetchFile({
-      address: '127.0.0.1',
-      port,
-      request: enc('r'),
-      limits: FILE_LIMITS,
-      signal: new AbortController().signal,
-      part,
-      size: 10,
-      offset: 0,
-      hash: false,
-      onProgress: () => undefined,
-    });
-    expect(end).toEqual({ ok: true, verified: 'size' });
+    const part = path.join(workDir().root, 'f.part');
+    expect(await fetchTen(port, false, part)).toEqual({ ok: true, verified: 'size' });
     expect(fs.readFileSync(part, 'utf8')).toBe('0123456789');
   });
 
   it('a wrong hash trailer from a "Pigeon" fails the file', async () => {
     const port = await hostile([Buffer.from('0123456789'), Buffer.alloc(32, 7)]);
-    const { root } = workDir();
-    const end = await fetchFile({
-      address: '127.0.0.1',
-      port,
-      request: enc('r'),
-      limits: FILE_LIMITS,
-      signal: new AbortController().signal,
-      part: path.join(root, 'f.part'),
-      size: 10,
-      offset: 0,
-      hash: true,
-      onProgress: () => undefined,
-    });
-    expect(end).toMatchObject({ ok: false, code: 'file-hash-mismatch' });
+    expect(await fetchTen(port, true)).toMatchObject({ ok: false, code: 'file-hash-mismatch' });
   });
 
   it('fewer bytes than offered, then a close, is a cut (resumable), not a complete file', async () => {
     const port = await hostile([Buffer.from('01234')]);
-    const { root } = workDir();
-    const end = await fetchFile({
-      address: '127.0.0.1',
-      port,
-      request: enc('r'),
-      limits: FILE_LIMITS,
-      signal: new AbortController().signal,
-      part: path.join(root, 'f.part'),
-      size: 10,
-      offset: 0,
-      hash: false,
-      onProgress: () => undefined,
-    });
-    expect(end).toMatchObject({ ok: false, code: 'file-cut' });
+    expect(await fetchTen(port, false)).toMatchObject({ ok: false, code: 'file-cut' });
   });
 });

@@ -17,7 +17,7 @@ import type { EngineContext } from '../context';
 import { clonePeer } from '../presence/peer-table';
 import type { Conversations } from './conversations';
 import type { DeliveryQueue, OutgoingItem } from './delivery-queue';
-import { labelOf, type MessageWriter } from './writing';
+import { labelOf, type MessageWriter, type Written } from './writing';
 
 /**
  * What we send: each message is stored and told (chat:message) before anything happens to it,
@@ -111,8 +111,9 @@ export class Outbox {
   /**
    * An offer of files to a peer: `groups` are its attachment lists, one datagram each (files/
    * packed them for this peer). The message carries `text` and lists the transfers; `numbered`
-   * hears each datagram's packet number before it goes out, `told` every delivery state.
-   * Returns the message id, or undefined when the text had to go on its own first (it did).
+   * hears each datagram's packet number before it goes out, `told` every delivery state. A
+   * text too long to share the first datagram goes first as a message of its own. Returns the
+   * id of the message that carries the files.
    */
   sendOffer(
     peer: Peer,
@@ -131,6 +132,31 @@ export class Outbox {
       text = '';
       written = this.writer.writeOffer(peer, '', groups);
     }
+    if (!written.ok && written.code === 'too-long')
+      written = {
+        ok: false,
+        code: 'send-error',
+        params: { peer: labelOf(peer), error: 'too long' },
+      };
+    return this.queueWritten(peer, text, written, Opt.FILEATTACHOPT, files, hooks);
+  }
+
+  private queueText(peer: Peer, text: string): string {
+    const written = this.ctx.isRunning()
+      ? this.writer.write(peer, text)
+      : ({ ok: false, code: 'not-started', params: {} } as const);
+    return this.queueWritten(peer, text, written, 0);
+  }
+
+  /** Stored and told first (failed, with why, when it could not be written), then queued. */
+  private queueWritten(
+    peer: Peer,
+    text: string,
+    written: Written | { ok: false; code: FailureCode; params: OutcomeParams },
+    option: number,
+    files?: string[],
+    hooks: Pick<OutgoingItem, 'numbered' | 'told'> = {},
+  ): string {
     const message: ChatMessage = {
       id: this.newMessageId(),
       peerId: peer.id,
@@ -138,14 +164,11 @@ export class Outbox {
       text,
       at: this.ctx.clock.now(),
       broadcast: false,
-      files,
-      delivery: { state: 'queued' },
+      ...(files ? { files } : {}),
+      delivery: written.ok
+        ? { state: 'queued' }
+        : { state: 'failed', code: written.code, params: written.params },
     };
-    if (!written.ok) {
-      const params = 'params' in written ? written.params : {};
-      const code = written.code === 'too-long' ? 'send-error' : written.code;
-      message.delivery = { state: 'failed', code, params };
-    }
     this.conversations.add(message);
     this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
     if (!written.ok) {
@@ -161,45 +184,13 @@ export class Outbox {
       command: makeCommand(
         Mode.SENDMSG,
         Opt.SENDCHECKOPT,
-        Opt.FILEATTACHOPT,
+        option,
         written.utf8Opt ? Opt.UTF8OPT : 0,
       ),
       extras: written.extras,
       ...(written.proofs ? { proofs: written.proofs } : {}),
       proofRequired: peer.capabilities.proof,
       ...hooks,
-    });
-    return message.id;
-  }
-
-  private queueText(peer: Peer, text: string): string {
-    const message: ChatMessage = {
-      id: this.newMessageId(),
-      peerId: peer.id,
-      direction: 'out',
-      text,
-      at: this.ctx.clock.now(),
-      broadcast: false,
-      delivery: { state: 'queued' },
-    };
-    const written = this.ctx.isRunning()
-      ? this.writer.write(peer, text)
-      : ({ ok: false, code: 'not-started', params: {} } as const);
-    if (!written.ok)
-      message.delivery = { state: 'failed', code: written.code, params: written.params };
-    this.conversations.add(message);
-    this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
-    if (!written.ok) return message.id;
-    this.queue.enqueue({
-      messageId: message.id,
-      peerId: peer.id,
-      address: peer.address,
-      port: peer.port,
-      label: labelOf(peer),
-      command: makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, written.utf8Opt ? Opt.UTF8OPT : 0),
-      extras: written.extras,
-      ...(written.proofs ? { proofs: written.proofs } : {}),
-      proofRequired: peer.capabilities.proof,
     });
     return message.id;
   }

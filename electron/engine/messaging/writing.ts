@@ -67,16 +67,7 @@ export class MessageWriter {
           code: 'send-error',
           params: { peer: labelOf(peer), error: split.reason },
         };
-      return {
-        ok: false,
-        code: 'encoding',
-        params: {
-          peer: labelOf(peer),
-          encoding: how.encoding.toUpperCase(),
-          character: JSON.stringify(split.character),
-          codepoint: codePointLabel(split.character.codePointAt(0) ?? 0),
-        },
-      };
+      return cannotEncode(peer, how.encoding, split.character);
     }
     if (!pigeon) {
       return {
@@ -117,19 +108,7 @@ export class MessageWriter {
   ): Written | { ok: false; code: 'too-long' } {
     const how = MessageWriter.encodingFor(peer);
     const encoded = encodeText(text, how.encoding);
-    if (!encoded.ok) {
-      const character = encoded.character ?? '';
-      return {
-        ok: false,
-        code: 'encoding',
-        params: {
-          peer: labelOf(peer),
-          encoding: how.encoding.toUpperCase(),
-          character: JSON.stringify(character),
-          codepoint: codePointLabel(character.codePointAt(0) ?? 0),
-        },
-      };
-    }
+    if (!encoded.ok) return cannotEncode(peer, how.encoding, encoded.character);
     if (encoded.bytes.length + (groups[0]?.length ?? 0) > this.offerBudget(peer))
       return { ok: false, code: 'too-long' };
     const pigeon = peer.client === 'pigeon';
@@ -159,6 +138,20 @@ export interface OfferWriter {
     text: string,
     groups: Uint8Array[],
   ): Written | { ok: false; code: 'too-long' };
+}
+
+/** The peer's encoding lacks `character`: the failure the person reads, with the code point. */
+function cannotEncode(peer: Peer, encoding: WireEncoding, character: string): Written {
+  return {
+    ok: false,
+    code: 'encoding',
+    params: {
+      peer: labelOf(peer),
+      encoding: encoding.toUpperCase(),
+      character: JSON.stringify(character),
+      codepoint: codePointLabel(character.codePointAt(0) ?? 0),
+    },
+  };
 }
 
 /** "nick (address)", or the address alone when the nick is the address. */

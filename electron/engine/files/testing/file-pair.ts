@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -104,7 +104,7 @@ export function writeRandomFile(dir: string, name: string, bytes: number): strin
   return file;
 }
 
-/** Every file under a folder as relative path → content hex digest (and '/' for folders). */
+/** Every entry under a folder as relative path → SHA-256 of its content ('/' for a folder). */
 export function treeOf(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string, rel: string) => {
@@ -113,7 +113,10 @@ export function treeOf(dir: string): Record<string, string> {
       if (e.isDirectory()) {
         out[r] = '/';
         walk(path.join(d, e.name), r);
-      } else out[r] = fs.readFileSync(path.join(d, e.name)).toString('base64').slice(0, 64);
+      } else
+        out[r] = createHash('sha256')
+          .update(fs.readFileSync(path.join(d, e.name)))
+          .digest('hex');
     }
   };
   walk(dir, '');
