@@ -80,10 +80,15 @@ export class PigeonProcess {
     lan: Lan,
     host: HostRef,
     /** No nick: the engine falls back to the login name and the UI asks for one (first run). */
-    args: { nick?: string; group?: string; extra?: string[] },
+    args: { nick?: string; group?: string; extra?: string[]; dataDir?: string },
   ): Promise<PigeonProcess> {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-data-'));
-    lan.onDestroy(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    // A given data directory is the caller's (a restart on the same record); ours goes with the LAN.
+    let dataDir = args.dataDir;
+    if (dataDir === undefined) {
+      const own = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-data-'));
+      lan.onDestroy(() => fs.rmSync(own, { recursive: true, force: true }));
+      dataDir = own;
+    }
     const child = lan.spawn(
       host,
       NODE,

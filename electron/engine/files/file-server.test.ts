@@ -100,3 +100,45 @@ describe('who may fetch an offer', () => {
     expect(whole.equals(content)).toBe(true);
   });
 });
+
+describe('when an item counts as fetched', () => {
+  it('only once the receiver closed after the last byte, not when the last byte left us', async () => {
+    const file = writeRandomFile(src, 'held.bin', 3000);
+    const [id] = a.engine.files.offerPaths(`${B}:${port}`, [file]).transferIds;
+    const numbered = await a.waitTransfer((t) => t.id === id && t.offerId !== '');
+    const pkt = hex(Number(numbered.offerId));
+    const fid = hex(numbered.item.fileId);
+    const req = `1_pigeon 0.1.0:78:tester:host-${B.replace(/\./g, '-')}:96:${pkt}:${fid}:0:`;
+    // A receiver that reads everything, sees our close, and holds its own side open.
+    const got: Buffer[] = [];
+    const s = net.connect({ host: A, port, localAddress: B, allowHalfOpen: true }, () =>
+      s.write(req),
+    );
+    s.on('data', (c: Buffer) => got.push(c));
+    await new Promise<void>((resolve) => s.once('end', () => resolve()));
+    expect(Buffer.concat(got).equals(fs.readFileSync(file))).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.transfers().find((t) => t.id === id)?.state.state).toBe('transferring');
+    s.end();
+    const done = await a.waitTransfer((t) => t.id === id && t.state.state === 'done');
+    expect(done.bytes).toBe(3000);
+  });
+
+  it('a receiver that resets instead of closing has not fetched it: the transfer is cut', async () => {
+    const file = writeRandomFile(src, 'reset.bin', 3000);
+    const [id] = a.engine.files.offerPaths(`${B}:${port}`, [file]).transferIds;
+    const numbered = await a.waitTransfer((t) => t.id === id && t.offerId !== '');
+    const req = `1_pigeon 0.1.0:79:tester:host-${B.replace(/\./g, '-')}:96:${hex(Number(numbered.offerId))}:${hex(numbered.item.fileId)}:0:`;
+    const s = net.connect({ host: A, port, localAddress: B, allowHalfOpen: true }, () =>
+      s.write(req),
+    );
+    s.on('error', () => undefined);
+    s.resume();
+    await new Promise<void>((resolve) => s.once('end', () => resolve()));
+    s.resetAndDestroy();
+    const cut = await a.waitTransfer(
+      (t) => t.id === id && (t.state.state === 'interrupted' || t.state.state === 'done'),
+    );
+    expect(cut.state).toMatchObject({ state: 'interrupted', code: 'file-cut' });
+  });
+});

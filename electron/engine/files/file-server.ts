@@ -147,7 +147,8 @@ export class FileServer {
       if (sent === undefined)
         return this.interrupted(record, watch.stalled() ? 'file-stalled' : 'file-cut');
       if (hash) await write(socket, hash.digest());
-      await new Promise<void>((resolve) => socket.end(resolve));
+      if (!(await endAndAwaitReceiver(socket)))
+        return this.interrupted(record, watch.stalled() ? 'file-stalled' : 'file-cut');
       this.done(record, size);
     } catch (error) {
       if (socket.destroyed) this.interrupted(record, watch.stalled() ? 'file-stalled' : 'file-cut');
@@ -256,8 +257,8 @@ export class FileServer {
     };
     try {
       const complete = await walk(record.path, record.transfer.item.name);
-      if (!complete) return this.interrupted(record, watch.stalled() ? 'file-stalled' : 'file-cut');
-      await new Promise<void>((resolve) => socket.end(resolve));
+      if (!complete || !(await endAndAwaitReceiver(socket)))
+        return this.interrupted(record, watch.stalled() ? 'file-stalled' : 'file-cut');
       this.done(record, bytes, files);
     } catch (error) {
       if (error instanceof TooMany) {
@@ -366,6 +367,22 @@ function write(socket: TcpConnection['socket'], chunk: Uint8Array): Promise<bool
     const onClose = () => done(false);
     socket.on('drain', onDrain);
     socket.on('close', onClose);
+  });
+}
+
+/**
+ * Our last byte handed to TCP is not the receiver having it: it may still be in flight, or lost
+ * with the connection. Every client closes once it has read the whole item (Pigeon, iptux, IP
+ * Messenger), so "fetched" is its close (FIN) after ours; a reset, or the stall watch giving up
+ * on a receiver that never closes, is a cut instead. Resolves whether the receiver closed cleanly.
+ */
+function endAndAwaitReceiver(socket: TcpConnection['socket']): Promise<boolean> {
+  return new Promise((resolve) => {
+    let ended = socket.readableEnded;
+    socket.once('end', () => (ended = true));
+    socket.once('close', (hadError) => resolve((ended || socket.readableEnded) && !hadError));
+    if (socket.destroyed) resolve(false);
+    else socket.end();
   });
 }
 

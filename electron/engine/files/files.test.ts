@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineOptions } from '../engine';
 import {
   pairPort,
   startFileNode,
@@ -30,13 +31,15 @@ function tempDir(): string {
 
 let host = 30 + Math.floor(Math.random() * 150);
 
-async function pair(): Promise<{ a: FileNode; b: FileNode; port: number }> {
+async function pair(
+  bOptions: EngineOptions = {},
+): Promise<{ a: FileNode; b: FileNode; port: number }> {
   const port = pairPort();
   host += 2;
   const aIp = `127.0.${host % 250}.1`;
   const bIp = `127.0.${host % 250}.2`;
   const a = await startFileNode(aIp, bIp, port);
-  const b = await startFileNode(bIp, aIp, port);
+  const b = await startFileNode(bIp, aIp, port, {}, bOptions);
   nodes.push(a, b);
   dirs.push(a.dataDir, a.downloads, b.dataDir, b.downloads);
   // Each has heard the other's entry: both know the other is a Pigeon.
@@ -156,6 +159,20 @@ describe('files between two Pigeons on loopback', () => {
     expect(treeOf(done.savedAs as string)).toEqual(treeOf(root));
     expect(done.files).toBe(4);
     expect(done.verified).toBe('hash');
+  });
+
+  it('an auto-accept quota that refuses the whole offer tells the sender at once (RELEASEFILES)', async () => {
+    const inbox = tempDir();
+    const { a, b } = await pair({
+      files: { autoAccept: { dir: inbox, perPeerBytes: 1024 * 1024, totalBytes: 1024 ** 3 } },
+    });
+    const file = writeRandomFile(tempDir(), 'two MiB.bin', 2 * 1024 * 1024);
+    const [id] = a.engine.files.offerPaths(b.id, [file]).transferIds;
+    const refused = await b.waitTransfer((t) => t.direction === 'in' && t.state.state === 'failed');
+    expect(refused.state).toMatchObject({ code: 'file-too-large' });
+    // Without the release, `pigeon send --file` would wait for its --wait (10 minutes by default).
+    await a.waitTransfer((t) => t.id === id && t.state.state === 'declined');
+    expect(fs.readdirSync(inbox)).toEqual([]);
   });
 
   it('declining tells the sender (RELEASEFILES); its offer is no longer served', async () => {

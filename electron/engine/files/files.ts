@@ -321,6 +321,7 @@ export class Files {
   }
 
   private autoAccept(ids: string[], auto: AutoAccept): void {
+    const refused: InRecord[] = [];
     for (const id of ids) {
       const r = this.table.get(id);
       if (!r || r.kind !== 'in') continue;
@@ -334,12 +335,15 @@ export class Files {
             limit: Math.min(auto.perPeerBytes - fromPeer, auto.totalBytes - this.acceptedTotal),
           },
         });
+        refused.push(r);
         continue;
       }
       this.accepted.set(r.from.address, fromPeer + size);
       this.acceptedTotal += size;
       this.acceptOne(r, auto.dir);
     }
+    // Nobody will accept what the quota refused: the sender hears it now, not when its wait ends.
+    this.releaseSettled(refused);
   }
 
   accept(ids: string[], into?: string): void {
@@ -367,13 +371,18 @@ export class Files {
 
   decline(ids: string[]): void {
     const records = ids.map((id) => this.incoming(id));
-    const offers = new Set<string>();
+    const declined: InRecord[] = [];
     for (const r of records) {
       if (r.transfer.state.state !== 'offered') continue;
       this.table.setState(r, { state: 'declined' });
-      offers.add(`${r.from.address}\n${r.packetNo}`);
+      declined.push(r);
     }
-    // IPMsg's RELEASEFILES names the whole offer: send it once nothing of it is wanted.
+    this.releaseSettled(declined);
+  }
+
+  /** IPMsg's RELEASEFILES names the whole offer: send it once nothing of it is wanted. */
+  private releaseSettled(records: InRecord[]): void {
+    const offers = new Set(records.map((r) => `${r.from.address}\n${r.packetNo}`));
     for (const key of offers) {
       const [address, packetNo] = key.split('\n') as [string, string];
       const items = this.table.incomingOffer(address, Number(packetNo));
