@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import type { EventListener } from '../../shared/contract';
 import { createEngine, type Engine } from '../engine/engine';
-import { StartError } from '../engine/start-error';
+import { isPortInUse, StartError } from '../engine/start-error';
 import { settingsFromFlags, type NetworkFlags } from './network-flags';
 import { printInfo } from './output';
 import { startFailure } from './run-engine';
@@ -36,7 +36,7 @@ export async function startProbeEngine(
     return { engine: await start(settings.port) };
   } catch (err) {
     if (!(err instanceof StartError)) throw err;
-    if (err.code !== 'port-in-use' || !opts.portFallback || flags.port !== undefined) {
+    if (!isPortInUse(err.code) || !opts.portFallback || flags.port !== undefined) {
       throw startFailure(err);
     }
     const free = await freeUdpPort(settings.bind);

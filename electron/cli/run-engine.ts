@@ -3,7 +3,7 @@ import type { Peer } from '../../shared/model';
 import { outcomeText } from '../../shared/model/texts';
 import { createEngine, type Engine, type EngineOptions } from '../engine/engine';
 import { ensureDataDir } from '../engine/io/data-dir';
-import { StartError } from '../engine/start-error';
+import { isPortInUse, StartError } from '../engine/start-error';
 import { cliLanguage } from './language';
 import { settingsFromFlags, type NetworkFlags } from './network-flags';
 import { printInfo } from './output';
@@ -19,7 +19,7 @@ export class CliFailure extends Error {
 
 /** Exit code 3: Pigeon could not start; the reason in the person's language. */
 export function startFailure(err: StartError): CliFailure {
-  const hint = err.code === 'port-in-use' ? ' (or start Pigeon with --port N)' : '';
+  const hint = isPortInUse(err.code) ? ' (or start Pigeon with --port N)' : '';
   return new CliFailure(`${outcomeText(err.outcome, cliLanguage())}${hint}`, 3);
 }
 

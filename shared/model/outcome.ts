@@ -11,7 +11,12 @@ export type EngineErrorCode =
 
 /** Why the engine could not start. */
 export type StartErrorCode =
-  'port-in-use' | 'address-unavailable' | 'bind-not-allowed' | 'bind-failed' | 'invalid-settings';
+  | 'port-in-use'
+  | 'port-in-use-by'
+  | 'address-unavailable'
+  | 'bind-not-allowed'
+  | 'bind-failed'
+  | 'invalid-settings';
 
 /** Every code the catalogue (texts/) has words for. */
 export type OutcomeCode =

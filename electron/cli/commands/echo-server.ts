@@ -1,7 +1,7 @@
 import { UdpEchoServer } from '../../engine/echo/echo-server';
 import { RAW_ECHO_DEFAULT_PORT } from '../../engine/echo/echo-request';
 import { isIpv4 } from '../../../shared/protocol';
-import { explainBindError } from '../../engine/start-error';
+import { explainBindError, isPortInUse } from '../../engine/start-error';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { printJson } from '../output';
 import { CliFailure } from '../run-engine';
@@ -48,7 +48,7 @@ export async function echoServer(argv: string[]): Promise<number> {
     throw new CliFailure(
       e.code === 'bind-not-allowed'
         ? `${e.message} Try --port ${port + 7000}.`
-        : e.code === 'port-in-use'
+        : isPortInUse(e.code)
           ? `UDP port ${port} on ${bind} is already in use by another program`
           : e.message,
       3,

@@ -34,6 +34,12 @@ export const ENGINE_ERROR_TEXTS: Record<EngineErrorCode, Texts> = {
  * name (verdicts.ts): one sentence for one situation.
  */
 export const START_ERROR_TEXTS: Record<Exclude<StartErrorCode, 'port-in-use'>, Texts> = {
+  'port-in-use-by': {
+    en:
+      'Port {port} is used by {program} (process {pid}): quit it, or people on the LAN will ' +
+      'not see you.',
+    'zh-CN': '端口 {port} 已被 {program}（进程 {pid}）占用：请先退出它，否则局域网里的人看不到你。',
+  },
   'address-unavailable': {
     en:
       'Cannot bind {proto} {bind}:{port}: {bind} is not an address of this computer. Use ' +
