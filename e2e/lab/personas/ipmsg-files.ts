@@ -137,7 +137,9 @@ function escapeColons(bytes: Uint8Array): Uint8Array {
 
 /** IsValidFileName (tmisc): no path separators, wildcards or reserved characters. */
 function validFileName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && !/[\\/:*?"<>|\x00-\x1f]/.test(name);
+  if (name === '' || name === '.' || name === '..' || /[\\/:*?"<>|]/.test(name)) return false;
+  for (const ch of name) if (ch.charCodeAt(0) < 0x20) return false;
+  return true;
 }
 
 /** C atoi: leading decimal digits, 0 when there are none. */

@@ -112,7 +112,7 @@ function main(): void {
     );
   });
   const fail = (id: number, e: unknown) =>
-    out({ t: 'result', id, value: { error: e instanceof Error ? e.message : String(e) } });
+    out({ t: 'result', id, value: { failed: e instanceof Error ? e.message : String(e) } });
   readline.createInterface({ input: process.stdin }).on('line', (line) => {
     const c = JSON.parse(line) as Command;
     if (c.op === 'send') out({ t: 'result', id: c.id, value: core.sendText(c.to, c.text) });
@@ -127,7 +127,7 @@ function main(): void {
             mtime: Math.floor(st.mtimeMs / 1000),
           };
         });
-        out({ t: 'result', id: c.id, value: core.offerFiles(c.to, c.text, picked) });
+        out({ t: 'result', id: c.id, value: { packetNos: core.offerFiles(c.to, c.text, picked) } });
       } catch (e) {
         fail(c.id, e);
       }
@@ -142,7 +142,7 @@ function main(): void {
           ...(c.offset === undefined ? {} : { offset: c.offset }),
           ...(c.stopAfter === undefined ? {} : { stopAfter: c.stopAfter }),
         }).then(
-          (f) => out({ t: 'result', id: c.id, value: f }),
+          (fetch) => out({ t: 'result', id: c.id, value: { fetch } }),
           (e: unknown) => fail(c.id, e),
         );
     } else if (c.op === 'snapshot') out({ t: 'result', id: c.id, value: core.snapshot() });

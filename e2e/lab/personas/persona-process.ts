@@ -204,9 +204,10 @@ export class PersonaProcess {
    * resolves with the offer datagrams' packet numbers.
    */
   async offerFiles(to: string, files: string[], text = ''): Promise<number[]> {
-    const r = await this.command({ op: 'offer', to, text, files });
-    if (!Array.isArray(r)) throw new Error(`${this.name}: offer failed: ${JSON.stringify(r)}`);
-    return r as number[];
+    const r = (await this.command({ op: 'offer', to, text, files })) as
+      { packetNos: number[] } | { failed: string };
+    if ('failed' in r) throw new Error(`${this.name}: offer failed: ${r.failed}`);
+    return r.packetNos;
   }
 
   /**
@@ -221,9 +222,9 @@ export class PersonaProcess {
     const r = (await this.command(
       { op: 'fetch', from: offer.from, packetNo: offer.packetNo, fileId: offer.fileId, ...opts },
       ms,
-    )) as FetchMade | { error: string };
-    if ('error' in r) throw new Error(`${this.name}: fetch failed: ${r.error}`);
-    return r;
+    )) as { fetch: FetchMade } | { failed: string };
+    if ('failed' in r) throw new Error(`${this.name}: fetch failed: ${r.failed}`);
+    return r.fetch;
   }
 
   /** Its user presses "refresh": it broadcasts its entry again (everyone answers). */
