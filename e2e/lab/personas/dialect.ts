@@ -1,4 +1,5 @@
 import type { Shown } from './display-model';
+import type { FileDialect } from './file-dialect';
 
 /** Who a persona is on the wire. User and Host stay ASCII, as in every real client. */
 export interface Identity {
@@ -46,4 +47,6 @@ export interface Dialect {
   readonly answers: ReadonlyMap<number, number>;
   /** A SENDMSG from a host it does not know makes it unicast its BR_ENTRY there. */
   readonly introducesItselfToStrangers: boolean;
+  /** How it offers, reads, requests and serves files. */
+  readonly files: FileDialect;
 }

@@ -66,6 +66,58 @@ export interface Received {
   at: number;
 }
 
+/** A file in an offer it received, as its receive window lists it. */
+export interface OfferShown {
+  from: string;
+  /** The offer's packet number (decimal in the header), which its request echoes in hex. */
+  packetNo: number;
+  fileId: number;
+  name: Shown;
+  size: number;
+  mtime: number;
+  /** The offer carried UTF8OPT (IP Messenger then asks with UTF8OPT too). */
+  utf8: boolean;
+  at: number;
+}
+
+/** One download it made: the request bytes it wrote and what came back. */
+export interface FetchMade {
+  from: string;
+  packetNo: number;
+  fileId: number;
+  offset: number;
+  /** The whole TCP request (header and extra) in hex. */
+  requestHex: string;
+  /** Bytes received in this connection (from `offset`). */
+  bytes: number;
+  state: 'fetching' | 'done' | 'cut' | 'failed';
+  savedAs?: string;
+  error?: string;
+}
+
+/** A file it offered. */
+export interface OfferMade {
+  to: string;
+  packetNo: number;
+  fileId: number;
+  name: string;
+  size: number;
+  /** The offer's extra in hex, to see the record it wrote. */
+  hex: string;
+}
+
+/** A TCP request it answered (or refused) as a file server. */
+export interface ServeMade {
+  from: string;
+  requestHex: string;
+  packetNo?: number;
+  fileId?: number;
+  offset?: number;
+  outcome: 'serving' | 'served' | 'cut' | 'refused';
+  why?: string;
+  bytes: number;
+}
+
 export interface DisplayModel {
   persona: string;
   address: string;
@@ -74,4 +126,8 @@ export interface DisplayModel {
   texts: TextShown[];
   sent: TextSent[];
   received: Received[];
+  offers: OfferShown[];
+  fetches: FetchMade[];
+  offered: OfferMade[];
+  served: ServeMade[];
 }

@@ -1,5 +1,6 @@
 import type { Dialect, Identity } from './dialect';
 import { shownRaw, shownText, type Shown } from './display-model';
+import { feiqFiles } from './feiq-files';
 import { decodeGbkLenient, decodeGbkStrict, encodeGbkStrict } from './gbk';
 import { Cmd, NUL, Opt, concat, nulSections, upToNul } from './ipmsg-packet';
 
@@ -69,6 +70,7 @@ export function feiqDialect(options: FeiqOptions = {}): Dialect {
     answers: new Map([[Cmd.OPEN_YOU, Cmd.RESP_YOU]]),
     // CL addOrUpdateFellow just adds the stranger (showing its login name); no BR_ENTRY back.
     introducesItselfToStrangers: false,
+    files: feiqFiles(),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Dialect, Identity } from './dialect';
 import { shownText } from './display-model';
 import { decodeGbkLenient, encodeGbkLossy } from './gbk';
+import { ipmsgFiles } from './ipmsg-files';
 import { Cmd, NUL, Opt, concat, modeOf, nulSections, upToNul } from './ipmsg-packet';
 
 /**
@@ -20,8 +21,10 @@ export function gbkIpmsgDialect(): Dialect {
     name: 'gbk-ipmsg',
     // REF §1 "IPMsg `1`"; TUT create_msg writes feiq_version = 1.
     versionField: () => '1',
-    // No CAPUTF8OPT: it cannot read UTF-8 (REF §7), so nobody may send it UTF8OPT.
-    entryOptions: 0,
+    // No CAPUTF8OPT: it cannot read UTF-8 (REF §7), so nobody may send it UTF8OPT. FILEATTACHOPT:
+    // it serves files on TCP 2425 (shirouzu/ipmsg mainwin.cpp HostStatus adds it whenever TCP
+    // is available).
+    entryOptions: Opt.FILEATTACHOPT,
     // REF §1 entry `nick\0group\0`, in the legacy code page (REF §7), no extension section.
     entryExtra: (me: Identity) =>
       concat([encodeGbkLossy(me.nick), NUL, encodeGbkLossy(me.group), NUL]),
@@ -57,5 +60,6 @@ export function gbkIpmsgDialect(): Dialect {
     // REF §4: "A SENDMSG from an unknown host makes IPMsg unicast a BR_ENTRY back (unless
     // NOADDLISTOPT)".
     introducesItselfToStrangers: true,
+    files: ipmsgFiles(),
   };
 }

@@ -13,6 +13,9 @@ export const Cmd = {
   BR_ABSENCE: 0x04,
   SENDMSG: 0x20,
   RECVMSG: 0x21,
+  GETFILEDATA: 0x60,
+  RELEASEFILES: 0x61,
+  GETDIRFILES: 0x62,
   // FeiQ's own commands (compilelife/feiq feiqlib/ipmsg.h; wqfantexi/PythonFeiQ Struct/IPMSG.py)
   OPEN_YOU: 0x77,
   RESP_YOU: 0x78,
@@ -28,7 +31,14 @@ export const Opt = {
   NOADDLISTOPT: 0x80000,
   FILEATTACHOPT: 0x200000,
   ENCRYPTOPT: 0x400000,
+  UTF8OPT: 0x800000,
 } as const;
+
+/** File types (attr & 0xff) of an attachment record (ipmsg.h IPMSG_FILE_*). */
+export const FileType = { REGULAR: 1, DIR: 2 } as const;
+
+export const BEL = 0x07;
+export const COLON = 0x3a;
 
 export interface Packet {
   version: string;
@@ -40,8 +50,6 @@ export interface Packet {
 }
 
 export const modeOf = (command: number): number => command & 0xff;
-
-const COLON = 0x3a;
 
 /** undefined for anything with fewer than six fields or a non-numeric command (CL: "协议错误"). */
 export function parsePacket(bytes: Uint8Array): Packet | undefined {

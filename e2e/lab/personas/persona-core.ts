@@ -2,10 +2,14 @@ import type { Dialect, Identity } from './dialect';
 import {
   shownText,
   type DisplayModel,
+  type FetchMade,
+  type OfferShown,
   type PeerView,
+  type ServeMade,
   type TextSent,
   type Via,
 } from './display-model';
+import type { FileToOffer } from './file-dialect';
 import { Cmd, NUL, Opt, buildPacket, concat, modeOf, parsePacket } from './ipmsg-packet';
 
 export const IPMSG_PORT = 2425;
@@ -24,6 +28,36 @@ export interface Clock {
 /** IPMsg remembers the last 32 (PacketNo, sender) pairs (protocol reference §5). */
 const DEDUPE_DEPTH = 32;
 
+/** A file its user picked to send. */
+export interface PickedFile {
+  path: string;
+  /** The name it offers (the file's own name on its disk). */
+  name: string;
+  size: number;
+  mtime: number;
+}
+
+/** Files it offered in one datagram, and to whom (IPMsg's ShareInfo). */
+interface Share {
+  to: string;
+  /** The recipient's User and Host as it knew them when it offered (IPMsg's hostSub). */
+  user: string;
+  host: string;
+  files: Map<number, { path: string; size: number; state: 'init' | 'busy' | 'done' }>;
+}
+
+/** What its file server does with one TCP request. */
+export type ServeDecision =
+  | {
+      ok: true;
+      path: string;
+      offset: number;
+      size: number;
+      /** The stream ended: `complete` when every byte up to the size went out. */
+      finish(bytes: number, complete: boolean): void;
+    }
+  | { ok: false; why: string };
+
 /**
  * The state machine both personas share: the IPMsg behaviour every client has (answer an entry,
  * ack a text, forget a peer on BR_EXIT) with the dialect deciding every detail. Socket-free, so
@@ -35,6 +69,7 @@ export class PersonaCore {
   private readonly model: DisplayModel;
   private readonly recent: string[] = [];
   private readonly listeners = new Set<() => void>();
+  private readonly shares = new Map<number, Share>();
 
   constructor(
     private readonly dialect: Dialect,
@@ -53,6 +88,10 @@ export class PersonaCore {
       texts: [],
       sent: [],
       received: [],
+      offers: [],
+      fetches: [],
+      offered: [],
+      served: [],
     };
   }
 
@@ -96,6 +135,125 @@ export class PersonaCore {
     this.scheduleRetry(entry, bytes);
     this.changed();
     return packetNo;
+  }
+
+  /**
+   * Its user sends files to the peer at `to` (with `text`, which FeiQ sends on its own); returns
+   * the packet numbers of the offer datagrams. IPMsg can only send to a peer in its list.
+   */
+  offerFiles(to: string, text: string, picked: PickedFile[]): number[] {
+    const files = this.dialect.files;
+    const peer = this.peers.get(to);
+    if (files.checksRecipient && !peer) throw new Error(`${to} is not in its peer list`);
+    const ids = files.fileIds(picked.length);
+    const all = picked.map((p, i) => ({ ...p, fileId: ids[i] ?? 0 }));
+    const groups = files.onePacketPerFile ? all.map((f) => [f]) : [all];
+    const packetNos: number[] = [];
+    for (const group of groups) {
+      const packetNo = this.nextPacketNo();
+      const records: FileToOffer[] = group.map(({ fileId, name, size, mtime }) => ({
+        fileId,
+        name,
+        size,
+        mtime,
+      }));
+      const extra = files.writeOffer(text, records);
+      this.shares.set(packetNo, {
+        to,
+        user: peer?.user ?? '',
+        host: peer?.host ?? '',
+        files: new Map(group.map((f) => [f.fileId, { path: f.path, size: f.size, state: 'init' }])),
+      });
+      for (const f of group)
+        this.model.offered.push({
+          to,
+          packetNo,
+          fileId: f.fileId,
+          name: f.name,
+          size: f.size,
+          hex: Buffer.from(extra).toString('hex'),
+        });
+      this.out({ to, port: IPMSG_PORT, bytes: this.packet(packetNo, files.offerCommand, extra) });
+      packetNos.push(packetNo);
+    }
+    this.changed();
+    return packetNos;
+  }
+
+  /** The file it lists for that offer, if it listed one. */
+  offer(from: string, packetNo: number, fileId: number): OfferShown | undefined {
+    return this.model.offers.find(
+      (o) => o.from === from && o.packetNo === packetNo && o.fileId === fileId,
+    );
+  }
+
+  /** The TCP request it writes to fetch that file from `offset`, as one buffer. */
+  fileRequest(offer: OfferShown, offset: number): Uint8Array {
+    const { command, extra } = this.dialect.files.writeRequest(offer, offset);
+    return this.packet(this.nextPacketNo(), command, extra);
+  }
+
+  /** Start a download record in the display model; call fetchChanged() as it moves. */
+  trackFetch(fetch: FetchMade): FetchMade {
+    this.model.fetches.push(fetch);
+    this.changed();
+    return fetch;
+  }
+
+  fetchChanged(): void {
+    this.changed();
+  }
+
+  /**
+   * Its file server reads the first chunk of a TCP connection from `from` (both clients parse
+   * their first recv() only) and decides whether to stream, and what.
+   */
+  serveRequest(from: string, bytes: Uint8Array): ServeDecision {
+    const entry: ServeMade = {
+      from,
+      requestHex: Buffer.from(bytes).toString('hex'),
+      outcome: 'refused',
+      bytes: 0,
+    };
+    this.model.served.push(entry);
+    const refuse = (why: string): ServeDecision => {
+      entry.why = why;
+      this.changed();
+      return { ok: false, why };
+    };
+    const p = parsePacket(bytes);
+    if (!p) return refuse('not an IPMsg packet');
+    const r = this.dialect.files.readRequest(p.command, p.extra);
+    if (typeof r === 'string') return refuse(r);
+    Object.assign(entry, { packetNo: r.packetNo, fileId: r.fileId, offset: r.offset });
+    const share = this.shares.get(r.packetNo);
+    const file = share?.files.get(r.fileId);
+    if (!share || !file) return refuse('no such packet and file');
+    if (this.dialect.files.checksRecipient) {
+      // IPMsg GetAcceptableFileInfo: IsSameHost (User and Host) and the same address; then
+      // TRANS_INIT only: one download at a time, none after it is done.
+      const user = this.dialect.readHeaderField(p.user);
+      const host = this.dialect.readHeaderField(p.host);
+      if (from !== share.to || user !== share.user || host !== share.host)
+        return refuse(`not a recipient (${user}@${host} at ${from})`);
+      if (file.state !== 'init') return refuse(`already ${file.state}`);
+      file.state = 'busy';
+    }
+    entry.outcome = 'serving';
+    this.changed();
+    return {
+      ok: true,
+      path: file.path,
+      offset: r.offset,
+      size: file.size,
+      finish: (sent, complete) => {
+        entry.bytes = sent;
+        entry.outcome = complete ? 'served' : 'cut';
+        // IPMsg EndHostShare: TRANS_DONE when done, back to TRANS_INIT when it failed.
+        file.state = complete ? 'done' : 'init';
+        this.changed();
+      },
+    };
   }
 
   receive(from: string, bytes: Uint8Array): void {
@@ -181,6 +339,19 @@ export class PersonaCore {
       text: this.dialect.readText(extra),
       at: this.clock.now(),
     });
+    if ((command & Opt.FILEATTACHOPT) === 0) return;
+    for (const e of this.dialect.files.readOffer(command, extra)) {
+      this.model.offers.push({
+        from,
+        packetNo,
+        fileId: e.fileId,
+        name: e.name,
+        size: e.size,
+        mtime: e.mtime,
+        utf8: (command & Opt.UTF8OPT) !== 0,
+        at: this.clock.now(),
+      });
+    }
   }
 
   private learn(

@@ -4,15 +4,21 @@
  *   stdout  {t:'ready', address} | {t:'model', model} after every change | {t:'result', id, value}
  *           | {t:'error', message}
  *   stdin   {id, op:'send', to, text} | {id, op:'snapshot'} | {id, op:'announce'} | {id, op:'exit'}
+ *           | {id, op:'offer', to, text, files:[path]} | {id, op:'fetch', from, packetNo, fileId,
+ *             offset?, stopAfter?}
+ * and serves the files it offered on TCP 2425.
  * Bundled by persona-process.ts with esbuild; never imported by the test process itself.
  */
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import readline from 'node:readline';
 import type { Dialect, Identity } from './dialect';
 import { feiqDialect } from './feiq-dialect';
 import { gbkIpmsgDialect } from './gbk-ipmsg-dialect';
 import { IPMSG_PORT, PersonaCore } from './persona-core';
+import { fetchFile, serveFiles } from './persona-tcp';
 
 export interface PersonaConfig {
   dialect: 'feiq' | 'gbk-ipmsg';
@@ -23,13 +29,25 @@ export interface PersonaConfig {
   broadcast: string[];
   /** FeiQ only: append the `{/font;…}` tail (default true). */
   fontTail?: boolean;
+  /** Where it saves the files it fetches. */
+  downloadDir: string;
 }
 
 type Command =
   | { id: number; op: 'send'; to: string; text: string }
   | { id: number; op: 'snapshot' }
   | { id: number; op: 'announce' }
-  | { id: number; op: 'exit' };
+  | { id: number; op: 'exit' }
+  | { id: number; op: 'offer'; to: string; text: string; files: string[] }
+  | {
+      id: number;
+      op: 'fetch';
+      from: string;
+      packetNo: number;
+      fileId: number;
+      offset?: number;
+      stopAfter?: number;
+    };
 
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
@@ -81,14 +99,53 @@ function main(): void {
   // address (lab README, "Binding").
   socket.bind(IPMSG_PORT, '0.0.0.0', () => {
     socket.setBroadcast(true);
-    core.start();
-    out({ t: 'ready', address: me.address });
-    out({ t: 'model', model: core.snapshot() });
+    serveFiles(core, IPMSG_PORT).then(
+      () => {
+        core.start();
+        out({ t: 'ready', address: me.address });
+        out({ t: 'model', model: core.snapshot() });
+      },
+      (e: Error) => {
+        out({ t: 'error', message: `TCP ${IPMSG_PORT}: ${e.message}` });
+        process.exit(1);
+      },
+    );
   });
+  const fail = (id: number, e: unknown) =>
+    out({ t: 'result', id, value: { failed: e instanceof Error ? e.message : String(e) } });
   readline.createInterface({ input: process.stdin }).on('line', (line) => {
     const c = JSON.parse(line) as Command;
     if (c.op === 'send') out({ t: 'result', id: c.id, value: core.sendText(c.to, c.text) });
-    else if (c.op === 'snapshot') out({ t: 'result', id: c.id, value: core.snapshot() });
+    else if (c.op === 'offer') {
+      try {
+        const picked = c.files.map((file) => {
+          const st = fs.statSync(file);
+          return {
+            path: file,
+            name: path.basename(file),
+            size: st.size,
+            mtime: Math.floor(st.mtimeMs / 1000),
+          };
+        });
+        out({ t: 'result', id: c.id, value: { packetNos: core.offerFiles(c.to, c.text, picked) } });
+      } catch (e) {
+        fail(c.id, e);
+      }
+    } else if (c.op === 'fetch') {
+      const offer = core.offer(c.from, c.packetNo, c.fileId);
+      if (!offer) fail(c.id, new Error(`no offer ${c.packetNo}/${c.fileId} from ${c.from}`));
+      else
+        fetchFile(core, {
+          offer,
+          port: IPMSG_PORT,
+          dir: config.downloadDir,
+          ...(c.offset === undefined ? {} : { offset: c.offset }),
+          ...(c.stopAfter === undefined ? {} : { stopAfter: c.stopAfter }),
+        }).then(
+          (fetch) => out({ t: 'result', id: c.id, value: { fetch } }),
+          (e: unknown) => fail(c.id, e),
+        );
+    } else if (c.op === 'snapshot') out({ t: 'result', id: c.id, value: core.snapshot() });
     else if (c.op === 'announce') {
       core.start();
       out({ t: 'result', id: c.id, value: null });

@@ -6,7 +6,14 @@ import readline from 'node:readline';
 import { build } from 'esbuild';
 import { terminate, waitExit, type HostRef, type Lan, type LanHost } from '../netns-lan';
 import { NODE } from '../pigeon-process';
-import { describeShown, type DisplayModel, type PeerView, type Shown } from './display-model';
+import {
+  describeShown,
+  type DisplayModel,
+  type FetchMade,
+  type OfferShown,
+  type PeerView,
+  type Shown,
+} from './display-model';
 import type { PersonaConfig } from './persona-main';
 
 /**
@@ -85,8 +92,12 @@ export class PersonaProcess {
       user: options.user ?? (options.dialect === 'feiq' ? 'xiaoli' : 'laowang'),
       host: options.host ?? `${h.name.toUpperCase()}-PC`,
       broadcast: [lan.broadcast],
+      downloadDir: '',
       ...(options.fontTail === undefined ? {} : { fontTail: options.fontTail }),
     };
+    const downloadDir = fs.mkdtempSync(path.join(os.tmpdir(), `pigeon-persona-${h.name}-`));
+    lan.onDestroy(() => fs.rmSync(downloadDir, { recursive: true, force: true }));
+    config.downloadDir = downloadDir;
     const script = await bundle();
     const child = lan.spawn(h, NODE, [script, JSON.stringify(config)], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -181,6 +192,39 @@ export class PersonaProcess {
     );
     const state = m.sent.find((s) => s.packetNo === packetNo)?.state;
     if (state !== 'acked') throw new Error(`${this.name}: packet ${packetNo} ${state}`);
+  }
+
+  /** Files it lists in offers from `address`, in order. */
+  offersFrom(address: string): OfferShown[] {
+    return this.model().offers.filter((o) => o.from === address);
+  }
+
+  /**
+   * Its user sends files (paths on this machine; the persona offers each under its own name);
+   * resolves with the offer datagrams' packet numbers.
+   */
+  async offerFiles(to: string, files: string[], text = ''): Promise<number[]> {
+    const r = (await this.command({ op: 'offer', to, text, files })) as
+      { packetNos: number[] } | { failed: string };
+    if ('failed' in r) throw new Error(`${this.name}: offer failed: ${r.failed}`);
+    return r.packetNos;
+  }
+
+  /**
+   * Its user saves an offered file (into its download folder): resolves when the download
+   * ends, however it ends. `offset` continues a cut download; `stopAfter` cuts this one.
+   */
+  async fetch(
+    offer: Pick<OfferShown, 'from' | 'packetNo' | 'fileId'>,
+    opts: { offset?: number; stopAfter?: number } = {},
+    ms = 30_000,
+  ): Promise<FetchMade> {
+    const r = (await this.command(
+      { op: 'fetch', from: offer.from, packetNo: offer.packetNo, fileId: offer.fileId, ...opts },
+      ms,
+    )) as { fetch: FetchMade } | { failed: string };
+    if ('failed' in r) throw new Error(`${this.name}: fetch failed: ${r.failed}`);
+    return r.fetch;
   }
 
   /** Its user presses "refresh": it broadcasts its entry again (everyone answers). */
