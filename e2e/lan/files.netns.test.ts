@@ -404,12 +404,13 @@ describe.skipIf(skip !== undefined)(
       expect(r.stderr).toMatch(/一\.bin to .*: declined/);
     });
 
-    it('send --file while serve holds 2425 in the same host fails at once, naming the port', async () => {
+    it('send --file while serve holds 2425 in the same host fails at once, naming the port and who holds it', async () => {
       await serve('a');
       const r = await send('a', ip('c'), [files[1] as string]).exit;
       expect(r.code).not.toBe(0);
       expect(r.code).not.toBe(null);
-      expect(r.stderr).toMatch(/2425/);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/Port 2425 is used by Pigeon \(process \d+\)/);
       console.info(`send --file with the port held: exit ${r.code}: ${r.stderr.trim()}`);
     });
 

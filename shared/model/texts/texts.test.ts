@@ -27,6 +27,8 @@ const params = {
   needed: 1048576,
   reason: '".." would leave the folder',
   limit: 4096,
+  program: 'iptux',
+  pid: 4242,
 };
 
 describe('the outcome catalogue', () => {
