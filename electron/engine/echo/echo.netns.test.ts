@@ -250,11 +250,13 @@ describe.skipIf(!can.ok)('echo in network namespaces', () => {
       received: s.received,
     });
     expect(s.received).toBe(200);
-    // two legs of U(5, 15) ms: RTT in [10, 30] plus the path; mean 20; jitter of the order of 5
+    // two legs of U(5, 15) ms: RTT in [10, 30] plus the path; mean 20; jitter of the order of 5.
+    // The upper bounds catch a delay counted twice (mean 40) while leaving room for a loaded
+    // machine's late timers (seen: a mean of 24.7 with the CPUs busy).
     expect(s.rttMs?.min).toBeGreaterThanOrEqual(10);
     expect(s.rttMs?.avg).toBeGreaterThan(19);
-    expect(s.rttMs?.avg).toBeLessThan(24);
-    expect(s.rttMs?.p95).toBeLessThan(32);
+    expect(s.rttMs?.avg).toBeLessThan(30);
+    expect(s.rttMs?.p95).toBeLessThan(38);
     expect(s.jitterMs).toBeGreaterThan(2.5);
     expect(s.jitterMs).toBeLessThan(8);
   });
@@ -438,7 +440,9 @@ describe('pigeon echo with delay from the engine’s injectable socket (loopback
       // performance.now(): each leg can come up to 1.6 ms short.
       expect(r.stats.rttMs?.min).toBeGreaterThanOrEqual(20 - 2 * 1.6);
       expect(r.stats.rttMs?.avg).toBeGreaterThan(28);
-      expect(r.stats.rttMs?.avg).toBeLessThan(34);
+      // A delay counted twice would give a mean of 60; a loaded machine's late timers add a
+      // few ms (seen: 36.1 with the CPUs busy).
+      expect(r.stats.rttMs?.avg).toBeLessThan(42);
       expect(r.stats.jitterMs).toBeGreaterThan(2.5);
     } finally {
       await x.stop();
