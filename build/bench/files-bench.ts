@@ -268,9 +268,13 @@ interface Child {
 }
 
 function startChild(entry: URL, role: ChildRole): Child {
+  // PIGEON_BENCH_CPU_PROF=DIR: each engine's process writes a .cpuprofile there.
+  const prof = process.env.PIGEON_BENCH_CPU_PROF;
+  const flags =
+    prof && role.role.startsWith('pigeon') ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [fileURLToPath(entry), FILES_CHILD_FLAG, JSON.stringify(role)],
+    [...flags, fileURLToPath(entry), FILES_CHILD_FLAG, JSON.stringify(role)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const queue: ChildLine[] = [];
