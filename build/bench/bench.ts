@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: Pigeon's engine against bare node:dgram on the same loopback paths, in the
- * same run, and the renderer's first render in Chromium against a 100-item baseline. Prints a
+ * `npm run bench`: Pigeon's engine against bare node:dgram (and, for files, bare TCP and tar) on
+ * the same loopback paths, in the same run, and the renderer's first render in Chromium against a 100-item baseline. Prints a
  * table, then one JSON object as the last line. Loopback only.
  */
 import { isMainThread } from 'node:worker_threads';
 import { farSideSpec, runFarSide } from './bench-worker';
 import { benchEcho } from './echo-bench';
+import { benchFiles, filesRows, type FilesResult } from './files-bench';
+import { isFilesChild, runFilesChild } from './files-bench-child';
 import { benchFlood } from './flood-bench';
 import {
   benchHostileFlood,
@@ -19,10 +21,28 @@ import { benchUi, type UiBenchResult } from './ui-bench';
 /** `--only flood`: just the flood lines (they need no demo build). */
 async function floodOnly(): Promise<void> {
   const flood = await benchAllFloods();
-  const rows = floodRows(flood);
+  printRows(floodRows(flood));
+  console.log(JSON.stringify({ node: process.version, flood }));
+}
+
+/** `--only files [--runs N]`: just the file transfer lines (no demo build needed either). */
+async function filesOnly(): Promise<void> {
+  const files = await benchFiles(new URL(import.meta.url), { runs: runsArg() });
+  printRows(filesRows(files));
+  console.log(JSON.stringify({ node: process.version, files }));
+}
+
+function runsArg(): number | undefined {
+  const i = process.argv.indexOf('--runs');
+  if (i < 0) return undefined;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error('--runs takes a whole number, 1 or more');
+  return n;
+}
+
+function printRows(rows: [string, string, string, string][]): void {
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   for (const r of rows) console.log(r.map((c, i) => (i < 3 ? c.padEnd(w[i] ?? 0) : c)).join('  '));
-  console.log(JSON.stringify({ node: process.version, flood }));
 }
 
 /** Forged senders filling the tables (cost per datagram), then a hostile flood (memory, latency). */
@@ -76,6 +96,7 @@ async function main(): Promise<void> {
   const presence = await benchPresence(500);
   const echo = await benchEcho(new URL(import.meta.url));
   const flood = await benchAllFloods();
+  const files: FilesResult = await benchFiles(new URL(import.meta.url), { runs: runsArg() });
   const ui = await benchUi();
   const result = {
     node: process.version,
@@ -96,6 +117,7 @@ async function main(): Promise<void> {
     },
     echo,
     flood,
+    files,
     ui,
   };
   const rows: [string, string, string, string][] = [
@@ -125,10 +147,10 @@ async function main(): Promise<void> {
     ],
     ['echo, probe rate', `${echo.max_rate_per_s}/s without loss`, '', 'loopback'],
     ...floodRows(flood),
+    ...filesRows(files),
     ...uiRows(ui),
   ];
-  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
-  for (const r of rows) console.log(r.map((c, i) => (i < 3 ? c.padEnd(w[i] ?? 0) : c)).join('  '));
+  printRows(rows);
   console.log(JSON.stringify(result));
 }
 
@@ -151,6 +173,11 @@ function uiRows(ui: UiBenchResult): [string, string, string, string][] {
   ];
 }
 
+function only(part: string): boolean {
+  const i = process.argv.indexOf('--only');
+  return i >= 0 && process.argv[i + 1] === part;
+}
+
 const far = farSideSpec();
 const fail = (err: unknown) => {
   console.error(err);
@@ -160,8 +187,12 @@ if (!isMainThread && far) {
   void runFarSide(far);
 } else if (isHostileFloodChild()) {
   runHostileFloodChild().catch(fail);
-} else if (process.argv.includes('--only') && process.argv.includes('flood')) {
+} else if (isFilesChild()) {
+  runFilesChild().catch(fail);
+} else if (only('flood')) {
   floodOnly().catch(fail);
+} else if (only('files')) {
+  filesOnly().catch(fail);
 } else {
   main().catch(fail);
 }

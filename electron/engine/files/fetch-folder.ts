@@ -23,6 +23,8 @@ export interface FolderFetchSpec extends Omit<TcpFetchSpec, 'onChunk'> {
 export type FolderFetchEnd =
   (FetchEnd & { ok: false }) | { ok: true; files: number; bytes: number };
 
+const FREE_RECHECK = 16 * 1024 * 1024;
+
 type Stop = { state: 'stop'; code: TransferFailureCode; params: OutcomeParams };
 
 /**
@@ -54,17 +56,41 @@ export async function fetchFolder(spec: FolderFetchSpec): Promise<FolderFetchEnd
       return { state: 'stop', code: 'file-unsafe-name', params: { reason: safe.reason } };
     return safe.name;
   };
-  const freeName = (dir: string, wanted: string): string => {
+  /**
+   * Makes `wanted` in `dir`, or "name (2)" and so on when taken: the create itself is the test
+   * (no exists-then-create race, one system call per entry when the name is free).
+   */
+  const makeFree = (dir: string, wanted: string, make: (at: string) => void): string => {
     for (let n = 1; ; n++) {
-      const candidate = path.join(dir, numberedName(wanted, n));
-      if (!fs.existsSync(candidate)) return candidate;
+      const at = path.join(dir, numberedName(wanted, n));
+      try {
+        make(at);
+        return at;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
     }
+  };
+  /**
+   * Free space, asked of the disk again once we wrote `FREE_RECHECK` bytes since the last
+   * answer or a file needs more than we think is left (a statfs per small file cost more than
+   * writing it).
+   */
+  let free = { bytes: 0, at: -Infinity };
+  const hasRoomFor = (size: number): boolean => {
+    if (bytes - free.at > FREE_RECHECK || size > free.bytes - (bytes - free.at))
+      free = { bytes: spec.freeBytes(), at: bytes };
+    return size <= free.bytes - (bytes - free.at);
   };
   const closeFile = () => {
     if (!file) return;
-    fs.closeSync(file.fd);
-    if (file.mtime > 0) fs.utimesSync(file.path, file.mtime, file.mtime);
+    const { fd, mtime } = file;
     file = undefined;
+    try {
+      if (mtime > 0) fs.futimesSync(fd, mtime, mtime);
+    } finally {
+      fs.closeSync(fd);
+    }
   };
 
   const handle = (event: DirEvent): Stop | undefined => {
@@ -77,8 +103,9 @@ export async function fetchFolder(spec: FolderFetchSpec): Promise<FolderFetchEnd
         }
         const n = name(event.name);
         if (typeof n !== 'string') return n;
-        const dir = freeName(stack[stack.length - 1] as string, n);
-        fs.mkdirSync(dir, { mode: 0o755 });
+        const dir = makeFree(stack[stack.length - 1] as string, n, (at) =>
+          fs.mkdirSync(at, { mode: 0o755 }),
+        );
         stack.push(dir);
         dirMtimes.push({ dir, mtime: event.mtime });
         return undefined;
@@ -89,11 +116,12 @@ export async function fetchFolder(spec: FolderFetchSpec): Promise<FolderFetchEnd
         if ((event.attr & 0xff) !== FileAttr.REGULAR) return undefined;
         const n = name(event.name);
         if (typeof n !== 'string') return n;
-        if (event.size > spec.freeBytes())
+        if (!hasRoomFor(event.size))
           return { state: 'stop', code: 'file-no-space', params: { needed: event.size } };
-        const at = freeName(parent, n);
+        let fd = -1;
+        const at = makeFree(parent, n, (p) => (fd = fs.openSync(p, 'wx', 0o644)));
         file = {
-          fd: fs.openSync(at, 'wx', 0o644),
+          fd,
           path: at,
           mtime: event.mtime,
           hash: spec.hash ? createHash('sha256') : undefined,

@@ -25,9 +25,19 @@ export interface TcpFetchSpec {
   limits: Pick<FileLimits, 'connectTimeoutMs' | 'stallMs' | 'stallBytes'>;
   /** Cancels the fetch (the person cancelled, or the engine stops). */
   signal: AbortSignal;
-  /** Each chunk as it arrives. A throw stops the fetch with code 'file-write' (disk errors). */
+  /**
+   * Each chunk as it arrives. A throw stops the fetch with code 'file-write' (disk errors). The
+   * chunk's memory is read into again once this returns: consume it here, keep only copies.
+   */
   onChunk(chunk: Buffer): ChunkVerdict;
 }
+
+/**
+ * What one read from the socket may fill. One buffer per fetch, read into again and again: a
+ * 64 KiB Buffer per read (what 'data' events bring) was 16,384 allocations and as many
+ * consumer calls per GiB, and the garbage collector's work with them.
+ */
+const READ_BUFFER = 1024 * 1024;
 
 /**
  * One fetch connection: connect (bounded), send the request, hand every chunk to the consumer,
@@ -45,6 +55,13 @@ export function tcpFetch(spec: TcpFetchSpec): Promise<FetchEnd> {
       host: spec.address,
       port: spec.port,
       ...(spec.localAddress ? { localAddress: spec.localAddress } : {}),
+      onread: {
+        buffer: Buffer.allocUnsafe(READ_BUFFER),
+        callback: (n, buffer) => {
+          onData(Buffer.from(buffer.buffer, buffer.byteOffset, n));
+          return !settled;
+        },
+      },
     });
     const finish = (end: FetchEnd) => {
       if (settled) return;
@@ -76,7 +93,7 @@ export function tcpFetch(spec: TcpFetchSpec): Promise<FetchEnd> {
       connected = true;
       socket.write(spec.request);
     });
-    socket.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       if (settled) return;
       received += chunk.length;
       let verdict: ChunkVerdict;
@@ -88,7 +105,7 @@ export function tcpFetch(spec: TcpFetchSpec): Promise<FetchEnd> {
       }
       if (verdict.state === 'complete') finish({ ok: true });
       else if (verdict.state === 'stop') fail(verdict.code, verdict.params);
-    });
+    };
     socket.on('error', (error: NodeJS.ErrnoException) => {
       fail(connected ? 'file-cut' : 'file-connect', { error: error.code ?? error.message });
     });
