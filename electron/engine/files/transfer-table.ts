@@ -83,6 +83,8 @@ export class TransferTable {
   private readonly served = new Map<number, Map<number, OutRecord>>();
   private readonly lastTold = new Map<string, number>();
   private saveTimer: unknown;
+  /** Something changed since the record was last written (or read). */
+  private changed = false;
   private seq = 0;
 
   constructor(
@@ -169,7 +171,10 @@ export class TransferTable {
     if (!always && now - (this.lastTold.get(id) ?? 0) < this.limits.progressEveryMs) return;
     this.lastTold.set(id, now);
     this.ctx.emit('files:transfer', copy(record.transfer));
-    if (always) this.scheduleSave();
+    if (always) {
+      this.changed = true;
+      this.scheduleSave();
+    }
   }
 
   private index(record: OutRecord): void {
@@ -199,6 +204,7 @@ export class TransferTable {
   }
 
   forget(record: TransferRecord): void {
+    this.changed = true;
     if (record.kind === 'out') this.unindex(record);
     this.records.delete(record.transfer.id);
     this.lastTold.delete(record.transfer.id);
@@ -240,19 +246,23 @@ export class TransferTable {
   }
 
   private scheduleSave(): void {
-    if (this.saveTimer !== undefined) return;
+    // After stop() saved, what aborted fetches still report stays in memory: a timer firing
+    // later would write into a data directory that may be gone (a test's temp dir, removed).
+    if (this.saveTimer !== undefined || !this.ctx.isRunning()) return;
     this.saveTimer = this.ctx.clock.setTimeout(() => {
       this.saveTimer = undefined;
       this.save();
     }, 500);
   }
 
-  /** Write now (at stop, and from the timer). */
+  /** Write now what changed (at stop, and from the timer); an engine that moved no files writes nothing. */
   save(): void {
     if (this.saveTimer !== undefined) {
       this.ctx.clock.clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
     }
+    if (!this.changed) return;
+    this.changed = false;
     try {
       ensureDataDir(this.ctx.dataDir);
       const data = JSON.stringify({ version: VERSION, records: this.all() });
