@@ -253,6 +253,18 @@ describe('main process composition', () => {
     expect(win.options).toMatchObject({ width: 800, height: 600 });
   });
 
+  it('serves its engine to pigeon commands on the control socket of the data directory', async () => {
+    const { engine, electron } = await launch();
+    const { connectControl } = await import('../control/control-client');
+    await expect.poll(() => fs.existsSync(path.join(dataDir, 'control.token'))).toBe(true);
+    const client = await connectControl(dataDir, { env: {} });
+    expect(client?.welcome).toMatchObject({ nick: engine.settings().nick, port: 2425 });
+    expect(await client?.request('peers:list', null)).toEqual({ ok: true, value: [] });
+    client?.close();
+    electron.app.quit();
+    await expect.poll(() => fs.existsSync(path.join(dataDir, 'control.token'))).toBe(false);
+  });
+
   it('starts the engine on the data directory the CLI shares and forwards its events to the page', async () => {
     const { win, engine } = await launch();
     expect(engine.calls).toContain('start');

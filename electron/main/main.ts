@@ -21,7 +21,10 @@ import {
   Tray,
 } from 'electron';
 import type { IpcMainInvokeEvent, MenuItemConstructorOptions } from 'electron';
+import { openEngineControl } from '../control/engine-control';
+import type { ControlServer } from '../control/control-server';
 import { createEngine } from '../engine/engine';
+import { ensureDataDir } from '../engine/io/data-dir';
 import { defaultDataDir } from '../engine/io/default-data-dir';
 import { SETTINGS_FILE } from '../engine/settings/settings-store';
 import { StartError } from '../engine/start-error';
@@ -82,6 +85,12 @@ async function start(): Promise<void> {
   const dataDir = process.env.PIGEON_PROFILE ? userData : defaultDataDir(app.getPath('home'));
   const adopted = describeAdoption(adoptOldData(userData, dataDir), userData, dataDir);
   if (adopted) console.warn(`pigeon: ${adopted}`);
+  // Electron makes userData; the data directory is ours to make (owner-only).
+  try {
+    ensureDataDir(dataDir);
+  } catch (err) {
+    console.warn(`pigeon: cannot create the data directory ${dataDir}: ${String(err)}`);
+  }
   const paths = appPaths(app.getAppPath());
   setupPermissionPolicy(session.defaultSession);
   setupAppProtocol(protocol, paths.renderer);
@@ -155,11 +164,14 @@ async function start(): Promise<void> {
     onRefused,
   });
 
+  // The control socket for `pigeon` commands on our data directory, once the engine runs.
+  let control: ControlServer | undefined;
   const quit = setupGracefulQuit(
     app,
     async () => {
       disposeIpc();
       disposeStage();
+      await control?.close();
       await engine.stop();
       tray.destroy();
     },
@@ -194,6 +206,7 @@ async function start(): Promise<void> {
 
   try {
     await engine.start();
+    control = await openEngineControl(engine, (line) => console.warn(`pigeon: ${line}`));
   } catch (error) {
     const failure =
       error instanceof StartError
