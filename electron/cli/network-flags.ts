@@ -37,6 +37,11 @@ export const networkFlags = {
     arg: 'DIR',
     describe: 'where accepted files go (default ~/Downloads)',
   },
+  alone: {
+    type: 'boolean',
+    describe:
+      'start an engine of our own even when Pigeon (the app or pigeon serve) runs on the data directory',
+  },
   help: { type: 'boolean', describe: 'show help for this command' },
 } as const satisfies FlagSpecs;
 
