@@ -1,7 +1,7 @@
-import os from 'node:os';
 import path from 'node:path';
 import type { EngineSettings } from '../../shared/model';
 import { describeDataDirCheck, secureDataDir } from '../engine/io/data-dir';
+import { defaultDataDir } from '../engine/io/default-data-dir';
 import { defaultSettings } from '../engine/settings/settings';
 import { loadStoredSettings } from '../engine/settings/settings-store';
 import type { FlagSpecs, ParsedFlags } from './args';
@@ -27,11 +27,20 @@ export const networkFlags = {
     arg: 'HOST|CIDR',
     describe: 'extra host or subnet (up to /22) told by unicast, repeatable',
   },
-  data: { type: 'string', arg: 'DIR', describe: 'data directory (default ~/.pigeon)' },
+  data: {
+    type: 'string',
+    arg: 'DIR',
+    describe: 'data directory, shared with the app (default ~/.pigeon)',
+  },
   'download-dir': {
     type: 'string',
     arg: 'DIR',
     describe: 'where accepted files go (default ~/Downloads)',
+  },
+  alone: {
+    type: 'boolean',
+    describe:
+      'start an engine of our own even when Pigeon (the app or pigeon serve) runs on the data directory',
   },
   help: { type: 'boolean', describe: 'show help for this command' },
 } as const satisfies FlagSpecs;
@@ -48,7 +57,7 @@ export function settingsFromFlags(flags: NetworkFlags): {
   warning?: string;
   notice?: string;
 } {
-  const dataDir = path.resolve(flags.data ?? path.join(os.homedir(), '.pigeon'));
+  const dataDir = path.resolve(flags.data ?? defaultDataDir());
   const notice = describeDataDirCheck(dataDir, secureDataDir(dataDir));
   const stored = loadStoredSettings(dataDir);
   const base = { ...stored.settings };

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import type { EventListener } from '../../shared/contract';
-import { createEngine, type Engine } from '../engine/engine';
+import { createEngine, type Engine, type PresenceMode } from '../engine/engine';
 import { isPortInUse, StartError } from '../engine/start-error';
 import { settingsFromFlags, type NetworkFlags } from './network-flags';
 import { printInfo } from './output';
@@ -8,13 +8,14 @@ import { startFailure } from './run-engine';
 
 /**
  * An engine for `pigeon echo` and `pigeon doctor`: no TCP listener (they only probe), no
- * repeated start-up entry (it would answer an IPMsg ping twice). When Pigeon's port is held by
+ * repeated start-up entry (it would answer an IPMsg ping twice), presence told to the probed
+ * host alone (`presence`; `echo --reach` discovers, and tells the LAN). When Pigeon's port is held by
  * another program and the caller allows it, it runs on a free port instead and tells the
  * diagnostics so: Pigeon peers answer echo to any port; IPMsg clients answer only to 2425.
  */
 export async function startProbeEngine(
   flags: NetworkFlags,
-  opts: { portFallback: boolean; onEvent?: EventListener },
+  opts: { portFallback: boolean; onEvent?: EventListener; presence?: PresenceMode },
 ): Promise<{ engine: Engine; portConflict?: number }> {
   const { settings, warning, notice } = settingsFromFlags(flags);
   if (notice) printInfo(notice);
@@ -25,6 +26,7 @@ export async function startProbeEngine(
       {
         tcp: false,
         entryRepeatMs: 0,
+        ...(opts.presence !== undefined ? { presence: opts.presence } : {}),
         ...(portConflict !== undefined ? { diagnostics: { portConflict } } : {}),
       },
     );

@@ -31,6 +31,7 @@ import { PacketNumbers } from './packet-numbers';
 import { presenceHandlers } from './presence/handlers';
 import { PeerTable } from './presence/peer-table';
 import { Presence } from './presence/presence';
+import type { PresenceMode } from './presence/presence-mode';
 import { settingsHandlers, type UiShell } from './settings/handlers';
 import { validateSettings } from './settings/settings';
 import { StartError, explainBindError } from './start-error';
@@ -52,6 +53,11 @@ export interface EngineOptions {
   entryRepeatMs?: number;
   /** See Presence: how long a peer has to answer a refresh; 0 disables. */
   presenceCheckMs?: number;
+  /**
+   * Whom the engine tells it arrives and leaves (presence/presence-mode.ts): the whole LAN
+   * (default), or only the few hosts a one-shot command talks to.
+   */
+  presence?: PresenceMode;
   /** Skip the TCP listener (benchmarks running hundreds of engines). */
   tcp?: boolean;
   /** Echo and diagnostics knobs: fake sockets, interfaces and probes for tests. */
@@ -66,6 +72,7 @@ export interface EngineOptions {
 
 export const SAFE_DATAGRAM = 1400;
 export { PRESENCE_CHECK_MS } from './presence/presence';
+export type { PresenceMode } from './presence/presence-mode';
 
 /** Counters for diagnostics: what arrived and what was rejected. */
 export interface EngineStats {
@@ -176,6 +183,7 @@ export class Engine {
         ? { presenceCheckMs: options.presenceCheckMs }
         : {}),
       files: options.tcp !== false,
+      ...(options.presence !== undefined ? { mode: options.presence } : {}),
       // A restarted peer counts its packet numbers from the start again.
       onEntry: (peer, packetNo) => this.messaging.inbox.dedupe.resetIfRestarted(peer.id, packetNo),
     });

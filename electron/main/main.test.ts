@@ -103,6 +103,9 @@ function messageFromBob(text: string): ContractEvent {
   };
 }
 let userData: string;
+/** The home directory: the data directory is home/.pigeon, shared with the CLI. */
+let home: string;
+let dataDir: string;
 let signalSpy: { mockRestore(): void };
 
 beforeEach(() => {
@@ -111,6 +114,8 @@ beforeEach(() => {
   state.engines = [];
   state.startError = undefined;
   userData = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-main-'));
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-home-'));
+  dataDir = path.join(home, '.pigeon');
   // main.ts asks for SIGTERM/SIGINT handlers on the real process; keep them off the test worker.
   const once = process.once.bind(process);
   signalSpy = vi
@@ -121,6 +126,7 @@ beforeEach(() => {
 afterEach(() => {
   signalSpy.mockRestore();
   fs.rmSync(userData, { recursive: true, force: true });
+  fs.rmSync(home, { recursive: true, force: true });
 });
 
 async function launch(): Promise<{
@@ -130,6 +136,7 @@ async function launch(): Promise<{
 }> {
   const electron = state.fake;
   electron.app.userData = userData;
+  electron.app.home = home;
   electron.app.appPath = '/opt/pigeon/resources/app.asar';
   await import('./main');
   electron.app.becomeReady();
@@ -235,10 +242,33 @@ describe('main process composition', () => {
     });
   });
 
-  it('starts the engine with settings from userData and forwards its events to the page', async () => {
+  it("adopts an older version's settings and window from userData on its first start", async () => {
+    fs.writeFileSync(path.join(userData, 'settings.json'), '{"nick":"老王","group":"研发部"}\n');
+    fs.writeFileSync(
+      path.join(userData, 'window-state.json'),
+      '{"width":800,"height":600,"maximized":true}\n',
+    );
+    const { win, engine } = await launch();
+    expect(engine.settings()).toMatchObject({ nick: '老王', group: '研发部', dataDir });
+    expect(win.options).toMatchObject({ width: 800, height: 600 });
+  });
+
+  it('serves its engine to pigeon commands on the control socket of the data directory', async () => {
+    const { engine, electron } = await launch();
+    const { connectControl } = await import('../control/control-client');
+    await expect.poll(() => fs.existsSync(path.join(dataDir, 'control.token'))).toBe(true);
+    const client = await connectControl(dataDir, { env: {} });
+    expect(client?.welcome).toMatchObject({ nick: engine.settings().nick, port: 2425 });
+    expect(await client?.request('peers:list', null)).toEqual({ ok: true, value: [] });
+    client?.close();
+    electron.app.quit();
+    await expect.poll(() => fs.existsSync(path.join(dataDir, 'control.token'))).toBe(false);
+  });
+
+  it('starts the engine on the data directory the CLI shares and forwards its events to the page', async () => {
     const { win, engine } = await launch();
     expect(engine.calls).toContain('start');
-    expect(engine.settings().dataDir).toBe(userData);
+    expect(engine.settings().dataDir).toBe(dataDir);
     expect(engine.settings().port).toBe(2425);
     expect(win.webContents.sent).toContainEqual({
       channel: 'engine:ready',
@@ -320,7 +350,7 @@ describe('main process composition', () => {
     expect(engine.calls.at(-1)).toBe('stop');
     expect(quitted).toBe(true);
     win.close();
-    expect(fs.existsSync(path.join(userData, 'window-state.json'))).toBe(true);
+    expect(fs.existsSync(path.join(dataDir, 'window-state.json'))).toBe(true);
   });
 
   it('explains a failed start in the tray, to the page and in a dialog', async () => {

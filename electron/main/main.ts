@@ -21,9 +21,14 @@ import {
   Tray,
 } from 'electron';
 import type { IpcMainInvokeEvent, MenuItemConstructorOptions } from 'electron';
+import { openEngineControl } from '../control/engine-control';
+import type { ControlServer } from '../control/control-server';
 import { createEngine } from '../engine/engine';
+import { ensureDataDir } from '../engine/io/data-dir';
+import { defaultDataDir } from '../engine/io/default-data-dir';
 import { SETTINGS_FILE } from '../engine/settings/settings-store';
 import { StartError } from '../engine/start-error';
+import { adoptOldData, describeAdoption } from './adopt-old-data';
 import { registerAppScheme, setupAppProtocol } from './app-protocol';
 import { appPaths, trayIconFile } from './app-paths';
 import { EngineStatus } from './engine-status';
@@ -74,14 +79,26 @@ if (setupSingleInstance(app, showWindow)) {
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
+  // Pigeon's own data lives in the data directory the CLI shares (io/default-data-dir.ts), so a
+  // `pigeon` command finds this engine; userData keeps Chromium's profile. A separate profile
+  // (PIGEON_PROFILE) keeps both in one place. What an older version kept in userData comes along.
+  const dataDir = process.env.PIGEON_PROFILE ? userData : defaultDataDir(app.getPath('home'));
+  const adopted = describeAdoption(adoptOldData(userData, dataDir), userData, dataDir);
+  if (adopted) console.warn(`pigeon: ${adopted}`);
+  // Electron makes userData; the data directory is ours to make (owner-only).
+  try {
+    ensureDataDir(dataDir);
+  } catch (err) {
+    console.warn(`pigeon: cannot create the data directory ${dataDir}: ${String(err)}`);
+  }
   const paths = appPaths(app.getAppPath());
   setupPermissionPolicy(session.defaultSession);
   setupAppProtocol(protocol, paths.renderer);
   Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate(macMenu()) : null);
   if (process.platform === 'win32') app.setAppUserModelId('io.pigeon.messenger');
 
-  const firstRun = !fs.existsSync(path.join(userData, SETTINGS_FILE));
-  const { settings, warning, notice } = loadAppSettings(userData);
+  const firstRun = !fs.existsSync(path.join(dataDir, SETTINGS_FILE));
+  const { settings, warning, notice } = loadAppSettings(dataDir);
   if (notice) console.warn(`pigeon: ${notice}`);
   if (warning) console.warn(`pigeon: ${warning}`);
   const engine = createEngine(settings, {
@@ -147,11 +164,14 @@ async function start(): Promise<void> {
     onRefused,
   });
 
+  // The control socket for `pigeon` commands on our data directory, once the engine runs.
+  let control: ControlServer | undefined;
   const quit = setupGracefulQuit(
     app,
     async () => {
       disposeIpc();
       disposeStage();
+      await control?.close();
       await engine.stop();
       tray.destroy();
     },
@@ -161,13 +181,13 @@ async function start(): Promise<void> {
   const win = createMainWindow(BrowserWindow, {
     preloadPath: paths.preload,
     state: loadWindowState(
-      windowStateFile(userData),
+      windowStateFile(dataDir),
       screen.getAllDisplays().map((d) => d.workArea),
     ),
     icon: nativeImage.createFromPath(path.join(paths.assets, 'icon.png')),
   });
   mainWindow = win;
-  setupWindowStatePersistence(win, windowStateFile(userData));
+  setupWindowStatePersistence(win, windowStateFile(dataDir));
   win.webContents.on('did-finish-load', () => events.replay());
   win.on('focus', () => notifier.clear());
   // macOS apps live on when their window closes; elsewhere closing the window quits Pigeon
@@ -186,6 +206,7 @@ async function start(): Promise<void> {
 
   try {
     await engine.start();
+    control = await openEngineControl(engine, (line) => console.warn(`pigeon: ${line}`));
   } catch (error) {
     const failure =
       error instanceof StartError

@@ -8,6 +8,7 @@ import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { cliLanguage } from '../language';
 import { networkFlags, settingsFromFlags } from '../network-flags';
 import { paint, printError, printJson, table } from '../output';
+import { openEngineLink, valueOf } from '../engine-link';
 import { startProbeEngine } from '../probe-engine';
 import { sleep } from '../run-engine';
 import { terminalField as field } from '../terminal-text';
@@ -70,22 +71,36 @@ export async function doctor(argv: string[]): Promise<number> {
     throw new UsageError('--lang must be en or zh-CN');
   const lang = cliLanguage(flags.lang);
 
-  const { engine } = await startProbeEngine(flags, { portFallback: true });
+  // Our presence goes to the target alone (see PresenceMode); a running engine is already there.
+  const { link, remote, close } = await openEngineLink(
+    flags,
+    async () =>
+      (
+        await startProbeEngine(flags, {
+          portFallback: true,
+          presence: { only: [`${target.address}:${target.port}`] },
+        })
+      ).engine,
+  );
   let report: DoctorReport;
   let bundle = '';
   try {
-    if (!flags.json && listen > 1) console.error(`listening for ${listen} s first...`);
-    await sleep(listen * 1000);
-    report = await engine.handlers['diag:doctor']({
-      to: positional[0]?.includes(':') ? to : target.address,
-      ...(flags.count !== undefined ? { count: flags.count } : {}),
-      ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
-      ...(flags['no-broadcast'] ? { skipBroadcast: true } : {}),
-    });
+    // A running engine has been listening all along; an explicit --listen is still honoured.
+    const wait = remote && flags.listen === undefined ? 0 : listen;
+    if (!flags.json && wait > 1) console.error(`listening for ${wait} s first...`);
+    await sleep(wait * 1000);
+    report = valueOf(
+      await link.request('diag:doctor', {
+        to: positional[0]?.includes(':') ? to : target.address,
+        ...(flags.count !== undefined ? { count: flags.count } : {}),
+        ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+        ...(flags['no-broadcast'] ? { skipBroadcast: true } : {}),
+      }),
+    );
     if (flags.bundle)
-      bundle = engine.handlers['diag:bundle']({ redact: flags.redact === true }).text;
+      bundle = valueOf(await link.request('diag:bundle', { redact: flags.redact === true })).text;
   } finally {
-    await engine.stop();
+    await close();
   }
   if (flags.json) {
     printJson(resultLine('diag:doctor', { ok: true, value: report }));

@@ -12,6 +12,7 @@ import { RAW_ECHO_DEFAULT_PORT } from '../../engine/echo/echo-request';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags, settingsFromFlags, type NetworkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';
+import { engineLink, openEngineLink, valueOf, type OpenedLink } from '../engine-link';
 import { startProbeEngine } from '../probe-engine';
 import { sleep } from '../run-engine';
 import { terminalField as field } from '../terminal-text';
@@ -99,50 +100,52 @@ export async function echo(argv: string[]): Promise<number> {
   };
   const live = new LivePrinter(flags.json === true, target.value.address);
   // The raw mode needs no engine of ours on the LAN: an engine that is never started runs it
-  // (it binds a socket of its own per run); the other modes probe from a started one.
-  const { engine, started } =
-    mode === 'raw'
-      ? { engine: idleEngine(flags), started: false }
-      : {
-          engine: (await startProbeEngine(flags, { portFallback: mode === 'pigeon' })).engine,
-          started: true,
-        };
+  // (it binds a socket of its own per run); the other modes probe from a started one, whose
+  // presence goes to the target alone, or through the engine running on the data directory.
+  const opened = await probeLink(flags, mode, [request.to]);
+  const { link } = opened;
   let result: EchoResult;
   try {
     // Let the answers to our start-up entry pass first (an IPMsg ping counts ANSENTRYs).
-    if (started) await sleep(mode === 'ipmsg' ? 500 : 50);
+    if (opened.started) await sleep(mode === 'ipmsg' ? 500 : 50);
     let runId = '';
     let finish: (r: EchoResult) => void = () => undefined;
     const done = new Promise<EchoResult>((resolve) => (finish = resolve));
-    const off = engine.subscribe((e) => {
-      // Only this run's echo:* events: peers answering or arriving meanwhile are not the run's.
+    const early: ContractEvent[] = [];
+    const onRun = (e: ContractEvent) => {
       if (
         e.channel !== 'echo:started' &&
         e.channel !== 'echo:progress' &&
         e.channel !== 'echo:done'
       )
         return;
-      if (!runId && e.channel === 'echo:started') runId = e.payload.runId;
       if (e.payload.runId !== runId) return;
       live.event(e);
       if (e.channel === 'echo:done') finish(e.payload);
-    });
-    const r = await engine.request('echo:start', request);
+    };
+    // Only this run's echo:* events (another window's run may be going on meanwhile): those
+    // before the answer that names the run wait for it.
+    const off = link.subscribe((e) => (runId ? onRun(e) : early.push(e)));
+    const r = await link.request('echo:start', request);
     if (!r.ok) {
       off();
       throw new UsageError(r.error.message);
     }
+    runId = r.value.runId;
     live.header(request.to, mode, request.count ?? 5, request.intervalMs ?? 1000, request.size);
-    result = await withInterrupt(done, () => void engine.request('echo:stop', { runId }));
+    for (const e of early.splice(0)) onRun(e);
+    result = await withInterrupt(done, () => void link.request('echo:stop', { runId }));
     off();
-    const peer = engine.handlers['peers:list']().find((p) => p.address === target.value.address);
+    const peer = valueOf(await link.request('peers:list', null)).find(
+      (p) => p.address === target.value.address,
+    );
     if (mode === 'pigeon' && result.stats.received === 0 && peer && peer.client !== 'pigeon') {
       printError(
         `${target.value.address} runs ${peer.client}, which does not answer Pigeon echo: try --mode ipmsg`,
       );
     }
   } finally {
-    await engine.stop();
+    await opened.close();
   }
   live.summary(result);
   if (result.state === 'failed') {
@@ -254,14 +257,11 @@ async function sweep(flags: Flags, mode: EchoMode, to: string): Promise<number> 
     ...(flags.max !== undefined ? { max: flags.max } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
   };
-  const { engine, started } =
-    mode === 'raw'
-      ? { engine: idleEngine(flags), started: false }
-      : { engine: (await startProbeEngine(flags, { portFallback: true })).engine, started: true };
+  const opened = await probeLink(flags, mode, [to]);
   let result: SweepResult;
   try {
-    if (started) await sleep(50);
-    const off = engine.subscribe((e) => {
+    if (opened.started) await sleep(50);
+    const off = opened.link.subscribe((e) => {
       if (e.channel !== 'echo:sweep-progress') return;
       if (flags.json) return printJson(eventLine(e));
       const { size, passed, rttMs } = e.payload.step;
@@ -269,10 +269,10 @@ async function sweep(flags: Flags, mode: EchoMode, to: string): Promise<number> 
         `${String(size).padStart(6)} bytes  ${passed ? paint('ok', 'green') : paint('lost', 'red')}${rttMs !== undefined ? `  ${rttMs} ms` : ''}`,
       );
     });
-    result = await engine.handlers['echo:sweep']({ ...request, mode });
+    result = valueOf(await opened.link.request('echo:sweep', { ...request, mode }));
     off();
   } finally {
-    await engine.stop();
+    await opened.close();
   }
   if (flags.json) printJson(resultLine('echo:sweep', { ok: true, value: result }));
   else console.log(describeSweep(result));
@@ -281,6 +281,33 @@ async function sweep(flags: Flags, mode: EchoMode, to: string): Promise<number> 
     return 1;
   }
   return result.largestPassing !== null ? 0 : 1;
+}
+
+/**
+ * The engine a probe runs from. The raw mode needs none on the LAN: an engine that is never
+ * started runs it (a socket of its own per run). The others go through the engine running on the
+ * data directory, or start one whose presence goes to `presence` (the target, or the LAN).
+ */
+async function probeLink(
+  flags: Flags,
+  mode: EchoMode,
+  presence: string[] | 'lan',
+): Promise<OpenedLink & { started: boolean }> {
+  if (mode === 'raw') {
+    const engine = idleEngine(flags);
+    return { link: engineLink(engine), remote: false, started: false, close: () => engine.stop() };
+  }
+  const opened = await openEngineLink(
+    flags,
+    async () =>
+      (
+        await startProbeEngine(flags, {
+          portFallback: mode === 'pigeon',
+          presence: presence === 'lan' ? 'lan' : { only: presence },
+        })
+      ).engine,
+  );
+  return { ...opened, started: !opened.remote };
 }
 
 /** An engine that is never started: the raw echo mode and its sweep need no IPMsg socket. */
@@ -320,16 +347,19 @@ export function describeSweep(r: SweepResult): string {
 
 async function reach(flags: Flags, mode: EchoMode): Promise<number> {
   if (mode === 'raw') throw new UsageError('--reach needs --mode pigeon or ipmsg');
-  const { engine } = await startProbeEngine(flags, { portFallback: mode === 'pigeon' });
+  // Discovering is this run's job: its presence goes to the whole LAN.
+  const opened = await probeLink(flags, mode, 'lan');
   let result: ReachResult;
   try {
-    await sleep(mode === 'ipmsg' ? 500 : 50);
-    result = await engine.handlers['echo:reach']({
-      mode,
-      ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
-    });
+    if (opened.started) await sleep(mode === 'ipmsg' ? 500 : 50);
+    result = valueOf(
+      await opened.link.request('echo:reach', {
+        mode,
+        ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+      }),
+    );
   } finally {
-    await engine.stop();
+    await opened.close();
   }
   if (flags.json) {
     printJson(resultLine('echo:reach', { ok: true, value: result }));

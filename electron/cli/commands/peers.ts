@@ -3,6 +3,7 @@ import type { Peer } from '../../../shared/model';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { networkFlags } from '../network-flags';
 import { printJson, table } from '../output';
+import { openEngineLink, valueOf } from '../engine-link';
 import { sleep, startEngine } from '../run-engine';
 import { terminalField as field } from '../terminal-text';
 
@@ -22,12 +23,22 @@ export async function peers(argv: string[]): Promise<number> {
   const { flags } = parseArgs(argv, peersFlags);
   const wait = flags.wait ?? 2;
   if (!(wait >= 0 && wait <= 600)) throw new UsageError('--wait must be between 0 and 600 seconds');
-  const { engine } = await startEngine(flags);
-  await sleep(wait * 1000);
-  const list = engine.handlers['peers:list']()
-    .filter((p) => p.online && p.announced)
-    .sort((a, b) => a.group.localeCompare(b.group) || a.nick.localeCompare(b.nick));
-  await engine.stop();
+  // Discovering is this command's job: its own engine announces itself to the whole LAN, and
+  // a running one is asked to (peers:refresh), so both list who answers within --wait.
+  const { link, remote, close } = await openEngineLink(
+    flags,
+    async () => (await startEngine(flags)).engine,
+  );
+  let list: Peer[];
+  try {
+    if (remote) valueOf(await link.request('peers:refresh', null));
+    await sleep(wait * 1000);
+    list = valueOf(await link.request('peers:list', null))
+      .filter((p) => p.online && p.announced)
+      .sort((a, b) => a.group.localeCompare(b.group) || a.nick.localeCompare(b.nick));
+  } finally {
+    await close();
+  }
   if (flags.json) {
     printJson(resultLine('peers:list', { ok: true, value: list }));
   } else if (list.length === 0) {

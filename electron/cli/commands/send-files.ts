@@ -1,7 +1,8 @@
 import { eventLine, resultLine, type ContractEvent } from '../../../shared/contract';
 import type { Transfer } from '../../../shared/model';
 import { outcomeText } from '../../../shared/model/texts';
-import type { Engine } from '../../engine/engine';
+import type { EngineLink } from '../../control/control-client';
+import { valueOf } from '../engine-link';
 import { cliLanguage } from '../language';
 import { paint, printError, printJson } from '../output';
 import { terminalField as field } from '../terminal-text';
@@ -19,7 +20,7 @@ export const DEFAULT_FILE_WAIT_S = 600;
  * is a line on stdout.
  */
 export async function sendFiles(
-  engine: Engine,
+  link: EngineLink,
   to: string[],
   paths: string[],
   text: string,
@@ -33,7 +34,7 @@ export async function sendFiles(
   let expected = 0;
   const finished = (t: Transfer) =>
     ['done', 'declined', 'cancelled', 'expired', 'failed'].includes(t.state.state);
-  const unsubscribe = engine.subscribe((e: ContractEvent) => {
+  const unsubscribe = link.subscribe((e: ContractEvent) => {
     if (e.channel !== 'files:transfer' || e.payload.direction !== 'out') return;
     if (!mine.has(e.payload.id) && !pending.has(e.payload.id)) return;
     mine.set(e.payload.id, e.payload);
@@ -42,13 +43,19 @@ export async function sendFiles(
     if ([...mine.values()].every(finished) && mine.size === expected) settle?.();
   });
   try {
+    // The paths become picks, as a file dialog's choice does in the app; a running engine
+    // takes them only on its owner-only control socket (control:pick).
+    const picks: string[] = [];
+    for (const p of paths) picks.push(valueOf(await link.pick(p)).pick);
     for (const recipient of to) {
-      const r = engine.files.offerPaths(recipient, paths, text);
+      const r = valueOf(
+        await link.request('files:offer', { to: recipient, picks, ...(text ? { text } : {}) }),
+      );
       if (options.json) printJson(resultLine('files:offer', { ok: true, value: r }));
       for (const id of r.transferIds) pending.add(id);
       expected += r.transferIds.length;
     }
-    for (const t of engine.files.list())
+    for (const t of valueOf(await link.request('files:list', null)))
       if (pending.has(t.id) && !mine.has(t.id)) mine.set(t.id, t);
     const done = new Promise<void>((resolve) => (settle = resolve));
     if (![...mine.values()].every(finished) || mine.size !== expected) {
@@ -66,7 +73,7 @@ export async function sendFiles(
         printError(
           `${waiting.length} of ${expected} item(s) not fetched within ${options.waitS} s; the offer is withdrawn`,
         );
-        for (const t of waiting) engine.files.cancel(t.id);
+        for (const t of waiting) await link.request('files:cancel', { transferId: t.id });
         return EXIT_NOT_FETCHED;
       }
     }

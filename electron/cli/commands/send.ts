@@ -7,7 +7,8 @@ import { parseArgs, UsageError, type FlagSpecs } from '../args';
 import { cliLanguage } from '../language';
 import { networkFlags } from '../network-flags';
 import { paint, printError, printJson } from '../output';
-import { isPeerEventAt, sleep, startEngine, waitForEvent } from '../run-engine';
+import { openEngineLink, valueOf, waitForLinkEvent } from '../engine-link';
+import { isPeerEventAt, sleep, startEngine } from '../run-engine';
 import { DEFAULT_FILE_WAIT_S, EXIT_NOT_FETCHED, sendFiles } from './send-files';
 
 export const sendFlags = {
@@ -92,14 +93,19 @@ export async function send(argv: string[]): Promise<number> {
     throw new UsageError('nothing to send: give the text as an argument, or "-" to read stdin');
 
   const lang = cliLanguage();
-  // Every event of our messages, in the order the engine tells them (the message first).
-  const mine = new Set<string>();
+  // Every event of our messages, in the order the engine tells them (the message first). A
+  // running engine tells other windows' messages too: ours are the ids its answer names, and
+  // what comes before that answer waits for it.
+  let mine: Set<string> | undefined;
+  const early: ContractEvent[] = [];
   const final = new Map<string, DeliveryState>();
   let settled: (() => void) | undefined;
   const onEvent = (e: ContractEvent) => {
+    if (e.channel !== 'chat:message' && e.channel !== 'chat:delivery') return;
+    if (!mine) return void early.push(e);
     if (e.channel === 'chat:message' && e.payload.message.direction === 'out') {
       const { id, delivery } = e.payload.message;
-      mine.add(id);
+      if (!mine.has(id)) return;
       if (flags.json) printJson(eventLine(e));
       if (delivery?.state === 'failed') final.set(id, delivery);
     } else if (e.channel === 'chat:delivery' && mine.has(e.payload.messageId)) {
@@ -112,32 +118,58 @@ export async function send(argv: string[]): Promise<number> {
     }
     if (settled && [...mine].every((id) => final.has(id))) settled();
   };
-  const { engine } = await startEngine(flags, onEvent);
+  const ours = (ids: string[]) => {
+    mine = new Set(ids);
+    for (const e of early.splice(0)) onEvent(e);
+  };
+  // Presence (README): --broadcast-all tells the LAN, discovering is its job; --to introduces
+  // us to the recipients alone, by unicast, and says goodbye to them alone.
+  const { link, remote, close } = await openEngineLink(
+    flags,
+    async () =>
+      (
+        await startEngine(flags, undefined, {
+          presence: flags['broadcast-all']
+            ? 'lan'
+            : { only: targets.map((t) => `${t.address}:${t.port}`) },
+        })
+      ).engine,
+  );
+  const off = link.subscribe(onEvent);
   try {
     if (flags['broadcast-all']) {
-      // Peers are reached by unicast in their own encodings: first learn who is there.
-      await sleep(flags['answer-wait'] ?? 1500);
-      const r = engine.handlers['chat:broadcast']({ text });
+      // Peers are reached by unicast in their own encodings: first learn who is there (a
+      // running engine knows already).
+      if (!remote) await sleep(flags['answer-wait'] ?? 1500);
+      const r = valueOf(await link.request('chat:broadcast', { text }));
       if (flags.json) printJson(resultLine('chat:broadcast', { ok: true, value: r }));
-      const n = engine.handlers['peers:list']().filter((p) => p.online).length;
+      const n = valueOf(await link.request('peers:list', null)).filter((p) => p.online).length;
       console.error(`sent to ${n} peer${n === 1 ? '' : 's'} (no acknowledgement for broadcasts)`);
       await sleep(100);
       return 0;
     }
-    // Introduce ourselves so each recipient answers with its dialect and encoding.
+    // Each recipient answers our entry with its dialect and encoding: our own engine sent it on
+    // start (its presence mode), a running one introduces itself to those it does not know.
+    const answered = targets.map((t) =>
+      waitForLinkEvent(link, isPeerEventAt(t.address), flags['answer-wait'] ?? 1500),
+    );
+    const known = valueOf(await link.request('peers:list', null));
     await Promise.all(
-      targets.map((t) => {
-        engine.handlers['peers:add']({ address: t.address, port: t.port });
-        return waitForEvent(engine, isPeerEventAt(t.address), flags['answer-wait'] ?? 1500);
+      targets.map(async (t, i) => {
+        const peer = known.find((p) => p.address === t.address && p.port === t.port);
+        if (peer?.online && peer.announced) return;
+        if (remote) valueOf(await link.request('peers:add', { address: t.address, port: t.port }));
+        await answered[i];
       }),
     );
     if (files.length)
-      return await sendFiles(engine, recipients, files, text, {
+      return await sendFiles(link, recipients, files, text, {
         json: Boolean(flags.json),
         waitS: flags.wait ?? DEFAULT_FILE_WAIT_S,
       });
     const done = new Promise<void>((resolve) => (settled = resolve));
-    const { ids } = engine.handlers['chat:send']({ to: recipients, text });
+    const { ids } = valueOf(await link.request('chat:send', { to: recipients, text }));
+    ours(ids);
     if (flags.json) printJson(resultLine('chat:send', { ok: true, value: { ids } }));
     if (!ids.every((id) => final.has(id))) await done;
     let failed = 0;
@@ -161,6 +193,7 @@ export async function send(argv: string[]): Promise<number> {
     });
     return failed ? 1 : unconfirmed ? EXIT_UNCONFIRMED : 0;
   } finally {
-    await engine.stop();
+    off();
+    await close();
   }
 }

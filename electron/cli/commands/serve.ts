@@ -9,6 +9,7 @@ import { cliLanguage } from '../language';
 import { networkFlags } from '../network-flags';
 import { jsonLine, paint, printInfo, printJson } from '../output';
 import { CliFailure, startEngine } from '../run-engine';
+import { openEngineControl } from '../../control/engine-control';
 import { startStdioControl } from '../stdio-control';
 import { terminalField as field, terminalLines } from '../terminal-text';
 import { findUiAssets } from '../../browser-host/asset-paths';
@@ -135,6 +136,8 @@ export async function serve(argv: string[]): Promise<number> {
   let host: BrowserHost | undefined;
   const handle = engine.request;
   const stopControl = flags.json ? startStdioControl(handle) : undefined;
+  // `pigeon send` and the other commands on this data directory go through this engine.
+  const control = await openEngineControl(engine, printInfo);
 
   if (assets && uiPort !== undefined) {
     try {
@@ -153,6 +156,7 @@ export async function serve(argv: string[]): Promise<number> {
       });
     } catch (error) {
       stopControl?.();
+      await control?.close();
       await engine.stop();
       const why = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'is in use' : 'failed';
       throw new CliFailure(
@@ -168,7 +172,10 @@ export async function serve(argv: string[]): Promise<number> {
       stopControl?.();
       process.off('SIGINT', quit);
       process.off('SIGTERM', quit);
-      void (host?.close() ?? Promise.resolve()).then(() => engine.stop()).then(resolve);
+      void (host?.close() ?? Promise.resolve())
+        .then(() => control?.close())
+        .then(() => engine.stop())
+        .then(resolve);
     };
     process.on('SIGINT', quit);
     process.on('SIGTERM', quit);

@@ -25,6 +25,7 @@ import { PIGEON_VERSION } from '../version';
 import { Dedupe } from '../messaging/dedupe';
 import { legacyEncodingOf } from './legacy-peers';
 import { clonePeer, type PeerChange } from './peer-table';
+import { presenceTargets, type PresenceMode, type PresenceTarget } from './presence-mode';
 import { ReplyBudget } from './reply-budget';
 import { DIALUP_UNICAST_MAX, PEER_UNICAST_MAX, mostRecentPeers } from './unicast-presence';
 
@@ -52,6 +53,8 @@ export interface PresenceOptions {
   onEntry?: (peer: Peer, packetNo: number) => void;
   /** We serve files on TCP (FILEATTACHOPT in our entries); false when the TCP port is off. */
   files?: boolean;
+  /** Whom we announce ourselves to (see PresenceMode); default 'lan'. */
+  mode?: PresenceMode;
 }
 
 /**
@@ -75,12 +78,15 @@ export class Presence {
   private entryRound = 0;
   private entryAskedAt = Number.NEGATIVE_INFINITY;
   private readonly correctedInRound = new WeakMap<Peer, number>();
+  /** The hosts of an `only` presence mode; undefined: the whole LAN. */
+  private readonly only: PresenceTarget[] | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly options: PresenceOptions = {},
   ) {
     this.budget = new ReplyBudget(() => ctx.now());
+    this.only = presenceTargets(options.mode, ctx.settings().port);
   }
 
   // ---- what the person (or a host) asks for ------------------------------------------------
@@ -102,7 +108,12 @@ export class Presence {
       const unanswered = new Set(
         this.ctx.peers
           .online()
-          .filter((p) => p.announced && (!p.capabilities.dialup || reached.has(p))),
+          .filter(
+            (p) =>
+              p.announced &&
+              this.isTold(p.address, p.port) &&
+              (!p.capabilities.dialup || reached.has(p)),
+          ),
       );
       this.awaitingAnswer.push(unanswered);
       this.ctx.later(wait, () => this.markSilentPeersOffline(unanswered));
@@ -110,12 +121,16 @@ export class Presence {
     void this.announce(Mode.BR_ENTRY, dialup);
   }
 
-  /** Announce ourselves by unicast to one host (BR_ENTRY|DIALUPOPT): "add a peer by address". */
+  /**
+   * Announce ourselves by unicast to one host (BR_ENTRY|DIALUPOPT): "add a peer by address". In
+   * an `only` mode without DIALUPOPT, which would ask the host to keep telling us its presence
+   * after we are gone.
+   */
   announceTo(address: string, port = this.ctx.settings().port): void {
     if (!isIpv4(address) || !this.ctx.isRunning()) return;
     this.askedForEntries();
     const known = this.ctx.peers.findByAddress(address, port);
-    void this.sendEntry(Mode.BR_ENTRY, address, port, known, Opt.DIALUPOPT);
+    void this.sendEntry(Mode.BR_ENTRY, address, port, known, this.only ? 0 : Opt.DIALUPOPT);
   }
 
   /** IP Messenger repeats its start-up entry once, for whoever missed the first. */
@@ -136,19 +151,23 @@ export class Presence {
       (p) =>
         p.online &&
         legacyEncodingOf(p, legacy) !== undefined &&
-        this.ctx.replies.allows(p.address, p.port),
+        this.ctx.replies.allows(p.address, p.port) &&
+        this.isTold(p.address, p.port),
       PEER_UNICAST_MAX,
     );
     void this.announce(Mode.BR_ABSENCE, this.dialupPeers(), legacyPeers);
   }
 
-  /** Goodbye to everyone, and by unicast to the peers we know (as iptux does), capped. */
+  /**
+   * Goodbye to everyone, and by unicast to the peers we know (as iptux does), capped. In an
+   * `only` mode to its hosts alone: nobody else was told we came.
+   */
   sayGoodbye(): Promise<void> {
     this.awaitingAnswer.length = 0;
     const { replies } = this.ctx;
     const known = mostRecentPeers(
       this.ctx.peers.list(),
-      (p) => p.online && replies.allows(p.address, p.port),
+      (p) => p.online && replies.allows(p.address, p.port) && this.isTold(p.address, p.port),
       PEER_UNICAST_MAX,
     );
     return this.announce(Mode.BR_EXIT, known);
@@ -233,7 +252,11 @@ export class Presence {
       this.options.onEntry?.(peer, p.packetNo);
       // Copies of one entry (limited and directed broadcast) are answered once, before the
       // budget is asked. A legacy client gets its answer wholly in its code page (sendEntry).
-      if (this.answeredEntries.firstTime(peer.id, p.packetNo) && this.mayReply(d.address, d.port))
+      if (
+        this.isTold(d.address, d.port) &&
+        this.answeredEntries.firstTime(peer.id, p.packetNo) &&
+        this.mayReply(d.address, d.port)
+      )
         void this.sendEntry(Mode.ANSENTRY, d.address, d.port, peer);
     } else if (mode === Mode.ANSENTRY) {
       this.correctLegacyView(peer, d);
@@ -275,7 +298,7 @@ export class Presence {
 
   /** Introduce ourselves to a host that wrote without announcing itself, in its encoding. */
   introduceTo(peer: Peer): void {
-    if (this.mayReply(peer.address, peer.port))
+    if (this.isTold(peer.address, peer.port) && this.mayReply(peer.address, peer.port))
       void this.sendEntry(Mode.BR_ENTRY, peer.address, peer.port, peer);
   }
 
@@ -306,6 +329,7 @@ export class Presence {
    * asked for (forged, or a client's own refresh answer arriving late) gets nothing.
    */
   private correctLegacyView(peer: Peer, d: Datagram): void {
+    if (!this.isTold(d.address, d.port)) return;
     if (legacyEncodingOf(peer, this.ctx.settings().legacyEncoding) === undefined) return;
     if (this.ctx.now() - this.entryAskedAt > ENTRY_ANSWER_WINDOW_MS) return;
     if (this.correctedInRound.get(peer) === this.entryRound) return;
@@ -322,8 +346,14 @@ export class Presence {
 
   // ---- writing presence --------------------------------------------------------------------
 
+  /** Whether our presence mode tells this host about us (always, in the 'lan' mode). */
+  private isTold(address: string, port: number): boolean {
+    return !this.only || this.only.some((t) => t.address === address && t.port === port);
+  }
+
   /** Peers that asked for unicast presence (DIALUPOPT) this announce reaches: capped. */
   private dialupPeers(): Peer[] {
+    if (this.only) return [];
     const { replies } = this.ctx;
     return mostRecentPeers(
       this.ctx.peers.list(),
@@ -379,7 +409,8 @@ export class Presence {
   /**
    * Broadcast a presence packet (UTF-8 names, CAPUTF8OPT, never UTF8OPT on BR_*), and unicast it
    * with DIALUPOPT to the configured hosts and to `unicastPeers` (legacy clients among them get
-   * it wholly in their code page); `legacyPeers` get our names in a legacy ANSENTRY.
+   * it wholly in their code page); `legacyPeers` get our names in a legacy ANSENTRY. In an
+   * `only` mode: unicast to its hosts alone, without DIALUPOPT.
    */
   private async announce(
     mode: number,
@@ -392,14 +423,22 @@ export class Presence {
     if (mode === Mode.BR_ENTRY) this.askedForEntries();
     const { bytes } = wire.build(makeCommand(mode, this.statusOptions()), this.entryExtra('utf-8'));
     const jobs: (() => Promise<unknown>)[] = [];
-    for (const target of this.broadcastTargets()) {
+    for (const target of this.only ? [] : this.broadcastTargets()) {
       jobs.push(() => wire.sendBytes(bytes, target, port));
     }
     const unicast = new Map<string, { address: string; port: number; peer?: Peer | undefined }>();
-    for (const a of this.unicastTargets())
-      unicast.set(`${a}:${port}`, { address: a, port, peer: peers.findByAddress(a, port) });
+    if (this.only) {
+      for (const t of this.only)
+        unicast.set(`${t.address}:${t.port}`, {
+          ...t,
+          peer: peers.findByAddress(t.address, t.port),
+        });
+    } else {
+      for (const a of this.unicastTargets())
+        unicast.set(`${a}:${port}`, { address: a, port, peer: peers.findByAddress(a, port) });
+    }
     for (const p of unicastPeers) unicast.set(p.id, { address: p.address, port: p.port, peer: p });
-    const command = makeCommand(mode, this.statusOptions(), Opt.DIALUPOPT);
+    const command = makeCommand(mode, this.statusOptions(), this.only ? 0 : Opt.DIALUPOPT);
     let utf8: Uint8Array | undefined;
     const legacy = new Map<WireEncoding, Uint8Array>();
     for (const t of unicast.values()) {

@@ -139,6 +139,7 @@ class FakeApp extends EventEmitter {
   quitCalls = 0;
   badgeCount = 0;
   userData = os.tmpdir();
+  home = os.tmpdir();
   appPath = process.cwd();
   private readyResolve: (() => void) | undefined;
   private readonly readyPromise = new Promise<void>((resolve) => {
@@ -176,6 +177,7 @@ class FakeApp extends EventEmitter {
   }
   getPath(name: string): string {
     if (name === 'userData') return this.userData;
+    if (name === 'home') return this.home;
     return os.tmpdir();
   }
   getAppPath(): string {
