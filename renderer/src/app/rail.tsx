@@ -27,23 +27,27 @@ function RailButton({
   const current = useApp((s) => s.view);
   const label = t(`rail.${view}`);
   const badgeText = badge ? (badge > 99 ? '99+' : String(badge)) : '';
+  // The badge sits beside the button, not in it: inside, its digits would join the visible label
+  // ("Chats3") that speech users say, while the name says "Chats, 3 unread messages".
   return (
-    <button
-      type="button"
-      className="rail-button"
-      aria-current={current === view ? 'page' : undefined}
-      aria-label={badge ? `${label}, ${t('rail.unread', { count: badge })}` : label}
-      title={label}
-      onClick={() => setView(view)}
-    >
-      <Icon size={22} />
-      <span className="rail-label">{label}</span>
+    <div className="rail-item">
+      <button
+        type="button"
+        className="rail-button"
+        aria-current={current === view ? 'page' : undefined}
+        aria-label={badge ? `${label}, ${t('rail.unread', { count: badge })}` : label}
+        title={label}
+        onClick={() => setView(view)}
+      >
+        <Icon size={22} />
+        <span className="rail-label">{label}</span>
+      </button>
       {badgeText && (
         <span className="badge rail-badge" aria-hidden="true">
           {badgeText}
         </span>
       )}
-    </button>
+    </div>
   );
 }
 

@@ -73,7 +73,9 @@ function DiagnoseButton({ peerId, name }: { peerId: string; name: string }) {
       type="button"
       className="button button-secondary button-small header-action"
       title={label}
-      aria-label={label}
+      // The name is the visible word (speech users say it; it stays when the word is hidden on
+      // narrow windows); the question in the title becomes the description.
+      aria-label={t('diag.whyShort')}
       onClick={() => diagnosePeer(peerId)}
     >
       <DiagnoseIcon size={16} />

@@ -48,7 +48,11 @@ export const en = {
     emptyHint:
       'Peers appear as they announce themselves. Someone on another subnet? Add them by IP address.',
     noMatch: 'No peers match "{{query}}"',
-    groupCount: '{{group}}, {{online}} of {{count}} online',
+    // A group header's name: its visible text first (group, then online/total), then its state.
+    groupCount: '{{group}}, {{online}}/{{count}} online',
+    groupCountOffline: '{{group}}, {{count}}',
+    groupExpanded: '{{label}}, expanded',
+    groupCollapsed: '{{label}}, collapsed',
     collapse: 'Collapse {{group}}',
     expand: 'Expand {{group}}',
     unreadBadge_one: '{{count}} unread',

@@ -32,6 +32,16 @@ export function PeerList({ query }: { query: string }) {
     group === OFFLINE_GROUP ? t('peers.offline') : group ? undefined : t('peers.noGroup');
   const groupLabel = (group: string) => ownGroupName(group) ?? peerLabel(group);
 
+  /** What a group header is called: what it shows (the offline group shows a count only). */
+  function groupHeaderName(r: Extract<Row, { kind: 'group' }>): string {
+    const group = groupLabel(r.group);
+    const label =
+      r.group === OFFLINE_GROUP
+        ? t('peers.groupCountOffline', { group, count: r.count })
+        : t('peers.groupCount', { group, online: r.online, count: r.count });
+    return t(r.collapsed ? 'peers.groupCollapsed' : 'peers.groupExpanded', { label });
+  }
+
   function toggle(group: string) {
     setCollapsed((prev) => {
       const next = new Set(prev);
@@ -61,14 +71,8 @@ export function PeerList({ query }: { query: string }) {
       onActivate={(r) => (r.kind === 'group' ? toggle(r.group) : openConversation(r.peer.id))}
       optionProps={(r) =>
         r.kind === 'group'
-          ? {
-              'aria-expanded': !r.collapsed,
-              'aria-label': t('peers.groupCount', {
-                group: groupLabel(r.group),
-                online: r.online,
-                count: r.count,
-              }),
-            }
+          ? // An option may not carry aria-expanded: the header says its state in its name.
+            { 'aria-label': groupHeaderName(r) }
           : { 'aria-label': undefined }
       }
       renderItem={(r) =>
@@ -80,6 +84,7 @@ export function PeerList({ query }: { query: string }) {
               text={ownGroupName(r.group) ?? r.group}
               title={groupLabel(r.group)}
             />
+            {/* Not drawn in the flex row, but keeps "Design" and "3/3" two words for software. */}{' '}
             <span className="group-count">
               {r.group === OFFLINE_GROUP ? r.count : `${r.online}/${r.count}`}
             </span>

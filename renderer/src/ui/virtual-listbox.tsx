@@ -12,7 +12,7 @@ interface VirtualListboxProps<T> {
   onActivate: (item: T) => void;
   selectedKey: string | null;
   label: string;
-  /** Extra props for an option, e.g. aria-expanded on a group header. */
+  /** Extra props for an option, e.g. the name of a group header. */
   optionProps?: (item: T) => Record<string, string | boolean | undefined>;
   /** 'fill' takes the remaining height; 'fit' is as tall as its rows. */
   layout?: 'fill' | 'fit';
