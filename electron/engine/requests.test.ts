@@ -53,7 +53,15 @@ describe('the engine answers every request of the contract', () => {
         firstRun: true,
         shell: 'electron',
         suggested: { nick: 'tester', group: 'host-10-0-0-1' },
-        settings: { nick: 'alice', group: 'R&D', port: 2425, language: 'system', theme: 'system' },
+        settings: {
+          nick: 'alice',
+          group: 'R&D',
+          port: 2425,
+          language: 'system',
+          theme: 'system',
+          notifications: true,
+          startAtLogin: false,
+        },
       },
     });
   });
@@ -67,16 +75,21 @@ describe('the engine answers every request of the contract', () => {
       nick: 'Alice',
       theme: 'dark',
       port: 2426,
+      notifications: false,
     });
     expect(reply).toMatchObject({
       ok: true,
-      value: { settings: { nick: 'Alice', theme: 'dark', port: 2426 }, restartRequired: true },
+      value: {
+        settings: { nick: 'Alice', theme: 'dark', port: 2426, notifications: false },
+        restartRequired: true,
+      },
     });
     expect(a.engine.settings().nick).toBe('Alice');
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({
       nick: 'Alice',
       theme: 'dark',
       port: 2426,
+      notifications: false,
     });
     expect(a.of('settings:changed')).toHaveLength(1);
     expect(await a.engine.request('app:info', null)).toMatchObject({ value: { firstRun: false } });

@@ -16,6 +16,9 @@ const settings: AppSettings = {
   unicastHosts: [],
   language: 'system',
   theme: 'system',
+  notifications: true,
+  startAtLogin: false,
+  minimizeToTray: true,
 };
 
 const message: ChatMessage = {

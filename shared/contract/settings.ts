@@ -21,13 +21,26 @@ export type AppSettings = Pick<
   | 'unicastHosts'
   | 'language'
   | 'theme'
+  | 'notifications'
+  | 'startAtLogin'
+  | 'minimizeToTray'
 >;
 
 /** What `settings:update` may change. Network fields (port, bind, targets) apply on restart. */
 export type SettingsPatch = Partial<
   Pick<
     AppSettings,
-    'nick' | 'group' | 'port' | 'bind' | 'broadcast' | 'unicastHosts' | 'language' | 'theme'
+    | 'nick'
+    | 'group'
+    | 'port'
+    | 'bind'
+    | 'broadcast'
+    | 'unicastHosts'
+    | 'language'
+    | 'theme'
+    | 'notifications'
+    | 'startAtLogin'
+    | 'minimizeToTray'
   >
 >;
 
@@ -40,6 +53,9 @@ export const SETTINGS_PATCH_KEYS = [
   'unicastHosts',
   'language',
   'theme',
+  'notifications',
+  'startAtLogin',
+  'minimizeToTray',
 ] as const satisfies readonly (keyof SettingsPatch)[];
 
 /** Fields whose change only takes effect when the engine restarts its sockets. */

@@ -3,7 +3,7 @@ import type { AppInfo, AppSettings, Handlers, SettingsPatch } from '../../../sha
 import type { EngineSettings } from '../../../shared/model';
 import type { EngineContext } from '../context';
 import { PIGEON_VERSION } from '../version';
-import { validateSettings } from './settings';
+import { defaultPreferences, validateSettings } from './settings';
 import { loadStoredSettings, saveStoredSettings } from './settings-store';
 
 export interface UiShell {
@@ -31,6 +31,7 @@ export function settingsHandlers(
   const current = (): AppSettings => {
     const running = ctx.settings();
     const stored = loadStoredSettings(ctx.dataDir).settings;
+    const prefs = defaultPreferences();
     return {
       nick: running.nick,
       group: running.group,
@@ -40,8 +41,11 @@ export function settingsHandlers(
       port: stored.port ?? running.port,
       broadcast: stored.broadcast ?? running.broadcast,
       unicastHosts: stored.unicastHosts ?? running.unicastHosts,
-      language: stored.language ?? 'system',
-      theme: stored.theme ?? 'system',
+      language: stored.language ?? prefs.language,
+      theme: stored.theme ?? prefs.theme,
+      notifications: stored.notifications ?? prefs.notifications,
+      startAtLogin: stored.startAtLogin ?? prefs.startAtLogin,
+      minimizeToTray: stored.minimizeToTray ?? prefs.minimizeToTray,
     };
   };
 

@@ -29,6 +29,9 @@ describe('settings store', () => {
       unicastHosts: ['10.1.0.0/24'],
       legacyEncoding: 'cp932' as const,
       answerEcho: false,
+      notifications: false,
+      startAtLogin: true,
+      minimizeToTray: false,
       language: 'zh-CN' as const,
       theme: 'dark' as const,
     };

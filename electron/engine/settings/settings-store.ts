@@ -13,6 +13,7 @@ export const SETTINGS_FILE = 'settings.json';
 export type { StoredSettings };
 
 const STRING_KEYS = ['nick', 'group', 'user', 'host', 'bind', 'downloadDir'] as const;
+const BOOLEAN_KEYS = ['answerEcho', 'notifications', 'startAtLogin', 'minimizeToTray'] as const;
 
 export function loadStoredSettings(dataDir: string): {
   settings: StoredSettings;
@@ -59,7 +60,7 @@ function pickKnown(raw: Record<string, unknown>): StoredSettings {
     out.unicastHosts = raw.unicastHosts.filter((x): x is string => typeof x === 'string');
   if (raw.legacyEncoding === 'gb18030' || raw.legacyEncoding === 'cp932')
     out.legacyEncoding = raw.legacyEncoding;
-  if (typeof raw.answerEcho === 'boolean') out.answerEcho = raw.answerEcho;
+  for (const k of BOOLEAN_KEYS) if (typeof raw[k] === 'boolean') out[k] = raw[k];
   if (raw.language === 'zh-CN' || raw.language === 'en' || raw.language === 'system')
     out.language = raw.language;
   if (raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system')

@@ -42,6 +42,9 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     unicastHosts: ['10.1.2.0/24'],
     language: 'system',
     theme: 'system',
+    notifications: true,
+    startAtLogin: false,
+    minimizeToTray: true,
   };
 
   const peers = new Map<string, Peer>();
