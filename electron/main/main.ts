@@ -98,11 +98,12 @@ async function start(): Promise<void> {
   if (process.platform === 'win32') app.setAppUserModelId('io.pigeon.messenger');
 
   const firstRun = !fs.existsSync(path.join(dataDir, SETTINGS_FILE));
-  const { settings, warning, notice } = loadAppSettings(dataDir);
+  const { settings, warning, notice, problems } = loadAppSettings(dataDir);
   if (notice) console.warn(`pigeon: ${notice}`);
   if (warning) console.warn(`pigeon: ${warning}`);
   const engine = createEngine(settings, {
-    ui: { shell: 'electron', firstRun },
+    // What was wrong with settings.json reaches the window through app:info (AppInfo).
+    ui: { shell: 'electron', firstRun, settingsProblems: problems },
     // Dialogs and opening files; the engine reaches them only from checked contract requests.
     files: { shell: createFilesShell({ dialog, shell, getWindow: currentWindow }) },
     onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),

@@ -39,6 +39,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       firstRun: false,
       suggested: { nick: 'me', group: 'box' },
       shell: 'browser',
+      settingsProblems: [],
     }),
     'settings:get': () => settings,
     'settings:update': (patch) => ({

@@ -1,4 +1,4 @@
-import type { Language, Settings, Theme } from '../model';
+import type { Language, Outcome, SettingsFileCode, Settings, Theme } from '../model';
 
 export type { Language, Theme };
 
@@ -82,4 +82,9 @@ export interface AppInfo {
   suggested: { nick: string; group: string };
   /** Where the UI runs: inside the Electron app, or in a browser served by the CLI host. */
   shell: 'electron' | 'browser';
+  /**
+   * What was wrong with settings.json (damaged and moved aside, unreadable, from a newer Pigeon,
+   * invalid values): Pigeon started anyway, and the UI tells the person until they dismiss it.
+   */
+  settingsProblems: Outcome<SettingsFileCode>[];
 }

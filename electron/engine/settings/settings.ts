@@ -1,6 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { DesktopPrefs, EngineSettings, Language, Theme } from '../../../shared/model';
+import type {
+  DesktopPrefs,
+  EngineSettings,
+  Language,
+  StoredSettings,
+  Theme,
+} from '../../../shared/model';
 import { IPMSG_DEFAULT_PORT, expandHosts, isIpv4 } from '../../../shared/protocol';
 
 /** Header names must be ASCII, ':'-free and never empty (IPMsg's tokenizer skips empty fields). */
@@ -56,6 +62,21 @@ export function defaultPreferences(platform: NodeJS.Platform = process.platform)
     notifications: true,
     startAtLogin: false,
     minimizeToTray: platform !== 'darwin',
+  };
+}
+
+/** The preferences saved in settings.json, each missing one at its default. */
+export function preferencesFrom(
+  stored: StoredSettings,
+  platform: NodeJS.Platform = process.platform,
+): Preferences {
+  const d = defaultPreferences(platform);
+  return {
+    language: stored.language ?? d.language,
+    theme: stored.theme ?? d.theme,
+    notifications: stored.notifications ?? d.notifications,
+    startAtLogin: stored.startAtLogin ?? d.startAtLogin,
+    minimizeToTray: stored.minimizeToTray ?? d.minimizeToTray,
   };
 }
 

@@ -149,6 +149,7 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       firstRun,
       suggested: { nick: settings.user, group: settings.host },
       shell: 'browser',
+      settingsProblems: [],
     }),
     'settings:get': () => settings,
     'settings:update': (patch) => {

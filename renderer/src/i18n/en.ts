@@ -456,6 +456,7 @@ export const en = {
   notice: {
     dismiss: 'Dismiss',
     engineError: 'Network problem',
+    settingsFile: 'Settings file',
   },
   files: {
     preview_one: '[File]',

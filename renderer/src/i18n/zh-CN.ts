@@ -451,6 +451,7 @@ export const zhCN: Translations = {
   notice: {
     dismiss: '关闭',
     engineError: '网络问题',
+    settingsFile: '设置文件',
   },
   files: {
     preview_one: '[文件]',
