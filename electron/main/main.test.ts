@@ -340,6 +340,53 @@ describe('main process composition', () => {
     expect(electron.Notification.instances).toEqual([]);
   });
 
+  it('honours the notifications setting as it changes', async () => {
+    const { electron, win, engine } = await launch();
+    win.blur();
+    expect(await engine.request('settings:update', { notifications: false })).toMatchObject({
+      ok: true,
+    });
+    engine.emit(messageFromBob('quiet'));
+    expect(electron.Notification.instances).toEqual([]);
+    await engine.request('settings:update', { notifications: true });
+    engine.emit(messageFromBob('loud'));
+    expect(electron.Notification.instances.map((n) => n.options.body)).toEqual(['loud']);
+  });
+
+  it.runIf(process.platform !== 'darwin')(
+    'hides to the tray on close by default, and quits on close when the person chose so',
+    async () => {
+      const { electron, win, engine } = await launch();
+      win.close();
+      expect(win.isDestroyed()).toBe(false);
+      expect(win.isVisible()).toBe(false);
+      expect(electron.app.quitCalls).toBe(0);
+      // The tray's Open brings it back.
+      electron.Tray.instances[0]?.emit('click');
+      expect(win.isVisible()).toBe(true);
+
+      await engine.request('settings:update', { minimizeToTray: false });
+      win.close();
+      expect(win.isDestroyed()).toBe(true);
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'starts at login through an XDG autostart entry in the home directory, and stops',
+    async () => {
+      const { electron, engine } = await launch();
+      const entry = path.join(home, '.config', 'autostart', 'pigeon.desktop');
+      expect(fs.existsSync(entry)).toBe(false);
+      await engine.request('settings:update', { startAtLogin: true });
+      const text = fs.readFileSync(entry, 'utf8');
+      expect(text).toContain(`Exec=${process.execPath} /opt/pigeon/resources/app.asar\n`);
+      expect(fs.statSync(entry).mode & 0o777).toBe(0o600);
+      expect(electron.app.loginItemSettings).toEqual([]);
+      await engine.request('settings:update', { startAtLogin: false });
+      expect(fs.existsSync(entry)).toBe(false);
+    },
+  );
+
   it('says goodbye on the LAN before quitting, and remembers the window', async () => {
     const { electron, win, engine } = await launch();
     let quitted = false;

@@ -27,8 +27,16 @@ describe('settings file', () => {
 
   it('starts from the defaults the brief and the CLI share', () => {
     const dir = tempDir();
-    const { settings, warning } = loadAppSettings(dir);
+    const { settings, warning, problems, preferences } = loadAppSettings(dir, 'linux');
     expect(warning).toBeUndefined();
+    expect(problems).toEqual([]);
+    expect(preferences).toEqual({
+      language: 'system',
+      theme: 'system',
+      notifications: true,
+      startAtLogin: false,
+      minimizeToTray: true,
+    });
     expect(settings).toMatchObject({
       group: '',
       bind: '0.0.0.0',
@@ -46,17 +54,26 @@ describe('settings file', () => {
     const dir = tempDir();
     fs.writeFileSync(
       path.join(dir, 'settings.json'),
-      JSON.stringify({ nick: '爱丽丝', port: 2426, theme: 'dark', dataDir: '/evil' }),
+      JSON.stringify({
+        nick: '爱丽丝',
+        port: 2426,
+        theme: 'dark',
+        dataDir: '/evil',
+        minimizeToTray: false,
+        startAtLogin: true,
+      }),
     );
-    const { settings } = loadAppSettings(dir);
+    const { settings, preferences } = loadAppSettings(dir, 'linux');
     expect(settings).toMatchObject({ nick: '爱丽丝', port: 2426, dataDir: dir });
+    expect(preferences).toMatchObject({ theme: 'dark', minimizeToTray: false, startAtLogin: true });
   });
 
   it('survives a damaged file', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'settings.json'), '{ nope');
-    const { settings, warning } = loadAppSettings(dir);
-    expect(warning).toMatch(/could not be read/);
+    const { settings, warning, problems } = loadAppSettings(dir);
+    expect(problems).toMatchObject([{ code: 'settings-corrupt' }]);
+    expect(warning).toMatch(/was damaged .*moved it to .*settings\.json\.broken-/);
     expect(settings.port).toBe(2425);
   });
 });

@@ -16,6 +16,9 @@ const settings: AppSettings = {
   unicastHosts: [],
   language: 'system',
   theme: 'system',
+  notifications: true,
+  startAtLogin: false,
+  minimizeToTray: true,
 };
 
 const message: ChatMessage = {
@@ -36,6 +39,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       firstRun: false,
       suggested: { nick: 'me', group: 'box' },
       shell: 'browser',
+      settingsProblems: [],
     }),
     'settings:get': () => settings,
     'settings:update': (patch) => ({

@@ -1,4 +1,4 @@
-import type { Language, Settings, Theme } from '../model';
+import type { Language, Outcome, SettingsFileCode, Settings, Theme } from '../model';
 
 export type { Language, Theme };
 
@@ -21,13 +21,26 @@ export type AppSettings = Pick<
   | 'unicastHosts'
   | 'language'
   | 'theme'
+  | 'notifications'
+  | 'startAtLogin'
+  | 'minimizeToTray'
 >;
 
 /** What `settings:update` may change. Network fields (port, bind, targets) apply on restart. */
 export type SettingsPatch = Partial<
   Pick<
     AppSettings,
-    'nick' | 'group' | 'port' | 'bind' | 'broadcast' | 'unicastHosts' | 'language' | 'theme'
+    | 'nick'
+    | 'group'
+    | 'port'
+    | 'bind'
+    | 'broadcast'
+    | 'unicastHosts'
+    | 'language'
+    | 'theme'
+    | 'notifications'
+    | 'startAtLogin'
+    | 'minimizeToTray'
   >
 >;
 
@@ -40,6 +53,9 @@ export const SETTINGS_PATCH_KEYS = [
   'unicastHosts',
   'language',
   'theme',
+  'notifications',
+  'startAtLogin',
+  'minimizeToTray',
 ] as const satisfies readonly (keyof SettingsPatch)[];
 
 /** Fields whose change only takes effect when the engine restarts its sockets. */
@@ -66,4 +82,9 @@ export interface AppInfo {
   suggested: { nick: string; group: string };
   /** Where the UI runs: inside the Electron app, or in a browser served by the CLI host. */
   shell: 'electron' | 'browser';
+  /**
+   * What was wrong with settings.json (damaged and moved aside, unreadable, from a newer Pigeon,
+   * invalid values): Pigeon started anyway, and the UI tells the person until they dismiss it.
+   */
+  settingsProblems: Outcome<SettingsFileCode>[];
 }

@@ -24,6 +24,9 @@ const valid: { [C in RequestChannel]: unknown } = {
     port: 2425,
     language: 'zh-CN',
     theme: 'dark',
+    notifications: false,
+    startAtLogin: true,
+    minimizeToTray: false,
   },
   'peers:list': null,
   'peers:refresh': null,
@@ -188,6 +191,15 @@ describe('validateRequest', () => {
     rejects('settings:update', { language: 'fr' }, /"language" must be one of zh-CN, en, system/);
     rejects('settings:update', { theme: 'blue' }, /"theme" must be one of light, dark, system/);
     rejects('settings:update', { user: 'root' }, /unknown field "user"/);
+    for (const key of ['notifications', 'startAtLogin', 'minimizeToTray']) {
+      rejects('settings:update', { [key]: 'yes' }, new RegExp(`"${key}" must be true or false`));
+      rejects('settings:update', { [key]: 1 }, new RegExp(`"${key}" must be true or false`));
+      rejects('settings:update', { [key]: null }, new RegExp(`"${key}" must be true or false`));
+      expect(validateRequest('settings:update', { [key]: false })).toEqual({
+        ok: true,
+        value: { [key]: false },
+      });
+    }
     expect(
       validateRequest('settings:update', {
         nick: '  小明 ',

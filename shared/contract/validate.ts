@@ -129,6 +129,9 @@ function settingsPatch(payload: unknown): SettingsPatch {
     );
   if (p.language !== undefined) out.language = oneOf(p.language, 'language', LANGUAGES);
   if (p.theme !== undefined) out.theme = oneOf(p.theme, 'theme', THEMES);
+  if (p.notifications !== undefined) out.notifications = flag(p.notifications, 'notifications');
+  if (p.startAtLogin !== undefined) out.startAtLogin = flag(p.startAtLogin, 'startAtLogin');
+  if (p.minimizeToTray !== undefined) out.minimizeToTray = flag(p.minimizeToTray, 'minimizeToTray');
   return out;
 }
 

@@ -37,7 +37,17 @@ export type Theme = 'light' | 'dark' | 'system';
 export type Settings = EngineSettings & {
   language: Language;
   theme: Theme;
-};
+} & DesktopPrefs;
+
+/** How the desktop app behaves around its window; the Electron shell applies them. */
+export interface DesktopPrefs {
+  /** Desktop notifications for messages and file offers that arrive while the window is away. */
+  notifications: boolean;
+  /** Start Pigeon when the person logs in (login items; an XDG autostart entry on Linux). */
+  startAtLogin: boolean;
+  /** Closing the window hides it to the tray instead of quitting Pigeon. */
+  minimizeToTray: boolean;
+}
 
 /** settings.json: any subset of the settings; the data directory is where it lives, not in it. */
 export type StoredSettings = Partial<Omit<Settings, 'dataDir'>>;

@@ -1,16 +1,24 @@
 import { ContractError, RESTART_KEYS } from '../../../shared/contract';
 import type { AppInfo, AppSettings, Handlers, SettingsPatch } from '../../../shared/contract';
-import type { EngineSettings } from '../../../shared/model';
+import type { EngineSettings, Outcome, SettingsFileCode } from '../../../shared/model';
+import { outcomeText } from '../../../shared/model/texts';
 import type { EngineContext } from '../context';
 import { PIGEON_VERSION } from '../version';
-import { validateSettings } from './settings';
-import { loadStoredSettings, saveStoredSettings } from './settings-store';
+import { preferencesFrom, validateSettings } from './settings';
+import {
+  loadStoredSettings,
+  saveStoredSettings,
+  settingsFile,
+  SettingsKeptError,
+} from './settings-store';
 
 export interface UiShell {
   /** Where the UI runs: inside the Electron app, or in a browser served by the CLI. */
   shell: AppInfo['shell'];
   /** No settings were ever saved: the UI asks for nick and group first. */
   firstRun: boolean;
+  /** What loading settings.json at start found wrong, for the UI to tell (AppInfo). */
+  settingsProblems?: Outcome<SettingsFileCode>[];
 }
 
 /**
@@ -23,6 +31,23 @@ export function settingsHandlers(
   applyIdentity: (patch: Pick<Partial<EngineSettings>, 'nick' | 'group'>) => void,
 ) {
   let firstRun = ui.firstRun;
+  const problems = [...(ui.settingsProblems ?? [])];
+
+  /** settings.json now; a file damaged since the start is moved aside then, and told. */
+  const stored = () => {
+    const read = loadStoredSettings(ctx.dataDir);
+    for (const p of read.problems) {
+      if (p.code !== 'settings-corrupt') continue;
+      problems.push(p);
+      ctx.emit('engine:error', p);
+    }
+    return read;
+  };
+
+  const notSaved = (): never => {
+    const outcome = new SettingsKeptError(settingsFile(ctx.dataDir)).outcome;
+    throw new ContractError(outcome.code, outcomeText(outcome, 'en'));
+  };
 
   /**
    * What the person chose: nick and group from the running engine, network fields from the
@@ -30,22 +55,24 @@ export function settingsHandlers(
    */
   const current = (): AppSettings => {
     const running = ctx.settings();
-    const stored = loadStoredSettings(ctx.dataDir).settings;
+    const saved = stored().settings;
     return {
       nick: running.nick,
       group: running.group,
       user: running.user,
       host: running.host,
-      bind: stored.bind ?? running.bind,
-      port: stored.port ?? running.port,
-      broadcast: stored.broadcast ?? running.broadcast,
-      unicastHosts: stored.unicastHosts ?? running.unicastHosts,
-      language: stored.language ?? 'system',
-      theme: stored.theme ?? 'system',
+      bind: saved.bind ?? running.bind,
+      port: saved.port ?? running.port,
+      broadcast: saved.broadcast ?? running.broadcast,
+      unicastHosts: saved.unicastHosts ?? running.unicastHosts,
+      ...preferencesFrom(saved),
     };
   };
 
   const update = (patch: SettingsPatch) => {
+    // Checked before anything applies: a refused save must not leave a half-made change.
+    const before = stored();
+    if (before.keep) notSaved();
     const identity: { nick?: string; group?: string } = {};
     if (patch.nick !== undefined) identity.nick = patch.nick;
     if (patch.group !== undefined) identity.group = patch.group;
@@ -54,8 +81,12 @@ export function settingsHandlers(
       if (problems.length) throw new ContractError('invalid-request', problems.join('; '));
       applyIdentity(identity);
     }
-    const stored = loadStoredSettings(ctx.dataDir).settings;
-    saveStoredSettings(ctx.dataDir, { ...stored, ...patch });
+    try {
+      saveStoredSettings(ctx.dataDir, { ...before.settings, ...patch });
+    } catch (err) {
+      if (err instanceof SettingsKeptError) notSaved();
+      throw err;
+    }
     firstRun = false;
     const settings = current();
     const running = ctx.settings();
@@ -75,6 +106,7 @@ export function settingsHandlers(
         firstRun,
         suggested: { nick: running.user, group: running.host },
         shell: ui.shell,
+        settingsProblems: [...problems],
       };
     },
     'settings:get': () => current(),

@@ -1,6 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { EngineSettings } from '../../../shared/model';
+import type {
+  DesktopPrefs,
+  EngineSettings,
+  Language,
+  StoredSettings,
+  Theme,
+} from '../../../shared/model';
 import { IPMSG_DEFAULT_PORT, expandHosts, isIpv4 } from '../../../shared/protocol';
 
 /** Header names must be ASCII, ':'-free and never empty (IPMsg's tokenizer skips empty fields). */
@@ -33,6 +39,44 @@ export function defaultSettings(overrides: Partial<EngineSettings> = {}): Engine
     dataDir: overrides.dataDir ?? path.join(os.homedir(), '.pigeon'),
     downloadDir: overrides.downloadDir ?? path.join(os.homedir(), 'Downloads'),
     answerEcho: overrides.answerEcho ?? true,
+  };
+}
+
+/** What a person who never opened Settings sees: the UI's and the desktop shell's choices. */
+export interface Preferences extends DesktopPrefs {
+  language: Language;
+  theme: Theme;
+}
+
+/**
+ * Closing the window hides it to the tray on Windows and Linux, where a messenger (IPMsg, FeiQ)
+ * is expected to keep listening in the notification area, and where starting Pigeon again shows
+ * the hidden window even on a desktop with no tray (single-instance.ts). On macOS the window
+ * already hides with the app kept in the Dock, so "to the tray" means leaving the Dock too: an
+ * opt-in, since Mac apps live in the Dock.
+ */
+export function defaultPreferences(platform: NodeJS.Platform = process.platform): Preferences {
+  return {
+    language: 'system',
+    theme: 'system',
+    notifications: true,
+    startAtLogin: false,
+    minimizeToTray: platform !== 'darwin',
+  };
+}
+
+/** The preferences saved in settings.json, each missing one at its default. */
+export function preferencesFrom(
+  stored: StoredSettings,
+  platform: NodeJS.Platform = process.platform,
+): Preferences {
+  const d = defaultPreferences(platform);
+  return {
+    language: stored.language ?? d.language,
+    theme: stored.theme ?? d.theme,
+    notifications: stored.notifications ?? d.notifications,
+    startAtLogin: stored.startAtLogin ?? d.startAtLogin,
+    minimizeToTray: stored.minimizeToTray ?? d.minimizeToTray,
   };
 }
 

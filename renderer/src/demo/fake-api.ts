@@ -42,6 +42,9 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     unicastHosts: ['10.1.2.0/24'],
     language: 'system',
     theme: 'system',
+    notifications: true,
+    startAtLogin: false,
+    minimizeToTray: true,
   };
 
   const peers = new Map<string, Peer>();
@@ -146,6 +149,7 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       firstRun,
       suggested: { nick: settings.user, group: settings.host },
       shell: 'browser',
+      settingsProblems: [],
     }),
     'settings:get': () => settings,
     'settings:update': (patch) => {

@@ -6,6 +6,7 @@ import type { InterfacesReport } from '../../../shared/model';
 import { notify, updateSettings, useApp } from '../store/app-store';
 import { Field } from '../ui/field';
 import { AppearanceSection } from './appearance-section';
+import { DesktopSection } from './desktop-section';
 import { BroadcastPicker, InterfacesSection, useInterfaces } from './interfaces-section';
 import { formFrom, patchFrom, validateForm } from './settings-form';
 import type { SettingsForm } from './settings-form';
@@ -16,6 +17,7 @@ export function SettingsView() {
   const { t } = useTranslation();
   const settings = useApp((s) => s.settings);
   const version = useApp((s) => s.info?.version ?? '');
+  const desktop = useApp((s) => s.info?.shell === 'electron');
   const interfaces = useInterfaces();
   if (!settings) return null;
   return (
@@ -31,6 +33,7 @@ export function SettingsView() {
           interfaces={interfaces}
         >
           <AppearanceSection settings={settings} />
+          {desktop && <DesktopSection settings={settings} />}
         </ProfileAndNetwork>
       </div>
     </section>

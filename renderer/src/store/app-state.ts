@@ -9,6 +9,7 @@ import type {
   EngineErrorCode,
   Outcome,
   Peer,
+  SettingsFileCode,
   StartErrorCode,
 } from '../../../shared/model';
 import type { TransferMap } from '../files/transfers-state';
@@ -41,6 +42,8 @@ export interface AppState {
   activeId: string | null;
   view: View;
   engineError: Outcome<EngineErrorCode | StartErrorCode> | null;
+  /** What was wrong with settings.json (AppInfo, or found later): shown until dismissed. */
+  settingsProblems: readonly Outcome<SettingsFileCode>[];
   notices: readonly Notice[];
 }
 
@@ -57,6 +60,7 @@ export const initialState: AppState = {
   activeId: null,
   view: 'chats',
   engineError: null,
+  settingsProblems: [],
   notices: [],
 };
 
