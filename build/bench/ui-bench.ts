@@ -1,12 +1,8 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import nodeModule from 'node:module';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserType, Page } from 'playwright-core';
-import { CSP_HEADER } from '../../electron/renderer-serving/content-security-policy';
-import { contentTypeOf } from '../../electron/renderer-serving/content-types';
-import { resolveRendererFile } from '../../electron/renderer-serving/renderer-files';
+import { serveDemo } from '../../e2e/support/demo-host';
 
 /**
  * The renderer in Chromium: time to first render of a long conversation and of a long peer
@@ -122,31 +118,6 @@ function whySkip(root: string): string | undefined {
   const page = `${DEMO_DIR}/demo.html`;
   if (!fs.existsSync(path.join(root, page))) return `${page} is missing: run npm run build:demo`;
   return undefined;
-}
-
-/** The demo build on 127.0.0.1, GET only, with the headers that matter to the page. */
-async function serveDemo(dir: string): Promise<{ base: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const found = resolveRendererFile(dir, (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/');
-    res.setHeader('Content-Security-Policy', CSP_HEADER);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    if (req.method !== 'GET' || !found.ok) {
-      res.writeHead(found.ok ? 405 : found.status).end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': contentTypeOf(found.file) });
-    res.end(fs.readFileSync(found.file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }
 
 export async function benchUi(): Promise<UiBenchResult> {

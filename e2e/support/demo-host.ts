@@ -20,9 +20,11 @@ export function demoBuilt(): { ok: true } | { ok: false; reason: string } {
  * file lookup, content types and CSP, GET only. The demo's data lives in the page, so each new
  * page starts from the same sample peers, chats and transfers.
  */
-export async function serveDemo(): Promise<{ base: string; close(): Promise<void> }> {
+export async function serveDemo(
+  dir: string = DEMO_DIR,
+): Promise<{ base: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
-    const found = resolveRendererFile(DEMO_DIR, (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/');
+    const found = resolveRendererFile(dir, (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/');
     res.setHeader('Content-Security-Policy', CSP_HEADER);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (req.method !== 'GET' || !found.ok) {

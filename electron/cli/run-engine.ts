@@ -57,26 +57,6 @@ export async function startEngine(
   return { engine, nickConfigured };
 }
 
-/** Resolve once `predicate` holds for an event, or after `ms` with undefined. */
-export function waitForEvent<T extends ContractEvent>(
-  engine: Engine,
-  predicate: (e: ContractEvent) => e is T,
-  ms: number,
-): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      off();
-      resolve(undefined);
-    }, ms);
-    const off = engine.subscribe((e) => {
-      if (predicate(e)) {
-        clearTimeout(timer);
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
 
 /** A peer at that address announced itself (or changed), so we know its dialect. */
 export function isPeerEventAt(address: string) {

@@ -48,6 +48,26 @@ async function pair(
   return { a, b, port };
 }
 
+/**
+ * a offers b 64 MiB, b accepts, and a's side of the connection is cut 20 ms into the transfer
+ * (hashed on both sides, it takes far longer): b ends up interrupted part-way.
+ */
+async function cutPartWay(a: FileNode, b: FileNode) {
+  const file = writeRandomFile(tempDir(), 'big.bin', 64 * 1024 * 1024);
+  const [outId] = a.engine.files.offerPaths(b.id, [file]).transferIds;
+  const t = await b.waitTransfer((x) => x.direction === 'in');
+  let cutDone = false;
+  a.engine.subscribe((e) => {
+    if (cutDone || e.channel !== 'files:transfer' || e.payload.id !== outId) return;
+    if (e.payload.state.state !== 'transferring') return;
+    cutDone = true;
+    setTimeout(() => a.engine.files.server.cut(outId as string), 20);
+  });
+  await b.engine.request('files:accept', { transferIds: [t.id] });
+  const cut = await b.waitTransfer((x) => x.id === t.id && x.state.state === 'interrupted');
+  return { file, outId, t, cut };
+}
+
 async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -200,20 +220,9 @@ describe('files between two Pigeons on loopback', () => {
 
   it('an interrupted fetch resumes from its offset after the sender restarts', async () => {
     const { a, b, port } = await pair();
-    const file = writeRandomFile(tempDir(), 'big.bin', 64 * 1024 * 1024);
-    const [outId] = a.engine.files.offerPaths(b.id, [file]).transferIds;
-    const t = await b.waitTransfer((x) => x.direction === 'in');
-    // The connection breaks 20 ms into the transfer (64 MiB, hashed on both sides, takes far
-    // longer), then the sender quits; its record of the offer stays in its data directory.
-    let cutDone = false;
-    a.engine.subscribe((e) => {
-      if (cutDone || e.channel !== 'files:transfer' || e.payload.id !== outId) return;
-      if (e.payload.state.state !== 'transferring') return;
-      cutDone = true;
-      setTimeout(() => a.engine.files.server.cut(outId as string), 20);
-    });
-    await b.engine.request('files:accept', { transferIds: [t.id] });
-    const cut = await b.waitTransfer((x) => x.id === t.id && x.state.state === 'interrupted');
+    // The connection breaks part-way, then the sender quits; its record of the offer stays in
+    // its data directory.
+    const { file, outId, t, cut } = await cutPartWay(a, b);
     expect(cut.bytes).toBeGreaterThan(0);
     expect(cut.bytes).toBeLessThan(64 * 1024 * 1024);
     await a.engine.stop();
@@ -239,18 +248,7 @@ describe('files between two Pigeons on loopback', () => {
 
   it('after a kill, an interrupted fetch shows the bytes its partial file really has, not the last saved count', async () => {
     const { a, b, port } = await pair();
-    const file = writeRandomFile(tempDir(), 'big.bin', 64 * 1024 * 1024);
-    const [outId] = a.engine.files.offerPaths(b.id, [file]).transferIds;
-    const t = await b.waitTransfer((x) => x.direction === 'in');
-    let cutDone = false;
-    a.engine.subscribe((e) => {
-      if (cutDone || e.channel !== 'files:transfer' || e.payload.id !== outId) return;
-      if (e.payload.state.state !== 'transferring') return;
-      cutDone = true;
-      setTimeout(() => a.engine.files.server.cut(outId as string), 20);
-    });
-    await b.engine.request('files:accept', { transferIds: [t.id] });
-    await b.waitTransfer((x) => x.id === t.id && x.state.state === 'interrupted');
+    const { t } = await cutPartWay(a, b);
     await b.engine.stop();
     nodes.splice(nodes.indexOf(b), 1);
     const part = fs.readdirSync(b.downloads).find((n) => n.endsWith('.pigeon-part')) as string;
