@@ -57,7 +57,6 @@ export async function startEngine(
   return { engine, nickConfigured };
 }
 
-
 /** A peer at that address announced itself (or changed), so we know its dialect. */
 export function isPeerEventAt(address: string) {
   return (e: ContractEvent): e is { channel: 'peers:online' | 'peers:changed'; payload: Peer } =>
