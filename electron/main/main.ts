@@ -86,6 +86,8 @@ async function start(): Promise<void> {
   if (warning) console.warn(`pigeon: ${warning}`);
   const engine = createEngine(settings, {
     ui: { shell: 'electron', firstRun },
+    // The history lives in the data directory (DATA/history.db).
+    history: { where: 'disk' },
     // Dialogs and opening files; the engine reaches them only from checked contract requests.
     files: { shell: createFilesShell({ dialog, shell, getWindow: currentWindow }) },
     onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),

@@ -7,7 +7,10 @@ export type EngineErrorCode =
   | 'internal' // a packet handler failed: a bug, counted and reported, the engine carries on
   | 'broadcast-encoding' // one peer's encoding cannot carry a broadcast (nobody acks those)
   | 'packet-counter' // the packet counter could not be read or saved in the data directory
-  | 'transfers-record'; // the record of file transfers could not be read or saved there
+  | 'transfers-record' // the record of file transfers could not be read or saved there
+  | 'history-unavailable' // the history database could not be opened: kept in memory only
+  | 'history-write' // a message could not be written to the history (not acked: sent again)
+  | 'history-full'; // the history's disk budget is taken by pinned messages: new ones not acked
 
 /** Why the engine could not start. */
 export type StartErrorCode =

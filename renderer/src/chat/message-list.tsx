@@ -9,18 +9,22 @@ import { buildMessageRows } from './message-rows';
 import './message-list.css';
 
 const NEAR_BOTTOM_PX = 120;
+/** Older messages are asked for this far from the top, before the reader gets there. */
+const NEAR_TOP_PX = 600;
 
 interface MessageListProps {
   messages: readonly ChatMessage[];
   label: string;
   empty: ReactNode;
+  /** Called when the reader scrolls near the oldest loaded message (load the page before). */
+  onNearTop?: () => void;
 }
 
 /**
  * The conversation, virtualised with measured row heights so 10,000 messages stay smooth.
  * It opens at the newest message and follows new ones while the reader is at the bottom.
  */
-export function MessageList({ messages, label, empty }: MessageListProps) {
+export function MessageList({ messages, label, empty, onNearTop }: MessageListProps) {
   const { t, i18n } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -55,6 +59,21 @@ export function MessageList({ messages, label, empty }: MessageListProps) {
     return () => cancelAnimationFrame(frame);
   }, [lastKey, lastIsOurs, rows.length, virtualizer]);
 
+  // Older messages arrived above: keep what the reader looks at where it is.
+  const firstKey = rows[0]?.key;
+  const seenFirst = useRef<{ key: string | undefined; height: number }>({
+    key: undefined,
+    height: 0,
+  });
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const before = seenFirst.current;
+    const height = virtualizer.getTotalSize();
+    if (el && before.key !== undefined && before.key !== firstKey && !atBottom.current)
+      el.scrollTop += height - before.height;
+    seenFirst.current = { key: firstKey, height };
+  }, [firstKey, virtualizer]);
+
   if (!rows.length) return <div className="messages messages-empty">{empty}</div>;
 
   const words = { today: t('message.today'), yesterday: t('message.yesterday') };
@@ -69,6 +88,7 @@ export function MessageList({ messages, label, empty }: MessageListProps) {
       onScroll={(e) => {
         const el = e.currentTarget;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+        if (el.scrollTop < NEAR_TOP_PX) onNearTop?.();
       }}
     >
       <div className="messages-inner" style={{ height: virtualizer.getTotalSize() }}>

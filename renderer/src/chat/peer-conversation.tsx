@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
-import { useApp } from '../store/app-store';
+import { loadOlder, useApp } from '../store/app-store';
 import { peerLabel } from '../../../shared/text/hidden-chars';
 import { Composer } from './composer';
 import { ConversationHeader } from './conversation-header';
@@ -21,6 +21,7 @@ export function PeerConversation({ peerId }: { peerId: string }) {
       <MessageList
         messages={messages}
         label={t('conversation.messagesLabel', { nick })}
+        onNearTop={() => void loadOlder(peerId)}
         empty={
           <p className="messages-empty-text">
             {loaded ? t('conversation.noMessages') : t('conversation.loading')}

@@ -34,6 +34,8 @@ export interface AppState {
   conversations: ReadonlyMap<string, readonly ChatMessage[]>;
   /** Conversations whose history was fetched from the engine. */
   historyLoaded: ReadonlySet<string>;
+  /** Conversations with older messages in the history than those loaded. */
+  historyMore: ReadonlySet<string>;
   /** Unread incoming messages per conversation, as the engine counts them (chat:unread). */
   unread: ReadonlyMap<string, number>;
   /** Files and folders either way, by transfer id (files:list, then files:transfer). */
@@ -52,6 +54,7 @@ export const initialState: AppState = {
   peers: new Map(),
   conversations: new Map(),
   historyLoaded: new Set(),
+  historyMore: new Set(),
   unread: new Map(),
   transfers: new Map(),
   activeId: null,
@@ -91,11 +94,15 @@ export function appendMessages(state: AppState, messages: readonly ChatMessage[]
   return { ...state, conversations };
 }
 
-/** History from the engine merged with whatever events already brought. */
+/**
+ * A page of history from the engine merged with whatever events and earlier pages brought;
+ * `more` says whether older messages remain in the history (undefined: unchanged).
+ */
 export function mergeHistory(
   state: AppState,
   id: string,
   history: readonly ChatMessage[],
+  more?: boolean,
 ): AppState {
   const known = state.conversations.get(id) ?? [];
   const byId = new Map<string, ChatMessage>();
@@ -106,7 +113,14 @@ export function mergeHistory(
   conversations.set(id, merged);
   const historyLoaded = new Set(state.historyLoaded);
   historyLoaded.add(id);
-  return { ...state, conversations, historyLoaded };
+  let { historyMore } = state;
+  if (more !== undefined && more !== historyMore.has(id)) {
+    const next = new Set(historyMore);
+    if (more) next.add(id);
+    else next.delete(id);
+    historyMore = next;
+  }
+  return { ...state, conversations, historyLoaded, historyMore };
 }
 
 /**

@@ -139,9 +139,25 @@ export function openConversation(id: string | null): void {
   if (store.get().unread.get(id)) void a.chat.markRead({ peerId: id });
   if (!store.get().historyLoaded.has(id)) {
     void a.chat.history({ peerId: id }).then((r) => {
-      const history = value(r);
-      if (history) store.set((s) => mergeHistory(s, id, history));
+      const page = value(r);
+      if (page) store.set((s) => mergeHistory(s, id, page.messages, page.more));
     });
+  }
+}
+
+const loadingOlder = new Set<string>();
+
+/** The page before the oldest loaded message (scrolling up); one request at a time. */
+export async function loadOlder(id: string): Promise<void> {
+  const s = store.get();
+  const oldest = s.conversations.get(id)?.[0];
+  if (!oldest || !s.historyMore.has(id) || loadingOlder.has(id)) return;
+  loadingOlder.add(id);
+  try {
+    const page = value(await requireApi().chat.history({ peerId: id, before: oldest.id }));
+    if (page) store.set((st) => mergeHistory(st, id, page.messages, page.more));
+  } finally {
+    loadingOlder.delete(id);
   }
 }
 
