@@ -121,10 +121,15 @@ export class HistoryStore {
   private dirty = false;
   private readonly q: Record<string, StatementSync>;
 
-  /** `file` is a path, or ':memory:' for a history that lives as long as the process. */
+  /**
+   * `file` is a path, or ':memory:' for a history that lives as long as the process.
+   * `owner: false` opens it beside the engine that owns it (the `pigeon history` command):
+   * nothing of that engine's state is touched (its queued messages are its own).
+   */
   constructor(
     readonly file: string,
     limits: Partial<HistoryLimits> = {},
+    options: { owner?: boolean } = {},
   ) {
     this.limits = { ...HISTORY_LIMITS, ...limits };
     if (file !== ':memory:') createPrivate(file);
@@ -144,7 +149,8 @@ export class HistoryStore {
     for (const r of this.q.lastPerPeer?.all() ?? [])
       this.lastOf.set(String(r.peer_id), Number(r.seq));
     // Whatever was still queued when the last run stopped never went out.
-    this.q.failQueued?.run(JSON.stringify({ state: 'failed', code: 'stopped', params: {} }));
+    if (options.owner !== false)
+      this.q.failQueued?.run(JSON.stringify({ state: 'failed', code: 'stopped', params: {} }));
   }
 
   /** Opens DIR/history.db, creating the directory owner-only if needed. */
@@ -387,6 +393,37 @@ export class HistoryStore {
     }
     const o = older(from, limit);
     return { messages: o.rows.map(toMessage), more: o.more, newer: false };
+  }
+
+  /** The newest messages, of one conversation or all, within a time span; oldest first. */
+  recent(req: {
+    peerId?: string | undefined;
+    since?: number | undefined;
+    until?: number | undefined;
+    limit: number;
+  }): ChatMessage[] {
+    const where: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (req.peerId !== undefined) {
+      where.push('peer_id = ?');
+      args.push(req.peerId);
+    }
+    if (req.since !== undefined) {
+      where.push('at >= ?');
+      args.push(req.since);
+    }
+    if (req.until !== undefined) {
+      where.push('at < ?');
+      args.push(req.until);
+    }
+    args.push(req.limit);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY seq DESC LIMIT ?`,
+      )
+      .all(...args) as unknown as Row[];
+    return rows.reverse().map(toMessage);
   }
 
   /** Each conversation with its newest message. */
