@@ -12,6 +12,7 @@ import {
   isHostileFloodChild,
   runHostileFloodChild,
 } from './hostile-flood-bench';
+import { benchHistory, historyRows } from './history-bench';
 import { benchMessages } from './messages-bench';
 import { benchPresence } from './presence-bench';
 import { benchUi, type UiBenchResult } from './ui-bench';
@@ -23,6 +24,20 @@ async function floodOnly(): Promise<void> {
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   for (const r of rows) console.log(r.map((c, i) => (i < 3 ? c.padEnd(w[i] ?? 0) : c)).join('  '));
   console.log(JSON.stringify({ node: process.version, flood }));
+}
+
+/** `--only history`: the history's lines (`--messages N` for a smaller database). */
+function historyOnly(): void {
+  const at = process.argv.indexOf('--messages');
+  const total = at > 0 ? Number(process.argv[at + 1]) : undefined;
+  const history = benchHistory(total);
+  printRows(historyRows(history));
+  console.log(JSON.stringify({ node: process.version, history }));
+}
+
+function printRows(rows: [string, string, string, string][]): void {
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+  for (const r of rows) console.log(r.map((c, i) => (i < 3 ? c.padEnd(w[i] ?? 0) : c)).join('  '));
 }
 
 /** Forged senders filling the tables (cost per datagram), then a hostile flood (memory, latency). */
@@ -160,6 +175,12 @@ if (!isMainThread && far) {
   void runFarSide(far);
 } else if (isHostileFloodChild()) {
   runHostileFloodChild().catch(fail);
+} else if (process.argv.includes('--only') && process.argv.includes('history')) {
+  try {
+    historyOnly();
+  } catch (err) {
+    fail(err);
+  }
 } else if (process.argv.includes('--only') && process.argv.includes('flood')) {
   floodOnly().catch(fail);
 } else {
