@@ -1,11 +1,13 @@
 /**
  * The history's benchmarks (`--only history` runs them alone):
  *
- * - insert_ratio: HistoryStore.insert (one transaction per message: the row, its full-text
- *   entries, the duplicate filter's key) against bare node:sqlite prepared statements writing
- *   the same rows into the same schema with the same pragmas and one transaction per message.
- *   The bare side gets its full-text columns tokenized beforehand, so the ratio includes the
- *   tokenizing the store does per message (target >= 0.5).
+ * - insert_ratio: HistoryStore.insert as the engine uses it (one transaction per message for
+ *   the row and the duplicate filter's key, committed before the ack; the full-text entries
+ *   written in batches, flushed before the clock stops) against bare node:sqlite prepared
+ *   statements doing the same writes into the same schema with the same pragmas: a transaction
+ *   per message for the row and the key, the full-text entries in transactions of 1,000. The
+ *   bare side gets its full-text columns tokenized beforehand, so the ratio includes the
+ *   tokenizing the store does (target >= 0.5).
  * - latency on a database of 1,000,000 messages (10 conversations of 100,000): opening the
  *   store, the newest page of a conversation, a page deep in it, and searches (Chinese of one,
  *   two and four characters, English, with a peer and a date filter), medians in ms (target
@@ -146,20 +148,23 @@ function bareInserter(db: DatabaseSync) {
   const seen = db.prepare(
     'INSERT OR IGNORE INTO seen (peer_id, packet_no, hash, at) VALUES (?, ?, ?, ?)',
   );
-  return (m: ChatMessage, ix: { words: string; uni: string; bi: string }, i: number) => {
-    const row = insert.get(
-      m.id,
-      m.peerId,
-      m.direction,
-      m.text,
-      m.at,
-      0,
-      m.delivery ? JSON.stringify(m.delivery) : null,
-      null,
-      messageCost(m, null),
-    );
-    fts.run(Number(row?.seq), ix.words, ix.uni, ix.bi);
-    seen.run(m.peerId, i, i * 7919, m.at);
+  return {
+    row: (m: ChatMessage, i: number): number => {
+      const row = insert.get(
+        m.id,
+        m.peerId,
+        m.direction,
+        m.text,
+        m.at,
+        0,
+        m.delivery ? JSON.stringify(m.delivery) : null,
+        null,
+        messageCost(m, null),
+      );
+      seen.run(m.peerId, i, i * 7919, m.at);
+      return Number(row?.seq);
+    },
+    fts: (seq: number, words: string, uni: string, bi: string) => fts.run(seq, words, uni, bi),
   };
 }
 
@@ -177,11 +182,22 @@ export function benchInsert(count = 5000, rounds = 3) {
       const db = openBare(path.join(dir, 'bare.db'));
       const put = bareInserter(db);
       const t0 = performance.now();
+      const seqs: number[] = [];
+      const index = (from: number, to: number) => {
+        db.exec('BEGIN IMMEDIATE');
+        for (let j = from; j < to; j++) {
+          const ix = tokens[j] as (typeof tokens)[number];
+          put.fts(seqs[j] ?? 0, ix.words, ix.uni, ix.bi);
+        }
+        db.exec('COMMIT');
+      };
       for (let i = 0; i < count; i++) {
         db.exec('BEGIN IMMEDIATE');
-        put(messages[i] as ChatMessage, tokens[i] as (typeof tokens)[number], i);
+        seqs.push(put.row(messages[i] as ChatMessage, i));
         db.exec('COMMIT');
+        if ((i + 1) % 1000 === 0) index(i + 1 - 1000, i + 1);
       }
+      index(count - (count % 1000), count);
       bareRates.push(count / ((performance.now() - t0) / 1000));
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -194,6 +210,7 @@ export function benchInsert(count = 5000, rounds = 3) {
         const m = messages[i] as ChatMessage;
         store.insert(m, { peerId: m.peerId, packetNo: i, hash: i * 7919 });
       }
+      store.flush();
       storeRates.push(count / ((performance.now() - t0) / 1000));
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -221,10 +238,15 @@ function buildLarge(file: string, total: number, peers: number): number {
     db.exec('BEGIN');
     for (let j = i; j < Math.min(total, i + 10_000); j++) {
       const m = makeMessage(j, peers, r, start);
-      put(m, indexText(m.text), j);
+      const ix = indexText(m.text);
+      put.fts(put.row(m, j), ix.words, ix.uni, ix.bi);
     }
     db.exec('COMMIT');
   }
+  // Everything is indexed: the store has nothing to catch up on when it opens.
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('indexed-seq', ?)").run(
+    String(total),
+  );
   db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')");
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   db.close();

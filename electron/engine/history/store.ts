@@ -120,6 +120,19 @@ export class HistoryStore {
   private readonly lastOf = new Map<string, number>();
   private dirty = false;
   private readonly q: Record<string, StatementSync>;
+  /**
+   * Written in batches (flush), not one transaction each: our own messages, delivery states,
+   * and the full-text entries of every message up to `indexedSeq`. Only an incoming message
+   * has to be on disk before its ack; the rest would only slow that down (every commit writes
+   * the pages it touched). A crash loses at most the last batch of our own messages' records;
+   * the full-text entries are rebuilt from the rows at the next open.
+   */
+  private pendingOut: ChatMessage[] = [];
+  private readonly pendingDelivery = new Map<string, DeliveryState>();
+  private indexedSeq = 0;
+  private lastSeq = 0;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastPrune = 0;
 
   /**
    * `file` is a path, or ':memory:' for a history that lives as long as the process.
@@ -148,6 +161,10 @@ export class HistoryStore {
     this.used = Number((this.q.usedBytes as StatementSync).get()?.b ?? 0);
     for (const r of this.q.lastPerPeer?.all() ?? [])
       this.lastOf.set(String(r.peer_id), Number(r.seq));
+    this.lastSeq = Number(this.stmt('maxSeq').get()?.seq ?? 0);
+    this.indexedSeq = Number(this.meta('indexed-seq') ?? 0);
+    // Messages committed after the last batch of full-text entries (a crash): index them now.
+    this.flush();
     // Whatever was still queued when the last run stopped never went out.
     if (options.owner !== false)
       this.q.failQueued?.run(JSON.stringify({ state: 'failed', code: 'stopped', params: {} }));
@@ -162,7 +179,11 @@ export class HistoryStore {
   private prepare(): Record<string, StatementSync> {
     const p = (sql: string) => this.db.prepare(sql);
     return {
+      begin: p('BEGIN IMMEDIATE'),
+      commit: p('COMMIT'),
       usedBytes: p('SELECT coalesce(sum(bytes), 0) AS b FROM messages'),
+      maxSeq: p('SELECT coalesce(max(seq), 0) AS seq FROM messages'),
+      unindexed: p('SELECT seq, text FROM messages WHERE seq > ? ORDER BY seq'),
       lastPerPeer: p('SELECT peer_id, max(seq) AS seq FROM messages GROUP BY peer_id'),
       failQueued: p(
         `UPDATE messages SET delivery = ? WHERE substr(delivery, 1, 17) = '{"state":"queued"'`,
@@ -224,6 +245,7 @@ export class HistoryStore {
 
   /** Messages kept in all. */
   messageCount(): number {
+    this.flush();
     return Number(this.db.prepare('SELECT count(*) AS c FROM messages').get()?.c ?? 0);
   }
 
@@ -241,7 +263,12 @@ export class HistoryStore {
     const extra = extraOf(message);
     const cost = messageCost(message, extra);
     if (cost > this.limits.budgetBytes) return 'full';
-    this.db.exec('BEGIN IMMEDIATE');
+    // Our own messages first, so that the order of the rows is the order of events; and the
+    // full-text entries before making room (deleting a row deletes its entries). Both rare on
+    // the way of incoming messages: a batch of ours, a full budget.
+    if (this.pendingOut.length > 0 || this.used + cost > this.limits.budgetBytes) this.flush();
+    // Prepared once: this is the path every incoming message takes before its ack.
+    this.stmt('begin').run();
     try {
       if (this.used + cost > this.limits.budgetBytes && !this.makeRoom(cost)) {
         this.db.exec('ROLLBACK');
@@ -260,19 +287,100 @@ export class HistoryStore {
         cost,
       );
       const seq = Number(row?.seq);
-      const ix = indexText(message.text);
-      this.stmt('insertFts').run(seq, ix.words, ix.uni, ix.bi);
       if (seen) this.stmt('insertSeen').run(seen.peerId, seen.packetNo, seen.hash, message.at);
-      this.db.exec('COMMIT');
+      this.stmt('commit').run();
       this.used += cost;
       this.lastOf.set(message.peerId, seq);
+      this.lastSeq = seq;
       this.dirty = true;
+      this.flushSoon();
       return 'stored';
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       this.reloadUsage();
       throw error;
     }
+  }
+
+  /**
+   * One of our own messages: written with the next batch (within 100 ms), not before anything
+   * else happens. Reads see it at once (they flush first).
+   */
+  insertLater(message: ChatMessage): void {
+    this.pendingOut.push(message);
+    this.flushSoon();
+  }
+
+  private flushSoon(): void {
+    if (this.flushTimer !== undefined || !this.db.isOpen) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      try {
+        this.flush();
+      } catch {
+        // The next batch tries again; nothing acknowledged depends on this one.
+      }
+    }, 100);
+    this.flushTimer.unref?.();
+  }
+
+  /** Writes the pending batch: our messages, delivery states, full-text entries. */
+  flush(): void {
+    if (
+      this.pendingOut.length === 0 &&
+      this.pendingDelivery.size === 0 &&
+      this.indexedSeq >= this.lastSeq
+    )
+      return;
+    this.transaction(() => this.writePending());
+  }
+
+  /** Inside a transaction (flush's): a failure rolls it back and leaves the batch pending. */
+  private writePending(): void {
+    const out = this.pendingOut;
+    const deliveries = [...this.pendingDelivery];
+    const before = { used: this.used, lastSeq: this.lastSeq, indexedSeq: this.indexedSeq };
+    try {
+      this.writeBatch(out, deliveries);
+    } catch (error) {
+      Object.assign(this, before);
+      throw error;
+    }
+    this.pendingOut = this.pendingOut.slice(out.length);
+    for (const [id] of deliveries) this.pendingDelivery.delete(id);
+  }
+
+  private writeBatch(out: ChatMessage[], deliveries: [string, DeliveryState][]): void {
+    for (const m of out) {
+      const extra = extraOf(m);
+      const cost = messageCost(m, extra);
+      // Our own words are kept even past the budget: the next insert makes room.
+      const row = this.stmt('insert').get(
+        m.id,
+        m.peerId,
+        m.direction,
+        m.text,
+        m.at,
+        m.broadcast ? 1 : 0,
+        m.delivery ? JSON.stringify(m.delivery) : null,
+        extra,
+        cost,
+      );
+      this.used += cost;
+      this.lastSeq = Number(row?.seq);
+      this.lastOf.set(m.peerId, this.lastSeq);
+    }
+    for (const [id, delivery] of deliveries)
+      this.stmt('setDelivery').run(JSON.stringify(delivery), id);
+    if (this.indexedSeq < this.lastSeq) {
+      for (const r of this.stmt('unindexed').all(this.indexedSeq)) {
+        const ix = indexText(String(r.text));
+        this.stmt('insertFts').run(Number(r.seq), ix.words, ix.uni, ix.bi);
+      }
+      this.indexedSeq = this.lastSeq;
+      this.stmt('setMeta').run('indexed-seq', String(this.indexedSeq));
+    }
+    this.dirty = true;
   }
 
   /** A message seen without anything to store yet (a part, an offer of files alone). */
@@ -320,8 +428,10 @@ export class HistoryStore {
   }
 
   private removeSeq(seq: number, bytes: number, text: string): void {
-    const ix = indexText(text);
-    this.stmt('deleteFts').run(seq, ix.words, ix.uni, ix.bi);
+    if (seq <= this.indexedSeq) {
+      const ix = indexText(text);
+      this.stmt('deleteFts').run(seq, ix.words, ix.uni, ix.bi);
+    }
     this.stmt('deleteSeq').run(seq);
     this.used -= bytes;
   }
@@ -339,14 +449,14 @@ export class HistoryStore {
       this.lastOf.set(String(r.peer_id), Number(r.seq));
   }
 
-  /** Records a settled delivery state (delivered, unconfirmed, failed); false if unknown. */
-  setDelivery(id: string, delivery: DeliveryState): boolean {
-    const r = this.stmt('setDelivery').run(JSON.stringify(delivery), id);
-    this.dirty = true;
-    return Number(r.changes) > 0;
+  /** Records a settled delivery state (delivered, unconfirmed, failed), with the next batch. */
+  setDelivery(id: string, delivery: DeliveryState): void {
+    this.pendingDelivery.set(id, delivery);
+    this.flushSoon();
   }
 
   get(id: string): ChatMessage | undefined {
+    this.flush();
     const row = this.stmt('byId').get(id) as Row | undefined;
     return row ? toMessage(row) : undefined;
   }
@@ -357,6 +467,7 @@ export class HistoryStore {
    * no message of that conversation.
    */
   page(req: PageRequest): HistoryPage | undefined {
+    this.flush();
     const { peerId, limit } = req;
     const cursorOf = (id: string): number | undefined => {
       const row = this.stmt('byId').get(id) as Row | undefined;
@@ -402,6 +513,7 @@ export class HistoryStore {
     until?: number | undefined;
     limit: number;
   }): ChatMessage[] {
+    this.flush();
     const where: string[] = [];
     const args: SQLInputValue[] = [];
     if (req.peerId !== undefined) {
@@ -428,6 +540,7 @@ export class HistoryStore {
 
   /** Each conversation with its newest message. */
   summaries(): { peerId: string; last: ChatMessage }[] {
+    this.flush();
     const out: { peerId: string; last: ChatMessage }[] = [];
     for (const [peerId, seq] of this.lastOf) {
       const row = this.stmt('bySeq').get(seq) as Row | undefined;
@@ -438,6 +551,7 @@ export class HistoryStore {
 
   /** Every message of a conversation, oldest first, a page at a time (for exports). */
   *conversation(peerId: string, pageSize = 1000): Generator<ChatMessage> {
+    this.flush();
     let after = 0;
     for (;;) {
       const rows = this.stmt('pageAfter').all(peerId, after, pageSize) as unknown as Row[];
@@ -449,6 +563,7 @@ export class HistoryStore {
 
   /** Full-text search, newest first (search.ts: how CJK is indexed). */
   search(req: SearchRequest): SearchHit[] {
+    this.flush();
     const query = parseQuery(req.text);
     if (!query) return [];
     const where = ['messages_fts MATCH ?'];
@@ -481,6 +596,7 @@ export class HistoryStore {
 
   /** Pins or unpins a message (pinned ones are never given up to the budget); false if unknown. */
   pin(id: string, pinned: boolean): boolean {
+    this.flush();
     return Number(this.stmt('pin').run(pinned ? 1 : 0, id).changes) > 0;
   }
 
@@ -490,6 +606,7 @@ export class HistoryStore {
    * in the -wal file either.
    */
   deleteMessage(id: string): boolean {
+    this.flush();
     const row = this.stmt('byId').get(id) as Row | undefined;
     if (!row) return false;
     this.transaction(() => this.removeSeq(row.seq, row.bytes, row.text));
@@ -499,6 +616,7 @@ export class HistoryStore {
   }
 
   deleteConversation(peerId: string): number {
+    this.flush();
     const rows = this.stmt('seqsOfPeer').all(peerId);
     this.transaction(() => {
       for (const r of rows) this.removeSeq(Number(r.seq), Number(r.bytes), String(r.text));
@@ -510,6 +628,7 @@ export class HistoryStore {
   }
 
   deleteAll(): void {
+    this.flush();
     this.transaction(() => {
       this.db.exec(
         "DELETE FROM messages; INSERT INTO messages_fts (messages_fts) VALUES ('delete-all'); DELETE FROM seen; DELETE FROM peers;",
@@ -517,6 +636,9 @@ export class HistoryStore {
     });
     this.used = 0;
     this.lastOf.clear();
+    this.lastSeq = 0;
+    this.indexedSeq = 0;
+    this.stmt('setMeta').run('indexed-seq', '0');
     this.scrub();
     this.db.exec('VACUUM');
     this.scrub();
@@ -578,20 +700,31 @@ export class HistoryStore {
    * and the peers to their bounds.
    */
   sync(now: number): void {
+    this.flush();
     if (!this.dirty) return;
     this.dirty = false;
-    this.stmt('pruneSeenAge').run(now - this.limits.seenMaxAgeMs);
-    this.stmt('pruneSeenCount').run(this.limits.seenMax);
-    this.stmt('prunePeers').run(this.limits.peersMax);
+    // The bounds are scans of small tables: once a minute is plenty.
+    if (now - this.lastPrune >= 60_000) {
+      this.lastPrune = now;
+      this.stmt('pruneSeenAge').run(now - this.limits.seenMaxAgeMs);
+      this.stmt('pruneSeenCount').run(this.limits.seenMax);
+      this.stmt('prunePeers').run(this.limits.peersMax);
+    }
     this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   }
 
   close(): void {
     if (!this.db.isOpen) return;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     try {
-      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      this.flush();
     } finally {
-      this.db.close();
+      try {
+        this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      } finally {
+        this.db.close();
+      }
     }
   }
 

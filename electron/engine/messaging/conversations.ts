@@ -125,11 +125,7 @@ export class Conversations {
    * send is shown and can be retried even when the history is full or failing).
    */
   keepOwn(message: ChatMessage): void {
-    try {
-      this.store?.insert(message);
-    } catch {
-      // The message still goes out; only its record is missing.
-    }
+    this.store?.insertLater(message);
     this.add(message);
   }
 
