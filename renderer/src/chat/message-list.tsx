@@ -18,13 +18,24 @@ interface MessageListProps {
   empty: ReactNode;
   /** Called when the reader scrolls near the oldest loaded message (load the page before). */
   onNearTop?: () => void;
+  /** Called near the newest loaded message (a conversation opened at a search hit). */
+  onNearBottom?: () => void;
+  /** A message to bring into view and mark (a search hit). */
+  focusId?: string | undefined;
 }
 
 /**
  * The conversation, virtualised with measured row heights so 10,000 messages stay smooth.
  * It opens at the newest message and follows new ones while the reader is at the bottom.
  */
-export function MessageList({ messages, label, empty, onNearTop }: MessageListProps) {
+export function MessageList({
+  messages,
+  label,
+  empty,
+  onNearTop,
+  onNearBottom,
+  focusId,
+}: MessageListProps) {
   const { t, i18n } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -74,6 +85,18 @@ export function MessageList({ messages, label, empty, onNearTop }: MessageListPr
     seenFirst.current = { key: firstKey, height };
   }, [firstKey, virtualizer]);
 
+  // A search hit: show it in the middle, once per hit.
+  const focusIndex = focusId
+    ? rows.findIndex((r) => r.kind === 'message' && r.message.id === focusId)
+    : -1;
+  const focused = useRef<string | undefined>(undefined);
+  useLayoutEffect(() => {
+    if (focusIndex < 0 || focused.current === focusId) return;
+    focused.current = focusId;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(focusIndex, { align: 'center' });
+  }, [focusIndex, focusId, virtualizer]);
+
   if (!rows.length) return <div className="messages messages-empty">{empty}</div>;
 
   const words = { today: t('message.today'), yesterday: t('message.yesterday') };
@@ -89,6 +112,7 @@ export function MessageList({ messages, label, empty, onNearTop }: MessageListPr
         const el = e.currentTarget;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
         if (el.scrollTop < NEAR_TOP_PX) onNearTop?.();
+        if (el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_TOP_PX) onNearBottom?.();
       }}
     >
       <div className="messages-inner" style={{ height: virtualizer.getTotalSize() }}>
@@ -100,7 +124,7 @@ export function MessageList({ messages, label, empty, onNearTop }: MessageListPr
               key={v.key}
               data-index={v.index}
               ref={virtualizer.measureElement}
-              className="messages-row"
+              className={`messages-row${row.kind === 'message' && row.message.id === focusId ? ' is-focused' : ''}`}
               style={{ transform: `translateY(${v.start}px)` }}
             >
               {row.kind === 'day' ? (
