@@ -201,6 +201,7 @@ export class Engine {
     this.historyProblem = opened.problem;
     this.messaging = new Messaging(this.ctx, this.presence, instance, {
       history: this.history,
+      notePeer: (peer) => this.notePeer(peer),
       ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
       ...(options.intake ? { intake: options.intake } : {}),

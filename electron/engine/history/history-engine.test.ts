@@ -51,6 +51,8 @@ describe('history in the engine', () => {
     const peerId = `${IPTUX_ADDR}:${PORT}`;
     const stored = me.engine.history.page({ peerId, limit: 10 })?.messages.map((m) => m.text);
     expect(stored).toEqual(['明天开会']);
+    // Whom we talked with is remembered too, even a host that never announced itself.
+    expect(me.engine.history.peer(peerId)).toMatchObject({ user: 'root', announced: false });
     await me.engine.stop();
 
     const again = await setup(dir);

@@ -1,4 +1,4 @@
-import type { ChatMessage, DeliveryState } from '../../../shared/model';
+import type { ChatMessage, DeliveryState, Peer } from '../../../shared/model';
 import type { HistoryPage, HistoryStore, InsertOutcome, SeenKey } from '../history/store';
 import { LruMap } from '../lru-map';
 import { STORE_BUDGET, textBytes } from './budgets';
@@ -80,6 +80,9 @@ export class Conversations {
   private bytes = 0;
   private readonly limits: ConversationLimits;
 
+  /** Told of the peer of every message kept (the history remembers whom we talked with). */
+  onPeer: ((peer: Peer) => void) | undefined;
+
   constructor(
     limits: Partial<ConversationLimits> = {},
     private readonly store?: HistoryStore,
@@ -92,12 +95,13 @@ export class Conversations {
    * one), then here. 'full' when the history's budget refused it (then it is not kept here
    * either); throws when the history failed to write it.
    */
-  keep(message: ChatMessage, seen?: SeenKey): InsertOutcome {
+  keep(message: ChatMessage, seen?: SeenKey, peer?: Peer): InsertOutcome {
     if (this.store) {
       const outcome = this.store.insert(message, seen);
       if (outcome !== 'stored') return outcome;
     }
     this.add(message);
+    if (peer) this.onPeer?.(peer);
     return 'stored';
   }
 
@@ -124,9 +128,10 @@ export class Conversations {
    * Stores one of our own messages: in the history when it takes it, here in any case (what we
    * send is shown and can be retried even when the history is full or failing).
    */
-  keepOwn(message: ChatMessage): void {
+  keepOwn(message: ChatMessage, peer?: Peer): void {
     this.store?.insertLater(message);
     this.add(message);
+    if (peer) this.onPeer?.(peer);
   }
 
   /**

@@ -247,7 +247,8 @@ export class Inbox {
     if (files.length > 0) message.files = files;
     const label = typeof peer === 'string' ? peer : `${peer.nick || peer.user} (${peer.address})`;
     try {
-      if (this.conversations.keep(message, seen) === 'full') {
+      const known = typeof peer === 'string' ? undefined : peer;
+      if (this.conversations.keep(message, seen, known) === 'full') {
         this.historyProblem('history-full', { peer: label });
         return false;
       }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Peer } from '../../../shared/model';
 import type { EngineContext } from '../context';
 import type { HistoryStore } from '../history/store';
 import type { Presence } from '../presence/presence';
@@ -20,6 +21,8 @@ export interface MessagingOptions {
   intake?: Partial<IntakeLimits>;
   /** The history the conversations are a cache in front of (none: memory only). */
   history?: HistoryStore;
+  /** Told of the peer of every message kept (to remember whom we talked with). */
+  notePeer?: (peer: Peer) => void;
 }
 
 /**
@@ -61,6 +64,7 @@ export class Messaging {
   ) {
     this.history = options.history;
     this.conversations = new Conversations({}, options.history);
+    this.conversations.onPeer = options.notePeer;
     const newMessageId = () => `${instance}-${(++this.seq).toString(36)}`;
     this.intake = new MessageIntake(options.intake);
     this.unread = new UnreadCounter(ctx.emit, () => ctx.listened());

@@ -146,7 +146,7 @@ export class Outbox {
       const code = written.code === 'too-long' ? 'send-error' : written.code;
       message.delivery = { state: 'failed', code, params };
     }
-    this.conversations.keepOwn(message);
+    this.conversations.keepOwn(message, peer);
     this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
     if (!written.ok) {
       if (message.delivery) hooks.told?.(message.delivery);
@@ -187,7 +187,7 @@ export class Outbox {
       : ({ ok: false, code: 'not-started', params: {} } as const);
     if (!written.ok)
       message.delivery = { state: 'failed', code: written.code, params: written.params };
-    this.conversations.keepOwn(message);
+    this.conversations.keepOwn(message, peer);
     this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
     if (!written.ok) return message.id;
     this.queue.enqueue({
