@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HistorySearchHit } from '../../../shared/model';
+import { BROADCAST_ID, type HistorySearchHit } from '../../../shared/model';
 import { openConversationAt, searchHistory } from '../store/app-store';
 import { formatListStamp } from '../ui/format';
 import { PeerText } from '../ui/peer-text';
@@ -52,7 +52,11 @@ export function MessageSearch({ query }: { query: string }) {
                 onClick={() => void openConversationAt(hit.conversation.peerId, hit.message.id)}
               >
                 <span className="message-search-line">
-                  <PeerText className="message-search-name" text={hit.conversation.name} />
+                  {hit.conversation.peerId === BROADCAST_ID ? (
+                    <span className="message-search-name">{t('chats.broadcast')}</span>
+                  ) : (
+                    <PeerText className="message-search-name" text={hit.conversation.name} />
+                  )}
                   <span className="message-search-time">
                     {formatListStamp(hit.message.at, i18n.language, t('message.yesterday'))}
                   </span>

@@ -137,9 +137,9 @@ export function setView(view: View): void {
 
 export function openConversation(id: string | null): void {
   store.set((s) => ({ ...s, activeId: id, focus: null }));
-  if (!id || id === BROADCAST_ID) return;
+  if (!id) return;
   const a = requireApi();
-  if (store.get().unread.get(id)) void a.chat.markRead({ peerId: id });
+  if (id !== BROADCAST_ID && store.get().unread.get(id)) void a.chat.markRead({ peerId: id });
   if (!store.get().historyLoaded.has(id)) {
     void a.chat.history({ peerId: id }).then((r) => {
       const page = value(r);
@@ -154,7 +154,7 @@ export async function openConversationAt(peerId: string, messageId: string): Pro
   const page = value(await a.chat.history({ peerId, around: messageId, limit: 100 }));
   if (!page) return;
   store.set((s) => ({ ...openHistoryAt(s, peerId, page, messageId), view: 'chats' }));
-  if (store.get().unread.get(peerId)) void a.chat.markRead({ peerId });
+  if (peerId !== BROADCAST_ID && store.get().unread.get(peerId)) void a.chat.markRead({ peerId });
 }
 
 /** The page after the newest loaded message, when the conversation was opened at a hit. */
