@@ -1,4 +1,7 @@
 import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createEngine, type Engine } from '../../electron/engine/engine';
 import type { IntakeLimits } from '../../electron/engine/messaging/budgets';
 import { defaultSettings } from '../../electron/engine/settings/settings';
@@ -109,7 +112,11 @@ function median(xs: number[]): number {
 export async function benchMessages(
   roundTrips = 5000,
   repeats = 5,
+  history: 'disk' | 'memory' = 'disk',
 ): Promise<{ sequential: RatePair; concurrent8: RatePair }> {
+  // Each engine with its history on disk, as the app runs: every incoming message is committed
+  // before its ack.
+  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-messages-bench-'));
   const senderAddr = '127.0.0.2';
   const one = ['127.0.0.3'];
   const eight = Array.from({ length: 8 }, (_, i) => `127.0.0.${4 + i}`);
@@ -123,11 +130,11 @@ export async function benchMessages(
         bind: address,
         port: PORT,
         broadcast: peers,
-        dataDir: '/nonexistent',
+        dataDir: path.join(dataRoot, nick),
         user: 'bench',
         host: nick,
       }),
-      { tcp: false, entryRepeatMs: 0, intake: BENCH_INTAKE },
+      { tcp: false, entryRepeatMs: 0, intake: BENCH_INTAKE, history: { where: history } },
     );
     await e.start();
     return e;
@@ -170,6 +177,8 @@ export async function benchMessages(
   for (const s of echoes) s.close();
   await sender.stop();
   await Promise.all(receivers.map((e) => e.stop()));
+  for (const e of [sender, ...receivers]) e.history.close();
+  fs.rmSync(dataRoot, { recursive: true, force: true });
   const pair = (p: { engine: number[]; bare: number[] }): RatePair => {
     const acked = median(p.engine);
     const bare = median(p.bare);

@@ -2,6 +2,7 @@ import { UsageError, type FlagSpecs } from './args';
 import { doctor, doctorFlags, doctorHelp } from './commands/doctor';
 import { echo, echoFlags, echoHelp } from './commands/echo';
 import { echoServer, echoServerFlags, echoServerHelp } from './commands/echo-server';
+import { history, historyFlags, historyHelp } from './commands/history';
 import { peers, peersFlags, peersHelp } from './commands/peers';
 import { send, sendFlags, sendHelp } from './commands/send';
 import { serve, serveFlags, serveHelp } from './commands/serve';
@@ -22,6 +23,7 @@ const commands: Record<string, Command> = {
   echo: { run: echo, flags: echoFlags, help: echoHelp },
   'echo-server': { run: echoServer, flags: echoServerFlags, help: echoServerHelp },
   doctor: { run: doctor, flags: doctorFlags, help: doctorHelp },
+  history: { run: history, flags: historyFlags, help: historyHelp },
 };
 
 function mainHelp(): string {

@@ -44,6 +44,8 @@ export async function startEngine(
   const { shell, ...rest } = options;
   // Without a nick from a flag or an earlier run, the browser page asks for one first.
   const engine = createEngine(settings, {
+    // The history lives in the data directory (DATA/history.db).
+    history: { where: 'disk' },
     ...rest,
     ...(shell ? { ui: { shell, firstRun: !nickConfigured, settingsProblems } } : {}),
   });

@@ -492,11 +492,11 @@ describe('messages between two engines', () => {
     });
     expect(got[0]?.from).toMatchObject({ id: a.id, nick: 'alice' });
     expect(
-      a.engine.handlers['chat:history']({ peerId: b.id }).map((x) => x.delivery?.state),
+      a.engine.handlers['chat:history']({ peerId: b.id }).messages.map((x) => x.delivery?.state),
     ).toEqual(['delivered']);
-    expect(b.engine.handlers['chat:history']({ peerId: a.id }).map((x) => x.text)).toEqual([
-      'hello bob 你好',
-    ]);
+    expect(b.engine.handlers['chat:history']({ peerId: a.id }).messages.map((x) => x.text)).toEqual(
+      ['hello bob 你好'],
+    );
   });
 
   it('accepts a bare IPv4 address as recipient (port 2425 assumed), once per peer', async () => {
@@ -767,9 +767,9 @@ describe('messages between two engines', () => {
     const [m] = a.send([b.id], 'early');
     expect(lastState(a, m)).toEqual({ state: 'failed', code: 'not-started', params: {} });
     // Kept in the conversation, failed, so the person can send it again.
-    expect(a.engine.handlers['chat:history']({ peerId: b.id }).map((x) => x.text)).toEqual([
-      'early',
-    ]);
+    expect(a.engine.handlers['chat:history']({ peerId: b.id }).messages.map((x) => x.text)).toEqual(
+      ['early'],
+    );
     await a.engine.start();
     await clock.advance(10);
     const { id } = a.engine.handlers['chat:retry']({ messageId: m ?? '' });
@@ -1301,7 +1301,9 @@ describe('talking to FeiQ', () => {
     expect(a.of('chat:delivery').filter((u) => u.messageId === (m ?? ''))).toEqual([]);
     // It stays in the conversation, failed (so it can be retried).
     expect(
-      a.engine.handlers['chat:history']({ peerId: `${FEIQ_ADDR}:${PORT}` }).map((x) => x.delivery),
+      a.engine.handlers['chat:history']({ peerId: `${FEIQ_ADDR}:${PORT}` }).messages.map(
+        (x) => x.delivery,
+      ),
     ).toEqual([s]);
     const { id: again } = a.engine.handlers['chat:retry']({ messageId: m ?? '' });
     expect(lastState(a, again)).toEqual(s);

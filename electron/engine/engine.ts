@@ -6,7 +6,7 @@ import {
   type RequestChannel,
   type RequestHandler,
 } from '../../shared/contract';
-import type { EngineSettings } from '../../shared/model';
+import type { EngineSettings, Peer } from '../../shared/model';
 import { Mode, parseDatagram, pigeonVersionField, type WirePacket } from '../../shared/protocol';
 import { systemClock, type Clock } from './clock';
 import { DatagramCaps, EventHub, type EngineContext } from './context';
@@ -19,6 +19,9 @@ import { ReplyGuard } from './io/reply-guard';
 import { packetCounterFile } from './io/packet-counter-file';
 import { linkMtu, routeTo } from './io/system-probes';
 import { Files, type FilesOptions } from './files/files';
+import { historyHandlers } from './history/handlers';
+import { openHistory, type HistoryOptions } from './history/open-history';
+import type { HistoryStore } from './history/store';
 import { filesHandlers } from './files/handlers';
 import { TCP_LIMITS } from './tcp/tcp-limits';
 import { answerWithoutFiles } from './tcp/tcp-no-files';
@@ -66,6 +69,11 @@ export interface EngineOptions {
   ui?: UiShell;
   /** File transfer: the desktop shell's dialog and opener, the CLI's auto-accept, limits. */
   files?: Omit<FilesOptions, 'downloadDir'>;
+  /**
+   * Where the history lives (history/open-history.ts): by default DATA/history.db when the
+   * data directory exists, memory otherwise.
+   */
+  history?: HistoryOptions;
   /** Told about every error a request handler threw (for logs); never about bad requests. */
   onHandlerError?: (channel: RequestChannel, error: unknown) => void;
 }
@@ -97,7 +105,8 @@ export type EngineHandlers = ReturnType<typeof settingsHandlers> &
   ReturnType<typeof messagingHandlers> &
   ReturnType<typeof echoHandlers> &
   ReturnType<typeof diagnosticsHandlers> &
-  ReturnType<typeof filesHandlers>;
+  ReturnType<typeof filesHandlers> &
+  ReturnType<typeof historyHandlers>;
 
 export function createEngine(settings: EngineSettings, options: EngineOptions = {}): Engine {
   return new Engine(settings, options);
@@ -127,6 +136,11 @@ export class Engine {
   private readonly echo: EchoService;
   private readonly diagnostics: EngineDiagnostics;
   readonly files: Files;
+  /** Every message, the peers, the duplicate filter's keys (history/store.ts). */
+  readonly history: HistoryStore;
+  private readonly historyProblem: { file: string; error: string } | undefined;
+  /** When each peer was last written to the history (entries come often; writes need not). */
+  private readonly peerNoted = new Map<string, number>();
   private readonly tcp: TcpService | undefined;
   private readonly routes: (PacketHandler | undefined)[] = new Array<PacketHandler | undefined>(
     256,
@@ -185,9 +199,17 @@ export class Engine {
       files: options.tcp !== false,
       ...(options.presence !== undefined ? { mode: options.presence } : {}),
       // A restarted peer counts its packet numbers from the start again.
-      onEntry: (peer, packetNo) => this.messaging.inbox.dedupe.resetIfRestarted(peer.id, packetNo),
+      onEntry: (peer, packetNo) => {
+        this.messaging.inbox.dedupe.resetIfRestarted(peer.id, packetNo);
+        this.notePeer(peer);
+      },
     });
+    const opened = openHistory(current.dataDir, options.history);
+    this.history = opened.store;
+    this.historyProblem = opened.problem;
     this.messaging = new Messaging(this.ctx, this.presence, instance, {
+      history: this.history,
+      notePeer: (peer) => this.notePeer(peer),
       ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
       ...(options.intake ? { intake: options.intake } : {}),
@@ -229,6 +251,7 @@ export class Engine {
       ...echoHandlers(this.echo),
       ...diagnosticsHandlers(this.diagnostics),
       ...filesHandlers(this.files),
+      ...historyHandlers(this.ctx, this.messaging, this.history),
     };
     const contract: Handlers = this.handlers;
     this.request = createRequestHandler(
@@ -290,6 +313,9 @@ export class Engine {
     this.diagnostics.start();
     this.messaging.start();
     this.files.start();
+    if (this.historyProblem)
+      this.hub.emit('engine:error', { code: 'history-unavailable', params: this.historyProblem });
+    this.syncHistory();
     const local = this.socket.local();
     this.localAddresses = new Set(this.socket.localAddresses());
     this.hub.emit('engine:ready', {
@@ -315,6 +341,7 @@ export class Engine {
     this.timers.clear();
     this.messaging.stop();
     this.files.stop();
+    this.history.sync(this.clock.now());
     await this.presence.sayGoodbye();
     this.numbers.close();
     await this.tcp?.close();
@@ -384,6 +411,35 @@ export class Engine {
       // A bug in a handler must not take the socket down with it: count it and carry on.
       this.counters.malformed++;
       this.hub.emit('engine:error', { code: 'internal', params: { error: String(err) } });
+    }
+  }
+
+  // ---- history -------------------------------------------------------------------------------
+
+  /**
+   * Every 2 s: what was committed since survives a power cut from then on (store.sync), so a
+   * power cut costs at most the last 2 s of messages; a killed process costs nothing.
+   */
+  private syncHistory(): void {
+    try {
+      this.history.sync(this.clock.now());
+    } catch {
+      // A busy or failing disk: the next round tries again; commits are already safe from a crash.
+    }
+    this.later(2000, () => this.syncHistory());
+  }
+
+  /** Peers who announced themselves, remembered (at most once a minute each). */
+  private notePeer(peer: Peer): void {
+    const now = this.clock.now();
+    const last = this.peerNoted.get(peer.id);
+    if (last !== undefined && now - last < 60_000) return;
+    if (this.peerNoted.size >= 20_000) this.peerNoted.clear();
+    this.peerNoted.set(peer.id, now);
+    try {
+      this.history.notePeer(peer, now);
+    } catch {
+      // Only the list of peers we knew is at stake.
     }
   }
 

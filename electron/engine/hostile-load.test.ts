@@ -198,7 +198,13 @@ describe('under load', () => {
     // What is stored is within the byte budget.
     let stored = 0;
     for (const { peerId } of alice.engine.handlers['chat:conversations']()) {
-      for (const m of alice.engine.handlers['chat:history']({ peerId })) stored += messageBytes(m);
+      let before: string | undefined;
+      for (;;) {
+        const page = alice.engine.handlers['chat:history']({ peerId, before, limit: 1000 });
+        for (const m of page.messages) stored += messageBytes(m);
+        if (!page.more) break;
+        before = page.messages[0]?.id;
+      }
     }
     expect(stored).toBeLessThanOrEqual(STORE_BUDGET.totalBytes);
     expect(stored).toBeGreaterThan(0);
@@ -300,7 +306,7 @@ describe('rate limits and budgets, end to end', () => {
     });
     // Stored as shown: a window opened later sees the same marker.
     expect(
-      alice.engine.handlers['chat:history']({ peerId: '10.0.0.40:2425' })[0]?.incomplete,
+      alice.engine.handlers['chat:history']({ peerId: '10.0.0.40:2425' }).messages[0]?.incomplete,
     ).toEqual({
       received: 2,
       total: 3,

@@ -178,7 +178,10 @@ describe('the engine answers every request of the contract', () => {
     expect(b.of('chat:unread').at(-1)).toEqual({ peerId: a.id, unread: 0, total: 0 });
     expect(await a.engine.request('chat:history', { peerId: b.id })).toMatchObject({
       ok: true,
-      value: [{ id, text: 'hi bob', delivery: { state: 'delivered' } }],
+      value: {
+        messages: [{ id, text: 'hi bob', delivery: { state: 'delivered' } }],
+        more: false,
+      },
     });
 
     // Nothing failed, so there is nothing to retry.

@@ -112,6 +112,8 @@ async function start(): Promise<void> {
   const engine = createEngine(settings, {
     // What was wrong with settings.json reaches the window through app:info (AppInfo).
     ui: { shell: 'electron', firstRun, settingsProblems: problems },
+    // The history lives in the data directory (DATA/history.db).
+    history: { where: 'disk' },
     // Dialogs and opening files; the engine reaches them only from checked contract requests.
     files: { shell: createFilesShell({ dialog, shell, getWindow: currentWindow }) },
     onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),

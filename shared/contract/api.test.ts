@@ -118,5 +118,5 @@ export function typeChecks(api: ReturnType<typeof createApi>): void {
   // @ts-expect-error the payload is checked
   void api.chat.send({ to: 'x', text: 'y' });
   // @ts-expect-error unknown domains do not exist
-  void api.history;
+  void api.nosuch;
 }

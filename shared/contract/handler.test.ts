@@ -50,7 +50,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'peers:refresh': () => null,
     'peers:add': () => null,
     'chat:conversations': () => [{ peerId: message.peerId, last: message, unread: 0 }],
-    'chat:history': () => [message],
+    'chat:history': () => ({ messages: [message], more: false, newer: false }),
     'chat:send': ({ to }) => ({ ids: to.map((t) => `${message.id}-${t}`) }),
     'chat:broadcast': ({ text }) => ({ ...message, text, broadcast: true }),
     'chat:retry': () => {
@@ -101,6 +101,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'files:cancel': () => null,
     'files:retry': () => null,
     'files:open': () => null,
+    'history:search': () => [],
+    'history:export': () => ({ text: '' }),
+    'history:delete': () => ({ deleted: 0 }),
+    'history:pin': () => null,
     ...overrides,
   };
 }

@@ -15,6 +15,16 @@ export const LIMITS = {
   transferIds: 1000,
 } as const;
 
+/** History paging and search (electron/engine/history). */
+export const HISTORY_REQUEST_LIMITS = {
+  defaultPage: 100,
+  maxPage: 1000,
+  defaultHits: 50,
+  maxHits: 500,
+  /** A search text, in characters. */
+  searchChars: 256,
+} as const;
+
 /**
  * The limits of an echo run, defined once here: the engine (electron/engine/echo/echo-request.ts)
  * enforces them and the contract rejects, with the same bounds, what the engine would refuse;

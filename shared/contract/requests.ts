@@ -3,6 +3,12 @@ import type {
   DoctorReport,
   DoctorRequest,
   EchoRequest,
+  HistoryDeleteRequest,
+  HistoryExportFormat,
+  HistoryPage,
+  HistoryPageRequest,
+  HistorySearchHit,
+  HistorySearchRequest,
   InterfacesReport,
   Peer,
   ReachRequest,
@@ -27,7 +33,8 @@ export interface RequestMap {
   'peers:add': { req: { address: string; port?: number }; res: null };
   /** Every conversation with its last message and unread count, for the chat list at start. */
   'chat:conversations': { req: null; res: ConversationSummary[] };
-  'chat:history': { req: { peerId: string }; res: ChatMessage[] };
+  /** A page of a conversation from the history (newest first page, then `before` the oldest). */
+  'chat:history': { req: HistoryPageRequest; res: HistoryPage };
   /**
    * `to`: peer ids ("address:port") or bare IPv4 addresses (port 2425). One message per peer,
    * answered with their ids; the messages themselves arrive as `chat:message` events (before
@@ -38,6 +45,17 @@ export interface RequestMap {
   /** Sends a failed message again as a new message (its `chat:message` follows). */
   'chat:retry': { req: { messageId: string }; res: { id: string } };
   'chat:mark-read': { req: { peerId: string }; res: null };
+  /** Full-text search across conversations, newest first, with where the words are. */
+  'history:search': { req: HistorySearchRequest; res: HistorySearchHit[] };
+  /** A whole conversation as text, HTML (peer text escaped) or JSON. */
+  'history:export': {
+    req: { peerId: string; format: HistoryExportFormat };
+    res: { text: string };
+  };
+  /** Deletes a message, a conversation, or everything: from the index and the disk too. */
+  'history:delete': { req: HistoryDeleteRequest; res: { deleted: number } };
+  /** A pinned message is never given up to the history's disk budget. */
+  'history:pin': { req: { messageId: string; pinned: boolean }; res: null };
   /**
    * Start an echo run to a peer id or "host[:port]"; progress arrives as `echo:progress`, the
    * end as `echo:done`, both carrying the runId answered here.
@@ -118,6 +136,10 @@ const requestChannelSet = {
   'chat:broadcast': true,
   'chat:retry': true,
   'chat:mark-read': true,
+  'history:search': true,
+  'history:export': true,
+  'history:delete': true,
+  'history:pin': true,
   'echo:start': true,
   'echo:stop': true,
   'echo:sweep': true,

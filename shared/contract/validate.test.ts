@@ -37,6 +37,16 @@ const valid: { [C in RequestChannel]: unknown } = {
   'chat:broadcast': { text: 'lunch?' },
   'chat:retry': { messageId: 'm-1' },
   'chat:mark-read': { peerId: '192.168.1.20:2425' },
+  'history:search': {
+    text: '会议 lunch',
+    peerId: '192.168.1.20:2425',
+    since: 0,
+    until: 1,
+    limit: 20,
+  },
+  'history:export': { peerId: '*', format: 'html' },
+  'history:delete': { peerId: '192.168.1.20:2425' },
+  'history:pin': { messageId: 'm-1', pinned: true },
   'echo:start': {
     to: '192.168.1.20:2425',
     mode: 'pigeon',
@@ -164,6 +174,47 @@ describe('validateRequest', () => {
     rejects('chat:history', { peerId: '10.0.0.1' }, /"peerId" must be a peer id/);
     rejects('chat:history', { peerId: 12 }, /"peerId" must be a non-empty string/);
     rejects('chat:mark-read', { peerId: '300.0.0.1:2425' }, /"peerId" must be a peer id/);
+  });
+
+  it('guards chat:history paging', () => {
+    const P = '10.0.0.1:2425';
+    expect(validateRequest('chat:history', { peerId: P, before: 'm-9', limit: 50 })).toEqual({
+      ok: true,
+      value: { peerId: P, before: 'm-9', limit: 50 },
+    });
+    expect(validateRequest('chat:history', { peerId: '*', around: 'm-1' }).ok).toBe(true);
+    rejects('chat:history', { peerId: P, before: 'a', after: 'b' }, /give one of/);
+    rejects('chat:history', { peerId: P, limit: 0 }, /"limit" must be an integer 1-1000/);
+    rejects('chat:history', { peerId: P, limit: 1001 }, /1-1000/);
+    rejects('chat:history', { peerId: P, limit: 2.5 }, /1-1000/);
+    rejects('chat:history', { peerId: P, before: '' }, /"before" must be a non-empty string/);
+    rejects('chat:history', { peerId: P, cursor: 'x' }, /unknown field "cursor"/);
+  });
+
+  it('guards history:search, history:export, history:delete, history:pin', () => {
+    expect(validateRequest('history:search', { text: '会' })).toEqual({
+      ok: true,
+      value: { text: '会' },
+    });
+    rejects('history:search', { text: '  ' }, /"text" is empty/);
+    rejects('history:search', { text: 'x'.repeat(257) }, /longer than 256/);
+    rejects('history:search', { text: 'a\u0000b' }, /control characters/);
+    rejects('history:search', { text: 'a', since: -1 }, /epoch milliseconds/);
+    rejects('history:search', { text: 'a', until: Number.NaN }, /epoch milliseconds/);
+    rejects('history:search', { text: 'a', since: 5, until: 5 }, /later than "since"/);
+    rejects('history:search', { text: 'a', limit: 501 }, /1-500/);
+    rejects('history:search', { text: 'a', peerId: 'nobody' }, /peer id/);
+    rejects('history:export', { peerId: '10.0.0.1:2425', format: 'pdf' }, /text, html, json/);
+    rejects('history:export', { format: 'text' }, /"peerId" must be a non-empty string/);
+    expect(validateRequest('history:delete', { all: true })).toEqual({
+      ok: true,
+      value: { all: true },
+    });
+    rejects('history:delete', { all: 1 }, /"all" must be true/);
+    rejects('history:delete', {}, /exactly one/);
+    rejects('history:delete', { messageId: 'm', peerId: '10.0.0.1:2425' }, /exactly one/);
+    rejects('history:pin', { messageId: 'm' }, /"pinned" must be true or false/);
+    rejects('history:pin', { messageId: 'm', pinned: 'yes' }, /"pinned" must be true or false/);
   });
 
   it('guards peers:add', () => {

@@ -1,10 +1,27 @@
 import { describe, isHostSpec, isIpv4, isPeerId, isPort, utf8Length } from './guards';
-import { DOCTOR_LIMITS, ECHO_LIMITS, LIMITS, REACH_LIMITS, SWEEP_LIMITS } from './limits';
+import {
+  DOCTOR_LIMITS,
+  ECHO_LIMITS,
+  HISTORY_REQUEST_LIMITS,
+  LIMITS,
+  REACH_LIMITS,
+  SWEEP_LIMITS,
+} from './limits';
 import type { Req, RequestChannel } from './requests';
 import { isRequestChannel, REQUEST_CHANNELS } from './requests';
 import { err, ok } from './result';
 import type { Result } from './result';
-import type { DoctorRequest, EchoMode, EchoRequest, ReachRequest, SweepRequest } from '../model';
+import type {
+  DoctorRequest,
+  EchoMode,
+  EchoRequest,
+  HistoryDeleteRequest,
+  HistoryPageRequest,
+  HistorySearchRequest,
+  ReachRequest,
+  SweepRequest,
+} from '../model';
+import { BROADCAST_ID } from '../model/message';
 import { parseHostPort } from '../protocol/address';
 import { LANGUAGES, SETTINGS_PATCH_KEYS, THEMES } from './settings';
 import type { SettingsPatch } from './settings';
@@ -318,6 +335,59 @@ function transferId(payload: unknown, extra: readonly string[] = []): Record<str
   return p;
 }
 
+/** A conversation: a peer id, or the broadcast conversation. */
+function conversationId(value: unknown, field: string): string {
+  if (value === BROADCAST_ID) return BROADCAST_ID;
+  return peerIdField(value, field);
+}
+
+function count(value: unknown, field: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max)
+    fail(`"${field}" must be an integer 1-${max}, got ${describe(value)}`);
+  return value;
+}
+
+function epochMs(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    fail(`"${field}" must be a time in epoch milliseconds, got ${describe(value)}`);
+  return value;
+}
+
+function historyPage(payload: unknown): HistoryPageRequest {
+  const p = object(payload, ['peerId', 'before', 'after', 'around', 'limit']);
+  const out: HistoryPageRequest = { peerId: conversationId(p.peerId, 'peerId') };
+  const cursors = (['before', 'after', 'around'] as const).filter((k) => p[k] !== undefined);
+  if (cursors.length > 1)
+    fail(`give one of "before", "after", "around", not ${cursors.join(' and ')}`);
+  for (const k of cursors) out[k] = id(p[k], k);
+  if (p.limit !== undefined) out.limit = count(p.limit, 'limit', HISTORY_REQUEST_LIMITS.maxPage);
+  return out;
+}
+
+function historySearch(payload: unknown): HistorySearchRequest {
+  const p = object(payload, ['text', 'peerId', 'since', 'until', 'limit']);
+  const out: HistorySearchRequest = {
+    text: name(p.text, 'text', HISTORY_REQUEST_LIMITS.searchChars, true),
+  };
+  if (p.peerId !== undefined) out.peerId = conversationId(p.peerId, 'peerId');
+  if (p.since !== undefined) out.since = epochMs(p.since, 'since');
+  if (p.until !== undefined) out.until = epochMs(p.until, 'until');
+  if (out.since !== undefined && out.until !== undefined && out.until <= out.since)
+    fail('"until" must be later than "since"');
+  if (p.limit !== undefined) out.limit = count(p.limit, 'limit', HISTORY_REQUEST_LIMITS.maxHits);
+  return out;
+}
+
+function historyDelete(payload: unknown): HistoryDeleteRequest {
+  const p = object(payload, ['messageId', 'peerId', 'all']);
+  const given = Object.keys(p);
+  if (given.length !== 1) fail('give exactly one of "messageId", "peerId", "all"');
+  if (p.messageId !== undefined) return { messageId: id(p.messageId, 'messageId') };
+  if (p.peerId !== undefined) return { peerId: conversationId(p.peerId, 'peerId') };
+  if (p.all !== true) fail(`"all" must be true, got ${describe(p.all)}`);
+  return { all: true };
+}
+
 type Validators = { [C in RequestChannel]: (payload: unknown) => Req<C> };
 
 const validators: Validators = {
@@ -339,9 +409,7 @@ const validators: Validators = {
     return { address: p.address, port: p.port };
   },
   'chat:conversations': noPayload,
-  'chat:history': (payload) => ({
-    peerId: peerIdField(object(payload, ['peerId']).peerId, 'peerId'),
-  }),
+  'chat:history': historyPage,
   'chat:send': (payload) => {
     const p = object(payload, ['to', 'text']);
     const to = stringList(
@@ -361,6 +429,19 @@ const validators: Validators = {
   'chat:mark-read': (payload) => ({
     peerId: peerIdField(object(payload, ['peerId']).peerId, 'peerId'),
   }),
+  'history:search': historySearch,
+  'history:export': (payload) => {
+    const p = object(payload, ['peerId', 'format']);
+    return {
+      peerId: conversationId(p.peerId, 'peerId'),
+      format: oneOf(p.format, 'format', ['text', 'html', 'json'] as const),
+    };
+  },
+  'history:delete': historyDelete,
+  'history:pin': (payload) => {
+    const p = object(payload, ['messageId', 'pinned']);
+    return { messageId: id(p.messageId, 'messageId'), pinned: flag(p.pinned, 'pinned') };
+  },
   'echo:start': echoRequest,
   'echo:stop': (payload) => ({ runId: id(object(payload, ['runId']).runId, 'runId') }),
   'echo:sweep': sweepRequest,

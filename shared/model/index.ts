@@ -5,3 +5,4 @@ export * from './echo';
 export * from './diagnostics';
 export * from './outcome';
 export * from './transfer';
+export * from './history';

@@ -74,4 +74,6 @@ export interface ChatMessage {
   incomplete?: IncompleteText;
   /** The message offers files: the ids of its transfers (see `files:transfer`). */
   files?: string[];
+  /** Kept whatever the history's disk budget needs (history:pin). */
+  pinned?: boolean;
 }

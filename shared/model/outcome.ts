@@ -8,7 +8,14 @@ export type EngineErrorCode =
   | 'broadcast-encoding' // one peer's encoding cannot carry a broadcast (nobody acks those)
   | 'packet-counter' // the packet counter could not be read or saved in the data directory
   | 'transfers-record' // the record of file transfers could not be read or saved there
-  | SettingsFileCode;
+  | SettingsFileCode
+  | HistoryCode;
+
+/** The history database could not do its job; what Pigeon did instead (texts/). */
+export type HistoryCode =
+  | 'history-unavailable' // the history database could not be opened: kept in memory only
+  | 'history-write' // a message could not be written to the history (not acked: sent again)
+  | 'history-full'; // the history's disk budget is taken by pinned messages: new ones not acked
 
 /** settings.json could not be used as it is; Pigeon started safely and says how (texts/settings.ts). */
 export type SettingsFileCode =

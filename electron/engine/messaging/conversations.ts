@@ -1,4 +1,5 @@
-import type { ChatMessage, DeliveryState } from '../../../shared/model';
+import type { ChatMessage, DeliveryState, Peer } from '../../../shared/model';
+import type { HistoryPage, HistoryStore, InsertOutcome, SeenKey } from '../history/store';
 import { LruMap } from '../lru-map';
 import { STORE_BUDGET, textBytes } from './budgets';
 
@@ -43,14 +44,26 @@ export function messageBytes(m: ChatMessage): number {
   return STORE_BUDGET.messageOverhead + textBytes(m.text.length + raw);
 }
 
+/** The cache in front of a history database: a few hundred messages per conversation. */
+export const CACHE_LIMITS: ConversationLimits = {
+  maxPerPeer: 500,
+  maxConversations: 1_000,
+  maxMessages: 20_000,
+  maxPeerBytes: 2 * 1024 * 1024,
+  maxBytes: 16 * 1024 * 1024,
+};
+
 /**
- * Messages since start, per peer, in memory and bounded in count and in bytes: at most
+ * The newest messages per peer, in memory and bounded in count and in bytes: at most
  * `maxPerPeer` messages and `maxPeerBytes` per conversation, `maxConversations` conversations,
  * `maxMessages` and `maxBytes` in all (the least recently active conversation gives up its
  * oldest first), so forged senders cannot grow it without limit, however large their
  * messages. A message is never dropped as it is added: the newest of a conversation stays even
- * if it alone is over a bound. History that survives restarts (SQLite with search) replaces
- * this behind the same methods.
+ * if it alone is over a bound.
+ *
+ * With a history store (history/store.ts) behind it, this is a cache: every message is written
+ * there first (and one the store refuses is not kept here either), the newest page of a
+ * conversation is served from here when it holds that much, and the rest comes from the store.
  */
 export class Conversations {
   /** By peer, in the order they were last active. */
@@ -67,8 +80,126 @@ export class Conversations {
   private bytes = 0;
   private readonly limits: ConversationLimits;
 
-  constructor(limits: Partial<ConversationLimits> = {}) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  /** Told of the peer of every message kept (the history remembers whom we talked with). */
+  onPeer: ((peer: Peer) => void) | undefined;
+
+  constructor(
+    limits: Partial<ConversationLimits> = {},
+    private readonly store?: HistoryStore,
+  ) {
+    this.limits = { ...(store ? CACHE_LIMITS : DEFAULT_LIMITS), ...limits };
+  }
+
+  /**
+   * Stores a message: in the history first (with the duplicate filter's key of an incoming
+   * one), then here. 'full' when the history's budget refused it (then it is not kept here
+   * either); throws when the history failed to write it.
+   */
+  keep(message: ChatMessage, seen?: SeenKey, peer?: Peer): InsertOutcome {
+    if (this.store) {
+      const outcome = this.store.insert(message, seen);
+      if (outcome !== 'stored') return outcome;
+    }
+    this.add(message);
+    if (peer) this.onPeer?.(peer);
+    return 'stored';
+  }
+
+  /** The history's budget in bytes (0 without a history). */
+  budgetBytes(): number {
+    return this.store?.usage().budget ?? 0;
+  }
+
+  /**
+   * Whether the history recorded this message as seen: the duplicate filter in memory keeps
+   * the last 256 per peer, the history the last 10 minutes (a backlog of retries can reach
+   * further back than 256).
+   */
+  seenBefore(seen: SeenKey): boolean {
+    return this.store?.hasSeen(seen) ?? false;
+  }
+
+  /** A message seen that leaves nothing to store yet (a part, an offer of files alone). */
+  noteSeen(seen: SeenKey, at: number): void {
+    this.store?.noteSeen(seen, at);
+  }
+
+  /**
+   * Stores one of our own messages: in the history when it takes it, here in any case (what we
+   * send is shown and can be retried even when the history is full or failing).
+   */
+  keepOwn(message: ChatMessage, peer?: Peer): void {
+    this.store?.insertLater(message);
+    this.add(message);
+    if (peer) this.onPeer?.(peer);
+  }
+
+  /**
+   * A page of a conversation (history/store.ts `page`): the newest from the cache when it
+   * holds more than asked for, else from the store. Undefined for a cursor that names no
+   * message of that conversation.
+   */
+  page(req: {
+    peerId: string;
+    before?: string | undefined;
+    after?: string | undefined;
+    around?: string | undefined;
+    limit: number;
+  }): HistoryPage | undefined {
+    const cursor = req.before ?? req.after ?? req.around;
+    if (cursor === undefined) {
+      const log = this.byPeer.get(req.peerId);
+      const held = log ? log.items.length - log.start : 0;
+      if (log && (held > req.limit || !this.store)) {
+        const messages = log.items.slice(Math.max(log.start, log.items.length - req.limit));
+        return { messages: messages.map((m) => ({ ...m })), more: held > req.limit, newer: false };
+      }
+    }
+    if (this.store) return this.store.page(req);
+    // No store: only the newest page exists.
+    return cursor === undefined ? { messages: [], more: false, newer: false } : undefined;
+  }
+
+  /** Forgets cached messages (deleted from the history): one, a conversation, or all. */
+  forget(which: { messageId: string } | { peerId: string } | { all: true }): void {
+    if ('all' in which) {
+      for (const [peerId] of [...this.byPeer.entries()]) this.forget({ peerId });
+      return;
+    }
+    if ('peerId' in which) {
+      const log = this.byPeer.get(which.peerId);
+      if (!log) return;
+      for (let i = log.start; i < log.items.length; i++) this.open.delete(log.items[i]?.id ?? '');
+      this.total -= log.items.length - log.start;
+      this.bytes -= log.bytes;
+      this.byPeer.delete(which.peerId);
+      return;
+    }
+    this.open.delete(which.messageId);
+    for (const [peerId, log] of this.byPeer.entries()) {
+      const i = log.items.findIndex((m, j) => j >= log.start && m.id === which.messageId);
+      if (i < 0) continue;
+      const [gone] = log.items.splice(i, 1);
+      if (gone) {
+        const cost = messageBytes(gone);
+        log.bytes -= cost;
+        this.bytes -= cost;
+        this.total--;
+      }
+      if (log.items.length === log.start) this.byPeer.delete(peerId);
+      return;
+    }
+  }
+
+  /** Pinned or not, in the cached copy too. */
+  setPinned(messageId: string, pinned: boolean): void {
+    for (const [, log] of this.byPeer.entries()) {
+      const m = log.items.find((x, j) => j >= log.start && x.id === messageId);
+      if (!m) continue;
+      if (pinned) m.pinned = true;
+      else delete m.pinned;
+      return;
+    }
   }
 
   /** Messages and bytes kept in all (for tests and diagnostics). */
@@ -133,12 +264,21 @@ export class Conversations {
     }
   }
 
-  /** An outgoing message that is not delivered yet (queued, sent or failed). */
+  /**
+   * An outgoing message that is not delivered yet (queued, sent or failed); a failed one of an
+   * earlier run comes from the history.
+   */
   undelivered(id: string): ChatMessage | undefined {
-    return this.open.get(id);
+    const open = this.open.get(id);
+    if (open || !this.store) return open;
+    const stored = this.store.get(id);
+    return stored?.direction === 'out' && stored.delivery?.state === 'failed' ? stored : undefined;
   }
 
   setDelivery(id: string, delivery: DeliveryState): void {
+    // 'sent' is a moment, not an outcome: a restart fails whatever was not settled.
+    if (this.store && delivery.state !== 'sent' && delivery.state !== 'queued')
+      this.store.setDelivery(id, delivery);
     const m = this.open.get(id);
     if (!m) return;
     m.delivery = delivery;
@@ -153,6 +293,7 @@ export class Conversations {
 
   /** Each conversation with its newest message, least recently active first. */
   summaries(): { peerId: string; last: ChatMessage }[] {
+    if (this.store) return this.store.summaries();
     const out: { peerId: string; last: ChatMessage }[] = [];
     for (const [peerId, log] of this.byPeer.entries()) {
       const last = log.items[log.items.length - 1];

@@ -107,4 +107,20 @@ describe('Dedupe', () => {
     expect(d.firstTime('a', 1, bytes('y'))).toBe(false);
     expect(d.firstTime('a', 1, bytes('x'))).toBe(true);
   });
+
+  it('with the same key, hashes the same after a restart; a message not kept can be unseen', () => {
+    const key = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    const body = new TextEncoder().encode('hello\0');
+    const first = new Dedupe(256, 4096, key);
+    const hash = first.hashOf(body);
+    expect(new Dedupe(256, 4096, key).hashOf(body)).toBe(hash);
+    expect(new Dedupe().hashOf(body)).not.toBe(hash);
+    const restarted = new Dedupe(256, 4096, key);
+    restarted.remember('p', 7, hash);
+    expect(restarted.firstTime('p', 7, body)).toBe(false);
+    expect(first.firstTime('p', 9, body)).toBe(true);
+    first.unsee('p', 9, first.hashOf(body));
+    expect(first.firstTime('p', 9, body)).toBe(true);
+    expect(first.firstTime('p', 9, body)).toBe(false);
+  });
 });

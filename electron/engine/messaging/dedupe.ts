@@ -28,20 +28,53 @@ interface Recent {
  */
 export class Dedupe {
   private readonly seen = new LruMap<string, Recent>();
-  private readonly key = randomBytes(8);
-  private readonly seedA = this.key.readUInt32LE(0);
-  private readonly seedB = this.key.readUInt32LE(4);
+  private readonly seedA: number;
+  private readonly seedB: number;
 
+  /**
+   * `key` (8 bytes) is the hash's secret: random unless given, which the history does so that
+   * the keys it keeps still match after a restart.
+   */
   constructor(
     private readonly perPeer = 256,
     private readonly maxPeers = 4096,
-  ) {}
+    key: Uint8Array = randomBytes(8),
+  ) {
+    const k = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+    if (k.length < 8) throw new Error('dedupe: the key must be 8 bytes');
+    this.seedA = k.readUInt32LE(0);
+    this.seedB = k.readUInt32LE(4);
+  }
+
+  /** The keyed hash firstTime compares bodies by (the history records it with the message). */
+  hashOf(body: Uint8Array): number {
+    return this.hash(body);
+  }
+
+  /** Marks a (peer, packet number, hash) seen, as firstTime would: the history's keys at start. */
+  remember(peer: string, packetNo: number, hash: number): void {
+    this.firstTimeHashed(peer, packetNo, hash);
+  }
+
+  /**
+   * Undoes firstTime for a message that could not be kept: its sender will send it again, and
+   * that copy must not be taken for a duplicate.
+   */
+  unsee(peer: string, packetNo: number, hash: number): void {
+    const recent = this.seen.get(peer);
+    if (recent) this.forget(recent, packetNo, hash);
+  }
 
   /**
    * True the first time (peer, packetNo, body) is seen. Without a body (presence packets), the
    * number alone decides.
    */
   firstTime(peer: string, packetNo: number, body?: Uint8Array): boolean {
+    return this.firstTimeHashed(peer, packetNo, body === undefined ? 0 : this.hash(body));
+  }
+
+  /** firstTime with the body's hash (hashOf) already known. */
+  firstTimeHashed(peer: string, packetNo: number, hash: number): boolean {
     let recent = this.seen.get(peer);
     if (!recent) {
       if (this.seen.size >= this.maxPeers) {
@@ -53,7 +86,6 @@ export class Dedupe {
     } else {
       this.seen.touch(peer);
     }
-    const hash = body === undefined ? 0 : this.hash(body);
     const hashes = recent.seen.get(packetNo);
     if (hashes?.includes(hash)) return false;
     if (hashes) hashes.push(hash);

@@ -9,7 +9,6 @@ export function messagingHandlers(messaging: Messaging) {
       conversations
         .summaries()
         .map(({ peerId, last }) => ({ peerId, last, unread: unread.of(peerId) })),
-    'chat:history': ({ peerId }) => conversations.list(peerId),
     'chat:send': ({ to, text }) => ({ ids: outbox.send(to, text) }),
     'chat:broadcast': ({ text }) => ({ id: outbox.broadcast(text) }),
     'chat:retry': ({ messageId }) => {
@@ -24,11 +23,6 @@ export function messagingHandlers(messaging: Messaging) {
     },
   } satisfies Pick<
     Handlers,
-    | 'chat:conversations'
-    | 'chat:history'
-    | 'chat:send'
-    | 'chat:broadcast'
-    | 'chat:retry'
-    | 'chat:mark-read'
+    'chat:conversations' | 'chat:send' | 'chat:broadcast' | 'chat:retry' | 'chat:mark-read'
   >;
 }

@@ -1,4 +1,10 @@
-import type { ChatMessage, IncompleteText, Peer, UndecodableText } from '../../../shared/model';
+import type {
+  ChatMessage,
+  IncompleteText,
+  OutcomeParams,
+  Peer,
+  UndecodableText,
+} from '../../../shared/model';
 import {
   Mode,
   Opt,
@@ -17,6 +23,7 @@ import {
   type WirePacket,
 } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
+import type { SeenKey } from '../history/store';
 import type { Datagram } from '../io/udp-socket';
 import { clonePeer } from '../presence/peer-table';
 import type { Presence } from '../presence/presence';
@@ -36,7 +43,8 @@ const PART_SWEEP_MS = 15_000;
  * read notices.
  */
 export class Inbox {
-  readonly dedupe = new Dedupe();
+  readonly dedupe: Dedupe;
+  private lastProblemAt = -Infinity;
   private readonly assembler = new PartAssembler((peerId, text, incomplete) =>
     this.deliver(this.ctx.peers.get(peerId) ?? peerId, text, false, undefined, incomplete),
   );
@@ -49,7 +57,10 @@ export class Inbox {
     private readonly unread: UnreadCounter,
     private readonly newMessageId: () => string,
     private readonly intake: MessageIntake,
-  ) {}
+    dedupe: Dedupe = new Dedupe(),
+  ) {
+    this.dedupe = dedupe;
+  }
 
   /**
    * Files offered with a message (FILEATTACHOPT): files/ turns the attachment list into
@@ -74,12 +85,12 @@ export class Inbox {
     // Ack every copy, duplicates too: our first ack may have been lost. Never ack broadcasts
     // or automatic replies (that is how message storms between two away-repliers start). A
     // Pigeon sender's nonce is answered with the proof that we hold this very text.
-    if (hasOpt(p.command, Opt.SENDCHECKOPT) && !broadcast && !autoReply) {
-      if (ctx.replies.allows(d.address, d.port)) {
-        const proof = body.nonce === undefined ? undefined : ackProof(body.nonce, body.text);
-        ctx.wire.post(ctx.wire.buildReply(Mode.RECVMSG, p.packetNo, proof), d.address, d.port);
-      }
-    }
+    const ack = (): void => {
+      if (!hasOpt(p.command, Opt.SENDCHECKOPT) || broadcast || autoReply) return;
+      if (!ctx.replies.allows(d.address, d.port)) return;
+      const proof = body.nonce === undefined ? undefined : ackProof(body.nonce, body.text);
+      ctx.wire.post(ctx.wire.buildReply(Mode.RECVMSG, p.packetNo, proof), d.address, d.port);
+    };
     // The intake's lookup: nothing between it and here changes the peer table.
     let peer = from;
     if (!peer) {
@@ -115,11 +126,22 @@ export class Inbox {
       this.presence.heardFrom(peer);
     }
     // Keyed on the body too: a forged datagram with this peer's next number must not make its
-    // real message a "duplicate" that is acked and never shown.
-    if (!this.dedupe.firstTime(peer.id, p.packetNo, p.extra)) return;
-    // The ack has already left (post() hands it to the socket at once): decoding the text
-    // does not hold up the sender's round trip.
-    this.read(p, body, peer, broadcast);
+    // real message a "duplicate" that is acked and never shown. A duplicate was kept the
+    // first time (or is being reassembled): ack it again.
+    const hash = this.dedupe.hashOf(p.extra);
+    const seen: SeenKey = { peerId: peer.id, packetNo: p.packetNo, hash };
+    if (!this.dedupe.firstTimeHashed(peer.id, p.packetNo, hash) || this.seenBefore(seen)) {
+      ack();
+      return;
+    }
+    // Committed to the history before the ack leaves: what we acknowledge survives a crash
+    // right after. One we could not keep is not acked, and not remembered as seen, so that
+    // its sender's next try is taken in.
+    if (!this.read(p, body, peer, broadcast, seen)) {
+      this.dedupe.unsee(peer.id, p.packetNo, hash);
+      return;
+    }
+    ack();
   }
 
   /** RECVMSG: a peer acknowledged one of ours (with a proof, if it is a Pigeon). */
@@ -138,7 +160,14 @@ export class Inbox {
     }
   }
 
-  private read(p: WirePacket, body: MessageBody, peer: Peer, broadcast: boolean): void {
+  /** False when the message could not be kept (history full or failing). */
+  private read(
+    p: WirePacket,
+    body: MessageBody,
+    peer: Peer,
+    broadcast: boolean,
+    seen: SeenKey,
+  ): boolean {
     // FeiQ's font tail is GBK even after a UTF-8 text: judge and decode the text alone.
     const textBytes = peer.client === 'feiq' ? feiqTextBytes(body.text) : body.text;
     const encoding = receiveEncoding({
@@ -154,26 +183,44 @@ export class Inbox {
         : [];
     const decoded = decodeText(textBytes, encoding);
     if (!decoded.ok) {
-      this.deliver(
+      return this.deliver(
         peer,
         '',
         broadcast,
         { rawBase64: toBase64(body.text), encoding },
         undefined,
         files,
+        seen,
       );
-      return;
     }
     let text = normaliseLineBreaks(decoded.text);
     if (peer.client === 'feiq') text = cleanFeiqText(text);
     if (body.part && peer.client === 'pigeon') {
       const whole = this.assembler.add(peer.id, body.part, text, this.ctx.clock.now());
-      if (whole === undefined) return;
+      if (whole === undefined) return this.noteSeen(seen);
       text = whole;
     }
     // An offer without a text is its files alone, not an empty message beside them.
-    if (text === '' && files.length === 0 && body.attachments.length > 0) return;
-    this.deliver(peer, text, broadcast, undefined, undefined, files);
+    if (text === '' && files.length === 0 && body.attachments.length > 0)
+      return this.noteSeen(seen);
+    return this.deliver(peer, text, broadcast, undefined, undefined, files, seen);
+  }
+
+  private seenBefore(seen: SeenKey): boolean {
+    try {
+      return this.conversations.seenBefore(seen);
+    } catch {
+      return false;
+    }
+  }
+
+  private noteSeen(seen: SeenKey): boolean {
+    try {
+      this.conversations.noteSeen(seen, this.ctx.clock.now());
+    } catch {
+      // Only a duplicate after a crash is at stake, not the message (it is not stored yet).
+    }
+    return true;
   }
 
   /** `peer` is the peer, or its id when it was forgotten meanwhile (the message still shows). */
@@ -184,7 +231,8 @@ export class Inbox {
     undecodable: UndecodableText | undefined,
     incomplete?: IncompleteText,
     files: string[] = [],
-  ): void {
+    seen?: SeenKey,
+  ): boolean {
     const peerId = typeof peer === 'string' ? peer : peer.id;
     const message: ChatMessage = {
       id: this.newMessageId(),
@@ -197,7 +245,17 @@ export class Inbox {
     };
     if (incomplete) message.incomplete = incomplete;
     if (files.length > 0) message.files = files;
-    this.conversations.add(message);
+    const label = typeof peer === 'string' ? peer : `${peer.nick || peer.user} (${peer.address})`;
+    try {
+      const known = typeof peer === 'string' ? undefined : peer;
+      if (this.conversations.keep(message, seen, known) === 'full') {
+        this.historyProblem('history-full', { peer: label });
+        return false;
+      }
+    } catch (error) {
+      this.historyProblem('history-write', { peer: label, error: String(error) });
+      return false;
+    }
     // The message first, then the count that includes it: a page never counts what it lacks.
     if (this.ctx.listened())
       this.ctx.emit('chat:message', {
@@ -205,6 +263,17 @@ export class Inbox {
         peer: typeof peer === 'string' ? null : clonePeer(peer),
       });
     this.unread.arrived(peerId);
+    return true;
+  }
+
+  /** Told once a minute at most: a flood would otherwise repeat it for every datagram. */
+  private historyProblem(code: 'history-full' | 'history-write', params: OutcomeParams): void {
+    const now = this.ctx.clock.now();
+    if (now - this.lastProblemAt < 60_000) return;
+    this.lastProblemAt = now;
+    if (code === 'history-full')
+      params = { budget: Math.round(this.conversations.budgetBytes() / 1048576) };
+    this.ctx.emit('engine:error', { code, params });
   }
 
   /** Forget nothing, but release long-message parts that never completed (shown, marked). */

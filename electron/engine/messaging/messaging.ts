@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import type { Peer } from '../../../shared/model';
 import type { EngineContext } from '../context';
+import type { HistoryStore } from '../history/store';
 import type { Presence } from '../presence/presence';
 import type { IntakeLimits } from './budgets';
 import { Conversations } from './conversations';
+import { Dedupe } from './dedupe';
 import { DeliveryQueue } from './delivery-queue';
 import { Inbox } from './inbox';
 import { MessageIntake } from './intake';
@@ -15,6 +19,26 @@ export interface MessagingOptions {
   maxRetries?: number;
   /** Rate limits on incoming messages (default INTAKE_LIMITS). */
   intake?: Partial<IntakeLimits>;
+  /** The history the conversations are a cache in front of (none: memory only). */
+  history?: HistoryStore;
+  /** Told of the peer of every message kept (to remember whom we talked with). */
+  notePeer?: (peer: Peer) => void;
+}
+
+/**
+ * The duplicate filter, keyed with the history's secret and primed with the keys it kept, so
+ * that a sender retrying after our crash gets its ack and no second copy.
+ */
+function dedupeFor(history: HistoryStore | undefined): Dedupe {
+  if (!history) return new Dedupe();
+  let key = history.meta('dedupe-key');
+  if (key?.length !== 16) {
+    key = randomBytes(8).toString('hex');
+    history.setMeta('dedupe-key', key);
+  }
+  const dedupe = new Dedupe(256, 4096, Buffer.from(key, 'hex'));
+  for (const s of history.recentSeen().reverse()) dedupe.remember(s.peerId, s.packetNo, s.hash);
+  return dedupe;
 }
 
 /**
@@ -22,7 +46,8 @@ export interface MessagingOptions {
  * write to, and the unread counts. One object, so the engine wires one capability.
  */
 export class Messaging {
-  readonly conversations = new Conversations();
+  readonly conversations: Conversations;
+  readonly history: HistoryStore | undefined;
   readonly intake: MessageIntake;
   readonly unread: UnreadCounter;
   readonly queue: DeliveryQueue;
@@ -37,6 +62,9 @@ export class Messaging {
     instance: string,
     options: MessagingOptions = {},
   ) {
+    this.history = options.history;
+    this.conversations = new Conversations({}, options.history);
+    this.conversations.onPeer = options.notePeer;
     const newMessageId = () => `${instance}-${(++this.seq).toString(36)}`;
     this.intake = new MessageIntake(options.intake);
     this.unread = new UnreadCounter(ctx.emit, () => ctx.listened());
@@ -59,6 +87,7 @@ export class Messaging {
       this.unread,
       newMessageId,
       this.intake,
+      dedupeFor(options.history),
     );
     this.writer = new MessageWriter(ctx, instance);
     this.outbox = new Outbox(ctx, this.conversations, this.queue, this.writer, newMessageId);

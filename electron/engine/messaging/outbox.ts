@@ -69,7 +69,7 @@ export class Outbox {
       broadcast: true,
       delivery: { state: 'sent', attempts: 1 },
     };
-    this.conversations.add(message);
+    this.conversations.keepOwn(message);
     this.ctx.emit('chat:message', { message: { ...message }, peer: null });
     // No acks for broadcasts. Unicast to each online peer in its own encoding, so FeiQ and
     // legacy IPMsg read it right (one broadcast datagram can only have one encoding).
@@ -169,7 +169,7 @@ export class Outbox {
         ? { state: 'queued' }
         : { state: 'failed', code: written.code, params: written.params },
     };
-    this.conversations.add(message);
+    this.conversations.keepOwn(message, peer);
     this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
     if (!written.ok) {
       if (message.delivery) hooks.told?.(message.delivery);

@@ -162,6 +162,7 @@ async function main(): Promise<void> {
       afterBurstMb: +(afterBurst / MB).toFixed(1),
       peakHeapMb: +(peakHeap / MB).toFixed(1),
       peakRssMb: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
+      historyMb: +(alice.history.usage().used / MB).toFixed(1),
       stats: alice.stats(),
     }),
   );

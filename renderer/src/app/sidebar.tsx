@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AddPeerDialog } from '../peers/add-peer-dialog';
 import { ChatList } from '../chat/chat-list';
+import { MessageSearch } from '../chat/message-search';
 import { PeerList } from '../peers/peer-list';
 import { refreshPeers, useApp } from '../store/app-store';
 import { AddPeerIcon, CloseIcon, RefreshIcon, SearchIcon } from '../ui/icons';
@@ -76,6 +77,7 @@ export function Sidebar({ view }: { view: 'chats' | 'peers' }) {
         )}
       </div>
       {view === 'chats' ? <ChatList query={query} /> : <PeerList query={query} />}
+      {view === 'chats' && <MessageSearch query={query} />}
       {adding && <AddPeerDialog onClose={() => setAdding(false)} />}
     </section>
   );

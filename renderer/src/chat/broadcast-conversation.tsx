@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
-import { useApp } from '../store/app-store';
+import { loadNewer, loadOlder, useApp } from '../store/app-store';
 import { BROADCAST_ID } from '../store/app-state';
 import { MegaphoneIcon } from '../ui/icons';
 import { Composer } from './composer';
@@ -12,6 +12,7 @@ const NONE: readonly ChatMessage[] = [];
 export function BroadcastConversation() {
   const { t } = useTranslation();
   const messages = useApp((s) => s.conversations.get(BROADCAST_ID) ?? NONE);
+  const focusId = useApp((s) => (s.focus?.peerId === BROADCAST_ID ? s.focus.messageId : undefined));
   return (
     <section className="conversation" aria-label={t('conversation.broadcastTitle')}>
       <header className="conversation-header">
@@ -27,6 +28,9 @@ export function BroadcastConversation() {
         messages={messages}
         label={t('conversation.broadcastTitle')}
         empty={<p className="messages-empty-text">{t('conversation.broadcastEmpty')}</p>}
+        onNearTop={() => void loadOlder(BROADCAST_ID)}
+        onNearBottom={() => void loadNewer(BROADCAST_ID)}
+        focusId={focusId}
       />
       <Composer mode="broadcast" />
     </section>

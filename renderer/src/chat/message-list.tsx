@@ -9,18 +9,33 @@ import { buildMessageRows } from './message-rows';
 import './message-list.css';
 
 const NEAR_BOTTOM_PX = 120;
+/** Older messages are asked for this far from the top, before the reader gets there. */
+const NEAR_TOP_PX = 600;
 
 interface MessageListProps {
   messages: readonly ChatMessage[];
   label: string;
   empty: ReactNode;
+  /** Called when the reader scrolls near the oldest loaded message (load the page before). */
+  onNearTop?: () => void;
+  /** Called near the newest loaded message (a conversation opened at a search hit). */
+  onNearBottom?: () => void;
+  /** A message to bring into view and mark (a search hit). */
+  focusId?: string | undefined;
 }
 
 /**
  * The conversation, virtualised with measured row heights so 10,000 messages stay smooth.
  * It opens at the newest message and follows new ones while the reader is at the bottom.
  */
-export function MessageList({ messages, label, empty }: MessageListProps) {
+export function MessageList({
+  messages,
+  label,
+  empty,
+  onNearTop,
+  onNearBottom,
+  focusId,
+}: MessageListProps) {
   const { t, i18n } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -55,6 +70,33 @@ export function MessageList({ messages, label, empty }: MessageListProps) {
     return () => cancelAnimationFrame(frame);
   }, [lastKey, lastIsOurs, rows.length, virtualizer]);
 
+  // Older messages arrived above: keep what the reader looks at where it is.
+  const firstKey = rows[0]?.key;
+  const seenFirst = useRef<{ key: string | undefined; height: number }>({
+    key: undefined,
+    height: 0,
+  });
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const before = seenFirst.current;
+    const height = virtualizer.getTotalSize();
+    if (el && before.key !== undefined && before.key !== firstKey && !atBottom.current)
+      el.scrollTop += height - before.height;
+    seenFirst.current = { key: firstKey, height };
+  }, [firstKey, virtualizer]);
+
+  // A search hit: show it in the middle, once per hit.
+  const focusIndex = focusId
+    ? rows.findIndex((r) => r.kind === 'message' && r.message.id === focusId)
+    : -1;
+  const focused = useRef<string | undefined>(undefined);
+  useLayoutEffect(() => {
+    if (focusIndex < 0 || focused.current === focusId) return;
+    focused.current = focusId;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(focusIndex, { align: 'center' });
+  }, [focusIndex, focusId, virtualizer]);
+
   if (!rows.length) return <div className="messages messages-empty">{empty}</div>;
 
   const words = { today: t('message.today'), yesterday: t('message.yesterday') };
@@ -69,6 +111,8 @@ export function MessageList({ messages, label, empty }: MessageListProps) {
       onScroll={(e) => {
         const el = e.currentTarget;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+        if (el.scrollTop < NEAR_TOP_PX) onNearTop?.();
+        if (el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_TOP_PX) onNearBottom?.();
       }}
     >
       <div className="messages-inner" style={{ height: virtualizer.getTotalSize() }}>
@@ -80,7 +124,7 @@ export function MessageList({ messages, label, empty }: MessageListProps) {
               key={v.key}
               data-index={v.index}
               ref={virtualizer.measureElement}
-              className="messages-row"
+              className={`messages-row${row.kind === 'message' && row.message.id === focusId ? ' is-focused' : ''}`}
               style={{ transform: `translateY(${v.start}px)` }}
             >
               {row.kind === 'day' ? (

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
-import { useApp } from '../store/app-store';
+import { loadNewer, loadOlder, useApp } from '../store/app-store';
 import { peerLabel } from '../../../shared/text/hidden-chars';
 import { Composer } from './composer';
 import { ConversationHeader } from './conversation-header';
@@ -13,6 +13,7 @@ export function PeerConversation({ peerId }: { peerId: string }) {
   const peer = useApp((s) => s.peers.get(peerId));
   const messages = useApp((s) => s.conversations.get(peerId) ?? NONE);
   const loaded = useApp((s) => s.historyLoaded.has(peerId));
+  const focusId = useApp((s) => (s.focus?.peerId === peerId ? s.focus.messageId : undefined));
   // For the labels and the composer's placeholder, which take no markup.
   const nick = peerLabel(peer?.nick || peer?.address || peerId);
   return (
@@ -21,6 +22,9 @@ export function PeerConversation({ peerId }: { peerId: string }) {
       <MessageList
         messages={messages}
         label={t('conversation.messagesLabel', { nick })}
+        onNearTop={() => void loadOlder(peerId)}
+        onNearBottom={() => void loadNewer(peerId)}
+        focusId={focusId}
         empty={
           <p className="messages-empty-text">
             {loaded ? t('conversation.noMessages') : t('conversation.loading')}

@@ -186,7 +186,54 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
         last: list[list.length - 1] ?? null,
         unread: unread.get(id) ?? 0,
       })),
-    'chat:history': ({ peerId: id }) => conversations.get(id) ?? [],
+    'chat:history': ({ peerId: id, before, limit = 100 }) => {
+      const list = conversations.get(id) ?? [];
+      const end = before === undefined ? list.length : list.findIndex((m) => m.id === before);
+      const start = Math.max(0, end - limit);
+      return { messages: list.slice(start, Math.max(end, 0)), more: start > 0, newer: false };
+    },
+    'history:search': ({ text, peerId: only, limit = 50 }) => {
+      const needle = text.trim().toLowerCase();
+      const hits = [];
+      for (const [id, list] of conversations) {
+        if (only !== undefined && id !== only) continue;
+        for (const m of list) {
+          const at = m.text.toLowerCase().indexOf(needle);
+          if (at < 0) continue;
+          const name = peers.get(id)?.nick ?? id;
+          hits.push({
+            message: m,
+            conversation: { peerId: id, name },
+            ranges: [[at, at + needle.length] as [number, number]],
+          });
+        }
+      }
+      return hits.sort((a, b) => b.message.at - a.message.at).slice(0, limit);
+    },
+    'history:export': ({ peerId: id }) => ({
+      text: (conversations.get(id) ?? []).map((m) => m.text).join('\n'),
+    }),
+    'history:delete': (req) => {
+      if ('peerId' in req) {
+        const n = conversations.get(req.peerId)?.length ?? 0;
+        conversations.delete(req.peerId);
+        return { deleted: n };
+      }
+      if ('all' in req) {
+        const n = [...conversations.values()].reduce((sum, l) => sum + l.length, 0);
+        conversations.clear();
+        return { deleted: n };
+      }
+      for (const [id, list] of conversations) {
+        const next = list.filter((m) => m.id !== req.messageId);
+        if (next.length !== list.length) {
+          conversations.set(id, next);
+          return { deleted: 1 };
+        }
+      }
+      return { deleted: 0 };
+    },
+    'history:pin': () => null,
     'chat:send': ({ to, text }) => ({
       ids: to.map((target) => {
         const id = target.includes(':') ? target : peerId(target, 2425);

@@ -19,9 +19,15 @@ export const en = {
     unread_one: '{{count}} unread message',
     unread_other: '{{count}} unread messages',
   },
+  search: {
+    messages: 'Messages that match',
+    messagesCount_one: '{{count}} message',
+    messagesCount_other: '{{count}} messages',
+    noMessages: 'No message holds these words.',
+  },
   sidebar: {
     search: 'Search',
-    searchLabel: 'Search by name, group, host or address',
+    searchLabel: 'Search by name, group, host or address, and in messages',
     clearSearch: 'Clear search',
     refresh: 'Refresh the peer list',
     addPeer: 'Add a peer by IP address',

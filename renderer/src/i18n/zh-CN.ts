@@ -20,9 +20,15 @@ export const zhCN: Translations = {
     unread_one: '{{count}} 条未读消息',
     unread_other: '{{count}} 条未读消息',
   },
+  search: {
+    messages: '匹配的消息',
+    messagesCount_one: '{{count}} 条消息',
+    messagesCount_other: '{{count}} 条消息',
+    noMessages: '没有包含这些词的消息。',
+  },
   sidebar: {
     search: '搜索',
-    searchLabel: '按昵称、分组、主机名或地址搜索',
+    searchLabel: '按昵称、分组、主机名或地址搜索，也搜索消息内容',
     clearSearch: '清除搜索',
     refresh: '刷新联系人列表',
     addPeer: '按 IP 地址添加联系人',

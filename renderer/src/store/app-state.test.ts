@@ -6,6 +6,7 @@ import {
   applySummaries,
   initialState,
   mergeHistory,
+  openHistoryAt,
   setUnread,
   totalUnread,
 } from './app-state';
@@ -47,6 +48,27 @@ describe('app state', () => {
     s = mergeHistory(s, peer, [message('a', 1), message('b', 2), message('c', 3)]);
     expect(s.conversations.get(peer)?.map((m) => m.id)).toEqual(['a', 'b', 'c']);
     expect(s.historyLoaded.has(peer)).toBe(true);
+  });
+
+  it('pages older history in, remembering whether more remains', () => {
+    let s = mergeHistory(initialState, peer, [message('c', 3), message('d', 4)], true);
+    expect(s.historyMore.has(peer)).toBe(true);
+    s = mergeHistory(s, peer, [message('a', 1), message('b', 2)], false);
+    expect(s.conversations.get(peer)?.map((m) => m.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(s.historyMore.has(peer)).toBe(false);
+  });
+
+  it('opens a conversation at a search hit, replacing what was loaded, and marks the hit', () => {
+    let s = mergeHistory(initialState, peer, [message('y', 90), message('z', 99)], true);
+    s = openHistoryAt(
+      s,
+      peer,
+      { messages: [message('k', 10), message('l', 11)], more: true, newer: true },
+      'k',
+    );
+    expect(s.conversations.get(peer)?.map((m) => m.id)).toEqual(['k', 'l']);
+    expect([s.activeId, s.focus]).toEqual([peer, { peerId: peer, messageId: 'k' }]);
+    expect([s.historyMore.has(peer), s.historyNewer.has(peer)]).toEqual([true, true]);
   });
 
   it("keeps the engine's unread counts, and seeds them from summaries", () => {

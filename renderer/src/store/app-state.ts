@@ -35,6 +35,12 @@ export interface AppState {
   conversations: ReadonlyMap<string, readonly ChatMessage[]>;
   /** Conversations whose history was fetched from the engine. */
   historyLoaded: ReadonlySet<string>;
+  /** Conversations with older messages in the history than those loaded. */
+  historyMore: ReadonlySet<string>;
+  /** Conversations opened at a search hit, with newer messages not loaded yet. */
+  historyNewer: ReadonlySet<string>;
+  /** A message to show and mark (a search hit that was clicked). */
+  focus: { peerId: string; messageId: string } | null;
   /** Unread incoming messages per conversation, as the engine counts them (chat:unread). */
   unread: ReadonlyMap<string, number>;
   /** Files and folders either way, by transfer id (files:list, then files:transfer). */
@@ -55,6 +61,9 @@ export const initialState: AppState = {
   peers: new Map(),
   conversations: new Map(),
   historyLoaded: new Set(),
+  historyMore: new Set(),
+  historyNewer: new Set(),
+  focus: null,
   unread: new Map(),
   transfers: new Map(),
   activeId: null,
@@ -95,11 +104,54 @@ export function appendMessages(state: AppState, messages: readonly ChatMessage[]
   return { ...state, conversations };
 }
 
-/** History from the engine merged with whatever events already brought. */
+/** Whether `id` is in the set, as a new set when that changes. */
+export function withMember(
+  set: ReadonlySet<string>,
+  id: string,
+  member: boolean,
+): ReadonlySet<string> {
+  if (set.has(id) === member) return set;
+  const next = new Set(set);
+  if (member) next.add(id);
+  else next.delete(id);
+  return next;
+}
+
+/**
+ * A conversation opened at a search hit: the page around it replaces what was loaded, so that
+ * no gap hides between pages; newer ones come as the reader scrolls down (`newer`).
+ */
+export function openHistoryAt(
+  state: AppState,
+  id: string,
+  page: { messages: readonly ChatMessage[]; more: boolean; newer: boolean },
+  messageId: string,
+): AppState {
+  const conversations = new Map(state.conversations);
+  conversations.set(
+    id,
+    [...page.messages].sort((a, b) => a.at - b.at),
+  );
+  return {
+    ...state,
+    conversations,
+    activeId: id,
+    historyLoaded: withMember(state.historyLoaded, id, true),
+    historyMore: withMember(state.historyMore, id, page.more),
+    historyNewer: withMember(state.historyNewer, id, page.newer),
+    focus: { peerId: id, messageId },
+  };
+}
+
+/**
+ * A page of history from the engine merged with whatever events and earlier pages brought;
+ * `more` says whether older messages remain in the history (undefined: unchanged).
+ */
 export function mergeHistory(
   state: AppState,
   id: string,
   history: readonly ChatMessage[],
+  more?: boolean,
 ): AppState {
   const known = state.conversations.get(id) ?? [];
   const byId = new Map<string, ChatMessage>();
@@ -110,7 +162,14 @@ export function mergeHistory(
   conversations.set(id, merged);
   const historyLoaded = new Set(state.historyLoaded);
   historyLoaded.add(id);
-  return { ...state, conversations, historyLoaded };
+  let { historyMore } = state;
+  if (more !== undefined && more !== historyMore.has(id)) {
+    const next = new Set(historyMore);
+    if (more) next.add(id);
+    else next.delete(id);
+    historyMore = next;
+  }
+  return { ...state, conversations, historyLoaded, historyMore };
 }
 
 /**

@@ -14,10 +14,13 @@ import {
   BROADCAST_ID,
   initialState,
   mergeHistory,
+  openHistoryAt,
+  withMember,
   replacePeers,
   setUnread,
   upsertPeer,
 } from './app-state';
+import type { HistorySearchHit } from '../../../shared/model';
 import type { AppState, Notice, View } from './app-state';
 import { createStore, useStore } from './create-store';
 import { isSettingsFileProblem } from './settings-problems';
@@ -149,15 +152,64 @@ export function setView(view: View): void {
 }
 
 export function openConversation(id: string | null): void {
-  store.set((s) => ({ ...s, activeId: id }));
-  if (!id || id === BROADCAST_ID) return;
+  store.set((s) => ({ ...s, activeId: id, focus: null }));
+  if (!id) return;
   const a = requireApi();
-  if (store.get().unread.get(id)) void a.chat.markRead({ peerId: id });
+  if (id !== BROADCAST_ID && store.get().unread.get(id)) void a.chat.markRead({ peerId: id });
   if (!store.get().historyLoaded.has(id)) {
     void a.chat.history({ peerId: id }).then((r) => {
-      const history = value(r);
-      if (history) store.set((s) => mergeHistory(s, id, history));
+      const page = value(r);
+      if (page) store.set((s) => mergeHistory(s, id, page.messages, page.more));
     });
+  }
+}
+
+/** Opens a conversation at a message (a search hit), marked until another is opened. */
+export async function openConversationAt(peerId: string, messageId: string): Promise<void> {
+  const a = requireApi();
+  const page = value(await a.chat.history({ peerId, around: messageId, limit: 100 }));
+  if (!page) return;
+  store.set((s) => ({ ...openHistoryAt(s, peerId, page, messageId), view: 'chats' }));
+  if (peerId !== BROADCAST_ID && store.get().unread.get(peerId)) void a.chat.markRead({ peerId });
+}
+
+/** The page after the newest loaded message, when the conversation was opened at a hit. */
+export async function loadNewer(id: string): Promise<void> {
+  const s = store.get();
+  const list = s.conversations.get(id);
+  const newest = list?.[list.length - 1];
+  if (!newest || !s.historyNewer.has(id) || loadingOlder.has(`>${id}`)) return;
+  loadingOlder.add(`>${id}`);
+  try {
+    const page = value(await requireApi().chat.history({ peerId: id, after: newest.id }));
+    if (page)
+      store.set((st) => ({
+        ...mergeHistory(st, id, page.messages),
+        historyNewer: withMember(st.historyNewer, id, page.newer),
+      }));
+  } finally {
+    loadingOlder.delete(`>${id}`);
+  }
+}
+
+/** Full-text search across conversations (history:search). */
+export async function searchHistory(text: string): Promise<HistorySearchHit[] | undefined> {
+  return value(await requireApi().history.search({ text, limit: 50 }));
+}
+
+const loadingOlder = new Set<string>();
+
+/** The page before the oldest loaded message (scrolling up); one request at a time. */
+export async function loadOlder(id: string): Promise<void> {
+  const s = store.get();
+  const oldest = s.conversations.get(id)?.[0];
+  if (!oldest || !s.historyMore.has(id) || loadingOlder.has(id)) return;
+  loadingOlder.add(id);
+  try {
+    const page = value(await requireApi().chat.history({ peerId: id, before: oldest.id }));
+    if (page) store.set((st) => mergeHistory(st, id, page.messages, page.more));
+  } finally {
+    loadingOlder.delete(id);
   }
 }
 

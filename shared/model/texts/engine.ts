@@ -27,6 +27,26 @@ export const ENGINE_ERROR_TEXTS: Record<Exclude<EngineErrorCode, SettingsFileCod
       'Pigeon 无法在 {file} 中保存文件传输记录（{error}）；损坏的记录已移至 {aside}。' +
       '重新启动后，文件邀请和未完成的下载可能会丢失。',
   },
+  'history-unavailable': {
+    en:
+      'Pigeon could not open its history in {file} ({error}); messages are kept in memory ' +
+      'only and will be gone when Pigeon quits.',
+    'zh-CN': 'Pigeon 无法打开 {file} 中的聊天记录（{error}）；消息只保存在内存中，退出后将丢失。',
+  },
+  'history-write': {
+    en:
+      'Pigeon could not save a message from {peer} to its history ({error}); it was not ' +
+      'acknowledged, so the sender will send it again.',
+    'zh-CN':
+      'Pigeon 无法把来自 {peer} 的消息保存到聊天记录（{error}）；未确认收到，对方会重新发送。',
+  },
+  'history-full': {
+    en:
+      'The history is full ({budget} MB) and everything in it is pinned: new messages are not ' +
+      'acknowledged until you unpin or delete some.',
+    'zh-CN':
+      '聊天记录已满（{budget} MB）且全部已固定：在取消固定或删除部分消息之前，新消息不会被确认接收。',
+  },
 };
 
 /**

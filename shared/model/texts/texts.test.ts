@@ -25,6 +25,7 @@ const params = {
   file: '/home/u/.pigeon/packet-counter.json',
   aside: '/home/u/.pigeon/transfers.json.broken-1',
   needed: 1048576,
+  budget: 1024,
   reason: '".." would leave the folder',
   limit: 4096,
   program: 'iptux',

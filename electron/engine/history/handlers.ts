@@ -1,0 +1,81 @@
+import { ContractError, HISTORY_REQUEST_LIMITS, type Handlers } from '../../../shared/contract';
+import type { EngineContext } from '../context';
+import type { Messaging } from '../messaging/messaging';
+import { exportConversation } from './export';
+import type { HistoryStore } from './store';
+
+/** The contract's `history:*` requests, and `chat:history` (a page of a conversation). */
+export function historyHandlers(ctx: EngineContext, messaging: Messaging, store: HistoryStore) {
+  const { conversations } = messaging;
+  /** A conversation's name: its peer's nick now, or as last remembered, or its id. */
+  const nameOf = (peerId: string): string => {
+    if (peerId === '*') return 'broadcast';
+    const live = ctx.peers.get(peerId);
+    if (live) return live.nick || live.user || peerId;
+    const stored = store.peer(peerId);
+    return stored?.nick || stored?.user || peerId;
+  };
+  return {
+    'chat:history': (req) => {
+      const page = conversations.page({
+        peerId: req.peerId,
+        before: req.before,
+        after: req.after,
+        around: req.around,
+        limit: req.limit ?? HISTORY_REQUEST_LIMITS.defaultPage,
+      });
+      if (!page)
+        throw new ContractError(
+          'not-found',
+          `no message ${req.before ?? req.after ?? req.around} in ${req.peerId}`,
+        );
+      return page;
+    },
+    'history:search': (req) =>
+      store
+        .search({
+          text: req.text,
+          peerId: req.peerId,
+          since: req.since,
+          until: req.until,
+          limit: req.limit ?? HISTORY_REQUEST_LIMITS.defaultHits,
+        })
+        .map((hit) => ({
+          message: hit.message,
+          conversation: { peerId: hit.peerId, name: nameOf(hit.peerId) },
+          ranges: hit.ranges,
+        })),
+    'history:export': ({ peerId, format }) => ({
+      text: exportConversation(
+        store.conversation(peerId),
+        { peerId, peer: nameOf(peerId), me: ctx.settings().nick || ctx.settings().user },
+        format,
+      ),
+    }),
+    'history:delete': (req) => {
+      if ('messageId' in req) {
+        const deleted = store.deleteMessage(req.messageId) ? 1 : 0;
+        conversations.forget(req);
+        return { deleted };
+      }
+      if ('peerId' in req) {
+        const deleted = store.deleteConversation(req.peerId);
+        conversations.forget(req);
+        return { deleted };
+      }
+      const deleted = store.messageCount();
+      store.deleteAll();
+      conversations.forget(req);
+      return { deleted };
+    },
+    'history:pin': ({ messageId, pinned }) => {
+      if (!store.pin(messageId, pinned))
+        throw new ContractError('not-found', `no message ${messageId} in the history`);
+      conversations.setPinned(messageId, pinned);
+      return null;
+    },
+  } satisfies Pick<
+    Handlers,
+    'chat:history' | 'history:search' | 'history:export' | 'history:delete' | 'history:pin'
+  >;
+}

@@ -1,0 +1,75 @@
+/**
+ * The history database's schema, as the list of migrations that build it. A database records
+ * the last one it ran in `PRAGMA user_version`; opening runs the ones after it, each in its own
+ * transaction, so a crash mid-migration leaves the version before it. Never edit a migration
+ * that shipped: add the next one (schema.test.ts builds every version from an older database).
+ */
+export interface Migration {
+  version: number;
+  /** What the migration does, for the log and the tests. */
+  what: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    what: 'messages with delivery state, full-text index, peers, duplicate filter, settings',
+    sql: `
+      CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY,          -- insertion order: the paging cursor and the FTS rowid
+        id TEXT NOT NULL UNIQUE,          -- the message id the contract uses
+        peer_id TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        text TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        broadcast INTEGER NOT NULL,
+        delivery TEXT,                    -- JSON DeliveryState (outgoing)
+        extra TEXT,                       -- JSON {undecodable, incomplete, files} when any
+        pinned INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL            -- what it counts against the disk budget
+      );
+      -- Few indexes on purpose: every page an insert touches is written to the WAL before the
+      -- ack leaves (a date filter reads rows, which is fast enough: see the benchmark).
+      CREATE INDEX messages_by_peer ON messages (peer_id, seq);
+      CREATE INDEX messages_pinned ON messages (seq) WHERE pinned = 1;
+      -- Outgoing messages still queued when the engine stopped: failed on the next open.
+      CREATE INDEX messages_queued ON messages (seq)
+        WHERE substr(delivery, 1, 17) = '{"state":"queued"';
+      -- Contentless: the text lives once, in messages, and a delete names the tokens it
+      -- removes (contentless_delete would leave them in the index as a tombstone, where
+      -- secure-delete cannot reach). 'words' holds the text with CJK taken
+      -- out (unicode61 splits it), 'uni' and 'bi' its CJK as single characters and as
+      -- overlapping pairs (search.ts explains why).
+      CREATE VIRTUAL TABLE messages_fts USING fts5(
+        words, uni, bi,
+        content = '',
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+      INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
+      CREATE TABLE peers (
+        id TEXT PRIMARY KEY,              -- "address:port"
+        nick TEXT NOT NULL,
+        grp TEXT NOT NULL,
+        user TEXT NOT NULL,
+        host TEXT NOT NULL,
+        client TEXT NOT NULL,
+        announced INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX peers_by_seen ON peers (last_seen);
+      -- Messages seen recently (peer, packet number, keyed body hash): a sender retrying after
+      -- our crash gets its ack, not a second copy.
+      CREATE TABLE seen (
+        peer_id TEXT NOT NULL,
+        packet_no INTEGER NOT NULL,
+        hash INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (peer_id, packet_no, hash)
+      ) WITHOUT ROWID;
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../../shared/model';
+import { HISTORY_FILE, HistoryStore } from './store';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-history-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+let n = 0;
+function msg(peerId: string, text: string, extra: Partial<ChatMessage> = {}): ChatMessage {
+  n++;
+  return { id: `m${n}`, peerId, direction: 'in', text, at: 1_000 + n, broadcast: false, ...extra };
+}
+
+const A = '10.0.0.1:2425';
+const B = '10.0.0.2:2425';
+
+describe('HistoryStore', () => {
+  it('keeps messages across a reopen, owner-only, in WAL mode', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    const m = msg(A, '你好', { direction: 'out', delivery: { state: 'queued' }, files: ['f1'] });
+    expect(s.insert(m)).toBe('stored');
+    s.setDelivery(m.id, { state: 'delivered', at: 5 });
+    expect(s.raw.prepare('PRAGMA journal_mode').get()?.journal_mode).toBe('wal');
+    s.close();
+    const file = path.join(dir, HISTORY_FILE);
+    if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const again = HistoryStore.inDataDir(dir);
+    expect(again.get(m.id)).toEqual({ ...m, delivery: { state: 'delivered', at: 5 } });
+    expect(again.summaries()).toEqual([{ peerId: A, last: again.get(m.id) }]);
+    again.close();
+  });
+
+  it('makes -wal and -shm owner-only too', () => {
+    if (process.platform === 'win32') return;
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    s.insert(msg(A, 'x'));
+    for (const f of fs.readdirSync(dir))
+      expect([f, fs.statSync(path.join(dir, f)).mode & 0o777]).toEqual([f, 0o600]);
+    s.close();
+  });
+
+  it('fails, on the next open, what was still queued when the last run stopped', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    const m = msg(A, 'pending', { direction: 'out', delivery: { state: 'queued' } });
+    s.insert(m);
+    s.close();
+    const again = HistoryStore.inDataDir(dir);
+    expect(again.get(m.id)?.delivery).toEqual({ state: 'failed', code: 'stopped', params: {} });
+    again.close();
+  });
+
+  it('pages backwards from the newest, forwards, and around a message', () => {
+    const s = new HistoryStore(':memory:');
+    const ms = Array.from({ length: 25 }, (_, i) => msg(A, `m ${i}`));
+    for (const m of ms) {
+      s.insert(m);
+      s.insert(msg(B, 'other'));
+    }
+    const ids = (p: { messages: ChatMessage[] } | undefined) => p?.messages.map((m) => m.text);
+    const first = s.page({ peerId: A, limit: 10 });
+    expect(ids(first)).toEqual(ms.slice(15).map((m) => m.text));
+    expect(first?.more).toBe(true);
+    const second = s.page({ peerId: A, before: ms[15]?.id, limit: 10 });
+    expect(ids(second)).toEqual(ms.slice(5, 15).map((m) => m.text));
+    const last = s.page({ peerId: A, before: ms[5]?.id, limit: 10 });
+    expect(ids(last)).toEqual(ms.slice(0, 5).map((m) => m.text));
+    expect(last?.more).toBe(false);
+    const around = s.page({ peerId: A, around: ms[12]?.id, limit: 6 });
+    expect(ids(around)).toEqual(ms.slice(10, 16).map((m) => m.text));
+    expect([around?.more, around?.newer]).toEqual([true, true]);
+    const after = s.page({ peerId: A, after: ms[20]?.id, limit: 10 });
+    expect(ids(after)).toEqual(ms.slice(21).map((m) => m.text));
+    expect(after?.newer).toBe(false);
+    // A cursor from another conversation is not a cursor of this one.
+    expect(s.page({ peerId: B, before: ms[3]?.id, limit: 10 })).toBeUndefined();
+  });
+
+  it('finds Chinese words of one, two and more characters, and English by prefix', () => {
+    const s = new HistoryStore(':memory:');
+    const texts = [
+      '明天的会议改到三点',
+      '会',
+      '开会吗',
+      'The meeting moved',
+      '议会大厦',
+      '甲会，议乙',
+    ];
+    for (const t of texts) s.insert(msg(A, t));
+    const found = (text: string) => s.search({ text, limit: 10 }).map((h) => h.message.text);
+    expect(found('会议')).toEqual(['明天的会议改到三点']);
+    expect(found('会').sort()).toEqual(
+      ['明天的会议改到三点', '会', '开会吗', '议会大厦', '甲会，议乙'].sort(),
+    );
+    expect(found('议会')).toEqual(['议会大厦']);
+    expect(found('会议改到')).toEqual(['明天的会议改到三点']);
+    expect(found('meet')).toEqual(['The meeting moved']);
+    expect(found('MEETING 会')).toEqual([]);
+    const [hit] = s.search({ text: '三点', limit: 1 });
+    expect(hit?.ranges).toEqual([[7, 9]]);
+  });
+
+  it('filters search by peer and date, newest first', () => {
+    const s = new HistoryStore(':memory:');
+    const a1 = msg(A, 'lunch?', { at: 100 });
+    const b1 = msg(B, 'lunch now', { at: 200 });
+    const a2 = msg(A, 'lunch later', { at: 300 });
+    for (const m of [a1, b1, a2]) s.insert(m);
+    const ids = (r: { message: ChatMessage }[]) => r.map((h) => h.message.id);
+    expect(ids(s.search({ text: 'lunch', limit: 10 }))).toEqual([a2.id, b1.id, a1.id]);
+    expect(ids(s.search({ text: 'lunch', peerId: A, limit: 10 }))).toEqual([a2.id, a1.id]);
+    expect(ids(s.search({ text: 'lunch', since: 150, until: 300, limit: 10 }))).toEqual([b1.id]);
+  });
+
+  it('gives up the oldest unpinned messages to the budget, and refuses when only pinned are left', () => {
+    const s = new HistoryStore(':memory:', { budgetBytes: 10 * (256 + 3 * 10) });
+    const first = msg(A, '0123456789');
+    s.insert(first);
+    s.pin(first.id, true);
+    const rest = Array.from({ length: 30 }, () => msg(A, '0123456789'));
+    for (const m of rest) expect(s.insert(m)).toBe('stored');
+    expect(s.usage().used).toBeLessThanOrEqual(s.usage().budget);
+    expect(s.get(first.id)?.pinned).toBe(true);
+    expect(s.get(rest[0]?.id ?? '')).toBeUndefined();
+    expect(s.get(rest[29]?.id ?? '')).toBeDefined();
+    // The evicted are gone from the index too.
+    expect(s.search({ text: '0123456789', limit: 100 })).toHaveLength(
+      Number(s.raw.prepare('SELECT count(*) AS c FROM messages').get()?.c),
+    );
+    for (const m of s.page({ peerId: A, limit: 100 })?.messages ?? []) s.pin(m.id, true);
+    expect(s.insert(msg(A, '0123456789'))).toBe('full');
+  });
+
+  it('refuses a message larger than the whole budget', () => {
+    const s = new HistoryStore(':memory:', { budgetBytes: 1000 });
+    expect(s.insert(msg(A, 'x'.repeat(1000)))).toBe('full');
+  });
+
+  it('deletes a message, a conversation, or everything, from the index and the file', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    const secret = msg(A, 'zebrasecret 秘密');
+    const keep = msg(A, 'keep this');
+    s.insert(secret);
+    s.insert(keep);
+    s.insert(msg(B, 'bee zebrasecret'));
+    expect(s.deleteMessage(secret.id)).toBe(true);
+    expect(s.get(secret.id)).toBeUndefined();
+    expect(s.search({ text: '秘密', limit: 5 })).toEqual([]);
+    expect(s.search({ text: 'zebrasecret', limit: 5 }).map((h) => h.peerId)).toEqual([B]);
+    expect(s.deleteConversation(B)).toBe(1);
+    expect(s.summaries().map((x) => x.peerId)).toEqual([A]);
+    const holding = (needle: string) =>
+      fs.readdirSync(dir).filter((f) => fs.readFileSync(path.join(dir, f)).includes(needle));
+    expect(holding('zebrasecret')).toEqual([]);
+    expect(holding('秘密')).toEqual([]);
+    s.deleteAll();
+    expect(s.summaries()).toEqual([]);
+    expect(holding('keep this')).toEqual([]);
+    s.close();
+  });
+
+  it('remembers the duplicate filter keys and the peers', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    s.insert(msg(A, 'hi'), { peerId: A, packetNo: 7, hash: 123 });
+    s.noteSeen({ peerId: A, packetNo: 8, hash: 456 }, 2_000);
+    s.close();
+    const again = HistoryStore.inDataDir(dir);
+    expect(again.recentSeen()).toEqual([
+      { peerId: A, packetNo: 8, hash: 456 },
+      { peerId: A, packetNo: 7, hash: 123 },
+    ]);
+    again.close();
+  });
+});

@@ -1,0 +1,801 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { ChatMessage, DeliveryState, Peer } from '../../../shared/model';
+import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { highlightRanges, indexText, parseQuery } from './search';
+
+export const HISTORY_FILE = 'history.db';
+
+const MiB = 1024 * 1024;
+
+export interface HistoryLimits {
+  /**
+   * What messages may count in all (see messageCost): past it the oldest unpinned go first;
+   * when only pinned ones are left, new messages are refused (and not acked).
+   */
+  budgetBytes: number;
+  /** Recently seen (peer, packet number, body) keys kept for the duplicate filter. */
+  seenMax: number;
+  seenMaxAgeMs: number;
+  /** Peers remembered (who we talked with or who announced themselves). */
+  peersMax: number;
+}
+
+export const HISTORY_LIMITS: HistoryLimits = {
+  budgetBytes: 1024 * MiB,
+  seenMax: 100_000,
+  seenMaxAgeMs: 10 * 60_000,
+  peersMax: 20_000,
+};
+
+/** A message seen by the duplicate filter: recorded with it, in the same transaction. */
+export interface SeenKey {
+  peerId: string;
+  packetNo: number;
+  hash: number;
+}
+
+export type InsertOutcome = 'stored' | 'full';
+
+export interface HistoryPage {
+  messages: ChatMessage[];
+  /** Older messages exist before the first one. */
+  more: boolean;
+  /** Newer messages exist after the last one (only when paging forward or around). */
+  newer: boolean;
+}
+
+export interface PageRequest {
+  peerId: string;
+  before?: string | undefined;
+  after?: string | undefined;
+  around?: string | undefined;
+  limit: number;
+}
+
+export interface SearchRequest {
+  text: string;
+  peerId?: string | undefined;
+  since?: number | undefined;
+  until?: number | undefined;
+  limit: number;
+}
+
+export interface SearchHit {
+  message: ChatMessage;
+  peerId: string;
+  /** [start, end) UTF-16 offsets into the text. */
+  ranges: [number, number][];
+}
+
+export interface StoredPeer {
+  id: string;
+  nick: string;
+  group: string;
+  user: string;
+  host: string;
+  client: string;
+  announced: boolean;
+  lastSeen: number;
+}
+
+/**
+ * What a message counts against the budget: its text and extras three times over (the row,
+ * and the full-text index, which holds CJK once as characters and once as pairs) plus the
+ * rows' and indexes' overhead. An estimate of the file's growth, never a measurement.
+ */
+export function messageCost(m: ChatMessage, extra: string | null): number {
+  return 256 + 3 * Buffer.byteLength(m.text) + (extra === null ? 0 : extra.length);
+}
+
+interface Row {
+  seq: number;
+  id: string;
+  peer_id: string;
+  direction: string;
+  text: string;
+  at: number;
+  broadcast: number;
+  delivery: string | null;
+  extra: string | null;
+  pinned: number;
+  bytes: number;
+}
+
+/**
+ * The history: every message in and out with its delivery state, the peers, and the duplicate
+ * filter's recent keys, in one SQLite database (node:sqlite, built into Node 24 and Electron).
+ * Synchronous on purpose: an incoming message is committed before its ack is sent, with no
+ * await in between. WAL with synchronous=NORMAL: a commit survives the process being killed at
+ * any moment; a power cut can lose what was committed since the last checkpoint (`sync()`, run
+ * every few seconds by the engine), never the database's consistency.
+ */
+export class HistoryStore {
+  private readonly db: DatabaseSync;
+  private readonly limits: HistoryLimits;
+  private used = 0;
+  /** Each conversation's newest message (seq), for the chat list. */
+  private readonly lastOf = new Map<string, number>();
+  private dirty = false;
+  private readonly q: Record<string, StatementSync>;
+  /**
+   * Written in batches (flush), not one transaction each: our own messages, delivery states,
+   * and the full-text entries of every message up to `indexedSeq`. Only an incoming message
+   * has to be on disk before its ack; the rest would only slow that down (every commit writes
+   * the pages it touched). A crash loses at most the last batch of our own messages' records;
+   * the full-text entries are rebuilt from the rows at the next open.
+   */
+  private pendingOut: ChatMessage[] = [];
+  private readonly pendingDelivery = new Map<string, DeliveryState>();
+  private indexedSeq = 0;
+  private lastSeq = 0;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastPrune = 0;
+
+  /**
+   * `file` is a path, or ':memory:' for a history that lives as long as the process.
+   * `owner: false` opens it beside the engine that owns it (the `pigeon history` command):
+   * nothing of that engine's state is touched (its queued messages are its own).
+   */
+  constructor(
+    readonly file: string,
+    limits: Partial<HistoryLimits> = {},
+    options: { owner?: boolean } = {},
+  ) {
+    this.limits = { ...HISTORY_LIMITS, ...limits };
+    if (file !== ':memory:') createPrivate(file);
+    this.db = new DatabaseSync(file);
+    try {
+      this.db.exec('PRAGMA journal_mode = WAL');
+      this.db.exec('PRAGMA synchronous = NORMAL');
+      this.db.exec('PRAGMA secure_delete = ON');
+      this.db.exec('PRAGMA busy_timeout = 2000');
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.q = this.prepare();
+    this.used = Number((this.q.usedBytes as StatementSync).get()?.b ?? 0);
+    for (const r of this.q.lastPerPeer?.all() ?? [])
+      this.lastOf.set(String(r.peer_id), Number(r.seq));
+    this.lastSeq = Number(this.stmt('maxSeq').get()?.seq ?? 0);
+    this.indexedSeq = Number(this.meta('indexed-seq') ?? 0);
+    // Messages committed after the last batch of full-text entries (a crash): index them now.
+    this.flush();
+    // Whatever was still queued when the last run stopped never went out.
+    if (options.owner !== false)
+      this.q.failQueued?.run(JSON.stringify({ state: 'failed', code: 'stopped', params: {} }));
+  }
+
+  /** Opens DIR/history.db, creating the directory owner-only if needed. */
+  static inDataDir(dataDir: string, limits: Partial<HistoryLimits> = {}): HistoryStore {
+    ensureDataDir(dataDir);
+    return new HistoryStore(path.join(dataDir, HISTORY_FILE), limits);
+  }
+
+  private prepare(): Record<string, StatementSync> {
+    const p = (sql: string) => this.db.prepare(sql);
+    return {
+      begin: p('BEGIN IMMEDIATE'),
+      commit: p('COMMIT'),
+      usedBytes: p('SELECT coalesce(sum(bytes), 0) AS b FROM messages'),
+      maxSeq: p('SELECT coalesce(max(seq), 0) AS seq FROM messages'),
+      unindexed: p('SELECT seq, text FROM messages WHERE seq > ? ORDER BY seq'),
+      lastPerPeer: p('SELECT peer_id, max(seq) AS seq FROM messages GROUP BY peer_id'),
+      failQueued: p(
+        `UPDATE messages SET delivery = ? WHERE substr(delivery, 1, 17) = '{"state":"queued"'`,
+      ),
+      insert: p(
+        `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+      ),
+      insertFts: p('INSERT INTO messages_fts (rowid, words, uni, bi) VALUES (?, ?, ?, ?)'),
+      insertSeen: p(
+        'INSERT OR IGNORE INTO seen (peer_id, packet_no, hash, at) VALUES (?, ?, ?, ?)',
+      ),
+      setDelivery: p('UPDATE messages SET delivery = ? WHERE id = ?'),
+      bySeq: p('SELECT * FROM messages WHERE seq = ?'),
+      byId: p('SELECT * FROM messages WHERE id = ?'),
+      pageBefore: p(
+        'SELECT * FROM messages WHERE peer_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+      ),
+      pageAfter: p('SELECT * FROM messages WHERE peer_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      oldestUnpinned: p(
+        'SELECT seq, peer_id, bytes, text FROM messages WHERE pinned = 0 ORDER BY seq LIMIT ?',
+      ),
+      deleteSeq: p('DELETE FROM messages WHERE seq = ?'),
+      deleteFts: p(
+        "INSERT INTO messages_fts (messages_fts, rowid, words, uni, bi) VALUES ('delete', ?, ?, ?, ?)",
+      ),
+      lastOfPeer: p('SELECT max(seq) AS seq FROM messages WHERE peer_id = ?'),
+      seqsOfPeer: p('SELECT seq, bytes, text FROM messages WHERE peer_id = ?'),
+      pin: p('UPDATE messages SET pinned = ? WHERE id = ?'),
+      recentSeen: p('SELECT peer_id, packet_no, hash FROM seen ORDER BY at DESC LIMIT ?'),
+      pruneSeenAge: p('DELETE FROM seen WHERE at < ?'),
+      pruneSeenCount: p(
+        'DELETE FROM seen WHERE at <= (SELECT at FROM seen ORDER BY at DESC LIMIT 1 OFFSET ?)',
+      ),
+      forgetSeen: p('DELETE FROM seen WHERE peer_id = ?'),
+      hasSeen: p('SELECT 1 AS x FROM seen WHERE peer_id = ? AND packet_no = ? AND hash = ?'),
+      upsertPeer: p(
+        `INSERT INTO peers (id, nick, grp, user, host, client, announced, last_seen)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET nick = excluded.nick, grp = excluded.grp,
+           user = excluded.user, host = excluded.host, client = excluded.client,
+           announced = max(announced, excluded.announced), last_seen = excluded.last_seen`,
+      ),
+      prunePeers: p(
+        'DELETE FROM peers WHERE last_seen <= (SELECT last_seen FROM peers ORDER BY last_seen DESC LIMIT 1 OFFSET ?)',
+      ),
+      peer: p('SELECT * FROM peers WHERE id = ?'),
+      peers: p('SELECT * FROM peers ORDER BY last_seen DESC'),
+      getMeta: p('SELECT value FROM meta WHERE key = ?'),
+      setMeta: p('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+    };
+  }
+
+  private stmt(name: string): StatementSync {
+    const s = this.q[name];
+    if (!s) throw new Error(`history: no statement ${name}`);
+    return s;
+  }
+
+  /** Messages kept in all. */
+  messageCount(): number {
+    this.flush();
+    return Number(this.db.prepare('SELECT count(*) AS c FROM messages').get()?.c ?? 0);
+  }
+
+  /** Bytes counted against the budget, and the budget. */
+  usage(): { used: number; budget: number } {
+    return { used: this.used, budget: this.limits.budgetBytes };
+  }
+
+  /**
+   * Stores a message (and the duplicate filter's key for it) in one transaction: 'stored' once
+   * it is committed, 'full' when the budget cannot make room (only pinned messages are left to
+   * give up). Throws when the database fails (disk full, I/O error): nothing is stored then.
+   */
+  insert(message: ChatMessage, seen?: SeenKey): InsertOutcome {
+    const extra = extraOf(message);
+    const cost = messageCost(message, extra);
+    if (cost > this.limits.budgetBytes) return 'full';
+    // Our own messages first, so that the order of the rows is the order of events; and the
+    // full-text entries before making room (deleting a row deletes its entries). Both rare on
+    // the way of incoming messages: a batch of ours, a full budget.
+    if (this.pendingOut.length > 0 || this.used + cost > this.limits.budgetBytes) this.flush();
+    // Prepared once: this is the path every incoming message takes before its ack.
+    this.stmt('begin').run();
+    try {
+      if (this.used + cost > this.limits.budgetBytes && !this.makeRoom(cost)) {
+        this.db.exec('ROLLBACK');
+        this.reloadUsage();
+        return 'full';
+      }
+      const row = this.stmt('insert').get(
+        message.id,
+        message.peerId,
+        message.direction,
+        message.text,
+        message.at,
+        message.broadcast ? 1 : 0,
+        message.delivery ? JSON.stringify(message.delivery) : null,
+        extra,
+        cost,
+      );
+      const seq = Number(row?.seq);
+      if (seen) this.stmt('insertSeen').run(seen.peerId, seen.packetNo, seen.hash, message.at);
+      this.stmt('commit').run();
+      this.used += cost;
+      this.lastOf.set(message.peerId, seq);
+      this.lastSeq = seq;
+      this.dirty = true;
+      this.flushSoon();
+      return 'stored';
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      this.reloadUsage();
+      throw error;
+    }
+  }
+
+  /**
+   * One of our own messages: written with the next batch (within 100 ms), not before anything
+   * else happens. Reads see it at once (they flush first).
+   */
+  insertLater(message: ChatMessage): void {
+    this.pendingOut.push(message);
+    this.flushSoon();
+  }
+
+  private flushSoon(): void {
+    if (this.flushTimer !== undefined || !this.db.isOpen) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      try {
+        this.flush();
+      } catch {
+        // The next batch tries again; nothing acknowledged depends on this one.
+      }
+    }, 100);
+    this.flushTimer.unref?.();
+  }
+
+  /** Writes the pending batch: our messages, delivery states, full-text entries. */
+  flush(): void {
+    if (
+      this.pendingOut.length === 0 &&
+      this.pendingDelivery.size === 0 &&
+      this.indexedSeq >= this.lastSeq
+    )
+      return;
+    this.transaction(() => this.writePending());
+  }
+
+  /** Inside a transaction (flush's): a failure rolls it back and leaves the batch pending. */
+  private writePending(): void {
+    const out = this.pendingOut;
+    const deliveries = [...this.pendingDelivery];
+    const before = { used: this.used, lastSeq: this.lastSeq, indexedSeq: this.indexedSeq };
+    try {
+      this.writeBatch(out, deliveries);
+    } catch (error) {
+      Object.assign(this, before);
+      throw error;
+    }
+    this.pendingOut = this.pendingOut.slice(out.length);
+    for (const [id] of deliveries) this.pendingDelivery.delete(id);
+  }
+
+  private writeBatch(out: ChatMessage[], deliveries: [string, DeliveryState][]): void {
+    for (const m of out) {
+      const extra = extraOf(m);
+      const cost = messageCost(m, extra);
+      // Our own words are kept even past the budget: the next insert makes room.
+      const row = this.stmt('insert').get(
+        m.id,
+        m.peerId,
+        m.direction,
+        m.text,
+        m.at,
+        m.broadcast ? 1 : 0,
+        m.delivery ? JSON.stringify(m.delivery) : null,
+        extra,
+        cost,
+      );
+      this.used += cost;
+      this.lastSeq = Number(row?.seq);
+      this.lastOf.set(m.peerId, this.lastSeq);
+    }
+    for (const [id, delivery] of deliveries)
+      this.stmt('setDelivery').run(JSON.stringify(delivery), id);
+    if (this.indexedSeq < this.lastSeq) {
+      for (const r of this.stmt('unindexed').all(this.indexedSeq)) {
+        const ix = indexText(String(r.text));
+        this.stmt('insertFts').run(Number(r.seq), ix.words, ix.uni, ix.bi);
+      }
+      this.indexedSeq = this.lastSeq;
+      this.stmt('setMeta').run('indexed-seq', String(this.indexedSeq));
+    }
+    this.dirty = true;
+  }
+
+  /** A message seen without anything to store yet (a part, an offer of files alone). */
+  noteSeen(seen: SeenKey, at: number): void {
+    this.stmt('insertSeen').run(seen.peerId, seen.packetNo, seen.hash, at);
+    this.dirty = true;
+  }
+
+  /** The duplicate filter's keys, newest first. */
+  recentSeen(limit = this.limits.seenMax): SeenKey[] {
+    return this.stmt('recentSeen')
+      .all(limit)
+      .map((r) => ({
+        peerId: String(r.peer_id),
+        packetNo: Number(r.packet_no),
+        hash: Number(r.hash),
+      }));
+  }
+
+  /** Whether the key was recorded (within the duplicate filter's retention). */
+  hasSeen(seen: SeenKey): boolean {
+    return this.stmt('hasSeen').get(seen.peerId, seen.packetNo, seen.hash) !== undefined;
+  }
+
+  forgetSeen(peerId: string): void {
+    this.stmt('forgetSeen').run(peerId);
+  }
+
+  /** Deletes the oldest unpinned messages until `cost` more fits; false if it cannot. */
+  private makeRoom(cost: number): boolean {
+    // Down to 95% of the budget at once: one batch of deletes rather than one per insert.
+    const target = Math.min(this.limits.budgetBytes - cost, this.limits.budgetBytes * 0.95);
+    while (this.used > target) {
+      const batch = this.stmt('oldestUnpinned').all(256);
+      if (batch.length === 0) return false;
+      const touched = new Set<string>();
+      for (const r of batch) {
+        if (this.used <= target) break;
+        this.removeSeq(Number(r.seq), Number(r.bytes), String(r.text));
+        touched.add(String(r.peer_id));
+      }
+      for (const peerId of touched) this.refreshLast(peerId);
+    }
+    return true;
+  }
+
+  private removeSeq(seq: number, bytes: number, text: string): void {
+    if (seq <= this.indexedSeq) {
+      const ix = indexText(text);
+      this.stmt('deleteFts').run(seq, ix.words, ix.uni, ix.bi);
+    }
+    this.stmt('deleteSeq').run(seq);
+    this.used -= bytes;
+  }
+
+  private refreshLast(peerId: string): void {
+    const seq = this.stmt('lastOfPeer').get(peerId)?.seq;
+    if (seq === null || seq === undefined) this.lastOf.delete(peerId);
+    else this.lastOf.set(peerId, Number(seq));
+  }
+
+  private reloadUsage(): void {
+    this.used = Number(this.stmt('usedBytes').get()?.b ?? 0);
+    this.lastOf.clear();
+    for (const r of this.stmt('lastPerPeer').all())
+      this.lastOf.set(String(r.peer_id), Number(r.seq));
+  }
+
+  /** Records a settled delivery state (delivered, unconfirmed, failed), with the next batch. */
+  setDelivery(id: string, delivery: DeliveryState): void {
+    this.pendingDelivery.set(id, delivery);
+    this.flushSoon();
+  }
+
+  get(id: string): ChatMessage | undefined {
+    this.flush();
+    const row = this.stmt('byId').get(id) as Row | undefined;
+    return row ? toMessage(row) : undefined;
+  }
+
+  /**
+   * A page of a conversation, oldest first: the newest `limit` (or those before `before`,
+   * after `after`, or around `around`, which is included). Undefined when the cursor names
+   * no message of that conversation.
+   */
+  page(req: PageRequest): HistoryPage | undefined {
+    this.flush();
+    const { peerId, limit } = req;
+    const cursorOf = (id: string): number | undefined => {
+      const row = this.stmt('byId').get(id) as Row | undefined;
+      return row && row.peer_id === peerId ? row.seq : undefined;
+    };
+    const older = (seq: number, n: number) => {
+      const rows = this.stmt('pageBefore').all(peerId, seq, n + 1) as unknown as Row[];
+      const more = rows.length > n;
+      return { rows: rows.slice(0, n).reverse(), more };
+    };
+    const newer = (seq: number, n: number) => {
+      const rows = this.stmt('pageAfter').all(peerId, seq, n + 1) as unknown as Row[];
+      return { rows: rows.slice(0, n), newer: rows.length > n };
+    };
+    if (req.after !== undefined) {
+      const seq = cursorOf(req.after);
+      if (seq === undefined) return undefined;
+      const n = newer(seq, limit);
+      return { messages: n.rows.map(toMessage), more: true, newer: n.newer };
+    }
+    if (req.around !== undefined) {
+      const seq = cursorOf(req.around);
+      if (seq === undefined) return undefined;
+      const half = Math.max(1, Math.floor(limit / 2));
+      const o = older(seq + 1, half);
+      const n = newer(seq, limit - half);
+      return { messages: [...o.rows, ...n.rows].map(toMessage), more: o.more, newer: n.newer };
+    }
+    let from = Number.MAX_SAFE_INTEGER;
+    if (req.before !== undefined) {
+      const seq = cursorOf(req.before);
+      if (seq === undefined) return undefined;
+      from = seq;
+    }
+    const o = older(from, limit);
+    return { messages: o.rows.map(toMessage), more: o.more, newer: false };
+  }
+
+  /** The newest messages, of one conversation or all, within a time span; oldest first. */
+  recent(req: {
+    peerId?: string | undefined;
+    since?: number | undefined;
+    until?: number | undefined;
+    limit: number;
+  }): ChatMessage[] {
+    this.flush();
+    const where: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (req.peerId !== undefined) {
+      where.push('peer_id = ?');
+      args.push(req.peerId);
+    }
+    if (req.since !== undefined) {
+      where.push('at >= ?');
+      args.push(req.since);
+    }
+    if (req.until !== undefined) {
+      where.push('at < ?');
+      args.push(req.until);
+    }
+    args.push(req.limit);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY seq DESC LIMIT ?`,
+      )
+      .all(...args) as unknown as Row[];
+    return rows.reverse().map(toMessage);
+  }
+
+  /** Each conversation with its newest message. */
+  summaries(): { peerId: string; last: ChatMessage }[] {
+    this.flush();
+    const out: { peerId: string; last: ChatMessage }[] = [];
+    for (const [peerId, seq] of this.lastOf) {
+      const row = this.stmt('bySeq').get(seq) as Row | undefined;
+      if (row) out.push({ peerId, last: toMessage(row) });
+    }
+    return out.sort((a, b) => a.last.at - b.last.at);
+  }
+
+  /** Every message of a conversation, oldest first, a page at a time (for exports). */
+  *conversation(peerId: string, pageSize = 1000): Generator<ChatMessage> {
+    this.flush();
+    let after = 0;
+    for (;;) {
+      const rows = this.stmt('pageAfter').all(peerId, after, pageSize) as unknown as Row[];
+      for (const r of rows) yield toMessage(r);
+      if (rows.length < pageSize) return;
+      after = (rows[rows.length - 1] as Row).seq;
+    }
+  }
+
+  /** Full-text search, newest first (search.ts: how CJK is indexed). */
+  search(req: SearchRequest): SearchHit[] {
+    this.flush();
+    const query = parseQuery(req.text);
+    if (!query) return [];
+    const where = ['messages_fts MATCH ?'];
+    const args: SQLInputValue[] = [query.match];
+    if (req.peerId !== undefined) {
+      where.push('m.peer_id = ?');
+      args.push(req.peerId);
+    }
+    if (req.since !== undefined) {
+      where.push('m.at >= ?');
+      args.push(req.since);
+    }
+    if (req.until !== undefined) {
+      where.push('m.at < ?');
+      args.push(req.until);
+    }
+    args.push(req.limit);
+    const rows = this.db
+      .prepare(
+        `SELECT m.* FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+         WHERE ${where.join(' AND ')} ORDER BY messages_fts.rowid DESC LIMIT ?`,
+      )
+      .all(...args) as unknown as Row[];
+    return rows.map((r) => ({
+      message: toMessage(r),
+      peerId: r.peer_id,
+      ranges: highlightRanges(r.text, query.terms),
+    }));
+  }
+
+  /** Pins or unpins a message (pinned ones are never given up to the budget); false if unknown. */
+  pin(id: string, pinned: boolean): boolean {
+    this.flush();
+    return Number(this.stmt('pin').run(pinned ? 1 : 0, id).changes) > 0;
+  }
+
+  /**
+   * Deleted means gone: the row, its full-text entries (FTS5 secure-delete), the freed pages
+   * overwritten (secure_delete), and the WAL checkpointed and truncated, so no old copy stays
+   * in the -wal file either.
+   */
+  deleteMessage(id: string): boolean {
+    this.flush();
+    const row = this.stmt('byId').get(id) as Row | undefined;
+    if (!row) return false;
+    this.transaction(() => this.removeSeq(row.seq, row.bytes, row.text));
+    this.refreshLast(row.peer_id);
+    this.scrub();
+    return true;
+  }
+
+  deleteConversation(peerId: string): number {
+    this.flush();
+    const rows = this.stmt('seqsOfPeer').all(peerId);
+    this.transaction(() => {
+      for (const r of rows) this.removeSeq(Number(r.seq), Number(r.bytes), String(r.text));
+      this.stmt('forgetSeen').run(peerId);
+    });
+    this.lastOf.delete(peerId);
+    this.scrub();
+    return rows.length;
+  }
+
+  deleteAll(): void {
+    this.flush();
+    this.transaction(() => {
+      this.db.exec(
+        "DELETE FROM messages; INSERT INTO messages_fts (messages_fts) VALUES ('delete-all'); DELETE FROM seen; DELETE FROM peers;",
+      );
+    });
+    this.used = 0;
+    this.lastOf.clear();
+    this.lastSeq = 0;
+    this.indexedSeq = 0;
+    this.stmt('setMeta').run('indexed-seq', '0');
+    this.scrub();
+    this.db.exec('VACUUM');
+    this.scrub();
+  }
+
+  private scrub(): void {
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    this.dirty = false;
+  }
+
+  private transaction(fn: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      fn();
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      this.reloadUsage();
+      throw error;
+    }
+  }
+
+  /** Remembers a peer we talked with or who announced itself. */
+  notePeer(peer: Peer, at: number): void {
+    this.stmt('upsertPeer').run(
+      peer.id,
+      peer.nick,
+      peer.group,
+      peer.user,
+      peer.host,
+      peer.client,
+      peer.announced ? 1 : 0,
+      at,
+    );
+    this.dirty = true;
+  }
+
+  peer(id: string): StoredPeer | undefined {
+    const r = this.stmt('peer').get(id);
+    return r ? toPeer(r) : undefined;
+  }
+
+  peers(): StoredPeer[] {
+    return this.stmt('peers').all().map(toPeer);
+  }
+
+  meta(key: string): string | undefined {
+    const r = this.stmt('getMeta').get(key);
+    return r ? String(r.value) : undefined;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmt('setMeta').run(key, value);
+  }
+
+  /**
+   * Called every few seconds: makes what was committed since the last call survive a power
+   * cut (a checkpoint syncs the WAL, then the database), and trims the duplicate filter's keys
+   * and the peers to their bounds.
+   */
+  sync(now: number): void {
+    this.flush();
+    if (!this.dirty) return;
+    this.dirty = false;
+    // The bounds are scans of small tables: once a minute is plenty.
+    if (now - this.lastPrune >= 60_000) {
+      this.lastPrune = now;
+      this.stmt('pruneSeenAge').run(now - this.limits.seenMaxAgeMs);
+      this.stmt('pruneSeenCount').run(this.limits.seenMax);
+      this.stmt('prunePeers').run(this.limits.peersMax);
+    }
+    this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+  }
+
+  close(): void {
+    if (!this.db.isOpen) return;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    try {
+      this.flush();
+    } finally {
+      try {
+        this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      } finally {
+        this.db.close();
+      }
+    }
+  }
+
+  /** For tests and benchmarks: the database itself. */
+  get raw(): DatabaseSync {
+    return this.db;
+  }
+}
+
+/** Runs the migrations the database has not seen, each in its own transaction. */
+export function migrate(db: DatabaseSync): number {
+  const row = db.prepare('PRAGMA user_version').get();
+  const from = Number(row?.user_version ?? 0);
+  if (from > SCHEMA_VERSION)
+    throw new Error(
+      `the history database is version ${from}, newer than this Pigeon knows (${SCHEMA_VERSION}); update Pigeon`,
+    );
+  for (const m of MIGRATIONS) {
+    if (m.version <= from) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(m.sql);
+      db.exec(`PRAGMA user_version = ${m.version}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+  return from;
+}
+
+/** The database file owner-only before SQLite opens it: its -wal and -shm take its mode. */
+function createPrivate(file: string): void {
+  fs.closeSync(fs.openSync(file, 'a', DATA_FILE_MODE));
+  if (process.platform !== 'win32') fs.chmodSync(file, DATA_FILE_MODE);
+}
+
+function extraOf(m: ChatMessage): string | null {
+  if (!m.undecodable && !m.incomplete && !m.files) return null;
+  return JSON.stringify({
+    ...(m.undecodable ? { undecodable: m.undecodable } : {}),
+    ...(m.incomplete ? { incomplete: m.incomplete } : {}),
+    ...(m.files ? { files: m.files } : {}),
+  });
+}
+
+function toMessage(r: Row): ChatMessage {
+  const m: ChatMessage = {
+    id: r.id,
+    peerId: r.peer_id,
+    direction: r.direction === 'out' ? 'out' : 'in',
+    text: r.text,
+    at: Number(r.at),
+    broadcast: Number(r.broadcast) === 1,
+  };
+  if (r.delivery !== null) m.delivery = JSON.parse(r.delivery) as DeliveryState;
+  if (r.extra !== null) Object.assign(m, JSON.parse(r.extra) as Partial<ChatMessage>);
+  if (Number(r.pinned) === 1) m.pinned = true;
+  return m;
+}
+
+function toPeer(r: Record<string, SQLInputValue>): StoredPeer {
+  return {
+    id: String(r.id),
+    nick: String(r.nick),
+    group: String(r.grp),
+    user: String(r.user),
+    host: String(r.host),
+    client: String(r.client),
+    announced: Number(r.announced) === 1,
+    lastSeen: Number(r.last_seen),
+  };
+}
