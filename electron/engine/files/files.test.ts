@@ -49,20 +49,20 @@ async function pair(
 }
 
 /**
- * a offers b 64 MiB, b accepts, and a's side of the connection is cut 20 ms into the transfer
- * (hashed on both sides, it takes far longer): b ends up interrupted part-way.
+ * a offers b 64 MiB, b accepts, and a's side of the connection is cut once a has sent its
+ * first MiB (hashed on both sides, the rest takes far longer): b ends up interrupted part-way.
+ * The sender's byte count is read directly: its progress events come at most every 250 ms.
  */
 async function cutPartWay(a: FileNode, b: FileNode) {
   const file = writeRandomFile(tempDir(), 'big.bin', 64 * 1024 * 1024);
   const [outId] = a.engine.files.offerPaths(b.id, [file]).transferIds;
   const t = await b.waitTransfer((x) => x.direction === 'in');
-  let cutDone = false;
-  a.engine.subscribe((e) => {
-    if (cutDone || e.channel !== 'files:transfer' || e.payload.id !== outId) return;
-    if (e.payload.state.state !== 'transferring') return;
-    cutDone = true;
-    setTimeout(() => a.engine.files.server.cut(outId as string), 20);
-  });
+  const watch = setInterval(() => {
+    const sent = a.engine.files.table.get(outId as string)?.transfer.bytes ?? 0;
+    if (sent < 1024 * 1024) return;
+    clearInterval(watch);
+    a.engine.files.server.cut(outId as string);
+  }, 1);
   await b.engine.request('files:accept', { transferIds: [t.id] });
   const cut = await b.waitTransfer((x) => x.id === t.id && x.state.state === 'interrupted');
   return { file, outId, t, cut };
