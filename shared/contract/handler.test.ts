@@ -16,6 +16,9 @@ const settings: AppSettings = {
   unicastHosts: [],
   language: 'system',
   theme: 'system',
+  away: false,
+  awayMessage: '',
+  doNotDisturb: false,
 };
 
 const message: ChatMessage = {
@@ -53,6 +56,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new ContractError('not-found', 'no such message');
     },
     'chat:mark-read': () => null,
+    'chat:open-sealed': () => ({ ...message, direction: 'in', sealed: { openedAt: 2 } }),
     'echo:start': () => ({ runId: '0000beef' }),
     'echo:stop': () => ({ stopped: true }),
     'echo:sweep': ({ to }) => ({

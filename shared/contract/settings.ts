@@ -21,13 +21,28 @@ export type AppSettings = Pick<
   | 'unicastHosts'
   | 'language'
   | 'theme'
->;
+  | 'doNotDisturb'
+> & {
+  away: boolean;
+  /** The automatic reply while away (the default text when the person set none). */
+  awayMessage: string;
+};
 
 /** What `settings:update` may change. Network fields (port, bind, targets) apply on restart. */
 export type SettingsPatch = Partial<
   Pick<
     AppSettings,
-    'nick' | 'group' | 'port' | 'bind' | 'broadcast' | 'unicastHosts' | 'language' | 'theme'
+    | 'nick'
+    | 'group'
+    | 'port'
+    | 'bind'
+    | 'broadcast'
+    | 'unicastHosts'
+    | 'language'
+    | 'theme'
+    | 'away'
+    | 'awayMessage'
+    | 'doNotDisturb'
   >
 >;
 
@@ -40,6 +55,9 @@ export const SETTINGS_PATCH_KEYS = [
   'unicastHosts',
   'language',
   'theme',
+  'away',
+  'awayMessage',
+  'doNotDisturb',
 ] as const satisfies readonly (keyof SettingsPatch)[];
 
 /** Fields whose change only takes effect when the engine restarts its sockets. */

@@ -1,16 +1,20 @@
 import { ContractError, type Handlers } from '../../../shared/contract';
 import type { Messaging } from './messaging';
+import { withheld } from './sealed';
 
 /** The contract's `chat:*` requests. */
 export function messagingHandlers(messaging: Messaging) {
-  const { outbox, conversations, unread } = messaging;
+  const { outbox, conversations, unread, sealed } = messaging;
   return {
     'chat:conversations': () =>
       conversations
         .summaries()
-        .map(({ peerId, last }) => ({ peerId, last, unread: unread.of(peerId) })),
-    'chat:history': ({ peerId }) => conversations.list(peerId),
-    'chat:send': ({ to, text }) => ({ ids: outbox.send(to, text) }),
+        .map(({ peerId, last }) => ({ peerId, last: withheld(last), unread: unread.of(peerId) })),
+    // A sealed message's text stays withheld until it is opened (sealed.ts).
+    'chat:history': ({ peerId }) => conversations.list(peerId).map(withheld),
+    'chat:send': ({ to, text, sealed: seal }) => ({
+      ids: outbox.send(to, text, seal === undefined ? {} : { sealed: seal }),
+    }),
     'chat:broadcast': ({ text }) => ({ id: outbox.broadcast(text) }),
     'chat:retry': ({ messageId }) => {
       const id = outbox.retry(messageId);
@@ -22,6 +26,15 @@ export function messagingHandlers(messaging: Messaging) {
       unread.markRead(peerId);
       return null;
     },
+    'chat:open-sealed': ({ messageId }) => {
+      const opened = sealed.open(messageId);
+      if (!opened)
+        throw new ContractError(
+          'not-found',
+          `no sealed message ${messageId} waiting to be opened (opened already, or too old to be held)`,
+        );
+      return opened;
+    },
   } satisfies Pick<
     Handlers,
     | 'chat:conversations'
@@ -30,5 +43,6 @@ export function messagingHandlers(messaging: Messaging) {
     | 'chat:broadcast'
     | 'chat:retry'
     | 'chat:mark-read'
+    | 'chat:open-sealed'
   >;
 }

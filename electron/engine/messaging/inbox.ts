@@ -26,6 +26,8 @@ import { Dedupe } from './dedupe';
 import type { DeliveryQueue } from './delivery-queue';
 import type { MessageIntake } from './intake';
 import { PartAssembler } from './part-assembler';
+import type { InboxAttention } from './attention';
+import { withheld } from './sealed';
 import type { UnreadCounter } from './unread';
 
 /** How often long-message parts that never completed are looked for (and shown as they are). */
@@ -56,6 +58,9 @@ export class Inbox {
    * transfers and answers their ids, which the message lists. Unset, offers are ignored.
    */
   offers: ((peer: Peer, p: WirePacket, attachments: Uint8Array) => string[]) | undefined;
+
+  /** Away replies and sealed messages (attention.ts); unset, neither happens. */
+  attention: InboxAttention | undefined;
 
   start(): void {
     this.ctx.later(PART_SWEEP_MS, () => this.sweepParts());
@@ -120,6 +125,7 @@ export class Inbox {
     // The ack has already left (post() hands it to the socket at once): decoding the text
     // does not hold up the sender's round trip.
     this.read(p, body, peer, broadcast);
+    this.attention?.arrived(peer, p, from?.announced === true);
   }
 
   /** RECVMSG: a peer acknowledged one of ours (with a proof, if it is a Pigeon). */
@@ -173,7 +179,7 @@ export class Inbox {
     }
     // An offer without a text is its files alone, not an empty message beside them.
     if (text === '' && files.length === 0 && body.attachments.length > 0) return;
-    this.deliver(peer, text, broadcast, undefined, undefined, files);
+    this.deliver(peer, text, broadcast, undefined, undefined, files, p);
   }
 
   /** `peer` is the peer, or its id when it was forgotten meanwhile (the message still shows). */
@@ -184,6 +190,7 @@ export class Inbox {
     undecodable: UndecodableText | undefined,
     incomplete?: IncompleteText,
     files: string[] = [],
+    p?: WirePacket,
   ): void {
     const peerId = typeof peer === 'string' ? peer : peer.id;
     const message: ChatMessage = {
@@ -197,11 +204,12 @@ export class Inbox {
     };
     if (incomplete) message.incomplete = incomplete;
     if (files.length > 0) message.files = files;
+    if (p && typeof peer !== 'string') this.attention?.marked(message, peer, p);
     this.conversations.add(message);
     // The message first, then the count that includes it: a page never counts what it lacks.
     if (this.ctx.listened())
       this.ctx.emit('chat:message', {
-        message: { ...message },
+        message: withheld(message),
         peer: typeof peer === 'string' ? null : clonePeer(peer),
       });
     this.unread.arrived(peerId);

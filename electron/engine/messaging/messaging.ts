@@ -1,11 +1,14 @@
 import type { EngineContext } from '../context';
 import type { Presence } from '../presence/presence';
 import type { IntakeLimits } from './budgets';
+import { InboxAttention } from './attention';
+import { AutoReply } from './auto-reply';
 import { Conversations } from './conversations';
 import { DeliveryQueue } from './delivery-queue';
 import { Inbox } from './inbox';
 import { MessageIntake } from './intake';
 import { Outbox } from './outbox';
+import { SealedMessages } from './sealed';
 import { UnreadCounter } from './unread';
 import { MessageWriter } from './writing';
 
@@ -19,7 +22,7 @@ export interface MessagingOptions {
 
 /**
  * Chat: what arrives (inbox), what we send (outbox, delivery queue), the conversations both
- * write to, and the unread counts. One object, so the engine wires one capability.
+ * write to, the unread counts, the away reply and sealed messages. One object, so the engine wires one capability.
  */
 export class Messaging {
   readonly conversations = new Conversations();
@@ -29,6 +32,8 @@ export class Messaging {
   readonly inbox: Inbox;
   readonly outbox: Outbox;
   readonly writer: MessageWriter;
+  readonly autoReply: AutoReply;
+  readonly sealed: SealedMessages;
   private seq = 0;
 
   constructor(
@@ -62,6 +67,10 @@ export class Messaging {
     );
     this.writer = new MessageWriter(ctx, instance);
     this.outbox = new Outbox(ctx, this.conversations, this.queue, this.writer, newMessageId);
+    this.sealed = new SealedMessages(ctx);
+    this.outbox.sealed = this.sealed;
+    this.autoReply = new AutoReply(ctx, this.writer, this.conversations, newMessageId);
+    this.inbox.attention = new InboxAttention(this.autoReply, this.sealed);
   }
 
   start(): void {

@@ -6,6 +6,9 @@ import { PIGEON_VERSION } from '../version';
 import { validateSettings } from './settings';
 import { loadStoredSettings, saveStoredSettings } from './settings-store';
 
+/** What applies at once and is announced: names, and the away state with its reply. */
+export type LiveSettings = Pick<Partial<EngineSettings>, 'nick' | 'group' | 'away' | 'awayMessage'>;
+
 export interface UiShell {
   /** Where the UI runs: inside the Electron app, or in a browser served by the CLI. */
   shell: AppInfo['shell'];
@@ -14,13 +17,13 @@ export interface UiShell {
 }
 
 /**
- * The contract's `app:info` and `settings:*` requests. Nick and group apply at once (and are
- * announced); network fields are saved and apply on the next start; UI preferences are saved.
+ * The contract's `app:info` and `settings:*` requests. Nick, group and the away state apply at
+ * once (and are announced); network fields are saved and apply on the next start; UI preferences are saved.
  */
 export function settingsHandlers(
   ctx: EngineContext,
   ui: UiShell,
-  applyIdentity: (patch: Pick<Partial<EngineSettings>, 'nick' | 'group'>) => void,
+  applyIdentity: (patch: LiveSettings) => void,
 ) {
   let firstRun = ui.firstRun;
 
@@ -42,13 +45,18 @@ export function settingsHandlers(
       unicastHosts: stored.unicastHosts ?? running.unicastHosts,
       language: stored.language ?? 'system',
       theme: stored.theme ?? 'system',
+      away: running.away ?? false,
+      awayMessage: running.awayMessage ?? '',
+      doNotDisturb: stored.doNotDisturb ?? false,
     };
   };
 
   const update = (patch: SettingsPatch) => {
-    const identity: { nick?: string; group?: string } = {};
+    const identity: LiveSettings = {};
     if (patch.nick !== undefined) identity.nick = patch.nick;
     if (patch.group !== undefined) identity.group = patch.group;
+    if (patch.away !== undefined) identity.away = patch.away;
+    if (patch.awayMessage !== undefined) identity.awayMessage = patch.awayMessage;
     if (Object.keys(identity).length > 0) {
       const problems = validateSettings({ ...ctx.settings(), ...identity });
       if (problems.length) throw new ContractError('invalid-request', problems.join('; '));

@@ -12,7 +12,15 @@ export const SETTINGS_FILE = 'settings.json';
 
 export type { StoredSettings };
 
-const STRING_KEYS = ['nick', 'group', 'user', 'host', 'bind', 'downloadDir'] as const;
+const STRING_KEYS = [
+  'nick',
+  'group',
+  'user',
+  'host',
+  'bind',
+  'downloadDir',
+  'awayMessage',
+] as const;
 
 export function loadStoredSettings(dataDir: string): {
   settings: StoredSettings;
@@ -60,6 +68,8 @@ function pickKnown(raw: Record<string, unknown>): StoredSettings {
   if (raw.legacyEncoding === 'gb18030' || raw.legacyEncoding === 'cp932')
     out.legacyEncoding = raw.legacyEncoding;
   if (typeof raw.answerEcho === 'boolean') out.answerEcho = raw.answerEcho;
+  if (typeof raw.away === 'boolean') out.away = raw.away;
+  if (typeof raw.doNotDisturb === 'boolean') out.doNotDisturb = raw.doNotDisturb;
   if (raw.language === 'zh-CN' || raw.language === 'en' || raw.language === 'system')
     out.language = raw.language;
   if (raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system')

@@ -21,6 +21,9 @@ const settings: AppSettings = {
   unicastHosts: ['10.1.2.0/24'],
   language: 'system',
   theme: 'system',
+  away: false,
+  awayMessage: '',
+  doNotDisturb: false,
 };
 
 describe('settings form', () => {
