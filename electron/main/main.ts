@@ -26,7 +26,7 @@ import type { ControlServer } from '../control/control-server';
 import { createEngine } from '../engine/engine';
 import { ensureDataDir } from '../engine/io/data-dir';
 import { defaultDataDir } from '../engine/io/default-data-dir';
-import { SETTINGS_FILE } from '../engine/settings/settings-store';
+import { loadStoredSettings, SETTINGS_FILE } from '../engine/settings/settings-store';
 import { StartError } from '../engine/start-error';
 import { adoptOldData, describeAdoption } from './adopt-old-data';
 import { registerAppScheme, setupAppProtocol } from './app-protocol';
@@ -45,6 +45,7 @@ import { loadAppSettings } from './settings-file';
 import { setupSingleInstance } from './single-instance';
 import { setupStageDropped } from './stage-dropped';
 import { setupTray } from './tray';
+import { shouldNotify } from './attention';
 import { loadWindowState, setupWindowStatePersistence, windowStateFile } from './window-state';
 
 // (1) Before `ready`: privileged schemes can only be registered now, and enableSandbox must
@@ -110,14 +111,27 @@ async function start(): Promise<void> {
 
   // Tray and unread count.
   const status = new EngineStatus();
+  // Away and do-not-disturb as the settings say (settings:changed keeps them current).
+  let attention = {
+    away: settings.away === true,
+    doNotDisturb: loadStoredSettings(dataDir).settings.doNotDisturb === true,
+  };
+  const setSetting = (patch: { away: boolean } | { doNotDisturb: boolean }): void => {
+    void engine.request('settings:update', patch);
+  };
   const tray = setupTray(
     { Tray, Menu, platform: process.platform },
     nativeImage.createFromPath(trayIconFile(paths.assets, process.platform)),
-    { open: showWindow, quit: () => app.quit() },
+    {
+      open: showWindow,
+      quit: () => app.quit(),
+      setAway: (away) => setSetting({ away }),
+      setDoNotDisturb: (doNotDisturb) => setSetting({ doNotDisturb }),
+    },
   );
   // The engine keeps the one unread count (every window and tab shows the same numbers).
   let unread = 0;
-  const refreshTray = (): void => tray.update({ unread, status: status.line() });
+  const refreshTray = (): void => tray.update({ unread, status: status.line(), ...attention });
 
   // Engine events go to the page on the contract's channels, and to the tray and notifications.
   const events = new RendererEvents((channel, payload) => {
@@ -136,10 +150,19 @@ async function start(): Promise<void> {
       refreshTray();
       app.setBadgeCount(unread);
     }
+    if (event.channel === 'settings:changed') {
+      const { away, doNotDisturb } = event.payload;
+      attention = { away, doNotDisturb };
+      refreshTray();
+      // Do not disturb: what is on screen goes too.
+      if (doNotDisturb) notifier.clear();
+    }
     if (
       event.channel === 'chat:message' &&
-      event.payload.message.direction === 'in' &&
-      !currentWindow()?.isFocused()
+      shouldNotify(event.payload, {
+        focused: currentWindow()?.isFocused() === true,
+        doNotDisturb: attention.doNotDisturb,
+      })
     ) {
       notifier.notify(event.payload);
     }
