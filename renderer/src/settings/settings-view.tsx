@@ -6,6 +6,7 @@ import type { InterfacesReport } from '../../../shared/model';
 import { notify, updateSettings, useApp } from '../store/app-store';
 import { Field } from '../ui/field';
 import { AppearanceSection } from './appearance-section';
+import { AttentionSection } from './attention-section';
 import { BroadcastPicker, InterfacesSection, useInterfaces } from './interfaces-section';
 import { formFrom, patchFrom, validateForm } from './settings-form';
 import type { SettingsForm } from './settings-form';
@@ -30,6 +31,7 @@ export function SettingsView() {
           settings={settings}
           interfaces={interfaces}
         >
+          <AttentionSection key={settings.awayMessage} settings={settings} />
           <AppearanceSection settings={settings} />
         </ProfileAndNetwork>
       </div>
