@@ -1,10 +1,12 @@
 import path from 'node:path';
-import type { EngineSettings } from '../../shared/model';
+import type { EngineSettings, Outcome, SettingsFileCode } from '../../shared/model';
+import { outcomeText } from '../../shared/model/texts';
 import { describeDataDirCheck, secureDataDir } from '../engine/io/data-dir';
 import { defaultDataDir } from '../engine/io/default-data-dir';
 import { defaultSettings } from '../engine/settings/settings';
 import { loadStoredSettings } from '../engine/settings/settings-store';
 import type { FlagSpecs, ParsedFlags } from './args';
+import { cliLanguage } from './language';
 
 /** Flags every command takes: who we are and where we listen and announce. */
 export const networkFlags = {
@@ -54,6 +56,9 @@ export type NetworkFlags = ParsedFlags<typeof networkFlags>;
 export function settingsFromFlags(flags: NetworkFlags): {
   settings: EngineSettings;
   nickConfigured: boolean;
+  /** What was wrong with settings.json, for a UI to tell (the browser page shows them). */
+  settingsProblems: Outcome<SettingsFileCode>[];
+  /** The same, as lines in the person's language for the terminal. */
   warning?: string;
   notice?: string;
 } {
@@ -63,6 +68,9 @@ export function settingsFromFlags(flags: NetworkFlags): {
   const base = { ...stored.settings };
   delete base.language;
   delete base.theme;
+  delete base.notifications;
+  delete base.startAtLogin;
+  delete base.minimizeToTray;
   const settings = defaultSettings({
     ...base,
     dataDir,
@@ -76,10 +84,13 @@ export function settingsFromFlags(flags: NetworkFlags): {
       ? { downloadDir: path.resolve(flags['download-dir']) }
       : {}),
   });
+  const lang = cliLanguage();
+  const warning = stored.problems.map((p) => outcomeText(p, lang)).join('\n');
   return {
     settings,
     nickConfigured: flags.nick !== undefined || stored.settings.nick !== undefined,
-    ...(stored.warning ? { warning: stored.warning } : {}),
+    settingsProblems: stored.problems,
+    ...(warning ? { warning } : {}),
     ...(notice ? { notice } : {}),
   };
 }

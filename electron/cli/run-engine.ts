@@ -29,7 +29,7 @@ export async function startEngine(
   onEvent?: EventListener,
   options: Omit<EngineOptions, 'ui'> & { shell?: 'browser' } = {},
 ): Promise<{ engine: Engine; nickConfigured: boolean }> {
-  const { settings, warning, notice, nickConfigured } = settingsFromFlags(flags);
+  const { settings, warning, notice, nickConfigured, settingsProblems } = settingsFromFlags(flags);
   if (notice) printInfo(notice);
   if (warning) printInfo(warning);
   // The engine keeps its packet counter there, so that the next run never starts lower than
@@ -45,7 +45,7 @@ export async function startEngine(
   // Without a nick from a flag or an earlier run, the browser page asks for one first.
   const engine = createEngine(settings, {
     ...rest,
-    ...(shell ? { ui: { shell, firstRun: !nickConfigured } } : {}),
+    ...(shell ? { ui: { shell, firstRun: !nickConfigured, settingsProblems } } : {}),
   });
   if (onEvent) engine.subscribe(onEvent);
   try {

@@ -368,11 +368,9 @@ export class Engine {
   private applyIdentity(patch: LiveSettings): void {
     const before = this.current;
     this.current = { ...this.current, ...patch };
-    if (patch.away === true && before.away !== true) this.messaging.autoReply.reset();
+    if (patch.away === true && !before.away) this.messaging.autoReply.reset();
     const announced =
-      patch.nick !== undefined ||
-      patch.group !== undefined ||
-      (this.current.away ?? false) !== (before.away ?? false);
+      patch.nick !== undefined || patch.group !== undefined || this.current.away !== before.away;
     if (announced) this.presence.namesChanged();
   }
 

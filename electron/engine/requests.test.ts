@@ -8,6 +8,7 @@ import type { EchoResult } from '../../shared/model';
 import { Engine, type EngineOptions } from './engine';
 import { FakeClock } from './testing/fake-clock';
 import { FakeNetwork } from './testing/fake-network';
+import { loadStoredSettings } from './settings/settings-store';
 import { createEngineNode, testSettings } from './testing/engine-harness';
 
 const dirs: string[] = [];
@@ -53,7 +54,15 @@ describe('the engine answers every request of the contract', () => {
         firstRun: true,
         shell: 'electron',
         suggested: { nick: 'tester', group: 'host-10-0-0-1' },
-        settings: { nick: 'alice', group: 'R&D', port: 2425, language: 'system', theme: 'system' },
+        settings: {
+          nick: 'alice',
+          group: 'R&D',
+          port: 2425,
+          language: 'system',
+          theme: 'system',
+          notifications: true,
+          startAtLogin: false,
+        },
       },
     });
   });
@@ -67,16 +76,21 @@ describe('the engine answers every request of the contract', () => {
       nick: 'Alice',
       theme: 'dark',
       port: 2426,
+      notifications: false,
     });
     expect(reply).toMatchObject({
       ok: true,
-      value: { settings: { nick: 'Alice', theme: 'dark', port: 2426 }, restartRequired: true },
+      value: {
+        settings: { nick: 'Alice', theme: 'dark', port: 2426, notifications: false },
+        restartRequired: true,
+      },
     });
     expect(a.engine.settings().nick).toBe('Alice');
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({
       nick: 'Alice',
       theme: 'dark',
       port: 2426,
+      notifications: false,
     });
     expect(a.of('settings:changed')).toHaveLength(1);
     expect(await a.engine.request('app:info', null)).toMatchObject({ value: { firstRun: false } });
@@ -93,6 +107,83 @@ describe('the engine answers every request of the contract', () => {
       error: { code: 'invalid-request' },
     });
     expect(a.engine.settings().nick).toBe('Alice');
+  });
+
+  it('keeps away, its message and do-not-disturb in settings.json: a restart reads them back', async () => {
+    const { a, net, dataDir } = lan();
+    await a.engine.start();
+    const away = { away: true, awayMessage: '开会中\nIn a meeting', doNotDisturb: true };
+    expect(await a.engine.request('settings:update', away)).toMatchObject({
+      ok: true,
+      value: { settings: away, restartRequired: false },
+    });
+    expect(a.engine.settings()).toMatchObject({ away: true, awayMessage: away.awayMessage });
+    await a.engine.stop();
+
+    // The next start, as the app and the CLI make it: what settings.json holds, defaults filled.
+    const read = loadStoredSettings(dataDir);
+    expect(read.problems).toEqual([]);
+    expect(read.settings).toMatchObject(away);
+    const next = createEngineNode(
+      net,
+      '10.0.0.3',
+      { ...read.settings, dataDir },
+      { ui: { shell: 'electron', firstRun: false } },
+    );
+    engines.push(next.engine);
+    expect(next.engine.settings()).toMatchObject({ away: true, awayMessage: away.awayMessage });
+    expect(await next.engine.request('settings:get', null)).toMatchObject({
+      ok: true,
+      value: away,
+    });
+    // Each turned off is read back off, not as a missing key at its default.
+    await next.engine.request('settings:update', { away: false, doNotDisturb: false });
+    expect(loadStoredSettings(dataDir).settings).toMatchObject({
+      away: false,
+      awayMessage: away.awayMessage,
+      doNotDisturb: false,
+    });
+  });
+
+  it('refuses to save over a settings file from a newer Pigeon, before changing anything', async () => {
+    const { a, dataDir } = lan();
+    const file = path.join(dataDir, 'settings.json');
+    const content = JSON.stringify({ version: 999, nick: 'future', theme: 'dark' });
+    fs.writeFileSync(file, content);
+    await a.engine.start();
+    const reply = await a.engine.request('settings:update', { nick: 'Alice', theme: 'light' });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'settings-not-saved', message: expect.stringContaining(file) },
+    });
+    expect(a.engine.settings().nick).toBe('alice');
+    expect(fs.readFileSync(file, 'utf8')).toBe(content);
+    expect(a.of('settings:changed')).toHaveLength(0);
+    // What it understands of the file is shown.
+    expect(await a.engine.request('settings:get', null)).toMatchObject({
+      value: { theme: 'dark' },
+    });
+  });
+
+  it('passes the start-up problems to the UI, and tells one found later', async () => {
+    const file = '/data/settings.json';
+    const told = { code: 'settings-newer' as const, params: { file, version: 2, ours: 1 } };
+    const { a, dataDir } = lan({
+      ui: { shell: 'electron', firstRun: false, settingsProblems: [told] },
+    });
+    expect(await a.engine.request('app:info', null)).toMatchObject({
+      value: { settingsProblems: [told] },
+    });
+    fs.writeFileSync(path.join(dataDir, 'settings.json'), '{ damaged since');
+    await a.engine.request('settings:get', null);
+    const corrupt = {
+      code: 'settings-corrupt',
+      params: { file: path.join(dataDir, 'settings.json') },
+    };
+    expect(a.of('engine:error')).toMatchObject([corrupt]);
+    expect(await a.engine.request('app:info', null)).toMatchObject({
+      value: { settingsProblems: [told, corrupt] },
+    });
   });
 
   it('sends, tells the message before its delivery, counts unread, retries and marks read', async () => {

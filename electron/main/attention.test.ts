@@ -9,12 +9,29 @@ const event = (direction: 'in' | 'out'): MessageEvent => ({
 
 describe('shouldNotify', () => {
   it('notifies what arrives while the window is not focused', () => {
-    expect(shouldNotify(event('in'), { focused: false, doNotDisturb: false })).toBe(true);
-    expect(shouldNotify(event('in'), { focused: true, doNotDisturb: false })).toBe(false);
-    expect(shouldNotify(event('out'), { focused: false, doNotDisturb: false })).toBe(false);
+    expect(
+      shouldNotify(event('in'), { focused: false, notifications: true, doNotDisturb: false }),
+    ).toBe(true);
+    expect(
+      shouldNotify(event('in'), { focused: true, notifications: true, doNotDisturb: false }),
+    ).toBe(false);
+    expect(
+      shouldNotify(event('out'), { focused: false, notifications: true, doNotDisturb: false }),
+    ).toBe(false);
   });
 
-  it('never notifies in do-not-disturb', () => {
-    expect(shouldNotify(event('in'), { focused: false, doNotDisturb: true })).toBe(false);
+  it('never notifies in do-not-disturb, whatever the notifications setting says', () => {
+    expect(
+      shouldNotify(event('in'), { focused: false, notifications: true, doNotDisturb: true }),
+    ).toBe(false);
+    expect(
+      shouldNotify(event('in'), { focused: false, notifications: false, doNotDisturb: true }),
+    ).toBe(false);
+  });
+
+  it('never notifies with notifications turned off', () => {
+    expect(
+      shouldNotify(event('in'), { focused: false, notifications: false, doNotDisturb: false }),
+    ).toBe(false);
   });
 });

@@ -340,6 +340,85 @@ describe('main process composition', () => {
     expect(electron.Notification.instances).toEqual([]);
   });
 
+  it('honours the notifications setting as it changes', async () => {
+    const { electron, win, engine } = await launch();
+    win.blur();
+    expect(await engine.request('settings:update', { notifications: false })).toMatchObject({
+      ok: true,
+    });
+    engine.emit(messageFromBob('quiet'));
+    expect(electron.Notification.instances).toEqual([]);
+    await engine.request('settings:update', { notifications: true });
+    engine.emit(messageFromBob('loud'));
+    expect(electron.Notification.instances.map((n) => n.options.body)).toEqual(['loud']);
+  });
+
+  it('stays quiet in do-not-disturb even with notifications on; the tray switches Away and DND', async () => {
+    const { electron, win, engine } = await launch();
+    const tray = electron.Tray.instances[0];
+    type Item = { label?: string; checked?: boolean; click?: () => void };
+    const item = (label: string): Item | undefined =>
+      (tray?.menu?.template as Item[] | undefined)?.find((i) => i.label === label);
+    win.blur();
+    expect(item('Do not disturb')?.checked).toBe(false);
+    item('Do not disturb')?.click?.();
+    await settle();
+    expect(item('Do not disturb')?.checked).toBe(true);
+    expect(await engine.request('settings:get', null)).toMatchObject({
+      value: { notifications: true, doNotDisturb: true },
+    });
+    engine.emit(messageFromBob('hush'));
+    expect(electron.Notification.instances).toEqual([]);
+    item('Do not disturb')?.click?.();
+    await settle();
+    engine.emit(messageFromBob('back'));
+    expect(electron.Notification.instances.map((n) => n.options.body)).toEqual(['back']);
+
+    item('Away (reply automatically)')?.click?.();
+    await settle();
+    expect(engine.settings().away).toBe(true);
+    expect(item('Away (reply automatically)')?.checked).toBe(true);
+    // Both are in settings.json, for the next start.
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({
+      away: true,
+      doNotDisturb: false,
+    });
+  });
+
+  it.runIf(process.platform !== 'darwin')(
+    'hides to the tray on close by default, and quits on close when the person chose so',
+    async () => {
+      const { electron, win, engine } = await launch();
+      win.close();
+      expect(win.isDestroyed()).toBe(false);
+      expect(win.isVisible()).toBe(false);
+      expect(electron.app.quitCalls).toBe(0);
+      // The tray's Open brings it back.
+      electron.Tray.instances[0]?.emit('click');
+      expect(win.isVisible()).toBe(true);
+
+      await engine.request('settings:update', { minimizeToTray: false });
+      win.close();
+      expect(win.isDestroyed()).toBe(true);
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'starts at login through an XDG autostart entry in the home directory, and stops',
+    async () => {
+      const { electron, engine } = await launch();
+      const entry = path.join(home, '.config', 'autostart', 'pigeon.desktop');
+      expect(fs.existsSync(entry)).toBe(false);
+      await engine.request('settings:update', { startAtLogin: true });
+      const text = fs.readFileSync(entry, 'utf8');
+      expect(text).toContain(`Exec=${process.execPath} /opt/pigeon/resources/app.asar\n`);
+      expect(fs.statSync(entry).mode & 0o777).toBe(0o600);
+      expect(electron.app.loginItemSettings).toEqual([]);
+      await engine.request('settings:update', { startAtLogin: false });
+      expect(fs.existsSync(entry)).toBe(false);
+    },
+  );
+
   it('says goodbye on the LAN before quitting, and remembers the window', async () => {
     const { electron, win, engine } = await launch();
     let quitted = false;

@@ -23,14 +23,17 @@ import {
 import type { IpcMainInvokeEvent, MenuItemConstructorOptions } from 'electron';
 import { openEngineControl } from '../control/engine-control';
 import type { ControlServer } from '../control/control-server';
+import type { AppSettings } from '../../shared/contract';
+import type { Preferences } from '../engine/settings/settings';
 import { createEngine } from '../engine/engine';
 import { ensureDataDir } from '../engine/io/data-dir';
 import { defaultDataDir } from '../engine/io/default-data-dir';
-import { loadStoredSettings, SETTINGS_FILE } from '../engine/settings/settings-store';
+import { SETTINGS_FILE } from '../engine/settings/settings-store';
 import { StartError } from '../engine/start-error';
 import { adoptOldData, describeAdoption } from './adopt-old-data';
 import { registerAppScheme, setupAppProtocol } from './app-protocol';
 import { appPaths, trayIconFile } from './app-paths';
+import { shouldNotify } from './attention';
 import { EngineStatus } from './engine-status';
 import { createFilesShell } from './files-shell';
 import { setupGracefulQuit } from './graceful-quit';
@@ -41,11 +44,13 @@ import { setupWebContentsPolicy } from './navigation-policy';
 import { setupPermissionPolicy } from './permission-policy';
 import { RendererEvents } from './renderer-events';
 import { createSenderCheck } from './sender-check';
+import { applyStartAtLogin, startCommand } from './login-item';
+import type { LoginItemDeps } from './login-item';
 import { loadAppSettings } from './settings-file';
 import { setupSingleInstance } from './single-instance';
 import { setupStageDropped } from './stage-dropped';
 import { setupTray } from './tray';
-import { shouldNotify } from './attention';
+import { closeAction } from './window-close';
 import { loadWindowState, setupWindowStatePersistence, windowStateFile } from './window-state';
 
 // (1) Before `ready`: privileged schemes can only be registered now, and enableSandbox must
@@ -62,6 +67,9 @@ const currentWindow = (): BrowserWindow | undefined =>
   mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined;
 const showWindow = (): void => {
   const win = currentWindow();
+  // Back from "minimise to tray" on macOS, where hiding also left the Dock.
+  if (win && process.platform === 'darwin' && app.dock && !app.dock.isVisible())
+    void app.dock.show();
   if (win) revealWindow(win);
 };
 
@@ -99,23 +107,38 @@ async function start(): Promise<void> {
   if (process.platform === 'win32') app.setAppUserModelId('io.pigeon.messenger');
 
   const firstRun = !fs.existsSync(path.join(dataDir, SETTINGS_FILE));
-  const { settings, warning, notice } = loadAppSettings(dataDir);
+  const { settings, warning, notice, problems, preferences } = loadAppSettings(dataDir);
   if (notice) console.warn(`pigeon: ${notice}`);
   if (warning) console.warn(`pigeon: ${warning}`);
   const engine = createEngine(settings, {
-    ui: { shell: 'electron', firstRun },
+    // What was wrong with settings.json reaches the window through app:info (AppInfo).
+    ui: { shell: 'electron', firstRun, settingsProblems: problems },
     // Dialogs and opening files; the engine reaches them only from checked contract requests.
     files: { shell: createFilesShell({ dialog, shell, getWindow: currentWindow }) },
     onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),
   });
 
+  // The desktop preferences apply as they change (settings:changed), without a restart.
+  let prefs = preferences;
+  const loginItem: LoginItemDeps = {
+    platform: process.platform,
+    app,
+    home: app.getPath('home'),
+    env: process.env,
+    command: startCommand(app, process.execPath, process.env),
+  };
+  const applyLoginItem = (enabled: boolean): void => {
+    const r = applyStartAtLogin(enabled, loginItem);
+    if (!r.ok) console.warn(`pigeon: could not change starting at login: ${r.error}`);
+  };
+  // Written again at each start when on, so the entry follows an app that moved (a new AppImage).
+  if (prefs.startAtLogin) applyLoginItem(true);
+
   // Tray and unread count.
   const status = new EngineStatus();
-  // Away and do-not-disturb as the settings say (settings:changed keeps them current).
-  let attention = {
-    away: settings.away === true,
-    doNotDisturb: loadStoredSettings(dataDir).settings.doNotDisturb === true,
-  };
+  // Away (an engine setting) as the settings say; do-not-disturb is in prefs. settings:changed
+  // keeps both current.
+  let away = settings.away;
   const setSetting = (patch: { away: boolean } | { doNotDisturb: boolean }): void => {
     void engine.request('settings:update', patch);
   };
@@ -131,7 +154,8 @@ async function start(): Promise<void> {
   );
   // The engine keeps the one unread count (every window and tab shows the same numbers).
   let unread = 0;
-  const refreshTray = (): void => tray.update({ unread, status: status.line(), ...attention });
+  const refreshTray = (): void =>
+    tray.update({ unread, status: status.line(), away, doNotDisturb: prefs.doNotDisturb });
 
   // Engine events go to the page on the contract's channels, and to the tray and notifications.
   const events = new RendererEvents((channel, payload) => {
@@ -144,24 +168,27 @@ async function start(): Promise<void> {
   });
   engine.subscribe((event) => {
     events.forward(event);
+    if (event.channel === 'settings:changed') {
+      const before = prefs;
+      prefs = { ...prefs, ...pickPreferences(event.payload) };
+      away = event.payload.away;
+      if (prefs.startAtLogin !== before.startAtLogin) applyLoginItem(prefs.startAtLogin);
+      refreshTray();
+      // Do not disturb: what is on screen goes too.
+      if (prefs.doNotDisturb) notifier.clear();
+    }
     if (status.apply(event)) refreshTray();
     if (event.channel === 'chat:unread' && event.payload.total !== unread) {
       unread = event.payload.total;
       refreshTray();
       app.setBadgeCount(unread);
     }
-    if (event.channel === 'settings:changed') {
-      const { away, doNotDisturb } = event.payload;
-      attention = { away, doNotDisturb };
-      refreshTray();
-      // Do not disturb: what is on screen goes too.
-      if (doNotDisturb) notifier.clear();
-    }
     if (
       event.channel === 'chat:message' &&
       shouldNotify(event.payload, {
         focused: currentWindow()?.isFocused() === true,
-        doNotDisturb: attention.doNotDisturb,
+        notifications: prefs.notifications,
+        doNotDisturb: prefs.doNotDisturb,
       })
     ) {
       notifier.notify(event.payload);
@@ -213,13 +240,19 @@ async function start(): Promise<void> {
   setupWindowStatePersistence(win, windowStateFile(dataDir));
   win.webContents.on('did-finish-load', () => events.replay());
   win.on('focus', () => notifier.clear());
-  // macOS apps live on when their window closes; elsewhere closing the window quits Pigeon
-  // (and says goodbye on the LAN), since a hidden window with no visible tray would be a trap.
+  // Closing hides to the tray when the person chose so (the default on Windows and Linux; on a
+  // desktop with no tray, starting Pigeon again shows the window: single-instance.ts); else it
+  // quits and says goodbye on the LAN. macOS apps live on in the Dock either way.
   win.on('close', (event) => {
-    if (process.platform === 'darwin' && !quit.isQuitting()) {
-      event.preventDefault();
-      win.hide();
-    }
+    const action = closeAction({
+      platform: process.platform,
+      minimizeToTray: prefs.minimizeToTray,
+      quitting: quit.isQuitting(),
+    });
+    if (action === 'close') return;
+    event.preventDefault();
+    win.hide();
+    if (action === 'hide-from-dock') app.dock?.hide();
   });
   app.on('activate', showWindow);
   app.on('window-all-closed', () => app.quit());
@@ -250,6 +283,17 @@ async function start(): Promise<void> {
       detail: failure.message,
     });
   }
+}
+
+function pickPreferences(s: AppSettings): Pick<AppSettings, keyof Preferences> {
+  return {
+    language: s.language,
+    theme: s.theme,
+    notifications: s.notifications,
+    startAtLogin: s.startAtLogin,
+    minimizeToTray: s.minimizeToTray,
+    doNotDisturb: s.doNotDisturb,
+  };
 }
 
 /** macOS expects an app menu (Quit, Edit shortcuts); other platforms get none at all. */

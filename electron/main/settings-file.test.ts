@@ -27,8 +27,17 @@ describe('settings file', () => {
 
   it('starts from the defaults the brief and the CLI share', () => {
     const dir = tempDir();
-    const { settings, warning } = loadAppSettings(dir);
+    const { settings, warning, problems, preferences } = loadAppSettings(dir, 'linux');
     expect(warning).toBeUndefined();
+    expect(problems).toEqual([]);
+    expect(preferences).toEqual({
+      language: 'system',
+      theme: 'system',
+      notifications: true,
+      startAtLogin: false,
+      minimizeToTray: true,
+      doNotDisturb: false,
+    });
     expect(settings).toMatchObject({
       group: '',
       bind: '0.0.0.0',
@@ -38,6 +47,8 @@ describe('settings file', () => {
       legacyEncoding: 'gb18030',
       answerEcho: true,
       dataDir: dir,
+      away: false,
+      awayMessage: '',
     });
     expect(settings.nick.length).toBeGreaterThan(0);
   });
@@ -46,17 +57,41 @@ describe('settings file', () => {
     const dir = tempDir();
     fs.writeFileSync(
       path.join(dir, 'settings.json'),
-      JSON.stringify({ nick: '爱丽丝', port: 2426, theme: 'dark', dataDir: '/evil' }),
+      JSON.stringify({
+        nick: '爱丽丝',
+        port: 2426,
+        theme: 'dark',
+        dataDir: '/evil',
+        minimizeToTray: false,
+        startAtLogin: true,
+        away: true,
+        awayMessage: '开会中\nIn a meeting',
+        doNotDisturb: true,
+      }),
     );
-    const { settings } = loadAppSettings(dir);
-    expect(settings).toMatchObject({ nick: '爱丽丝', port: 2426, dataDir: dir });
+    const { settings, preferences, problems } = loadAppSettings(dir, 'linux');
+    expect(problems).toEqual([]);
+    expect(settings).toMatchObject({
+      nick: '爱丽丝',
+      port: 2426,
+      dataDir: dir,
+      away: true,
+      awayMessage: '开会中\nIn a meeting',
+    });
+    expect(preferences).toMatchObject({
+      theme: 'dark',
+      minimizeToTray: false,
+      startAtLogin: true,
+      doNotDisturb: true,
+    });
   });
 
   it('survives a damaged file', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'settings.json'), '{ nope');
-    const { settings, warning } = loadAppSettings(dir);
-    expect(warning).toMatch(/could not be read/);
+    const { settings, warning, problems } = loadAppSettings(dir);
+    expect(problems).toMatchObject([{ code: 'settings-corrupt' }]);
+    expect(warning).toMatch(/was damaged .*moved it to .*settings\.json\.broken-/);
     expect(settings.port).toBe(2425);
   });
 });

@@ -19,6 +19,9 @@ const settings: AppSettings = {
   away: false,
   awayMessage: '',
   doNotDisturb: false,
+  notifications: true,
+  startAtLogin: false,
+  minimizeToTray: true,
 };
 
 const message: ChatMessage = {
@@ -39,6 +42,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       firstRun: false,
       suggested: { nick: 'me', group: 'box' },
       shell: 'browser',
+      settingsProblems: [],
     }),
     'settings:get': () => settings,
     'settings:update': (patch) => ({

@@ -1,4 +1,4 @@
-import type { Language, Settings, Theme } from '../model';
+import type { Language, Outcome, SettingsFileCode, Settings, Theme } from '../model';
 
 export type { Language, Theme };
 
@@ -21,6 +21,9 @@ export type AppSettings = Pick<
   | 'unicastHosts'
   | 'language'
   | 'theme'
+  | 'notifications'
+  | 'startAtLogin'
+  | 'minimizeToTray'
   | 'doNotDisturb'
 > & {
   away: boolean;
@@ -40,6 +43,9 @@ export type SettingsPatch = Partial<
     | 'unicastHosts'
     | 'language'
     | 'theme'
+    | 'notifications'
+    | 'startAtLogin'
+    | 'minimizeToTray'
     | 'away'
     | 'awayMessage'
     | 'doNotDisturb'
@@ -55,6 +61,9 @@ export const SETTINGS_PATCH_KEYS = [
   'unicastHosts',
   'language',
   'theme',
+  'notifications',
+  'startAtLogin',
+  'minimizeToTray',
   'away',
   'awayMessage',
   'doNotDisturb',
@@ -84,4 +93,9 @@ export interface AppInfo {
   suggested: { nick: string; group: string };
   /** Where the UI runs: inside the Electron app, or in a browser served by the CLI host. */
   shell: 'electron' | 'browser';
+  /**
+   * What was wrong with settings.json (damaged and moved aside, unreadable, from a newer Pigeon,
+   * invalid values): Pigeon started anyway, and the UI tells the person until they dismiss it.
+   */
+  settingsProblems: Outcome<SettingsFileCode>[];
 }

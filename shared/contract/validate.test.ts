@@ -27,6 +27,9 @@ const valid: { [C in RequestChannel]: unknown } = {
     away: true,
     awayMessage: '开会中\nIn a meeting',
     doNotDisturb: true,
+    notifications: false,
+    startAtLogin: true,
+    minimizeToTray: false,
   },
   'peers:list': null,
   'peers:refresh': null,
@@ -199,6 +202,15 @@ describe('validateRequest', () => {
     rejects('settings:update', { language: 'fr' }, /"language" must be one of zh-CN, en, system/);
     rejects('settings:update', { theme: 'blue' }, /"theme" must be one of light, dark, system/);
     rejects('settings:update', { user: 'root' }, /unknown field "user"/);
+    for (const key of ['notifications', 'startAtLogin', 'minimizeToTray']) {
+      rejects('settings:update', { [key]: 'yes' }, new RegExp(`"${key}" must be true or false`));
+      rejects('settings:update', { [key]: 1 }, new RegExp(`"${key}" must be true or false`));
+      rejects('settings:update', { [key]: null }, new RegExp(`"${key}" must be true or false`));
+      expect(validateRequest('settings:update', { [key]: false })).toEqual({
+        ok: true,
+        value: { [key]: false },
+      });
+    }
     expect(
       validateRequest('settings:update', {
         nick: '  小明 ',

@@ -133,6 +133,9 @@ function settingsPatch(payload: unknown): SettingsPatch {
   if (p.away !== undefined) out.away = flag(p.away, 'away');
   if (p.awayMessage !== undefined) out.awayMessage = awayMessage(p.awayMessage);
   if (p.doNotDisturb !== undefined) out.doNotDisturb = flag(p.doNotDisturb, 'doNotDisturb');
+  if (p.notifications !== undefined) out.notifications = flag(p.notifications, 'notifications');
+  if (p.startAtLogin !== undefined) out.startAtLogin = flag(p.startAtLogin, 'startAtLogin');
+  if (p.minimizeToTray !== undefined) out.minimizeToTray = flag(p.minimizeToTray, 'minimizeToTray');
   return out;
 }
 

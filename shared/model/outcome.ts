@@ -7,7 +7,16 @@ export type EngineErrorCode =
   | 'internal' // a packet handler failed: a bug, counted and reported, the engine carries on
   | 'broadcast-encoding' // one peer's encoding cannot carry a broadcast (nobody acks those)
   | 'packet-counter' // the packet counter could not be read or saved in the data directory
-  | 'transfers-record'; // the record of file transfers could not be read or saved there
+  | 'transfers-record' // the record of file transfers could not be read or saved there
+  | SettingsFileCode;
+
+/** settings.json could not be used as it is; Pigeon started safely and says how (texts/settings.ts). */
+export type SettingsFileCode =
+  | 'settings-corrupt' // not JSON (or not an object): moved aside, defaults used
+  | 'settings-unreadable' // could not be read (permissions): defaults used, the file kept
+  | 'settings-newer' // written by a newer Pigeon: what we understand used, the file kept
+  | 'settings-invalid-keys' // some values were not valid: those fall back to their defaults
+  | 'settings-not-saved'; // a change was refused because the file is kept as it is
 
 /** Why the engine could not start. */
 export type StartErrorCode =

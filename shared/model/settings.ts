@@ -28,9 +28,9 @@ export interface EngineSettings {
    * Away (IPMsg's absence mode): our entries carry ABSENCEOPT and the nick shows "[away]", and a
    * message from an announced peer gets `awayMessage` back once per peer per period (AUTORETOPT).
    */
-  away?: boolean;
+  away: boolean;
   /** The automatic reply while away; empty: the default text (DEFAULT_AWAY_MESSAGE). */
-  awayMessage?: string;
+  awayMessage: string;
 }
 
 /** The automatic reply when the person set none (both languages: the peer's is unknown). */
@@ -49,9 +49,22 @@ export type Theme = 'light' | 'dark' | 'system';
 export type Settings = EngineSettings & {
   language: Language;
   theme: Theme;
-  /** Do not disturb: no notifications and no flashing; messages still arrive and count. */
+} & DesktopPrefs;
+
+/** How the desktop app behaves around its window; the Electron shell applies them. */
+export interface DesktopPrefs {
+  /** Desktop notifications for messages and file offers that arrive while the window is away. */
+  notifications: boolean;
+  /** Start Pigeon when the person logs in (login items; an XDG autostart entry on Linux). */
+  startAtLogin: boolean;
+  /** Closing the window hides it to the tray instead of quitting Pigeon. */
+  minimizeToTray: boolean;
+  /**
+   * Do not disturb: no notifications and no flashing, whatever `notifications` says; messages
+   * still arrive and count. Apart from `notifications`, so turning it off brings that choice back.
+   */
   doNotDisturb: boolean;
-};
+}
 
 /** settings.json: any subset of the settings; the data directory is where it lives, not in it. */
 export type StoredSettings = Partial<Omit<Settings, 'dataDir'>>;

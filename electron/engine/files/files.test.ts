@@ -237,6 +237,40 @@ describe('files between two Pigeons on loopback', () => {
     expect(fs.readFileSync(done.savedAs as string).equals(fs.readFileSync(file))).toBe(true);
   });
 
+  it('after a kill, an interrupted fetch shows the bytes its partial file really has, not the last saved count', async () => {
+    const { a, b, port } = await pair();
+    const file = writeRandomFile(tempDir(), 'big.bin', 64 * 1024 * 1024);
+    const [outId] = a.engine.files.offerPaths(b.id, [file]).transferIds;
+    const t = await b.waitTransfer((x) => x.direction === 'in');
+    let cutDone = false;
+    a.engine.subscribe((e) => {
+      if (cutDone || e.channel !== 'files:transfer' || e.payload.id !== outId) return;
+      if (e.payload.state.state !== 'transferring') return;
+      cutDone = true;
+      setTimeout(() => a.engine.files.server.cut(outId as string), 20);
+    });
+    await b.engine.request('files:accept', { transferIds: [t.id] });
+    await b.waitTransfer((x) => x.id === t.id && x.state.state === 'interrupted');
+    await b.engine.stop();
+    nodes.splice(nodes.indexOf(b), 1);
+    const part = fs.readdirSync(b.downloads).find((n) => n.endsWith('.pigeon-part')) as string;
+    const onDisk = fs.statSync(path.join(b.downloads, part)).size;
+    expect(onDisk).toBeGreaterThan(0);
+    // As after a kill -9: the record last saved the transfer before most of its bytes came.
+    const recordFile = path.join(b.dataDir, 'transfers.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as {
+      records: { transfer: { id: string; bytes: number } }[];
+    };
+    for (const r of record.records) if (r.transfer.id === t.id) r.transfer.bytes = 0;
+    fs.writeFileSync(recordFile, JSON.stringify(record));
+    const b2 = await startFileNode(b.address, a.address, port, {
+      dataDir: b.dataDir,
+      downloads: b.downloads,
+    });
+    nodes.push(b2);
+    expect(b2.transfers().find((x) => x.id === t.id)?.bytes).toBe(onDisk);
+  });
+
   it('the receiver restarts: the offer and its partial file are still there', async () => {
     const { a, b, port } = await pair();
     const file = writeRandomFile(tempDir(), 'report.bin', 20_000);

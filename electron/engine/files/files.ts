@@ -124,6 +124,10 @@ export class Files {
     const now = this.ctx.clock.now();
     for (const r of this.table.load()) {
       const s = r.transfer.state.state;
+      // The record is written on state changes, not per chunk: the part on disk says how far a
+      // fetch really got (a folder restarts, so its part counts for nothing).
+      if (r.kind === 'in' && r.part !== undefined && r.transfer.item.kind === 'file')
+        r.transfer.bytes = partSize(r.part);
       if (s === 'transferring' || s === 'waiting')
         this.table.setState(r, {
           state: 'interrupted',
@@ -687,6 +691,14 @@ function mtimeOf(file: string): number {
 
 function concat(parts: Uint8Array[]): Uint8Array {
   return Buffer.concat(parts);
+}
+
+function partSize(part: string): number {
+  try {
+    return fs.statSync(part).size;
+  } catch {
+    return 0;
+  }
 }
 
 function freeBytes(dir: string): number {

@@ -1,10 +1,16 @@
 import { ContractError, RESTART_KEYS } from '../../../shared/contract';
 import type { AppInfo, AppSettings, Handlers, SettingsPatch } from '../../../shared/contract';
-import type { EngineSettings } from '../../../shared/model';
+import type { EngineSettings, Outcome, SettingsFileCode } from '../../../shared/model';
+import { outcomeText } from '../../../shared/model/texts';
 import type { EngineContext } from '../context';
 import { PIGEON_VERSION } from '../version';
-import { validateSettings } from './settings';
-import { loadStoredSettings, saveStoredSettings } from './settings-store';
+import { preferencesFrom, validateSettings } from './settings';
+import {
+  loadStoredSettings,
+  saveStoredSettings,
+  settingsFile,
+  SettingsKeptError,
+} from './settings-store';
 
 /** What applies at once and is announced: names, and the away state with its reply. */
 export type LiveSettings = Pick<Partial<EngineSettings>, 'nick' | 'group' | 'away' | 'awayMessage'>;
@@ -14,11 +20,14 @@ export interface UiShell {
   shell: AppInfo['shell'];
   /** No settings were ever saved: the UI asks for nick and group first. */
   firstRun: boolean;
+  /** What loading settings.json at start found wrong, for the UI to tell (AppInfo). */
+  settingsProblems?: Outcome<SettingsFileCode>[];
 }
 
 /**
  * The contract's `app:info` and `settings:*` requests. Nick, group and the away state apply at
- * once (and are announced); network fields are saved and apply on the next start; UI preferences are saved.
+ * once (and are announced); network fields are saved and apply on the next start; UI and desktop
+ * preferences (do-not-disturb among them) are saved.
  */
 export function settingsHandlers(
   ctx: EngineContext,
@@ -26,32 +35,51 @@ export function settingsHandlers(
   applyIdentity: (patch: LiveSettings) => void,
 ) {
   let firstRun = ui.firstRun;
+  const problems = [...(ui.settingsProblems ?? [])];
+
+  /** settings.json now; a file damaged since the start is moved aside then, and told. */
+  const stored = () => {
+    const read = loadStoredSettings(ctx.dataDir);
+    for (const p of read.problems) {
+      if (p.code !== 'settings-corrupt') continue;
+      problems.push(p);
+      ctx.emit('engine:error', p);
+    }
+    return read;
+  };
+
+  const notSaved = (): never => {
+    const outcome = new SettingsKeptError(settingsFile(ctx.dataDir)).outcome;
+    throw new ContractError(outcome.code, outcomeText(outcome, 'en'));
+  };
 
   /**
-   * What the person chose: nick and group from the running engine, network fields from the
-   * file (a changed port is saved at once but applies only on restart), UI preferences too.
+   * What the person chose: nick, group and away from the running engine, network fields from the
+   * file (a changed port is saved at once but applies only on restart), preferences too.
    */
   const current = (): AppSettings => {
     const running = ctx.settings();
-    const stored = loadStoredSettings(ctx.dataDir).settings;
+    const saved = stored().settings;
     return {
       nick: running.nick,
       group: running.group,
       user: running.user,
       host: running.host,
-      bind: stored.bind ?? running.bind,
-      port: stored.port ?? running.port,
-      broadcast: stored.broadcast ?? running.broadcast,
-      unicastHosts: stored.unicastHosts ?? running.unicastHosts,
-      language: stored.language ?? 'system',
-      theme: stored.theme ?? 'system',
-      away: running.away ?? false,
-      awayMessage: running.awayMessage ?? '',
-      doNotDisturb: stored.doNotDisturb ?? false,
+      bind: saved.bind ?? running.bind,
+      port: saved.port ?? running.port,
+      broadcast: saved.broadcast ?? running.broadcast,
+      unicastHosts: saved.unicastHosts ?? running.unicastHosts,
+      // Away applies at once, so the running engine has it (read from the file at start).
+      away: running.away,
+      awayMessage: running.awayMessage,
+      ...preferencesFrom(saved),
     };
   };
 
   const update = (patch: SettingsPatch) => {
+    // Checked before anything applies: a refused save must not leave a half-made change.
+    const before = stored();
+    if (before.keep) notSaved();
     const identity: LiveSettings = {};
     if (patch.nick !== undefined) identity.nick = patch.nick;
     if (patch.group !== undefined) identity.group = patch.group;
@@ -62,8 +90,12 @@ export function settingsHandlers(
       if (problems.length) throw new ContractError('invalid-request', problems.join('; '));
       applyIdentity(identity);
     }
-    const stored = loadStoredSettings(ctx.dataDir).settings;
-    saveStoredSettings(ctx.dataDir, { ...stored, ...patch });
+    try {
+      saveStoredSettings(ctx.dataDir, { ...before.settings, ...patch });
+    } catch (err) {
+      if (err instanceof SettingsKeptError) notSaved();
+      throw err;
+    }
     firstRun = false;
     const settings = current();
     const running = ctx.settings();
@@ -83,6 +115,7 @@ export function settingsHandlers(
         firstRun,
         suggested: { nick: running.user, group: running.host },
         shell: ui.shell,
+        settingsProblems: [...problems],
       };
     },
     'settings:get': () => current(),

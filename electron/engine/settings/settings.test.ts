@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, headerSafeName, validateSettings } from './settings';
+import { defaultPreferences, defaultSettings, headerSafeName, validateSettings } from './settings';
 
 describe('headerSafeName', () => {
   it.each([
@@ -86,5 +86,25 @@ describe('validateSettings', () => {
 
   it('reports every problem at once', () => {
     expect(validateSettings({ ...ok, nick: '', port: 0, bind: 'x' })).toHaveLength(3);
+  });
+});
+
+describe('defaultPreferences', () => {
+  it('notifies, does not start at login, and hides to the tray except on macOS', () => {
+    for (const platform of ['linux', 'win32'] as const) {
+      expect(defaultPreferences(platform)).toEqual({
+        language: 'system',
+        theme: 'system',
+        notifications: true,
+        startAtLogin: false,
+        minimizeToTray: true,
+        doNotDisturb: false,
+      });
+    }
+    expect(defaultPreferences('darwin')).toMatchObject({
+      notifications: true,
+      minimizeToTray: false,
+      doNotDisturb: false,
+    });
   });
 });

@@ -1,6 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { EngineSettings } from '../../../shared/model';
+import type {
+  DesktopPrefs,
+  EngineSettings,
+  Language,
+  StoredSettings,
+  Theme,
+} from '../../../shared/model';
 import { IPMSG_DEFAULT_PORT, expandHosts, isIpv4 } from '../../../shared/protocol';
 
 /** Header names must be ASCII, ':'-free and never empty (IPMsg's tokenizer skips empty fields). */
@@ -38,13 +44,53 @@ export function defaultSettings(overrides: Partial<EngineSettings> = {}): Engine
   };
 }
 
+/** What a person who never opened Settings sees: the UI's and the desktop shell's choices. */
+export interface Preferences extends DesktopPrefs {
+  language: Language;
+  theme: Theme;
+}
+
+/**
+ * Closing the window hides it to the tray on Windows and Linux, where a messenger (IPMsg, FeiQ)
+ * is expected to keep listening in the notification area, and where starting Pigeon again shows
+ * the hidden window even on a desktop with no tray (single-instance.ts). On macOS the window
+ * already hides with the app kept in the Dock, so "to the tray" means leaving the Dock too: an
+ * opt-in, since Mac apps live in the Dock.
+ */
+export function defaultPreferences(platform: NodeJS.Platform = process.platform): Preferences {
+  return {
+    language: 'system',
+    theme: 'system',
+    notifications: true,
+    startAtLogin: false,
+    minimizeToTray: platform !== 'darwin',
+    doNotDisturb: false,
+  };
+}
+
+/** The preferences saved in settings.json, each missing one at its default. */
+export function preferencesFrom(
+  stored: StoredSettings,
+  platform: NodeJS.Platform = process.platform,
+): Preferences {
+  const d = defaultPreferences(platform);
+  return {
+    language: stored.language ?? d.language,
+    theme: stored.theme ?? d.theme,
+    notifications: stored.notifications ?? d.notifications,
+    startAtLogin: stored.startAtLogin ?? d.startAtLogin,
+    minimizeToTray: stored.minimizeToTray ?? d.minimizeToTray,
+    doNotDisturb: stored.doNotDisturb ?? d.doNotDisturb,
+  };
+}
+
 /** Every problem with the settings, each a sentence a person can act on. */
 export function validateSettings(s: EngineSettings): string[] {
   const problems: string[] = [];
   if (!s.nick.trim()) problems.push('nick is empty: choose a name others will see');
   if (s.nick.length > 64) problems.push('nick is longer than 64 characters');
   if (s.group.length > 64) problems.push('group is longer than 64 characters');
-  if ((s.awayMessage ?? '').includes('\0')) problems.push('the away message cannot contain NUL');
+  if (s.awayMessage.includes('\0')) problems.push('the away message cannot contain NUL');
   if (s.nick.includes('\0') || s.group.includes('\0'))
     problems.push('nick and group cannot contain NUL');
   if (!/^[\x21-\x7e]+$/.test(s.user) || s.user.includes(':')) {

@@ -141,6 +141,9 @@ class FakeApp extends EventEmitter {
   userData = os.tmpdir();
   home = os.tmpdir();
   appPath = process.cwd();
+  isPackaged = false;
+  /** What app.setLoginItemSettings was asked (macOS and Windows login items). */
+  loginItemSettings: unknown[] = [];
   private readyResolve: (() => void) | undefined;
   private readonly readyPromise = new Promise<void>((resolve) => {
     this.readyResolve = resolve;
@@ -191,6 +194,9 @@ class FakeApp extends EventEmitter {
     return true;
   }
   setAppUserModelId(): void {}
+  setLoginItemSettings(settings: unknown): void {
+    this.loginItemSettings.push(settings);
+  }
 }
 
 export class FakeTray extends EventEmitter {

@@ -5,6 +5,7 @@ import { SettingsView } from '../settings/settings-view';
 import { useApp } from '../store/app-store';
 import { EngineBanner } from './engine-banner';
 import { Notices } from './notices';
+import { SettingsFileBanner } from './settings-file-banner';
 import { Rail } from './rail';
 import { Sidebar } from './sidebar';
 import './shell.css';
@@ -17,6 +18,7 @@ export function Shell() {
       <Rail />
       <div className="shell-content">
         <EngineBanner />
+        <SettingsFileBanner />
         <div className="shell-body">
           {view === 'settings' && <SettingsView />}
           {view === 'echo' && <EchoPanel />}

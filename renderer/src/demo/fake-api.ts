@@ -45,6 +45,9 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     away: false,
     awayMessage: '',
     doNotDisturb: false,
+    notifications: true,
+    startAtLogin: false,
+    minimizeToTray: true,
   };
 
   const peers = new Map<string, Peer>();
@@ -149,6 +152,7 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       firstRun,
       suggested: { nick: settings.user, group: settings.host },
       shell: 'browser',
+      settingsProblems: [],
     }),
     'settings:get': () => settings,
     'settings:update': (patch) => {

@@ -5,6 +5,7 @@ import { LIMITS } from '../../../shared/contract';
 import { updateSettings, useApp } from '../store/app-store';
 import { Field } from '../ui/field';
 import { PigeonMark } from '../ui/pigeon-mark';
+import { SettingsFileBanner } from '../app/settings-file-banner';
 import './first-run.css';
 
 /** Before anything else: the name and group others will see, prefilled from this computer. */
@@ -28,6 +29,8 @@ export function FirstRun() {
 
   return (
     <main className="first-run">
+      {/* A damaged settings file brings a person back here: say why, and where it went. */}
+      <SettingsFileBanner />
       <form className="first-run-card" onSubmit={(e) => void submit(e)} noValidate>
         <PigeonMark size={64} />
         <h1>{t('firstRun.title')}</h1>

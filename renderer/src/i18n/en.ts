@@ -158,6 +158,15 @@ export const en = {
     unicastHosts: 'Extra hosts and subnets',
     unicastHint: 'For peers on other subnets: one address or subnet (e.g. 10.1.2.0/24) per line.',
     restartNote: 'Network changes take effect when Pigeon restarts.',
+    desktop: 'Desktop',
+    notifications: 'Notifications',
+    notificationsHint:
+      'Show a notification for messages and file offers while the window is not in front.',
+    minimizeToTray: 'Keep running in the tray when the window is closed',
+    minimizeToTrayHint:
+      'Closing the window hides it; quit from the tray menu. On macOS Pigeon also leaves the Dock.',
+    startAtLogin: 'Start Pigeon when I log in',
+    startAtLoginHint: 'So colleagues can reach you as soon as the computer is on.',
     appearance: 'Appearance',
     language: 'Language',
     theme: 'Theme',
@@ -457,6 +466,7 @@ export const en = {
   notice: {
     dismiss: 'Dismiss',
     engineError: 'Network problem',
+    settingsFile: 'Settings file',
   },
   files: {
     preview_one: '[File]',

@@ -156,6 +156,13 @@ export const zhCN: Translations = {
     unicastHosts: '额外主机和网段',
     unicastHint: '用于其他网段的联系人：每行一个地址或网段（如 10.1.2.0/24）。',
     restartNote: '网络设置在 Pigeon 重启后生效。',
+    desktop: '桌面',
+    notifications: '通知',
+    notificationsHint: '窗口不在前台时，收到消息和文件邀请会显示通知。',
+    minimizeToTray: '关闭窗口时最小化到托盘',
+    minimizeToTrayHint: '关闭窗口只是隐藏它；从托盘菜单退出。在 macOS 上 Pigeon 也会离开程序坞。',
+    startAtLogin: '登录时启动 Pigeon',
+    startAtLoginHint: '电脑一开机，同事就能联系到你。',
     appearance: '外观',
     language: '语言',
     theme: '主题',
@@ -452,6 +459,7 @@ export const zhCN: Translations = {
   notice: {
     dismiss: '关闭',
     engineError: '网络问题',
+    settingsFile: '设置文件',
   },
   files: {
     preview_one: '[文件]',

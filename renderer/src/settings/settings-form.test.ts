@@ -24,6 +24,9 @@ const settings: AppSettings = {
   away: false,
   awayMessage: '',
   doNotDisturb: false,
+  notifications: true,
+  startAtLogin: false,
+  minimizeToTray: true,
 };
 
 describe('settings form', () => {

@@ -7,16 +7,18 @@ import { notify, updateSettings, useApp } from '../store/app-store';
 import { Field } from '../ui/field';
 import { AppearanceSection } from './appearance-section';
 import { AttentionSection } from './attention-section';
+import { DesktopSection } from './desktop-section';
 import { BroadcastPicker, InterfacesSection, useInterfaces } from './interfaces-section';
 import { formFrom, patchFrom, validateForm } from './settings-form';
 import type { SettingsForm } from './settings-form';
 import './settings.css';
 
-/** Profile and network (saved together) and appearance (applied at once). */
+/** Profile and network (saved together); away, appearance and the desktop (applied at once). */
 export function SettingsView() {
   const { t } = useTranslation();
   const settings = useApp((s) => s.settings);
   const version = useApp((s) => s.info?.version ?? '');
+  const desktop = useApp((s) => s.info?.shell === 'electron');
   const interfaces = useInterfaces();
   if (!settings) return null;
   return (
@@ -33,6 +35,7 @@ export function SettingsView() {
         >
           <AttentionSection key={settings.awayMessage} settings={settings} />
           <AppearanceSection settings={settings} />
+          {desktop && <DesktopSection settings={settings} />}
         </ProfileAndNetwork>
       </div>
     </section>

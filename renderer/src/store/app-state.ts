@@ -10,6 +10,7 @@ import type {
   EngineErrorCode,
   Outcome,
   Peer,
+  SettingsFileCode,
   StartErrorCode,
 } from '../../../shared/model';
 import type { TransferMap } from '../files/transfers-state';
@@ -42,6 +43,8 @@ export interface AppState {
   activeId: string | null;
   view: View;
   engineError: Outcome<EngineErrorCode | StartErrorCode> | null;
+  /** What was wrong with settings.json (AppInfo, or found later): shown until dismissed. */
+  settingsProblems: readonly Outcome<SettingsFileCode>[];
   notices: readonly Notice[];
 }
 
@@ -58,6 +61,7 @@ export const initialState: AppState = {
   activeId: null,
   view: 'chats',
   engineError: null,
+  settingsProblems: [],
   notices: [],
 };
 

@@ -21,6 +21,9 @@ import {
 } from './app-state';
 import type { AppState, Notice, View } from './app-state';
 import { createStore, useStore } from './create-store';
+import { isSettingsFileProblem } from './settings-problems';
+import { outcomeText } from '../../../shared/model/texts';
+import i18next from 'i18next';
 import { replaceTransfers, upsertTransfer } from '../files/transfers-state';
 
 export const store = createStore<AppState>(initialState);
@@ -92,7 +95,13 @@ function subscribe(a: PigeonApi): void {
   a.on('files:transfer', (t) =>
     store.set((s) => ({ ...s, transfers: upsertTransfer(s.transfers, t) })),
   );
-  a.on('engine:error', (e) => store.set((s) => ({ ...s, engineError: e })));
+  a.on('engine:error', (e) =>
+    store.set((s) =>
+      isSettingsFileProblem(e)
+        ? { ...s, settingsProblems: [...s.settingsProblems, e] }
+        : { ...s, engineError: e },
+    ),
+  );
   a.on('engine:ready', () => store.set((s) => ({ ...s, engineError: null })));
   a.on('settings:changed', (settings) => store.set((s) => ({ ...s, settings })));
   a.on('ui:open-conversation', ({ peerId }) => {
@@ -125,7 +134,14 @@ export async function connect(a: PigeonApi | null): Promise<void> {
     if (transfers.ok) next = { ...next, transfers: replaceTransfers(transfers.value) };
     // Nothing to read yet (a new install, a fresh browser host): open on the people around.
     const view = summaries.ok && summaries.value.length === 0 ? 'peers' : next.view;
-    return { ...next, view, status: 'ready', info: info.value, settings: info.value.settings };
+    return {
+      ...next,
+      view,
+      status: 'ready',
+      info: info.value,
+      settings: info.value.settings,
+      settingsProblems: info.value.settingsProblems,
+    };
   });
   if (!peers.ok) notify('error', peers.error.message);
 }
@@ -202,7 +218,20 @@ export async function refreshPeers(): Promise<void> {
 export async function updateSettings(
   patch: SettingsPatch,
 ): Promise<SettingsUpdateResult | undefined> {
-  const r = value(await requireApi().settings.update(patch));
+  const result = await requireApi().settings.update(patch);
+  if (!result.ok && result.error.code === 'settings-not-saved') {
+    // The file is kept as it is (newer or unreadable); say so in the person's language.
+    const file = store.get().settingsProblems[0]?.params.file ?? 'settings.json';
+    notify(
+      'error',
+      outcomeText(
+        { code: 'settings-not-saved', params: { file } },
+        i18next.language === 'zh-CN' ? 'zh-CN' : 'en',
+      ),
+    );
+    return undefined;
+  }
+  const r = value(result);
   if (!r) return undefined;
   store.set((s) => ({
     ...s,
@@ -210,6 +239,10 @@ export async function updateSettings(
     info: s.info ? { ...s.info, firstRun: false, settings: r.settings } : s.info,
   }));
   return r;
+}
+
+export function dismissSettingsProblems(): void {
+  store.set((s) => ({ ...s, settingsProblems: [] }));
 }
 
 export function dismissEngineError(): void {

@@ -1,8 +1,8 @@
-import type { EngineErrorCode, StartErrorCode } from '../outcome';
+import type { EngineErrorCode, SettingsFileCode, StartErrorCode } from '../outcome';
 import type { Texts } from './fill';
 
-/** What the running engine reports on its own (engine:error). */
-export const ENGINE_ERROR_TEXTS: Record<EngineErrorCode, Texts> = {
+/** What the running engine reports on its own (engine:error); settings.json's in settings.ts. */
+export const ENGINE_ERROR_TEXTS: Record<Exclude<EngineErrorCode, SettingsFileCode>, Texts> = {
   internal: {
     en: 'Pigeon could not handle a packet and skipped it ({error})',
     'zh-CN': 'Pigeon 无法处理一个数据包，已跳过（{error}）',

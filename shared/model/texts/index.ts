@@ -2,6 +2,7 @@ import type { Outcome, OutcomeCode } from '../outcome';
 import { DELIVERY_TEXTS, UNCONFIRMED_TEXTS } from './delivery';
 import { ENGINE_ERROR_TEXTS, START_ERROR_TEXTS } from './engine';
 import { fill, type TextLanguage, type Texts } from './fill';
+import { SETTINGS_FILE_TEXTS } from './settings';
 import { TRANSFER_TEXTS } from './transfers';
 import { VERDICT_TEXTS } from './verdicts';
 
@@ -18,6 +19,7 @@ const CATALOGUE: Record<OutcomeCode, Texts> = {
   ...ENGINE_ERROR_TEXTS,
   ...START_ERROR_TEXTS,
   ...TRANSFER_TEXTS,
+  ...SETTINGS_FILE_TEXTS,
 };
 
 export const OUTCOME_CODES = Object.keys(CATALOGUE) as OutcomeCode[];
@@ -40,4 +42,5 @@ export const TEXT_FAMILIES = {
   engineErrors: ENGINE_ERROR_TEXTS,
   startErrors: START_ERROR_TEXTS,
   transfers: TRANSFER_TEXTS,
+  settingsFile: SETTINGS_FILE_TEXTS,
 } as const;

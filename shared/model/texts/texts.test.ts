@@ -29,6 +29,9 @@ const params = {
   limit: 4096,
   program: 'iptux',
   pid: 4242,
+  version: 3,
+  ours: 1,
+  keys: 'port, theme',
 };
 
 describe('the outcome catalogue', () => {
