@@ -35,7 +35,7 @@ import { presenceHandlers } from './presence/handlers';
 import { PeerTable } from './presence/peer-table';
 import { Presence } from './presence/presence';
 import type { PresenceMode } from './presence/presence-mode';
-import { settingsHandlers, type UiShell } from './settings/handlers';
+import { settingsHandlers, type LiveSettings, type UiShell } from './settings/handlers';
 import { validateSettings } from './settings/settings';
 import { StartError, explainBindError } from './start-error';
 import { PIGEON_VERSION } from './version';
@@ -276,7 +276,14 @@ export class Engine {
       [Mode.FEIQ_OPEN_YOU, info],
       [Mode.SENDMSG, (p, d) => messaging.inbox.onSendMsg(p, d)],
       [Mode.RECVMSG, (p, d) => messaging.inbox.onRecvMsg(p, d)],
-      [Mode.READMSG, (p, d) => messaging.inbox.onReadMsg(p, d)],
+      [
+        Mode.READMSG,
+        (p, d) => {
+          messaging.inbox.onReadMsg(p, d);
+          messaging.sealed.onReadMsg(p, d);
+        },
+      ],
+      [Mode.ANSREADMSG, (p, d) => messaging.sealed.onAnsReadMsg(p, d)],
       // Answered when answerEcho is on; also probe-back requests and probes sent back to us.
       [Mode.PIGEON_ECHO, (p, d) => echo.onProbe(p, d)],
       [Mode.PIGEON_ECHO_REPLY, (p, d) => echo.onReply(p, d)],
@@ -381,10 +388,17 @@ export class Engine {
     this.diagnostics.networkChanged(reason);
   }
 
-  /** Nick and group apply at once, and everyone is told. */
-  private applyIdentity(patch: Pick<Partial<EngineSettings>, 'nick' | 'group'>): void {
+  /**
+   * Nick, group and the away state apply at once, and everyone is told (the away state is in
+   * our entries' status bits and nick); a new away period answers everyone again.
+   */
+  private applyIdentity(patch: LiveSettings): void {
+    const before = this.current;
     this.current = { ...this.current, ...patch };
-    this.presence.namesChanged();
+    if (patch.away === true && !before.away) this.messaging.autoReply.reset();
+    const announced =
+      patch.nick !== undefined || patch.group !== undefined || this.current.away !== before.away;
+    if (announced) this.presence.namesChanged();
   }
 
   // ---- receiving -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { EchoResult } from '../../shared/model';
 import { Engine, type EngineOptions } from './engine';
 import { FakeClock } from './testing/fake-clock';
 import { FakeNetwork } from './testing/fake-network';
+import { loadStoredSettings } from './settings/settings-store';
 import { createEngineNode, testSettings } from './testing/engine-harness';
 
 const dirs: string[] = [];
@@ -106,6 +107,42 @@ describe('the engine answers every request of the contract', () => {
       error: { code: 'invalid-request' },
     });
     expect(a.engine.settings().nick).toBe('Alice');
+  });
+
+  it('keeps away, its message and do-not-disturb in settings.json: a restart reads them back', async () => {
+    const { a, net, dataDir } = lan();
+    await a.engine.start();
+    const away = { away: true, awayMessage: '开会中\nIn a meeting', doNotDisturb: true };
+    expect(await a.engine.request('settings:update', away)).toMatchObject({
+      ok: true,
+      value: { settings: away, restartRequired: false },
+    });
+    expect(a.engine.settings()).toMatchObject({ away: true, awayMessage: away.awayMessage });
+    await a.engine.stop();
+
+    // The next start, as the app and the CLI make it: what settings.json holds, defaults filled.
+    const read = loadStoredSettings(dataDir);
+    expect(read.problems).toEqual([]);
+    expect(read.settings).toMatchObject(away);
+    const next = createEngineNode(
+      net,
+      '10.0.0.3',
+      { ...read.settings, dataDir },
+      { ui: { shell: 'electron', firstRun: false } },
+    );
+    engines.push(next.engine);
+    expect(next.engine.settings()).toMatchObject({ away: true, awayMessage: away.awayMessage });
+    expect(await next.engine.request('settings:get', null)).toMatchObject({
+      ok: true,
+      value: away,
+    });
+    // Each turned off is read back off, not as a missing key at its default.
+    await next.engine.request('settings:update', { away: false, doNotDisturb: false });
+    expect(loadStoredSettings(dataDir).settings).toMatchObject({
+      away: false,
+      awayMessage: away.awayMessage,
+      doNotDisturb: false,
+    });
   });
 
   it('refuses to save over a settings file from a newer Pigeon, before changing anything', async () => {

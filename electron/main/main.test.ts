@@ -353,6 +353,38 @@ describe('main process composition', () => {
     expect(electron.Notification.instances.map((n) => n.options.body)).toEqual(['loud']);
   });
 
+  it('stays quiet in do-not-disturb even with notifications on; the tray switches Away and DND', async () => {
+    const { electron, win, engine } = await launch();
+    const tray = electron.Tray.instances[0];
+    type Item = { label?: string; checked?: boolean; click?: () => void };
+    const item = (label: string): Item | undefined =>
+      (tray?.menu?.template as Item[] | undefined)?.find((i) => i.label === label);
+    win.blur();
+    expect(item('Do not disturb')?.checked).toBe(false);
+    item('Do not disturb')?.click?.();
+    await settle();
+    expect(item('Do not disturb')?.checked).toBe(true);
+    expect(await engine.request('settings:get', null)).toMatchObject({
+      value: { notifications: true, doNotDisturb: true },
+    });
+    engine.emit(messageFromBob('hush'));
+    expect(electron.Notification.instances).toEqual([]);
+    item('Do not disturb')?.click?.();
+    await settle();
+    engine.emit(messageFromBob('back'));
+    expect(electron.Notification.instances.map((n) => n.options.body)).toEqual(['back']);
+
+    item('Away (reply automatically)')?.click?.();
+    await settle();
+    expect(engine.settings().away).toBe(true);
+    expect(item('Away (reply automatically)')?.checked).toBe(true);
+    // Both are in settings.json, for the next start.
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({
+      away: true,
+      doNotDisturb: false,
+    });
+  });
+
   it.runIf(process.platform !== 'darwin')(
     'hides to the tray on close by default, and quits on close when the person chose so',
     async () => {

@@ -33,6 +33,7 @@ import { StartError } from '../engine/start-error';
 import { adoptOldData, describeAdoption } from './adopt-old-data';
 import { registerAppScheme, setupAppProtocol } from './app-protocol';
 import { appPaths, trayIconFile } from './app-paths';
+import { shouldNotify } from './attention';
 import { EngineStatus } from './engine-status';
 import { createFilesShell } from './files-shell';
 import { setupGracefulQuit } from './graceful-quit';
@@ -137,14 +138,26 @@ async function start(): Promise<void> {
 
   // Tray and unread count.
   const status = new EngineStatus();
+  // Away (an engine setting) as the settings say; do-not-disturb is in prefs. settings:changed
+  // keeps both current.
+  let away = settings.away;
+  const setSetting = (patch: { away: boolean } | { doNotDisturb: boolean }): void => {
+    void engine.request('settings:update', patch);
+  };
   const tray = setupTray(
     { Tray, Menu, platform: process.platform },
     nativeImage.createFromPath(trayIconFile(paths.assets, process.platform)),
-    { open: showWindow, quit: () => app.quit() },
+    {
+      open: showWindow,
+      quit: () => app.quit(),
+      setAway: (away) => setSetting({ away }),
+      setDoNotDisturb: (doNotDisturb) => setSetting({ doNotDisturb }),
+    },
   );
   // The engine keeps the one unread count (every window and tab shows the same numbers).
   let unread = 0;
-  const refreshTray = (): void => tray.update({ unread, status: status.line() });
+  const refreshTray = (): void =>
+    tray.update({ unread, status: status.line(), away, doNotDisturb: prefs.doNotDisturb });
 
   // Engine events go to the page on the contract's channels, and to the tray and notifications.
   const events = new RendererEvents((channel, payload) => {
@@ -160,7 +173,11 @@ async function start(): Promise<void> {
     if (event.channel === 'settings:changed') {
       const before = prefs;
       prefs = { ...prefs, ...pickPreferences(event.payload) };
+      away = event.payload.away;
       if (prefs.startAtLogin !== before.startAtLogin) applyLoginItem(prefs.startAtLogin);
+      refreshTray();
+      // Do not disturb: what is on screen goes too.
+      if (prefs.doNotDisturb) notifier.clear();
     }
     if (status.apply(event)) refreshTray();
     if (event.channel === 'chat:unread' && event.payload.total !== unread) {
@@ -170,9 +187,11 @@ async function start(): Promise<void> {
     }
     if (
       event.channel === 'chat:message' &&
-      event.payload.message.direction === 'in' &&
-      prefs.notifications &&
-      !currentWindow()?.isFocused()
+      shouldNotify(event.payload, {
+        focused: currentWindow()?.isFocused() === true,
+        notifications: prefs.notifications,
+        doNotDisturb: prefs.doNotDisturb,
+      })
     ) {
       notifier.notify(event.payload);
     }
@@ -275,6 +294,7 @@ function pickPreferences(s: AppSettings): Pick<AppSettings, keyof Preferences> {
     notifications: s.notifications,
     startAtLogin: s.startAtLogin,
     minimizeToTray: s.minimizeToTray,
+    doNotDisturb: s.doNotDisturb,
   };
 }
 

@@ -125,4 +125,9 @@ describe('message notifications', () => {
     const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
     expect(notificationContent(message({ text: family })).body).toBe(family);
   });
+
+  it('never shows the text of a sealed message before it is opened', () => {
+    const sealed = notificationContent(message({ text: '', sealed: { openedAt: null } }));
+    expect(sealed.body).toBe('A sealed message: open it in Pigeon to read it');
+  });
 });

@@ -66,7 +66,9 @@ export function notificationContent({ message, peer }: MessageEvent): {
   const title = message.broadcast ? `${who} (to everyone)` : who;
   const text = message.undecodable
     ? `A message in an unreadable encoding (${message.undecodable.encoding})`
-    : preview(message.text);
+    : message.sealed && message.sealed.openedAt === null
+      ? 'A sealed message: open it in Pigeon to read it'
+      : preview(message.text);
   // An offer of files notifies even without a text: the person has to accept it.
   const n = message.files?.length ?? 0;
   const files = n === 0 ? '' : n === 1 ? 'offers a file' : `offers ${n} files`;

@@ -36,6 +36,7 @@ describe('settings file', () => {
       notifications: true,
       startAtLogin: false,
       minimizeToTray: true,
+      doNotDisturb: false,
     });
     expect(settings).toMatchObject({
       group: '',
@@ -46,6 +47,8 @@ describe('settings file', () => {
       legacyEncoding: 'gb18030',
       answerEcho: true,
       dataDir: dir,
+      away: false,
+      awayMessage: '',
     });
     expect(settings.nick.length).toBeGreaterThan(0);
   });
@@ -61,11 +64,26 @@ describe('settings file', () => {
         dataDir: '/evil',
         minimizeToTray: false,
         startAtLogin: true,
+        away: true,
+        awayMessage: '开会中\nIn a meeting',
+        doNotDisturb: true,
       }),
     );
-    const { settings, preferences } = loadAppSettings(dir, 'linux');
-    expect(settings).toMatchObject({ nick: '爱丽丝', port: 2426, dataDir: dir });
-    expect(preferences).toMatchObject({ theme: 'dark', minimizeToTray: false, startAtLogin: true });
+    const { settings, preferences, problems } = loadAppSettings(dir, 'linux');
+    expect(problems).toEqual([]);
+    expect(settings).toMatchObject({
+      nick: '爱丽丝',
+      port: 2426,
+      dataDir: dir,
+      away: true,
+      awayMessage: '开会中\nIn a meeting',
+    });
+    expect(preferences).toMatchObject({
+      theme: 'dark',
+      minimizeToTray: false,
+      startAtLogin: true,
+      doNotDisturb: true,
+    });
   });
 
   it('survives a damaged file', () => {

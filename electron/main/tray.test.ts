@@ -51,4 +51,24 @@ describe('tray', () => {
     mac.fake.emit('click');
     expect(mac.calls).toEqual([]);
   });
+
+  it('has Away and Do not disturb switches that say their state and flip it', () => {
+    const calls: string[] = [];
+    const deps = { Tray: FakeTray, Menu, platform: 'linux' } as unknown as TrayDeps;
+    const tray = setupTray(deps, {} as NativeImage, {
+      open: () => calls.push('open'),
+      quit: () => calls.push('quit'),
+      setAway: (on) => calls.push(`away ${on}`),
+      setDoNotDisturb: (on) => calls.push(`dnd ${on}`),
+    });
+    const fake = FakeTray.instances.at(-1) as FakeTray;
+    tray.update({ unread: 0, status: 'Online', away: true, doNotDisturb: false });
+    const menu = (fake.menu?.template ?? []) as MenuItemConstructorOptions[];
+    const away = menu.find((i) => i.label?.startsWith('Away'));
+    const dnd = menu.find((i) => i.label === 'Do not disturb');
+    expect([away?.checked, dnd?.checked]).toEqual([true, false]);
+    (away?.click as () => void)();
+    (dnd?.click as () => void)();
+    expect(calls).toEqual(['away false', 'dnd true']);
+  });
 });

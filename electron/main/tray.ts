@@ -10,14 +10,20 @@ export interface TrayState {
   unread: number;
   /** One line about the engine, e.g. "Online as alice · 3 peers". */
   status: string;
+  /** Away (with the automatic reply) and do-not-disturb, as the settings say. */
+  away?: boolean;
+  doNotDisturb?: boolean;
 }
 
 export interface TrayActions {
   open(): void;
   quit(): void;
+  /** Given: the menu has Away and Do not disturb checkboxes that call these. */
+  setAway?(on: boolean): void;
+  setDoNotDisturb?(on: boolean): void;
 }
 
-/** The tray icon and its menu: Open, a status line, Quit. */
+/** The tray icon and its menu: Open, a status line, Away and Do not disturb, Quit. */
 export interface PigeonTray {
   update(state: TrayState): void;
   destroy(): void;
@@ -60,7 +66,29 @@ export function trayMenuTemplate(
       click: () => actions.open(),
     },
     { label: state.status, enabled: false },
+    ...attentionItems(state, actions),
     { type: 'separator' },
     { label: 'Quit Pigeon', click: () => actions.quit() },
   ];
+}
+
+/** The two switches a person reaches for without opening the window. */
+function attentionItems(state: TrayState, actions: TrayActions): MenuItemConstructorOptions[] {
+  const { setAway, setDoNotDisturb } = actions;
+  const items: MenuItemConstructorOptions[] = [];
+  if (setAway)
+    items.push({
+      label: 'Away (reply automatically)',
+      type: 'checkbox',
+      checked: state.away === true,
+      click: () => setAway(state.away !== true),
+    });
+  if (setDoNotDisturb)
+    items.push({
+      label: 'Do not disturb',
+      type: 'checkbox',
+      checked: state.doNotDisturb === true,
+      click: () => setDoNotDisturb(state.doNotDisturb !== true),
+    });
+  return items.length > 0 ? [{ type: 'separator' }, ...items] : [];
 }

@@ -45,6 +45,17 @@ export interface DeliveryUpdate {
   delivery: DeliveryState;
 }
 
+/**
+ * A sealed message was opened: ours by its recipient (no `text`), or one that arrived, by the
+ * person (with its `text`, withheld until then).
+ */
+export interface SealOpened {
+  messageId: string;
+  peerId: string;
+  openedAt: number;
+  text?: string;
+}
+
 /** Unread incoming messages: one conversation's count, and the total for badges. */
 export interface UnreadUpdate {
   peerId: string;
@@ -105,6 +116,7 @@ export interface EventMap {
   'chat:message': MessageEvent;
   'chat:delivery': DeliveryUpdate;
   'chat:unread': UnreadUpdate;
+  'chat:opened': SealOpened;
   'echo:started': EchoStarted;
   'echo:progress': EchoProgress;
   'echo:done': EchoResult;
@@ -132,6 +144,7 @@ const eventChannelSet = {
   'chat:message': true,
   'chat:delivery': true,
   'chat:unread': true,
+  'chat:opened': true,
   'echo:started': true,
   'echo:progress': true,
   'echo:done': true,

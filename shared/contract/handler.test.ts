@@ -16,6 +16,9 @@ const settings: AppSettings = {
   unicastHosts: [],
   language: 'system',
   theme: 'system',
+  away: false,
+  awayMessage: '',
+  doNotDisturb: false,
   notifications: true,
   startAtLogin: false,
   minimizeToTray: true,
@@ -57,6 +60,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new ContractError('not-found', 'no such message');
     },
     'chat:mark-read': () => null,
+    'chat:open-sealed': () => ({ ...message, direction: 'in', sealed: { openedAt: 2 } }),
     'echo:start': () => ({ runId: '0000beef' }),
     'echo:stop': () => ({ stopped: true }),
     'echo:sweep': ({ to }) => ({

@@ -38,9 +38,10 @@ export interface RequestMap {
   /**
    * `to`: peer ids ("address:port") or bare IPv4 addresses (port 2425). One message per peer,
    * answered with their ids; the messages themselves arrive as `chat:message` events (before
-   * any `chat:delivery` for them), so every window shows the same thing.
+   * any `chat:delivery` for them), so every window shows the same thing. `sealed`: the peer
+   * opens it before reading it and says when (SECRETOPT|READCHECKOPT; `chat:opened` follows).
    */
-  'chat:send': { req: { to: string[]; text: string }; res: { ids: string[] } };
+  'chat:send': { req: { to: string[]; text: string; sealed?: boolean }; res: { ids: string[] } };
   'chat:broadcast': { req: { text: string }; res: { id: string } };
   /** Sends a failed message again as a new message (its `chat:message` follows). */
   'chat:retry': { req: { messageId: string }; res: { id: string } };
@@ -56,6 +57,11 @@ export interface RequestMap {
   'history:delete': { req: HistoryDeleteRequest; res: { deleted: number } };
   /** A pinned message is never given up to the history's disk budget. */
   'history:pin': { req: { messageId: string; pinned: boolean }; res: null };
+  /**
+   * Open a sealed message that arrived: its sender is told (READMSG), and the message with its
+   * text is answered (every window gets it as `chat:opened`).
+   */
+  'chat:open-sealed': { req: { messageId: string }; res: ChatMessage };
   /**
    * Start an echo run to a peer id or "host[:port]"; progress arrives as `echo:progress`, the
    * end as `echo:done`, both carrying the runId answered here.
@@ -140,6 +146,7 @@ const requestChannelSet = {
   'history:export': true,
   'history:delete': true,
   'history:pin': true,
+  'chat:open-sealed': true,
   'echo:start': true,
   'echo:stop': true,
   'echo:sweep': true,

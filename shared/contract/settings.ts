@@ -24,7 +24,12 @@ export type AppSettings = Pick<
   | 'notifications'
   | 'startAtLogin'
   | 'minimizeToTray'
->;
+  | 'doNotDisturb'
+> & {
+  away: boolean;
+  /** The automatic reply while away (the default text when the person set none). */
+  awayMessage: string;
+};
 
 /** What `settings:update` may change. Network fields (port, bind, targets) apply on restart. */
 export type SettingsPatch = Partial<
@@ -41,6 +46,9 @@ export type SettingsPatch = Partial<
     | 'notifications'
     | 'startAtLogin'
     | 'minimizeToTray'
+    | 'away'
+    | 'awayMessage'
+    | 'doNotDisturb'
   >
 >;
 
@@ -56,6 +64,9 @@ export const SETTINGS_PATCH_KEYS = [
   'notifications',
   'startAtLogin',
   'minimizeToTray',
+  'away',
+  'awayMessage',
+  'doNotDisturb',
 ] as const satisfies readonly (keyof SettingsPatch)[];
 
 /** Fields whose change only takes effect when the engine restarts its sockets. */

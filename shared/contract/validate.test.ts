@@ -24,6 +24,9 @@ const valid: { [C in RequestChannel]: unknown } = {
     port: 2425,
     language: 'zh-CN',
     theme: 'dark',
+    away: true,
+    awayMessage: '开会中\nIn a meeting',
+    doNotDisturb: true,
     notifications: false,
     startAtLogin: true,
     minimizeToTray: false,
@@ -33,7 +36,7 @@ const valid: { [C in RequestChannel]: unknown } = {
   'peers:add': { address: '192.168.1.20' },
   'chat:conversations': null,
   'chat:history': { peerId: '192.168.1.20:2425' },
-  'chat:send': { to: ['192.168.1.20:2425', '10.0.0.7'], text: 'hello 你好' },
+  'chat:send': { to: ['192.168.1.20:2425', '10.0.0.7'], text: 'hello 你好', sealed: true },
   'chat:broadcast': { text: 'lunch?' },
   'chat:retry': { messageId: 'm-1' },
   'chat:mark-read': { peerId: '192.168.1.20:2425' },
@@ -47,6 +50,7 @@ const valid: { [C in RequestChannel]: unknown } = {
   'history:export': { peerId: '*', format: 'html' },
   'history:delete': { peerId: '192.168.1.20:2425' },
   'history:pin': { messageId: 'm-1', pinned: true },
+  'chat:open-sealed': { messageId: 'm-2' },
   'echo:start': {
     to: '192.168.1.20:2425',
     mode: 'pigeon',
@@ -120,6 +124,13 @@ describe('validateRequest', () => {
   });
 
   it('guards the files channels: picks, never paths', () => {
+    rejects('settings:update', { away: 'yes' }, /"away" must be true or false/);
+    rejects('settings:update', { doNotDisturb: 1 }, /"doNotDisturb" must be true or false/);
+    rejects('settings:update', { awayMessage: 'x'.repeat(501) }, /longer than 500/);
+    rejects('settings:update', { awayMessage: 'a\u202eb\u0007' }, /control characters/);
+    rejects('settings:update', { awayMessage: 5 }, /"awayMessage" must be a string/);
+    rejects('chat:send', { to: ['10.0.0.1'], text: 'a', sealed: 'yes' }, /"sealed" must be/);
+    rejects('chat:open-sealed', { messageId: '' }, /"messageId" must be a non-empty string/);
     rejects('files:offer', { to: 'bob', picks: ['a'] }, /"to" must be a peer id/);
     rejects('files:offer', { to: '10.0.0.1', picks: [] }, /"picks" is empty/);
     rejects('files:offer', { to: '10.0.0.1', picks: [''] }, /"picks\[0\]" must be an id/);

@@ -22,6 +22,7 @@ import type {
   SweepRequest,
 } from '../model';
 import { BROADCAST_ID } from '../model/message';
+import { AWAY_MESSAGE_MAX_CHARS } from '../model';
 import { parseHostPort } from '../protocol/address';
 import { LANGUAGES, SETTINGS_PATCH_KEYS, THEMES } from './settings';
 import type { SettingsPatch } from './settings';
@@ -146,10 +147,24 @@ function settingsPatch(payload: unknown): SettingsPatch {
     );
   if (p.language !== undefined) out.language = oneOf(p.language, 'language', LANGUAGES);
   if (p.theme !== undefined) out.theme = oneOf(p.theme, 'theme', THEMES);
+  if (p.away !== undefined) out.away = flag(p.away, 'away');
+  if (p.awayMessage !== undefined) out.awayMessage = awayMessage(p.awayMessage);
+  if (p.doNotDisturb !== undefined) out.doNotDisturb = flag(p.doNotDisturb, 'doNotDisturb');
   if (p.notifications !== undefined) out.notifications = flag(p.notifications, 'notifications');
   if (p.startAtLogin !== undefined) out.startAtLogin = flag(p.startAtLogin, 'startAtLogin');
   if (p.minimizeToTray !== undefined) out.minimizeToTray = flag(p.minimizeToTray, 'minimizeToTray');
   return out;
+}
+
+/** Empty means the default text; line breaks are fine, other control characters are not. */
+function awayMessage(value: unknown): string {
+  if (typeof value !== 'string') fail(`"awayMessage" must be a string, got ${describe(value)}`);
+  if ([...value].length > AWAY_MESSAGE_MAX_CHARS)
+    fail(`"awayMessage" is longer than ${AWAY_MESSAGE_MAX_CHARS} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(value))
+    fail('"awayMessage" cannot contain control characters other than line breaks');
+  return value.trim();
 }
 
 // ---- echo and diagnostics ----------------------------------------------------------------------
@@ -411,7 +426,7 @@ const validators: Validators = {
   'chat:conversations': noPayload,
   'chat:history': historyPage,
   'chat:send': (payload) => {
-    const p = object(payload, ['to', 'text']);
+    const p = object(payload, ['to', 'text', 'sealed']);
     const to = stringList(
       p.to,
       'to',
@@ -420,7 +435,9 @@ const validators: Validators = {
       'a peer id "address:port" or an IPv4 address',
     );
     if (to.length === 0) fail('"to" names no recipient');
-    return { to, text: text(p.text) };
+    const out: Req<'chat:send'> = { to, text: text(p.text) };
+    if (p.sealed !== undefined) out.sealed = flag(p.sealed, 'sealed');
+    return out;
   },
   'chat:broadcast': (payload) => ({ text: text(object(payload, ['text']).text) }),
   'chat:retry': (payload) => ({
@@ -442,6 +459,9 @@ const validators: Validators = {
     const p = object(payload, ['messageId', 'pinned']);
     return { messageId: id(p.messageId, 'messageId'), pinned: flag(p.pinned, 'pinned') };
   },
+  'chat:open-sealed': (payload) => ({
+    messageId: id(object(payload, ['messageId']).messageId, 'messageId'),
+  }),
   'echo:start': echoRequest,
   'echo:stop': (payload) => ({ runId: id(object(payload, ['runId']).runId, 'runId') }),
   'echo:sweep': sweepRequest,

@@ -19,6 +19,8 @@ const input: BundleInput = {
     dataDir: '/tmp/x',
     answerEcho: true,
     downloadDir: '/home/me/Downloads',
+    away: false,
+    awayMessage: '',
   },
   interfaces: {
     at: 0,

@@ -54,6 +54,17 @@ export interface IncompleteText {
   total: number;
 }
 
+/**
+ * A sealed message (IPMsg's SECRETOPT). Outgoing: the peer was asked to say when it opens it
+ * (READCHECKOPT); `openedAt` is when its READMSG came (iptux never sends one). Incoming: the text
+ * is withheld (the message's `text` is empty) until the person opens it (`chat:open-sealed`),
+ * which tells the sender; `openedAt` is then when. Opening is a state of its own, beside
+ * delivery: a message is delivered first and may be opened much later, or never.
+ */
+export interface SealState {
+  openedAt: number | null;
+}
+
 /** One message in a conversation, either direction. JSON-safe. */
 export interface ChatMessage {
   /** Local unique id (never reused). */
@@ -76,4 +87,11 @@ export interface ChatMessage {
   files?: string[];
   /** Kept whatever the history's disk budget needs (history:pin). */
   pinned?: boolean;
+  /** Sealed (see SealState). */
+  sealed?: SealState;
+  /**
+   * An automatic reply (AUTORETOPT): an away notice, never acknowledged and never answered.
+   * Outgoing ones are ours, sent while away.
+   */
+  autoReply?: true;
 }

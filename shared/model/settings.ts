@@ -24,7 +24,19 @@ export interface EngineSettings {
   downloadDir: string;
   /** Answer Pigeon echo probes (on by default). */
   answerEcho: boolean;
+  /**
+   * Away (IPMsg's absence mode): our entries carry ABSENCEOPT and the nick shows "[away]", and a
+   * message from an announced peer gets `awayMessage` back once per peer per period (AUTORETOPT).
+   */
+  away: boolean;
+  /** The automatic reply while away; empty: the default text (DEFAULT_AWAY_MESSAGE). */
+  awayMessage: string;
 }
+
+/** The automatic reply when the person set none (both languages: the peer's is unknown). */
+export const DEFAULT_AWAY_MESSAGE = "I'm away from my desk right now. / 我现在不在座位上。";
+/** The longest away message, in characters (one datagram carries it to every client). */
+export const AWAY_MESSAGE_MAX_CHARS = 500;
 
 export type Language = 'zh-CN' | 'en' | 'system';
 export type Theme = 'light' | 'dark' | 'system';
@@ -47,6 +59,11 @@ export interface DesktopPrefs {
   startAtLogin: boolean;
   /** Closing the window hides it to the tray instead of quitting Pigeon. */
   minimizeToTray: boolean;
+  /**
+   * Do not disturb: no notifications and no flashing, whatever `notifications` says; messages
+   * still arrive and count. Apart from `notifications`, so turning it off brings that choice back.
+   */
+  doNotDisturb: boolean;
 }
 
 /** settings.json: any subset of the settings; the data directory is where it lives, not in it. */

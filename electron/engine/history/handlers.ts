@@ -1,3 +1,4 @@
+import { isWithheld, withheld } from '../messaging/sealed';
 import { ContractError, HISTORY_REQUEST_LIMITS, type Handlers } from '../../../shared/contract';
 import type { EngineContext } from '../context';
 import type { Messaging } from '../messaging/messaging';
@@ -29,7 +30,8 @@ export function historyHandlers(ctx: EngineContext, messaging: Messaging, store:
           'not-found',
           `no message ${req.before ?? req.after ?? req.around} in ${req.peerId}`,
         );
-      return page;
+      // A sealed message's text stays withheld until it is opened (messaging/sealed.ts).
+      return { ...page, messages: page.messages.map(withheld) };
     },
     'history:search': (req) =>
       store
@@ -40,6 +42,8 @@ export function historyHandlers(ctx: EngineContext, messaging: Messaging, store:
           until: req.until,
           limit: req.limit ?? HISTORY_REQUEST_LIMITS.defaultHits,
         })
+        // An unopened sealed message is not found by its words: a hit would tell them.
+        .filter((hit) => !isWithheld(hit.message))
         .map((hit) => ({
           message: hit.message,
           conversation: { peerId: hit.peerId, name: nameOf(hit.peerId) },
@@ -47,7 +51,7 @@ export function historyHandlers(ctx: EngineContext, messaging: Messaging, store:
         })),
     'history:export': ({ peerId, format }) => ({
       text: exportConversation(
-        store.conversation(peerId),
+        mapIterable(store.conversation(peerId), withheld),
         { peerId, peer: nameOf(peerId), me: ctx.settings().nick || ctx.settings().user },
         format,
       ),
@@ -78,4 +82,9 @@ export function historyHandlers(ctx: EngineContext, messaging: Messaging, store:
     Handlers,
     'chat:history' | 'history:search' | 'history:export' | 'history:delete' | 'history:pin'
   >;
+}
+
+/** Each item of a (lazy, possibly long) iterable, mapped as it is read. */
+function* mapIterable<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
 }

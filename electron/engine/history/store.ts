@@ -213,6 +213,7 @@ export class HistoryStore {
       lastOfPeer: p('SELECT max(seq) AS seq FROM messages WHERE peer_id = ?'),
       seqsOfPeer: p('SELECT seq, bytes, text FROM messages WHERE peer_id = ?'),
       pin: p('UPDATE messages SET pinned = ? WHERE id = ?'),
+      setExtra: p('UPDATE messages SET extra = ? WHERE id = ?'),
       recentSeen: p('SELECT peer_id, packet_no, hash FROM seen ORDER BY at DESC LIMIT ?'),
       pruneSeenAge: p('DELETE FROM seen WHERE at < ?'),
       pruneSeenCount: p(
@@ -453,6 +454,15 @@ export class HistoryStore {
   setDelivery(id: string, delivery: DeliveryState): void {
     this.pendingDelivery.set(id, delivery);
     this.flushSoon();
+  }
+
+  /**
+   * A stored message's sealed state changed (opened, by us or by its reader): kept at once, so
+   * a restart neither shows an opened message sealed again nor a sealed one's text.
+   */
+  setSealed(message: ChatMessage): void {
+    this.flush();
+    this.stmt('setExtra').run(extraOf(message), message.id);
   }
 
   get(id: string): ChatMessage | undefined {
@@ -764,11 +774,13 @@ function createPrivate(file: string): void {
 }
 
 function extraOf(m: ChatMessage): string | null {
-  if (!m.undecodable && !m.incomplete && !m.files) return null;
+  if (!m.undecodable && !m.incomplete && !m.files && !m.sealed && !m.autoReply) return null;
   return JSON.stringify({
     ...(m.undecodable ? { undecodable: m.undecodable } : {}),
     ...(m.incomplete ? { incomplete: m.incomplete } : {}),
     ...(m.files ? { files: m.files } : {}),
+    ...(m.sealed ? { sealed: m.sealed } : {}),
+    ...(m.autoReply ? { autoReply: m.autoReply } : {}),
   });
 }
 

@@ -191,6 +191,15 @@ export class Conversations {
     }
   }
 
+  /** A message's sealed state changed (it was opened): in the history, and the cached copy. */
+  setSealed(message: ChatMessage): void {
+    this.store?.setSealed(message);
+    for (const [, log] of this.byPeer.entries()) {
+      const m = log.items.find((x, j) => j >= log.start && x.id === message.id);
+      if (m && message.sealed) m.sealed = { ...message.sealed };
+    }
+  }
+
   /** Pinned or not, in the cached copy too. */
   setPinned(messageId: string, pinned: boolean): void {
     for (const [, log] of this.byPeer.entries()) {

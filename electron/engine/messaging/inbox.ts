@@ -33,6 +33,8 @@ import { Dedupe } from './dedupe';
 import type { DeliveryQueue } from './delivery-queue';
 import type { MessageIntake } from './intake';
 import { PartAssembler } from './part-assembler';
+import type { InboxAttention } from './attention';
+import { withheld } from './sealed';
 import type { UnreadCounter } from './unread';
 
 /** How often long-message parts that never completed are looked for (and shown as they are). */
@@ -67,6 +69,9 @@ export class Inbox {
    * transfers and answers their ids, which the message lists. Unset, offers are ignored.
    */
   offers: ((peer: Peer, p: WirePacket, attachments: Uint8Array) => string[]) | undefined;
+
+  /** Away replies and sealed messages (attention.ts); unset, neither happens. */
+  attention: InboxAttention | undefined;
 
   start(): void {
     this.ctx.later(PART_SWEEP_MS, () => this.sweepParts());
@@ -142,6 +147,7 @@ export class Inbox {
       return;
     }
     ack();
+    this.attention?.arrived(peer, p, from?.announced === true);
   }
 
   /** RECVMSG: a peer acknowledged one of ours (with a proof, if it is a Pigeon). */
@@ -203,7 +209,7 @@ export class Inbox {
     // An offer without a text is its files alone, not an empty message beside them.
     if (text === '' && files.length === 0 && body.attachments.length > 0)
       return this.noteSeen(seen);
-    return this.deliver(peer, text, broadcast, undefined, undefined, files, seen);
+    return this.deliver(peer, text, broadcast, undefined, undefined, files, seen, p);
   }
 
   private seenBefore(seen: SeenKey): boolean {
@@ -232,6 +238,7 @@ export class Inbox {
     incomplete?: IncompleteText,
     files: string[] = [],
     seen?: SeenKey,
+    p?: WirePacket,
   ): boolean {
     const peerId = typeof peer === 'string' ? peer : peer.id;
     const message: ChatMessage = {
@@ -245,6 +252,7 @@ export class Inbox {
     };
     if (incomplete) message.incomplete = incomplete;
     if (files.length > 0) message.files = files;
+    if (p && typeof peer !== 'string') this.attention?.marked(message, peer, p);
     const label = typeof peer === 'string' ? peer : `${peer.nick || peer.user} (${peer.address})`;
     try {
       const known = typeof peer === 'string' ? undefined : peer;
@@ -259,7 +267,7 @@ export class Inbox {
     // The message first, then the count that includes it: a page never counts what it lacks.
     if (this.ctx.listened())
       this.ctx.emit('chat:message', {
-        message: { ...message },
+        message: withheld(message),
         peer: typeof peer === 'string' ? null : clonePeer(peer),
       });
     this.unread.arrived(peerId);

@@ -4,12 +4,15 @@ import type { EngineContext } from '../context';
 import type { HistoryStore } from '../history/store';
 import type { Presence } from '../presence/presence';
 import type { IntakeLimits } from './budgets';
+import { InboxAttention } from './attention';
+import { AutoReply } from './auto-reply';
 import { Conversations } from './conversations';
 import { Dedupe } from './dedupe';
 import { DeliveryQueue } from './delivery-queue';
 import { Inbox } from './inbox';
 import { MessageIntake } from './intake';
 import { Outbox } from './outbox';
+import { SealedMessages } from './sealed';
 import { UnreadCounter } from './unread';
 import { MessageWriter } from './writing';
 
@@ -43,7 +46,7 @@ function dedupeFor(history: HistoryStore | undefined): Dedupe {
 
 /**
  * Chat: what arrives (inbox), what we send (outbox, delivery queue), the conversations both
- * write to, and the unread counts. One object, so the engine wires one capability.
+ * write to, the unread counts, the away reply and sealed messages. One object, so the engine wires one capability.
  */
 export class Messaging {
   readonly conversations: Conversations;
@@ -54,6 +57,8 @@ export class Messaging {
   readonly inbox: Inbox;
   readonly outbox: Outbox;
   readonly writer: MessageWriter;
+  readonly autoReply: AutoReply;
+  readonly sealed: SealedMessages;
   private seq = 0;
 
   constructor(
@@ -91,6 +96,10 @@ export class Messaging {
     );
     this.writer = new MessageWriter(ctx, instance);
     this.outbox = new Outbox(ctx, this.conversations, this.queue, this.writer, newMessageId);
+    this.sealed = new SealedMessages(ctx, (m) => this.conversations.setSealed(m));
+    this.outbox.sealed = this.sealed;
+    this.autoReply = new AutoReply(ctx, this.writer, this.conversations, newMessageId);
+    this.inbox.attention = new InboxAttention(this.autoReply, this.sealed);
   }
 
   start(): void {

@@ -17,6 +17,7 @@ import type { EngineContext } from '../context';
 import { clonePeer } from '../presence/peer-table';
 import type { Conversations } from './conversations';
 import type { DeliveryQueue, OutgoingItem } from './delivery-queue';
+import { SEALED_OPTS, type SealedMessages } from './sealed';
 import { labelOf, type MessageWriter, type Written } from './writing';
 
 /**
@@ -33,8 +34,14 @@ export class Outbox {
     private readonly newMessageId: () => string,
   ) {}
 
-  /** One message per distinct recipient; returns their ids in the order of `to`. */
-  send(to: readonly string[], rawText: string): string[] {
+  /** Where sealed messages of ours are remembered (sealed.ts); unset, nothing is sealed. */
+  sealed: SealedMessages | undefined;
+
+  /**
+   * One message per distinct recipient; returns their ids in the order of `to`. `sealed`: sent
+   * as IP Messenger seals (SECRETOPT|READCHECKOPT), and marked opened when the peer says so.
+   */
+  send(to: readonly string[], rawText: string, options: { sealed?: boolean } = {}): string[] {
     const text = normaliseLineBreaks(rawText);
     const ids: string[] = [];
     const seen = new Set<string>();
@@ -51,7 +58,7 @@ export class Outbox {
       }
       if (seen.has(peer.id)) continue;
       seen.add(peer.id);
-      ids.push(this.queueText(peer, text));
+      ids.push(this.queueText(peer, text, options.sealed === true));
     }
     return ids;
   }
@@ -94,7 +101,7 @@ export class Outbox {
     if (!old || old.direction !== 'out' || old.delivery?.state !== 'failed') return undefined;
     const peer = this.ctx.peers.get(old.peerId) ?? this.resolveRecipient(old.peerId);
     if (!peer) return undefined;
-    return this.queueText(peer, old.text);
+    return this.queueText(peer, old.text, old.sealed !== undefined);
   }
 
   /** The delivery queue's word on a message: stored and told. */
@@ -141,11 +148,11 @@ export class Outbox {
     return this.queueWritten(peer, text, written, Opt.FILEATTACHOPT, files, hooks);
   }
 
-  private queueText(peer: Peer, text: string): string {
+  private queueText(peer: Peer, text: string, sealed = false): string {
     const written = this.ctx.isRunning()
       ? this.writer.write(peer, text)
       : ({ ok: false, code: 'not-started', params: {} } as const);
-    return this.queueWritten(peer, text, written, 0);
+    return this.queueWritten(peer, text, written, sealed && this.sealed ? SEALED_OPTS : 0);
   }
 
   /** Stored and told first (failed, with why, when it could not be written), then queued. */
@@ -165,6 +172,7 @@ export class Outbox {
       at: this.ctx.clock.now(),
       broadcast: false,
       ...(files ? { files } : {}),
+      ...(option & Opt.SECRETOPT ? { sealed: { openedAt: null } } : {}),
       delivery: written.ok
         ? { state: 'queued' }
         : { state: 'failed', code: written.code, params: written.params },
@@ -191,8 +199,21 @@ export class Outbox {
       ...(written.proofs ? { proofs: written.proofs } : {}),
       proofRequired: peer.capabilities.proof,
       ...hooks,
+      ...(message.sealed ? { numbered: this.sealedNumbering(message, peer, hooks.numbered) } : {}),
     });
     return message.id;
+  }
+
+  /** Each datagram of a sealed message is remembered by its number, for the peer's READMSG. */
+  private sealedNumbering(
+    message: ChatMessage,
+    peer: Peer,
+    also: OutgoingItem['numbered'],
+  ): NonNullable<OutgoingItem['numbered']> {
+    return (part, packetNo) => {
+      this.sealed?.numbered(message, peer.address, peer.port, packetNo);
+      also?.(part, packetNo);
+    };
   }
 
   /** A message that cannot go at all: told (so it shows, failed, with why), never stored. */

@@ -1,4 +1,4 @@
-import type { Peer, WireEncoding } from '../../../shared/model';
+import { DEFAULT_AWAY_MESSAGE, type Peer, type WireEncoding } from '../../../shared/model';
 import {
   Mode,
   Opt,
@@ -39,6 +39,12 @@ const ANNOUNCE_BATCH = 32;
  * host or network, and outside it an ANSENTRY asks nothing of us (a forged one gets nothing).
  */
 export const ENTRY_ANSWER_WINDOW_MS = 8000;
+/**
+ * What our nick shows while away, as IP Messenger shows it ("name[head]", GetNickNameEx): a
+ * client that ignores ABSENCEOPT (iptux, FeiQ) still shows the status. ASCII, so every code page
+ * writes it the same.
+ */
+export const AWAY_NICK_SUFFIX = '[away]';
 
 export interface PresenceOptions {
   /**
@@ -222,7 +228,7 @@ export class Presence {
       d.port,
       {
         // BR_EXIT from iptux carries no names: keep the ones we know.
-        nick: isExit ? undefined : names.nick,
+        nick: isExit ? undefined : ownNick(names.nick, client, hasOpt(p.command, Opt.ABSENCEOPT)),
         group: isExit ? undefined : names.group,
         user: info.ext.user ?? decodeLenient(p.user, encoding),
         host: info.ext.host ?? decodeLenient(p.host, encoding),
@@ -272,9 +278,14 @@ export class Presence {
       case Mode.GETINFO:
         void wire.send(Mode.SENDINFO, utf8Bytes(`Pigeon ${PIGEON_VERSION}\0`), d.address, d.port);
         return;
-      case Mode.GETABSENCEINFO:
-        void wire.send(Mode.SENDABSENCEINFO, utf8Bytes('Not absence mode\0'), d.address, d.port);
+      case Mode.GETABSENCEINFO: {
+        // IP Messenger's answer when it is not away; the away text in UTF-8 when we are (only
+        // announced hosts can ask for it, since it is the same text an auto-reply carries).
+        const s = this.ctx.settings();
+        const text = s.away ? awayText(s.awayMessage) : 'Not absence mode';
+        void wire.send(Mode.SENDABSENCEINFO, utf8Bytes(`${text}\0`), d.address, d.port);
         return;
+      }
       case Mode.FEIQ_OPEN_YOU:
         void wire.send(Mode.FEIQ_RESP_YOU, new Uint8Array([0]), d.address, d.port);
         return;
@@ -389,15 +400,24 @@ export class Presence {
     return caps;
   }
 
-  /** Our status bits for entry packets. Only what is implemented: no files, no encryption yet. */
+  /** Our status bits for entry packets. Only what is implemented: no encryption yet. */
   private statusOptions(): number {
-    return this.options.files === false ? Opt.CAPUTF8OPT : Opt.CAPUTF8OPT | Opt.FILEATTACHOPT;
+    const away = this.ctx.settings().away ? Opt.ABSENCEOPT : 0;
+    return (
+      (this.options.files === false ? Opt.CAPUTF8OPT : Opt.CAPUTF8OPT | Opt.FILEATTACHOPT) | away
+    );
+  }
+
+  /** The nick others see: with the away mark while away (see AWAY_NICK_SUFFIX). */
+  private shownNick(): string {
+    const s = this.ctx.settings();
+    return s.away ? `${s.nick}${AWAY_NICK_SUFFIX}` : s.nick;
   }
 
   private entryExtra(encoding: WireEncoding): Uint8Array {
     const s = this.ctx.settings();
     return buildEntryExtra({
-      nick: s.nick,
+      nick: this.shownNick(),
       group: s.group,
       user: s.user,
       host: s.host,
@@ -466,8 +486,8 @@ export class Presence {
 
   /** Our names alone, wholly in a legacy code page (see buildLegacyEntryExtra). */
   private legacyExtra(encoding: WireEncoding): Uint8Array {
-    const { nick, group } = this.ctx.settings();
-    return buildLegacyEntryExtra({ nick, group, encoding });
+    const { group } = this.ctx.settings();
+    return buildLegacyEntryExtra({ nick: this.shownNick(), group, encoding });
   }
 
   /**
@@ -501,4 +521,19 @@ export class Presence {
       port,
     );
   }
+}
+
+/** The text an away Pigeon sends back: the person's, or the default. */
+export function awayText(message: string | undefined): string {
+  const own = message?.trim() ?? '';
+  return own === '' ? DEFAULT_AWAY_MESSAGE : own;
+}
+
+/**
+ * A Pigeon peer's nick without the away mark its entries carry for other clients: Pigeon shows
+ * the away state (ABSENCEOPT) on its own.
+ */
+function ownNick(nick: string, client: Peer['client'], away: boolean): string {
+  if (client !== 'pigeon' || !away || !nick.endsWith(AWAY_NICK_SUFFIX)) return nick;
+  return nick.slice(0, -AWAY_NICK_SUFFIX.length) || nick;
 }

@@ -12,6 +12,9 @@ import {
   SettingsKeptError,
 } from './settings-store';
 
+/** What applies at once and is announced: names, and the away state with its reply. */
+export type LiveSettings = Pick<Partial<EngineSettings>, 'nick' | 'group' | 'away' | 'awayMessage'>;
+
 export interface UiShell {
   /** Where the UI runs: inside the Electron app, or in a browser served by the CLI. */
   shell: AppInfo['shell'];
@@ -22,13 +25,14 @@ export interface UiShell {
 }
 
 /**
- * The contract's `app:info` and `settings:*` requests. Nick and group apply at once (and are
- * announced); network fields are saved and apply on the next start; UI preferences are saved.
+ * The contract's `app:info` and `settings:*` requests. Nick, group and the away state apply at
+ * once (and are announced); network fields are saved and apply on the next start; UI and desktop
+ * preferences (do-not-disturb among them) are saved.
  */
 export function settingsHandlers(
   ctx: EngineContext,
   ui: UiShell,
-  applyIdentity: (patch: Pick<Partial<EngineSettings>, 'nick' | 'group'>) => void,
+  applyIdentity: (patch: LiveSettings) => void,
 ) {
   let firstRun = ui.firstRun;
   const problems = [...(ui.settingsProblems ?? [])];
@@ -50,8 +54,8 @@ export function settingsHandlers(
   };
 
   /**
-   * What the person chose: nick and group from the running engine, network fields from the
-   * file (a changed port is saved at once but applies only on restart), UI preferences too.
+   * What the person chose: nick, group and away from the running engine, network fields from the
+   * file (a changed port is saved at once but applies only on restart), preferences too.
    */
   const current = (): AppSettings => {
     const running = ctx.settings();
@@ -65,6 +69,9 @@ export function settingsHandlers(
       port: saved.port ?? running.port,
       broadcast: saved.broadcast ?? running.broadcast,
       unicastHosts: saved.unicastHosts ?? running.unicastHosts,
+      // Away applies at once, so the running engine has it (read from the file at start).
+      away: running.away,
+      awayMessage: running.awayMessage,
       ...preferencesFrom(saved),
     };
   };
@@ -73,9 +80,11 @@ export function settingsHandlers(
     // Checked before anything applies: a refused save must not leave a half-made change.
     const before = stored();
     if (before.keep) notSaved();
-    const identity: { nick?: string; group?: string } = {};
+    const identity: LiveSettings = {};
     if (patch.nick !== undefined) identity.nick = patch.nick;
     if (patch.group !== undefined) identity.group = patch.group;
+    if (patch.away !== undefined) identity.away = patch.away;
+    if (patch.awayMessage !== undefined) identity.awayMessage = patch.awayMessage;
     if (Object.keys(identity).length > 0) {
       const problems = validateSettings({ ...ctx.settings(), ...identity });
       if (problems.length) throw new ContractError('invalid-request', problems.join('; '));

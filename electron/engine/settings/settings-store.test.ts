@@ -39,6 +39,9 @@ describe('settings store', () => {
       notifications: false,
       startAtLogin: true,
       minimizeToTray: false,
+      away: true,
+      awayMessage: '开会中\nIn a meeting',
+      doNotDisturb: true,
       language: 'zh-CN' as const,
       theme: 'dark' as const,
     };
@@ -132,6 +135,8 @@ describe('settings store', () => {
     [{ unicastHosts: ['10.0.0.0/8'] }, 'unicastHosts'],
     [{ broadcast: 'x'.repeat(10) }, 'broadcast'],
     [{ downloadDir: '' }, 'downloadDir'],
+    [{ awayMessage: 'x'.repeat(501) }, 'awayMessage'],
+    [{ awayMessage: 'a\u202eb\u0007' }, 'awayMessage'],
     [{ version: 'two' }, 'version'],
     [{ version: -1 }, 'version'],
   ])('names a value of the right type that is still not valid: %j', (bad, key) => {
@@ -141,6 +146,25 @@ describe('settings store', () => {
     expect(r.settings).toEqual({ group: 'kept' });
     expect(r.problems).toMatchObject([{ code: 'settings-invalid-keys', params: { keys: key } }]);
     expect(r.keep).toBeUndefined();
+  });
+
+  it('reads away, its message and do-not-disturb through the contract guard, each alone', () => {
+    const dir = tmp();
+    const file = path.join(dir, SETTINGS_FILE);
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ away: 'yes', awayMessage: '  back at 3\n', doNotDisturb: 1 }),
+    );
+    expect(loadStoredSettings(dir)).toEqual({
+      // The guard's own normalising (trimmed) applies to a hand-edited file too.
+      settings: { awayMessage: 'back at 3' },
+      problems: [{ code: 'settings-invalid-keys', params: { file, keys: 'away, doNotDisturb' } }],
+    });
+    fs.writeFileSync(file, JSON.stringify({ away: true, doNotDisturb: false }));
+    expect(loadStoredSettings(dir)).toEqual({
+      settings: { away: true, doNotDisturb: false },
+      problems: [],
+    });
   });
 
   it('uses what it understands of a newer file, tells, and never overwrites it', () => {

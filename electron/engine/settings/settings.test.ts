@@ -98,11 +98,13 @@ describe('defaultPreferences', () => {
         notifications: true,
         startAtLogin: false,
         minimizeToTray: true,
+        doNotDisturb: false,
       });
     }
     expect(defaultPreferences('darwin')).toMatchObject({
       notifications: true,
       minimizeToTray: false,
+      doNotDisturb: false,
     });
   });
 });

@@ -39,6 +39,8 @@ export function defaultSettings(overrides: Partial<EngineSettings> = {}): Engine
     dataDir: overrides.dataDir ?? path.join(os.homedir(), '.pigeon'),
     downloadDir: overrides.downloadDir ?? path.join(os.homedir(), 'Downloads'),
     answerEcho: overrides.answerEcho ?? true,
+    away: overrides.away ?? false,
+    awayMessage: overrides.awayMessage ?? '',
   };
 }
 
@@ -62,6 +64,7 @@ export function defaultPreferences(platform: NodeJS.Platform = process.platform)
     notifications: true,
     startAtLogin: false,
     minimizeToTray: platform !== 'darwin',
+    doNotDisturb: false,
   };
 }
 
@@ -77,6 +80,7 @@ export function preferencesFrom(
     notifications: stored.notifications ?? d.notifications,
     startAtLogin: stored.startAtLogin ?? d.startAtLogin,
     minimizeToTray: stored.minimizeToTray ?? d.minimizeToTray,
+    doNotDisturb: stored.doNotDisturb ?? d.doNotDisturb,
   };
 }
 
@@ -86,6 +90,7 @@ export function validateSettings(s: EngineSettings): string[] {
   if (!s.nick.trim()) problems.push('nick is empty: choose a name others will see');
   if (s.nick.length > 64) problems.push('nick is longer than 64 characters');
   if (s.group.length > 64) problems.push('group is longer than 64 characters');
+  if (s.awayMessage.includes('\0')) problems.push('the away message cannot contain NUL');
   if (s.nick.includes('\0') || s.group.includes('\0'))
     problems.push('nick and group cannot contain NUL');
   if (!/^[\x21-\x7e]+$/.test(s.user) || s.user.includes(':')) {

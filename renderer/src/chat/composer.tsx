@@ -33,6 +33,7 @@ export function Composer(props: ComposerProps) {
   const [extra, setExtra] = useState<readonly string[]>([]);
   const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [sealed, setSealed] = useState(false);
   const peers = useApp((s) => s.peers);
   const electron = useApp((s) => s.info?.shell === 'electron');
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -63,7 +64,7 @@ export function Composer(props: ComposerProps) {
     setBusy(true);
     const ok =
       props.mode === 'peer'
-        ? await sendText([props.peerId, ...extra], text)
+        ? await sendText([props.peerId, ...extra], text, sealed)
         : await broadcastText(text);
     setBusy(false);
     if (ok) {
@@ -217,6 +218,16 @@ export function Composer(props: ComposerProps) {
             >
               <UsersPlusIcon size={18} />
             </button>
+          )}
+          {props.mode === 'peer' && (
+            <label className="composer-sealed" title={t('sealed.sendHint')}>
+              <input
+                type="checkbox"
+                checked={sealed}
+                onChange={(e) => setSealed(e.target.checked)}
+              />
+              <span>{t('sealed.send')}</span>
+            </label>
           )}
           <span
             className={`composer-hint${tooLong ? ' is-error' : ''}`}

@@ -8,6 +8,7 @@ import { formatTime } from '../ui/format';
 import { AlertIcon } from '../ui/icons';
 import { DeliveryMark, FailedNote, UnconfirmedNote } from './delivery-status';
 import { MessageText } from './message-text';
+import { SealedBody, SealedStatus } from './sealed-note';
 import { UndecodableBody } from './undecodable-body';
 
 /** One bubble: ours on the right, theirs on the left, time and delivery inside the bubble. */
@@ -25,8 +26,11 @@ export const MessageItem = memo(function MessageItem({
   return (
     <div className={`msg msg-${message.direction}${first ? ' msg-first' : ''}`}>
       <div className={`msg-bubble${failed ? ' is-failed' : ''}`}>
+        {message.autoReply && <p className="auto-reply-marker">{t('message.autoReply')}</p>}
         {message.undecodable ? (
           <UndecodableBody raw={message.undecodable} />
+        ) : message.direction === 'in' && message.sealed?.openedAt === null ? (
+          <SealedBody message={message} />
         ) : (
           // An offer of files may come without words.
           (message.text || !message.files?.length) && <MessageText text={message.text} />
@@ -62,6 +66,7 @@ export const MessageItem = memo(function MessageItem({
         />
       )}
       {unconfirmed && <UnconfirmedNote reason={unconfirmed} />}
+      {message.sealed && <SealedStatus message={message} />}
     </div>
   );
 });

@@ -42,6 +42,9 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     unicastHosts: ['10.1.2.0/24'],
     language: 'system',
     theme: 'system',
+    away: false,
+    awayMessage: '',
+    doNotDisturb: false,
     notifications: true,
     startAtLogin: false,
     minimizeToTray: true,
@@ -234,10 +237,11 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       return { deleted: 0 };
     },
     'history:pin': () => null,
-    'chat:send': ({ to, text }) => ({
+    'chat:send': ({ to, text, sealed }) => ({
       ids: to.map((target) => {
         const id = target.includes(':') ? target : peerId(target, 2425);
         const message = outgoing(id, text, false);
+        if (sealed) message.sealed = { openedAt: null };
         record(message);
         tell(message);
         deliver(message);
@@ -266,6 +270,10 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     'chat:mark-read': ({ peerId: id }) => {
       if (unread.delete(id)) emit('chat:unread', { peerId: id, unread: 0, total: totalUnread() });
       return null;
+    },
+    // The demo holds no sealed messages from others: only its own are sealed.
+    'chat:open-sealed': ({ messageId }) => {
+      throw new Error(`no sealed message ${messageId} waiting to be opened`);
     },
     ...echo.handlers,
     ...doctor,

@@ -143,6 +143,8 @@ export function createFakeDoctor({
           dataDir: '(in memory)',
           downloadDir: '(in memory)',
           answerEcho: true,
+          away: s.away,
+          awayMessage: s.awayMessage,
         },
         interfaces: lan.interfacesReport(),
         stats: {},

@@ -99,6 +99,7 @@ export const en = {
     messagesLabel: 'Messages with {{nick}}',
   },
   message: {
+    autoReply: 'Automatic reply',
     today: 'Today',
     yesterday: 'Yesterday',
     sending: 'Sending…',
@@ -529,6 +530,27 @@ export const en = {
     emptyFilter: 'Nothing here',
     from: 'From',
     to: 'To',
+  },
+  sealed: {
+    send: 'Sealed',
+    sendHint:
+      'The recipient opens it before reading it, and you see when (IP Messenger does; iptux does not).',
+    closed: 'A sealed message.',
+    open: 'Open',
+    openedByYou: 'Sealed message, opened.',
+    notOpened: 'Sealed · not opened yet',
+    opened: 'Sealed · opened at {{time}}',
+    iptux: 'iptux shows sealed messages as ordinary ones and never reports opening them.',
+  },
+  attention: {
+    title: 'Away and notifications',
+    away: 'Away',
+    awayHint:
+      'Your name shows “[away]” and whoever writes to you gets your away message once every 10 minutes.',
+    awayMessage: 'Away message',
+    awayMessagePlaceholder: "I'm away from my desk right now. / 我现在不在座位上。",
+    doNotDisturb: 'Do not disturb',
+    doNotDisturbHint: 'No notifications; messages still arrive and are counted.',
   },
   language: {
     'zh-CN': '简体中文',

@@ -98,6 +98,7 @@ export const zhCN: Translations = {
     messagesLabel: '与 {{nick}} 的消息',
   },
   message: {
+    autoReply: '自动回复',
     today: '今天',
     yesterday: '昨天',
     sending: '发送中…',
@@ -522,6 +523,25 @@ export const zhCN: Translations = {
     emptyFilter: '这里没有内容',
     from: '来自',
     to: '发给',
+  },
+  sealed: {
+    send: '密封',
+    sendHint: '对方需要先打开才能阅读，打开后你会看到（IP Messenger 支持；iptux 不支持）。',
+    closed: '一条密封消息。',
+    open: '打开',
+    openedByYou: '密封消息，已打开。',
+    notOpened: '密封 · 尚未打开',
+    opened: '密封 · {{time}} 已打开',
+    iptux: 'iptux 会把密封消息当作普通消息显示，也从不告知是否已打开。',
+  },
+  attention: {
+    title: '离开与通知',
+    away: '离开',
+    awayHint: '你的名字会显示“[away]”，给你发消息的人每 10 分钟最多收到一次你的离开留言。',
+    awayMessage: '离开留言',
+    awayMessagePlaceholder: "I'm away from my desk right now. / 我现在不在座位上。",
+    doNotDisturb: '勿扰',
+    doNotDisturbHint: '不弹出通知；消息照常接收并计入未读。',
   },
   language: {
     'zh-CN': '简体中文',

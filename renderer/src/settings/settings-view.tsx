@@ -6,13 +6,14 @@ import type { InterfacesReport } from '../../../shared/model';
 import { notify, updateSettings, useApp } from '../store/app-store';
 import { Field } from '../ui/field';
 import { AppearanceSection } from './appearance-section';
+import { AttentionSection } from './attention-section';
 import { DesktopSection } from './desktop-section';
 import { BroadcastPicker, InterfacesSection, useInterfaces } from './interfaces-section';
 import { formFrom, patchFrom, validateForm } from './settings-form';
 import type { SettingsForm } from './settings-form';
 import './settings.css';
 
-/** Profile and network (saved together) and appearance (applied at once). */
+/** Profile and network (saved together); away, appearance and the desktop (applied at once). */
 export function SettingsView() {
   const { t } = useTranslation();
   const settings = useApp((s) => s.settings);
@@ -32,6 +33,7 @@ export function SettingsView() {
           settings={settings}
           interfaces={interfaces}
         >
+          <AttentionSection key={settings.awayMessage} settings={settings} />
           <AppearanceSection settings={settings} />
           {desktop && <DesktopSection settings={settings} />}
         </ProfileAndNetwork>

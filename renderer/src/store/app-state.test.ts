@@ -3,6 +3,7 @@ import type { ChatMessage } from '../../../shared/model';
 import {
   appendMessages,
   applyDelivery,
+  applyOpened,
   applySummaries,
   initialState,
   mergeHistory,
@@ -41,6 +42,31 @@ describe('app state', () => {
       delivery: { state: 'failed', code: 'no-ack', params: {} },
     });
     expect(s).toBe(initialState);
+  });
+
+  it('shows a sealed message of ours opened, and one that arrived with its text once opened', () => {
+    let s = appendMessages(initialState, [
+      message('out', 1, { sealed: { openedAt: null }, delivery: { state: 'delivered', at: 2 } }),
+      message('in', 3, { direction: 'in', text: '', sealed: { openedAt: null } }),
+    ]);
+    s = applyOpened(s, { messageId: 'out', peerId: peer, openedAt: 10 });
+    s = applyOpened(s, { messageId: 'in', peerId: peer, openedAt: 11, text: 'psst' });
+    const [out, inn] = s.conversations.get(peer) ?? [];
+    expect(out).toMatchObject({ text: 'out', sealed: { openedAt: 10 } });
+    expect(out?.delivery).toEqual({ state: 'delivered', at: 2 });
+    expect(inn).toMatchObject({ text: 'psst', sealed: { openedAt: 11 } });
+    // One this page never loaded is left to its history.
+    expect(applyOpened(initialState, { messageId: 'x', peerId: peer, openedAt: 1 })).toBe(
+      initialState,
+    );
+  });
+
+  it('counts unread per conversation and in all, as the engine says', () => {
+    let s = setUnread(initialState, peer, 2);
+    s = setUnread(s, '10.0.0.3:2425', 1);
+    expect([s.unread.get(peer), totalUnread(s)]).toEqual([2, 3]);
+    s = setUnread(s, peer, 0);
+    expect([s.unread.has(peer), totalUnread(s)]).toEqual([false, 1]);
   });
 
   it('merges history with what events already brought', () => {

@@ -3,6 +3,7 @@ import type {
   AppSettings,
   ConversationSummary,
   DeliveryUpdate,
+  SealOpened,
 } from '../../../shared/contract';
 import type {
   ChatMessage,
@@ -186,6 +187,27 @@ export function applyDelivery(state: AppState, update: DeliveryUpdate): AppState
   next[index] = { ...message, delivery: update.delivery };
   const conversations = new Map(state.conversations);
   conversations.set(update.peerId, next);
+  return { ...state, conversations };
+}
+
+/**
+ * A sealed message was opened: ours by the peer (the time), or one that arrived, by the person
+ * in any window (the time and the text withheld until then). A message this page has not loaded
+ * is left to its history, which has it opened.
+ */
+export function applyOpened(state: AppState, opened: SealOpened): AppState {
+  const list = state.conversations.get(opened.peerId);
+  const index = list ? findLastIndex(list, (m) => m.id === opened.messageId) : -1;
+  if (!list || index < 0) return state;
+  const message = list[index] as ChatMessage;
+  const next = list.slice();
+  next[index] = {
+    ...message,
+    sealed: { openedAt: opened.openedAt },
+    ...(opened.text === undefined ? {} : { text: opened.text }),
+  };
+  const conversations = new Map(state.conversations);
+  conversations.set(opened.peerId, next);
   return { ...state, conversations };
 }
 

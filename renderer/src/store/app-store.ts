@@ -11,6 +11,7 @@ import {
   appendMessages,
   applySummaries,
   applyDelivery,
+  applyOpened,
   BROADCAST_ID,
   initialState,
   mergeHistory,
@@ -93,6 +94,7 @@ function subscribe(a: PigeonApi): void {
   a.on('chat:message', onMessage);
   a.on('chat:delivery', (u) => store.set((s) => applyDelivery(s, u)));
   a.on('chat:unread', onUnread);
+  a.on('chat:opened', (o) => store.set((s) => applyOpened(s, o)));
   a.on('files:transfer', (t) =>
     store.set((s) => ({ ...s, transfers: upsertTransfer(s.transfers, t) })),
   );
@@ -221,8 +223,27 @@ export function onWindowVisible(): void {
 }
 
 /** The messages themselves arrive as chat:message events, in every window alike. */
-export async function sendText(to: readonly string[], text: string): Promise<boolean> {
-  return value(await requireApi().chat.send({ to: [...to], text })) !== undefined;
+export async function sendText(
+  to: readonly string[],
+  text: string,
+  sealed = false,
+): Promise<boolean> {
+  const payload = sealed ? { to: [...to], text, sealed } : { to: [...to], text };
+  return value(await requireApi().chat.send(payload)) !== undefined;
+}
+
+/** Opens a sealed message that arrived: its sender is told, every window shows the text. */
+export async function openSealed(messageId: string): Promise<void> {
+  const opened = value(await requireApi().chat.openSealed({ messageId }));
+  if (opened)
+    store.set((s) =>
+      applyOpened(s, {
+        messageId,
+        peerId: opened.peerId,
+        openedAt: opened.sealed?.openedAt ?? Date.now(),
+        text: opened.text,
+      }),
+    );
 }
 
 export async function broadcastText(text: string): Promise<boolean> {
