@@ -78,6 +78,28 @@ describe('sealed messages between two Pigeons', () => {
     );
   });
 
+  it('an unopened one is neither found by its words nor exported; opened, it is, and stays so', async () => {
+    const { clock, a, b } = await pair();
+    sendSealed(a, b.id, 'quarterly secret 季度密报');
+    await clock.flush();
+    const [got] = b.received();
+    const search = (text: string) =>
+      b.engine.handlers['history:search']({ text }).map((h) => h.message.id);
+    const exported = () =>
+      b.engine.handlers['history:export']({ peerId: a.id, format: 'text' }).text;
+    expect(search('quarterly')).toEqual([]);
+    expect(search('密报')).toEqual([]);
+    expect(exported()).not.toContain('secret');
+    b.engine.handlers['chat:open-sealed']({ messageId: must(got).id });
+    expect(search('quarterly')).toEqual([must(got).id]);
+    expect(search('密报')).toEqual([must(got).id]);
+    expect(exported()).toContain('quarterly secret');
+    // The history keeps it opened: a page read from the store shows the text.
+    expect(b.engine.handlers['chat:history']({ peerId: a.id }).messages[0]?.sealed).toEqual({
+      openedAt: expect.any(Number) as number,
+    });
+  });
+
   it('repeats READMSG every 750 ms, 12 times in all, while no ANSREADMSG comes', async () => {
     const { clock, net, a, b } = await pair();
     sendSealed(a, b.id, 'x');
