@@ -56,6 +56,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'chat:retry': () => {
       throw new ContractError('not-found', 'no such message');
     },
+    'chat:cancel-queued': () => null,
     'chat:mark-read': () => null,
     'echo:start': () => ({ runId: '0000beef' }),
     'echo:stop': () => ({ stopped: true }),

@@ -426,6 +426,9 @@ const validators: Validators = {
   'chat:retry': (payload) => ({
     messageId: id(object(payload, ['messageId']).messageId, 'messageId'),
   }),
+  'chat:cancel-queued': (payload) => ({
+    messageId: id(object(payload, ['messageId']).messageId, 'messageId'),
+  }),
   'chat:mark-read': (payload) => ({
     peerId: peerIdField(object(payload, ['peerId']).peerId, 'peerId'),
   }),

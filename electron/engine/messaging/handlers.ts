@@ -3,7 +3,7 @@ import type { Messaging } from './messaging';
 
 /** The contract's `chat:*` requests. */
 export function messagingHandlers(messaging: Messaging) {
-  const { outbox, conversations, unread } = messaging;
+  const { outbox, conversations, unread, held } = messaging;
   return {
     'chat:conversations': () =>
       conversations
@@ -17,12 +17,22 @@ export function messagingHandlers(messaging: Messaging) {
         throw new ContractError('not-found', `no failed message ${messageId} to retry`);
       return { id };
     },
+    'chat:cancel-queued': ({ messageId }) => {
+      if (!held.cancel(messageId))
+        throw new ContractError('not-found', `no message ${messageId} waits in the outbox`);
+      return null;
+    },
     'chat:mark-read': ({ peerId }) => {
       unread.markRead(peerId);
       return null;
     },
   } satisfies Pick<
     Handlers,
-    'chat:conversations' | 'chat:send' | 'chat:broadcast' | 'chat:retry' | 'chat:mark-read'
+    | 'chat:conversations'
+    | 'chat:send'
+    | 'chat:broadcast'
+    | 'chat:retry'
+    | 'chat:cancel-queued'
+    | 'chat:mark-read'
   >;
 }
