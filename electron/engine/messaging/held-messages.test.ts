@@ -188,6 +188,23 @@ describe('the outbox', () => {
     expect(a.message(kept)?.delivery?.state).toBe('delivered');
   });
 
+  it('drops what waits for a conversation the person deleted', async () => {
+    const { clock, net } = lan();
+    const a = await startEngine(net, A, {}, { outbox: true });
+    const b = await startEngine(net, B, { nick: 'bob' });
+    await b.engine.stop();
+    await clock.flush();
+    a.send([B_ID], 'deleted before it went');
+    await clock.flush();
+    const waiting = () => a.engine.history.raw.prepare('SELECT count(*) AS c FROM outbox').get()?.c;
+    expect(waiting()).toBe(1);
+    a.engine.handlers['history:delete']({ peerId: B_ID });
+    expect(waiting()).toBe(0);
+    const back = await startEngine(net, B, { nick: 'bob' });
+    await clock.advance(5_000);
+    expect(texts(back)).toEqual([]);
+  });
+
   it('without the option, an unanswered message fails as before', async () => {
     const { clock, net } = lan();
     const a = await startEngine(net, A);

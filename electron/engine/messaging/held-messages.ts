@@ -71,13 +71,6 @@ export class HeldMessages {
     this.expire();
   }
 
-  /** Messages waiting (not the ones on their way), for tests and diagnostics. */
-  size(): number {
-    let n = 0;
-    for (const line of this.held.values()) n += line.length;
-    return n;
-  }
-
   /**
    * The delivery queue's admission of each message: stamped with its id (to a Pigeon), or
    * held (undefined) when its peer is known to be offline or has messages waiting before it.
@@ -150,6 +143,25 @@ export class HeldMessages {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The history deleted these messages: what of them waits is dropped without a word (there is
+   * no message left to tell about). One already on its way still goes.
+   */
+  forget(which: { messageId: string } | { peerId: string } | { all: true }): void {
+    for (const [peerId, line] of this.held) {
+      const keep = line.filter((m) =>
+        'messageId' in which
+          ? m.messageId !== which.messageId
+          : 'peerId' in which
+            ? m.peerId !== which.peerId
+            : false,
+      );
+      for (const m of line) if (!keep.includes(m)) this.drop(m.messageId);
+      if (keep.length > 0) this.held.set(peerId, keep);
+      else this.held.delete(peerId);
+    }
   }
 
   private sendNext(peer: Peer): void {
