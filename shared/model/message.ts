@@ -21,7 +21,7 @@ export type FailureCode =
  * address). The text for people is in the catalogue (texts/).
  */
 export type OutboxCode =
-  | 'outbox-offline' // the peer was known to be offline: not tried yet
+  | 'outbox-offline' // earlier messages to the peer wait unanswered: this one waits behind them
   | 'outbox-no-ack' // a Pigeon did not answer the retries: it gets the message exactly once
   | 'outbox-no-ack-legacy'; // another client did not answer: if a try did arrive, it shows twice
 

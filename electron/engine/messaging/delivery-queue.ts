@@ -202,6 +202,15 @@ export class DeliveryQueue {
     }
   }
 
+  /** Takes a peer's waiting messages that `which` picks out of its lane (not the one in flight). */
+  takeWaiting(peerId: string, which: (item: OutgoingItem) => boolean): OutgoingItem[] {
+    const lane = this.lanes.get(peerId);
+    if (!lane) return [];
+    const taken = lane.waiting.filter(which);
+    if (taken.length > 0) lane.waiting = lane.waiting.filter((item) => !which(item));
+    return taken;
+  }
+
   pending(): number {
     let n = this.settling.length;
     for (const lane of this.lanes.values()) n += lane.waiting.length + (lane.flight ? 1 : 0);

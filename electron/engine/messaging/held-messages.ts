@@ -30,7 +30,7 @@ export interface HeldOptions {
 export type TellDelivery = (messageId: string, peerId: string, state: DeliveryState) => void;
 
 /**
- * The outbox: messages to a peer that is offline, or that did not answer the retries, wait
+ * The outbox: messages to a peer that did not answer the retries (offline, or gone), wait
  * here (in the history's outbox table, so they outlive a restart) until the peer announces
  * itself again at the same address (an entry, or an answer to ours). Then they go one at a
  * time, in the order they were written, through the delivery queue; one that is again not
@@ -73,14 +73,14 @@ export class HeldMessages {
 
   /**
    * The delivery queue's admission of each message: stamped with its id (to a Pigeon), or
-   * held (undefined) when its peer is known to be offline or has messages waiting before it.
+   * held (undefined) behind messages already waiting for its peer, so that they keep their
+   * order. A peer merely shown offline is still tried first: anyone can forge its BR_EXIT,
+   * and a refresh it missed does not mean it is gone. Unanswered, the message waits then.
    */
   admit(item: OutgoingItem): OutgoingItem | undefined {
     if (!eligible(item)) return item;
     if (this.goingIds.has(item.messageId) || !this.options.enabled) return stamp(item);
-    const peer = this.ctx.peers.get(item.peerId);
-    const offline = peer !== undefined && peer.announced && !peer.online;
-    if (!offline && !this.held.has(item.peerId)) return stamp(item);
+    if (!this.held.has(item.peerId)) return stamp(item);
     const held = this.hold(item, 'outbox-offline');
     if (!held) return stamp(item);
     this.tell(item.messageId, item.peerId, this.stateOf(held));
@@ -117,7 +117,14 @@ export class HeldMessages {
       item,
       item.proofs === undefined ? 'outbox-no-ack-legacy' : 'outbox-no-ack',
     );
-    return held ? this.stateOf(held) : state;
+    if (!held) return state;
+    // What was written after it waits behind it, untried: they go in order, or not at all.
+    for (const behind of this.queue().takeWaiting(item.peerId, eligible)) {
+      const m = this.hold(behind, 'outbox-offline');
+      if (m) this.tell(behind.messageId, behind.peerId, this.stateOf(m));
+      else this.queue().enqueue(behind);
+    }
+    return this.stateOf(held);
   }
 
   /** The peer announced itself (an entry, an answer to ours): what waits for it goes. */

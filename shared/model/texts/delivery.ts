@@ -51,9 +51,10 @@ export const DELIVERY_TEXTS: Record<FailureCode, Texts> = {
 export const OUTBOX_TEXTS: Record<OutboxCode, Texts> = {
   'outbox-offline': {
     en:
-      '{peer} is offline: kept in the outbox and sent when they come back online at this ' +
-      'address (for up to {days} days)',
-    'zh-CN': '{peer} 不在线：已放入发件箱，对方在此地址重新上线时发送（最多保留 {days} 天）',
+      '{peer} is offline (earlier messages went unanswered): kept in the outbox and sent ' +
+      'after them when {peer} comes back online at this address (for up to {days} days)',
+    'zh-CN':
+      '{peer} 不在线（之前的消息没有得到确认）：已放入发件箱，对方在此地址重新上线后按顺序发送（最多保留 {days} 天）',
   },
   'outbox-no-ack': {
     en:
