@@ -211,7 +211,12 @@ export async function send(argv: string[]): Promise<number> {
         const taken = await link.request('chat:cancel-queued', { messageId: id });
         if (taken.ok) {
           failed++;
-          printError(`${outcomeText(held, lang)}; not kept (send with --queue to keep it)`);
+          // Tried and unanswered: the very failure an engine of our own would have given.
+          printError(
+            held.code !== 'outbox-offline' && held.params.attempts !== undefined
+              ? outcomeText({ code: 'no-ack', params: held.params }, lang)
+              : `${outcomeText(held, lang)}; not kept (send with --queue to keep it)`,
+          );
           continue;
         }
         state = final.get(id);

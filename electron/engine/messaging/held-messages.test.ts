@@ -68,7 +68,11 @@ describe('the outbox', () => {
     // Shown offline is not proof (a BR_EXIT can be forged): the first is tried, the second
     // waits behind it untried once it went unanswered.
     expect(a.deliveryStates(first ?? '')).toEqual(['queued', ...Array(5).fill('sent'), 'outbox']);
-    expect(a.message(first)?.delivery).toMatchObject({ state: 'outbox', code: 'outbox-no-ack' });
+    expect(a.message(first)?.delivery).toMatchObject({
+      state: 'outbox',
+      code: 'outbox-no-ack',
+      params: { peer: 'bob (10.0.0.2)', days: 7, attempts: 5, seconds: 5, port: 2425 },
+    });
     expect(a.deliveryStates(second ?? '')).toEqual(['queued', 'outbox']);
     expect(a.message(second)?.delivery).toMatchObject({
       state: 'outbox',

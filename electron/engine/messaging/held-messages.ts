@@ -106,13 +106,8 @@ export class HeldMessages {
       if (peer?.online) this.sendNext(peer);
       return state;
     }
-    if (
-      state.state !== 'failed' ||
-      state.code !== 'no-ack' ||
-      !this.options.enabled ||
-      !eligible(item)
-    )
-      return state;
+    if (state.state !== 'failed') return state;
+    if (state.code !== 'no-ack' || !this.options.enabled || !eligible(item)) return state;
     const held = this.hold(
       item,
       item.proofs === undefined ? 'outbox-no-ack-legacy' : 'outbox-no-ack',
@@ -124,7 +119,9 @@ export class HeldMessages {
       if (m) this.tell(behind.messageId, behind.peerId, this.stateOf(m));
       else this.queue().enqueue(behind);
     }
-    return this.stateOf(held);
+    // The tries' numbers stay (attempts, seconds, port): a program may still want to say them.
+    const waiting = this.stateOf(held);
+    return { ...waiting, params: { ...state.params, ...waiting.params } };
   }
 
   /** The peer announced itself (an entry, an answer to ours): what waits for it goes. */
@@ -280,7 +277,7 @@ export class HeldMessages {
     return line;
   }
 
-  private stateOf(m: HeldMessage): DeliveryState {
+  private stateOf(m: HeldMessage): Extract<DeliveryState, { state: 'outbox' }> {
     return {
       state: 'outbox',
       since: m.since,
