@@ -226,11 +226,17 @@ export class PigeonProcess {
     );
   }
 
-  /** The final delivery state of a message (delivered, unconfirmed or failed). */
+  /**
+   * The final delivery state of a message (delivered, unconfirmed or failed), or `outbox`, where
+   * serve keeps one its peer did not answer (it moves on when the peer is back).
+   */
   async finalDelivery(messageId: string | undefined, ms = 15_000): Promise<DeliveryState> {
     if (messageId === undefined) throw new Error('no message id: chat:send returned no message');
     const final = (d: DeliveryState | undefined) =>
-      d?.state === 'delivered' || d?.state === 'unconfirmed' || d?.state === 'failed';
+      d?.state === 'delivered' ||
+      d?.state === 'unconfirmed' ||
+      d?.state === 'failed' ||
+      d?.state === 'outbox';
     // Refused at once (no such peer, NUL): the message itself carries its final state.
     const told = this.of('chat:message').find((e) => e.message.id === messageId)?.message;
     if (told?.delivery && final(told.delivery)) return told.delivery;

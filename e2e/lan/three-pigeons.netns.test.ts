@@ -172,19 +172,19 @@ describe.skipIf(skip !== undefined)(
       }
     });
 
-    it('fails a message to a peer that vanished, with a reason, after the retries', async () => {
+    it('keeps a message to a peer that vanished in the outbox, with a reason, after the retries', async () => {
       await c.vanish();
       const started = Date.now();
       const [id] = await a.send([ip('c')], '你还在吗？');
       const final = await a.finalDelivery(id, 15_000);
       expect(final).toMatchObject({
-        state: 'failed',
-        code: 'no-ack',
-        params: { peer: `小陈 (${ip('c')})`, attempts: 5, port: 2425 },
+        state: 'outbox',
+        code: 'outbox-no-ack',
+        params: { peer: `小陈 (${ip('c')})`, days: 7 },
       });
       // The sentence a person reads comes from the catalogue, filled with those params.
-      expect(final.state === 'failed' && outcomeText(final, 'en')).toMatch(
-        /no acknowledgement from 小陈 \(.*\) after 5 attempts/,
+      expect(final.state === 'outbox' && outcomeText(final, 'en')).toMatch(
+        /no acknowledgement from 小陈 \(.*\): kept in the outbox/,
       );
       const elapsed = Date.now() - started;
       expect(elapsed).toBeGreaterThan(4000);

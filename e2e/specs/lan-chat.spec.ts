@@ -218,7 +218,7 @@ test.describe('Pigeon in a browser on a LAN with iptux', () => {
     await rail(page, 'peers'); // leave the page where the next tests expect it
   });
 
-  test('a message to a peer that vanished fails, says why, and offers a retry', async () => {
+  test('a message to a peer that vanished waits in the outbox, says why, and can be cancelled', async () => {
     await b.proc.vanish(); // SIGKILL: no goodbye, so a still lists b as online
     await rail(page, 'peers');
     await peerRow(page, NICK_B).click();
@@ -226,24 +226,28 @@ test.describe('Pigeon in a browser on a LAN with iptux', () => {
     await composer(page).press('Enter');
     const bubble = outgoing(page, TO_GONE);
     await expect(bubble).toBeVisible();
-    // The first try and four retries a second apart, then failed: the reason in the UI's
-    // language, from the catalogue the CLI uses too (the engine sends a code and the values:
-    // the peer, the attempts), under the message and as the delivery mark's tooltip.
+    // The first try and four retries a second apart, then the outbox (serve keeps one): the
+    // reason in the UI's language, from the catalogue the CLI uses too (the engine sends a code
+    // and the values), under the message and as the delivery mark's tooltip.
     const reason = outcomeText(
-      {
-        code: 'no-ack',
-        params: { peer: `${NICK_B} (${ip('b')})`, attempts: 5, seconds: 5, port: 2425 },
-      },
+      { code: 'outbox-no-ack', params: { peer: `${NICK_B} (${ip('b')})`, days: 7 } },
       'en',
     );
-    const failed = page.locator('.msg', { hasText: TO_GONE }).locator('.msg-failed');
-    await expect(failed).toBeVisible({ timeout: 15_000 });
-    await expect(failed).toContainText('Not delivered');
-    await expect(failed).toContainText(reason);
-    await expect(failed).toContainText(/no acknowledgement from Bea .* after 5 attempts/);
-    const mark = bubble.getByRole('img', { name: 'Not delivered' });
-    await expect(mark).toBeVisible();
+    const held = page.locator('.msg', { hasText: TO_GONE }).locator('.msg-outbox');
+    await expect(held).toBeVisible({ timeout: 15_000 });
+    await expect(held).toContainText('In the outbox');
+    await expect(held).toContainText(reason);
+    const mark = bubble.getByRole('img', { name: 'In the outbox' });
     await expect(mark).toHaveAttribute('title', reason);
+    // Cancelled, it is not delivered, says so, and can be sent again.
+    await held.getByRole('button', { name: 'Cancel' }).click();
+    const failed = page.locator('.msg', { hasText: TO_GONE }).locator('.msg-failed');
+    await expect(failed).toBeVisible();
+    await expect(failed).toContainText('Not delivered');
+    await expect(failed).toContainText(
+      outcomeText({ code: 'cancelled', params: { peer: `${NICK_B} (${ip('b')})` } }, 'en'),
+    );
+    await expect(bubble.getByRole('img', { name: 'Not delivered' })).toBeVisible();
     await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
   });
 

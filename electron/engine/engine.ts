@@ -74,6 +74,14 @@ export interface EngineOptions {
    * data directory exists, memory otherwise.
    */
   history?: HistoryOptions;
+  /**
+   * Keep messages to offline or silent peers in the outbox and send them when the peer is
+   * back at the same address (messaging/held-messages.ts): the app and `serve`; a
+   * one-shot `pigeon send` only with --queue.
+   */
+  outbox?: boolean;
+  /** How long a held message waits before it fails 'expired' (default OUTBOX_TTL_MS). */
+  outboxTtlMs?: number;
   /** Told about every error a request handler threw (for logs); never about bad requests. */
   onHandlerError?: (channel: RequestChannel, error: unknown) => void;
 }
@@ -203,6 +211,8 @@ export class Engine {
         this.messaging.inbox.dedupe.resetIfRestarted(peer.id, packetNo);
         this.notePeer(peer);
       },
+      // Back at this address: what waits for it in the outbox goes.
+      onAnnounced: (peer) => this.messaging.held.onAnnounced(peer),
     });
     const opened = openHistory(current.dataDir, options.history);
     this.history = opened.store;
@@ -213,6 +223,8 @@ export class Engine {
       ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
       ...(options.intake ? { intake: options.intake } : {}),
+      outbox: options.outbox ?? false,
+      ...(options.outboxTtlMs !== undefined ? { outboxTtlMs: options.outboxTtlMs } : {}),
     });
     const diag = options.diagnostics ?? {};
     this.echo = new EchoService(

@@ -115,6 +115,8 @@ async function start(): Promise<void> {
     ui: { shell: 'electron', firstRun, settingsProblems: problems },
     // The history lives in the data directory (DATA/history.db).
     history: { where: 'disk' },
+    // Messages to offline peers wait in the outbox until they come back (README).
+    outbox: true,
     // Dialogs and opening files; the engine reaches them only from checked contract requests.
     files: { shell: createFilesShell({ dialog, shell, getWindow: currentWindow }) },
     onHandlerError: (channel, error) => console.error(`pigeon: ${channel} failed:`, error),

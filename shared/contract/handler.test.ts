@@ -59,6 +59,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'chat:retry': () => {
       throw new ContractError('not-found', 'no such message');
     },
+    'chat:cancel-queued': () => null,
     'chat:mark-read': () => null,
     'chat:open-sealed': () => ({ ...message, direction: 'in', sealed: { openedAt: 2 } }),
     'echo:start': () => ({ runId: '0000beef' }),

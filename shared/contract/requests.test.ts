@@ -26,6 +26,7 @@ describe('channel lists', () => {
       'chat:send',
       'chat:broadcast',
       'chat:retry',
+      'chat:cancel-queued',
       'chat:mark-read',
       'history:search',
       'history:export',

@@ -45,6 +45,11 @@ export interface RequestMap {
   'chat:broadcast': { req: { text: string }; res: { id: string } };
   /** Sends a failed message again as a new message (its `chat:message` follows). */
   'chat:retry': { req: { messageId: string }; res: { id: string } };
+  /**
+   * Takes a message out of the outbox before it goes: it fails 'cancelled' (its
+   * `chat:delivery` follows). 'not-found' when none waits by that id (sent meanwhile).
+   */
+  'chat:cancel-queued': { req: { messageId: string }; res: null };
   'chat:mark-read': { req: { peerId: string }; res: null };
   /** Full-text search across conversations, newest first, with where the words are. */
   'history:search': { req: HistorySearchRequest; res: HistorySearchHit[] };
@@ -141,6 +146,7 @@ const requestChannelSet = {
   'chat:send': true,
   'chat:broadcast': true,
   'chat:retry': true,
+  'chat:cancel-queued': true,
   'chat:mark-read': true,
   'history:search': true,
   'history:export': true,

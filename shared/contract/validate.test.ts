@@ -39,6 +39,7 @@ const valid: { [C in RequestChannel]: unknown } = {
   'chat:send': { to: ['192.168.1.20:2425', '10.0.0.7'], text: 'hello 你好', sealed: true },
   'chat:broadcast': { text: 'lunch?' },
   'chat:retry': { messageId: 'm-1' },
+  'chat:cancel-queued': { messageId: 'm-1' },
   'chat:mark-read': { peerId: '192.168.1.20:2425' },
   'history:search': {
     text: '会议 lunch',
@@ -94,7 +95,7 @@ describe('validateRequest', () => {
 
   it('rejects unknown channels, naming the known ones', () => {
     rejects('chat:explode', {}, /unknown request channel "chat:explode".*chat:send/);
-    rejects('__proto__', {}, /unknown request channel/);
+    rejects('__proto__', {}, /unknown request channel.*known domains: .*chat.*files/);
     expect(validateRequest('nope', null)).toMatchObject({ error: { code: 'unknown-channel' } });
   });
 
@@ -182,6 +183,8 @@ describe('validateRequest', () => {
     rejects('chat:broadcast', { text: 'x'.repeat(1024 * 1024 + 1) }, /limit is 1048576/);
     rejects('chat:retry', { messageId: '' }, /"messageId" must be a non-empty string/);
     rejects('chat:retry', { messageId: 'x'.repeat(129) }, /longer than 128/);
+    rejects('chat:cancel-queued', { messageId: '' }, /"messageId" must be a non-empty string/);
+    rejects('chat:cancel-queued', { id: 'm-1' }, /messageId/);
     rejects('chat:history', { peerId: '10.0.0.1' }, /"peerId" must be a peer id/);
     rejects('chat:history', { peerId: 12 }, /"peerId" must be a non-empty string/);
     rejects('chat:mark-read', { peerId: '300.0.0.1:2425' }, /"peerId" must be a peer id/);

@@ -443,6 +443,9 @@ const validators: Validators = {
   'chat:retry': (payload) => ({
     messageId: id(object(payload, ['messageId']).messageId, 'messageId'),
   }),
+  'chat:cancel-queued': (payload) => ({
+    messageId: id(object(payload, ['messageId']).messageId, 'messageId'),
+  }),
   'chat:mark-read': (payload) => ({
     peerId: peerIdField(object(payload, ['peerId']).peerId, 'peerId'),
   }),
@@ -503,14 +506,23 @@ export function validateRequest<C extends RequestChannel>(
   payload: unknown,
 ): Result<Req<C>>;
 export function validateRequest(channel: string, payload: unknown): Result<unknown>;
+/**
+ * The channels of the domain it named ("chat:..."), or the domains: the whole list has grown
+ * past what one error line should carry.
+ */
+function knownChannels(channel: unknown): string {
+  const domain = typeof channel === 'string' ? channel.split(':', 1)[0] : undefined;
+  const same = REQUEST_CHANNELS.filter((c) => c.split(':', 1)[0] === domain);
+  if (same.length > 0) return `known ${domain} channels: ${same.join(', ')}`;
+  const domains = [...new Set(REQUEST_CHANNELS.map((c) => c.split(':', 1)[0]))];
+  return `known domains: ${domains.join(', ')} (channels are domain:verb, such as chat:send)`;
+}
+
 export function validateRequest(channel: string, payload: unknown): Result<unknown> {
   if (!isRequestChannel(channel)) {
     const shown =
       typeof channel === 'string' ? JSON.stringify(channel.slice(0, 64)) : 'a non-string';
-    return err(
-      'unknown-channel',
-      `unknown request channel ${shown}; known: ${REQUEST_CHANNELS.join(', ')}`,
-    );
+    return err('unknown-channel', `unknown request channel ${shown}; ${knownChannels(channel)}`);
   }
   try {
     return ok(validators[channel](payload));

@@ -12,7 +12,21 @@ export type FailureCode =
   | 'stopped' // the engine stopped before the message was acknowledged
   | 'not-started' // the engine was not running when the message was to go out
   | 'text-has-nul' // NUL ends a text on the wire: the peer would see only what is before it
-  | 'bad-recipient'; // neither a known peer nor an IPv4 address
+  | 'bad-recipient' // neither a known peer nor an IPv4 address
+  | 'expired' // waited in the outbox longer than OUTBOX_TTL_MS without the peer coming back
+  | 'cancelled'; // taken out of the outbox by the person before it went
+
+/**
+ * Why a message waits in the outbox (sent when the peer announces itself again at the same
+ * address). The text for people is in the catalogue (texts/).
+ */
+export type OutboxCode =
+  | 'outbox-offline' // earlier messages to the peer wait unanswered: this one waits behind them
+  | 'outbox-no-ack' // a Pigeon did not answer the retries: it gets the message exactly once
+  | 'outbox-no-ack-legacy'; // another client did not answer: if a try did arrive, it shows twice
+
+/** How long a message waits in the outbox before it fails with 'expired' (README). */
+export const OUTBOX_TTL_MS = 7 * 24 * 3600_000;
 
 /**
  * Why an acknowledged message is still not shown as delivered: the acknowledgement arrived, but
@@ -32,7 +46,13 @@ export type DeliveryState =
   | { state: 'delivered'; at: number }
   /** Acknowledged, but the acknowledgement could have been forged: not known to be delivered. */
   | { state: 'unconfirmed'; at: number; code: UnconfirmedCode; params: OutcomeParams }
-  | { state: 'failed'; code: FailureCode; params: OutcomeParams };
+  | { state: 'failed'; code: FailureCode; params: OutcomeParams }
+  /**
+   * Waiting in the outbox since `since` for the peer to come back at the same address (then it
+   * is sent, and goes through sent/delivered as any message); fails 'expired' at `expiresAt`,
+   * 'cancelled' when the person takes it out (chat:cancel-queued).
+   */
+  | { state: 'outbox'; since: number; expiresAt: number; code: OutboxCode; params: OutcomeParams };
 
 /** Text that could not be decoded: shown with a marker, raw bytes kept. */
 export interface UndecodableText {

@@ -1,5 +1,5 @@
 import type { VerdictCode } from './diagnostics';
-import type { FailureCode, OutcomeParams, UnconfirmedCode } from './message';
+import type { FailureCode, OutboxCode, OutcomeParams, UnconfirmedCode } from './message';
 import type { TransferFailureCode } from './transfer';
 
 /** Something went wrong in the running engine that no request answers (see engine:error). */
@@ -38,6 +38,7 @@ export type StartErrorCode =
 export type OutcomeCode =
   | FailureCode
   | UnconfirmedCode
+  | OutboxCode
   | EngineErrorCode
   | StartErrorCode
   | VerdictCode

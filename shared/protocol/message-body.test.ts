@@ -91,6 +91,27 @@ describe('parseMessageBody', () => {
     expect(parseMessageBody(b(`t\0\0PGNONCE:${NONCE}${'\0'.repeat(65)}`)).nonce).toBe(NONCE);
   });
 
+  it('writes and reads the message id (PGID) beside the part and the nonce', () => {
+    const both = buildMessageBody(b('hi'), {
+      part: { id: 'x9', index: 1, count: 3 },
+      nonce: NONCE,
+      id: 'a1b2c3-1z',
+    });
+    expect(s(both)).toBe(`hi\0\0PGPART:x9:1:3\0PGNONCE:${NONCE}\0PGID:a1b2c3-1z\0`);
+    expect(parseMessageBody(both)).toMatchObject({
+      part: { id: 'x9', index: 1, count: 3 },
+      nonce: NONCE,
+      id: 'a1b2c3-1z',
+    });
+    expect(parseMessageBody(b('t\0\0PGID:m-1\0')).id).toBe('m-1');
+    // Anything else is not an id: too long, other characters, in the text or attachments.
+    for (const bad of ['x'.repeat(41), 'a b', 'a:b', '', 'a\u202eb'])
+      expect(parseMessageBody(b(`t\0\0PGID:${bad}\0`)).id).toBeUndefined();
+    expect(parseMessageBody(b('PGID:m-1\0')).id).toBeUndefined();
+    expect(parseMessageBody(b('t\0PGID:m-1\0')).id).toBeUndefined();
+    expect(() => buildMessageBody(b('t'), { id: 'no spaces' })).toThrow(/message id/);
+  });
+
   it('round-trips build -> parse with and without a part', () => {
     const text = b('多行\n文本:with:colons');
     const plain = parseMessageBody(buildMessageBody(text));

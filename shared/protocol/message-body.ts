@@ -9,6 +9,9 @@ import { encodeText } from './encoding';
  * - `PGPART:id:index:count` when a long message had to be split, so a Pigeon receiver can join
  *   the parts back into one message. Always the first of them: older Pigeons look only there.
  * - `PGNONCE:<32 hex>`: the sender asks for a delivery proof bound to this nonce (see ack.ts).
+ * - `PGID:<message id>`: the sender's id of the message, the same in every copy it ever sends
+ *   (its outbox sends one again when an earlier try went unanswered): a Pigeon receiver shows
+ *   a message id once.
  */
 export interface MessageBody {
   text: Uint8Array;
@@ -17,6 +20,8 @@ export interface MessageBody {
   part?: MessagePart;
   /** PGNONCE: 32 lower-case hex digits. */
   nonce?: string;
+  /** PGID: the sender's message id (letters, digits, '-', at most MAX_MESSAGE_ID long). */
+  id?: string;
 }
 
 export interface MessagePart {
@@ -29,10 +34,14 @@ export interface MessagePart {
 export interface PigeonSections {
   part?: MessagePart;
   nonce?: string;
+  id?: string;
 }
 
 const PART = /^PGPART:([0-9a-z]{1,24}):(\d{1,6}):(\d{1,6})$/;
 const NONCE = /^PGNONCE:([0-9a-f]{32})$/;
+/** Longest message id a PGID section carries. */
+export const MAX_MESSAGE_ID = 40;
+const ID = /^PGID:([0-9A-Za-z-]{1,40})$/;
 export const MAX_PARTS = 10_000;
 /** Pigeon sections looked at after the attachment section; a hostile body may have thousands. */
 const MAX_PIGEON_SECTIONS = 4;
@@ -63,7 +72,14 @@ export function parseMessageBody(extra: Uint8Array): MessageBody {
     }
     if (body.nonce === undefined) {
       const m = NONCE.exec(marker);
-      if (m) body.nonce = m[1];
+      if (m) {
+        body.nonce = m[1];
+        continue;
+      }
+    }
+    if (body.id === undefined) {
+      const m = ID.exec(marker);
+      if (m) body.id = m[1];
     }
   }
   return body;
@@ -97,6 +113,10 @@ export function buildMessageBody(
     // a section a peer cannot parse, without a regex per datagram.
     if (sections.nonce.length !== 32) throw new Error('a nonce is 32 hex digits');
     markers.push(`PGNONCE:${sections.nonce}`);
+  }
+  if (sections.id !== undefined) {
+    if (!ID.test(`PGID:${sections.id}`)) throw new Error('a message id is letters, digits and -');
+    markers.push(`PGID:${sections.id}`);
   }
   // text \0 \0 (marker \0)*, written into one array of the exact size (a new one is zeroed):
   // this runs for every datagram to a Pigeon.

@@ -37,6 +37,10 @@ export const sendFlags = {
     type: 'boolean',
     describe: 'print the events of the message (and of its files) as JSON lines',
   },
+  queue: {
+    type: 'boolean',
+    describe: `when a recipient does not answer, keep the message in the data directory's outbox (exit 6) for the next engine there to deliver`,
+  },
 } as const satisfies FlagSpecs;
 
 /**
@@ -46,12 +50,21 @@ export const sendFlags = {
  */
 export const EXIT_UNCONFIRMED = 4;
 
+/**
+ * Exit code 6 (--queue): a recipient did not answer, and the message waits in the data
+ * directory's outbox; whichever engine runs there next (`pigeon serve`, the app) sends it when
+ * the peer announces itself again at that address. Not success: nothing was delivered yet.
+ * 1 and 4 win over 6.
+ */
+export const EXIT_QUEUED = 6;
+
 export const sendHelp = {
   usage:
-    'pigeon send (--to ADDR [--to ADDR ...] | --broadcast-all) [--file PATH ...] [--wait S] TEXT|-',
+    'pigeon send (--to ADDR [--to ADDR ...] | --broadcast-all) [--queue] [--file PATH ...] [--wait S] TEXT|-',
   summary:
     'send a message; exits 0 once every recipient acknowledged it, 1 if one was not delivered, ' +
-    '4 if an acknowledgement could have been forged ("-" reads the text from stdin). With ' +
+    '4 if an acknowledgement could have been forged, 6 with --queue if it waits in the outbox ' +
+    'for a recipient to come back ("-" reads the text from stdin). With ' +
     `--file: exits 0 once every recipient fetched every file, 1 if one declined or failed, ${EXIT_NOT_FETCHED} ` +
     'if --wait passed first',
   examples: [
@@ -59,6 +72,7 @@ export const sendHelp = {
     'pigeon send --to 192.168.1.20 "你好，下午三点开会"',
     'echo report | pigeon send --to 10.0.0.5 --to 10.0.0.6 -',
     'pigeon send --broadcast-all "lunch is here"',
+    'pigeon send --queue --to 192.168.1.20 "sent when you are back"',
   ],
 };
 
@@ -77,6 +91,10 @@ export async function send(argv: string[]): Promise<number> {
       throw new UsageError(`--file ${JSON.stringify(f)}: no such file or folder`);
   if (flags.wait !== undefined && !files.length)
     throw new UsageError('--wait only applies to --file');
+  if (flags.queue && (flags['broadcast-all'] || files.length))
+    throw new UsageError(
+      '--queue is for text messages to --to recipients (not files, not broadcasts)',
+    );
   if (flags.wait !== undefined && !(flags.wait > 0))
     throw new UsageError(`--wait expects a number of seconds above 0, got ${flags.wait}`);
   const targets = recipients.map((r) => {
@@ -111,7 +129,14 @@ export async function send(argv: string[]): Promise<number> {
     } else if (e.channel === 'chat:delivery' && mine.has(e.payload.messageId)) {
       if (flags.json) printJson(eventLine(e));
       const d = e.payload.delivery;
-      if (d.state === 'delivered' || d.state === 'failed' || d.state === 'unconfirmed')
+      // In the outbox is where this command's part ends (with --queue; without, it is
+      // taken out again below and fails as it would without an outbox).
+      if (
+        d.state === 'delivered' ||
+        d.state === 'failed' ||
+        d.state === 'unconfirmed' ||
+        d.state === 'outbox'
+      )
         final.set(e.payload.messageId, d);
     } else {
       return;
@@ -132,6 +157,8 @@ export async function send(argv: string[]): Promise<number> {
           presence: flags['broadcast-all']
             ? 'lan'
             : { only: targets.map((t) => `${t.address}:${t.port}`) },
+          // Our own engine keeps the outbox only when asked; a running one always does.
+          outbox: Boolean(flags.queue),
         })
       ).engine,
   );
@@ -174,10 +201,30 @@ export async function send(argv: string[]): Promise<number> {
     if (!ids.every((id) => final.has(id))) await done;
     let failed = 0;
     let unconfirmed = 0;
-    ids.forEach((id, i) => {
-      const state = final.get(id);
+    let queued = 0;
+    for (const [i, id] of ids.entries()) {
+      let state = final.get(id);
       const to = recipients[i] ?? id;
-      if (state?.state === 'delivered') {
+      if (state?.state === 'outbox' && !flags.queue) {
+        // A running engine keeps its outbox: without --queue this message fails as it did.
+        const held = state;
+        const taken = await link.request('chat:cancel-queued', { messageId: id });
+        if (taken.ok) {
+          failed++;
+          // Tried and unanswered: the very failure an engine of our own would have given.
+          printError(
+            held.code !== 'outbox-offline' && held.params.attempts !== undefined
+              ? outcomeText({ code: 'no-ack', params: held.params }, lang)
+              : `${outcomeText(held, lang)}; not kept (send with --queue to keep it)`,
+          );
+          continue;
+        }
+        state = final.get(id);
+      }
+      if (state?.state === 'outbox') {
+        queued++;
+        console.error(`${paint('queued', 'yellow', 'err')} to ${to}: ${outcomeText(state, lang)}`);
+      } else if (state?.state === 'delivered') {
         if (!flags.json) console.error(`${paint('delivered', 'green', 'err')} to ${to}`);
       } else if (state?.state === 'unconfirmed') {
         unconfirmed++;
@@ -190,8 +237,8 @@ export async function send(argv: string[]): Promise<number> {
           state?.state === 'failed' ? outcomeText(state, lang) : `no final state for ${to}`,
         );
       }
-    });
-    return failed ? 1 : unconfirmed ? EXIT_UNCONFIRMED : 0;
+    }
+    return failed ? 1 : unconfirmed ? EXIT_UNCONFIRMED : queued ? EXIT_QUEUED : 0;
   } finally {
     off();
     await close();

@@ -126,6 +126,8 @@ export async function serve(argv: string[]): Promise<number> {
       };
   const { engine } = await startEngine(flags, print, {
     shell: 'browser',
+    // Messages to offline peers wait for them, this run's and a `send --queue`'s alike.
+    outbox: true,
     ...(autoAccept ? { files: { autoAccept } } : {}),
     onHandlerError: (channel, error) =>
       printInfo(`${channel} failed: ${error instanceof Error ? error.message : String(error)}`),
@@ -253,6 +255,8 @@ export function describeEvent(e: ContractEvent): string {
         return `${time()} ${paint('failed', 'red')} ${e.payload.messageId}: ${field(outcomeText(d, lang))}`;
       if (d.state === 'unconfirmed')
         return `${time()} ${paint('unconfirmed', 'yellow')} ${e.payload.messageId}: ${field(outcomeText(d, lang))}`;
+      if (d.state === 'outbox')
+        return `${time()} ${paint('outbox', 'yellow')} ${e.payload.messageId}: ${field(outcomeText(d, lang))}`;
       return `${time()} ${paint(d.state, 'dim')} ${e.payload.messageId}`;
     }
     case 'files:transfer': {

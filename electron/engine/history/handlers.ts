@@ -57,6 +57,8 @@ export function historyHandlers(ctx: EngineContext, messaging: Messaging, store:
       ),
     }),
     'history:delete': (req) => {
+      // A deleted message must not go out later from the outbox either.
+      messaging.held.forget(req);
       if ('messageId' in req) {
         const deleted = store.deleteMessage(req.messageId) ? 1 : 0;
         conversations.forget(req);

@@ -21,7 +21,7 @@ describe('history schema migrations', () => {
       .all()
       .map((r) => r.name);
     expect(tables).toEqual(
-      expect.arrayContaining(['messages', 'messages_fts', 'peers', 'seen', 'meta']),
+      expect.arrayContaining(['messages', 'messages_fts', 'peers', 'seen', 'meta', 'outbox']),
     );
   });
 

@@ -70,6 +70,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    what: 'the outbox: messages waiting for their peer to come back (offline delivery)',
+    sql: `
+      -- The message row (messages) shows it; this holds what sending it again needs. The text
+      -- is encoded again when it goes (the peer's encoding, fresh nonces, its id as PGID).
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY,          -- the order it goes out in, per peer
+        message_id TEXT NOT NULL UNIQUE,
+        peer_id TEXT NOT NULL,            -- "address:port": only a peer there gets it
+        address TEXT NOT NULL,
+        port INTEGER NOT NULL,
+        label TEXT NOT NULL,              -- how failure texts name the peer ("nick (address)")
+        text TEXT NOT NULL,
+        created INTEGER NOT NULL,         -- when it was written
+        since INTEGER NOT NULL,           -- when it went into the outbox
+        expires INTEGER NOT NULL,
+        code TEXT NOT NULL                -- why it waits (OutboxCode)
+      );
+      CREATE INDEX outbox_by_peer ON outbox (peer_id, seq);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import type { ChatMessage, DeliveryState, Peer } from '../../../shared/model';
+import {
+  OUTBOX_TTL_MS,
+  type ChatMessage,
+  type DeliveryState,
+  type Peer,
+} from '../../../shared/model';
 import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { highlightRanges, indexText, parseQuery } from './search';
@@ -29,6 +34,14 @@ export const HISTORY_LIMITS: HistoryLimits = {
   seenMaxAgeMs: 10 * 60_000,
   peersMax: 20_000,
 };
+
+/**
+ * The packet number of a duplicate filter key made from a Pigeon sender's message id (PGID)
+ * rather than from a packet number and body: real packet numbers are never negative.
+ */
+export const SEEN_BY_ID = -1;
+/** Those keys are kept as long as a sender's outbox may send a copy, and a day more. */
+export const SEEN_BY_ID_MAX_AGE_MS = OUTBOX_TTL_MS + 24 * 3600_000;
 
 /** A message seen by the duplicate filter: recorded with it, in the same transaction. */
 export interface SeenKey {
@@ -215,7 +228,8 @@ export class HistoryStore {
       pin: p('UPDATE messages SET pinned = ? WHERE id = ?'),
       setExtra: p('UPDATE messages SET extra = ? WHERE id = ?'),
       recentSeen: p('SELECT peer_id, packet_no, hash FROM seen ORDER BY at DESC LIMIT ?'),
-      pruneSeenAge: p('DELETE FROM seen WHERE at < ?'),
+      // Message-id keys (SEEN_BY_ID) outlive the others: an outbox sends a copy days later.
+      pruneSeenAge: p(`DELETE FROM seen WHERE at < ? AND (packet_no <> ${SEEN_BY_ID} OR at < ?)`),
       pruneSeenCount: p(
         'DELETE FROM seen WHERE at <= (SELECT at FROM seen ORDER BY at DESC LIMIT 1 OFFSET ?)',
       ),
@@ -716,7 +730,7 @@ export class HistoryStore {
     // The bounds are scans of small tables: once a minute is plenty.
     if (now - this.lastPrune >= 60_000) {
       this.lastPrune = now;
-      this.stmt('pruneSeenAge').run(now - this.limits.seenMaxAgeMs);
+      this.stmt('pruneSeenAge').run(now - this.limits.seenMaxAgeMs, now - SEEN_BY_ID_MAX_AGE_MS);
       this.stmt('pruneSeenCount').run(this.limits.seenMax);
       this.stmt('prunePeers').run(this.limits.peersMax);
     }

@@ -125,12 +125,16 @@ export class DeliveryQueue {
       /** See ACK_SETTLE_MS; 0 gives the verdict at the ack. */
       settleMs?: number;
       onState: (item: OutgoingItem, state: DeliveryState) => void;
+      /** Each message before it is queued: the one to send, or undefined when held elsewhere. */
+      admit?: (item: OutgoingItem) => OutgoingItem | undefined;
     },
   ) {
     deps.wire.onPostError((address, port, message) => this.sendFailed(address, port, message));
   }
 
-  enqueue(item: OutgoingItem): void {
+  enqueue(offered: OutgoingItem): void {
+    const item = this.deps.admit ? this.deps.admit(offered) : offered;
+    if (!item) return;
     let lane = this.lanes.get(item.peerId);
     if (!lane) {
       if (this.lanes.size >= MAX_IDLE_LANES) this.pruneIdleLanes();
@@ -196,6 +200,15 @@ export class DeliveryQueue {
       for (const item of lane.waiting) this.deps.onState(item, { state: 'failed', code, params });
       lane.waiting = [];
     }
+  }
+
+  /** Takes a peer's waiting messages that `which` picks out of its lane (not the one in flight). */
+  takeWaiting(peerId: string, which: (item: OutgoingItem) => boolean): OutgoingItem[] {
+    const lane = this.lanes.get(peerId);
+    if (!lane) return [];
+    const taken = lane.waiting.filter(which);
+    if (taken.length > 0) lane.waiting = lane.waiting.filter((item) => !which(item));
+    return taken;
   }
 
   pending(): number {

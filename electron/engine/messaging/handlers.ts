@@ -4,7 +4,7 @@ import { withheld } from './sealed';
 
 /** The contract's `chat:*` requests. */
 export function messagingHandlers(messaging: Messaging) {
-  const { outbox, conversations, unread, sealed } = messaging;
+  const { outbox, conversations, unread, sealed, held } = messaging;
   return {
     'chat:conversations': () =>
       conversations
@@ -19,6 +19,11 @@ export function messagingHandlers(messaging: Messaging) {
       if (id === undefined)
         throw new ContractError('not-found', `no failed message ${messageId} to retry`);
       return { id };
+    },
+    'chat:cancel-queued': ({ messageId }) => {
+      if (!held.cancel(messageId))
+        throw new ContractError('not-found', `no message ${messageId} waits in the outbox`);
+      return null;
     },
     'chat:mark-read': ({ peerId }) => {
       unread.markRead(peerId);
@@ -39,6 +44,7 @@ export function messagingHandlers(messaging: Messaging) {
     | 'chat:send'
     | 'chat:broadcast'
     | 'chat:retry'
+    | 'chat:cancel-queued'
     | 'chat:mark-read'
     | 'chat:open-sealed'
   >;

@@ -19,11 +19,12 @@ import {
   parseMessageBody,
   receiveEncoding,
   toBase64,
+  utf8Bytes,
   type MessageBody,
   type WirePacket,
 } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
-import type { SeenKey } from '../history/store';
+import { SEEN_BY_ID, type SeenKey } from '../history/store';
 import type { Datagram } from '../io/udp-socket';
 import { clonePeer } from '../presence/peer-table';
 import type { Presence } from '../presence/presence';
@@ -133,9 +134,14 @@ export class Inbox {
     // Keyed on the body too: a forged datagram with this peer's next number must not make its
     // real message a "duplicate" that is acked and never shown. A duplicate was kept the
     // first time (or is being reassembled): ack it again.
-    const hash = this.dedupe.hashOf(p.extra);
-    const seen: SeenKey = { peerId: peer.id, packetNo: p.packetNo, hash };
-    if (!this.dedupe.firstTimeHashed(peer.id, p.packetNo, hash) || this.seenBefore(seen)) {
+    // A Pigeon names its message (PGID): a copy its outbox sends days later, with another
+    // packet number and nonce, is the same message. Those keys outlive the others (store.ts).
+    const hash = this.dedupe.hashOf(
+      body.id === undefined ? p.extra : utf8Bytes(`${body.id}:${body.part?.index ?? 0}`),
+    );
+    const packetNo = body.id === undefined ? p.packetNo : SEEN_BY_ID;
+    const seen: SeenKey = { peerId: peer.id, packetNo, hash };
+    if (!this.dedupe.firstTimeHashed(peer.id, packetNo, hash) || this.seenBefore(seen)) {
       ack();
       return;
     }
@@ -143,7 +149,7 @@ export class Inbox {
     // right after. One we could not keep is not acked, and not remembered as seen, so that
     // its sender's next try is taken in.
     if (!this.read(p, body, peer, broadcast, seen)) {
-      this.dedupe.unsee(peer.id, p.packetNo, hash);
+      this.dedupe.unsee(peer.id, packetNo, hash);
       return;
     }
     ack();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Peer } from '../../../shared/model';
+import { OUTBOX_TTL_MS, type Peer } from '../../../shared/model';
 import type { EngineContext } from '../context';
+import { OutboxStore } from '../history/outbox-store';
 import type { HistoryStore } from '../history/store';
 import type { Presence } from '../presence/presence';
 import type { IntakeLimits } from './budgets';
@@ -9,6 +10,7 @@ import { AutoReply } from './auto-reply';
 import { Conversations } from './conversations';
 import { Dedupe } from './dedupe';
 import { DeliveryQueue } from './delivery-queue';
+import { HeldMessages } from './held-messages';
 import { Inbox } from './inbox';
 import { MessageIntake } from './intake';
 import { Outbox } from './outbox';
@@ -26,6 +28,10 @@ export interface MessagingOptions {
   history?: HistoryStore;
   /** Told of the peer of every message kept (to remember whom we talked with). */
   notePeer?: (peer: Peer) => void;
+  /** Hold messages for offline or silent peers until they return (held-messages.ts). */
+  outbox?: boolean;
+  /** How long a held message waits (default OUTBOX_TTL_MS). */
+  outboxTtlMs?: number;
 }
 
 /**
@@ -59,6 +65,8 @@ export class Messaging {
   readonly writer: MessageWriter;
   readonly autoReply: AutoReply;
   readonly sealed: SealedMessages;
+  /** The outbox: messages waiting for their peer to come back. */
+  readonly held: HeldMessages;
   private seq = 0;
 
   constructor(
@@ -78,11 +86,12 @@ export class Messaging {
       wire: ctx.wire,
       retryMs: options.retryMs ?? 1000,
       maxRetries: options.maxRetries ?? 4,
-      onState: (item, state) => {
+      onState: (item, given) => {
         // An ack to our packet number came from there: whoever is there receives what we send.
-        if (state.state === 'delivered') this.intake.vouch(item.address);
-        this.outbox.onDeliveryState(item, state);
+        if (given.state === 'delivered') this.intake.vouch(item.address);
+        this.outbox.onDeliveryState(item, this.held.review(item, given));
       },
+      admit: (item) => this.held.admit(item),
     });
     this.inbox = new Inbox(
       ctx,
@@ -100,10 +109,23 @@ export class Messaging {
     this.outbox.sealed = this.sealed;
     this.autoReply = new AutoReply(ctx, this.writer, this.conversations, newMessageId);
     this.inbox.attention = new InboxAttention(this.autoReply, this.sealed);
+    this.held = new HeldMessages(
+      ctx,
+      this.conversations,
+      () => this.queue,
+      this.writer,
+      options.history ? new OutboxStore(options.history.raw) : undefined,
+      (messageId, peerId, delivery) => {
+        this.conversations.setDelivery(messageId, delivery);
+        ctx.emit('chat:delivery', { messageId, peerId, delivery });
+      },
+      { enabled: options.outbox ?? false, ttlMs: options.outboxTtlMs ?? OUTBOX_TTL_MS },
+    );
   }
 
   start(): void {
     this.inbox.start();
+    this.held.start();
   }
 
   /** Whatever is still unacknowledged fails with 'stopped'. */

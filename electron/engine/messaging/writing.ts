@@ -2,6 +2,7 @@ import type { OutcomeParams, Peer, WireEncoding } from '../../../shared/model';
 import {
   buildMessageBody,
   encodeText,
+  MAX_MESSAGE_ID,
   pigeonVersionField,
   sendEncodingFor,
   splitForWire,
@@ -13,6 +14,8 @@ import { ackProof, newNonce } from './ack-proof';
 
 /** `PGNONCE:` and 32 hex digits and a NUL. */
 const NONCE_BYTES = 41;
+/** `PGID:` and a message id and a NUL: room the outbox stamps the id into (held-messages.ts). */
+const ID_BYTES = 5 + MAX_MESSAGE_ID + 1;
 
 export type Written =
   | {
@@ -56,9 +59,12 @@ export class MessageWriter {
     const how = MessageWriter.encodingFor(peer);
     const pigeon = peer.client === 'pigeon';
     // Room for the NULs and Pigeon's sections: `\0\0PGPART:id:index:count\0` fits in 40 bytes
-    // with our part ids, and `PGNONCE:<32 hex>\0` takes 41 more.
+    // with our part ids, `PGNONCE:<32 hex>\0` takes 41 more and `PGID:<id>\0` up to 46.
     const budget =
-      this.ctx.caps.limit(peer.address) - this.headerBytes - 40 - (pigeon ? NONCE_BYTES : 0);
+      this.ctx.caps.limit(peer.address) -
+      this.headerBytes -
+      40 -
+      (pigeon ? NONCE_BYTES + ID_BYTES : 0);
     const split = splitForWire(text, how.encoding, budget);
     if (!split.ok) {
       if (split.character === undefined)

@@ -57,6 +57,8 @@ export interface PresenceOptions {
   presenceCheckMs?: number;
   /** A peer's BR_ENTRY: it may have restarted, and counts its packet numbers from 0 again. */
   onEntry?: (peer: Peer, packetNo: number) => void;
+  /** A peer said it is there (BR_ENTRY, ANSENTRY, BR_ABSENCE), after its answer and change. */
+  onAnnounced?: (peer: Peer) => void;
   /** We serve files on TCP (FILEATTACHOPT in our entries); false when the TCP port is off. */
   files?: boolean;
   /** Whom we announce ourselves to (see PresenceMode); default 'lan'. */
@@ -268,6 +270,7 @@ export class Presence {
       this.correctLegacyView(peer, d);
     }
     this.emitChange(peer, change);
+    if (!isExit) this.options.onAnnounced?.(peer);
   }
 
   /** GETINFO, GETABSENCEINFO and FeiQ's "are you there": small fixed answers. */

@@ -44,6 +44,18 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
           <UnconfirmedIcon size={14} />
         </span>
       );
+    case 'outbox':
+      // Waiting for the peer to come back; the note under the message says until when.
+      return (
+        <span
+          className="delivery delivery-outbox"
+          role="img"
+          aria-label={t('message.outbox')}
+          title={failureText(delivery, i18n.language)}
+        >
+          <ClockIcon size={13} />
+        </span>
+      );
     case 'failed':
       return (
         <span
@@ -102,6 +114,21 @@ export function UnconfirmedNote({ reason }: { reason: Outcome }) {
         {t('message.unconfirmed')}:{' '}
         <PeerText text={failureText(reason, i18n.language)} mode="text" />
       </span>
+    </div>
+  );
+}
+
+/** Under a message in the outbox: why it waits, for how long, and a way to take it out. */
+export function OutboxNote({ reason, onCancel }: { reason: Outcome; onCancel: () => void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <div className="msg-outbox">
+      <span>
+        {t('message.outbox')}: <PeerText text={failureText(reason, i18n.language)} mode="text" />
+      </span>
+      <button type="button" className="link-button" onClick={onCancel}>
+        {t('message.cancelQueued')}
+      </button>
     </div>
   );
 }

@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
 import { diagnosePeer } from '../diagnostics/echo-store';
 import { MessageFiles } from '../files/message-files';
-import { retryMessage } from '../store/app-store';
+import { cancelQueued, retryMessage } from '../store/app-store';
 import { formatTime } from '../ui/format';
 import { AlertIcon } from '../ui/icons';
-import { DeliveryMark, FailedNote, UnconfirmedNote } from './delivery-status';
+import { DeliveryMark, FailedNote, OutboxNote, UnconfirmedNote } from './delivery-status';
 import { MessageText } from './message-text';
 import { SealedBody, SealedStatus } from './sealed-note';
 import { UndecodableBody } from './undecodable-body';
@@ -23,6 +23,7 @@ export const MessageItem = memo(function MessageItem({
   const { t, i18n } = useTranslation();
   const failed = message.delivery?.state === 'failed' ? message.delivery : null;
   const unconfirmed = message.delivery?.state === 'unconfirmed' ? message.delivery : null;
+  const held = message.delivery?.state === 'outbox' ? message.delivery : null;
   return (
     <div className={`msg msg-${message.direction}${first ? ' msg-first' : ''}`}>
       <div className={`msg-bubble${failed ? ' is-failed' : ''}`}>
@@ -67,6 +68,7 @@ export const MessageItem = memo(function MessageItem({
       )}
       {unconfirmed && <UnconfirmedNote reason={unconfirmed} />}
       {message.sealed && <SealedStatus message={message} />}
+      {held && <OutboxNote reason={held} onCancel={() => void cancelQueued(message.id)} />}
     </div>
   );
 });

@@ -267,6 +267,10 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       }
       throw new Error(`no message ${messageId}`);
     },
+    // The demo delivers everything at once: nothing ever waits in its outbox.
+    'chat:cancel-queued': ({ messageId }) => {
+      throw new Error(`no message ${messageId} waits in the outbox`);
+    },
     'chat:mark-read': ({ peerId: id }) => {
       if (unread.delete(id)) emit('chat:unread', { peerId: id, unread: 0, total: totalUnread() });
       return null;

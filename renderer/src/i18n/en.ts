@@ -106,6 +106,8 @@ export const en = {
     retrying: 'Sending, attempt {{attempt}}…',
     delivered: 'Delivered',
     unconfirmed: 'Unconfirmed',
+    outbox: 'In the outbox',
+    cancelQueued: 'Cancel',
     failed: 'Not delivered',
     retry: 'Retry',
     diagnose: 'Why?',

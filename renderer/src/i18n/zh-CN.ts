@@ -105,6 +105,8 @@ export const zhCN: Translations = {
     retrying: '发送中，第 {{attempt}} 次尝试…',
     delivered: '已送达',
     unconfirmed: '无法确认送达',
+    outbox: '在发件箱中',
+    cancelQueued: '取消发送',
     failed: '发送失败',
     retry: '重发',
     diagnose: '查找原因',

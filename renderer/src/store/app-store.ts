@@ -255,6 +255,11 @@ export async function retryMessage(messageId: string): Promise<void> {
   value(await requireApi().chat.retry({ messageId }));
 }
 
+/** Takes a message out of the outbox; its 'cancelled' state arrives as a chat:delivery. */
+export async function cancelQueued(messageId: string): Promise<void> {
+  value(await requireApi().chat.cancelQueued({ messageId }));
+}
+
 export async function addPeer(address: string, port?: number): Promise<boolean> {
   const payload = port === undefined ? { address } : { address, port };
   return value(await requireApi().peers.add(payload)) !== undefined;

@@ -1,4 +1,4 @@
-import type { FailureCode, UnconfirmedCode } from '../message';
+import type { FailureCode, OutboxCode, UnconfirmedCode } from '../message';
 import type { Texts } from './fill';
 
 /** Why a message was not delivered, as the person reads it under the message. */
@@ -33,6 +33,44 @@ export const DELIVERY_TEXTS: Record<FailureCode, Texts> = {
   'bad-recipient': {
     en: '{to} is not a peer or an IPv4 address',
     'zh-CN': '{to} 既不是已知的联系人，也不是 IPv4 地址',
+  },
+  expired: {
+    en: '{peer} did not come back online within {days} days: it was never sent',
+    'zh-CN': '{peer} 在 {days} 天内没有重新上线：消息未发出',
+  },
+  cancelled: {
+    en: 'taken out of the outbox before it went to {peer}',
+    'zh-CN': '在发给 {peer} 之前已从发件箱取消',
+  },
+};
+
+/**
+ * Why a message waits in the outbox: it goes when the peer announces itself again at the
+ * same address, or fails after {days} days.
+ */
+export const OUTBOX_TEXTS: Record<OutboxCode, Texts> = {
+  'outbox-offline': {
+    en:
+      '{peer} is offline (earlier messages went unanswered): kept in the outbox and sent ' +
+      'after them when {peer} comes back online at this address (for up to {days} days)',
+    'zh-CN':
+      '{peer} 不在线（之前的消息没有得到确认）：已放入发件箱，对方在此地址重新上线后按顺序发送（最多保留 {days} 天）',
+  },
+  'outbox-no-ack': {
+    en:
+      'no acknowledgement from {peer}: kept in the outbox and sent again when they come back ' +
+      'online at this address (for up to {days} days); they will see it once',
+    'zh-CN':
+      '{peer} 没有确认：已放入发件箱，对方在此地址重新上线时再次发送（最多保留 {days} 天），对方只会看到一次',
+  },
+  'outbox-no-ack-legacy': {
+    en:
+      'no acknowledgement from {peer}: kept in the outbox and sent again when they come back ' +
+      'online at this address (for up to {days} days); {peer} is not known to run Pigeon, so ' +
+      'if an earlier try did arrive they will see it twice',
+    'zh-CN':
+      '{peer} 没有确认：已放入发件箱，对方在此地址重新上线时再次发送（最多保留 {days} 天）；' +
+      '无法确认 {peer} 使用的是 Pigeon，如果之前的尝试其实已送达，对方会看到两次',
   },
 };
 

@@ -1,5 +1,5 @@
 import type { Outcome, OutcomeCode } from '../outcome';
-import { DELIVERY_TEXTS, UNCONFIRMED_TEXTS } from './delivery';
+import { DELIVERY_TEXTS, OUTBOX_TEXTS, UNCONFIRMED_TEXTS } from './delivery';
 import { ENGINE_ERROR_TEXTS, START_ERROR_TEXTS } from './engine';
 import { fill, type TextLanguage, type Texts } from './fill';
 import { SETTINGS_FILE_TEXTS } from './settings';
@@ -16,6 +16,7 @@ const CATALOGUE: Record<OutcomeCode, Texts> = {
   ...VERDICT_TEXTS,
   ...DELIVERY_TEXTS,
   ...UNCONFIRMED_TEXTS,
+  ...OUTBOX_TEXTS,
   ...ENGINE_ERROR_TEXTS,
   ...START_ERROR_TEXTS,
   ...TRANSFER_TEXTS,
@@ -39,6 +40,7 @@ export const TEXT_FAMILIES = {
   verdicts: VERDICT_TEXTS,
   delivery: DELIVERY_TEXTS,
   unconfirmed: UNCONFIRMED_TEXTS,
+  outbox: OUTBOX_TEXTS,
   engineErrors: ENGINE_ERROR_TEXTS,
   startErrors: START_ERROR_TEXTS,
   transfers: TRANSFER_TEXTS,

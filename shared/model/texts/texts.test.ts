@@ -33,6 +33,7 @@ const params = {
   version: 3,
   ours: 1,
   keys: 'port, theme',
+  days: 7,
 };
 
 describe('the outcome catalogue', () => {
@@ -74,6 +75,14 @@ describe('the outcome catalogue', () => {
       '小王 (10.0.2.7)\'s encoding (GBK) cannot carry "✓" (U+2713)',
     );
     expect(outcomeText({ code: 'encoding', params }, 'zh-CN')).toContain('U+2713');
+  });
+
+  it('says why a message waits in the outbox, and that a non-Pigeon may see it twice', () => {
+    expect(outcomeText({ code: 'outbox-offline', params }, 'en')).toContain('up to 7 days');
+    expect(outcomeText({ code: 'outbox-no-ack', params }, 'en')).toContain('see it once');
+    expect(outcomeText({ code: 'outbox-no-ack-legacy', params }, 'en')).toContain('twice');
+    expect(outcomeText({ code: 'outbox-no-ack-legacy', params }, 'zh-CN')).toContain('两次');
+    expect(outcomeText({ code: 'expired', params }, 'zh-CN')).toContain('7 天');
   });
 
   it('says why an acknowledged message is only unconfirmed', () => {
