@@ -68,7 +68,7 @@ export interface EngineOptions {
   /** What `app:info` tells the UI: where it runs, and whether this is a first run. */
   ui?: UiShell;
   /** File transfer: the desktop shell's dialog and opener, the CLI's auto-accept, limits. */
-  files?: Omit<FilesOptions, 'downloadDir'>;
+  files?: Omit<FilesOptions, 'downloadDir' | 'record'>;
   /**
    * Where the history lives (history/open-history.ts): by default DATA/history.db when the
    * data directory exists, memory otherwise.
@@ -249,6 +249,7 @@ export class Engine {
     this.files = new Files(this.ctx, this.messaging, instance, {
       ...options.files,
       downloadDir: () => this.current.downloadDir,
+      record: this.history.transfers,
     });
     this.tcp =
       options.tcp === false

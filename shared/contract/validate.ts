@@ -501,11 +501,6 @@ const validators: Validators = {
   },
 };
 
-export function validateRequest<C extends RequestChannel>(
-  channel: C,
-  payload: unknown,
-): Result<Req<C>>;
-export function validateRequest(channel: string, payload: unknown): Result<unknown>;
 /**
  * The channels of the domain it named ("chat:..."), or the domains: the whole list has grown
  * past what one error line should carry.
@@ -518,6 +513,11 @@ function knownChannels(channel: unknown): string {
   return `known domains: ${domains.join(', ')} (channels are domain:verb, such as chat:send)`;
 }
 
+export function validateRequest<C extends RequestChannel>(
+  channel: C,
+  payload: unknown,
+): Result<Req<C>>;
+export function validateRequest(channel: string, payload: unknown): Result<unknown>;
 export function validateRequest(channel: string, payload: unknown): Result<unknown> {
   if (!isRequestChannel(channel)) {
     const shown =

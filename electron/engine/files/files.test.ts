@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineOptions } from '../engine';
 import {
@@ -255,12 +256,12 @@ describe('files between two Pigeons on loopback', () => {
     const onDisk = fs.statSync(path.join(b.downloads, part)).size;
     expect(onDisk).toBeGreaterThan(0);
     // As after a kill -9: the record last saved the transfer before most of its bytes came.
-    const recordFile = path.join(b.dataDir, 'transfers.json');
-    const record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as {
-      records: { transfer: { id: string; bytes: number } }[];
-    };
-    for (const r of record.records) if (r.transfer.id === t.id) r.transfer.bytes = 0;
-    fs.writeFileSync(recordFile, JSON.stringify(record));
+    const db = new DatabaseSync(path.join(b.dataDir, 'history.db'));
+    const changed = db
+      .prepare("UPDATE transfers SET transfer = json_set(transfer, '$.bytes', 0) WHERE id = ?")
+      .run(t.id).changes;
+    db.close();
+    expect(changed).toBe(1);
     const b2 = await startFileNode(b.address, a.address, port, {
       dataDir: b.dataDir,
       downloads: b.downloads,

@@ -28,6 +28,7 @@ import {
   type WirePacket,
 } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
+import type { TransferRows } from '../history/transfer-rows';
 import type { Datagram } from '../io/udp-socket';
 import type { Messaging } from '../messaging/messaging';
 import type { TcpRequestHandler } from '../tcp/tcp-service';
@@ -67,6 +68,8 @@ export interface FilesOptions {
   autoAccept?: AutoAccept;
   /** Where accepted files go when the person did not pick a folder. */
   downloadDir: () => string;
+  /** The record of transfers: the history database's rows (on disk, or in memory with it). */
+  record: TransferRows;
 }
 
 /** Codes whose transfer can continue later (retry): the bytes so far are kept. */
@@ -83,7 +86,7 @@ const RESUMABLE: readonly TransferFailureCode[] = [
  * fetches (GETFILEDATA, GETDIRFILES). Offers we make are served to their recipient only, until
  * they are fetched, cancelled or expire; offers we receive wait for the person, then are fetched
  * into a partial file that becomes the real one only when it is complete and verified. Every
- * change is told as `files:transfer`; the record in the data directory survives restarts.
+ * change is told as `files:transfer`; the record in the history database survives restarts.
  */
 export class Files {
   readonly table: TransferTable;
@@ -104,7 +107,7 @@ export class Files {
     private readonly options: FilesOptions,
   ) {
     this.limits = { ...FILE_LIMITS, ...options.limits };
-    this.table = new TransferTable(ctx, this.limits, instance);
+    this.table = new TransferTable(ctx, this.limits, instance, options.record);
     this.picks = new PickRegistry(() => ctx.clock.now());
     this.server = new FileServer(ctx, this.table, this.limits);
     // IP Messenger starts file ids at a random base; ids only need to be unique per offer.

@@ -1,53 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { ClientKind, Transfer, TransferState, WireEncoding } from '../../../shared/model';
+import type { Transfer, TransferState } from '../../../shared/model';
 import type { EngineContext } from '../context';
-import { ensureDataDir, writeDataFile } from '../io/data-dir';
+import type { TransferRows } from '../history/transfer-rows';
 import type { FileLimits } from './file-limits';
+import type { InRecord, OutRecord, TransferRecord } from './transfer-record';
+import { readTransfersJson, setAsideImported } from './transfers-json';
 
-/** Who an offer was made to, as IPMsg checks a fetch: the address, and the user and host names. */
-export interface Recipient {
-  address: string;
-  port: number;
-  user: string;
-  host: string;
-}
+export type { InRecord, Offerer, OutRecord, Recipient, TransferRecord } from './transfer-record';
 
-/** The peer an incoming offer came from, and what we know of how it fetches. */
-export interface Offerer extends Recipient {
-  client: ClientKind;
-  encoding: WireEncoding;
-  utf8: boolean;
-}
-
-/** An item we offer: where it is on our disk, and to whom. */
-export interface OutRecord {
-  kind: 'out';
-  transfer: Transfer;
-  path: string;
-  recipient: Recipient;
-  /** The offer's packet number, once the datagram that carries it has one. */
-  packetNo: number | undefined;
-  /** The chat message the offer went with. */
-  messageId: string;
-}
-
-/** An item offered to us: whose, and where its bytes go. */
-export interface InRecord {
-  kind: 'in';
-  transfer: Transfer;
-  from: Offerer;
-  packetNo: number;
-  /** The folder it is saved into, once accepted. */
-  into?: string;
-  /** The partial file (or folder) being written, once a fetch began. */
-  part?: string;
-}
-
-export type TransferRecord = OutRecord | InRecord;
-
-const FILE = 'transfers.json';
-const VERSION = 1;
 /** Finished transfers kept for the list across restarts: the newest this many. */
 const MAX_FINISHED = 500;
 
@@ -72,10 +31,10 @@ function isServed(state: TransferState): boolean {
 
 /**
  * Every transfer, either direction, and the one place that tells about them (`files:transfer`):
- * state changes at once, progress at most every `progressEveryMs`. The record lives in the data
- * directory (transfers.json, owner-only), small on purpose: what we serve (paths and recipients)
- * and what we fetch (partial files), so that a restart on either side loses neither. The
- * history issue moves it into SQLite.
+ * state changes at once, progress at most every `progressEveryMs`. The record lives in the
+ * history database (its `transfers` rows, written on state changes, never per chunk), small on
+ * purpose: what we serve (paths and recipients) and what we fetch (partial files), so that a
+ * restart on either side loses neither. A history in memory keeps it for this run only.
  */
 export class TransferTable {
   private readonly records = new Map<string, TransferRecord>();
@@ -83,14 +42,16 @@ export class TransferTable {
   private readonly served = new Map<number, Map<number, OutRecord>>();
   private readonly lastTold = new Map<string, number>();
   private saveTimer: unknown;
-  /** Something changed since the record was last written (or read). */
-  private changed = false;
+  /** Ids whose record changed, and ids forgotten, since the rows were last written. */
+  private readonly changed = new Set<string>();
+  private readonly gone = new Set<string>();
   private seq = 0;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly limits: FileLimits,
     private readonly instance: string,
+    private readonly rows: TransferRows,
   ) {}
 
   newId(): string {
@@ -172,7 +133,8 @@ export class TransferTable {
     this.lastTold.set(id, now);
     this.ctx.emit('files:transfer', copy(record.transfer));
     if (always) {
-      this.changed = true;
+      this.changed.add(id);
+      this.gone.delete(id);
       this.scheduleSave();
     }
   }
@@ -204,50 +166,62 @@ export class TransferTable {
   }
 
   forget(record: TransferRecord): void {
-    this.changed = true;
+    const id = record.transfer.id;
     if (record.kind === 'out') this.unindex(record);
-    this.records.delete(record.transfer.id);
-    this.lastTold.delete(record.transfer.id);
+    this.records.delete(id);
+    this.lastTold.delete(id);
+    this.changed.delete(id);
+    this.gone.add(id);
+    this.scheduleSave();
   }
 
-  // ---- the record on disk --------------------------------------------------------------------
+  // ---- the record in the history database ---------------------------------------------------
 
-  /** Read what an earlier run left; returns what it restored. A broken file is set aside. */
+  /**
+   * Reads what an earlier run left; returns what it restored. An older Pigeon's transfers.json
+   * is imported first, then set aside (transfers.json.imported) once its records are on disk.
+   */
   load(): TransferRecord[] {
-    const file = path.join(this.ctx.dataDir, FILE);
-    let raw: unknown;
+    this.importJson();
+    let loaded;
     try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+      loaded = this.rows.load();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        const aside = `${file}.broken-${this.ctx.clock.now()}`;
-        try {
-          fs.renameSync(file, aside);
-        } catch {
-          /* unreadable and immovable: we start empty and overwrite it on the next save */
-        }
-        this.ctx.emit('engine:error', {
-          code: 'transfers-record',
-          params: { file, aside, error: String(error) },
-        });
-      }
+      this.recordError(error);
       return [];
     }
-    const restored: TransferRecord[] = [];
-    if (!isObject(raw) || raw.version !== VERSION || !Array.isArray(raw.records)) return restored;
-    for (const r of raw.records) {
-      if (!isRecord(r)) continue;
+    for (const r of loaded.records) {
       // Our ids carry the instance of the run that made them; a new run's never collide.
       this.records.set(r.transfer.id, r);
       if (r.kind === 'out') this.index(r);
-      restored.push(r);
     }
-    return restored;
+    return loaded.records;
+  }
+
+  private importJson(): void {
+    const legacy = readTransfersJson(this.ctx.dataDir, this.ctx.clock.now());
+    if (legacy.outcome === 'none') return;
+    if (legacy.outcome === 'broken') {
+      this.ctx.emit('engine:error', {
+        code: 'transfers-record',
+        params: { file: legacy.file, aside: legacy.aside, error: legacy.error },
+      });
+      return;
+    }
+    try {
+      this.rows.importRecords(legacy.records);
+      // A history in memory (chosen, or fallen back to from a broken database) would lose the
+      // records at exit: the file stays, for the next start with a database to import it.
+      if (this.rows.persistent) setAsideImported(legacy.file);
+    } catch (error) {
+      // The file stays where it is: the next start imports it again (a row already there wins).
+      this.recordError(error);
+    }
   }
 
   private scheduleSave(): void {
     // After stop() saved, what aborted fetches still report stays in memory: a timer firing
-    // later would write into a data directory that may be gone (a test's temp dir, removed).
+    // later would write after the engine let go of its data directory.
     if (this.saveTimer !== undefined || !this.ctx.isRunning()) return;
     this.saveTimer = this.ctx.clock.setTimeout(() => {
       this.saveTimer = undefined;
@@ -261,37 +235,28 @@ export class TransferTable {
       this.ctx.clock.clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
     }
-    if (!this.changed) return;
-    this.changed = false;
+    if (this.changed.size === 0 && this.gone.size === 0) return;
+    const changed = [...this.changed].flatMap((id) => this.records.get(id) ?? []);
+    const gone = [...this.gone];
     try {
-      ensureDataDir(this.ctx.dataDir);
-      const data = JSON.stringify({ version: VERSION, records: this.all() });
-      writeDataFile(path.join(this.ctx.dataDir, FILE), data);
+      this.rows.write(changed, gone);
     } catch (error) {
-      this.ctx.emit('engine:error', {
-        code: 'transfers-record',
-        params: { file: path.join(this.ctx.dataDir, FILE), aside: '', error: String(error) },
-      });
+      // Kept as changed: the next save (the next state change, or stop) tries again.
+      this.recordError(error);
+      return;
     }
+    this.changed.clear();
+    this.gone.clear();
+  }
+
+  private recordError(error: unknown): void {
+    this.ctx.emit('engine:error', {
+      code: 'transfers-record',
+      params: { file: this.rows.file, aside: '', error: String(error) },
+    });
   }
 }
 
 function copy(t: Transfer): Transfer {
   return { ...t, item: { ...t.item }, state: { ...t.state } as TransferState };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Enough of a shape check that a hand-edited file cannot crash the engine later. */
-function isRecord(v: unknown): v is TransferRecord {
-  if (!isObject(v) || (v.kind !== 'in' && v.kind !== 'out')) return false;
-  const t = v.transfer;
-  if (!isObject(t) || typeof t.id !== 'string' || typeof t.peerId !== 'string') return false;
-  if (!isObject(t.item) || typeof t.item.fileId !== 'number' || typeof t.item.name !== 'string')
-    return false;
-  if (!isObject(t.state) || typeof t.state.state !== 'string') return false;
-  if (v.kind === 'out') return typeof v.path === 'string' && isObject(v.recipient);
-  return typeof v.packetNo === 'number' && isObject(v.from);
 }

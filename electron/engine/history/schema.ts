@@ -92,6 +92,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_peer ON outbox (peer_id, seq);
     `,
   },
+  {
+    version: 3,
+    what: 'file transfers, both ways, with what a restart needs to serve and resume them',
+    sql: `
+      -- What DATA/transfers.json held (files/transfer-record.ts), one row per item; written on
+      -- state changes, never per chunk (a partial file's size says how far a fetch got).
+      CREATE TABLE transfers (
+        seq INTEGER PRIMARY KEY,          -- first recorded first: the order the bounds prune in
+        id TEXT NOT NULL UNIQUE,          -- the transfer id the contract uses
+        kind TEXT NOT NULL CHECK (kind IN ('in', 'out')),
+        transfer TEXT NOT NULL,           -- JSON Transfer (item, state, bytes...)
+        peer TEXT NOT NULL,               -- JSON: ours, the recipient; theirs, the offerer
+        packet_no INTEGER,                -- the offer's packet number (ours: null until sent)
+        path TEXT,                        -- ours: the file or folder served
+        message_id TEXT,                  -- ours: the chat message the offer went with
+        into_dir TEXT,                    -- theirs: the folder it is saved into, once accepted
+        part TEXT                         -- theirs: the partial file, once a fetch began
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -10,6 +10,7 @@ import {
 import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { highlightRanges, indexText, parseQuery } from './search';
+import { TransferRows } from './transfer-rows';
 
 export const HISTORY_FILE = 'history.db';
 
@@ -118,8 +119,9 @@ interface Row {
 }
 
 /**
- * The history: every message in and out with its delivery state, the peers, and the duplicate
- * filter's recent keys, in one SQLite database (node:sqlite, built into Node 24 and Electron).
+ * The history: every message in and out with its delivery state, the peers, the duplicate
+ * filter's recent keys and the file transfers (transfer-rows.ts), in one SQLite database
+ * (node:sqlite, built into Node 24 and Electron).
  * Synchronous on purpose: an incoming message is committed before its ack is sent, with no
  * await in between. WAL with synchronous=NORMAL: a commit survives the process being killed at
  * any moment; a power cut can lose what was committed since the last checkpoint (`sync()`, run
@@ -146,6 +148,8 @@ export class HistoryStore {
   private lastSeq = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private lastPrune = 0;
+  /** The file transfers' record (the files capability writes it on state changes). */
+  readonly transfers: TransferRows;
 
   /**
    * `file` is a path, or ':memory:' for a history that lives as long as the process.
@@ -171,6 +175,9 @@ export class HistoryStore {
       throw error;
     }
     this.q = this.prepare();
+    this.transfers = new TransferRows(this.db, file, file !== ':memory:', () => {
+      this.dirty = true;
+    });
     this.used = Number((this.q.usedBytes as StatementSync).get()?.b ?? 0);
     for (const r of this.q.lastPerPeer?.all() ?? [])
       this.lastOf.set(String(r.peer_id), Number(r.seq));

@@ -50,7 +50,8 @@ export async function startFileNode(
       dataDir,
       downloadDir: downloads,
     }),
-    { entryRepeatMs: 0, presenceCheckMs: 0, ...options },
+    // The history on disk: it keeps the record of transfers, which the restart tests need.
+    { entryRepeatMs: 0, presenceCheckMs: 0, history: { where: 'disk' }, ...options },
   );
   const events: ContractEvent[] = [];
   const waiters = new Set<() => void>();
