@@ -6,11 +6,17 @@ import { CSP_HEADER } from '../../electron/renderer-serving/content-security-pol
 import { contentTypeOf } from '../../electron/renderer-serving/content-types';
 import { resolveRendererFile } from '../../electron/renderer-serving/renderer-files';
 
-/** Where `npm run build:demo` puts the renderer on the in-memory fake engine. */
-export const DEMO_DIR = path.resolve(__dirname, '../../out/renderer-demo');
+/**
+ * Where `npm run build:demo` puts the renderer on the in-memory fake engine. Read when asked:
+ * Playwright loads this file as CommonJS (`__dirname`); the UI bench, an ES module without
+ * `__dirname`, passes its own folder to serveDemo.
+ */
+function demoDir(): string {
+  return path.resolve(__dirname, '../../out/renderer-demo');
+}
 
 export function demoBuilt(): { ok: true } | { ok: false; reason: string } {
-  return fs.existsSync(path.join(DEMO_DIR, 'demo.html'))
+  return fs.existsSync(path.join(demoDir(), 'demo.html'))
     ? { ok: true }
     : { ok: false, reason: 'out/renderer-demo/demo.html is missing: run npm run build:demo' };
 }
@@ -21,7 +27,7 @@ export function demoBuilt(): { ok: true } | { ok: false; reason: string } {
  * page starts from the same sample peers, chats and transfers.
  */
 export async function serveDemo(
-  dir: string = DEMO_DIR,
+  dir: string = demoDir(),
 ): Promise<{ base: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const found = resolveRendererFile(dir, (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/');
