@@ -1,13 +1,13 @@
 /**
  * The history's benchmarks (`--only history` runs them alone):
  *
- * - insert_ratio: HistoryStore.insert as the engine uses it (one transaction per message for
- *   the row and the duplicate filter's key, committed before the ack; the full-text entries
- *   written in batches, flushed before the clock stops) against bare node:sqlite prepared
- *   statements doing the same writes into the same schema with the same pragmas: a transaction
- *   per message for the row and the key, the full-text entries in transactions of 1,000. The
- *   bare side gets its full-text columns tokenized beforehand, so the ratio includes the
- *   tokenizing the store does (target >= 0.5).
+ * - insert_ratio: HistoryStore.insert as the engine uses it (one commit per message, before
+ *   the ack: a row appended to the inbox table; moving the rows into messages and seen and
+ *   writing the full-text entries in batches, flushed before the clock stops) against bare
+ *   node:sqlite prepared statements doing the straightforward writes into the same schema with
+ *   the same pragmas: a transaction per message for the row and the key, the full-text entries
+ *   in transactions of 1,000. The bare side gets its full-text columns tokenized beforehand, so
+ *   the ratio includes the tokenizing the store does (target >= 0.5).
  * - latency on a database of 1,000,000 messages (10 conversations of 100,000): opening the
  *   store, the newest page of a conversation, a page deep in it, and searches (Chinese of one,
  *   two and four characters, English, with a peer and a date filter), medians in ms (target

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../../electron/engine/engine';
@@ -267,17 +270,26 @@ function hostileMix(): (i: number) => Datagram {
 export async function runHostileFloodChild(): Promise<void> {
   const say = (line: ChildLine) => process.stdout.write(`${JSON.stringify(line)}\n`);
   const tap = new TapSocket(new UdpSocket());
+  // Her history on disk, as the app keeps it: every message she takes is committed before its
+  // ack, and the WAL, the batches and the checkpoints count in her RSS and bob's latency.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-flood-bench-'));
   const alice = createEngine(
     defaultSettings({
       nick: 'alice',
       bind: ALICE,
       port: PORT,
       broadcast: [BOB],
-      dataDir: '/nonexistent',
+      dataDir,
       user: 'bench',
       host: 'alice',
     }),
-    { tcp: false, entryRepeatMs: 0, socket: tap, diagnostics: { watchIntervalMs: 0 } },
+    {
+      tcp: false,
+      entryRepeatMs: 0,
+      socket: tap,
+      diagnostics: { watchIntervalMs: 0 },
+      history: { where: 'disk' },
+    },
   );
   // A window is open: every message is built into an event and told.
   let told = 0;
@@ -326,6 +338,8 @@ export async function runHostileFloodChild(): Promise<void> {
       });
     } else if (line === 'bye') {
       await alice.stop();
+      alice.history.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     }
   }

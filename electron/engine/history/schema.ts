@@ -112,6 +112,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    what: 'incoming messages committed one page each before their ack, moved in batches',
+    sql: `
+      -- An incoming message is committed here before its ack: one row appended to a table
+      -- without indexes, so the commit writes one page (into messages, with its indexes and the
+      -- duplicate filter's key, it wrote four or five). The next batch (100 ms) moves the rows
+      -- into messages and seen; the next open moves what a crash left.
+      CREATE TABLE inbox (
+        id TEXT NOT NULL,
+        peer_id TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        broadcast INTEGER NOT NULL,
+        delivery TEXT,
+        extra TEXT,
+        bytes INTEGER NOT NULL,
+        packet_no INTEGER,                -- the duplicate filter's key, when it came with one
+        hash INTEGER
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

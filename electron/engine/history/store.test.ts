@@ -172,6 +172,51 @@ describe('HistoryStore', () => {
     s.close();
   });
 
+  it('keeps an incoming message committed before any batch, and moves it at the next open after a crash', () => {
+    const dir = tempDir();
+    const crashed = HistoryStore.inDataDir(dir);
+    const own = msg(A, 'ours first', {
+      direction: 'out',
+      delivery: { state: 'sent', attempts: 1 },
+    });
+    crashed.insertLater(own);
+    const m = msg(A, '会议 at noon');
+    const key = { peerId: A, packetNo: 41, hash: 99 };
+    expect(crashed.insert(m, key)).toBe('stored');
+    // Committed, in the inbox, before any batch ran: the duplicate filter knows it already.
+    const inbox = (s: HistoryStore) => s.raw.prepare('SELECT count(*) AS c FROM inbox').get()?.c;
+    expect(inbox(crashed)).toBe(1);
+    expect(crashed.hasSeen(key)).toBe(true);
+    expect(crashed.hasSeen({ ...key, hash: 98 })).toBe(false);
+    // Opened again without a close or a batch in between, as after kill -9.
+    const again = HistoryStore.inDataDir(dir);
+    expect(inbox(again)).toBe(0);
+    expect(again.get(m.id)).toEqual(m);
+    expect(again.get(own.id)).toBeUndefined();
+    expect(again.hasSeen(key)).toBe(true);
+    expect(again.search({ text: '会议', limit: 10 }).map((h) => h.message.id)).toEqual([m.id]);
+    expect(again.usage().used).toBeGreaterThan(0);
+    again.close();
+    // The crashed one's batch finds its row moved already: nothing twice.
+    crashed.close();
+    const last = HistoryStore.inDataDir(dir);
+    expect(last.page({ peerId: A, limit: 10 })?.messages.map((x) => x.id)).toEqual([m.id, own.id]);
+    last.close();
+  });
+
+  it('writes our messages and incoming ones in the order they happened', () => {
+    const s = HistoryStore.inDataDir(tempDir());
+    const a = msg(A, 'in 1');
+    const b = msg(A, 'out 2', { direction: 'out', delivery: { state: 'sent', attempts: 1 } });
+    const c = msg(A, 'in 3');
+    s.insert(a, { peerId: A, packetNo: 1, hash: 1 });
+    s.insertLater(b);
+    s.insert(c, { peerId: A, packetNo: 2, hash: 2 });
+    expect(s.page({ peerId: A, limit: 10 })?.messages.map((x) => x.id)).toEqual([a.id, b.id, c.id]);
+    expect(s.recentSeen().length).toBe(2);
+    s.close();
+  });
+
   it('remembers the duplicate filter keys and the peers', () => {
     const dir = tempDir();
     const s = HistoryStore.inDataDir(dir);

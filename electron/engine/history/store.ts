@@ -136,13 +136,17 @@ export class HistoryStore {
   private dirty = false;
   private readonly q: Record<string, StatementSync>;
   /**
-   * Written in batches (flush), not one transaction each: our own messages, delivery states,
-   * and the full-text entries of every message up to `indexedSeq`. Only an incoming message
-   * has to be on disk before its ack; the rest would only slow that down (every commit writes
-   * the pages it touched). A crash loses at most the last batch of our own messages' records;
-   * the full-text entries are rebuilt from the rows at the next open.
+   * Written in batches (flush), not one transaction each: our own messages, the incoming ones
+   * committed to the inbox table (moved into messages, in the order they came), delivery
+   * states, and the full-text entries of every message up to `indexedSeq`. Only an incoming
+   * message has to be on disk before its ack, and the inbox takes it in one page; the rest
+   * would only slow that down (every commit writes the pages it touched). A crash loses at
+   * most the last batch of our own messages' records; the inbox rows are moved and the
+   * full-text entries rebuilt from the rows at the next open.
    */
-  private pendingOut: ChatMessage[] = [];
+  private pending: Pending[] = [];
+  /** The duplicate filter's keys of the inbox rows not moved yet (hasSeen must see them). */
+  private readonly pendingSeen = new Set<string>();
   private readonly pendingDelivery = new Map<string, DeliveryState>();
   private indexedSeq = 0;
   private lastSeq = 0;
@@ -179,6 +183,10 @@ export class HistoryStore {
       this.dirty = true;
     });
     this.used = Number((this.q.usedBytes as StatementSync).get()?.b ?? 0);
+    // Incoming messages a crash left in the inbox: moved by the flush below, before anything.
+    // Beside a running engine they are its own, moved by its next batch.
+    if (options.owner !== false)
+      for (const r of this.stmt('inboxRows').all()) this.pending.push({ inbox: Number(r.rowid) });
     for (const r of this.q.lastPerPeer?.all() ?? [])
       this.lastOf.set(String(r.peer_id), Number(r.seq));
     this.lastSeq = Number(this.stmt('maxSeq').get()?.seq ?? 0);
@@ -201,7 +209,10 @@ export class HistoryStore {
     return {
       begin: p('BEGIN IMMEDIATE'),
       commit: p('COMMIT'),
-      usedBytes: p('SELECT coalesce(sum(bytes), 0) AS b FROM messages'),
+      usedBytes: p(
+        `SELECT (SELECT coalesce(sum(bytes), 0) FROM messages)
+              + (SELECT coalesce(sum(bytes), 0) FROM inbox) AS b`,
+      ),
       maxSeq: p('SELECT coalesce(max(seq), 0) AS seq FROM messages'),
       unindexed: p('SELECT seq, text FROM messages WHERE seq > ? ORDER BY seq'),
       lastPerPeer: p('SELECT peer_id, max(seq) AS seq FROM messages GROUP BY peer_id'),
@@ -212,6 +223,21 @@ export class HistoryStore {
         `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
       ),
+      insertInbox: p(
+        `INSERT INTO inbox (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes,
+           packet_no, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      inboxRows: p('SELECT rowid FROM inbox ORDER BY rowid'),
+      moveIn: p(
+        `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
+         SELECT id, peer_id, direction, text, at, broadcast, delivery, extra, bytes
+         FROM inbox WHERE rowid = ? RETURNING seq, peer_id`,
+      ),
+      moveSeen: p(
+        `INSERT OR IGNORE INTO seen (peer_id, packet_no, hash, at)
+         SELECT peer_id, packet_no, hash, at FROM inbox WHERE rowid = ? AND packet_no IS NOT NULL`,
+      ),
+      clearInbox: p('DELETE FROM inbox WHERE rowid <= ?'),
       insertFts: p('INSERT INTO messages_fts (rowid, words, uni, bi) VALUES (?, ?, ?, ?)'),
       insertSeen: p(
         'INSERT OR IGNORE INTO seen (peer_id, packet_no, hash, at) VALUES (?, ?, ?, ?)',
@@ -277,46 +303,53 @@ export class HistoryStore {
   }
 
   /**
-   * Stores a message (and the duplicate filter's key for it) in one transaction: 'stored' once
-   * it is committed, 'full' when the budget cannot make room (only pinned messages are left to
-   * give up). Throws when the database fails (disk full, I/O error): nothing is stored then.
+   * Stores a message (and the duplicate filter's key for it): 'stored' once it is committed,
+   * 'full' when the budget cannot make room (only pinned messages are left to give up). Throws
+   * when the database fails (disk full, I/O error): nothing is stored then.
    */
   insert(message: ChatMessage, seen?: SeenKey): InsertOutcome {
     const extra = extraOf(message);
     const cost = messageCost(message, extra);
     if (cost > this.limits.budgetBytes) return 'full';
-    // Our own messages first, so that the order of the rows is the order of events; and the
-    // full-text entries before making room (deleting a row deletes its entries). Both rare on
-    // the way of incoming messages: a batch of ours, a full budget.
-    if (this.pendingOut.length > 0 || this.used + cost > this.limits.budgetBytes) this.flush();
-    // Prepared once: this is the path every incoming message takes before its ack.
-    this.stmt('begin').run();
+    // Rare on the way of incoming messages: the batch first (making room deletes full-text
+    // entries, which must be there to delete), then the oldest out, in one transaction.
+    if (this.used + cost > this.limits.budgetBytes && !this.roomFor(cost)) return 'full';
+    // One statement, its own transaction: one row appended to a table without indexes, so the
+    // commit writes one page to the WAL. Prepared once: every incoming message comes this way.
+    const { lastInsertRowid } = this.stmt('insertInbox').run(
+      message.id,
+      message.peerId,
+      message.direction,
+      message.text,
+      message.at,
+      message.broadcast ? 1 : 0,
+      message.delivery ? JSON.stringify(message.delivery) : null,
+      extra,
+      cost,
+      seen ? seen.packetNo : null,
+      seen ? seen.hash : null,
+    );
+    const key = seen ? seenKey(seen) : undefined;
+    this.pending.push({ inbox: Number(lastInsertRowid), seen: key });
+    if (key !== undefined) this.pendingSeen.add(key);
+    this.used += cost;
+    this.dirty = true;
+    this.flushSoon();
+    return 'stored';
+  }
+
+  /** Deletes the oldest unpinned messages so that `cost` more fits; false (nothing deleted) if it cannot. */
+  private roomFor(cost: number): boolean {
+    this.flush();
+    this.db.exec('BEGIN IMMEDIATE');
     try {
-      if (this.used + cost > this.limits.budgetBytes && !this.makeRoom(cost)) {
+      if (!this.makeRoom(cost)) {
         this.db.exec('ROLLBACK');
         this.reloadUsage();
-        return 'full';
+        return false;
       }
-      const row = this.stmt('insert').get(
-        message.id,
-        message.peerId,
-        message.direction,
-        message.text,
-        message.at,
-        message.broadcast ? 1 : 0,
-        message.delivery ? JSON.stringify(message.delivery) : null,
-        extra,
-        cost,
-      );
-      const seq = Number(row?.seq);
-      if (seen) this.stmt('insertSeen').run(seen.peerId, seen.packetNo, seen.hash, message.at);
-      this.stmt('commit').run();
-      this.used += cost;
-      this.lastOf.set(message.peerId, seq);
-      this.lastSeq = seq;
-      this.dirty = true;
-      this.flushSoon();
-      return 'stored';
+      this.db.exec('COMMIT');
+      return true;
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       this.reloadUsage();
@@ -329,7 +362,7 @@ export class HistoryStore {
    * else happens. Reads see it at once (they flush first).
    */
   insertLater(message: ChatMessage): void {
-    this.pendingOut.push(message);
+    this.pending.push({ out: message });
     this.flushSoon();
   }
 
@@ -349,7 +382,7 @@ export class HistoryStore {
   /** Writes the pending batch: our messages, delivery states, full-text entries. */
   flush(): void {
     if (
-      this.pendingOut.length === 0 &&
+      this.pending.length === 0 &&
       this.pendingDelivery.size === 0 &&
       this.indexedSeq >= this.lastSeq
     )
@@ -359,21 +392,38 @@ export class HistoryStore {
 
   /** Inside a transaction (flush's): a failure rolls it back and leaves the batch pending. */
   private writePending(): void {
-    const out = this.pendingOut;
+    const batch = this.pending;
     const deliveries = [...this.pendingDelivery];
     const before = { used: this.used, lastSeq: this.lastSeq, indexedSeq: this.indexedSeq };
+    const lastOf = new Map(this.lastOf);
     try {
-      this.writeBatch(out, deliveries);
+      this.writeBatch(batch, deliveries);
     } catch (error) {
       Object.assign(this, before);
+      this.lastOf.clear();
+      for (const [peerId, seq] of lastOf) this.lastOf.set(peerId, seq);
       throw error;
     }
-    this.pendingOut = this.pendingOut.slice(out.length);
+    this.pending = this.pending.slice(batch.length);
+    for (const p of batch)
+      if ('inbox' in p && p.seen !== undefined) this.pendingSeen.delete(p.seen);
     for (const [id] of deliveries) this.pendingDelivery.delete(id);
   }
 
-  private writeBatch(out: ChatMessage[], deliveries: [string, DeliveryState][]): void {
-    for (const m of out) {
+  private writeBatch(batch: Pending[], deliveries: [string, DeliveryState][]): void {
+    let lastInbox = 0;
+    for (const p of batch) {
+      if ('inbox' in p) {
+        // Counted against the budget when it came in.
+        const row = this.stmt('moveIn').get(p.inbox);
+        this.stmt('moveSeen').run(p.inbox);
+        lastInbox = p.inbox;
+        if (!row) continue;
+        this.lastSeq = Number(row.seq);
+        this.lastOf.set(String(row.peer_id), this.lastSeq);
+        continue;
+      }
+      const m = p.out;
       const extra = extraOf(m);
       const cost = messageCost(m, extra);
       // Our own words are kept even past the budget: the next insert makes room.
@@ -392,6 +442,7 @@ export class HistoryStore {
       this.lastSeq = Number(row?.seq);
       this.lastOf.set(m.peerId, this.lastSeq);
     }
+    if (lastInbox > 0) this.stmt('clearInbox').run(lastInbox);
     for (const [id, delivery] of deliveries)
       this.stmt('setDelivery').run(JSON.stringify(delivery), id);
     if (this.indexedSeq < this.lastSeq) {
@@ -424,10 +475,13 @@ export class HistoryStore {
 
   /** Whether the key was recorded (within the duplicate filter's retention). */
   hasSeen(seen: SeenKey): boolean {
+    if (this.pendingSeen.has(seenKey(seen))) return true;
     return this.stmt('hasSeen').get(seen.peerId, seen.packetNo, seen.hash) !== undefined;
   }
 
   forgetSeen(peerId: string): void {
+    // Its keys still in the inbox too.
+    this.flush();
     this.stmt('forgetSeen').run(peerId);
   }
 
@@ -792,6 +846,13 @@ export function migrate(db: DatabaseSync): number {
 function createPrivate(file: string): void {
   fs.closeSync(fs.openSync(file, 'a', DATA_FILE_MODE));
   if (process.platform !== 'win32') fs.chmodSync(file, DATA_FILE_MODE);
+}
+
+/** What the batch still has to write, in the order it happened. */
+type Pending = { out: ChatMessage } | { inbox: number; seen?: string | undefined };
+
+function seenKey(seen: SeenKey): string {
+  return `${seen.packetNo} ${seen.hash} ${seen.peerId}`;
 }
 
 function extraOf(m: ChatMessage): string | null {
