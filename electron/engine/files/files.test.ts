@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineOptions } from '../engine';
 import {
+  fileScratch,
   pairPort,
   startFileNode,
   treeOf,
@@ -16,19 +16,10 @@ import {
  * Two real engines on loopback (127.0.0.x, one port each, real UDP and TCP), offering and
  * fetching files and folders as two people would.
  */
-const nodes: FileNode[] = [];
-const dirs: string[] = [];
+const scratch = fileScratch('pigeon-files-src-');
+const { nodes, dirs, tempDir } = scratch;
 
-afterEach(async () => {
-  for (const n of nodes.splice(0)) await n.engine.stop();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-files-src-'));
-  dirs.push(d);
-  return d;
-}
+afterEach(() => scratch.cleanup());
 
 let host = 30 + Math.floor(Math.random() * 150);
 

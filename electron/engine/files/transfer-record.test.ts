@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +7,13 @@ import type { Transfer } from '../../../shared/model';
 import type { EngineContext } from '../context';
 import { HistoryStore } from '../history/store';
 import { FILE_LIMITS } from './file-limits';
-import { pairPort, startFileNode, writeRandomFile, type FileNode } from './testing/file-pair';
+import {
+  fileScratch,
+  pairPort,
+  startFileNode,
+  writeRandomFile,
+  type FileNode,
+} from './testing/file-pair';
 import type { InRecord, OutRecord, TransferRecord } from './transfer-record';
 import { TransferTable } from './transfer-table';
 
@@ -16,19 +21,10 @@ import { TransferTable } from './transfer-table';
  * The record of transfers lives in the history database: what an older Pigeon's
  * transfers.json held is imported on the first start with it, and set aside, never lost.
  */
-const nodes: FileNode[] = [];
-const dirs: string[] = [];
+const scratch = fileScratch('pigeon-transfer-record-');
+const { nodes, tempDir } = scratch;
 
-afterEach(async () => {
-  for (const n of nodes.splice(0)) await n.engine.stop();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-transfer-record-'));
-  dirs.push(d);
-  return d;
-}
+afterEach(() => scratch.cleanup());
 
 let host = 30 + Math.floor(Math.random() * 150);
 

@@ -20,6 +20,28 @@ export interface FileNode {
   waitTransfer(pred: (t: Transfer) => boolean, ms?: number): Promise<Transfer>;
 }
 
+/**
+ * What a test made (engines, temp folders), stopped and removed by `cleanup()` (its afterEach).
+ * `nodes` is the list to push a (re)started engine to, and to take a stopped one out of.
+ */
+export function fileScratch(prefix: string) {
+  const nodes: FileNode[] = [];
+  const dirs: string[] = [];
+  return {
+    nodes,
+    dirs,
+    tempDir(): string {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+      dirs.push(d);
+      return d;
+    },
+    async cleanup(): Promise<void> {
+      for (const n of nodes.splice(0)) await n.engine.stop();
+      for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
 let lastPort = 20_000 + Math.floor(Math.random() * 20_000);
 
 /** A port for one test's pair; both engines bind it on their own 127.0.0.x address. */
