@@ -1,13 +1,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Peer } from '../../../shared/model';
 import {
   FileAttr,
   Mode,
   Opt,
   buildDirHeader,
-  encodeText,
   hasOpt,
   latin1Text,
   modeOf,
@@ -19,6 +17,7 @@ import type { EngineContext } from '../context';
 import type { TcpConnection } from '../tcp/tcp-service';
 import type { FileLimits } from './file-limits';
 import { Progress } from './progress';
+import { wireName } from './wire-name';
 import { isFinished, type OutRecord, type TransferTable } from './transfer-table';
 
 const CHUNK = 256 * 1024;
@@ -222,7 +221,7 @@ export class FileServer {
     const { socket } = connection;
     const peer = this.ctx.peers.findByAddress(record.recipient.address, record.recipient.port);
     const encoding = utf8 || !peer ? 'utf-8' : sendEncodingFor(peer).encoding;
-    const encodeName = (name: string) => nameBytes(name, encoding);
+    const encodeName = (name: string) => wireName(name, encoding);
     const progress = new Progress(this.ctx.now);
     const watch = this.watchStall(connection);
     let bytes = 0;
@@ -350,18 +349,6 @@ class PeerGone extends Error {}
 
 function mtimeOf(stat: fs.Stats): number {
   return Math.floor(stat.mtimeMs / 1000);
-}
-
-function nameBytes(name: string, encoding: Peer['encoding']): Uint8Array {
-  const exact = encodeText(name, encoding);
-  if (exact.ok) return exact.bytes;
-  // A character the peer's encoding lacks becomes '_' rather than costing the whole item.
-  let out = '';
-  for (const ch of name) out += encodeText(ch, encoding).ok ? ch : '_';
-  const fallback = encodeText(out, encoding);
-  return fallback.ok
-    ? fallback.bytes
-    : new TextEncoder().encode(name.replace(/[^\x20-\x7e]/g, '_'));
 }
 
 function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {

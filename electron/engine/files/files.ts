@@ -17,7 +17,6 @@ import {
   buildDirFilesRequest,
   buildFileDataRequest,
   decodeLenient,
-  encodeText,
   hasOpt,
   latin1Bytes,
   latin1Text,
@@ -39,6 +38,7 @@ import { FileServer } from './file-server';
 import { PickRegistry } from './picks';
 import { Progress } from './progress';
 import { numberedName, safeFileName } from './safe-name';
+import { wireName } from './wire-name';
 import {
   isFinished,
   TransferTable,
@@ -663,16 +663,6 @@ export class Files {
     if (r.kind === 'in') this.removePart(r);
     this.table.setState(r, { state: 'expired' });
   }
-}
-
-/** A name in the peer's encoding; characters it lacks become '_' rather than costing the file. */
-function wireName(name: string, encoding: Peer['encoding']): Uint8Array {
-  const exact = encodeText(name, encoding);
-  if (exact.ok) return exact.bytes;
-  let out = '';
-  for (const ch of name) out += encodeText(ch, encoding).ok ? ch : '_';
-  const fallback = encodeText(out, encoding);
-  return fallback.ok ? fallback.bytes : latin1Bytes(name.replace(/[^\x20-\x7e]/g, '_'));
 }
 
 /** iptux before 0.9.4 overflows its stack creating the first folder it receives (#472). */
