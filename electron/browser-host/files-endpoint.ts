@@ -3,11 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { PickedItem } from '../../shared/contract';
 import type { Transfer } from '../../shared/model';
+import { freeBytes } from '../engine/io/free-space';
 import type { AccessPolicy } from './access';
 import { DOWNLOAD_PREFIX, STAGE_PATH } from './files-paths';
 import {
   checkUploadName,
-  freeBytes,
   newUploadDir,
   STAGING_LIMITS,
   stagingUsage,

@@ -79,13 +79,3 @@ export function newUploadDir(stagingDir: string): string {
   fs.mkdirSync(dir, { mode: 0o700 });
   return dir;
 }
-
-/** Free bytes on the disk that holds `dir` (Infinity when the system cannot say). */
-export function freeBytes(dir: string): number {
-  try {
-    const s = fs.statfsSync(dir);
-    return s.bavail * s.bsize;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}

@@ -28,6 +28,7 @@ import {
 } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { TransferRows } from '../history/transfer-rows';
+import { freeBytes } from '../io/free-space';
 import type { Datagram } from '../io/udp-socket';
 import type { Messaging } from '../messaging/messaging';
 import type { TcpRequestHandler } from '../tcp/tcp-service';
@@ -691,15 +692,6 @@ function partSize(part: string): number {
     return fs.statSync(part).size;
   } catch {
     return 0;
-  }
-}
-
-function freeBytes(dir: string): number {
-  try {
-    const s = fs.statfsSync(dir);
-    return Number(s.bavail) * Number(s.bsize);
-  } catch {
-    return Number.MAX_SAFE_INTEGER;
   }
 }
 
