@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_BUDGET } from './messaging/budgets';
+import { bundleChild } from './testing/child-bundle';
 
 /**
  * The issue's reproduction, in a process of its own with a 256 MB heap: 3,000 messages of
@@ -14,25 +12,17 @@ import { STORE_BUDGET } from './messaging/budgets';
  */
 describe('heap under a flood of 60 KB messages', () => {
   const MiB = 1024 * 1024;
-  let dir: string;
+  let child: Awaited<ReturnType<typeof bundleChild>>;
   let entry: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-heap-flood-'));
-    entry = path.join(dir, 'child.mjs');
-    await build({
-      entryPoints: [path.join(import.meta.dirname, 'testing', 'heap-flood-child.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile: entry,
-      logLevel: 'warning',
-      banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    });
+    child = await bundleChild(
+      path.join(import.meta.dirname, 'testing', 'heap-flood-child.ts'),
+      'pigeon-heap-flood-',
+    );
+    entry = child.entry;
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => child.remove());
 
   it(
     '3,000 messages of 60 KB from forged senders, in a 256 MB heap: alive and bounded',

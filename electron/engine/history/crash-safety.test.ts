@@ -1,9 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Mode,
@@ -14,6 +11,7 @@ import {
   parseDatagram,
   utf8Bytes,
 } from '../../../shared/protocol';
+import { bundleChild } from '../testing/child-bundle';
 import { HistoryStore } from './store';
 
 /**
@@ -25,25 +23,17 @@ import { HistoryStore } from './store';
 const ENGINE = '127.0.0.2';
 const CYCLES = 12;
 
-let dir: string;
+let bundled: Awaited<ReturnType<typeof bundleChild>>;
 let entry: string;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-crash-'));
-  entry = path.join(dir, 'child.mjs');
-  await build({
-    entryPoints: [path.join(import.meta.dirname, '..', 'testing', 'crash-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: entry,
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-  });
+  bundled = await bundleChild(
+    path.join(import.meta.dirname, '..', 'testing', 'crash-child.ts'),
+    'pigeon-crash-',
+  );
+  entry = bundled.entry;
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => bundled.remove());
 
 function startChild(dataDir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [entry, dataDir, ENGINE, String(port)], {
@@ -66,7 +56,7 @@ describe('a killed engine', () => {
     `loses no acknowledged message and stores none twice (${CYCLES} kill -9 under traffic)`,
     { timeout: 120_000 },
     async () => {
-      const dataDir = path.join(dir, 'data');
+      const dataDir = path.join(bundled.dir, 'data');
       const port = 20_000 + Math.floor(Math.random() * 30_000);
       const sender = dgram.createSocket('udp4');
       await new Promise<void>((r) => sender.bind(0, '127.0.0.1', r));
