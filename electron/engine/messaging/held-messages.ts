@@ -175,7 +175,7 @@ export class HeldMessages {
         this.expired(m);
         continue;
       }
-      const written = this.writer.write(peer, m.text);
+      const written = this.writer.write(peer, m.text, m.messageId);
       if (!written.ok) {
         this.drop(m.messageId);
         this.tell(m.messageId, m.peerId, {

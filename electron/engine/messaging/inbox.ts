@@ -136,8 +136,11 @@ export class Inbox {
     // first time (or is being reassembled): ack it again.
     // A Pigeon names its message (PGID): a copy its outbox sends days later, with another
     // packet number and nonce, is the same message. Those keys outlive the others (store.ts).
+    // A part is named by its part id too: a copy cut differently has other parts (writing.ts).
     const hash = this.dedupe.hashOf(
-      body.id === undefined ? p.extra : utf8Bytes(`${body.id}:${body.part?.index ?? 0}`),
+      body.id === undefined
+        ? p.extra
+        : utf8Bytes(body.part ? `${body.id}:${body.part.id}:${body.part.index}` : `${body.id}:0`),
     );
     const packetNo = body.id === undefined ? p.packetNo : SEEN_BY_ID;
     const seen: SeenKey = { peerId: peer.id, packetNo, hash };

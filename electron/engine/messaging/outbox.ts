@@ -149,10 +149,13 @@ export class Outbox {
   }
 
   private queueText(peer: Peer, text: string, sealed = false): string {
+    // The id first: a long message's part ids derive from it (writing.ts partIdOf).
+    const id = this.newMessageId();
     const written = this.ctx.isRunning()
-      ? this.writer.write(peer, text)
+      ? this.writer.write(peer, text, id)
       : ({ ok: false, code: 'not-started', params: {} } as const);
-    return this.queueWritten(peer, text, written, sealed && this.sealed ? SEALED_OPTS : 0);
+    const option = sealed && this.sealed ? SEALED_OPTS : 0;
+    return this.queueWritten(peer, text, written, option, undefined, {}, id);
   }
 
   /** Stored and told first (failed, with why, when it could not be written), then queued. */
@@ -163,9 +166,10 @@ export class Outbox {
     option: number,
     files?: string[],
     hooks: Pick<OutgoingItem, 'numbered' | 'told'> = {},
+    id: string = this.newMessageId(),
   ): string {
     const message: ChatMessage = {
-      id: this.newMessageId(),
+      id,
       peerId: peer.id,
       direction: 'out',
       text,

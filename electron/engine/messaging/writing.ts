@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OutcomeParams, Peer, WireEncoding } from '../../../shared/model';
 import {
   buildMessageBody,
@@ -55,7 +56,11 @@ export class MessageWriter {
     return sendEncodingFor(peer);
   }
 
-  write(peer: Peer, text: string): Written {
+  /**
+   * `messageId`, when the text is one of our messages: its parts get an id derived from it
+   * (partIdOf), so that every copy the outbox sends joins the parts an earlier try left.
+   */
+  write(peer: Peer, text: string, messageId?: string): Written {
     const how = MessageWriter.encodingFor(peer);
     const pigeon = peer.client === 'pigeon';
     // Room for the NULs and Pigeon's sections: `\0\0PGPART:id:index:count\0` fits in 40 bytes
@@ -83,7 +88,12 @@ export class MessageWriter {
       };
     }
     const count = split.pieces.length;
-    const id = count > 1 ? `${this.instance}${(++this.seq).toString(36)}` : '';
+    const id =
+      count < 2
+        ? ''
+        : messageId !== undefined
+          ? partIdOf(messageId, split.pieces)
+          : `${this.instance}${(++this.seq).toString(36)}`;
     const extras: Uint8Array[] = [];
     const proofs: string[] = [];
     split.pieces.forEach((piece, index) => {
@@ -158,6 +168,24 @@ function cannotEncode(peer: Peer, encoding: WireEncoding, character: string): Wr
       codepoint: codePointLabel(character.codePointAt(0) ?? 0),
     },
   };
+}
+
+/**
+ * The part id of a long message: the same for every copy of one message cut the same way, so a
+ * receiver that got parts 0-2 of the first try and 0-4 of a resend joins one message (and its
+ * duplicate filter, keyed on PGID and the part, acks what it has and takes the rest). Derived
+ * from the pieces too: a copy cut differently (another datagram cap, another encoding) gets
+ * another id and is joined on its own, never mixed with the pieces of the first. 64 bits of a
+ * hash, in the 16 lower-case hex digits a PGPART section allows (24 at most).
+ */
+export function partIdOf(messageId: string, pieces: readonly Uint8Array[]): string {
+  const hash = createHash('sha256').update(messageId);
+  const length = Buffer.alloc(4);
+  for (const piece of pieces) {
+    length.writeUInt32BE(piece.length);
+    hash.update(length).update(piece);
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** "nick (address)", or the address alone when the nick is the address. */
