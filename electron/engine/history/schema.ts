@@ -135,6 +135,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    what: 'parts of long messages acked before their message is complete',
+    sql: `
+      -- Each part of a long message (PGPART) that we ack before its message is complete is
+      -- committed here first, one row each, and read back into the assembler at the next start:
+      -- a kill -9 loses no part we acknowledged. A message's parts leave in the transaction
+      -- that stores it (whole, or marked incomplete when the rest stopped coming), their
+      -- duplicate filter keys moving into seen. Bounded by the assembler's budget (budgets.ts).
+      CREATE TABLE parts (
+        peer_id TEXT NOT NULL,
+        part_id TEXT NOT NULL,            -- the sender's part id (PGPART)
+        idx INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        text TEXT NOT NULL,               -- decoded, as the message will show it
+        started INTEGER NOT NULL,         -- when its message's first part came
+        packet_no INTEGER,                -- the duplicate filter's key, when it came with one
+        hash INTEGER,
+        PRIMARY KEY (peer_id, part_id, idx)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

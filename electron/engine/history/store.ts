@@ -8,6 +8,7 @@ import {
   type Peer,
 } from '../../../shared/model';
 import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
+import { PartStore } from './part-store';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { highlightRanges, indexText, parseQuery } from './search';
 import { TransferRows } from './transfer-rows';
@@ -154,6 +155,8 @@ export class HistoryStore {
   private lastPrune = 0;
   /** The file transfers' record (the files capability writes it on state changes). */
   readonly transfers: TransferRows;
+  /** Parts of long messages acked before their message was complete (part-store.ts). */
+  readonly parts: PartStore;
 
   /**
    * `file` is a path, or ':memory:' for a history that lives as long as the process.
@@ -180,6 +183,9 @@ export class HistoryStore {
     }
     this.q = this.prepare();
     this.transfers = new TransferRows(this.db, file, file !== ':memory:', () => {
+      this.dirty = true;
+    });
+    this.parts = new PartStore(this.db, () => {
       this.dirty = true;
     });
     this.used = Number((this.q.usedBytes as StatementSync).get()?.b ?? 0);
@@ -305,9 +311,10 @@ export class HistoryStore {
   /**
    * Stores a message (and the duplicate filter's key for it): 'stored' once it is committed,
    * 'full' when the budget cannot make room (only pinned messages are left to give up). Throws
-   * when the database fails (disk full, I/O error): nothing is stored then.
+   * when the database fails (disk full, I/O error): nothing is stored then. `also` runs in the
+   * same transaction (a long message's parts leave their table as it is stored).
    */
-  insert(message: ChatMessage, seen?: SeenKey): InsertOutcome {
+  insert(message: ChatMessage, seen?: SeenKey, also?: () => void): InsertOutcome {
     const extra = extraOf(message);
     const cost = messageCost(message, extra);
     if (cost > this.limits.budgetBytes) return 'full';
@@ -316,19 +323,27 @@ export class HistoryStore {
     if (this.used + cost > this.limits.budgetBytes && !this.roomFor(cost)) return 'full';
     // One statement, its own transaction: one row appended to a table without indexes, so the
     // commit writes one page to the WAL. Prepared once: every incoming message comes this way.
-    const { lastInsertRowid } = this.stmt('insertInbox').run(
-      message.id,
-      message.peerId,
-      message.direction,
-      message.text,
-      message.at,
-      message.broadcast ? 1 : 0,
-      message.delivery ? JSON.stringify(message.delivery) : null,
-      extra,
-      cost,
-      seen ? seen.packetNo : null,
-      seen ? seen.hash : null,
-    );
+    const row = () =>
+      this.stmt('insertInbox').run(
+        message.id,
+        message.peerId,
+        message.direction,
+        message.text,
+        message.at,
+        message.broadcast ? 1 : 0,
+        message.delivery ? JSON.stringify(message.delivery) : null,
+        extra,
+        cost,
+        seen ? seen.packetNo : null,
+        seen ? seen.hash : null,
+      );
+    const { lastInsertRowid } =
+      also === undefined
+        ? row()
+        : this.transaction(() => {
+            also();
+            return row();
+          });
     const key = seen ? seenKey(seen) : undefined;
     this.pending.push({ inbox: Number(lastInsertRowid), seen: key });
     if (key !== undefined) this.pendingSeen.add(key);
@@ -734,11 +749,12 @@ export class HistoryStore {
     this.dirty = false;
   }
 
-  private transaction(fn: () => void): void {
+  private transaction<T>(fn: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      fn();
+      const result = fn();
       this.db.exec('COMMIT');
+      return result;
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       this.reloadUsage();

@@ -93,11 +93,12 @@ export class Conversations {
   /**
    * Stores a message: in the history first (with the duplicate filter's key of an incoming
    * one), then here. 'full' when the history's budget refused it (then it is not kept here
-   * either); throws when the history failed to write it.
+   * either); throws when the history failed to write it. `also` runs in the history's
+   * transaction that stores it (a long message's parts leave the parts table).
    */
-  keep(message: ChatMessage, seen?: SeenKey, peer?: Peer): InsertOutcome {
+  keep(message: ChatMessage, seen?: SeenKey, peer?: Peer, also?: () => void): InsertOutcome {
     if (this.store) {
-      const outcome = this.store.insert(message, seen);
+      const outcome = this.store.insert(message, seen, also);
       if (outcome !== 'stored') return outcome;
     }
     this.add(message);

@@ -21,6 +21,7 @@ import {
   toBase64,
   utf8Bytes,
   type MessageBody,
+  type MessagePart,
   type WirePacket,
 } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
@@ -33,7 +34,7 @@ import type { Conversations } from './conversations';
 import { Dedupe } from './dedupe';
 import type { DeliveryQueue } from './delivery-queue';
 import type { MessageIntake } from './intake';
-import { PartAssembler } from './part-assembler';
+import { PartAssembler, type PartLog } from './part-assembler';
 import type { InboxAttention } from './attention';
 import { withheld } from './sealed';
 import type { UnreadCounter } from './unread';
@@ -48,9 +49,7 @@ const PART_SWEEP_MS = 15_000;
 export class Inbox {
   readonly dedupe: Dedupe;
   private lastProblemAt = -Infinity;
-  private readonly assembler = new PartAssembler((peerId, text, incomplete) =>
-    this.deliver(this.ctx.peers.get(peerId) ?? peerId, text, false, undefined, incomplete),
-  );
+  private readonly assembler: PartAssembler;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -61,8 +60,27 @@ export class Inbox {
     private readonly newMessageId: () => string,
     private readonly intake: MessageIntake,
     dedupe: Dedupe = new Dedupe(),
+    parts?: PartLog,
   ) {
     this.dedupe = dedupe;
+    // With a log (the history's parts table), what a previous run acked is open again.
+    this.assembler = new PartAssembler(
+      (peerId, text, incomplete, also) =>
+        this.deliver(
+          this.ctx.peers.get(peerId) ?? peerId,
+          text,
+          false,
+          undefined,
+          incomplete,
+          [],
+          undefined,
+          undefined,
+          also,
+        ),
+      {},
+      parts,
+    );
+    this.assembler.restore(ctx.clock.now());
   }
 
   /**
@@ -210,15 +228,44 @@ export class Inbox {
     }
     let text = normaliseLineBreaks(decoded.text);
     if (peer.client === 'feiq') text = cleanFeiqText(text);
-    if (body.part && peer.client === 'pigeon') {
-      const whole = this.assembler.add(peer.id, body.part, text, this.ctx.clock.now());
-      if (whole === undefined) return this.noteSeen(seen);
-      text = whole;
-    }
+    if (body.part && peer.client === 'pigeon')
+      return this.part(p, body.part, peer, text, broadcast, seen);
     // An offer without a text is its files alone, not an empty message beside them.
     if (text === '' && files.length === 0 && body.attachments.length > 0)
       return this.noteSeen(seen);
     return this.deliver(peer, text, broadcast, undefined, undefined, files, seen, p);
+  }
+
+  /**
+   * A part of a long message: held (committed before the ack), or the last one, which stores
+   * the message. False when it could not be kept: then it is not acked.
+   */
+  private part(
+    p: WirePacket,
+    part: MessagePart,
+    peer: Peer,
+    text: string,
+    broadcast: boolean,
+    seen: SeenKey,
+  ): boolean {
+    try {
+      const outcome = this.assembler.add(
+        peer.id,
+        part,
+        text,
+        this.ctx.clock.now(),
+        (whole, incomplete, also) =>
+          this.deliver(peer, whole, broadcast, undefined, incomplete, [], seen, p, also),
+        seen,
+      );
+      return outcome !== 'refused';
+    } catch (error) {
+      this.historyProblem('history-write', {
+        peer: `${peer.nick || peer.user} (${peer.address})`,
+        error: String(error),
+      });
+      return false;
+    }
   }
 
   private seenBefore(seen: SeenKey): boolean {
@@ -248,6 +295,7 @@ export class Inbox {
     files: string[] = [],
     seen?: SeenKey,
     p?: WirePacket,
+    also?: () => void,
   ): boolean {
     const peerId = typeof peer === 'string' ? peer : peer.id;
     const message: ChatMessage = {
@@ -265,7 +313,7 @@ export class Inbox {
     const label = typeof peer === 'string' ? peer : `${peer.nick || peer.user} (${peer.address})`;
     try {
       const known = typeof peer === 'string' ? undefined : peer;
-      if (this.conversations.keep(message, seen, known) === 'full') {
+      if (this.conversations.keep(message, seen, known, also) === 'full') {
         this.historyProblem('history-full', { peer: label });
         return false;
       }

@@ -102,6 +102,7 @@ export class Messaging {
       newMessageId,
       this.intake,
       dedupeFor(options.history),
+      options.history?.parts,
     );
     this.writer = new MessageWriter(ctx, instance);
     this.outbox = new Outbox(ctx, this.conversations, this.queue, this.writer, newMessageId);

@@ -1,17 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import type { IncompleteText } from '../../../shared/model';
 import { LIMITS } from '../../../shared/contract';
-import { MAX_PARTS } from '../../../shared/protocol';
+import { MAX_PARTS, type MessagePart } from '../../../shared/protocol';
 import { ASSEMBLY_BUDGET } from './budgets';
-import { PartAssembler, type AssemblyLimits } from './part-assembler';
+import { PartAssembler, type AssemblyLimits, type PartLog } from './part-assembler';
 
-/** An assembler that records what it releases. */
-function assembler(limits: Partial<AssemblyLimits> = {}) {
+/**
+ * An assembler that records what it releases, over a log when given one; `add` answers the
+ * whole text when the part completes its message (as the inbox stores it).
+ */
+function assembler(limits: Partial<AssemblyLimits> = {}, log?: PartLog) {
   const released: { peerId: string; text: string; incomplete: IncompleteText }[] = [];
-  const a = new PartAssembler((peerId, text, incomplete) => {
-    released.push({ peerId, text, incomplete });
-  }, limits);
-  return { a, released };
+  const inner = new PartAssembler(
+    (peerId, text, incomplete, also) => {
+      also?.();
+      released.push({ peerId, text, incomplete });
+      return true;
+    },
+    limits,
+    log,
+  );
+  const a = {
+    add(peerId: string, part: MessagePart, text: string, now: number): string | undefined {
+      let whole: string | undefined;
+      inner.add(peerId, part, text, now, (t, incomplete, also) => {
+        also?.();
+        if (incomplete) released.push({ peerId, text: t, incomplete });
+        else whole = t;
+        return true;
+      });
+      return whole;
+    },
+    expire: (now: number) => inner.expire(now),
+    held: () => inner.held(),
+  };
+  return { a, released, inner };
 }
 
 describe('PartAssembler', () => {

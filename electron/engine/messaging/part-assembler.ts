@@ -1,9 +1,12 @@
 import type { IncompleteText } from '../../../shared/model';
 import type { MessagePart } from '../../../shared/protocol';
+import type { HeldPart } from '../history/part-store';
+import type { SeenKey } from '../history/store';
 import { ASSEMBLY_BUDGET, textBytes } from './budgets';
 
 interface Assembly {
   peerId: string;
+  partId: string;
   count: number;
   /**
    * By index, as they arrive: a forger declaring 10,000 parts must not make one small datagram
@@ -25,8 +28,46 @@ export interface AssemblyLimits {
   maxAgeMs: number;
 }
 
+/**
+ * Where held parts are committed before they are acked (history/part-store.ts): `hold` throws
+ * when it cannot, `finish` runs in the transaction that stores the parts' message.
+ */
+export interface PartLog {
+  hold(
+    peerId: string,
+    part: MessagePart,
+    text: string,
+    startedAt: number,
+    seen: SeenKey | undefined,
+  ): void;
+  finish(peerId: string, partId: string, at: number): void;
+  all(): HeldPart[];
+}
+
+/**
+ * Stores a message made of parts: `incomplete` says what was missing, if anything; `also` (the
+ * parts leaving the log) must run in the transaction that stores it. True once it is stored.
+ */
+export type Keep = (
+  text: string,
+  incomplete: IncompleteText | undefined,
+  also: (() => void) | undefined,
+) => boolean;
+
 /** A message given up on: the parts that arrived, in order, and how many there were to be. */
-export type Release = (peerId: string, text: string, incomplete: IncompleteText) => void;
+export type Release = (
+  peerId: string,
+  text: string,
+  incomplete: IncompleteText,
+  also: (() => void) | undefined,
+) => boolean;
+
+/**
+ * What became of a part: held for its message (committed first, when there is a log), its
+ * message stored (whole, or shown alone when not even it fits a budget), or refused: nothing
+ * kept, so it must not be acked (its sender will send it again).
+ */
+export type AddOutcome = 'held' | 'stored' | 'refused';
 
 /**
  * Joins the parts of a long message from a Pigeon peer (PGPART sections) back into one text.
@@ -34,6 +75,14 @@ export type Release = (peerId: string, text: string, incomplete: IncompleteText)
  * message that would go past a bound, that is pushed out by a newer one or that stops getting
  * parts is released through `release` with what arrived and how much was missing, so that it
  * is shown marked incomplete instead of lost unseen.
+ *
+ * With a log (the history's parts table), every part is committed before it is held, and so
+ * before its ack: a kill -9 loses no part we acknowledged, and `restore` opens the messages
+ * again at the next start. A message leaves the log in the transaction that stores it. When
+ * the room a part needs cannot be made (the message to release could not be stored: the
+ * history is full or failing), or the log cannot take it, the part is refused, not acked,
+ * rather than acked and lost; a message that could not be released stays open, and is tried
+ * again at the next sweep.
  */
 export class PartAssembler {
   /** By "peerId/id", oldest first. */
@@ -45,6 +94,7 @@ export class PartAssembler {
   constructor(
     private readonly release: Release,
     limits: Partial<AssemblyLimits> = {},
+    private readonly log?: PartLog,
   ) {
     this.limits = { ...ASSEMBLY_BUDGET, ...limits };
   }
@@ -54,73 +104,107 @@ export class PartAssembler {
     return { open: this.open.size, bytes: this.bytes };
   }
 
-  /** Returns the whole text when this part completes its message. */
-  add(peerId: string, part: MessagePart, text: string, now: number): string | undefined {
+  /**
+   * Opens again the messages whose parts the log holds (a previous run's). Their timeout starts
+   * now: their senders could not reach us while we were down. Returns the parts restored.
+   */
+  restore(now: number): number {
+    let restored = 0;
+    for (const p of this.log?.all() ?? []) {
+      if (p.index >= p.count) continue;
+      const key = `${p.peerId}/${p.partId}`;
+      const a = this.open.get(key) ?? this.begin(key, p.peerId, p.partId, p.count, now);
+      if (a.count !== p.count || a.parts.has(p.index)) continue;
+      this.put(a, p.index, p.text);
+      restored++;
+    }
+    return restored;
+  }
+
+  /**
+   * Takes a part. `keep` stores a message this part completes (or shows alone); `seen` is the
+   * duplicate filter's key, committed with the part.
+   */
+  add(
+    peerId: string,
+    part: MessagePart,
+    text: string,
+    now: number,
+    keep: Keep,
+    seen?: SeenKey,
+  ): AddOutcome {
     const key = `${peerId}/${part.id}`;
     const cost = ASSEMBLY_BUDGET.partOverhead + textBytes(text.length);
     let a = this.open.get(key);
+    // A copy of a part we hold (our ack was lost, or the outbox sent the message again).
+    if (a && a.count === part.count && a.parts.has(part.index)) return 'held';
     // Another message under the same id, or one that this part would take past its budget:
     // what the old one has is shown as it is, and this part starts afresh.
     if (a && (a.count !== part.count || a.bytes + cost > this.limits.perMessageBytes)) {
-      this.giveUp(key, a);
+      if (!this.giveUp(key, a, now)) return 'refused';
       a = undefined;
     }
-    if (!a) {
-      a = this.begin(key, peerId, part.count, now);
-      // Not even the first part fits (a part cannot be larger than a datagram, so only
-      // with budgets far below the defaults): shown alone, marked.
-      if (a.bytes + cost > this.limits.perMessageBytes) {
-        this.giveUp(key, a);
-        this.release(peerId, text, { received: 1, total: part.count });
-        return undefined;
-      }
-    }
-    if (a.parts.has(part.index)) return undefined;
-    a.parts.set(part.index, text);
-    a.received++;
-    a.bytes += cost;
-    this.bytes += cost;
-    if (a.received === a.count) {
-      this.close(key, a);
+    if (a && a.received + 1 === a.count) {
+      // The last part: stored whole, its parts leaving the log in the same transaction.
       let whole = '';
-      for (let i = 0; i < a.count; i++) whole += a.parts.get(i) ?? '';
-      return whole;
+      for (let i = 0; i < a.count; i++) whole += i === part.index ? text : (a.parts.get(i) ?? '');
+      if (!keep(whole, undefined, this.finisher(a, now))) return 'refused';
+      this.close(key, a);
+      return 'stored';
     }
-    // Over the total: the oldest give way (this one last, as it is the newest to grow).
-    while (this.bytes > this.limits.totalBytes) {
-      const oldest = this.oldest();
-      if (!oldest) break;
-      this.giveUp(oldest[0], oldest[1]);
+    if (!a) {
+      if (part.count === 1) return keep(text, undefined, undefined) ? 'stored' : 'refused';
+      // Not even the first part fits (a part cannot be larger than a datagram, so only with
+      // budgets far below the defaults): shown alone, marked.
+      if (ASSEMBLY_BUDGET.assemblyOverhead + cost > this.limits.perMessageBytes)
+        return keep(text, { received: 1, total: part.count }, undefined) ? 'stored' : 'refused';
+      if (!this.roomForMessage(peerId, now)) return 'refused';
     }
-    return undefined;
+    // Over the total: the oldest others give way.
+    const grows = cost + (a ? 0 : ASSEMBLY_BUDGET.assemblyOverhead);
+    for (const [k, other] of this.open) {
+      if (this.bytes + grows <= this.limits.totalBytes) break;
+      if (other !== a && !this.giveUp(k, other, now)) return 'refused';
+    }
+    // Committed before it is held, and so before its ack. Throws when the log cannot take it.
+    this.log?.hold(peerId, part, text, a?.startedAt ?? now, seen);
+    a ??= this.begin(key, peerId, part.id, part.count, now);
+    this.put(a, part.index, text);
+    return 'held';
   }
 
   /** Releases the messages whose parts stopped coming more than maxAge ago. */
   expire(now: number): void {
     for (const [key, a] of this.open) {
-      if (now - a.startedAt >= this.limits.maxAgeMs) this.giveUp(key, a);
+      // One that cannot be stored now stays open, and is tried again at the next sweep.
+      if (now - a.startedAt >= this.limits.maxAgeMs) this.giveUp(key, a, now);
     }
   }
 
-  private begin(key: string, peerId: string, count: number, now: number): Assembly {
-    const mine = this.openPerPeer.get(peerId) ?? 0;
-    if (mine >= this.limits.perPeerOpen) {
+  /** Room for one more open message of this peer, and in all; false if it cannot be made. */
+  private roomForMessage(peerId: string, now: number): boolean {
+    if ((this.openPerPeer.get(peerId) ?? 0) >= this.limits.perPeerOpen) {
       // The peer's oldest open message goes (a scan of at most `open` entries, once per
       // message, not per part).
       for (const [k, other] of this.open) {
         if (other.peerId === peerId) {
-          this.giveUp(k, other);
+          if (!this.giveUp(k, other, now)) return false;
           break;
         }
       }
     }
     if (this.open.size >= this.limits.open) {
       const oldest = this.oldest();
-      if (oldest) this.giveUp(oldest[0], oldest[1]);
+      if (oldest && !this.giveUp(oldest[0], oldest[1], now)) return false;
     }
+    return true;
+  }
+
+  private begin(key: string, peerId: string, partId: string, count: number, now: number): Assembly {
     const bytes = ASSEMBLY_BUDGET.assemblyOverhead;
     const a: Assembly = {
       peerId,
+      partId,
       count,
       parts: new Map(),
       received: 0,
@@ -131,6 +215,14 @@ export class PartAssembler {
     this.openPerPeer.set(peerId, (this.openPerPeer.get(peerId) ?? 0) + 1);
     this.bytes += bytes;
     return a;
+  }
+
+  private put(a: Assembly, index: number, text: string): void {
+    const cost = ASSEMBLY_BUDGET.partOverhead + textBytes(text.length);
+    a.parts.set(index, text);
+    a.received++;
+    a.bytes += cost;
+    this.bytes += cost;
   }
 
   private oldest(): [string, Assembly] | undefined {
@@ -146,12 +238,24 @@ export class PartAssembler {
     else this.openPerPeer.delete(a.peerId);
   }
 
-  /** Shown as it is: the parts that arrived, in order, marked with how many there were to be. */
-  private giveUp(key: string, a: Assembly): void {
+  /** What takes a message's parts out of the log, in the transaction that stores it. */
+  private finisher(a: Assembly, now: number): (() => void) | undefined {
+    const log = this.log;
+    return log ? () => log.finish(a.peerId, a.partId, now) : undefined;
+  }
+
+  /**
+   * Shown as it is: the parts that arrived, in order, marked with how many there were to be.
+   * False when it could not be stored: it stays open then, nothing lost.
+   */
+  private giveUp(key: string, a: Assembly, now: number): boolean {
+    if (a.received > 0) {
+      let text = '';
+      for (const i of [...a.parts.keys()].sort((x, y) => x - y)) text += a.parts.get(i) ?? '';
+      const incomplete = { received: a.received, total: a.count };
+      if (!this.release(a.peerId, text, incomplete, this.finisher(a, now))) return false;
+    }
     this.close(key, a);
-    if (a.received === 0) return;
-    let text = '';
-    for (const i of [...a.parts.keys()].sort((x, y) => x - y)) text += a.parts.get(i) ?? '';
-    this.release(a.peerId, text, { received: a.received, total: a.count });
+    return true;
   }
 }
