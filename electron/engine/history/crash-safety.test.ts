@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import {
   utf8Bytes,
 } from '../../../shared/protocol';
 import { bundleChild } from '../testing/child-bundle';
+import { killHard, sleep, startCrashChild } from '../testing/crash-runs';
 import { HistoryStore } from './store';
 
 /**
@@ -35,21 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => bundled.remove());
 
-function startChild(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [entry, dataDir, ENGINE, String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const startChild = (dataDir: string, port: number) => startCrashChild(entry, dataDir, ENGINE, port);
 
 describe('a killed engine', () => {
   it(
@@ -96,8 +82,7 @@ describe('a killed engine', () => {
           for (const [no, at] of pending) if (Date.now() - at > 50) send(no);
           await sleep(5);
         }
-        child.kill('SIGKILL');
-        await new Promise((r) => child.once('exit', r));
+        await killHard(child);
         kills++;
       }
       // One last run with no kill until everything pending is acked: then retries are done.
@@ -106,8 +91,7 @@ describe('a killed engine', () => {
         for (const no of pending.keys()) send(no);
         await sleep(25);
       }
-      last.kill('SIGKILL');
-      await new Promise((r) => last.once('exit', r));
+      await killHard(last);
       sender.close();
       expect(kills).toBe(CYCLES);
       expect(pending.size).toBe(0);
