@@ -36,7 +36,9 @@ export const STORE_BUDGET = {
  * Long messages being reassembled (part-assembler.ts). A Pigeon peer sends one message at a time
  * (its delivery queue waits for each part's ack), so an honest peer has one open assembly, and
  * the largest is 1 MiB of text (LIMITS.textBytes) in at most MAX_PARTS parts. Whatever goes past
- * a bound is released as what arrived, marked incomplete, never dropped unseen.
+ * a bound is released as what arrived, marked incomplete, never dropped unseen. The same bounds
+ * hold the parts committed to the history before their ack (its parts table): in bytes there, a
+ * UTF-16 count of 2 per code unit over-counts what UTF-8 takes on disk.
  */
 export const ASSEMBLY_BUDGET = {
   /**
