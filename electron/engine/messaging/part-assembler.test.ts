@@ -3,7 +3,8 @@ import type { IncompleteText } from '../../../shared/model';
 import { LIMITS } from '../../../shared/contract';
 import { MAX_PARTS, type MessagePart } from '../../../shared/protocol';
 import { ASSEMBLY_BUDGET } from './budgets';
-import { PartAssembler, type AssemblyLimits, type PartLog } from './part-assembler';
+import type { HeldPart } from '../history/part-store';
+import { PartAssembler, type AssemblyLimits, type Keep, type PartLog } from './part-assembler';
 
 /**
  * An assembler that records what it releases, over a log when given one; `add` answers the
@@ -156,5 +157,99 @@ describe('PartAssembler', () => {
     const worst = 128 + MAX_PARTS * 40 + 2 * LIMITS.textBytes;
     expect(ASSEMBLY_BUDGET.perMessageBytes).toBeGreaterThanOrEqual(worst);
     expect(ASSEMBLY_BUDGET.totalBytes).toBeGreaterThanOrEqual(4 * ASSEMBLY_BUDGET.perMessageBytes);
+  });
+});
+
+/** A log in memory: what PartStore does, without the database. */
+function memoryLog(rows: HeldPart[] = []) {
+  const log: PartLog & { rows: HeldPart[]; writes: number } = {
+    rows,
+    writes: 0,
+    hold(peerId, part, text, startedAt) {
+      log.writes++;
+      rows.push({ peerId, partId: part.id, index: part.index, count: part.count, text, startedAt });
+    },
+    finish(peerId, partId) {
+      for (let i = rows.length - 1; i >= 0; i--)
+        if (rows[i]?.peerId === peerId && rows[i]?.partId === partId) rows.splice(i, 1);
+    },
+    all: () => [...rows],
+  };
+  return log;
+}
+
+describe('PartAssembler with a log', () => {
+  it('logs each part before it is held, once, and drops them with their message', () => {
+    const log = memoryLog();
+    const { a } = assembler({}, log);
+    a.add('p', { id: 'x', index: 0, count: 3 }, 'A', 0);
+    a.add('p', { id: 'x', index: 2, count: 3 }, 'C', 0);
+    a.add('p', { id: 'x', index: 2, count: 3 }, 'C', 0);
+    expect(log.rows.map((r) => r.index)).toEqual([0, 2]);
+    expect(log.writes).toBe(2);
+    expect(a.add('p', { id: 'x', index: 1, count: 3 }, 'B', 0)).toBe('ABC');
+    expect(log.rows).toEqual([]);
+  });
+
+  it("restores a previous run's parts, whose timeout starts at the restore", () => {
+    const log = memoryLog([
+      { peerId: 'p', partId: 'x', index: 0, count: 3, text: 'A', startedAt: 5 },
+      { peerId: 'p', partId: 'x', index: 1, count: 3, text: 'B', startedAt: 5 },
+      // Not of this message's shape: skipped.
+      { peerId: 'p', partId: 'x', index: 1, count: 4, text: '?', startedAt: 5 },
+      { peerId: 'q', partId: 'y', index: 3, count: 2, text: '?', startedAt: 5 },
+    ]);
+    const { a, inner, released } = assembler({ maxAgeMs: 60_000 }, log);
+    expect(inner.restore(100_000)).toBe(2);
+    expect(a.held().open).toBe(1);
+    a.expire(159_999);
+    expect(released).toEqual([]);
+    expect(a.add('p', { id: 'x', index: 2, count: 3 }, 'C', 100_000)).toBe('ABC');
+    expect(a.held()).toEqual({ open: 0, bytes: 0 });
+  });
+
+  it('refuses a part, holding and logging nothing, when the message it would push out cannot be stored', () => {
+    const log = memoryLog();
+    let storable = false;
+    const released: string[] = [];
+    const a = new PartAssembler(
+      (_peerId, text, _incomplete, also) => {
+        if (!storable) return false;
+        also?.();
+        released.push(text);
+        return true;
+      },
+      { perPeerOpen: 1 },
+      log,
+    );
+    const keep = () => true;
+    expect(a.add('p', { id: 'x', index: 0, count: 2 }, 'x0', 0, keep)).toBe('held');
+    expect(a.add('p', { id: 'y', index: 0, count: 2 }, 'y0', 0, keep)).toBe('refused');
+    expect(log.rows.map((r) => r.partId)).toEqual(['x']);
+    expect(a.held().open).toBe(1);
+    // Nor does it expire while it cannot be stored: it stays, and goes at a later sweep.
+    a.expire(1e9);
+    expect(a.held().open).toBe(1);
+    storable = true;
+    expect(a.add('p', { id: 'y', index: 0, count: 2 }, 'y0', 0, keep)).toBe('held');
+    expect(released).toEqual(['x0']);
+    expect(log.rows.map((r) => r.partId)).toEqual(['y']);
+  });
+
+  it('refuses the last part when its message cannot be stored, keeping the others', () => {
+    const log = memoryLog();
+    const a = new PartAssembler(() => true, {}, log);
+    a.add('p', { id: 'x', index: 0, count: 2 }, 'A', 0, () => true);
+    expect(a.add('p', { id: 'x', index: 1, count: 2 }, 'B', 0, () => false)).toBe('refused');
+    expect(log.rows.map((r) => r.index)).toEqual([0]);
+    let whole = '';
+    const keep: Keep = (text, _incomplete, also) => {
+      also?.();
+      whole = text;
+      return true;
+    };
+    expect(a.add('p', { id: 'x', index: 1, count: 2 }, 'B', 0, keep)).toBe('stored');
+    expect(whole).toBe('AB');
+    expect(log.rows).toEqual([]);
   });
 });
