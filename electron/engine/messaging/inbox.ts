@@ -229,7 +229,7 @@ export class Inbox {
     let text = normaliseLineBreaks(decoded.text);
     if (peer.client === 'feiq') text = cleanFeiqText(text);
     if (body.part && peer.client === 'pigeon')
-      return this.part(p, body.part, peer, text, broadcast, seen);
+      return this.part(p, body.part, peer, text, broadcast, files, seen);
     // An offer without a text is its files alone, not an empty message beside them.
     if (text === '' && files.length === 0 && body.attachments.length > 0)
       return this.noteSeen(seen);
@@ -246,6 +246,7 @@ export class Inbox {
     peer: Peer,
     text: string,
     broadcast: boolean,
+    files: string[],
     seen: SeenKey,
   ): boolean {
     try {
@@ -255,7 +256,7 @@ export class Inbox {
         text,
         this.ctx.clock.now(),
         (whole, incomplete, also) =>
-          this.deliver(peer, whole, broadcast, undefined, incomplete, [], seen, p, also),
+          this.deliver(peer, whole, broadcast, undefined, incomplete, files, seen, p, also),
         seen,
       );
       return outcome !== 'refused';
