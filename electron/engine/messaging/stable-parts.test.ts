@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Mode, parseMessageBody, utf8Bytes } from '../../../shared/protocol';
 import { FakeClock } from '../testing/fake-clock';
 import { FakeNetwork, dropWhere, packetOf, toAddress } from '../testing/fake-network';
@@ -11,6 +14,19 @@ const B_ID = `${B}:2425`;
 
 /** About 13 KB in numbered lines: several parts under any datagram cap the tests use. */
 const LONG = Array.from({ length: 300 }, (_, i) => `line ${i} of a long message 长消息`).join('\n');
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Drops the datagrams to `address` that carry part 3 or later. */
+const partsFromThreeTo = (address: string) =>
+  dropWhere(
+    (d, r) =>
+      toAddress(address)(d, r) &&
+      (parseMessageBody(packetOf(d)?.extra ?? new Uint8Array()).part?.index ?? 0) >= 3,
+  );
 
 /** The parts of the SENDMSG datagrams sent to an address, in the order they went. */
 function partsTo(net: FakeNetwork, address: string) {
@@ -41,13 +57,7 @@ describe('part ids', () => {
     const b = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(10);
     // The first try: parts 0-2 reach bob (and are acked), the rest never do.
-    const undo = net.use(
-      dropWhere(
-        (d, r) =>
-          toAddress(B)(d, r) &&
-          (parseMessageBody(packetOf(d)?.extra ?? new Uint8Array()).part?.index ?? 0) >= 3,
-      ),
-    );
+    const undo = net.use(partsFromThreeTo(B));
     const [id] = a.send([B_ID], LONG);
     await clock.advance(10_000);
     expect(a.message(id)?.delivery?.state).toBe('outbox');
@@ -70,5 +80,32 @@ describe('part ids', () => {
     await clock.advance(120_000);
     expect(b.received().map((m) => [m.text, m.incomplete])).toEqual([[LONG, undefined]]);
     expect(b.engine.history.page({ peerId: `${A}:2425`, limit: 10 })?.messages).toHaveLength(1);
+  });
+
+  it('bob restarts between the tries: the parts he acked are on disk, and the resend completes them', async () => {
+    const clock = new FakeClock();
+    const net = new FakeNetwork(clock);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-stable-parts-'));
+    dirs.push(dir);
+    const bob = [{ nick: 'bob', dataDir: dir }, { history: { where: 'disk' as const } }] as const;
+    const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
+    const b = await startEngine(net, B, ...bob);
+    await clock.advance(10);
+    const undo = net.use(partsFromThreeTo(B));
+    const [id] = a.send([B_ID], LONG);
+    await clock.advance(10_000);
+    expect(a.message(id)?.delivery?.state).toBe('outbox');
+    expect(b.engine.history.parts.all().map((p) => p.index)).toEqual([0, 1, 2]);
+    await b.engine.stop();
+    undo();
+    // Bob's next run announces itself: the outbox sends the message again, from part 0.
+    const again = await startEngine(net, B, ...bob);
+    await clock.advance(10_000);
+    expect(a.message(id)?.delivery?.state).toBe('delivered');
+    await clock.advance(120_000);
+    const stored = again.engine.history.page({ peerId: `${A}:2425`, limit: 10 })?.messages;
+    expect(stored?.map((m) => [m.text, m.incomplete])).toEqual([[LONG, undefined]]);
+    expect(again.engine.history.parts.all()).toEqual([]);
+    await again.engine.stop();
   });
 });
