@@ -57,7 +57,11 @@ export async function startLoopbackPigeon(o: LoopbackOptions): Promise<LoopbackP
     ],
     {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, PIGEON_E2E_CLOCK_SHIFT_MS: String(shift), NO_COLOR: '1' },
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        ...(shift ? { PIGEON_E2E_CLOCK_SHIFT_MS: String(shift) } : {}),
+      },
     },
   );
   const proc = await PigeonProcess.adopt(child, o.data);
