@@ -111,6 +111,16 @@ export class PigeonProcess {
     return p;
   }
 
+  /**
+   * A `pigeon serve --json` the caller spawned itself (on loopback, without a namespace LAN;
+   * see e2e/support/loopback-pigeon.ts), once its engine is ready.
+   */
+  static async adopt(child: ChildProcess, dataDir: string): Promise<PigeonProcess> {
+    const p = new PigeonProcess(child, dataDir);
+    await p.waitFor('engine:ready', () => true, 10_000, 'ready');
+    return p;
+  }
+
   /** The payloads of one event channel, in order. */
   of<C extends EventChannel>(channel: C): EventMap[C][] {
     return this.events.filter((e) => e.channel === channel).map((e) => e.payload as EventMap[C]);

@@ -4,7 +4,7 @@ import { AlertIcon, CheckIcon, CloseIcon } from '../ui/icons';
 import { PeerText } from '../ui/peer-text';
 import './notices.css';
 
-/** Short-lived messages (a failed request, "settings saved") in the bottom corner. */
+/** Short-lived messages (a failed request, "settings saved") in the top corner, below any banner. */
 export function Notices() {
   const { t } = useTranslation();
   const notices = useApp((s) => s.notices);

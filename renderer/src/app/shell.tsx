@@ -29,9 +29,10 @@ export function Shell() {
               <ConversationPane />
             </>
           )}
+          {/* Inside the body, so a notice never covers a banner (the banner it may point to). */}
+          <Notices />
         </div>
       </div>
-      <Notices />
     </div>
   );
 }

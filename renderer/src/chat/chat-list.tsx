@@ -46,6 +46,9 @@ export function ChatList({ query }: { query: string }) {
       let text = last.undecodable ? `⟨${last.undecodable.encoding}⟩` : previewText(last);
       // An offer of files without words still says something.
       if (!text && last.files?.length) text = t('files.preview', { count: last.files.length });
+      // A sealed one not opened yet has no text to show (it is withheld): say what it is.
+      if (!text && last.direction === 'in' && last.sealed?.openedAt === null)
+        text = t('sealed.closed');
       preview = (
         <>
           {last.direction === 'out' && !isBroadcast && t('chats.youPrefix')}

@@ -233,7 +233,11 @@ export function Composer(props: ComposerProps) {
             className={`composer-hint${tooLong ? ' is-error' : ''}`}
             role={tooLong ? 'alert' : undefined}
           >
-            {tooLong ? t('composer.tooLong') : t('composer.hint')}
+            {tooLong
+              ? t('composer.tooLong')
+              : props.mode === 'peer' && props.offline
+                ? t('composer.offline', { nick: props.nick })
+                : t('composer.hint')}
           </span>
           <button
             type="button"

@@ -91,7 +91,8 @@ export function FailedNote({
     <div className="msg-failed">
       {/* The catalogue's sentences quote the peer's nick and the OS's errors. */}
       <span>
-        {t('message.failed')}: <PeerText text={failureText(failure, i18n.language)} mode="text" />
+        {t('message.noteLabel', { label: t('message.failed') })}
+        <PeerText text={failureText(failure, i18n.language)} mode="text" />
       </span>
       <button type="button" className="link-button" onClick={onRetry}>
         {t('message.retry')}
@@ -111,7 +112,7 @@ export function UnconfirmedNote({ reason }: { reason: Outcome }) {
   return (
     <div className="msg-unconfirmed">
       <span>
-        {t('message.unconfirmed')}:{' '}
+        {t('message.noteLabel', { label: t('message.unconfirmed') })}
         <PeerText text={failureText(reason, i18n.language)} mode="text" />
       </span>
     </div>
@@ -124,7 +125,8 @@ export function OutboxNote({ reason, onCancel }: { reason: Outcome; onCancel: ()
   return (
     <div className="msg-outbox">
       <span>
-        {t('message.outbox')}: <PeerText text={failureText(reason, i18n.language)} mode="text" />
+        {t('message.noteLabel', { label: t('message.outbox') })}
+        <PeerText text={failureText(reason, i18n.language)} mode="text" />
       </span>
       <button type="button" className="link-button" onClick={onCancel}>
         {t('message.cancelQueued')}

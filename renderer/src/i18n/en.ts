@@ -111,6 +111,8 @@ export const en = {
     failed: 'Not delivered',
     retry: 'Retry',
     diagnose: 'Why?',
+    // Before the reason under a message: the label and its colon (full-width in Chinese).
+    noteLabel: '{{label}}: ',
     undecodable: 'Could not decode this message ({{encoding}}).',
     incomplete:
       'Incomplete: only {{received}} of the {{total}} parts of this long message arrived.',
@@ -136,7 +138,7 @@ export const en = {
     alsoTo: 'Also to',
     removeRecipient: 'Remove {{nick}}',
     tooLong: 'This message is too long (the limit is 1 MB).',
-    offline: '{{nick}} is offline; the message is tried, then marked if it fails.',
+    offline: '{{nick}} is offline: tried now, then kept in the outbox until they are back',
   },
   recipients: {
     title: 'Send to several peers',

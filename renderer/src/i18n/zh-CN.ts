@@ -110,6 +110,7 @@ export const zhCN: Translations = {
     failed: '发送失败',
     retry: '重发',
     diagnose: '查找原因',
+    noteLabel: '{{label}}：',
     undecodable: '无法解码此消息（{{encoding}}）。',
     incomplete: '消息不完整：这条长消息共 {{total}} 段，只收到了 {{received}} 段。',
     showRaw: '查看原始字节',
@@ -134,7 +135,7 @@ export const zhCN: Translations = {
     alsoTo: '同时发给',
     removeRecipient: '移除 {{nick}}',
     tooLong: '消息太长（上限 1 MB）。',
-    offline: '{{nick}} 已离线；消息会尝试发送，失败时会标出。',
+    offline: '{{nick}} 已离线：先尝试发送，未送达则放入发件箱，待对方重新上线后发送',
   },
   recipients: {
     title: '同时发给多人',
