@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
 import type { ChatMessage } from '../../shared/model';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/engine/history/schema';
@@ -347,25 +348,36 @@ function round3(x: number): number {
 }
 
 /**
- * "Delete everything" on a database of `total` messages: how long the call holds the main thread
- * (every message and its full-text entries deleted, the file rebuilt from what is left and
- * truncated, the WAL checkpointed and truncated: it is synchronous, so this is the longest stall).
+ * "Delete everything" on a database of `total` messages: the longest the main thread is held
+ * (the event loop's longest delay, sampled every millisecond, while the delete runs: its
+ * transaction, then the rebuild and the checkpoint in turns of their own), the time until the
+ * file is rebuilt, and the file before and after.
  */
-export function benchDeleteAll(total = 200_000, peers = 10) {
+export async function benchDeleteAll(total = 200_000, peers = 10) {
   const dir = freshDir();
   const file = path.join(dir, 'history.db');
   try {
     buildLarge(file, total, peers);
     const store = new HistoryStore(file, { budgetBytes: 1e12 });
     const file_mb_before = round3(fs.statSync(file).size / 1024 / 1024);
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    // The histogram's first sample starts after this turn.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const t0 = performance.now();
-    store.deleteAll();
-    const delete_ms = round3(performance.now() - t0);
+    const done = store.deleteAll();
+    const call_ms = round3(performance.now() - t0);
+    await done;
+    const done_ms = round3(performance.now() - t0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    loop.disable();
     const file_mb_after = round3(fs.statSync(file).size / 1024 / 1024);
     store.close();
     return {
       messages: total,
-      delete_ms,
+      call_ms,
+      longest_stall_ms: round3(loop.max / 1e6),
+      done_ms,
       file_mb_before,
       file_mb_after,
     };
@@ -374,12 +386,14 @@ export function benchDeleteAll(total = 200_000, peers = 10) {
   }
 }
 
-export function benchHistory(total?: number) {
-  return { ...benchInsert(), latency: benchLatency(total), delete_all: benchDeleteAll() };
+export async function benchHistory(total?: number) {
+  const insert = benchInsert();
+  const latency = benchLatency(total);
+  return { ...insert, latency, delete_all: await benchDeleteAll() };
 }
 
 export function historyRows(
-  h: ReturnType<typeof benchHistory>,
+  h: Awaited<ReturnType<typeof benchHistory>>,
 ): [string, string, string, string][] {
   const l = h.latency;
   const s = l.search;
@@ -411,9 +425,9 @@ export function historyRows(
     ],
     [
       `history, delete all of ${d.messages}`,
-      `${d.delete_ms} ms in the call (the longest stall)`,
-      `file ${d.file_mb_before} MB -> ${d.file_mb_after} MB`,
-      'the engine waits for nothing else',
+      `longest stall ${d.longest_stall_ms} ms (the call ${d.call_ms} ms)`,
+      `file rebuilt after ${d.done_ms} ms`,
+      `${d.file_mb_before} MB -> ${d.file_mb_after} MB`,
     ],
   ];
 }

@@ -98,11 +98,13 @@ export function historyHandlers(ctx: EngineContext, messaging: Messaging, store:
         return { deleted };
       }
       const deleted = store.messageCount();
-      store.deleteAll();
+      // Gone from every query at once (and every window is told); answered once the file has
+      // been rebuilt without them.
+      const gone = store.deleteAll();
       conversations.forget(req);
       ctx.emit('history:deleted', { scope: 'all' });
       unread.forgetAll();
-      return { deleted };
+      return gone.then(() => ({ deleted }));
     },
     'history:pin': ({ messageId, pinned }) => {
       if (!store.pin(messageId, pinned))

@@ -156,7 +156,7 @@ describe('history in the engine', () => {
 
     iptux.send({ address: ME, port: PORT }, SEND, 'seven\0');
     await clock.flush();
-    expect(del({ all: true })).toEqual({ deleted: 1 });
+    expect(await del({ all: true })).toEqual({ deleted: 1 });
     expect(deletedEvents().at(-1)).toEqual({ scope: 'all' });
     expect(me.of('chat:unread').at(-1)).toEqual({ peerId, unread: 0, total: 0 });
     expect(me.engine.handlers['chat:conversations']()).toEqual([]);

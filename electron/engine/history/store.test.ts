@@ -149,7 +149,7 @@ describe('HistoryStore', () => {
     expect(s.insert(msg(A, 'x'.repeat(1000)))).toBe('full');
   });
 
-  it('deletes a message, a conversation, or everything, from the index and the file', () => {
+  it('deletes a message, a conversation, or everything, from the index and the file', async () => {
     const dir = tempDir();
     const s = HistoryStore.inDataDir(dir);
     const secret = msg(A, 'zebrasecret 秘密');
@@ -167,10 +167,31 @@ describe('HistoryStore', () => {
       fs.readdirSync(dir).filter((f) => fs.readFileSync(path.join(dir, f)).includes(needle));
     expect(holding('zebrasecret')).toEqual([]);
     expect(holding('秘密')).toEqual([]);
-    s.deleteAll();
+    const gone = s.deleteAll();
+    // Out of every query at once; out of the file when it resolves.
     expect(s.summaries()).toEqual([]);
+    expect(s.search({ text: 'keep', limit: 5 })).toEqual([]);
+    await gone;
     expect(holding('keep this')).toEqual([]);
     s.close();
+  });
+
+  it('finishes a "delete everything" still under way when the store closes', async () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    for (let i = 0; i < 50; i++) s.insert(msg(A, `puffinneedle ${i}`));
+    s.flush();
+    const gone = s.deleteAll();
+    s.close();
+    await gone;
+    const holding = fs
+      .readdirSync(dir)
+      .filter((f) => fs.readFileSync(path.join(dir, f)).includes('puffinneedle'));
+    expect(holding).toEqual([]);
+    const again = HistoryStore.inDataDir(dir);
+    expect(again.meta('shrink-pending')).toBeUndefined();
+    expect(again.messageCount()).toBe(0);
+    again.close();
   });
 
   it('finishes a "delete everything" that a crash cut short at the next open', () => {

@@ -159,8 +159,10 @@ export class HistoryStore {
   private readonly owner: boolean;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private lastPrune = 0;
-  /** A "delete everything" whose file rebuild (shrink) has not run yet. */
+  /** A "delete everything" whose file rebuild failed: `sync` tries again. */
   private shrinkPending = false;
+  /** Rebuilds under way in turns of the event loop (deleteAll). */
+  private shrinking = 0;
   /** The file transfers' record (the files capability writes it on state changes). */
   readonly transfers: TransferRows;
 
@@ -802,14 +804,15 @@ export class HistoryStore {
   }
 
   /**
-   * Everything at once, in the time it takes to free the pages rather than to overwrite each:
-   * the rows go with secure_delete off, then VACUUM rebuilds the file from what is left (the
-   * outbox, the transfers: next to nothing, so it takes milliseconds) and the checkpoint
-   * truncates it, so no page of the old file survives, in it or in the WAL. Overwriting every
-   * freed page (secure_delete) was what held the engine: ~0.5 s on 200,000 messages.
-   * `shrink-pending`, committed with the delete, has the next open finish the job after a crash.
+   * Everything, in three turns of the event loop, so that packets are answered between them:
+   * the rows go at once (secure_delete off: freeing the pages rather than overwriting each,
+   * which held the engine ~0.5 s on 200,000 messages); the next turn rebuilds the file from
+   * what is left (VACUUM: the outbox and the transfers, next to nothing, so milliseconds); the
+   * one after checkpoints and truncates it and the WAL, so no page of the old file survives.
+   * Resolves then. `shrink-pending`, committed with the delete, has the next open (or close)
+   * finish the job if the process stops in between.
    */
-  deleteAll(): void {
+  deleteAll(): Promise<void> {
     this.flush();
     this.db.exec('PRAGMA secure_delete = OFF');
     try {
@@ -828,21 +831,47 @@ export class HistoryStore {
     this.lastOf.clear();
     this.lastSeq = 0;
     this.indexedSeq = 0;
-    this.shrink();
+    return this.shrinkInTurns();
+  }
+
+  private async shrinkInTurns(): Promise<void> {
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    this.shrinking++;
+    try {
+      await turn();
+      // Closed meanwhile: close() did it.
+      if (!this.db.isOpen) return;
+      if (!this.rebuild()) {
+        this.shrinkPending = true;
+        return;
+      }
+      await turn();
+      if (this.db.isOpen) this.finishShrink();
+    } finally {
+      this.shrinking--;
+    }
   }
 
   /**
-   * Rebuilds the file from its live rows (VACUUM) and truncates it and the WAL. Tried again by
-   * `sync` if it fails (a reader holding the file busy): the deleted rows are gone from every
-   * query already, their bytes wait in free pages until then.
+   * Rebuilds the file from its live rows and truncates it and the WAL, in one go (at open and
+   * close, and from `sync` when an earlier try failed: a reader holding the file busy). Until
+   * it runs, the deleted rows are gone from every query; their bytes wait in free pages.
    */
   private shrink(): void {
-    this.shrinkPending = true;
+    if (this.rebuild()) this.finishShrink();
+    else this.shrinkPending = true;
+  }
+
+  private rebuild(): boolean {
     try {
       this.db.exec('VACUUM');
+      return true;
     } catch {
-      return;
+      return false;
     }
+  }
+
+  private finishShrink(): void {
     this.shrinkPending = false;
     this.db.exec("DELETE FROM meta WHERE key = 'shrink-pending'");
     this.scrub();
@@ -906,7 +935,7 @@ export class HistoryStore {
    */
   sync(now: number): void {
     this.flush();
-    if (this.shrinkPending) this.shrink();
+    if (this.shrinkPending && this.shrinking === 0) this.shrink();
     if (!this.dirty) return;
     this.dirty = false;
     // The bounds are scans of small tables: once a minute is plenty.
@@ -925,6 +954,7 @@ export class HistoryStore {
     this.flushTimer = undefined;
     try {
       this.flush();
+      if (this.shrinkPending || this.shrinking > 0) this.shrink();
     } finally {
       try {
         this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
