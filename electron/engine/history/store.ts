@@ -957,7 +957,8 @@ export class HistoryStore {
       if (this.shrinkPending || this.shrinking > 0) this.shrink();
     } finally {
       try {
-        this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+        // A reader beside the engine leaves the checkpoints to it.
+        if (this.owner) this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       } finally {
         this.db.close();
       }
