@@ -229,6 +229,20 @@ describe('HistoryStore', () => {
     expect(s.search({ text: 'narwhal', limit: 5 }).map((h) => h.message.id)).toEqual([next.id]);
   });
 
+  it('brings indexed-seq down to the newest message at open (a delete before this was handled)', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    s.insert(msg(A, 'first'));
+    s.flush();
+    s.setMeta('indexed-seq', '2');
+    s.close();
+    const again = HistoryStore.inDataDir(dir);
+    const next = msg(A, 'second pelican');
+    again.insert(next);
+    expect(again.search({ text: 'pelican', limit: 5 }).map((h) => h.message.id)).toEqual([next.id]);
+    again.close();
+  });
+
   it('filters by a date far back through the hours, exactly, a clock that went back included', () => {
     const s = new HistoryStore(':memory:');
     const H = 3_600_000;

@@ -204,6 +204,12 @@ export class HistoryStore {
     this.lastSeq = Number(this.stmt('maxSeq').get()?.seq ?? 0);
     this.indexedSeq = this.readIndexedSeq();
     if (!this.owner) return;
+    // Left past the newest message by a delete before that was handled (lowerIndexedSeq): the
+    // next message would take a seq counted as indexed.
+    if (this.indexedSeq > this.lastSeq) {
+      this.indexedSeq = this.lastSeq;
+      this.setMeta('indexed-seq', String(this.lastSeq));
+    }
     // Messages committed after the last batch of full-text entries (a crash): index them now.
     this.flush();
     // A "delete everything" the process did not live to finish: its freed pages still hold
