@@ -53,7 +53,7 @@ function printRows(rows: [string, string, string, string][]): void {
 async function historyOnly(): Promise<void> {
   const at = process.argv.indexOf('--messages');
   const total = at > 0 ? Number(process.argv[at + 1]) : undefined;
-  const history = benchHistory(total);
+  const history = await benchHistory(total);
   const disk = await benchMessages(5000, 5, 'disk');
   const memory = await benchMessages(5000, 5, 'memory');
   const cost = (d: RatePair, m: RatePair) => Math.round(1e6 / d.acked_per_s - 1e6 / m.acked_per_s);
@@ -124,7 +124,7 @@ function floodRows(
 
 async function main(): Promise<void> {
   const messages = await benchMessages();
-  const history = benchHistory();
+  const history = await benchHistory();
   const presence = await benchPresence(500);
   const echo = await benchEcho(new URL(import.meta.url));
   const flood = await benchAllFloods();

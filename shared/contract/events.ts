@@ -63,6 +63,17 @@ export interface UnreadUpdate {
   total: number;
 }
 
+/**
+ * Messages were deleted from the history (history:delete, from any window or the CLI): every
+ * window takes them out of its lists, open conversations and search results. `message`: the
+ * ids in `messageIds`, of `peerId`'s conversation; `conversation`: all of `peerId`'s; `all`:
+ * everything. Unread counts that change follow as `chat:unread`.
+ */
+export type HistoryDeleted =
+  | { scope: 'message'; peerId: string; messageIds: string[] }
+  | { scope: 'conversation'; peerId: string }
+  | { scope: 'all' };
+
 /** An echo run began (sent before any progress): every window can show it. */
 export interface EchoStarted {
   runId: string;
@@ -117,6 +128,7 @@ export interface EventMap {
   'chat:delivery': DeliveryUpdate;
   'chat:unread': UnreadUpdate;
   'chat:opened': SealOpened;
+  'history:deleted': HistoryDeleted;
   'echo:started': EchoStarted;
   'echo:progress': EchoProgress;
   'echo:done': EchoResult;
@@ -145,6 +157,7 @@ const eventChannelSet = {
   'chat:delivery': true,
   'chat:unread': true,
   'chat:opened': true,
+  'history:deleted': true,
   'echo:started': true,
   'echo:progress': true,
   'echo:done': true,

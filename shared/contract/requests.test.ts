@@ -58,6 +58,7 @@ describe('channel lists', () => {
         'chat:delivery',
         'chat:unread',
         'chat:opened',
+        'history:deleted',
         'engine:error',
         'engine:ready',
         'engine:stopped',

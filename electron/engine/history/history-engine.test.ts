@@ -115,6 +115,54 @@ describe('history in the engine', () => {
     await me.engine.stop();
   });
 
+  it('tells every window what was deleted (history:deleted), and the unread counts that change', async () => {
+    const dir = tempDir();
+    const { clock, me, iptux } = await setup(dir);
+    for (const text of ['one', 'two', 'three', 'four']) {
+      iptux.send({ address: ME, port: PORT }, SEND, `${text}\0`);
+      await clock.flush();
+    }
+    const peerId = `${IPTUX_ADDR}:${PORT}`;
+    const ids = me.received().map((m) => m.id);
+    expect(me.of('chat:unread').at(-1)).toEqual({ peerId, unread: 4, total: 4 });
+    me.engine.handlers['chat:mark-read']({ peerId });
+    iptux.send({ address: ME, port: PORT }, SEND, 'five\0');
+    await clock.flush();
+    expect(me.of('chat:unread').at(-1)).toEqual({ peerId, unread: 1, total: 1 });
+    const deletedEvents = () => me.of('history:deleted');
+    const unreadEvents = () => me.of('chat:unread').length;
+
+    // Read already: the event, and the unread count stays.
+    let before = unreadEvents();
+    const del = (req: Parameters<(typeof me.engine.handlers)['history:delete']>[0]) =>
+      me.engine.handlers['history:delete'](req);
+    expect(del({ messageId: ids[1] ?? '' })).toEqual({ deleted: 1 });
+    expect(deletedEvents().at(-1)).toEqual({ scope: 'message', peerId, messageIds: [ids[1]] });
+    expect(unreadEvents()).toBe(before);
+    // Still unread: the count comes down with it.
+    const five = me.received().at(-1)?.id ?? '';
+    expect(del({ messageId: five })).toEqual({ deleted: 1 });
+    expect(me.of('chat:unread').at(-1)).toEqual({ peerId, unread: 0, total: 0 });
+    // Unknown: nothing deleted, nothing told.
+    before = deletedEvents().length;
+    expect(del({ messageId: 'no-such' })).toEqual({ deleted: 0 });
+    expect(deletedEvents()).toHaveLength(before);
+
+    iptux.send({ address: ME, port: PORT }, SEND, 'six\0');
+    await clock.flush();
+    expect(del({ peerId })).toEqual({ deleted: 4 });
+    expect(deletedEvents().at(-1)).toEqual({ scope: 'conversation', peerId });
+    expect(me.of('chat:unread').at(-1)).toEqual({ peerId, unread: 0, total: 0 });
+
+    iptux.send({ address: ME, port: PORT }, SEND, 'seven\0');
+    await clock.flush();
+    expect(await del({ all: true })).toEqual({ deleted: 1 });
+    expect(deletedEvents().at(-1)).toEqual({ scope: 'all' });
+    expect(me.of('chat:unread').at(-1)).toEqual({ peerId, unread: 0, total: 0 });
+    expect(me.engine.handlers['chat:conversations']()).toEqual([]);
+    await me.engine.stop();
+  });
+
   it('exports a conversation as HTML with the peer text escaped', async () => {
     const dir = tempDir();
     const { clock, me, iptux } = await setup(dir);

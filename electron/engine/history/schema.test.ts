@@ -6,11 +6,14 @@ import { migrate } from './store';
 const version = (db: DatabaseSync) => Number(db.prepare('PRAGMA user_version').get()?.user_version);
 
 describe('history schema migrations', () => {
-  it('are numbered 1, 2, 3… with nothing skipped', () => {
-    // 5 is another branch's migration, merged beside this one: with it, the list is 1-6 again
-    // (then `MIGRATIONS.map((_, i) => i + 1)`, as before).
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 6]);
-    expect(SCHEMA_VERSION).toBe(6);
+  // Numbers are handed out per branch (the next free one may be taken by another branch's
+  // migration until they merge): increasing from 1, the last one the schema's version.
+  it('are numbered from 1 in increasing order, the last one the version', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions[0]).toBe(1);
+    for (let i = 1; i < versions.length; i++)
+      expect(versions[i]).toBeGreaterThan(versions[i - 1] as number);
+    expect(SCHEMA_VERSION).toBe(versions[versions.length - 1]);
   });
 
   it('build an empty database up to the current version, and are idempotent after', () => {
@@ -36,10 +39,10 @@ describe('history schema migrations', () => {
   });
 
   it('bring each older version up, keeping its rows', () => {
-    for (let ran = 1; ran < MIGRATIONS.length; ran++) {
+    for (let n = 1; n < MIGRATIONS.length; n++) {
       const db = new DatabaseSync(':memory:');
-      for (const m of MIGRATIONS.slice(0, ran)) db.exec(m.sql);
-      db.exec(`PRAGMA user_version = ${MIGRATIONS[ran - 1]?.version}`);
+      for (const m of MIGRATIONS.slice(0, n)) db.exec(m.sql);
+      db.exec(`PRAGMA user_version = ${MIGRATIONS[n - 1]?.version}`);
       db.exec("INSERT INTO meta (key, value) VALUES ('probe', 'kept')");
       migrate(db);
       expect(version(db)).toBe(SCHEMA_VERSION);
@@ -47,6 +50,30 @@ describe('history schema migrations', () => {
       // Migration 6: the table held parts of long messages wait in.
       expect(db.prepare('SELECT count(*) AS n FROM parts').get()?.n).toBe(0);
     }
+  });
+
+  it("7 fills message_hours with each hour's seqs from the rows already there", () => {
+    const db = new DatabaseSync(':memory:');
+    const before = MIGRATIONS.filter((m) => m.version < 7);
+    for (const m of before) db.exec(m.sql);
+    db.exec(`PRAGMA user_version = ${before[before.length - 1]?.version}`);
+    const put = db.prepare(
+      `INSERT INTO messages (seq, id, peer_id, direction, text, at, broadcast, bytes)
+       VALUES (?, ?, 'p', 'in', 't', ?, 0, 1)`,
+    );
+    const H = 3_600_000;
+    // Two in hour 10 with one of hour 11 between them (the clock went back), one before 1970.
+    put.run(1, 'a', 10 * H + 5);
+    put.run(2, 'b', 11 * H);
+    put.run(3, 'c', 10 * H + H - 1);
+    put.run(4, 'd', -1);
+    migrate(db);
+    const hours = db.prepare('SELECT hour, lo, hi FROM message_hours ORDER BY hour').all();
+    expect(hours.map((r) => [r.hour, r.lo, r.hi])).toEqual([
+      [-1, 4, 4],
+      [10, 1, 3],
+      [11, 2, 2],
+    ]);
   });
 
   it('refuse a database newer than this Pigeon knows, changing nothing', () => {

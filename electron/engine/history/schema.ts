@@ -157,6 +157,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    what: 'the seqs of each hour, so that a date filter reads its own rows',
+    sql: `
+      -- A date far back used to read every newer row (at has no index: one per insert would
+      -- cost every incoming message a page). Instead, per hour of 'at', the smallest and the
+      -- largest seq written in it, kept by each batch (one row per hour it touched): a date
+      -- filter turns into a seq window (the rowid range the full-text index seeks to). Deletes
+      -- leave it alone: the window stays a superset, the 'at' conditions still decide.
+      CREATE TABLE message_hours (
+        hour INTEGER PRIMARY KEY,         -- floor(at / 3,600,000)
+        lo INTEGER NOT NULL,
+        hi INTEGER NOT NULL
+      );
+      INSERT INTO message_hours (hour, lo, hi)
+        SELECT at / 3600000 - (at < 0 AND at % 3600000 <> 0), min(seq), max(seq)
+        FROM messages GROUP BY 1;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

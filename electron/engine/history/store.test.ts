@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/model';
 import { HISTORY_FILE, HistoryStore } from './store';
@@ -148,7 +149,7 @@ describe('HistoryStore', () => {
     expect(s.insert(msg(A, 'x'.repeat(1000)))).toBe('full');
   });
 
-  it('deletes a message, a conversation, or everything, from the index and the file', () => {
+  it('deletes a message, a conversation, or everything, from the index and the file', async () => {
     const dir = tempDir();
     const s = HistoryStore.inDataDir(dir);
     const secret = msg(A, 'zebrasecret 秘密');
@@ -166,10 +167,158 @@ describe('HistoryStore', () => {
       fs.readdirSync(dir).filter((f) => fs.readFileSync(path.join(dir, f)).includes(needle));
     expect(holding('zebrasecret')).toEqual([]);
     expect(holding('秘密')).toEqual([]);
-    s.deleteAll();
+    const gone = s.deleteAll();
+    // Out of every query at once; out of the file when it resolves.
     expect(s.summaries()).toEqual([]);
+    expect(s.search({ text: 'keep', limit: 5 })).toEqual([]);
+    await gone;
     expect(holding('keep this')).toEqual([]);
     s.close();
+  });
+
+  it('finishes a "delete everything" still under way when the store closes', async () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    for (let i = 0; i < 50; i++) s.insert(msg(A, `puffinneedle ${i}`));
+    s.flush();
+    const gone = s.deleteAll();
+    s.close();
+    await gone;
+    const holding = fs
+      .readdirSync(dir)
+      .filter((f) => fs.readFileSync(path.join(dir, f)).includes('puffinneedle'));
+    expect(holding).toEqual([]);
+    const again = HistoryStore.inDataDir(dir);
+    expect(again.meta('shrink-pending')).toBeUndefined();
+    expect(again.messageCount()).toBe(0);
+    again.close();
+  });
+
+  it('finishes a "delete everything" that a crash cut short at the next open', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    for (let i = 0; i < 50; i++) s.insert(msg(A, `walrusneedle ${i}`));
+    s.close();
+    // What deleteAll commits before it rebuilds the file: the rows freed, not overwritten.
+    const db = new DatabaseSync(path.join(dir, HISTORY_FILE));
+    db.exec('PRAGMA secure_delete = OFF');
+    db.exec(`BEGIN; DELETE FROM messages; INSERT INTO messages_fts (messages_fts) VALUES ('delete-all');
+             INSERT OR REPLACE INTO meta (key, value) VALUES ('indexed-seq', '0'), ('shrink-pending', '1');
+             COMMIT; PRAGMA wal_checkpoint(TRUNCATE);`);
+    db.close();
+    const holding = () =>
+      fs
+        .readdirSync(dir)
+        .filter((f) => fs.readFileSync(path.join(dir, f)).includes('walrusneedle'));
+    expect(holding()).toEqual([HISTORY_FILE]);
+    const again = HistoryStore.inDataDir(dir);
+    expect(holding()).toEqual([]);
+    expect(again.meta('shrink-pending')).toBeUndefined();
+    again.close();
+  });
+
+  it('finds the message stored after the newest one was deleted (SQLite gives it the same seq)', () => {
+    const s = new HistoryStore(':memory:');
+    s.insert(msg(A, 'first'));
+    const newest = msg(A, 'second');
+    s.insert(newest);
+    s.flush();
+    expect(s.deleteMessage(newest.id)).toBe(true);
+    const next = msg(A, 'third narwhal');
+    s.insert(next);
+    expect(s.search({ text: 'narwhal', limit: 5 }).map((h) => h.message.id)).toEqual([next.id]);
+  });
+
+  it('brings indexed-seq down to the newest message at open (a delete before this was handled)', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    s.insert(msg(A, 'first'));
+    s.flush();
+    s.setMeta('indexed-seq', '2');
+    s.close();
+    const again = HistoryStore.inDataDir(dir);
+    const next = msg(A, 'second pelican');
+    again.insert(next);
+    expect(again.search({ text: 'pelican', limit: 5 }).map((h) => h.message.id)).toEqual([next.id]);
+    again.close();
+  });
+
+  it('filters by a date far back through the hours, exactly, a clock that went back included', () => {
+    const s = new HistoryStore(':memory:');
+    const H = 3_600_000;
+    const day = 24 * H;
+    const at = (d: number, h: number) => Date.UTC(2026, 0, 1) + d * day + h * H;
+    const all: ChatMessage[] = [];
+    for (let d = 0; d < 30; d++)
+      for (let h = 0; h < 24; h += 6)
+        all.push(msg(d % 2 ? A : B, `standup ${d}`, { at: at(d, h) }));
+    // Written on day 29, dated day 2 (the clock was set back, then forward again).
+    const skewed = msg(A, 'standup skewed', { at: at(2, 7) });
+    all.push(skewed, msg(A, 'standup after', { at: at(29, 23) }));
+    for (const m of all) s.insert(m);
+    const since = at(2, 0);
+    const until = at(3, 0);
+    const expected = all.filter((m) => m.at >= since && m.at < until);
+    const ids = (ms: { id: string }[]) => ms.map((m) => m.id).sort();
+    const hits = s.search({ text: 'standup', since, until, limit: 100 }).map((h) => h.message);
+    expect(ids(hits)).toEqual(ids(expected));
+    expect(hits.map((m) => m.id)).toContain(skewed.id);
+    expect(ids(s.recent({ since, until, limit: 100 }))).toEqual(ids(expected));
+    expect(ids(s.recent({ peerId: A, since, until, limit: 100 }))).toEqual(
+      ids(expected.filter((m) => m.peerId === A)),
+    );
+    expect(s.search({ text: 'standup', since: at(40, 0), limit: 5 })).toEqual([]);
+    expect(s.search({ text: 'standup', until: at(0, 0), limit: 5 })).toEqual([]);
+    expect(s.search({ text: 'standup', since: at(5, 0), until: at(5, 0), limit: 5 })).toEqual([]);
+    // Each hour written has its seq window (every batch keeps them).
+    const hours = new Set(all.map((m) => Math.floor(m.at / H)));
+    expect(s.raw.prepare('SELECT count(*) AS c FROM message_hours').get()?.c).toBe(hours.size);
+    // The filter is a window on the index's rowids: a day reads that day's hits, not all after.
+    const plan = s.raw
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT m.* FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+         WHERE messages_fts MATCH 'standup' AND messages_fts.rowid BETWEEN 1 AND 2`,
+      )
+      .all()
+      .map((r) => String(r.detail));
+    expect(plan.join('\n')).toMatch(/VIRTUAL TABLE INDEX \d+:[^\n]*[<>]/);
+  });
+
+  it('indexes each message once with two stores on one file; the reading one writes nothing', () => {
+    const dir = tempDir();
+    const file = path.join(dir, HISTORY_FILE);
+    const engine = HistoryStore.inDataDir(dir);
+    engine.insert(msg(A, 'otter one'));
+    engine.flush();
+    // Rows committed without their full-text entries (a run that died between the two).
+    const other = new DatabaseSync(file);
+    other.exec(`INSERT INTO messages (id, peer_id, direction, text, at, broadcast, bytes)
+                VALUES ('x1', '${A}', 'in', 'otter two', 5000, 0, 1)`);
+    other.close();
+    const changes = (st: HistoryStore) =>
+      Number(st.raw.prepare('SELECT total_changes() AS c').get()?.c);
+    const reader = new HistoryStore(file, {}, { owner: false });
+    const readerChanges = changes(reader);
+    expect(reader.search({ text: 'otter', limit: 10 })).toHaveLength(1);
+    reader.recent({ limit: 10 });
+    expect(changes(reader)).toBe(readerChanges);
+    expect(engine.meta('indexed-seq')).toBe('1');
+    // A second writer indexes them, then the engine writes its next batch: its own idea of
+    // indexed-seq is stale, the one in meta is not.
+    const second = new HistoryStore(file);
+    second.insertLater(msg(B, 'otter three'));
+    second.flush();
+    engine.insertLater(msg(A, 'otter four'));
+    engine.flush();
+    const entries = engine.raw
+      .prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'otter' ORDER BY rowid")
+      .all()
+      .map((r) => Number(r.rowid));
+    expect(entries).toEqual([1, 2, 3, 4]);
+    expect(engine.search({ text: 'otter', limit: 10 })).toHaveLength(4);
+    expect(reader.search({ text: 'otter', limit: 10 })).toHaveLength(4);
+    expect(changes(reader)).toBe(readerChanges);
+    for (const st of [reader, second, engine]) st.close();
   });
 
   it('keeps an incoming message committed before any batch, and moves it at the next open after a crash', () => {

@@ -149,10 +149,21 @@ export class HistoryStore {
   /** The duplicate filter's keys of the inbox rows not moved yet (hasSeen must see them). */
   private readonly pendingSeen = new Set<string>();
   private readonly pendingDelivery = new Map<string, DeliveryState>();
+  /**
+   * The full-text index holds every message up to this seq: a hint between transactions, read
+   * again from `meta` inside each one that writes the index or deletes from it (another
+   * connection on the file may have moved it), so that no entry is written twice.
+   */
   private indexedSeq = 0;
   private lastSeq = 0;
+  /** False beside the engine that owns the file (`pigeon history`): this store writes nothing. */
+  private readonly owner: boolean;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private lastPrune = 0;
+  /** A "delete everything" whose file rebuild failed: `sync` tries again. */
+  private shrinkPending = false;
+  /** Rebuilds under way in turns of the event loop (deleteAll). */
+  private shrinking = 0;
   /** The file transfers' record (the files capability writes it on state changes). */
   readonly transfers: TransferRows;
   /** Parts of long messages acked before their message was complete (part-store.ts). */
@@ -169,6 +180,7 @@ export class HistoryStore {
     options: { owner?: boolean } = {},
   ) {
     this.limits = { ...HISTORY_LIMITS, ...limits };
+    this.owner = options.owner !== false;
     if (file !== ':memory:') createPrivate(file);
     this.db = new DatabaseSync(file);
     try {
@@ -191,17 +203,26 @@ export class HistoryStore {
     this.used = Number((this.q.usedBytes as StatementSync).get()?.b ?? 0);
     // Incoming messages a crash left in the inbox: moved by the flush below, before anything.
     // Beside a running engine they are its own, moved by its next batch.
-    if (options.owner !== false)
+    if (this.owner)
       for (const r of this.stmt('inboxRows').all()) this.pending.push({ inbox: Number(r.rowid) });
     for (const r of this.q.lastPerPeer?.all() ?? [])
       this.lastOf.set(String(r.peer_id), Number(r.seq));
     this.lastSeq = Number(this.stmt('maxSeq').get()?.seq ?? 0);
-    this.indexedSeq = Number(this.meta('indexed-seq') ?? 0);
+    this.indexedSeq = this.readIndexedSeq();
+    if (!this.owner) return;
+    // Left past the newest message by a delete before that was handled (lowerIndexedSeq): the
+    // next message would take a seq counted as indexed.
+    if (this.indexedSeq > this.lastSeq) {
+      this.indexedSeq = this.lastSeq;
+      this.setMeta('indexed-seq', String(this.lastSeq));
+    }
     // Messages committed after the last batch of full-text entries (a crash): index them now.
     this.flush();
+    // A "delete everything" the process did not live to finish: its freed pages still hold
+    // what was deleted until the file is rebuilt.
+    if (this.meta('shrink-pending') !== undefined) this.shrink();
     // Whatever was still queued when the last run stopped never went out.
-    if (options.owner !== false)
-      this.q.failQueued?.run(JSON.stringify({ state: 'failed', code: 'stopped', params: {} }));
+    this.q.failQueued?.run(JSON.stringify({ state: 'failed', code: 'stopped', params: {} }));
   }
 
   /** Opens DIR/history.db, creating the directory owner-only if needed. */
@@ -221,6 +242,13 @@ export class HistoryStore {
       ),
       maxSeq: p('SELECT coalesce(max(seq), 0) AS seq FROM messages'),
       unindexed: p('SELECT seq, text FROM messages WHERE seq > ? ORDER BY seq'),
+      hourRange: p(
+        'SELECT min(lo) AS lo, max(hi) AS hi FROM message_hours WHERE hour BETWEEN ? AND ?',
+      ),
+      noteHour: p(
+        `INSERT INTO message_hours (hour, lo, hi) VALUES (?, ?, ?)
+         ON CONFLICT (hour) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi)`,
+      ),
       lastPerPeer: p('SELECT peer_id, max(seq) AS seq FROM messages GROUP BY peer_id'),
       failQueued: p(
         `UPDATE messages SET delivery = ? WHERE substr(delivery, 1, 17) = '{"state":"queued"'`,
@@ -237,7 +265,7 @@ export class HistoryStore {
       moveIn: p(
         `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
          SELECT id, peer_id, direction, text, at, broadcast, delivery, extra, bytes
-         FROM inbox WHERE rowid = ? RETURNING seq, peer_id`,
+         FROM inbox WHERE rowid = ? RETURNING seq, peer_id, at`,
       ),
       moveSeen: p(
         `INSERT OR IGNORE INTO seen (peer_id, packet_no, hash, at)
@@ -358,6 +386,7 @@ export class HistoryStore {
     this.flush();
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      this.indexedSeq = this.readIndexedSeq();
       if (!this.makeRoom(cost)) {
         this.db.exec('ROLLBACK');
         this.reloadUsage();
@@ -396,6 +425,7 @@ export class HistoryStore {
 
   /** Writes the pending batch: our messages, delivery states, full-text entries. */
   flush(): void {
+    if (!this.owner) return;
     if (
       this.pending.length === 0 &&
       this.pendingDelivery.size === 0 &&
@@ -427,6 +457,7 @@ export class HistoryStore {
 
   private writeBatch(batch: Pending[], deliveries: [string, DeliveryState][]): void {
     let lastInbox = 0;
+    const hours = new HourRanges();
     for (const p of batch) {
       if ('inbox' in p) {
         // Counted against the budget when it came in.
@@ -436,6 +467,7 @@ export class HistoryStore {
         if (!row) continue;
         this.lastSeq = Number(row.seq);
         this.lastOf.set(String(row.peer_id), this.lastSeq);
+        hours.note(Number(row.at), this.lastSeq);
         continue;
       }
       const m = p.out;
@@ -456,19 +488,47 @@ export class HistoryStore {
       this.used += cost;
       this.lastSeq = Number(row?.seq);
       this.lastOf.set(m.peerId, this.lastSeq);
+      hours.note(m.at, this.lastSeq);
     }
     if (lastInbox > 0) this.stmt('clearInbox').run(lastInbox);
     for (const [id, delivery] of deliveries)
       this.stmt('setDelivery').run(JSON.stringify(delivery), id);
-    if (this.indexedSeq < this.lastSeq) {
-      for (const r of this.stmt('unindexed').all(this.indexedSeq)) {
-        const ix = indexText(String(r.text));
-        this.stmt('insertFts').run(Number(r.seq), ix.words, ix.uni, ix.bi);
-      }
-      this.indexedSeq = this.lastSeq;
-      this.stmt('setMeta').run('indexed-seq', String(this.indexedSeq));
-    }
+    for (const [hour, [lo, hi]] of hours.ranges) this.stmt('noteHour').run(hour, lo, hi);
+    this.indexNew();
     this.dirty = true;
+  }
+
+  /**
+   * Writes the full-text entries of the messages after `indexed-seq`, as `meta` says inside
+   * this transaction: what another connection indexed is not indexed again.
+   */
+  private indexNew(): void {
+    const from = this.readIndexedSeq();
+    let upTo = from;
+    for (const r of this.stmt('unindexed').all(upTo)) {
+      const ix = indexText(String(r.text));
+      upTo = Number(r.seq);
+      this.stmt('insertFts').run(upTo, ix.words, ix.uni, ix.bi);
+    }
+    if (upTo !== from) this.stmt('setMeta').run('indexed-seq', String(upTo));
+    this.indexedSeq = upTo;
+  }
+
+  private readIndexedSeq(): number {
+    return Number(this.meta('indexed-seq') ?? 0);
+  }
+
+  /**
+   * After deleting, within the same transaction: SQLite gives the next message the seq after
+   * the largest left, so when the newest ones went, `indexed-seq` comes down with them (or
+   * the next message would count as indexed already and never be found).
+   */
+  private lowerIndexedSeq(): void {
+    const max = Number(this.stmt('maxSeq').get()?.seq ?? 0);
+    this.lastSeq = max;
+    if (this.indexedSeq <= max) return;
+    this.indexedSeq = max;
+    this.stmt('setMeta').run('indexed-seq', String(max));
   }
 
   /** A message seen without anything to store yet (a part, an offer of files alone). */
@@ -515,6 +575,7 @@ export class HistoryStore {
       }
       for (const peerId of touched) this.refreshLast(peerId);
     }
+    this.lowerIndexedSeq();
     return true;
   }
 
@@ -620,6 +681,12 @@ export class HistoryStore {
       where.push('peer_id = ?');
       args.push(req.peerId);
     }
+    const window = this.seqWindow(req.since, req.until);
+    if (window === 'none') return [];
+    if (window) {
+      where.push('seq BETWEEN ? AND ?');
+      args.push(window.lo, window.hi);
+    }
     if (req.since !== undefined) {
       where.push('at >= ?');
       args.push(req.since);
@@ -668,6 +735,13 @@ export class HistoryStore {
     if (!query) return [];
     const where = ['messages_fts MATCH ?'];
     const args: SQLInputValue[] = [query.match];
+    const window = this.seqWindow(req.since, req.until);
+    if (window === 'none') return [];
+    if (window) {
+      // On the index's rowid, which FTS5 seeks to rather than reading every hit after it.
+      where.push('messages_fts.rowid BETWEEN ? AND ?');
+      args.push(window.lo, window.hi);
+    }
     if (req.peerId !== undefined) {
       where.push('m.peer_id = ?');
       args.push(req.peerId);
@@ -694,6 +768,25 @@ export class HistoryStore {
     }));
   }
 
+  /**
+   * The seqs that messages in [since, until) can have, from the hours they fall in
+   * (message_hours, migration 7): a superset, so the `at` conditions still decide, but a date
+   * far back reads its own rows rather than every newer one. Undefined without a date filter;
+   * 'none' when no message falls in those hours.
+   */
+  private seqWindow(
+    since: number | undefined,
+    until: number | undefined,
+  ): { lo: number; hi: number } | 'none' | undefined {
+    if (since === undefined && until === undefined) return undefined;
+    const from = since === undefined ? Number.MIN_SAFE_INTEGER : hourOf(since);
+    const to = until === undefined ? Number.MAX_SAFE_INTEGER : hourOf(until - 1);
+    if (from > to) return 'none';
+    const r = this.stmt('hourRange').get(from, to);
+    if (r?.lo === null || r?.lo === undefined) return 'none';
+    return { lo: Number(r.lo), hi: Number(r.hi) };
+  }
+
   /** Pins or unpins a message (pinned ones are never given up to the budget); false if unknown. */
   pin(id: string, pinned: boolean): boolean {
     this.flush();
@@ -709,7 +802,10 @@ export class HistoryStore {
     this.flush();
     const row = this.stmt('byId').get(id) as Row | undefined;
     if (!row) return false;
-    this.transaction(() => this.removeSeq(row.seq, row.bytes, row.text));
+    this.transaction(() => {
+      this.removeSeq(row.seq, row.bytes, row.text);
+      this.lowerIndexedSeq();
+    });
     this.refreshLast(row.peer_id);
     this.scrub();
     return true;
@@ -721,26 +817,84 @@ export class HistoryStore {
     this.transaction(() => {
       for (const r of rows) this.removeSeq(Number(r.seq), Number(r.bytes), String(r.text));
       this.stmt('forgetSeen').run(peerId);
+      this.lowerIndexedSeq();
     });
     this.lastOf.delete(peerId);
     this.scrub();
     return rows.length;
   }
 
-  deleteAll(): void {
+  /**
+   * Everything, in three turns of the event loop, so that packets are answered between them:
+   * the rows go at once (secure_delete off: freeing the pages rather than overwriting each,
+   * which held the engine ~0.5 s on 200,000 messages); the next turn rebuilds the file from
+   * what is left (VACUUM: the outbox and the transfers, next to nothing, so milliseconds); the
+   * one after checkpoints and truncates it and the WAL, so no page of the old file survives.
+   * Resolves then. `shrink-pending`, committed with the delete, has the next open (or close)
+   * finish the job if the process stops in between.
+   */
+  deleteAll(): Promise<void> {
     this.flush();
-    this.transaction(() => {
-      this.db.exec(
-        "DELETE FROM messages; INSERT INTO messages_fts (messages_fts) VALUES ('delete-all'); DELETE FROM seen; DELETE FROM peers;",
-      );
-    });
+    this.db.exec('PRAGMA secure_delete = OFF');
+    try {
+      this.transaction(() => {
+        this.db.exec(
+          `DELETE FROM messages; INSERT INTO messages_fts (messages_fts) VALUES ('delete-all');
+           DELETE FROM message_hours; DELETE FROM seen; DELETE FROM peers;`,
+        );
+        this.stmt('setMeta').run('indexed-seq', '0');
+        this.stmt('setMeta').run('shrink-pending', '1');
+      });
+    } finally {
+      this.db.exec('PRAGMA secure_delete = ON');
+    }
     this.used = 0;
     this.lastOf.clear();
     this.lastSeq = 0;
     this.indexedSeq = 0;
-    this.stmt('setMeta').run('indexed-seq', '0');
-    this.scrub();
-    this.db.exec('VACUUM');
+    return this.shrinkInTurns();
+  }
+
+  private async shrinkInTurns(): Promise<void> {
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    this.shrinking++;
+    try {
+      await turn();
+      // Closed meanwhile: close() did it.
+      if (!this.db.isOpen) return;
+      if (!this.rebuild()) {
+        this.shrinkPending = true;
+        return;
+      }
+      await turn();
+      if (this.db.isOpen) this.finishShrink();
+    } finally {
+      this.shrinking--;
+    }
+  }
+
+  /**
+   * Rebuilds the file from its live rows and truncates it and the WAL, in one go (at open and
+   * close, and from `sync` when an earlier try failed: a reader holding the file busy). Until
+   * it runs, the deleted rows are gone from every query; their bytes wait in free pages.
+   */
+  private shrink(): void {
+    if (this.rebuild()) this.finishShrink();
+    else this.shrinkPending = true;
+  }
+
+  private rebuild(): boolean {
+    try {
+      this.db.exec('VACUUM');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private finishShrink(): void {
+    this.shrinkPending = false;
+    this.db.exec("DELETE FROM meta WHERE key = 'shrink-pending'");
     this.scrub();
   }
 
@@ -752,6 +906,7 @@ export class HistoryStore {
   private transaction<T>(fn: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      this.indexedSeq = this.readIndexedSeq();
       const result = fn();
       this.db.exec('COMMIT');
       return result;
@@ -802,6 +957,7 @@ export class HistoryStore {
    */
   sync(now: number): void {
     this.flush();
+    if (this.shrinkPending && this.shrinking === 0) this.shrink();
     if (!this.dirty) return;
     this.dirty = false;
     // The bounds are scans of small tables: once a minute is plenty.
@@ -820,9 +976,11 @@ export class HistoryStore {
     this.flushTimer = undefined;
     try {
       this.flush();
+      if (this.shrinkPending || this.shrinking > 0) this.shrink();
     } finally {
       try {
-        this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+        // A reader beside the engine leaves the checkpoints to it.
+        if (this.owner) this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       } finally {
         this.db.close();
       }
@@ -862,6 +1020,28 @@ export function migrate(db: DatabaseSync): number {
 function createPrivate(file: string): void {
   fs.closeSync(fs.openSync(file, 'a', DATA_FILE_MODE));
   if (process.platform !== 'win32') fs.chmodSync(file, DATA_FILE_MODE);
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The hour a time falls in, as message_hours numbers them (migration 7 agrees). */
+export function hourOf(at: number): number {
+  return Math.floor(at / HOUR_MS);
+}
+
+/** The smallest and largest seq of each hour one batch wrote. */
+class HourRanges {
+  readonly ranges = new Map<number, [number, number]>();
+
+  note(at: number, seq: number): void {
+    const hour = hourOf(at);
+    const r = this.ranges.get(hour);
+    if (!r) this.ranges.set(hour, [seq, seq]);
+    else {
+      r[0] = Math.min(r[0], seq);
+      r[1] = Math.max(r[1], seq);
+    }
+  }
 }
 
 /** What the batch still has to write, in the order it happened. */

@@ -38,6 +38,21 @@ export class UnreadCounter {
     if (this.listened()) this.emit('chat:unread', { peerId, unread: n, total: this.sum });
   }
 
+  /** Unread messages deleted from the history: `n` of the conversation's, or all of them. */
+  forget(peerId: string, n = Infinity): void {
+    const had = this.counts.get(peerId);
+    if (!had) return;
+    const left = Math.max(0, had - n);
+    if (left === 0) this.counts.delete(peerId);
+    else this.counts.set(peerId, left);
+    this.sum -= had - left;
+    this.emit('chat:unread', { peerId, unread: left, total: this.sum });
+  }
+
+  forgetAll(): void {
+    for (const peerId of [...this.counts.keys()]) this.forget(peerId);
+  }
+
   markRead(peerId: string): void {
     const n = this.counts.get(peerId);
     if (!n) return;

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BROADCAST_ID, type HistorySearchHit } from '../../../shared/model';
-import { openConversationAt, searchHistory } from '../store/app-store';
+import { onHistoryDeleted, openConversationAt, searchHistory } from '../store/app-store';
+import { withoutDeleted } from '../store/app-state';
 import { formatListStamp } from '../ui/format';
 import { PeerText } from '../ui/peer-text';
 import './message-search.css';
@@ -18,6 +19,12 @@ export function MessageSearch({ query }: { query: string }) {
   const { t, i18n } = useTranslation();
   const [hits, setHits] = useState<HistorySearchHit[] | null>(null);
   const text = query.trim();
+
+  // A message deleted in any window leaves the results shown here.
+  useEffect(
+    () => onHistoryDeleted((deleted) => setHits((h) => h && withoutDeleted(h, deleted))),
+    [],
+  );
 
   useEffect(() => {
     if (!text) {

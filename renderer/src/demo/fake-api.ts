@@ -220,17 +220,20 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       if ('peerId' in req) {
         const n = conversations.get(req.peerId)?.length ?? 0;
         conversations.delete(req.peerId);
+        emit('history:deleted', { scope: 'conversation', peerId: req.peerId });
         return { deleted: n };
       }
       if ('all' in req) {
         const n = [...conversations.values()].reduce((sum, l) => sum + l.length, 0);
         conversations.clear();
+        emit('history:deleted', { scope: 'all' });
         return { deleted: n };
       }
       for (const [id, list] of conversations) {
         const next = list.filter((m) => m.id !== req.messageId);
         if (next.length !== list.length) {
           conversations.set(id, next);
+          emit('history:deleted', { scope: 'message', peerId: id, messageIds: [req.messageId] });
           return { deleted: 1 };
         }
       }

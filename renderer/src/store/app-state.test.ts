@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/model';
 import {
   appendMessages,
+  applyDeleted,
   applyDelivery,
   applyOpened,
   applySummaries,
@@ -10,6 +11,7 @@ import {
   openHistoryAt,
   setUnread,
   totalUnread,
+  withoutDeleted,
 } from './app-state';
 
 const peer = '10.0.0.2:2425';
@@ -18,6 +20,45 @@ function message(id: string, at: number, extra: Partial<ChatMessage> = {}): Chat
 }
 
 describe('app state', () => {
+  it('takes deleted messages and conversations out, whichever window deleted them', () => {
+    const other = '10.0.0.3:2425';
+    let s = appendMessages(initialState, [
+      message('a', 1),
+      message('b', 2),
+      { ...message('x', 3), peerId: other },
+    ]);
+    s = mergeHistory(s, peer, [], true);
+    s = { ...setUnread(s, other, 2), focus: { peerId: peer, messageId: 'b' } };
+    const one = applyDeleted(s, { scope: 'message', peerId: peer, messageIds: ['b'] });
+    expect(one.conversations.get(peer)?.map((m) => m.id)).toEqual(['a']);
+    expect(one.focus).toBeNull();
+    expect(applyDeleted(s, { scope: 'message', peerId: peer, messageIds: ['zz'] })).toBe(s);
+    // The last one loaded: the conversation reloads from the engine when opened.
+    const none = applyDeleted(one, { scope: 'message', peerId: peer, messageIds: ['a'] });
+    expect(none.conversations.has(peer)).toBe(false);
+    expect(none.historyLoaded.has(peer)).toBe(false);
+    expect(none.historyMore.has(peer)).toBe(false);
+    const conv = applyDeleted(s, { scope: 'conversation', peerId: other });
+    expect([...conv.conversations.keys()]).toEqual([peer]);
+    expect(conv.unread.has(other)).toBe(false);
+    expect(conv.focus).toEqual(s.focus);
+    const all = applyDeleted(s, { scope: 'all' });
+    expect(all.conversations.size + all.unread.size + all.historyLoaded.size).toBe(0);
+
+    const hit = (id: string, peerId: string) => ({
+      message: { ...message(id, 1), peerId },
+      conversation: { peerId, name: peerId },
+      ranges: [] as [number, number][],
+    });
+    const hits = [hit('a', peer), hit('b', peer), hit('x', other)];
+    const ids = (h: { message: { id: string } }[]) => h.map((x) => x.message.id);
+    expect(
+      ids(withoutDeleted(hits, { scope: 'message', peerId: peer, messageIds: ['b'] })),
+    ).toEqual(['a', 'x']);
+    expect(ids(withoutDeleted(hits, { scope: 'conversation', peerId: peer }))).toEqual(['x']);
+    expect(withoutDeleted(hits, { scope: 'all' })).toEqual([]);
+  });
+
   it('appends in time order and ignores duplicates', () => {
     let s = appendMessages(initialState, [message('a', 1), message('c', 3)]);
     s = appendMessages(s, [message('b', 2), message('a', 1)]);

@@ -3,11 +3,13 @@ import type {
   AppSettings,
   ConversationSummary,
   DeliveryUpdate,
+  HistoryDeleted,
   SealOpened,
 } from '../../../shared/contract';
 import type {
   ChatMessage,
   EngineErrorCode,
+  HistorySearchHit,
   Outcome,
   Peer,
   SettingsFileCode,
@@ -209,6 +211,61 @@ export function applyOpened(state: AppState, opened: SealOpened): AppState {
   const conversations = new Map(state.conversations);
   conversations.set(opened.peerId, next);
   return { ...state, conversations };
+}
+
+/**
+ * Messages deleted from the history (history:deleted, from this window or another): out of the
+ * conversations, the chat list and the focus. A conversation left with nothing loaded counts as
+ * not loaded, so opening it asks the engine for what remains. Unread counts come as chat:unread.
+ */
+export function applyDeleted(state: AppState, deleted: HistoryDeleted): AppState {
+  if (deleted.scope === 'all')
+    return {
+      ...state,
+      conversations: new Map(),
+      historyLoaded: new Set(),
+      historyMore: new Set(),
+      historyNewer: new Set(),
+      focus: null,
+      unread: new Map(),
+    };
+  const { peerId } = deleted;
+  const list = state.conversations.get(peerId) ?? [];
+  let left: readonly ChatMessage[] = [];
+  if (deleted.scope === 'message') {
+    const gone = new Set(deleted.messageIds);
+    left = list.filter((m) => !gone.has(m.id));
+    if (left.length === list.length) return state;
+  }
+  const conversations = new Map(state.conversations);
+  const focusGone =
+    state.focus?.peerId === peerId &&
+    (deleted.scope === 'conversation' || deleted.messageIds.includes(state.focus.messageId));
+  const next: AppState = { ...state, conversations, focus: focusGone ? null : state.focus };
+  if (left.length > 0) {
+    conversations.set(peerId, left);
+    return next;
+  }
+  conversations.delete(peerId);
+  return {
+    ...next,
+    historyLoaded: withMember(state.historyLoaded, peerId, false),
+    historyMore: withMember(state.historyMore, peerId, false),
+    historyNewer: withMember(state.historyNewer, peerId, false),
+    unread: deleted.scope === 'conversation' ? setUnread(state, peerId, 0).unread : state.unread,
+  };
+}
+
+/** Search hits still there after a deletion (the list shown keeps its order). */
+export function withoutDeleted(
+  hits: readonly HistorySearchHit[],
+  deleted: HistoryDeleted,
+): HistorySearchHit[] {
+  if (deleted.scope === 'all') return [];
+  if (deleted.scope === 'conversation')
+    return hits.filter((h) => h.conversation.peerId !== deleted.peerId);
+  const gone = new Set(deleted.messageIds);
+  return hits.filter((h) => !gone.has(h.message.id));
 }
 
 /** The engine's count for one conversation (0 removes it). */

@@ -1,4 +1,5 @@
 import type {
+  HistoryDeleted,
   MessageEvent,
   PickedItem,
   PigeonApi,
@@ -9,6 +10,7 @@ import type {
 } from '../../../shared/contract';
 import {
   appendMessages,
+  applyDeleted,
   applySummaries,
   applyDelivery,
   applyOpened,
@@ -87,6 +89,33 @@ function onUnread({ peerId, unread }: UnreadUpdate): void {
   store.set((s) => setUnread(s, peerId, unread));
 }
 
+const deletionListeners = new Set<(deleted: HistoryDeleted) => void>();
+
+/** Told of every deletion (search results hold their own copies of messages); returns the undo. */
+export function onHistoryDeleted(listener: (deleted: HistoryDeleted) => void): () => void {
+  deletionListeners.add(listener);
+  return () => {
+    deletionListeners.delete(listener);
+  };
+}
+
+function onDeleted(deleted: HistoryDeleted): void {
+  const before = store.get();
+  store.set((s) => applyDeleted(s, deleted));
+  for (const listener of deletionListeners) listener(deleted);
+  // The chat list showed the conversation by the message just deleted: whatever is older in
+  // the history takes its place (or the conversation leaves the list).
+  if (
+    deleted.scope === 'message' &&
+    before.conversations.has(deleted.peerId) &&
+    !store.get().conversations.has(deleted.peerId)
+  )
+    void api?.chat.conversations().then((r) => {
+      const last = r.ok ? r.value.find((c) => c.peerId === deleted.peerId)?.last : undefined;
+      if (last) store.set((s) => appendMessages(s, [last]));
+    });
+}
+
 function subscribe(a: PigeonApi): void {
   a.on('peers:online', (p) => store.set((s) => upsertPeer(s, p)));
   a.on('peers:changed', (p) => store.set((s) => upsertPeer(s, p)));
@@ -95,6 +124,7 @@ function subscribe(a: PigeonApi): void {
   a.on('chat:delivery', (u) => store.set((s) => applyDelivery(s, u)));
   a.on('chat:unread', onUnread);
   a.on('chat:opened', (o) => store.set((s) => applyOpened(s, o)));
+  a.on('history:deleted', onDeleted);
   a.on('files:transfer', (t) =>
     store.set((s) => ({ ...s, transfers: upsertTransfer(s.transfers, t) })),
   );
