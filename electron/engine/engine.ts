@@ -260,7 +260,7 @@ export class Engine {
         return stored && at.ok ? { ...stored, address: at.address, port: at.port } : undefined;
       },
       live: (id) => this.ctx.peers.get(id),
-      hasConversation: (id) => this.messaging.hasConversation(id),
+      beforeLookup: () => this.history.flush(),
       write: (peerId, notice, peer) => this.messaging.writeNotice(peerId, notice, peer),
     });
     const diag = options.diagnostics ?? {};

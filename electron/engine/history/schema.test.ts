@@ -37,6 +37,23 @@ describe('history schema migrations', () => {
     }
   });
 
+  it('version 5 keeps the outbox rows of version 4, with no wire id of their own', () => {
+    const db = new DatabaseSync(':memory:');
+    for (const m of MIGRATIONS.slice(0, 4)) db.exec(m.sql);
+    db.exec('PRAGMA user_version = 4');
+    db.exec(
+      `INSERT INTO outbox (message_id, peer_id, address, port, label, text, created, since,
+         expires, code) VALUES ('m1', '10.0.0.5:2425', '10.0.0.5', 2425, 'bob', 'hi', 1, 2, 3,
+         'outbox-no-ack')`,
+    );
+    migrate(db);
+    expect(db.prepare('SELECT message_id, wire_id FROM outbox').all()).toEqual([
+      { message_id: 'm1', wire_id: null },
+    ]);
+    db.exec("INSERT INTO identities (peer_id, key, last_seen) VALUES ('10.0.0.5:2425', 'i:x', 1)");
+    db.exec("INSERT INTO identity_notices (pair, at) VALUES ('a b', 1)");
+  });
+
   it('refuse a database newer than this Pigeon knows, changing nothing', () => {
     const db = new DatabaseSync(':memory:');
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);

@@ -88,8 +88,8 @@ export interface AddressChangeDeps {
   known: (peerId: string) => KnownPeer | undefined;
   /** The live peer, for the event that tells the notice. */
   live: (peerId: string) => Peer | undefined;
-  /** Whether we have a conversation with that peer (any message kept). */
-  hasConversation: (peerId: string) => boolean;
+  /** Called before the history is asked who else announced an identity (its batch is written). */
+  beforeLookup: () => void;
   /** Writes a notice into a conversation; false when the history refused it. */
   write: (peerId: string, notice: ConversationNotice, peer: Peer | undefined) => boolean;
 }
@@ -145,10 +145,11 @@ export class AddressChanges {
     if (!this.lookups.take(this.deps.monotonic())) return 'busy';
     let others: { peerId: string; lastSeen: number }[] = [];
     this.quietly(() => {
-      others = rows.others(identity.key, peer.id, now - this.limits.recentMs, 8);
+      this.deps.beforeLookup();
+      others = rows.others(identity.key, peer.id, now - this.limits.recentMs, 1);
       rows.note(peer.id, identity.key, now);
     });
-    const old = others.find((o) => this.deps.hasConversation(o.peerId));
+    const old = others[0];
     if (!old) return 'no-match';
     const pair = [old.peerId, peer.id].sort().join(' ');
     let last: number | undefined;
@@ -173,7 +174,8 @@ export class AddressChanges {
 
   private writeBoth(peer: Peer, oldId: string, basis: IdentityBasis): void {
     const former = this.deps.known(oldId) ?? fromId(oldId);
-    const moved: NoticeCode = basis === 'install' ? 'identity-moved-install' : 'identity-moved-names';
+    const moved: NoticeCode =
+      basis === 'install' ? 'identity-moved-install' : 'identity-moved-names';
     const was: NoticeCode = basis === 'install' ? 'identity-was-install' : 'identity-was-names';
     this.quietly(() =>
       this.deps.write(

@@ -32,10 +32,15 @@ export class IdentityRows {
         `INSERT INTO identities (peer_id, key, last_seen) VALUES (?, ?, ?)
          ON CONFLICT (peer_id) DO UPDATE SET key = excluded.key, last_seen = excluded.last_seen`,
       ),
+      // Only peers we talked with: a forger announcing one identity from a hundred addresses
+      // must not push the real one out of a "most recent few". A notice row's extra is
+      // '{"notice":…}' alone (history/store.ts extraOf): it is no conversation.
       others: db.prepare(
-        `SELECT peer_id, last_seen FROM identities
-         WHERE key = ? AND peer_id <> ? AND last_seen >= ?
-         ORDER BY last_seen DESC LIMIT ?`,
+        `SELECT i.peer_id, i.last_seen FROM identities i
+         WHERE i.key = ? AND i.peer_id <> ? AND i.last_seen >= ?
+           AND EXISTS (SELECT 1 FROM messages m WHERE m.peer_id = i.peer_id
+                       AND (m.extra IS NULL OR substr(m.extra, 1, 10) <> '{"notice":'))
+         ORDER BY i.last_seen DESC LIMIT ?`,
       ),
       noticedAt: db.prepare('SELECT at FROM identity_notices WHERE pair = ?'),
       setNoticed: db.prepare('INSERT OR REPLACE INTO identity_notices (pair, at) VALUES (?, ?)'),
@@ -56,7 +61,11 @@ export class IdentityRows {
     this.written();
   }
 
-  /** Other peers that announced `key` since `since`, most recent first. */
+  /**
+   * Other peers that announced `key` since `since` and have a conversation with us (a message
+   * either way in the history's messages table: flush the history's batch first), most recent
+   * first.
+   */
   others(
     key: string,
     peerId: string,

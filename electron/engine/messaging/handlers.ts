@@ -28,7 +28,10 @@ export function messagingHandlers(messaging: Messaging, peers: PeerTable) {
     },
     'chat:redirect-queued': ({ fromPeerId, toPeerId }) => {
       if (held.waiting(fromPeerId) === 0)
-        throw new ContractError('nothing-queued', `no message waits in the outbox for ${fromPeerId}`);
+        throw new ContractError(
+          'nothing-queued',
+          `no message waits in the outbox for ${fromPeerId}`,
+        );
       const to = peers.get(toPeerId);
       if (!to) throw new ContractError('unknown-peer', `no peer ${toPeerId}`);
       // Only a peer that said it is there: one that merely wrote to us could be anyone's forgery

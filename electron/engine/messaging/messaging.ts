@@ -151,12 +151,6 @@ export class Messaging {
     return true;
   }
 
-  /** Whether we have talked with this peer: a message either way (notices do not count). */
-  hasConversation(peerId: string): boolean {
-    const page = this.conversations.page({ peerId, limit: 20 });
-    return page?.messages.some((m) => !m.notice) ?? false;
-  }
-
   /**
    * The person's word (chat:redirect-queued): what waits in the outbox for `fromPeerId` goes to
    * `to` instead, each as a new message in `to`'s conversation (held-messages.ts `redirect`).
