@@ -9,6 +9,7 @@ import { PeerText } from '../ui/peer-text';
 import { VirtualListbox } from '../ui/virtual-listbox';
 import { buildChatRows } from './chat-rows';
 import type { ChatRow } from './chat-rows';
+import { failureText } from './delivery-status';
 import { previewText } from './message-preview';
 import './chat-list.css';
 
@@ -46,6 +47,9 @@ export function ChatList({ query }: { query: string }) {
       let text = last.undecodable ? `⟨${last.undecodable.encoding}⟩` : previewText(last);
       // An offer of files without words still says something.
       if (!text && last.files?.length) text = t('files.preview', { count: last.files.length });
+      // A notice (an address change) is shown as its sentence, cut like a message.
+      if (last.notice)
+        text = previewText({ ...last, text: failureText(last.notice, i18n.language) });
       preview = (
         <>
           {last.direction === 'out' && !isBroadcast && t('chats.youPrefix')}
