@@ -41,19 +41,19 @@ export const NoticeItem = memo(function NoticeItem({
   const [busy, setBusy] = useState(false);
   const offerId = `offer-${message.id}`;
   return (
-    <div className="notice" role="note" aria-label={t('addressNotice.label')}>
-      <p className="notice-text">
+    <div className="conv-notice" role="note" aria-label={t('addressNotice.label')}>
+      <p className="conv-notice-text">
         <AlertIcon size={15} />
         <span>
           {/* The catalogue's sentence quotes the peer's nick: shown isolated, hidden marks shown. */}
           <PeerText text={failureText(notice, i18n.language)} mode="text" />{' '}
-          <time className="notice-time" dateTime={new Date(message.at).toISOString()}>
+          <time className="conv-notice-time" dateTime={new Date(message.at).toISOString()}>
             {formatTime(message.at, i18n.language)}
           </time>
         </span>
       </p>
       {offers && targetOnline && waiting > 0 && (
-        <div className="notice-offer">
+        <div className="conv-notice-offer">
           <span id={offerId}>{t('addressNotice.offer', { count: waiting, address })}</span>
           <button
             type="button"

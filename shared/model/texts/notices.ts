@@ -44,7 +44,7 @@ export const NOTICE_TEXTS: Record<NoticeCode, Texts> = {
 /** Why a message left the outbox for another conversation: the person sent it elsewhere. */
 export const REDIRECT_TEXTS: Record<RedirectCode, Texts> = {
   redirected: {
-    en: 'not sent here: at your word it went to {peer} instead, as a new message there',
-    'zh-CN': '未在此发送：按你的确认，已改发给 {peer}（在那里是一条新消息）',
+    en: 'at your word, sent to {peer} instead, as a new message in that conversation',
+    'zh-CN': '按你的确认，作为一条新消息改发给 {peer}',
   },
 };
