@@ -431,3 +431,33 @@ describe('AddressChanges, bounded', () => {
 function newId(i: number): string {
   return i.toString(16).padStart(32, '0');
 }
+
+describe('a notice in the history', () => {
+  it('is kept, paged and found by id after the store is closed and opened again', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'history.db');
+    const store = new HistoryStore(file);
+    const notice: ChatMessage = {
+      id: 'n1',
+      peerId: OLD_ID,
+      direction: 'in',
+      text: '',
+      at: 5,
+      broadcast: false,
+      notice: {
+        code: 'identity-moved-install',
+        params: { nick: '\u202e阿明', address: NEW, peer: NEW_ID, user: 'ming', host: 'ming-pc' },
+      },
+    };
+    const { notice: _, ...plain } = notice;
+    store.insert({ ...plain, id: 'm0', at: 4, text: 'before' });
+    store.insert(notice);
+    store.close();
+    const again = new HistoryStore(file);
+    expect(again.get('n1')).toEqual(notice);
+    const page = again.page({ peerId: OLD_ID, limit: 10 });
+    expect(page?.messages.map((m) => m.id)).toEqual(['m0', 'n1']);
+    expect(page?.messages[0]?.notice).toBeUndefined();
+    again.close();
+  });
+});
