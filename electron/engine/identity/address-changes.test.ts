@@ -15,6 +15,7 @@ import { FakeClock } from '../testing/fake-clock';
 import { FakeNetwork, dropWhere, fromAddress, modeIs, packetOf } from '../testing/fake-network';
 import { startEngine, type EngineNode } from '../testing/engine-harness';
 import { IPTUX, ScriptedPeer } from '../testing/scripted-peer';
+import { exportConversation } from '../history/export';
 import { HistoryStore } from '../history/store';
 import { AddressChanges, type AddressChangeLimits } from './address-changes';
 import { IdentityRows } from './identity-rows';
@@ -458,6 +459,21 @@ describe('a notice in the history', () => {
     const page = again.page({ peerId: OLD_ID, limit: 10 });
     expect(page?.messages.map((m) => m.id)).toEqual(['m0', 'n1']);
     expect(page?.messages[0]?.notice).toBeUndefined();
+    // Exported as its sentence, the nick's override written out, in HTML escaped.
+    const names = { peerId: OLD_ID, peer: '阿明', me: 'me' };
+    const text = exportConversation(page?.messages ?? [], names, 'text');
+    expect(text).toContain('[notice] ⟨U+202E⟩阿明 now announces from 10.0.0.7');
+    const html = exportConversation(
+      [
+        {
+          ...notice,
+          notice: { ...notice.notice, params: { nick: '<b>', address: NEW } },
+        } as ChatMessage,
+      ],
+      names,
+      'html',
+    );
+    expect(html).toContain('[notice] &lt;b&gt; now announces');
     again.close();
   });
 });
