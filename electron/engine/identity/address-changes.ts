@@ -61,7 +61,7 @@ export const ADDRESS_CHANGE_LIMITS: AddressChangeLimits = {
 export type AddressChangeOutcome =
   | 'no-identity' // no install id, and no user or host
   | 'known' // this peer already announced this identity in this run
-  | 'busy' // too many new peers at once (a flood): not looked at
+  | 'busy' // too many new peers at once (a flood): not looked at now (again on its next entry)
   | 'no-match' // nobody we talk with announced this identity from elsewhere lately
   | 'pair-limited' // a notice for these two was written within pairPeriodMs
   | 'identity-limited' // perIdentity notices for this identity already
@@ -141,8 +141,10 @@ export class AddressChanges {
       }
       return 'known';
     }
-    this.remember(peer.id, identity.key, now);
+    // Over budget (a flood of new senders): not remembered, so a real peer among them is
+    // looked at on its next entry, once the flood has passed.
     if (!this.lookups.take(this.deps.monotonic())) return 'busy';
+    this.remember(peer.id, identity.key, now);
     let others: { peerId: string; lastSeen: number }[] = [];
     this.quietly(() => {
       this.deps.beforeLookup();

@@ -139,12 +139,12 @@ export class HeldMessages {
   /**
    * Moves what waits for `fromPeerId` to the peer `to`, at the person's word (never on its
    * own: an address change can be forged). Each waiting message becomes a new message in
-   * `to`'s conversation, in the order they waited; on the wire it
-   * keeps its first id (PGID), so a Pigeon that got an earlier try shows it once. The old one
-   * leaves the outbox as 'redirected', naming its copy. One already on its way to the old
-   * address is left to finish there. `publish` puts each copy in its conversation ('queued',
-   * before any delivery state of it is told). Answers the ids moved (old, new), in order; a history that
-   * refuses a copy stops the move there, the rest staying where they waited.
+   * `to`'s conversation, in the order they waited; on the wire it keeps its first id (PGID),
+   * so a Pigeon that got an earlier try shows it once. The old one leaves the outbox as
+   * 'redirected', naming its copy. One already on its way to the old address is left to
+   * finish there. `publish` puts each copy in its conversation ('queued', before any delivery
+   * state of it is told). Answers the ids moved (old, new), in order; a history that refuses
+   * a copy stops the move there, the rest staying where they waited.
    */
   redirect(
     fromPeerId: string,
