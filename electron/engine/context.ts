@@ -33,6 +33,11 @@ export interface EngineContext {
   settings(): EngineSettings;
   /** The data directory: settings, the packet counter, later files and history. */
   readonly dataDir: string;
+  /**
+   * Our install id (io/install-id.ts), announced to Pigeons in our entries; none in contexts
+   * built by tests that do not need one.
+   */
+  readonly installId?: string | undefined;
   isRunning(): boolean;
   /** Where our UDP socket is bound (port 0 before start). */
   local(): { address: string; port: number };

@@ -7,19 +7,28 @@ import {
   type RequestHandler,
 } from '../../shared/contract';
 import type { EngineSettings, Peer } from '../../shared/model';
-import { Mode, parseDatagram, pigeonVersionField, type WirePacket } from '../../shared/protocol';
+import {
+  Mode,
+  parseDatagram,
+  parseHostPort,
+  pigeonVersionField,
+  type WirePacket,
+} from '../../shared/protocol';
 import { systemClock, type Clock } from './clock';
 import { DatagramCaps, EventHub, type EngineContext } from './context';
 import { EngineDiagnostics, type DiagnosticsOptions } from './diagnostics/engine-diagnostics';
 import { diagnosticsHandlers } from './diagnostics/handlers';
 import { EchoService } from './echo/echo-service';
 import { echoHandlers } from './echo/handlers';
+import { loadInstallId, newInstallId, type LoadedInstallId } from './io/install-id';
 import { listIpv4Interfaces } from './io/network-interfaces';
 import { ReplyGuard } from './io/reply-guard';
 import { packetCounterFile } from './io/packet-counter-file';
 import { linkMtu, routeTo } from './io/system-probes';
 import { Files, type FilesOptions } from './files/files';
 import { historyHandlers } from './history/handlers';
+import { AddressChanges } from './identity/address-changes';
+import { IdentityRows } from './identity/identity-rows';
 import { openHistory, type HistoryOptions } from './history/open-history';
 import type { HistoryStore } from './history/store';
 import { filesHandlers } from './files/handlers';
@@ -143,10 +152,14 @@ export class Engine {
   private readonly messaging: Messaging;
   private readonly echo: EchoService;
   private readonly diagnostics: EngineDiagnostics;
+  /** Notices of the same identity announced from a new address (identity/address-changes.ts). */
+  readonly addressChanges: AddressChanges;
   readonly files: Files;
   /** Every message, the peers, the duplicate filter's keys (history/store.ts). */
   readonly history: HistoryStore;
   private readonly historyProblem: { file: string; error: string } | undefined;
+  /** Ours, announced to Pigeons (io/install-id.ts): kept in the data directory with the history. */
+  private readonly install: LoadedInstallId;
   /** When each peer was last written to the history (entries come often; writes need not). */
   private readonly peerNoted = new Map<string, number>();
   private readonly tcp: TcpService | undefined;
@@ -168,6 +181,10 @@ export class Engine {
     private readonly options: EngineOptions = {},
   ) {
     const instance = randomBytes(3).toString('hex');
+    // With the history on disk, the data directory is ours to write: the id lives there. In
+    // memory (tests, benchmarks), one per process, like the history itself.
+    this.install =
+      options.history?.where === 'disk' ? loadInstallId(current.dataDir) : { id: newInstallId() };
     this.clock = options.clock ?? systemClock;
     this.socket = options.socket ?? new UdpSocket();
     this.numbers = new PacketNumbers(() => this.clock.now());
@@ -196,6 +213,7 @@ export class Engine {
       listened: () => this.hub.size > 0,
       settings: () => this.current,
       dataDir: current.dataDir,
+      installId: this.install.id,
       isRunning: () => this.running,
       local: () => this.socket.local(),
       later: (ms, fn) => this.later(ms, fn),
@@ -211,8 +229,12 @@ export class Engine {
         this.messaging.inbox.dedupe.resetIfRestarted(peer.id, packetNo);
         this.notePeer(peer);
       },
-      // Back at this address: what waits for it in the outbox goes.
-      onAnnounced: (peer) => this.messaging.held.onAnnounced(peer),
+      // Back at this address: what waits for it in the outbox goes. Someone with its identity
+      // at another address gets a notice in both conversations, and nothing else.
+      onAnnounced: (peer) => {
+        this.addressChanges.observe(peer);
+        this.messaging.held.onAnnounced(peer);
+      },
     });
     const opened = openHistory(current.dataDir, options.history);
     this.history = opened.store;
@@ -225,6 +247,21 @@ export class Engine {
       ...(options.intake ? { intake: options.intake } : {}),
       outbox: options.outbox ?? false,
       ...(options.outboxTtlMs !== undefined ? { outboxTtlMs: options.outboxTtlMs } : {}),
+    });
+    this.addressChanges = new AddressChanges({
+      rows: new IdentityRows(this.history.raw),
+      now: () => this.clock.now(),
+      monotonic: now,
+      known: (id) => {
+        const live = this.ctx.peers.get(id);
+        if (live) return live;
+        const stored = this.history.peer(id);
+        const at = parseHostPort(id, 2425);
+        return stored && at.ok ? { ...stored, address: at.address, port: at.port } : undefined;
+      },
+      live: (id) => this.ctx.peers.get(id),
+      beforeLookup: () => this.history.flush(),
+      write: (peerId, notice, peer) => this.messaging.writeNotice(peerId, notice, peer),
     });
     const diag = options.diagnostics ?? {};
     this.echo = new EchoService(
@@ -260,7 +297,7 @@ export class Engine {
         this.applyIdentity(p),
       ),
       ...presenceHandlers(this.ctx, this.presence),
-      ...messagingHandlers(this.messaging),
+      ...messagingHandlers(this.messaging, this.ctx.peers),
       ...echoHandlers(this.echo),
       ...diagnosticsHandlers(this.diagnostics),
       ...filesHandlers(this.files),
@@ -272,6 +309,11 @@ export class Engine {
       options.onHandlerError ? { onHandlerError: options.onHandlerError } : {},
     );
     this.route();
+  }
+
+  /** This install's id, as our entries announce it to Pigeons. */
+  get installId(): string {
+    return this.install.id;
   }
 
   /** Which capability handles which command. Unlisted commands only show the peer is there. */
@@ -335,6 +377,8 @@ export class Engine {
     this.files.start();
     if (this.historyProblem)
       this.hub.emit('engine:error', { code: 'history-unavailable', params: this.historyProblem });
+    if (this.install.problem)
+      this.hub.emit('engine:error', { code: 'install-id', params: this.install.problem });
     this.syncHistory();
     const local = this.socket.local();
     this.localAddresses = new Set(this.socket.localAddresses());

@@ -20,6 +20,20 @@ describe('shouldNotify', () => {
     ).toBe(false);
   });
 
+  it('never notifies a notice (an address change): it is no message', () => {
+    const notice: MessageEvent = {
+      message: {
+        ...event('in').message,
+        text: '',
+        notice: { code: 'identity-moved-install', params: { nick: 'x', address: '10.0.0.7' } },
+      },
+      peer: null,
+    };
+    expect(shouldNotify(notice, { focused: false, notifications: true, doNotDisturb: false })).toBe(
+      false,
+    );
+  });
+
   it('never notifies in do-not-disturb, whatever the notifications setting says', () => {
     expect(
       shouldNotify(event('in'), { focused: false, notifications: true, doNotDisturb: true }),

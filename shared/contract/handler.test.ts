@@ -60,6 +60,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new ContractError('not-found', 'no such message');
     },
     'chat:cancel-queued': () => null,
+    'chat:redirect-queued': () => ({ moved: [{ from: 'm1', to: 'm2' }] }),
     'chat:mark-read': () => null,
     'chat:open-sealed': () => ({ ...message, direction: 'in', sealed: { openedAt: 2 } }),
     'echo:start': () => ({ runId: '0000beef' }),

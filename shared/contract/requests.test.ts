@@ -27,6 +27,7 @@ describe('channel lists', () => {
       'chat:broadcast',
       'chat:retry',
       'chat:cancel-queued',
+      'chat:redirect-queued',
       'chat:mark-read',
       'history:search',
       'history:export',

@@ -50,6 +50,19 @@ export interface RequestMap {
    * `chat:delivery` follows). 'not-found' when none waits by that id (sent meanwhile).
    */
   'chat:cancel-queued': { req: { messageId: string }; res: null };
+  /**
+   * The person's confirmation after an address-change notice: what waits in the outbox for
+   * `fromPeerId` goes to `toPeerId` instead, in order, each as a new message there (its
+   * `chat:message` follows; the old one's `chat:delivery` says 'redirected' and names it). On
+   * the wire each keeps its first id, so a Pigeon shows it once. Nothing moves without this.
+   * Errors: 'nothing-queued' (nothing waits for fromPeerId), 'unknown-peer' (no peer toPeerId),
+   * 'not-announced' (toPeerId never announced itself), 'peer-offline' (toPeerId is offline),
+   * 'history-write' (the history refused the first copy).
+   */
+  'chat:redirect-queued': {
+    req: { fromPeerId: string; toPeerId: string };
+    res: { moved: RedirectedMessage[] };
+  };
   'chat:mark-read': { req: { peerId: string }; res: null };
   /** Full-text search across conversations, newest first, with where the words are. */
   'history:search': { req: HistorySearchRequest; res: HistorySearchHit[] };
@@ -112,6 +125,12 @@ export interface RequestMap {
   'files:open': { req: { transferId: string; reveal?: boolean }; res: null };
 }
 
+/** A message moved by chat:redirect-queued: its id before, and its copy's id. */
+export interface RedirectedMessage {
+  from: string;
+  to: string;
+}
+
 /** Something the person picked (a file or a folder), ready to offer. */
 export interface PickedItem {
   pick: string;
@@ -147,6 +166,7 @@ const requestChannelSet = {
   'chat:broadcast': true,
   'chat:retry': true,
   'chat:cancel-queued': true,
+  'chat:redirect-queued': true,
   'chat:mark-read': true,
   'history:search': true,
   'history:export': true,

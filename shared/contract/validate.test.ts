@@ -40,6 +40,7 @@ const valid: { [C in RequestChannel]: unknown } = {
   'chat:broadcast': { text: 'lunch?' },
   'chat:retry': { messageId: 'm-1' },
   'chat:cancel-queued': { messageId: 'm-1' },
+  'chat:redirect-queued': { fromPeerId: '10.0.0.5:2425', toPeerId: '10.0.0.7:2425' },
   'chat:mark-read': { peerId: '192.168.1.20:2425' },
   'history:search': {
     text: '会议 lunch',
@@ -185,6 +186,22 @@ describe('validateRequest', () => {
     rejects('chat:retry', { messageId: 'x'.repeat(129) }, /longer than 128/);
     rejects('chat:cancel-queued', { messageId: '' }, /"messageId" must be a non-empty string/);
     rejects('chat:cancel-queued', { id: 'm-1' }, /messageId/);
+    rejects(
+      'chat:redirect-queued',
+      { fromPeerId: '10.0.0.5:2425', toPeerId: '10.0.0.5:2425' },
+      /same peer/,
+    );
+    rejects('chat:redirect-queued', { fromPeerId: '10.0.0.5:2425' }, /"toPeerId"/);
+    rejects(
+      'chat:redirect-queued',
+      { fromPeerId: '10.0.0.5:2425', toPeerId: '*' },
+      /"toPeerId" must be a peer id/,
+    );
+    rejects(
+      'chat:redirect-queued',
+      { fromPeerId: '10.0.0.5:2425', toPeerId: '10.0.0.7:2425', all: true },
+      /unknown field/,
+    );
     rejects('chat:history', { peerId: '10.0.0.1' }, /"peerId" must be a peer id/);
     rejects('chat:history', { peerId: 12 }, /"peerId" must be a non-empty string/);
     rejects('chat:mark-read', { peerId: '300.0.0.1:2425' }, /"peerId" must be a peer id/);

@@ -446,6 +446,13 @@ const validators: Validators = {
   'chat:cancel-queued': (payload) => ({
     messageId: id(object(payload, ['messageId']).messageId, 'messageId'),
   }),
+  'chat:redirect-queued': (payload) => {
+    const p = object(payload, ['fromPeerId', 'toPeerId']);
+    const fromPeerId = peerIdField(p.fromPeerId, 'fromPeerId');
+    const toPeerId = peerIdField(p.toPeerId, 'toPeerId');
+    if (fromPeerId === toPeerId) fail('"toPeerId" is the same peer as "fromPeerId"');
+    return { fromPeerId, toPeerId };
+  },
   'chat:mark-read': (payload) => ({
     peerId: peerIdField(object(payload, ['peerId']).peerId, 'peerId'),
   }),

@@ -23,7 +23,8 @@ export type FailureCode =
 export type OutboxCode =
   | 'outbox-offline' // earlier messages to the peer wait unanswered: this one waits behind them
   | 'outbox-no-ack' // a Pigeon did not answer the retries: it gets the message exactly once
-  | 'outbox-no-ack-legacy'; // another client did not answer: if a try did arrive, it shows twice
+  | 'outbox-no-ack-legacy' // another client did not answer: if a try did arrive, it shows twice
+  | 'outbox-redirected'; // moved here from another conversation's outbox at the person's word
 
 /** How long a message waits in the outbox before it fails with 'expired' (README). */
 export const OUTBOX_TTL_MS = 7 * 24 * 3600_000;
@@ -39,6 +40,37 @@ export type UnconfirmedCode =
 /** Values a catalogue text fills in; JSON-safe. */
 export type OutcomeParams = Record<string, string | number>;
 
+/**
+ * Why a message left the outbox for another conversation (chat:redirect-queued): the person
+ * sent it to the peer at a new address. Its copy there is `params.id`, in conversation
+ * `params.to`. The text for people is in the catalogue (texts/).
+ */
+export type RedirectCode = 'redirected';
+
+/**
+ * A line the engine writes into a conversation, not a message anyone sent (ChatMessage.notice).
+ * The text for people is in the catalogue (texts/notices.ts); every one of them says that what
+ * it rests on (addresses, names, install ids) can be forged on a LAN.
+ */
+export type NoticeCode =
+  /** In the old conversation: a peer with the same Pigeon install id announces from `address`. */
+  | 'identity-moved-install'
+  /** In the old conversation: a peer with the same user, host and nick announces from `address`. */
+  | 'identity-moved-names'
+  /** In the new conversation: the same install id was announced before from `address`. */
+  | 'identity-was-install'
+  /** In the new conversation: the same user, host and nick were announced before from `address`. */
+  | 'identity-was-names';
+
+/**
+ * A notice's code and values. `params.peer` is the other conversation's peer id, `address` the
+ * other address, `nick` (and `user`, `host` for the names codes) what that peer announced.
+ */
+export interface ConversationNotice {
+  code: NoticeCode;
+  params: OutcomeParams;
+}
+
 /** The life of one outgoing message. */
 export type DeliveryState =
   | { state: 'queued' }
@@ -52,7 +84,12 @@ export type DeliveryState =
    * is sent, and goes through sent/delivered as any message); fails 'expired' at `expiresAt`,
    * 'cancelled' when the person takes it out (chat:cancel-queued).
    */
-  | { state: 'outbox'; since: number; expiresAt: number; code: OutboxCode; params: OutcomeParams };
+  | { state: 'outbox'; since: number; expiresAt: number; code: OutboxCode; params: OutcomeParams }
+  /**
+   * Taken out of the outbox at `at` and sent to another peer as a new message (its id and peer
+   * in `params`: see RedirectCode); this one never went.
+   */
+  | { state: 'redirected'; at: number; code: RedirectCode; params: OutcomeParams };
 
 /** Text that could not be decoded: shown with a marker, raw bytes kept. */
 export interface UndecodableText {
@@ -114,4 +151,10 @@ export interface ChatMessage {
    * Outgoing ones are ours, sent while away.
    */
   autoReply?: true;
+  /**
+   * Not a message: a line the engine wrote into the conversation (an address change). Such a
+   * row has direction 'in', empty text and no delivery; it is kept, paged and deleted like the
+   * messages around it.
+   */
+  notice?: ConversationNotice;
 }

@@ -1,5 +1,12 @@
 import type { VerdictCode } from './diagnostics';
-import type { FailureCode, OutboxCode, OutcomeParams, UnconfirmedCode } from './message';
+import type {
+  FailureCode,
+  NoticeCode,
+  OutboxCode,
+  OutcomeParams,
+  RedirectCode,
+  UnconfirmedCode,
+} from './message';
 import type { TransferFailureCode } from './transfer';
 
 /** Something went wrong in the running engine that no request answers (see engine:error). */
@@ -8,6 +15,7 @@ export type EngineErrorCode =
   | 'broadcast-encoding' // one peer's encoding cannot carry a broadcast (nobody acks those)
   | 'packet-counter' // the packet counter could not be read or saved in the data directory
   | 'transfers-record' // the record of file transfers could not be read or saved there
+  | 'install-id' // the install id could not be read or saved there: this run has its own
   | SettingsFileCode
   | HistoryCode;
 
@@ -39,6 +47,8 @@ export type OutcomeCode =
   | FailureCode
   | UnconfirmedCode
   | OutboxCode
+  | RedirectCode
+  | NoticeCode
   | EngineErrorCode
   | StartErrorCode
   | VerdictCode

@@ -40,6 +40,12 @@ export interface Peer {
   announced: boolean;
   /** Epoch ms of the last packet from this peer. */
   lastSeen: number;
+  /**
+   * A Pigeon's install id from its last entry (random, made once per data directory): how
+   * Pigeon recognises the same install at a new address. Anyone can announce any id, so it
+   * only ever leads to a notice in the conversation, never to merging or sending anything.
+   */
+  installId?: string;
 }
 
 export function peerId(address: string, port: number): string {

@@ -19,6 +19,8 @@ export interface EntryInfo {
     group?: string;
     vs?: string;
     pigeon?: string[];
+    /** A Pigeon's install id (PI line), only when it has the exact shape of one (isInstallId). */
+    install?: string;
   };
   /** iptux's icon file name and declared encoding (4th section). */
   icon?: string;
@@ -27,6 +29,19 @@ export interface EntryInfo {
 }
 
 const MAX_NAME = 256;
+
+/**
+ * A Pigeon install id as it travels in the `PI:` line of the UTF-8 extension section: 32
+ * lowercase hex digits (128 random bits, made once per data directory). ASCII only, so a
+ * client that converts the whole entry from GBK (FeiQ) reads it as the same ASCII and shows
+ * nothing of it; IP Messenger skips the keys it does not know, iptux never reads that section.
+ * Anything else in a PI line (longer, other characters) is not an install id and is ignored.
+ */
+const INSTALL_ID = /^[0-9a-f]{32}$/;
+
+export function isInstallId(value: unknown): value is string {
+  return typeof value === 'string' && INSTALL_ID.test(value);
+}
 
 export function parseEntryExtra(extra: Uint8Array, encoding: WireEncoding): EntryInfo {
   const sections = splitOnNul(trimTrailingNuls(extra));
@@ -63,6 +78,10 @@ export function parseEntryExtra(extra: Uint8Array, encoding: WireEncoding): Entr
         case 'PC':
           info.ext.pigeon = value.split(',').filter(Boolean);
           break;
+        case 'PI':
+          if (isInstallId(value)) info.ext.install = value;
+          else delete info.ext.install;
+          break;
       }
     }
   } else if (third && third.length > 0) {
@@ -84,8 +103,9 @@ export function displayNames(info: EntryInfo): { nick: string; group: string } {
 /**
  * Our own entry extra. One encoding per datagram (iptux converts the whole buffer at once):
  * nick and group in `encoding`, then IPMsg's UTF-8 extension section (UN/HN/NN/GN plus PC, the
- * Pigeon capability list other clients ignore), then the encoding's name as iptux's fourth
- * field, so iptux treats us as compatible and reads our names in the right encoding.
+ * Pigeon capability list, and PI, our install id, both of which other clients ignore), then the
+ * encoding's name as iptux's fourth field, so iptux treats us as compatible and reads our names
+ * in the right encoding.
  */
 export function buildEntryExtra(args: {
   nick: string;
@@ -94,13 +114,16 @@ export function buildEntryExtra(args: {
   host: string;
   encoding: WireEncoding;
   capabilities: string[];
+  /** Our install id (isInstallId); left out when it does not have that shape. */
+  installId?: string | undefined;
 }): Uint8Array {
   const nul = new Uint8Array([0]);
   const nick = encodeOrFallback(args.nick, args.encoding);
   const group = encodeOrFallback(args.group, args.encoding);
   const ext = utf8Bytes(
     `\nUN:${args.user}\nHN:${args.host}\nNN:${args.nick}\nGN:${args.group}` +
-      (args.capabilities.length ? `\nPC:${args.capabilities.join(',')}` : ''),
+      (args.capabilities.length ? `\nPC:${args.capabilities.join(',')}` : '') +
+      (isInstallId(args.installId) ? `\nPI:${args.installId}` : ''),
   );
   return concatBytes([nick, nul, group, nul, ext, nul, utf8Bytes(args.encoding), nul]);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { eventLine } from '../../../shared/contract';
 import type { ChatMessage } from '../../../shared/model';
 import { BROADCAST_ID } from '../../../shared/model';
+import { outcomeText } from '../../../shared/model/texts';
 import { isIpv4, isPeerId } from '../../../shared/contract/guards';
 import { HISTORY_FILE, HistoryStore } from '../../engine/history/store';
 import { parseArgs, UsageError, type FlagSpecs } from '../args';
@@ -91,7 +92,9 @@ export async function history(argv: string[]): Promise<number> {
       const arrow = m.direction === 'out' ? `→ ${who}` : `← ${who}`;
       const state = m.delivery && m.delivery.state !== 'delivered' ? ` [${m.delivery.state}]` : '';
       console.log(`${stamp(m.at)}  ${arrow} (${m.peerId})${state}`);
-      console.log(`  ${terminalLines(m.text, '  ')}`);
+      // A notice (an address change) has no text of its own: its sentence, in English.
+      const text = m.notice ? `[notice] ${outcomeText(m.notice, 'en')}` : m.text;
+      console.log(`  ${terminalLines(text, '  ')}`);
     }
     if (messages.length === 0) console.error('no messages');
     return 0;

@@ -237,6 +237,9 @@ export function describeEvent(e: ContractEvent): string {
         : m.peerId === BROADCAST_ID
           ? 'everyone'
           : field(m.peerId);
+      // An address-change notice: the catalogue's sentence, escaped like any peer text.
+      if (m.notice)
+        return `${time()} ${paint('notice', 'yellow')} ${who}: ${field(outcomeText(m.notice, lang))}`;
       const body = m.undecodable
         ? `[undecodable ${m.undecodable.encoding} bytes: ${m.undecodable.rawBase64}]`
         : m.incomplete

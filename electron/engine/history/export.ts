@@ -1,4 +1,5 @@
 import type { ChatMessage, HistoryExportFormat } from '../../../shared/model';
+import { outcomeText } from '../../../shared/model/texts';
 import { codePointLabel, replaceHidden } from '../../../shared/text/hidden-chars';
 
 /** Who the conversation is with, and what we call ourselves, for the export's lines. */
@@ -50,10 +51,13 @@ export function exportConversation(
 }
 
 function bodyOf(m: ChatMessage): string {
+  // A notice (an address change) has no text of its own: its sentence, escaped like peer text.
+  if (m.notice) return `[notice] ${outcomeText(m.notice, 'en')}`;
   let text = m.text;
   if (m.undecodable) text = `[undecodable ${m.undecodable.encoding}: ${m.undecodable.rawBase64}]`;
   if (m.files?.length) text += `${text ? ' ' : ''}[files: ${m.files.length}]`;
   if (m.delivery?.state === 'failed') text += ` [not delivered: ${m.delivery.code}]`;
+  if (m.delivery?.state === 'redirected') text += ` [sent instead to ${m.delivery.params.to}]`;
   return text;
 }
 

@@ -14,9 +14,19 @@ export interface HeldMessage {
   since: number;
   expires: number;
   code: OutboxCode;
+  /**
+   * The id it carries on the wire (PGID) when that is not its own: a message moved here from
+   * another peer's outbox keeps the first one's (schema version 5).
+   */
+  wireId?: string;
 }
 
-const CODES: readonly OutboxCode[] = ['outbox-offline', 'outbox-no-ack', 'outbox-no-ack-legacy'];
+const CODES: readonly OutboxCode[] = [
+  'outbox-offline',
+  'outbox-no-ack',
+  'outbox-no-ack-legacy',
+  'outbox-redirected',
+];
 
 /**
  * The outbox table of the history database: what sending a held message again needs. Each
@@ -30,8 +40,9 @@ export class OutboxStore {
     this.q = {
       put: db.prepare(
         `INSERT INTO outbox
-           (message_id, peer_id, address, port, label, text, created, since, expires, code)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           (message_id, peer_id, address, port, label, text, created, since, expires, code,
+            wire_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (message_id) DO UPDATE SET since = excluded.since, code = excluded.code`,
       ),
       remove: db.prepare('DELETE FROM outbox WHERE message_id = ?'),
@@ -52,6 +63,7 @@ export class OutboxStore {
       m.since,
       m.expires,
       m.code,
+      m.wireId ?? null,
     );
   }
 
@@ -74,6 +86,7 @@ export class OutboxStore {
         since: Number(r.since),
         expires: Number(r.expires),
         code: CODES.includes(code) ? code : 'outbox-no-ack',
+        ...(typeof r.wire_id === 'string' ? { wireId: r.wire_id } : {}),
       };
     });
   }

@@ -136,6 +136,30 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    what: 'who announced which identity where (address-change notices) and moved outbox messages',
+    sql: `
+      -- A held message moved to another peer at the person's word (chat:redirect-queued) is a
+      -- new message there that carries the first one's id as its PGID, so a Pigeon that got an
+      -- earlier try still shows it once.
+      ALTER TABLE outbox ADD COLUMN wire_id TEXT;
+      -- The identity each peer last announced: a Pigeon's install id, or a hash of another
+      -- client's user, host and nick (identity/address-changes.ts). Bounded like peers.
+      CREATE TABLE identities (
+        peer_id TEXT PRIMARY KEY,         -- "address:port"
+        key TEXT NOT NULL,
+        last_seen INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX identities_by_key ON identities (key, last_seen);
+      -- When a notice was last written for a pair of peer ids: one per pair per period, across
+      -- restarts, whoever flips between the two addresses.
+      CREATE TABLE identity_notices (
+        pair TEXT PRIMARY KEY,            -- the two peer ids, sorted, space-separated
+        at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 6,
     what: 'parts of long messages acked before their message is complete',
     sql: `

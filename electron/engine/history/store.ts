@@ -1052,13 +1052,15 @@ function seenKey(seen: SeenKey): string {
 }
 
 function extraOf(m: ChatMessage): string | null {
-  if (!m.undecodable && !m.incomplete && !m.files && !m.sealed && !m.autoReply) return null;
+  if (!m.undecodable && !m.incomplete && !m.files && !m.sealed && !m.autoReply && !m.notice)
+    return null;
   return JSON.stringify({
     ...(m.undecodable ? { undecodable: m.undecodable } : {}),
     ...(m.incomplete ? { incomplete: m.incomplete } : {}),
     ...(m.files ? { files: m.files } : {}),
     ...(m.sealed ? { sealed: m.sealed } : {}),
     ...(m.autoReply ? { autoReply: m.autoReply } : {}),
+    ...(m.notice ? { notice: m.notice } : {}),
   });
 }
 

@@ -293,7 +293,13 @@ export class Conversations {
     if (!m) return;
     m.delivery = delivery;
     // Only a failed message can be retried: an unconfirmed one was acked, by someone.
-    if (delivery.state === 'delivered' || delivery.state === 'unconfirmed') this.open.delete(id);
+    // A redirected one went elsewhere as a new message: this one is settled.
+    if (
+      delivery.state === 'delivered' ||
+      delivery.state === 'unconfirmed' ||
+      delivery.state === 'redirected'
+    )
+      this.open.delete(id);
   }
 
   list(peerId: string): ChatMessage[] {

@@ -24,6 +24,11 @@ export interface OutgoingItem {
   /** The peer said it proves its acks: an ack without the proof never counts as delivered. */
   proofRequired: boolean;
   /**
+   * The id a Pigeon is told (PGID) when it is not `messageId`: a held message moved to another
+   * peer keeps its first id on the wire (held-messages.ts).
+   */
+  wireId?: string;
+  /**
    * Told each part's packet number just before it first goes out: an offer of files is known
    * by it (the receiver fetches `packetNo:fileID`), so it must be served from that moment.
    */

@@ -1,9 +1,10 @@
 import { ContractError, type Handlers } from '../../../shared/contract';
+import type { PeerTable } from '../presence/peer-table';
 import type { Messaging } from './messaging';
 import { withheld } from './sealed';
 
 /** The contract's `chat:*` requests. */
-export function messagingHandlers(messaging: Messaging) {
+export function messagingHandlers(messaging: Messaging, peers: PeerTable) {
   const { outbox, conversations, unread, sealed, held } = messaging;
   return {
     'chat:conversations': () =>
@@ -25,6 +26,29 @@ export function messagingHandlers(messaging: Messaging) {
         throw new ContractError('not-found', `no message ${messageId} waits in the outbox`);
       return null;
     },
+    'chat:redirect-queued': ({ fromPeerId, toPeerId }) => {
+      if (held.waiting(fromPeerId) === 0)
+        throw new ContractError(
+          'nothing-queued',
+          `no message waits in the outbox for ${fromPeerId}`,
+        );
+      const to = peers.get(toPeerId);
+      if (!to) throw new ContractError('unknown-peer', `no peer ${toPeerId}`);
+      // Only a peer that said it is there: one that merely wrote to us could be anyone's forgery
+      // of a source address, and would never make the outbox send anyway.
+      if (!to.announced)
+        throw new ContractError('not-announced', `${toPeerId} never announced itself`);
+      if (!to.online) throw new ContractError('peer-offline', `${toPeerId} is offline`);
+      const moved = messaging.redirectQueued(fromPeerId, to);
+      if (moved.length === 0 && held.waiting(fromPeerId) === 0)
+        throw new ContractError('nothing-queued', `what waited for ${fromPeerId} had expired`);
+      if (moved.length === 0)
+        throw new ContractError(
+          'history-write',
+          `the history could not take the messages for ${toPeerId}: nothing moved`,
+        );
+      return { moved };
+    },
     'chat:mark-read': ({ peerId }) => {
       unread.markRead(peerId);
       return null;
@@ -45,6 +69,7 @@ export function messagingHandlers(messaging: Messaging) {
     | 'chat:broadcast'
     | 'chat:retry'
     | 'chat:cancel-queued'
+    | 'chat:redirect-queued'
     | 'chat:mark-read'
     | 'chat:open-sealed'
   >;

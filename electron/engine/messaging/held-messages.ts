@@ -35,7 +35,8 @@ export type TellDelivery = (messageId: string, peerId: string, state: DeliverySt
  * itself again at the same address (an entry, or an answer to ours). Then they go one at a
  * time, in the order they were written, through the delivery queue; one that is again not
  * answered goes back to the head of the line. A peer back at another address is another peer
- * id: nothing goes there without the person (they cancel, and retry to the new address).
+ * id: nothing goes there without the person, who may move the line there (redirect, asked by
+ * chat:redirect-queued after an address-change notice) or cancel.
  *
  * Every text message to a Pigeon carries its id (PGID), the same in every copy, so a Pigeon
  * shows a message once even when an earlier, unanswered try did arrive. Other clients cannot
@@ -130,6 +131,74 @@ export class HeldMessages {
     this.sendNext(peer);
   }
 
+  /** Whether messages wait for this peer (not counting the one on its way). */
+  waiting(peerId: string): number {
+    return this.held.get(peerId)?.length ?? 0;
+  }
+
+  /**
+   * Moves what waits for `fromPeerId` to the peer `to`, at the person's word (never on its
+   * own: an address change can be forged). Each waiting message becomes a new message in
+   * `to`'s conversation, in the order they waited; on the wire it keeps its first id (PGID),
+   * so a Pigeon that got an earlier try shows it once. The old one leaves the outbox as
+   * 'redirected', naming its copy. One already on its way to the old address is left to
+   * finish there. `publish` puts each copy in its conversation ('queued', before any delivery
+   * state of it is told). Answers the ids moved (old, new), in order; a history that refuses
+   * a copy stops the move there, the rest staying where they waited.
+   */
+  redirect(
+    fromPeerId: string,
+    to: Peer,
+    newId: () => string,
+    publish: (copy: HeldMessage) => void,
+  ): { from: string; to: string }[] {
+    const line = this.held.get(fromPeerId);
+    if (!line || line.length === 0 || fromPeerId === to.id) return [];
+    const now = this.ctx.clock.now();
+    const label = labelOf(to);
+    const moved: { from: string; to: string }[] = [];
+    for (let m = line[0]; m; m = line[0]) {
+      if (m.expires <= now) {
+        line.shift();
+        this.expired(m);
+        continue;
+      }
+      const copy: HeldMessage = {
+        messageId: newId(),
+        peerId: to.id,
+        address: to.address,
+        port: to.port,
+        label,
+        text: m.text,
+        created: now,
+        since: now,
+        expires: m.expires,
+        code: 'outbox-redirected',
+        wireId: m.wireId ?? m.messageId,
+      };
+      try {
+        this.save(copy);
+      } catch {
+        break;
+      }
+      line.shift();
+      this.lineOf(to.id).push(copy);
+      this.drop(m.messageId);
+      publish(copy);
+      this.tell(copy.messageId, to.id, this.stateOf(copy));
+      this.tell(m.messageId, m.peerId, {
+        state: 'redirected',
+        at: now,
+        code: 'redirected',
+        params: { peer: label, to: to.id, id: copy.messageId },
+      });
+      moved.push({ from: m.messageId, to: copy.messageId });
+    }
+    if (line.length === 0) this.held.delete(fromPeerId);
+    if (moved.length > 0 && to.online && !this.going.has(to.id)) this.sendNext(to);
+    return moved;
+  }
+
   /** Takes a waiting message out (it fails 'cancelled'); false when none waits by that id. */
   cancel(messageId: string): boolean {
     for (const [peerId, line] of this.held) {
@@ -198,6 +267,7 @@ export class HeldMessages {
         extras: written.extras,
         ...(written.proofs ? { proofs: written.proofs } : {}),
         proofRequired: peer.capabilities.proof,
+        ...(m.wireId !== undefined ? { wireId: m.wireId } : {}),
       });
       return;
     }
@@ -299,7 +369,8 @@ function eligible(item: OutgoingItem): boolean {
 
 /** A Pigeon's datagrams (they carry nonces) with the message id added: see HeldMessages. */
 function stamp(item: OutgoingItem): OutgoingItem {
-  if (item.proofs === undefined || !STAMPABLE_ID.test(item.messageId)) return item;
+  const id = item.wireId ?? item.messageId;
+  if (item.proofs === undefined || !STAMPABLE_ID.test(id)) return item;
   const extras = item.extras.map((extra) => {
     const body = parseMessageBody(extra);
     if (body.id !== undefined) return extra;
@@ -308,7 +379,7 @@ function stamp(item: OutgoingItem): OutgoingItem {
       {
         ...(body.part ? { part: body.part } : {}),
         ...(body.nonce !== undefined ? { nonce: body.nonce } : {}),
-        id: item.messageId,
+        id,
       },
       body.attachments,
     );

@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { OUTBOX_TTL_MS, type Peer } from '../../../shared/model';
+import {
+  OUTBOX_TTL_MS,
+  type ChatMessage,
+  type ConversationNotice,
+  type Peer,
+} from '../../../shared/model';
 import type { EngineContext } from '../context';
 import { OutboxStore } from '../history/outbox-store';
 import type { HistoryStore } from '../history/store';
+import { clonePeer } from '../presence/peer-table';
 import type { Presence } from '../presence/presence';
 import type { IntakeLimits } from './budgets';
 import { InboxAttention } from './attention';
@@ -68,9 +74,10 @@ export class Messaging {
   /** The outbox: messages waiting for their peer to come back. */
   readonly held: HeldMessages;
   private seq = 0;
+  private readonly newMessageId: () => string;
 
   constructor(
-    ctx: EngineContext,
+    private readonly ctx: EngineContext,
     presence: Presence,
     instance: string,
     options: MessagingOptions = {},
@@ -79,6 +86,7 @@ export class Messaging {
     this.conversations = new Conversations({}, options.history);
     this.conversations.onPeer = options.notePeer;
     const newMessageId = () => `${instance}-${(++this.seq).toString(36)}`;
+    this.newMessageId = newMessageId;
     this.intake = new MessageIntake(options.intake);
     this.unread = new UnreadCounter(ctx.emit, () => ctx.listened());
     this.queue = new DeliveryQueue({
@@ -122,6 +130,46 @@ export class Messaging {
       },
       { enabled: options.outbox ?? false, ttlMs: options.outboxTtlMs ?? OUTBOX_TTL_MS },
     );
+  }
+
+  /**
+   * Writes a notice into a conversation (an address change: identity/address-changes.ts): kept
+   * in the history like a message, and told as one (`chat:message`). Throws when the history
+   * fails; false when its budget refused it.
+   */
+  writeNotice(peerId: string, notice: ConversationNotice, peer: Peer | undefined): boolean {
+    const message: ChatMessage = {
+      id: this.newMessageId(),
+      peerId,
+      direction: 'in',
+      text: '',
+      at: this.ctx.clock.now(),
+      broadcast: false,
+      notice: { code: notice.code, params: { ...notice.params } },
+    };
+    if (this.conversations.keep(message) !== 'stored') return false;
+    this.ctx.emit('chat:message', { message: { ...message }, peer: peer ? clonePeer(peer) : null });
+    return true;
+  }
+
+  /**
+   * The person's word (chat:redirect-queued): what waits in the outbox for `fromPeerId` goes to
+   * `to` instead, each as a new message in `to`'s conversation (held-messages.ts `redirect`).
+   */
+  redirectQueued(fromPeerId: string, to: Peer): { from: string; to: string }[] {
+    return this.held.redirect(fromPeerId, to, this.newMessageId, (copy) => {
+      const message: ChatMessage = {
+        id: copy.messageId,
+        peerId: to.id,
+        direction: 'out',
+        text: copy.text,
+        at: copy.created,
+        broadcast: false,
+        delivery: { state: 'queued' },
+      };
+      this.conversations.keepOwn(message, to);
+      this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(to) });
+    });
   }
 
   start(): void {

@@ -182,6 +182,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
       host: settings.host,
       encoding: 'utf-8',
       capabilities: ['parts', 'echo', 'proof'],
+      installId: a.engine.installId,
     });
     for (const p of [iptux, ipmsg]) {
       expect(p.inboxOf(Mode.ANSENTRY)).toHaveLength(1);
@@ -230,6 +231,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
           host: a.engine.settings().host,
           encoding: 'utf-8',
           capabilities: ['parts', 'echo', 'proof'],
+          installId: a.engine.installId,
         }),
       ]);
     }

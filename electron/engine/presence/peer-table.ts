@@ -21,6 +21,8 @@ export interface PeerUpdate {
   away?: boolean;
   announced?: boolean;
   online?: boolean;
+  /** A Pigeon's install id from an entry; null: the entry carried none (forget the old one). */
+  installId?: string | null;
 }
 
 /**
@@ -107,6 +109,7 @@ export class PeerTable {
         online: update.online ?? true,
         announced: update.announced ?? false,
         lastSeen: now,
+        ...(update.installId ? { installId: update.installId } : {}),
       };
       this.peers.set(id, peer);
       const there = this.byAddress.get(address);
@@ -132,6 +135,8 @@ export class PeerTable {
     if (update.away !== undefined) existing.away = update.away;
     if (update.announced) existing.announced = true;
     if (update.online !== undefined) existing.online = update.online;
+    if (update.installId) existing.installId = update.installId;
+    else if (update.installId === null) delete existing.installId;
     this.touch(existing, now);
     if (!wasOnline && existing.online) return { peer: existing, change: 'online' };
     if (wasOnline && !existing.online) return { peer: existing, change: 'offline' };
@@ -216,6 +221,7 @@ function visible(p: Peer) {
     encoding: p.encoding,
     away: p.away,
     online: p.online,
+    installId: p.installId,
     // Whether a peer wants unicast presence (DIALUPOPT) is plumbing, not something people see.
     capabilities: {
       utf8: p.capabilities.utf8,

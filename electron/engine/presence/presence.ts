@@ -247,6 +247,8 @@ export class Presence {
         away: client === 'iptux' || isExit ? undefined : hasOpt(p.command, Opt.ABSENCEOPT),
         announced: true,
         online: !isExit,
+        // Only a Pigeon sends one; an entry without it (another program there now) clears it.
+        installId: isExit ? undefined : client === 'pigeon' ? (info.ext.install ?? null) : null,
       },
       ctx.clock.now(),
       settings.legacyEncoding,
@@ -426,6 +428,7 @@ export class Presence {
       host: s.host,
       encoding,
       capabilities: this.capabilities(),
+      installId: this.ctx.installId,
     });
   }
 

@@ -9,6 +9,7 @@ import { PeerText } from '../ui/peer-text';
 import { VirtualListbox } from '../ui/virtual-listbox';
 import { buildChatRows } from './chat-rows';
 import type { ChatRow } from './chat-rows';
+import { failureText } from './delivery-status';
 import { previewText } from './message-preview';
 import './chat-list.css';
 
@@ -49,6 +50,9 @@ export function ChatList({ query }: { query: string }) {
       // A sealed one not opened yet has no text to show (it is withheld): say what it is.
       if (!text && last.direction === 'in' && last.sealed?.openedAt === null)
         text = t('sealed.closed');
+      // A notice (an address change) is shown as its sentence, cut like a message.
+      if (last.notice)
+        text = previewText({ ...last, text: failureText(last.notice, i18n.language) });
       preview = (
         <>
           {last.direction === 'out' && !isBroadcast && t('chats.youPrefix')}

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { DeliveryState, Outcome } from '../../../shared/model';
 import { outcomeText, type TextLanguage } from '../../../shared/model/texts';
-import { AlertIcon, CheckIcon, ClockIcon, UnconfirmedIcon } from '../ui/icons';
+import { AlertIcon, CheckIcon, ClockIcon, SendIcon, UnconfirmedIcon } from '../ui/icons';
 import { PeerText } from '../ui/peer-text';
 
 /** The small mark after an outgoing message's time. */
@@ -54,6 +54,18 @@ export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined
           title={failureText(delivery, i18n.language)}
         >
           <ClockIcon size={13} />
+        </span>
+      );
+    case 'redirected':
+      // Sent to the same person's new address instead, as a new message there.
+      return (
+        <span
+          className="delivery delivery-redirected"
+          role="img"
+          aria-label={t('message.redirected')}
+          title={failureText(delivery, i18n.language)}
+        >
+          <SendIcon size={13} />
         </span>
       );
     case 'failed':
@@ -113,6 +125,19 @@ export function UnconfirmedNote({ reason }: { reason: Outcome }) {
     <div className="msg-unconfirmed">
       <span>
         {t('message.noteLabel', { label: t('message.unconfirmed') })}
+        <PeerText text={failureText(reason, i18n.language)} mode="text" />
+      </span>
+    </div>
+  );
+}
+
+/** Under a message that went to another address instead (chat:redirect-queued). */
+export function RedirectedNote({ reason }: { reason: Outcome }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <div className="msg-redirected">
+      <span>
+        {t('message.redirected')}:{' '}
         <PeerText text={failureText(reason, i18n.language)} mode="text" />
       </span>
     </div>

@@ -6,7 +6,13 @@ import { MessageFiles } from '../files/message-files';
 import { cancelQueued, retryMessage } from '../store/app-store';
 import { formatTime } from '../ui/format';
 import { AlertIcon } from '../ui/icons';
-import { DeliveryMark, FailedNote, OutboxNote, UnconfirmedNote } from './delivery-status';
+import {
+  DeliveryMark,
+  FailedNote,
+  OutboxNote,
+  RedirectedNote,
+  UnconfirmedNote,
+} from './delivery-status';
 import { MessageText } from './message-text';
 import { SealedBody, SealedStatus } from './sealed-note';
 import { UndecodableBody } from './undecodable-body';
@@ -24,6 +30,7 @@ export const MessageItem = memo(function MessageItem({
   const failed = message.delivery?.state === 'failed' ? message.delivery : null;
   const unconfirmed = message.delivery?.state === 'unconfirmed' ? message.delivery : null;
   const held = message.delivery?.state === 'outbox' ? message.delivery : null;
+  const redirected = message.delivery?.state === 'redirected' ? message.delivery : null;
   return (
     <div className={`msg msg-${message.direction}${first ? ' msg-first' : ''}`}>
       <div className={`msg-bubble${failed ? ' is-failed' : ''}`}>
@@ -69,6 +76,7 @@ export const MessageItem = memo(function MessageItem({
       {unconfirmed && <UnconfirmedNote reason={unconfirmed} />}
       {message.sealed && <SealedStatus message={message} />}
       {held && <OutboxNote reason={held} onCancel={() => void cancelQueued(message.id)} />}
+      {redirected && <RedirectedNote reason={redirected} />}
     </div>
   );
 });

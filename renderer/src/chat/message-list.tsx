@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
 import { formatDay } from '../ui/format';
 import { MessageItem } from './message-item';
+import { NoticeItem } from './notice-item';
 import { buildMessageRows } from './message-rows';
 import './message-list.css';
 
@@ -131,6 +132,8 @@ export function MessageList({
                 <div className="day-separator" role="separator">
                   <span>{formatDay(row.at, i18n.language, words)}</span>
                 </div>
+              ) : row.message.notice ? (
+                <NoticeItem message={row.message} notice={row.message.notice} />
               ) : (
                 <MessageItem message={row.message} first={row.first} />
               )}

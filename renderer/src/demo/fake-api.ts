@@ -274,6 +274,9 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
     'chat:cancel-queued': ({ messageId }) => {
       throw new Error(`no message ${messageId} waits in the outbox`);
     },
+    'chat:redirect-queued': ({ fromPeerId }) => {
+      throw new Error(`no message waits in the outbox for ${fromPeerId}`);
+    },
     'chat:mark-read': ({ peerId: id }) => {
       if (unread.delete(id)) emit('chat:unread', { peerId: id, unread: 0, total: totalUnread() });
       return null;

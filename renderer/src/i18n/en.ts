@@ -107,6 +107,7 @@ export const en = {
     delivered: 'Delivered',
     unconfirmed: 'Unconfirmed',
     outbox: 'In the outbox',
+    redirected: 'Sent to the new address',
     cancelQueued: 'Cancel',
     failed: 'Not delivered',
     retry: 'Retry',
@@ -122,6 +123,13 @@ export const en = {
     rawBytes_other: '{{count}} bytes',
     broadcast: 'Broadcast',
     sentTo: 'Sent to everyone',
+  },
+  addressNotice: {
+    label: 'Notice',
+    offer_one: '{{count}} message waits in the outbox here. Send it to {{address}}?',
+    offer_other: '{{count}} messages wait in the outbox here. Send them to {{address}}?',
+    sendThere_one: 'Send {{count}} waiting message to {{address}}',
+    sendThere_other: 'Send {{count}} waiting messages to {{address}}',
   },
   peerText: {
     hiddenChar: 'Hidden character {{what}}',

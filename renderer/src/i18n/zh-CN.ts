@@ -106,6 +106,7 @@ export const zhCN: Translations = {
     delivered: '已送达',
     unconfirmed: '无法确认送达',
     outbox: '在发件箱中',
+    redirected: '已改发到新地址',
     cancelQueued: '取消发送',
     failed: '发送失败',
     retry: '重发',
@@ -119,6 +120,13 @@ export const zhCN: Translations = {
     rawBytes_other: '{{count}} 字节',
     broadcast: '广播',
     sentTo: '已发送给所有人',
+  },
+  addressNotice: {
+    label: '提示',
+    offer_one: '这里的发件箱中有 {{count}} 条消息在等待。要发往 {{address}} 吗？',
+    offer_other: '这里的发件箱中有 {{count}} 条消息在等待。要发往 {{address}} 吗？',
+    sendThere_one: '把 {{count}} 条等待的消息发往 {{address}}',
+    sendThere_other: '把 {{count}} 条等待的消息发往 {{address}}',
   },
   peerText: {
     hiddenChar: '隐藏字符 {{what}}',

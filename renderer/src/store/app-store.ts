@@ -285,6 +285,14 @@ export async function retryMessage(messageId: string): Promise<void> {
   value(await requireApi().chat.retry({ messageId }));
 }
 
+/**
+ * The person's answer to an address-change notice: what waits for `fromPeerId` goes to
+ * `toPeerId`; the copies arrive as chat:message, the old ones' 'redirected' as chat:delivery.
+ */
+export async function redirectQueued(fromPeerId: string, toPeerId: string): Promise<void> {
+  value(await requireApi().chat.redirectQueued({ fromPeerId, toPeerId }));
+}
+
 /** Takes a message out of the outbox; its 'cancelled' state arrives as a chat:delivery. */
 export async function cancelQueued(messageId: string): Promise<void> {
   value(await requireApi().chat.cancelQueued({ messageId }));

@@ -72,6 +72,13 @@ export const OUTBOX_TEXTS: Record<OutboxCode, Texts> = {
       '{peer} 没有确认：已放入发件箱，对方在此地址重新上线时再次发送（最多保留 {days} 天）；' +
       '无法确认 {peer} 使用的是 Pigeon，如果之前的尝试其实已送达，对方会看到两次',
   },
+  'outbox-redirected': {
+    en:
+      "moved here from another conversation's outbox at your word: sent in order, and kept " +
+      'in the outbox while {peer} does not answer (for up to {days} days)',
+    'zh-CN':
+      '按你的确认从另一个会话的发件箱转到这里：按顺序发送，{peer} 没有确认时保留在发件箱（最多 {days} 天）',
+  },
 };
 
 /**

@@ -19,6 +19,14 @@ export const ENGINE_ERROR_TEXTS: Record<Exclude<EngineErrorCode, SettingsFileCod
       'Pigeon 无法在 {file} 中保存数据包计数器（{error}）：重新启动后，iptux 可能会忽略 ' +
       'Pigeon 的消息，直到再次收到 Pigeon 的上线通知',
   },
+  'install-id': {
+    en:
+      'Pigeon could not keep its install id in {file} ({error}): other Pigeons will see this ' +
+      'run as a new install, and cannot tell that it is the same one if its address changes',
+    'zh-CN':
+      'Pigeon 无法在 {file} 中保存安装标识（{error}）：其他 Pigeon 会把本次运行视为新的安装，' +
+      '地址变化时也无法认出是同一个安装',
+  },
   'transfers-record': {
     en:
       'Pigeon could not keep its record of file transfers in {file} ({error}); a broken ' +

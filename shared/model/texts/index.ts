@@ -1,6 +1,7 @@
 import type { Outcome, OutcomeCode } from '../outcome';
 import { DELIVERY_TEXTS, OUTBOX_TEXTS, UNCONFIRMED_TEXTS } from './delivery';
 import { ENGINE_ERROR_TEXTS, START_ERROR_TEXTS } from './engine';
+import { NOTICE_TEXTS, REDIRECT_TEXTS } from './notices';
 import { fill, type TextLanguage, type Texts } from './fill';
 import { SETTINGS_FILE_TEXTS } from './settings';
 import { TRANSFER_TEXTS } from './transfers';
@@ -17,6 +18,8 @@ const CATALOGUE: Record<OutcomeCode, Texts> = {
   ...DELIVERY_TEXTS,
   ...UNCONFIRMED_TEXTS,
   ...OUTBOX_TEXTS,
+  ...REDIRECT_TEXTS,
+  ...NOTICE_TEXTS,
   ...ENGINE_ERROR_TEXTS,
   ...START_ERROR_TEXTS,
   ...TRANSFER_TEXTS,
@@ -41,6 +44,8 @@ export const TEXT_FAMILIES = {
   delivery: DELIVERY_TEXTS,
   unconfirmed: UNCONFIRMED_TEXTS,
   outbox: OUTBOX_TEXTS,
+  redirect: REDIRECT_TEXTS,
+  notices: NOTICE_TEXTS,
   engineErrors: ENGINE_ERROR_TEXTS,
   startErrors: START_ERROR_TEXTS,
   transfers: TRANSFER_TEXTS,

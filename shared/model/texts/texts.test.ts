@@ -34,6 +34,9 @@ const params = {
   ours: 1,
   keys: 'port, theme',
   days: 7,
+  nick: '阿明',
+  user: 'ming',
+  host: 'ming-pc',
 };
 
 describe('the outcome catalogue', () => {
