@@ -146,6 +146,12 @@ export interface ConversationSummary {
   last: ChatMessage | null;
   /** Incoming messages not yet marked read (chat:mark-read). */
   unread: number;
+  /**
+   * The peer as the history remembers it (the names it last announced), when it has not been
+   * heard from since the engine started: offline, so the conversation shows a name rather than
+   * an address until the peer announces itself again (then `peers:online` has it).
+   */
+  remembered?: Peer;
 }
 
 export type RequestChannel = keyof RequestMap;

@@ -180,4 +180,40 @@ describe('history in the engine', () => {
     );
     await me.engine.stop();
   });
+
+  it('names a conversation by what the history remembers until its peer announces itself again', async () => {
+    const dir = tempDir();
+    const { clock, me, iptux } = await setup(dir);
+    const ENTRY = makeCommand(Mode.BR_ENTRY, Opt.CAPUTF8OPT);
+    iptux.send({ address: ME, port: PORT }, ENTRY, '阿明\0研发部\0');
+    iptux.send({ address: ME, port: PORT }, SEND, '明天开会\0');
+    await clock.flush();
+    const peerId = `${IPTUX_ADDR}:${PORT}`;
+    // Heard from since the start: the live table names it, the summary carries nothing more.
+    expect(me.engine.handlers['chat:conversations']()[0]?.remembered).toBeUndefined();
+    await me.engine.stop();
+
+    const again = await setup(dir);
+    const [summary] = again.me.engine.handlers['chat:conversations']();
+    expect(summary?.remembered).toMatchObject({
+      id: peerId,
+      address: IPTUX_ADDR,
+      port: PORT,
+      nick: '阿明',
+      group: '研发部',
+      client: 'iptux',
+      online: false,
+      announced: false,
+    });
+    // Only a name: the live table (what is sent to and answered) does not have it.
+    expect(again.me.engine.handlers['peers:list']()).toEqual([]);
+    again.iptux.send({ address: ME, port: PORT }, ENTRY, '阿明\0研发部\0');
+    await again.clock.flush();
+    expect(again.me.engine.handlers['chat:conversations']()[0]?.remembered).toBeUndefined();
+    expect(again.me.engine.handlers['peers:list']()[0]).toMatchObject({
+      nick: '阿明',
+      online: true,
+    });
+    await again.me.engine.stop();
+  });
 });

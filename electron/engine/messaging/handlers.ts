@@ -1,4 +1,4 @@
-import { ContractError, type Handlers } from '../../../shared/contract';
+import { ContractError, type ConversationSummary, type Handlers } from '../../../shared/contract';
 import type { PeerTable } from '../presence/peer-table';
 import type { Messaging } from './messaging';
 import { withheld } from './sealed';
@@ -8,9 +8,11 @@ export function messagingHandlers(messaging: Messaging, peers: PeerTable) {
   const { outbox, conversations, unread, sealed, held } = messaging;
   return {
     'chat:conversations': () =>
-      conversations
-        .summaries()
-        .map(({ peerId, last }) => ({ peerId, last: withheld(last), unread: unread.of(peerId) })),
+      conversations.summaries().map(({ peerId, last }): ConversationSummary => {
+        const summary = { peerId, last: withheld(last), unread: unread.of(peerId) };
+        const remembered = messaging.remembered(peerId);
+        return remembered ? { ...summary, remembered } : summary;
+      }),
     'chat:send': ({ to, text, sealed: seal }) => ({
       ids: outbox.send(to, text, seal === undefined ? {} : { sealed: seal }),
     }),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  BROADCAST_ID,
   OUTBOX_TTL_MS,
   type ChatMessage,
   type ConversationNotice,
@@ -18,6 +19,7 @@ import { Dedupe } from './dedupe';
 import { DeliveryQueue } from './delivery-queue';
 import { HeldMessages } from './held-messages';
 import { Inbox } from './inbox';
+import { rememberedPeer } from './remembered-peer';
 import { MessageIntake } from './intake';
 import { Outbox } from './outbox';
 import { SealedMessages } from './sealed';
@@ -130,6 +132,20 @@ export class Messaging {
       },
       { enabled: options.outbox ?? false, ttlMs: options.outboxTtlMs ?? OUTBOX_TTL_MS },
     );
+  }
+  /**
+   * The history's memory of a peer the live table does not have (ConversationSummary's
+   * `remembered`): names only, offline. Undefined for a peer heard from since the start.
+   */
+  remembered(peerId: string): Peer | undefined {
+    if (peerId === BROADCAST_ID || !this.history || this.ctx.peers.get(peerId)) return undefined;
+    try {
+      const stored = this.history.peer(peerId);
+      return stored ? rememberedPeer(stored) : undefined;
+    } catch {
+      // A failing disk costs the name only: the conversation shows the address.
+      return undefined;
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../shared/model';
+import type { ChatMessage, Peer } from '../../../shared/model';
 import {
   appendMessages,
   applyDeleted,
@@ -147,5 +147,31 @@ describe('app state', () => {
     s = applySummaries(s, [{ peerId: peer, last: message('z', 9), unread: 4 }]);
     expect(s.unread.get(peer)).toBe(4);
     expect(s.conversations.get(peer)?.[0]?.id).toBe('z');
+  });
+
+  it('names conversations by remembered peers, never over a live one', () => {
+    const remembered: Peer = {
+      id: peer,
+      address: '10.0.0.2',
+      port: 2425,
+      nick: '阿明',
+      group: '',
+      user: 'ming',
+      host: 'pc',
+      client: 'iptux',
+      version: '',
+      encoding: 'utf-8',
+      capabilities: { utf8: false, files: false, echo: false, proof: false, dialup: false },
+      away: false,
+      online: false,
+      announced: false,
+      lastSeen: 1,
+    };
+    const s = applySummaries(initialState, [{ peerId: peer, last: null, unread: 0, remembered }]);
+    expect(s.peers.get(peer)).toMatchObject({ nick: '阿明', online: false });
+    const live = { ...remembered, nick: 'Ming (live)', online: true };
+    const withLive = { ...initialState, peers: new Map([[peer, live]]) };
+    const kept = applySummaries(withLive, [{ peerId: peer, last: null, unread: 0, remembered }]);
+    expect(kept.peers.get(peer)).toBe(live);
   });
 });

@@ -297,5 +297,13 @@ export function applySummaries(
   const next = appendMessages(state, last);
   const unread = new Map(next.unread);
   for (const s of summaries) if (s.unread > 0) unread.set(s.peerId, s.unread);
-  return { ...next, unread };
+  // Peers not heard from since the engine started, by the names the history kept: a live
+  // entry (peers:list, or an event since) always wins.
+  const remembered = summaries.flatMap((s) =>
+    s.remembered && !next.peers.has(s.peerId) ? [s.remembered] : [],
+  );
+  if (remembered.length === 0) return { ...next, unread };
+  const peers = new Map(next.peers);
+  for (const p of remembered) peers.set(p.id, p);
+  return { ...next, unread, peers };
 }
