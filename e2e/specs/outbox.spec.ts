@@ -97,11 +97,11 @@ test.describe('the outbox, in a browser', () => {
   }
 
   /**
-   * Bea's conversation, from the chat list. A restarted host knows her only by her peer id
-   * until she announces herself again (the history keeps peers but does not yet give them back).
+   * Bea's conversation, from the chat list: by her name, also on a restarted host before she
+   * announces herself again (the history remembers the names she last announced).
    */
-  async function openChat(p: Page, named: 'nick' | 'id' = 'nick'): Promise<void> {
-    const label = named === 'nick' ? NICK_B : `${B}:${port}`;
+  async function openChat(p: Page): Promise<void> {
+    const label = NICK_B;
     await p
       .locator('.rail')
       .getByRole('button', { name: /^(Chats|消息)/ })
@@ -204,7 +204,7 @@ test.describe('the outbox, in a browser', () => {
     await alice.proc.stop();
     await startAlice();
     const zh = (page = await open(alice.url, 'zh-CN', 'dark'));
-    await openChat(zh, 'id');
+    await openChat(zh);
     await expect(bubble(zh, FIRST).locator('.msg-outbox')).toContainText(
       `在发件箱中：${text('outbox-no-ack', 'zh-CN')}`,
     );
@@ -265,7 +265,7 @@ test.describe('the outbox, in a browser', () => {
     await alice.proc.stop();
     await startAlice(OUTBOX_TTL_MS + 24 * 3600_000);
     const later = await open(alice.url, 'en-US', 'light');
-    await openChat(later, 'id');
+    await openChat(later);
     const late = bubble(later, LATE);
     await expect(late.locator('.msg-failed')).toContainText(
       `Not delivered: ${text('expired', 'en')}`,
