@@ -214,6 +214,9 @@ test.describe('the same person at a new address', () => {
     await expect(notice.locator('.conv-notice-offer')).toContainText(
       `2 messages wait in the outbox here. Send them to ${NEW}:${port}?`,
     );
+    // Two conversations under one name: each row in the chat list says its address.
+    await expect(page.locator('.chat-row', { hasText: `阿明 · ${OLD}` })).toHaveCount(1);
+    await expect(page.locator('.chat-row', { hasText: `阿明 · ${NEW}` })).toHaveCount(1);
     await page.waitForTimeout(1500);
     expect(received.get(NEW)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'address-change-offer-light-en.png') });

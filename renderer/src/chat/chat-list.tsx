@@ -35,6 +35,19 @@ export function ChatList({ query }: { query: string }) {
     unread: 0,
   };
   const items = query.trim() ? rows : [broadcastRow, ...rows];
+  // Two conversations under one name (the same person at a new address, or someone posing as
+  // them): each row says its address too, so they cannot be taken for one another.
+  const sharedNicks = useMemo(() => {
+    const seen = new Set<string>();
+    const shared = new Set<string>();
+    for (const r of rows) {
+      const nick = r.peer?.nick;
+      if (nick === undefined) continue;
+      if (seen.has(nick)) shared.add(nick);
+      seen.add(nick);
+    }
+    return shared;
+  }, [rows]);
 
   function render(row: ChatRow) {
     const isBroadcast = row.id === BROADCAST_ID;
@@ -80,7 +93,12 @@ export function ChatList({ query }: { query: string }) {
             {isBroadcast ? (
               <span className="chat-row-nick">{nick}</span>
             ) : (
-              <PeerText className="chat-row-nick" text={nick} />
+              <span className="chat-row-nick">
+                <PeerText text={nick} />
+                {row.peer && sharedNicks.has(row.peer.nick) && (
+                  <span className="chat-row-address"> · {row.peer.address}</span>
+                )}
+              </span>
             )}
             {last && (
               <span className="chat-row-time">
