@@ -10,6 +10,7 @@ import {
 import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { highlightRanges, indexText, parseQuery } from './search';
+import { SeenFilter } from './seen-filter';
 import { TransferRows } from './transfer-rows';
 
 export const HISTORY_FILE = 'history.db';
@@ -135,6 +136,8 @@ export class HistoryStore {
   private readonly lastOf = new Map<string, number>();
   private dirty = false;
   private readonly q: Record<string, StatementSync>;
+  /** The statement of every incoming message, without the lookup by name. */
+  private readonly insertInbox: StatementSync;
   /**
    * Written in batches (flush), not one transaction each: our own messages, the incoming ones
    * committed to the inbox table (moved into messages, in the order they came), delivery
@@ -147,6 +150,8 @@ export class HistoryStore {
   private pending: Pending[] = [];
   /** The duplicate filter's keys of the inbox rows not moved yet (hasSeen must see them). */
   private readonly pendingSeen = new Set<string>();
+  /** Every key in `seen` and the inbox, and some gone since: built at the first hasSeen. */
+  private seenFilter: SeenFilter | undefined;
   private readonly pendingDelivery = new Map<string, DeliveryState>();
   private indexedSeq = 0;
   private lastSeq = 0;
@@ -179,6 +184,7 @@ export class HistoryStore {
       throw error;
     }
     this.q = this.prepare();
+    this.insertInbox = this.stmt('insertInbox');
     this.transfers = new TransferRows(this.db, file, file !== ':memory:', () => {
       this.dirty = true;
     });
@@ -221,13 +227,14 @@ export class HistoryStore {
       ),
       insert: p(
         `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertInbox: p(
         `INSERT INTO inbox (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes,
            packet_no, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       inboxRows: p('SELECT rowid FROM inbox ORDER BY rowid'),
+      inboxCount: p('SELECT count(*) AS c FROM inbox WHERE rowid BETWEEN ? AND ?'),
       moveIn: p(
         `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
          SELECT id, peer_id, direction, text, at, broadcast, delivery, extra, bytes
@@ -268,6 +275,8 @@ export class HistoryStore {
       ),
       forgetSeen: p('DELETE FROM seen WHERE peer_id = ?'),
       hasSeen: p('SELECT 1 AS x FROM seen WHERE peer_id = ? AND packet_no = ? AND hash = ?'),
+      allSeen: p('SELECT packet_no, hash FROM seen'),
+      inboxSeen: p('SELECT packet_no, hash FROM inbox WHERE packet_no IS NOT NULL'),
       upsertPeer: p(
         `INSERT INTO peers (id, nick, grp, user, host, client, announced, last_seen)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -316,22 +325,31 @@ export class HistoryStore {
     if (this.used + cost > this.limits.budgetBytes && !this.roomFor(cost)) return 'full';
     // One statement, its own transaction: one row appended to a table without indexes, so the
     // commit writes one page to the WAL. Prepared once: every incoming message comes this way.
-    const { lastInsertRowid } = this.stmt('insertInbox').run(
+    const delivery = message.delivery ? JSON.stringify(message.delivery) : null;
+    const { lastInsertRowid } = this.insertInbox.run(
       message.id,
       message.peerId,
       message.direction,
       message.text,
       message.at,
       message.broadcast ? 1 : 0,
-      message.delivery ? JSON.stringify(message.delivery) : null,
+      delivery,
       extra,
       cost,
       seen ? seen.packetNo : null,
       seen ? seen.hash : null,
     );
     const key = seen ? seenKey(seen) : undefined;
-    this.pending.push({ inbox: Number(lastInsertRowid), seen: key });
-    if (key !== undefined) this.pendingSeen.add(key);
+    // The batch writes these same values into messages and seen (no read of the inbox row).
+    this.pending.push({
+      inbox: Number(lastInsertRowid),
+      seen: key,
+      row: { message, delivery, extra, cost, seenKey: seen },
+    });
+    if (key !== undefined && seen) {
+      this.pendingSeen.add(key);
+      this.seenFilter?.add(seen.packetNo, seen.hash);
+    }
     this.used += cost;
     this.dirty = true;
     this.flushSoon();
@@ -411,44 +429,84 @@ export class HistoryStore {
   }
 
   private writeBatch(batch: Pending[], deliveries: [string, DeliveryState][]): void {
+    const insert = this.stmt('insert');
+    const insertSeen = this.stmt('insertSeen');
+    // Each new row's text, for its full-text entries: none has to be read back.
+    const fresh: { seq: number; text: string }[] = [];
+    // Whether every message up to the batch was indexed and the batch's texts are all in hand.
+    let inHand = this.indexedSeq >= this.lastSeq;
+    // A settled delivery state of a message of ours in this batch goes in with its row.
+    const settled = new Map(deliveries);
+    // The values in hand are the rows' only while the rows are still in the inbox: another
+    // store opened on this file after a crash of ours may have moved them already.
+    const direct = this.inboxIntact(batch);
     let lastInbox = 0;
     for (const p of batch) {
       if ('inbox' in p) {
-        // Counted against the budget when it came in.
-        const row = this.stmt('moveIn').get(p.inbox);
-        this.stmt('moveSeen').run(p.inbox);
         lastInbox = p.inbox;
-        if (!row) continue;
-        this.lastSeq = Number(row.seq);
-        this.lastOf.set(String(row.peer_id), this.lastSeq);
+        const r = direct ? p.row : undefined;
+        if (!r) {
+          // A crash's inbox row, moved as it is (counted against the budget at the open).
+          const row = this.stmt('moveIn').get(p.inbox);
+          this.stmt('moveSeen').run(p.inbox);
+          inHand = false;
+          if (!row) continue;
+          this.lastSeq = Number(row.seq);
+          this.lastOf.set(String(row.peer_id), this.lastSeq);
+          continue;
+        }
+        // The values its inbox row was written with (counted against the budget then).
+        const m = r.message;
+        this.lastSeq = Number(
+          insert.run(
+            m.id,
+            m.peerId,
+            m.direction,
+            m.text,
+            m.at,
+            m.broadcast ? 1 : 0,
+            r.delivery,
+            r.extra,
+            r.cost,
+          ).lastInsertRowid,
+        );
+        if (r.seenKey) insertSeen.run(m.peerId, r.seenKey.packetNo, r.seenKey.hash, m.at);
+        this.lastOf.set(m.peerId, this.lastSeq);
+        fresh.push({ seq: this.lastSeq, text: m.text });
         continue;
       }
       const m = p.out;
       const extra = extraOf(m);
       const cost = messageCost(m, extra);
+      const delivery = settled.get(m.id) ?? m.delivery;
+      settled.delete(m.id);
       // Our own words are kept even past the budget: the next insert makes room.
-      const row = this.stmt('insert').get(
-        m.id,
-        m.peerId,
-        m.direction,
-        m.text,
-        m.at,
-        m.broadcast ? 1 : 0,
-        m.delivery ? JSON.stringify(m.delivery) : null,
-        extra,
-        cost,
+      this.lastSeq = Number(
+        insert.run(
+          m.id,
+          m.peerId,
+          m.direction,
+          m.text,
+          m.at,
+          m.broadcast ? 1 : 0,
+          delivery ? JSON.stringify(delivery) : null,
+          extra,
+          cost,
+        ).lastInsertRowid,
       );
       this.used += cost;
-      this.lastSeq = Number(row?.seq);
       this.lastOf.set(m.peerId, this.lastSeq);
+      fresh.push({ seq: this.lastSeq, text: m.text });
     }
     if (lastInbox > 0) this.stmt('clearInbox').run(lastInbox);
-    for (const [id, delivery] of deliveries)
+    for (const [id, delivery] of settled)
       this.stmt('setDelivery').run(JSON.stringify(delivery), id);
     if (this.indexedSeq < this.lastSeq) {
-      for (const r of this.stmt('unindexed').all(this.indexedSeq)) {
+      const insertFts = this.stmt('insertFts');
+      const rows = inHand ? fresh : this.stmt('unindexed').all(this.indexedSeq);
+      for (const r of rows) {
         const ix = indexText(String(r.text));
-        this.stmt('insertFts').run(Number(r.seq), ix.words, ix.uni, ix.bi);
+        insertFts.run(Number(r.seq), ix.words, ix.uni, ix.bi);
       }
       this.indexedSeq = this.lastSeq;
       this.stmt('setMeta').run('indexed-seq', String(this.indexedSeq));
@@ -456,9 +514,25 @@ export class HistoryStore {
     this.dirty = true;
   }
 
+  /** Whether every inbox row of the batch is still there, and no other. */
+  private inboxIntact(batch: Pending[]): boolean {
+    let first = 0;
+    let last = 0;
+    let n = 0;
+    for (const p of batch) {
+      if (!('inbox' in p)) continue;
+      if (first === 0) first = p.inbox;
+      last = p.inbox;
+      n++;
+    }
+    if (n === 0) return true;
+    return Number(this.stmt('inboxCount').get(first, last)?.c) === n;
+  }
+
   /** A message seen without anything to store yet (a part, an offer of files alone). */
   noteSeen(seen: SeenKey, at: number): void {
     this.stmt('insertSeen').run(seen.peerId, seen.packetNo, seen.hash, at);
+    this.seenFilter?.add(seen.packetNo, seen.hash);
     this.dirty = true;
   }
 
@@ -475,8 +549,22 @@ export class HistoryStore {
 
   /** Whether the key was recorded (within the duplicate filter's retention). */
   hasSeen(seen: SeenKey): boolean {
+    const filter = this.seenFilter ?? this.loadSeenFilter();
+    // Nearly every new message ends here: certainly not recorded.
+    if (!filter.mayHave(seen.packetNo, seen.hash)) return false;
     if (this.pendingSeen.has(seenKey(seen))) return true;
     return this.stmt('hasSeen').get(seen.peerId, seen.packetNo, seen.hash) !== undefined;
+  }
+
+  /** The filter in front of hasSeen, from the keys recorded and those still in the inbox. */
+  private loadSeenFilter(): SeenFilter {
+    const filter = this.seenFilter ?? new SeenFilter();
+    filter.reset();
+    for (const r of this.stmt('allSeen').iterate()) filter.add(Number(r.packet_no), Number(r.hash));
+    for (const r of this.stmt('inboxSeen').iterate())
+      filter.add(Number(r.packet_no), Number(r.hash));
+    this.seenFilter = filter;
+    return filter;
   }
 
   forgetSeen(peerId: string): void {
@@ -794,6 +882,8 @@ export class HistoryStore {
       this.stmt('pruneSeenAge').run(now - this.limits.seenMaxAgeMs, now - SEEN_BY_ID_MAX_AGE_MS);
       this.stmt('pruneSeenCount').run(this.limits.seenMax);
       this.stmt('prunePeers').run(this.limits.peersMax);
+      // Pruned keys stay in the filter: start it again from the table once it holds many.
+      if (this.seenFilter && this.seenFilter.added > 2 * this.limits.seenMax) this.loadSeenFilter();
     }
     this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   }
@@ -849,7 +939,22 @@ function createPrivate(file: string): void {
 }
 
 /** What the batch still has to write, in the order it happened. */
-type Pending = { out: ChatMessage } | { inbox: number; seen?: string | undefined };
+type Pending =
+  | { out: ChatMessage }
+  | {
+      inbox: number;
+      seen?: string | undefined;
+      /** What the inbox row was written with (none for a row a crash left). */
+      row?: InboxRow;
+    };
+
+interface InboxRow {
+  message: ChatMessage;
+  delivery: string | null;
+  extra: string | null;
+  cost: number;
+  seenKey: SeenKey | undefined;
+}
 
 function seenKey(seen: SeenKey): string {
   return `${seen.packetNo} ${seen.hash} ${seen.peerId}`;
