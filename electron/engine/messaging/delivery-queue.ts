@@ -23,6 +23,8 @@ export interface OutgoingItem {
   proofs?: string[];
   /** The peer said it proves its acks: an ack without the proof never counts as delivered. */
   proofRequired: boolean;
+  /** Its datagrams carry its message id (PGID) already: the outbox need not stamp them. */
+  stamped?: boolean;
   /**
    * Told each part's packet number just before it first goes out: an offer of files is known
    * by it (the receiver fetches `packetNo:fileID`), so it must be served from that moment.

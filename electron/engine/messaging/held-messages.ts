@@ -299,7 +299,7 @@ function eligible(item: OutgoingItem): boolean {
 
 /** A Pigeon's datagrams (they carry nonces) with the message id added: see HeldMessages. */
 function stamp(item: OutgoingItem): OutgoingItem {
-  if (item.proofs === undefined || !STAMPABLE_ID.test(item.messageId)) return item;
+  if (item.proofs === undefined || item.stamped || !STAMPABLE_ID.test(item.messageId)) return item;
   const extras = item.extras.map((extra) => {
     const body = parseMessageBody(extra);
     if (body.id !== undefined) return extra;

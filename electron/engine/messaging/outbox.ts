@@ -149,10 +149,23 @@ export class Outbox {
   }
 
   private queueText(peer: Peer, text: string, sealed = false): string {
+    const option = sealed && this.sealed ? SEALED_OPTS : 0;
+    // A plain text's datagrams carry its id from the start (held-messages.ts would stamp it
+    // in otherwise: parsing and building every datagram again); a sealed one's never do.
+    const id = this.newMessageId();
     const written = this.ctx.isRunning()
-      ? this.writer.write(peer, text)
+      ? this.writer.write(peer, text, option === 0 ? id : undefined)
       : ({ ok: false, code: 'not-started', params: {} } as const);
-    return this.queueWritten(peer, text, written, sealed && this.sealed ? SEALED_OPTS : 0);
+    return this.queueWritten(
+      peer,
+      text,
+      written,
+      option,
+      undefined,
+      {},
+      option === 0 ? id : '',
+      id,
+    );
   }
 
   /** Stored and told first (failed, with why, when it could not be written), then queued. */
@@ -163,9 +176,12 @@ export class Outbox {
     option: number,
     files?: string[],
     hooks: Pick<OutgoingItem, 'numbered' | 'told'> = {},
+    /** The id the writer wrote into the datagrams (PGID), if it did. */
+    idWritten = '',
+    id = this.newMessageId(),
   ): string {
     const message: ChatMessage = {
-      id: this.newMessageId(),
+      id,
       peerId: peer.id,
       direction: 'out',
       text,
@@ -198,6 +214,7 @@ export class Outbox {
       extras: written.extras,
       ...(written.proofs ? { proofs: written.proofs } : {}),
       proofRequired: peer.capabilities.proof,
+      ...(written.proofs && idWritten === id ? { stamped: true } : {}),
       ...hooks,
       ...(message.sealed ? { numbered: this.sealedNumbering(message, peer, hooks.numbered) } : {}),
     });

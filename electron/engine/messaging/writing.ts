@@ -55,7 +55,11 @@ export class MessageWriter {
     return sendEncodingFor(peer);
   }
 
-  write(peer: Peer, text: string): Written {
+  /**
+   * `id`: to a Pigeon, the message id each datagram carries (PGID), written here rather than
+   * stamped into the datagrams afterwards (held-messages.ts).
+   */
+  write(peer: Peer, text: string, id?: string): Written {
     const how = MessageWriter.encodingFor(peer);
     const pigeon = peer.client === 'pigeon';
     // Room for the NULs and Pigeon's sections: `\0\0PGPART:id:index:count\0` fits in 40 bytes
@@ -83,13 +87,18 @@ export class MessageWriter {
       };
     }
     const count = split.pieces.length;
-    const id = count > 1 ? `${this.instance}${(++this.seq).toString(36)}` : '';
+    const partId = count > 1 ? `${this.instance}${(++this.seq).toString(36)}` : '';
     const extras: Uint8Array[] = [];
     const proofs: string[] = [];
     split.pieces.forEach((piece, index) => {
       const nonce = newNonce();
+      const part = count > 1 ? { id: partId, index, count } : undefined;
       extras.push(
-        buildMessageBody(piece, count > 1 ? { part: { id, index, count }, nonce } : { nonce }),
+        buildMessageBody(piece, {
+          ...(part ? { part } : {}),
+          nonce,
+          ...(id !== undefined ? { id } : {}),
+        }),
       );
       proofs.push(ackProof(nonce, piece));
     });
