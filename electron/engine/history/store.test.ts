@@ -238,6 +238,21 @@ describe('HistoryStore', () => {
     again.close();
   });
 
+  it('in memory, finds the keys of messages not written yet, and writes them with the batch', () => {
+    const s = new HistoryStore(':memory:');
+    const k = { peerId: A, packetNo: 5, hash: 55 };
+    const m = msg(A, '内存 only');
+    expect(s.insert(m, k)).toBe('stored');
+    expect(s.raw.prepare('SELECT count(*) AS c FROM inbox').get()?.c).toBe(0);
+    expect(s.hasSeen(k)).toBe(true);
+    expect(s.hasSeen({ ...k, hash: 56 })).toBe(false);
+    expect(s.get(m.id)).toEqual(m);
+    expect(s.hasSeen(k)).toBe(true);
+    expect(s.recentSeen()).toEqual([k]);
+    expect(s.search({ text: '内存', limit: 5 }).map((h) => h.message.id)).toEqual([m.id]);
+    s.close();
+  });
+
   it('stores a message of ours with the state it settled in before its batch', () => {
     const dir = tempDir();
     const s = HistoryStore.inDataDir(dir);

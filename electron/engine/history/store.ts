@@ -138,6 +138,7 @@ export class HistoryStore {
   private readonly q: Record<string, StatementSync>;
   /** The statement of every incoming message, without the lookup by name. */
   private readonly insertInbox: StatementSync;
+  private readonly inMemory: boolean;
   /**
    * Written in batches (flush), not one transaction each: our own messages, the incoming ones
    * committed to the inbox table (moved into messages, in the order they came), delivery
@@ -185,6 +186,7 @@ export class HistoryStore {
     }
     this.q = this.prepare();
     this.insertInbox = this.stmt('insertInbox');
+    this.inMemory = file === ':memory:';
     this.transfers = new TransferRows(this.db, file, file !== ':memory:', () => {
       this.dirty = true;
     });
@@ -323,26 +325,32 @@ export class HistoryStore {
     // Rare on the way of incoming messages: the batch first (making room deletes full-text
     // entries, which must be there to delete), then the oldest out, in one transaction.
     if (this.used + cost > this.limits.budgetBytes && !this.roomFor(cost)) return 'full';
+    const delivery = message.delivery ? JSON.stringify(message.delivery) : null;
     // One statement, its own transaction: one row appended to a table without indexes, so the
     // commit writes one page to the WAL. Prepared once: every incoming message comes this way.
-    const delivery = message.delivery ? JSON.stringify(message.delivery) : null;
-    const { lastInsertRowid } = this.insertInbox.run(
-      message.id,
-      message.peerId,
-      message.direction,
-      message.text,
-      message.at,
-      message.broadcast ? 1 : 0,
-      delivery,
-      extra,
-      cost,
-      seen ? seen.packetNo : null,
-      seen ? seen.hash : null,
-    );
+    // A history in memory dies with the process: nothing there outlives a crash, so it has no
+    // commit to wait for (inbox 0: no row), and goes with the next batch like our own.
+    const inbox = this.inMemory
+      ? 0
+      : Number(
+          this.insertInbox.run(
+            message.id,
+            message.peerId,
+            message.direction,
+            message.text,
+            message.at,
+            message.broadcast ? 1 : 0,
+            delivery,
+            extra,
+            cost,
+            seen ? seen.packetNo : null,
+            seen ? seen.hash : null,
+          ).lastInsertRowid,
+        );
     const key = seen ? seenKey(seen) : undefined;
     // The batch writes these same values into messages and seen (no read of the inbox row).
     this.pending.push({
-      inbox: Number(lastInsertRowid),
+      inbox,
       seen: key,
       row: { message, delivery, extra, cost, seenKey: seen },
     });
@@ -443,8 +451,8 @@ export class HistoryStore {
     let lastInbox = 0;
     for (const p of batch) {
       if ('inbox' in p) {
-        lastInbox = p.inbox;
-        const r = direct ? p.row : undefined;
+        if (p.inbox > 0) lastInbox = p.inbox;
+        const r = direct || p.inbox === 0 ? p.row : undefined;
         if (!r) {
           // A crash's inbox row, moved as it is (counted against the budget at the open).
           const row = this.stmt('moveIn').get(p.inbox);
@@ -520,7 +528,7 @@ export class HistoryStore {
     let last = 0;
     let n = 0;
     for (const p of batch) {
-      if (!('inbox' in p)) continue;
+      if (!('inbox' in p) || p.inbox === 0) continue;
       if (first === 0) first = p.inbox;
       last = p.inbox;
       n++;
@@ -563,6 +571,9 @@ export class HistoryStore {
     for (const r of this.stmt('allSeen').iterate()) filter.add(Number(r.packet_no), Number(r.hash));
     for (const r of this.stmt('inboxSeen').iterate())
       filter.add(Number(r.packet_no), Number(r.hash));
+    // A history in memory keeps its new keys in the batch alone, not in an inbox row.
+    for (const p of this.pending)
+      if ('inbox' in p && p.row?.seenKey) filter.add(p.row.seenKey.packetNo, p.row.seenKey.hash);
     this.seenFilter = filter;
     return filter;
   }
@@ -942,6 +953,7 @@ function createPrivate(file: string): void {
 type Pending =
   | { out: ChatMessage }
   | {
+      /** The inbox row's rowid; 0 in a history in memory, which has none. */
       inbox: number;
       seen?: string | undefined;
       /** What the inbox row was written with (none for a row a crash left). */
