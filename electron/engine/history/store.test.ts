@@ -253,6 +253,21 @@ describe('HistoryStore', () => {
     s.close();
   });
 
+  it('indexes a message that takes the place of the newest one deleted', () => {
+    const s = HistoryStore.inDataDir(tempDir());
+    const a = msg(A, 'alpha first');
+    const b = msg(A, 'bravo second');
+    s.insert(a);
+    s.insert(b);
+    s.flush();
+    expect(s.deleteMessage(b.id)).toBe(true);
+    const c = msg(A, 'charlie third');
+    s.insert(c);
+    expect(s.search({ text: 'charlie', limit: 5 }).map((h) => h.message.id)).toEqual([c.id]);
+    expect(s.search({ text: 'alpha', limit: 5 }).map((h) => h.message.id)).toEqual([a.id]);
+    s.close();
+  });
+
   it('stores a message of ours with the state it settled in before its batch', () => {
     const dir = tempDir();
     const s = HistoryStore.inDataDir(dir);

@@ -509,14 +509,16 @@ export class HistoryStore {
     if (lastInbox > 0) this.stmt('clearInbox').run(lastInbox);
     for (const [id, delivery] of settled)
       this.stmt('setDelivery').run(JSON.stringify(delivery), id);
-    if (this.indexedSeq < this.lastSeq) {
+    // The batch's own rows by their texts in hand: a row that took the number of the newest
+    // message deleted (SQLite reuses it) is not above indexedSeq, and is indexed all the same.
+    if ((inHand && fresh.length > 0) || this.indexedSeq < this.lastSeq) {
       const insertFts = this.stmt('insertFts');
       const rows = inHand ? fresh : this.stmt('unindexed').all(this.indexedSeq);
       for (const r of rows) {
         const ix = indexText(String(r.text));
         insertFts.run(Number(r.seq), ix.words, ix.uni, ix.bi);
       }
-      this.indexedSeq = this.lastSeq;
+      this.indexedSeq = Math.max(this.indexedSeq, this.lastSeq);
       this.stmt('setMeta').run('indexed-seq', String(this.indexedSeq));
     }
     this.dirty = true;
