@@ -24,6 +24,8 @@ export class PartStore {
   constructor(
     db: DatabaseSync,
     private readonly changed: () => void = () => {},
+    /** A duplicate filter key held with a part: the store's filter in front of `seen` learns it. */
+    private readonly keyHeld: (packetNo: number, hash: number) => void = () => {},
   ) {
     this.q = {
       hold: db.prepare(
@@ -59,6 +61,7 @@ export class PartStore {
       seen ? seen.packetNo : null,
       seen ? seen.hash : null,
     );
+    if (seen) this.keyHeld(seen.packetNo, seen.hash);
     this.changed();
   }
 

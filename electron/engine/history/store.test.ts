@@ -366,6 +366,76 @@ describe('HistoryStore', () => {
     s.close();
   });
 
+  it('finds every duplicate filter key, in the inbox, the table, or noted, after a reopen too', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    const k1 = { peerId: A, packetNo: 1, hash: 11 };
+    s.insert(msg(A, 'before the filter is built'), k1);
+    expect(s.hasSeen(k1)).toBe(true);
+    const k2 = { peerId: A, packetNo: 2, hash: 22 };
+    const k3 = { peerId: B, packetNo: -1, hash: 33 };
+    s.insert(msg(A, 'after'), k2);
+    s.noteSeen(k3, 5_000);
+    for (const k of [k1, k2, k3]) expect(s.hasSeen(k)).toBe(true);
+    s.flush();
+    for (const k of [k1, k2, k3]) expect(s.hasSeen(k)).toBe(true);
+    expect(s.hasSeen({ ...k2, peerId: B })).toBe(false);
+    expect(s.hasSeen({ ...k2, hash: 23 })).toBe(false);
+    s.close();
+    const again = HistoryStore.inDataDir(dir);
+    for (const k of [k1, k2, k3]) expect(again.hasSeen(k)).toBe(true);
+    again.close();
+  });
+
+  it('in memory, finds the keys of messages not written yet, and writes them with the batch', () => {
+    const s = new HistoryStore(':memory:');
+    const k = { peerId: A, packetNo: 5, hash: 55 };
+    const m = msg(A, '内存 only');
+    expect(s.insert(m, k)).toBe('stored');
+    expect(s.raw.prepare('SELECT count(*) AS c FROM inbox').get()?.c).toBe(0);
+    expect(s.hasSeen(k)).toBe(true);
+    expect(s.hasSeen({ ...k, hash: 56 })).toBe(false);
+    expect(s.get(m.id)).toEqual(m);
+    expect(s.hasSeen(k)).toBe(true);
+    expect(s.recentSeen()).toEqual([k]);
+    expect(s.search({ text: '内存', limit: 5 }).map((h) => h.message.id)).toEqual([m.id]);
+    s.close();
+  });
+
+  it('indexes a message that takes the place of the newest one deleted', () => {
+    const s = HistoryStore.inDataDir(tempDir());
+    const a = msg(A, 'alpha first');
+    const b = msg(A, 'bravo second');
+    s.insert(a);
+    s.insert(b);
+    s.flush();
+    expect(s.deleteMessage(b.id)).toBe(true);
+    const c = msg(A, 'charlie third');
+    s.insert(c);
+    expect(s.search({ text: 'charlie', limit: 5 }).map((h) => h.message.id)).toEqual([c.id]);
+    expect(s.search({ text: 'alpha', limit: 5 }).map((h) => h.message.id)).toEqual([a.id]);
+    s.close();
+  });
+
+  it('stores a message of ours with the state it settled in before its batch', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    const m = msg(A, 'ours', { direction: 'out', delivery: { state: 'queued' } });
+    s.insertLater(m);
+    s.setDelivery(m.id, { state: 'delivered', at: 9 });
+    expect(s.get(m.id)?.delivery).toEqual({ state: 'delivered', at: 9 });
+    s.setDelivery(m.id, { state: 'unconfirmed', at: 10, code: 'forged-acks', params: {} });
+    s.close();
+    const again = HistoryStore.inDataDir(dir);
+    expect(again.get(m.id)?.delivery).toEqual({
+      state: 'unconfirmed',
+      at: 10,
+      code: 'forged-acks',
+      params: {},
+    });
+    again.close();
+  });
+
   it('remembers the duplicate filter keys and the peers', () => {
     const dir = tempDir();
     const s = HistoryStore.inDataDir(dir);

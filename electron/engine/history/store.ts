@@ -11,6 +11,7 @@ import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
 import { PartStore } from './part-store';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { highlightRanges, indexText, parseQuery } from './search';
+import { SeenFilter } from './seen-filter';
 import { TransferRows } from './transfer-rows';
 
 export const HISTORY_FILE = 'history.db';
@@ -136,6 +137,9 @@ export class HistoryStore {
   private readonly lastOf = new Map<string, number>();
   private dirty = false;
   private readonly q: Record<string, StatementSync>;
+  /** The statement of every incoming message, without the lookup by name. */
+  private readonly insertInbox: StatementSync;
+  private readonly inMemory: boolean;
   /**
    * Written in batches (flush), not one transaction each: our own messages, the incoming ones
    * committed to the inbox table (moved into messages, in the order they came), delivery
@@ -148,6 +152,8 @@ export class HistoryStore {
   private pending: Pending[] = [];
   /** The duplicate filter's keys of the inbox rows not moved yet (hasSeen must see them). */
   private readonly pendingSeen = new Set<string>();
+  /** Every key in `seen` and the inbox, and some gone since: built at the first hasSeen. */
+  private seenFilter: SeenFilter | undefined;
   private readonly pendingDelivery = new Map<string, DeliveryState>();
   /**
    * The full-text index holds every message up to this seq: a hint between transactions, read
@@ -194,12 +200,19 @@ export class HistoryStore {
       throw error;
     }
     this.q = this.prepare();
+    this.insertInbox = this.stmt('insertInbox');
+    this.inMemory = file === ':memory:';
     this.transfers = new TransferRows(this.db, file, file !== ':memory:', () => {
       this.dirty = true;
     });
-    this.parts = new PartStore(this.db, () => {
-      this.dirty = true;
-    });
+    this.parts = new PartStore(
+      this.db,
+      () => {
+        this.dirty = true;
+      },
+      // Its key goes into seen when its message is stored (finish): the filter knows it first.
+      (packetNo, hash) => this.seenFilter?.add(packetNo, hash),
+    );
     this.used = Number((this.q.usedBytes as StatementSync).get()?.b ?? 0);
     // Incoming messages a crash left in the inbox: moved by the flush below, before anything.
     // Beside a running engine they are its own, moved by its next batch.
@@ -255,13 +268,14 @@ export class HistoryStore {
       ),
       insert: p(
         `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertInbox: p(
         `INSERT INTO inbox (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes,
            packet_no, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       inboxRows: p('SELECT rowid FROM inbox ORDER BY rowid'),
+      inboxCount: p('SELECT count(*) AS c FROM inbox WHERE rowid BETWEEN ? AND ?'),
       moveIn: p(
         `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
          SELECT id, peer_id, direction, text, at, broadcast, delivery, extra, bytes
@@ -302,6 +316,9 @@ export class HistoryStore {
       ),
       forgetSeen: p('DELETE FROM seen WHERE peer_id = ?'),
       hasSeen: p('SELECT 1 AS x FROM seen WHERE peer_id = ? AND packet_no = ? AND hash = ?'),
+      allSeen: p('SELECT packet_no, hash FROM seen'),
+      inboxSeen: p('SELECT packet_no, hash FROM inbox WHERE packet_no IS NOT NULL'),
+      partsSeen: p('SELECT packet_no, hash FROM parts WHERE packet_no IS NOT NULL'),
       upsertPeer: p(
         `INSERT INTO peers (id, nick, grp, user, host, client, announced, last_seen)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -349,32 +366,47 @@ export class HistoryStore {
     // Rare on the way of incoming messages: the batch first (making room deletes full-text
     // entries, which must be there to delete), then the oldest out, in one transaction.
     if (this.used + cost > this.limits.budgetBytes && !this.roomFor(cost)) return 'full';
+    const delivery = message.delivery ? JSON.stringify(message.delivery) : null;
     // One statement, its own transaction: one row appended to a table without indexes, so the
     // commit writes one page to the WAL. Prepared once: every incoming message comes this way.
-    const row = () =>
-      this.stmt('insertInbox').run(
-        message.id,
-        message.peerId,
-        message.direction,
-        message.text,
-        message.at,
-        message.broadcast ? 1 : 0,
-        message.delivery ? JSON.stringify(message.delivery) : null,
-        extra,
-        cost,
-        seen ? seen.packetNo : null,
-        seen ? seen.hash : null,
-      );
-    const { lastInsertRowid } =
+    // A history in memory dies with the process: nothing there outlives a crash, so it has no
+    // commit to wait for (inbox 0: no row), and goes with the next batch like our own.
+    const write = () =>
+      this.inMemory
+        ? 0
+        : Number(
+            this.insertInbox.run(
+              message.id,
+              message.peerId,
+              message.direction,
+              message.text,
+              message.at,
+              message.broadcast ? 1 : 0,
+              delivery,
+              extra,
+              cost,
+              seen ? seen.packetNo : null,
+              seen ? seen.hash : null,
+            ).lastInsertRowid,
+          );
+    const inbox =
       also === undefined
-        ? row()
+        ? write()
         : this.transaction(() => {
             also();
-            return row();
+            return write();
           });
     const key = seen ? seenKey(seen) : undefined;
-    this.pending.push({ inbox: Number(lastInsertRowid), seen: key });
-    if (key !== undefined) this.pendingSeen.add(key);
+    // The batch writes these same values into messages and seen (no read of the inbox row).
+    this.pending.push({
+      inbox,
+      seen: key,
+      row: { message, delivery, extra, cost, seenKey: seen },
+    });
+    if (key !== undefined && seen) {
+      this.pendingSeen.add(key);
+      this.seenFilter?.add(seen.packetNo, seen.hash);
+    }
     this.used += cost;
     this.dirty = true;
     this.flushSoon();
@@ -456,62 +488,96 @@ export class HistoryStore {
   }
 
   private writeBatch(batch: Pending[], deliveries: [string, DeliveryState][]): void {
+    const insert = this.stmt('insert');
+    const insertSeen = this.stmt('insertSeen');
+    // Each new row's text, for its full-text entries: none has to be read back.
+    const fresh: { seq: number; text: string }[] = [];
+    // Whether every message up to the batch was indexed and the batch's texts are all in hand.
+    let inHand = this.indexedSeq >= this.lastSeq;
+    // A settled delivery state of a message of ours in this batch goes in with its row.
+    const settled = new Map(deliveries);
+    // The values in hand are the rows' only while the rows are still in the inbox: another
+    // store opened on this file after a crash of ours may have moved them already.
+    const direct = this.inboxIntact(batch);
     let lastInbox = 0;
     const hours = new HourRanges();
     for (const p of batch) {
       if ('inbox' in p) {
-        // Counted against the budget when it came in.
-        const row = this.stmt('moveIn').get(p.inbox);
-        this.stmt('moveSeen').run(p.inbox);
-        lastInbox = p.inbox;
-        if (!row) continue;
-        this.lastSeq = Number(row.seq);
-        this.lastOf.set(String(row.peer_id), this.lastSeq);
-        hours.note(Number(row.at), this.lastSeq);
+        if (p.inbox > 0) lastInbox = p.inbox;
+        const r = direct || p.inbox === 0 ? p.row : undefined;
+        if (!r) {
+          // A crash's inbox row, moved as it is (counted against the budget at the open).
+          const row = this.stmt('moveIn').get(p.inbox);
+          this.stmt('moveSeen').run(p.inbox);
+          inHand = false;
+          if (!row) continue;
+          this.lastSeq = Number(row.seq);
+          this.lastOf.set(String(row.peer_id), this.lastSeq);
+          hours.note(Number(row.at), this.lastSeq);
+          continue;
+        }
+        // The values its inbox row was written with (counted against the budget then).
+        const m = r.message;
+        this.lastSeq = Number(
+          insert.run(
+            m.id,
+            m.peerId,
+            m.direction,
+            m.text,
+            m.at,
+            m.broadcast ? 1 : 0,
+            r.delivery,
+            r.extra,
+            r.cost,
+          ).lastInsertRowid,
+        );
+        if (r.seenKey) insertSeen.run(m.peerId, r.seenKey.packetNo, r.seenKey.hash, m.at);
+        this.lastOf.set(m.peerId, this.lastSeq);
+        hours.note(m.at, this.lastSeq);
+        fresh.push({ seq: this.lastSeq, text: m.text });
         continue;
       }
       const m = p.out;
       const extra = extraOf(m);
       const cost = messageCost(m, extra);
+      const delivery = settled.get(m.id) ?? m.delivery;
+      settled.delete(m.id);
       // Our own words are kept even past the budget: the next insert makes room.
-      const row = this.stmt('insert').get(
-        m.id,
-        m.peerId,
-        m.direction,
-        m.text,
-        m.at,
-        m.broadcast ? 1 : 0,
-        m.delivery ? JSON.stringify(m.delivery) : null,
-        extra,
-        cost,
+      this.lastSeq = Number(
+        insert.run(
+          m.id,
+          m.peerId,
+          m.direction,
+          m.text,
+          m.at,
+          m.broadcast ? 1 : 0,
+          delivery ? JSON.stringify(delivery) : null,
+          extra,
+          cost,
+        ).lastInsertRowid,
       );
       this.used += cost;
-      this.lastSeq = Number(row?.seq);
       this.lastOf.set(m.peerId, this.lastSeq);
       hours.note(m.at, this.lastSeq);
+      fresh.push({ seq: this.lastSeq, text: m.text });
     }
     if (lastInbox > 0) this.stmt('clearInbox').run(lastInbox);
-    for (const [id, delivery] of deliveries)
+    for (const [id, delivery] of settled)
       this.stmt('setDelivery').run(JSON.stringify(delivery), id);
     for (const [hour, [lo, hi]] of hours.ranges) this.stmt('noteHour').run(hour, lo, hi);
-    this.indexNew();
-    this.dirty = true;
-  }
-
-  /**
-   * Writes the full-text entries of the messages after `indexed-seq`, as `meta` says inside
-   * this transaction: what another connection indexed is not indexed again.
-   */
-  private indexNew(): void {
-    const from = this.readIndexedSeq();
-    let upTo = from;
-    for (const r of this.stmt('unindexed').all(upTo)) {
-      const ix = indexText(String(r.text));
-      upTo = Number(r.seq);
-      this.stmt('insertFts').run(upTo, ix.words, ix.uni, ix.bi);
+    // The batch's own rows by their texts in hand: a row that took the number of the newest
+    // message deleted (SQLite reuses it) is not above indexedSeq, and is indexed all the same.
+    if ((inHand && fresh.length > 0) || this.indexedSeq < this.lastSeq) {
+      const insertFts = this.stmt('insertFts');
+      const rows = inHand ? fresh : this.stmt('unindexed').all(this.indexedSeq);
+      for (const r of rows) {
+        const ix = indexText(String(r.text));
+        insertFts.run(Number(r.seq), ix.words, ix.uni, ix.bi);
+      }
+      this.indexedSeq = Math.max(this.indexedSeq, this.lastSeq);
+      this.stmt('setMeta').run('indexed-seq', String(this.indexedSeq));
     }
-    if (upTo !== from) this.stmt('setMeta').run('indexed-seq', String(upTo));
-    this.indexedSeq = upTo;
+    this.dirty = true;
   }
 
   private readIndexedSeq(): number {
@@ -531,9 +597,25 @@ export class HistoryStore {
     this.stmt('setMeta').run('indexed-seq', String(max));
   }
 
+  /** Whether every inbox row of the batch is still there, and no other. */
+  private inboxIntact(batch: Pending[]): boolean {
+    let first = 0;
+    let last = 0;
+    let n = 0;
+    for (const p of batch) {
+      if (!('inbox' in p) || p.inbox === 0) continue;
+      if (first === 0) first = p.inbox;
+      last = p.inbox;
+      n++;
+    }
+    if (n === 0) return true;
+    return Number(this.stmt('inboxCount').get(first, last)?.c) === n;
+  }
+
   /** A message seen without anything to store yet (a part, an offer of files alone). */
   noteSeen(seen: SeenKey, at: number): void {
     this.stmt('insertSeen').run(seen.peerId, seen.packetNo, seen.hash, at);
+    this.seenFilter?.add(seen.packetNo, seen.hash);
     this.dirty = true;
   }
 
@@ -550,8 +632,28 @@ export class HistoryStore {
 
   /** Whether the key was recorded (within the duplicate filter's retention). */
   hasSeen(seen: SeenKey): boolean {
+    const filter = this.seenFilter ?? this.loadSeenFilter();
+    // Nearly every new message ends here: certainly not recorded.
+    if (!filter.mayHave(seen.packetNo, seen.hash)) return false;
     if (this.pendingSeen.has(seenKey(seen))) return true;
     return this.stmt('hasSeen').get(seen.peerId, seen.packetNo, seen.hash) !== undefined;
+  }
+
+  /** The filter in front of hasSeen, from the keys recorded and those still in the inbox. */
+  private loadSeenFilter(): SeenFilter {
+    const filter = this.seenFilter ?? new SeenFilter();
+    filter.reset();
+    for (const r of this.stmt('allSeen').iterate()) filter.add(Number(r.packet_no), Number(r.hash));
+    for (const r of this.stmt('inboxSeen').iterate())
+      filter.add(Number(r.packet_no), Number(r.hash));
+    // Parts held (their keys move into seen with their message).
+    for (const r of this.stmt('partsSeen').iterate())
+      filter.add(Number(r.packet_no), Number(r.hash));
+    // A history in memory keeps its new keys in the batch alone, not in an inbox row.
+    for (const p of this.pending)
+      if ('inbox' in p && p.row?.seenKey) filter.add(p.row.seenKey.packetNo, p.row.seenKey.hash);
+    this.seenFilter = filter;
+    return filter;
   }
 
   forgetSeen(peerId: string): void {
@@ -966,6 +1068,8 @@ export class HistoryStore {
       this.stmt('pruneSeenAge').run(now - this.limits.seenMaxAgeMs, now - SEEN_BY_ID_MAX_AGE_MS);
       this.stmt('pruneSeenCount').run(this.limits.seenMax);
       this.stmt('prunePeers').run(this.limits.peersMax);
+      // Pruned keys stay in the filter: start it again from the table once it holds many.
+      if (this.seenFilter && this.seenFilter.added > 2 * this.limits.seenMax) this.loadSeenFilter();
     }
     this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   }
@@ -1045,7 +1149,23 @@ class HourRanges {
 }
 
 /** What the batch still has to write, in the order it happened. */
-type Pending = { out: ChatMessage } | { inbox: number; seen?: string | undefined };
+type Pending =
+  | { out: ChatMessage }
+  | {
+      /** The inbox row's rowid; 0 in a history in memory, which has none. */
+      inbox: number;
+      seen?: string | undefined;
+      /** What the inbox row was written with (none for a row a crash left). */
+      row?: InboxRow;
+    };
+
+interface InboxRow {
+  message: ChatMessage;
+  delivery: string | null;
+  extra: string | null;
+  cost: number;
+  seenKey: SeenKey | undefined;
+}
 
 function seenKey(seen: SeenKey): string {
   return `${seen.packetNo} ${seen.hash} ${seen.peerId}`;

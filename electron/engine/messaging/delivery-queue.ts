@@ -23,6 +23,8 @@ export interface OutgoingItem {
   proofs?: string[];
   /** The peer said it proves its acks: an ack without the proof never counts as delivered. */
   proofRequired: boolean;
+  /** Its datagrams carry its message id (PGID) already: the outbox need not stamp them. */
+  stamped?: boolean;
   /**
    * The id a Pigeon is told (PGID) when it is not `messageId`: a held message moved to another
    * peer keeps its first id on the wire (held-messages.ts).
@@ -112,8 +114,11 @@ export class DeliveryQueue {
   private readonly byPacketNo = new Map<number, InFlight>();
   /** Socket errors per destination (a peer id, "address:port"), for the failure reason. */
   private readonly sendErrors = new Map<string, string>();
-  /** Recent message numbers and the address each went to. */
-  private readonly sentTo = new LruMap<number, string>();
+  /**
+   * Recent message numbers and the address each went to, oldest first: each number is set
+   * once, so insertion order is all the order needed (no recency node per message).
+   */
+  private readonly sentTo = new Map<number, string>();
   private readonly proven = new LruMap<string, true>();
   private readonly forged = new ForgedAcks();
   /** Oldest first: every verdict waits the same time. */
@@ -322,8 +327,8 @@ export class DeliveryQueue {
   private rememberSent(packetNo: number, address: string): void {
     this.sentTo.set(packetNo, address);
     if (this.sentTo.size > MAX_SENT_NUMBERS) {
-      const oldest = this.sentTo.oldest();
-      if (oldest) this.sentTo.delete(oldest[0]);
+      const oldest = this.sentTo.keys().next();
+      if (!oldest.done) this.sentTo.delete(oldest.value);
     }
   }
 

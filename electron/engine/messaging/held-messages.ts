@@ -244,7 +244,7 @@ export class HeldMessages {
         this.expired(m);
         continue;
       }
-      const written = this.writer.write(peer, m.text, m.messageId);
+      const written = this.writer.write(peer, m.text, { message: m.messageId });
       if (!written.ok) {
         this.drop(m.messageId);
         this.tell(m.messageId, m.peerId, {
@@ -370,7 +370,7 @@ function eligible(item: OutgoingItem): boolean {
 /** A Pigeon's datagrams (they carry nonces) with the message id added: see HeldMessages. */
 function stamp(item: OutgoingItem): OutgoingItem {
   const id = item.wireId ?? item.messageId;
-  if (item.proofs === undefined || !STAMPABLE_ID.test(id)) return item;
+  if (item.proofs === undefined || item.stamped || !STAMPABLE_ID.test(id)) return item;
   const extras = item.extras.map((extra) => {
     const body = parseMessageBody(extra);
     if (body.id !== undefined) return extra;

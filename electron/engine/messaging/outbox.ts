@@ -149,13 +149,16 @@ export class Outbox {
   }
 
   private queueText(peer: Peer, text: string, sealed = false): string {
-    // The id first: a long message's part ids derive from it (writing.ts partIdOf).
-    const id = this.newMessageId();
-    const written = this.ctx.isRunning()
-      ? this.writer.write(peer, text, id)
-      : ({ ok: false, code: 'not-started', params: {} } as const);
     const option = sealed && this.sealed ? SEALED_OPTS : 0;
-    return this.queueWritten(peer, text, written, option, undefined, {}, id);
+    // The id first: a long message's part ids derive from it (writing.ts partIdOf), and a plain
+    // text's datagrams carry it from the start (held-messages.ts would stamp it in otherwise:
+    // parsing and building every datagram again); a sealed one's never do.
+    const id = this.newMessageId();
+    const wire = option === 0 ? id : undefined;
+    const written = this.ctx.isRunning()
+      ? this.writer.write(peer, text, { message: id, ...(wire !== undefined ? { wire } : {}) })
+      : ({ ok: false, code: 'not-started', params: {} } as const);
+    return this.queueWritten(peer, text, written, option, undefined, {}, wire ?? '', id);
   }
 
   /** Stored and told first (failed, with why, when it could not be written), then queued. */
@@ -166,7 +169,9 @@ export class Outbox {
     option: number,
     files?: string[],
     hooks: Pick<OutgoingItem, 'numbered' | 'told'> = {},
-    id: string = this.newMessageId(),
+    /** The id the writer wrote into the datagrams (PGID), if it did. */
+    idWritten = '',
+    id = this.newMessageId(),
   ): string {
     const message: ChatMessage = {
       id,
@@ -202,6 +207,7 @@ export class Outbox {
       extras: written.extras,
       ...(written.proofs ? { proofs: written.proofs } : {}),
       proofRequired: peer.capabilities.proof,
+      ...(written.proofs && idWritten === id ? { stamped: true } : {}),
       ...hooks,
       ...(message.sealed ? { numbered: this.sealedNumbering(message, peer, hooks.numbered) } : {}),
     });

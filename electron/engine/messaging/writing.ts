@@ -57,10 +57,12 @@ export class MessageWriter {
   }
 
   /**
-   * `messageId`, when the text is one of our messages: its parts get an id derived from it
-   * (partIdOf), so that every copy the outbox sends joins the parts an earlier try left.
+   * `ids.message`: the message this text is; its parts get an id derived from it (partIdOf), so
+   * that every copy the outbox sends joins the parts an earlier try left. `ids.wire`: to a
+   * Pigeon, the id each datagram carries (PGID), written here rather than stamped into the
+   * datagrams afterwards (held-messages.ts).
    */
-  write(peer: Peer, text: string, messageId?: string): Written {
+  write(peer: Peer, text: string, ids: { message?: string; wire?: string } = {}): Written {
     const how = MessageWriter.encodingFor(peer);
     const pigeon = peer.client === 'pigeon';
     // Room for the NULs and Pigeon's sections: `\0\0PGPART:id:index:count\0` fits in 40 bytes
@@ -88,18 +90,23 @@ export class MessageWriter {
       };
     }
     const count = split.pieces.length;
-    const id =
+    const partId =
       count < 2
         ? ''
-        : messageId !== undefined
-          ? partIdOf(messageId, split.pieces)
+        : ids.message !== undefined
+          ? partIdOf(ids.message, split.pieces)
           : `${this.instance}${(++this.seq).toString(36)}`;
     const extras: Uint8Array[] = [];
     const proofs: string[] = [];
     split.pieces.forEach((piece, index) => {
       const nonce = newNonce();
+      const part = count > 1 ? { id: partId, index, count } : undefined;
       extras.push(
-        buildMessageBody(piece, count > 1 ? { part: { id, index, count }, nonce } : { nonce }),
+        buildMessageBody(piece, {
+          ...(part ? { part } : {}),
+          nonce,
+          ...(ids.wire !== undefined ? { id: ids.wire } : {}),
+        }),
       );
       proofs.push(ackProof(nonce, piece));
     });
