@@ -7,6 +7,7 @@ import { TRANSFER_TEXTS } from './transfers';
 import { VERDICT_TEXTS } from './verdicts';
 
 export type { TextLanguage, Texts } from './fill';
+export { SHELL_TEXTS, shellText, type ShellTextKey } from './shell';
 
 /**
  * The one catalogue of outcome texts, zh-CN and en, for the UI and the CLI alike. The engine

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { OUTCOME_CODES, TEXT_FAMILIES, outcomeText, outcomeTexts } from './index';
+import {
+  OUTCOME_CODES,
+  SHELL_TEXTS,
+  TEXT_FAMILIES,
+  outcomeText,
+  outcomeTexts,
+  shellText,
+} from './index';
 
 const params = {
   address: '10.0.2.7',
@@ -94,5 +101,19 @@ describe('the outcome catalogue', () => {
 
   it('leaves a missing value visible', () => {
     expect(outcomeText({ code: 'silent', params: {} }, 'en')).toContain('{address}');
+  });
+});
+
+describe("the shell's texts", () => {
+  it('have both languages with the same placeholders, and fill them', () => {
+    const names = (t: string) => [...t.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [key, t] of Object.entries(SHELL_TEXTS)) {
+      expect(names(t['zh-CN']), key).toEqual(names(t.en));
+      if (key !== 'tray.tooltip') expect(t['zh-CN'], key).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(shellText('status.online', 'zh-CN', { nick: '小王', count: 3 })).toBe(
+      '在线：小王 · 3 人在线',
+    );
+    expect(shellText('tray.open-unread', 'en', { count: 2 })).toBe('Open Pigeon (2)');
   });
 });
