@@ -87,20 +87,35 @@ describe.skipIf(skip !== undefined)(
         aloneData,
       );
       expect(e.code).toBe(0);
+      // No --no-broadcast: sending nothing to the LAN is the doctor's default.
+      const d = await cli('doctor', ip('b'), '--count', '1', '--listen', '0', '--data', aloneData);
+      expect(d.code).toBe(0);
+      expect(d.stdout).toContain('--broadcast-check');
+      await watch.settle(500, 3000);
+      expect(presenceFrom(watch, ip('a'), since)).toEqual([]);
+      expect(watch.received.slice(since).filter((x) => x.from === ip('a'))).toEqual([]);
+    });
+
+    it('doctor --broadcast-check tells the LAN its entry and its goodbye, a pair', async () => {
+      const since = watch.received.length;
       const d = await cli(
         'doctor',
         ip('b'),
-        '--no-broadcast',
+        '--broadcast-check',
         '--count',
         '1',
         '--listen',
         '0',
+        '--json',
         '--data',
         aloneData,
       );
       expect(d.code).toBe(0);
+      expect(JSON.parse(d.stdout.trim())).toMatchObject({
+        result: { value: { broadcast: { tried: true, reached: true } } },
+      });
       await watch.settle(500, 3000);
-      expect(presenceFrom(watch, ip('a'), since)).toEqual([]);
+      expect(presenceFrom(watch, ip('a'), since)).toEqual([Mode.BR_ENTRY, Mode.BR_EXIT]);
     });
 
     // What the commands print on their own, to compare with what they print through serve

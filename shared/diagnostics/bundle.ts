@@ -115,7 +115,7 @@ export function doctorText(d: DoctorReport, lang: 'en' | 'zh-CN' | 'both' = 'bot
     `  route      ${d.local.route.error ? `error: ${d.local.route.error}` : `via ${d.local.route.interface ?? '?'} from ${d.local.route.sourceAddress ?? '?'}`}`,
     `  subnet     ${d.subnet.same ? `same as ${d.subnet.matches.map((m) => `${m.interface} ${m.subnet}`).join(', ')}` : `different (${d.subnet.guess})`}${d.subnet.inUnicastHosts ? ', in unicast hosts' : ''}`,
     `  last seen  ${d.lastSeen.at === null ? 'never' : `${Math.round((d.lastSeen.agoMs ?? 0) / 1000)} s ago (${d.lastSeen.mode}, ${d.lastSeen.packets} packets)`}; heard during checks: ${d.heardDuring}`,
-    `  broadcast  ${d.broadcast.tried ? `${d.broadcast.mode}: ${d.broadcast.reached ? 'reached' : 'not reached'}` : 'not tried'}`,
+    `  broadcast  ${d.broadcast.tried ? `${d.broadcast.mode}: ${d.broadcast.reached ? 'reached' : 'not reached'}` : d.broadcast.skipped ? 'skipped (pigeon doctor --broadcast-check)' : 'not tried'}`,
     `  unicast    ${f ? `${f.mode}: ${f.stats.received}/${f.stats.sent} answered${rtt ? `, rtt ${rtt.p50} ms` : ''}` : 'not tried'}`,
     `  back       ${d.reverse ? `${d.reverse.received}/${d.reverse.granted ?? '?'} probes from ${d.target.address} arrived` : 'not tried (needs a Pigeon peer)'}`,
     `  tcp ${d.tcp.port}   ${d.tcp.state}${d.tcp.state === 'open' || d.tcp.state === 'refused' ? ` in ${d.tcp.ms} ms` : ''}`,

@@ -80,6 +80,9 @@ export function decideVerdicts(e: DoctorEvidence, interfaces: InterfaceInfo[] = 
       !e.subnet.inUnicastHosts
     ) {
       findings.push(verdict('broadcast-blocked', 'warning', base));
+    } else if (e.subnet.same && e.broadcast.skipped && !e.subnet.inUnicastHosts) {
+      // The one question this run could not answer: whether the LAN drops broadcasts to it.
+      findings.push(verdict('broadcast-not-checked', 'info', base));
     }
     if (e.tcp === 'timeout' || e.tcp === 'unreachable') {
       findings.push(verdict('tcp-blocked', 'warning', base));

@@ -41,6 +41,7 @@ export type VerdictCode =
   | 'different-subnet'
   | 'different-subnet-silent'
   | 'broadcast-blocked'
+  | 'broadcast-not-checked'
   | 'tcp-blocked'
   | 'tcp-refused'
   | 'not-running'
@@ -70,7 +71,11 @@ export interface DoctorRequest {
   count?: number;
   /** Per probe (default 1000 ms). */
   timeoutMs?: number;
-  /** Skip the broadcast step (it makes every IPMsg client on the LAN answer). */
+  /**
+   * Skip the broadcast step: it announces us to everyone on the LAN (ipmsg mode) or asks every
+   * Pigeon there to answer. The app does it (it is on the LAN already); `pigeon doctor` skips it
+   * unless `--broadcast-check`.
+   */
   skipBroadcast?: boolean;
 }
 
@@ -102,7 +107,16 @@ export interface DoctorReport {
   lastSeen: { at: number | null; agoMs: number | null; packets: number; mode: string | null };
   /** Packets from the target while the doctor ran (answers excluded). */
   heardDuring: number;
-  broadcast: { tried: boolean; mode: 'pigeon' | 'ipmsg' | null; reached: boolean | null };
+  /**
+   * Whether a broadcast reached the target. `skipped`: the request asked not to broadcast (the
+   * CLI's default: a one-shot doctor tells only its target of itself; `--broadcast-check`).
+   */
+  broadcast: {
+    tried: boolean;
+    mode: 'pigeon' | 'ipmsg' | null;
+    reached: boolean | null;
+    skipped?: true;
+  };
   forward: { mode: EchoMode; stats: EchoStats } | null;
   /** Pigeon peers only: probes it sent back to us on request (tests unsolicited inbound). */
   reverse: EchoReverse | null;

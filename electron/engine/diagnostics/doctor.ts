@@ -92,7 +92,8 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
   if (usable) {
     const tcpCheck = deps.tcpProbe(address, port, Math.max(timeoutMs, 1500));
     const pigeon = peer?.client === 'pigeon' && peer.capabilities.echo;
-    if (!request.skipBroadcast) {
+    if (request.skipBroadcast) broadcast = { ...broadcast, skipped: true };
+    else {
       const mode = pigeon ? 'pigeon' : 'ipmsg';
       const r = await deps.reach({ mode, timeoutMs: Math.max(timeoutMs, 1000) });
       broadcast = {

@@ -66,6 +66,15 @@ export const VERDICT_TEXTS: Record<VerdictCode, Texts> = {
       '{address} 能直接应答，但收不到广播：网络丢弃了广播（Wi-Fi 客户端隔离，或交换机、防火墙过滤了广播）。' +
       '请把 {address} 加入单播主机列表。',
   },
+  'broadcast-not-checked': {
+    en:
+      'Whether broadcasts reach {address} was not checked, since that check announces you to ' +
+      'everyone on the LAN. If {address} answers here but is missing from your list of people, ' +
+      'run: pigeon doctor {address} --broadcast-check',
+    'zh-CN':
+      '没有检查广播能否到达 {address}，因为这项检查会向局域网里的所有人宣告你上线。' +
+      '如果 {address} 在这里有应答，却不在你的联系人列表中，请运行：pigeon doctor {address} --broadcast-check',
+  },
   'tcp-blocked': {
     en:
       'Chat works, but files will fail: TCP {port} on {address} does not answer (a firewall ' +
