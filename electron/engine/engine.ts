@@ -99,6 +99,11 @@ export interface EngineStats {
   sendErrors: number;
   /** Messages turned away by the intake's rate limits (neither acked nor stored). */
   refused: number;
+  /**
+   * Datagrams "from" an address no host has (a broadcast, network, multicast or unspecified
+   * address): forged, so dropped before anything handles them.
+   */
+  impossible: number;
 }
 
 type PacketHandler = (p: WirePacket, d: Datagram) => void;
@@ -154,7 +159,7 @@ export class Engine {
     256,
   );
   private readonly timers = new Set<unknown>();
-  private readonly counters = { received: 0, malformed: 0, own: 0 };
+  private readonly counters = { received: 0, malformed: 0, own: 0, impossible: 0 };
   private running = false;
   /**
    * Addresses our own packets can come back from (the bind address and every interface's).
@@ -418,6 +423,13 @@ export class Engine {
 
   private receive(d: Datagram): void {
     this.counters.received++;
+    // No host has a broadcast, network or multicast address: a packet "from" one is forged. It
+    // makes no peer and no conversation, and nothing answers it (an answer would go to a whole
+    // subnet), so it goes before any handler sees it.
+    if (this.ctx.replies.sourceRefusal(d.address) !== undefined) {
+      this.counters.impossible++;
+      return;
+    }
     try {
       const parsed = parseDatagram(d.bytes);
       if (!parsed.ok) {
