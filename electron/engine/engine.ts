@@ -37,6 +37,7 @@ import { Presence } from './presence/presence';
 import type { PresenceMode } from './presence/presence-mode';
 import { settingsHandlers, type LiveSettings, type UiShell } from './settings/handlers';
 import { validateSettings } from './settings/settings';
+import { RefusalLog } from './diagnostics/refusal-log';
 import { StartError, explainBindError } from './start-error';
 import { PIGEON_VERSION } from './version';
 import { Wire } from './wire';
@@ -185,18 +186,23 @@ export class Engine {
       host: current.host,
     });
     const now = options.clock ? () => this.clock.now() : () => performance.now();
+    const refusals = new RefusalLog(() => this.clock.now());
     this.ctx = {
       clock: this.clock,
       now,
       wire: this.wire,
       peers: new PeerTable(),
       caps: new DatagramCaps(options.maxDatagram ?? SAFE_DATAGRAM),
-      replies: new ReplyGuard({
-        now,
-        local: () => this.socket.local(),
-        localAddresses: () => this.socket.localAddresses(),
-        interfaces: options.diagnostics?.listInterfaces ?? listIpv4Interfaces,
-      }),
+      replies: new ReplyGuard(
+        {
+          now,
+          local: () => this.socket.local(),
+          localAddresses: () => this.socket.localAddresses(),
+          interfaces: options.diagnostics?.listInterfaces ?? listIpv4Interfaces,
+        },
+        (address) => refusals.note('reply-guard', address),
+      ),
+      refusals,
       emit: this.hub.emit,
       listened: () => this.hub.size > 0,
       settings: () => this.current,
@@ -428,6 +434,7 @@ export class Engine {
     // subnet), so it goes before any handler sees it.
     if (this.ctx.replies.sourceRefusal(d.address) !== undefined) {
       this.counters.impossible++;
+      this.ctx.refusals.note('impossible-source', d.address);
       return;
     }
     try {

@@ -11,6 +11,7 @@ import type {
   Peer,
   ReachRequest,
   ReachResult,
+  SourceRefusals,
 } from '../../../shared/model';
 import type { Clock } from '../clock';
 import { parseTarget } from '../echo/echo-request';
@@ -46,6 +47,8 @@ export interface DoctorDeps {
     probeBack?: number;
   }): Promise<EchoResult>;
   reach(request: ReachRequest): Promise<ReachResult>;
+  /** What this engine's guards turned away from an address (rate limits, budgets). */
+  refusedFrom?(address: string): SourceRefusals | null;
 }
 
 /** Packets from the target older than this say nothing about today's firewall. */
@@ -133,6 +136,8 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
   const linkLayer = target.ok ? deps.linkLayer(address) : 'unknown';
   const now = deps.clock.now();
   const recent = before !== undefined && startedAt - before.at <= RECENT_MS;
+  // Read after the checks: what the guards turned away during them counts too.
+  const refused = target.ok ? (deps.refusedFrom?.(address) ?? null) : null;
   const evidence: DoctorEvidence = {
     address,
     port,
@@ -145,6 +150,7 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
     reverse,
     tcp: tcp.state,
     linkLayer,
+    refused,
   };
   const error = !target.ok ? target.error : !deps.isRunning() ? 'Pigeon is not running' : undefined;
   return {
@@ -174,6 +180,7 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
     forward,
     reverse,
     tcp: { port, ...tcp },
+    refused,
     linkLayer,
     verdicts: error ? [] : decideVerdicts(evidence, interfaces),
     ...(error ? { error } : {}),

@@ -92,6 +92,7 @@ export class EchoService implements ProbeSender {
       build: (fields, size) => this.buildPigeonProbe(Mode.PIGEON_ECHO, fields, size),
       openSocket: () => system.openSocket(),
       bindAddress: () => rawBindAddress(ctx.settings().bind),
+      onRefused: (address) => ctx.refusals.note('probe-back', address),
       ...(options.probeBackLimits ? { limits: options.probeBackLimits } : {}),
     });
   }

@@ -194,13 +194,18 @@ export class ReplyGuard {
   private lastPossible: string | undefined;
   private lastView: CompiledReplyView | undefined;
 
-  constructor(private readonly source: ReplyGuardSource) {}
+  constructor(
+    private readonly source: ReplyGuardSource,
+    /** Told of each refused reply, for the count per address (diagnostics). */
+    private readonly onRefused?: (address: string, why: ReplyRefusal) => void,
+  ) {}
 
   /** True when a reply may go to address:port; a refusal is counted. */
   allows(address: string, port: number): boolean {
     const why = this.check(address, port);
     if (why === undefined) return true;
     this.refused[why]++;
+    this.onRefused?.(address, why);
     return false;
   }
 

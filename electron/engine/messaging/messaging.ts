@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { OUTBOX_TTL_MS, type Peer } from '../../../shared/model';
 import type { EngineContext } from '../context';
 import { OutboxStore } from '../history/outbox-store';
+import type { RefusalKind } from '../../../shared/model';
 import type { HistoryStore } from '../history/store';
 import type { Presence } from '../presence/presence';
 import type { IntakeLimits } from './budgets';
@@ -12,7 +13,7 @@ import { Dedupe } from './dedupe';
 import { DeliveryQueue } from './delivery-queue';
 import { HeldMessages } from './held-messages';
 import { Inbox } from './inbox';
-import { MessageIntake } from './intake';
+import { MessageIntake, type IntakeRefusal } from './intake';
 import { Outbox } from './outbox';
 import { SealedMessages } from './sealed';
 import { UnreadCounter } from './unread';
@@ -79,7 +80,9 @@ export class Messaging {
     this.conversations = new Conversations({}, options.history);
     this.conversations.onPeer = options.notePeer;
     const newMessageId = () => `${instance}-${(++this.seq).toString(36)}`;
-    this.intake = new MessageIntake(options.intake);
+    this.intake = new MessageIntake(options.intake, (why, address) =>
+      ctx.refusals.note(INTAKE_REFUSAL[why], address),
+    );
     this.unread = new UnreadCounter(ctx.emit, () => ctx.listened());
     this.queue = new DeliveryQueue({
       clock: ctx.clock,
@@ -133,3 +136,10 @@ export class Messaging {
     this.queue.failAll('stopped');
   }
 }
+
+/** The intake's reasons as the diagnostics name them. */
+const INTAKE_REFUSAL = {
+  source: 'intake-rate',
+  all: 'intake-total',
+  unannounced: 'intake-unannounced',
+} as const satisfies Record<IntakeRefusal, RefusalKind>;

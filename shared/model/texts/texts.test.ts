@@ -41,6 +41,7 @@ const params = {
   ours: 1,
   keys: 'port, theme',
   days: 7,
+  count: 3,
 };
 
 describe('the outcome catalogue', () => {
