@@ -38,7 +38,7 @@ import type { PresenceMode } from './presence/presence-mode';
 import { settingsHandlers, type LiveSettings, type UiShell } from './settings/handlers';
 import { validateSettings } from './settings/settings';
 import { RefusalLog } from './diagnostics/refusal-log';
-import { StartError, explainBindError } from './start-error';
+import { explainBindError, invalidSettingsError } from './start-error';
 import { PIGEON_VERSION } from './version';
 import { Wire } from './wire';
 
@@ -322,8 +322,7 @@ export class Engine {
   async start(): Promise<void> {
     if (this.running) return;
     const problems = validateSettings(this.current);
-    if (problems.length)
-      throw new StartError('invalid-settings', { problems: problems.join('; ') });
+    if (problems.length) throw invalidSettingsError(problems);
     const { bind, port } = this.current;
     this.socket.onDatagram((d) => this.receive(d));
     try {

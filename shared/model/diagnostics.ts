@@ -1,3 +1,4 @@
+import type { Outcome } from './outcome';
 import type { ClientKind } from './peer';
 import type { EchoMode, EchoReverse, EchoStats } from './echo';
 
@@ -129,8 +130,10 @@ export interface DoctorReport {
   linkLayer: 'present' | 'absent' | 'unknown';
   /** The first one is the answer; the rest are further findings. Empty when `error` is set. */
   verdicts: Verdict[];
-  /** Why the checks could not run (a malformed address, Pigeon not running). */
+  /** Why the checks could not run (a malformed address, Pigeon not running), in English. */
   error?: string;
+  /** The same as an outcome, for the UI's language. */
+  problem?: Outcome;
 }
 
 /**

@@ -14,7 +14,7 @@ import type {
   SourceRefusals,
 } from '../../../shared/model';
 import type { Clock } from '../clock';
-import { parseTarget } from '../echo/echo-request';
+import { parseTarget, refuse } from '../echo/echo-request';
 import { cidr, coveredBy, inSubnet } from '../../../shared/protocol';
 import type { RouteInfo } from '../io/system-probes';
 import type { TcpProbeResult } from '../io/tcp-probe';
@@ -152,7 +152,11 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
     linkLayer,
     refused,
   };
-  const error = !target.ok ? target.error : !deps.isRunning() ? 'Pigeon is not running' : undefined;
+  const invalid = !target.ok
+    ? target
+    : !deps.isRunning()
+      ? refuse('engine-not-running')
+      : undefined;
   return {
     target: {
       address,
@@ -182,7 +186,7 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
     tcp: { port, ...tcp },
     refused,
     linkLayer,
-    verdicts: error ? [] : decideVerdicts(evidence, interfaces),
-    ...(error ? { error } : {}),
+    verdicts: invalid ? [] : decideVerdicts(evidence, interfaces),
+    ...(invalid ? { error: invalid.error, problem: invalid.problem } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { Outcome, OutcomeCode } from '../outcome';
 import { DELIVERY_TEXTS, OUTBOX_TEXTS, UNCONFIRMED_TEXTS } from './delivery';
 import { ENGINE_ERROR_TEXTS, START_ERROR_TEXTS } from './engine';
 import { fill, type TextLanguage, type Texts } from './fill';
+import { PROBLEM_TEXTS } from './problems';
 import { SETTINGS_FILE_TEXTS } from './settings';
 import { TRANSFER_TEXTS } from './transfers';
 import { VERDICT_TEXTS } from './verdicts';
@@ -22,13 +23,26 @@ const CATALOGUE: Record<OutcomeCode, Texts> = {
   ...START_ERROR_TEXTS,
   ...TRANSFER_TEXTS,
   ...SETTINGS_FILE_TEXTS,
+  ...PROBLEM_TEXTS,
 };
 
 export const OUTCOME_CODES = Object.keys(CATALOGUE) as OutcomeCode[];
 
-/** The sentence for an outcome in one language. */
+/**
+ * The sentence for an outcome in one language. A `problem` param naming a code of the catalogue
+ * stands for that code's text, in the same language with the same params (an invalid-settings
+ * start error names what is wrong that way).
+ */
 export function outcomeText(outcome: Outcome, language: TextLanguage): string {
-  return fill(CATALOGUE[outcome.code][language], outcome.params);
+  const { problem } = outcome.params;
+  const params =
+    typeof problem === 'string' && Object.hasOwn(CATALOGUE, problem) && problem !== outcome.code
+      ? {
+          ...outcome.params,
+          problem: fill(CATALOGUE[problem as OutcomeCode][language], outcome.params),
+        }
+      : outcome.params;
+  return fill(CATALOGUE[outcome.code][language], params);
 }
 
 /** Both languages at once (the doctor's report carries both). */
@@ -46,4 +60,5 @@ export const TEXT_FAMILIES = {
   startErrors: START_ERROR_TEXTS,
   transfers: TRANSFER_TEXTS,
   settingsFile: SETTINGS_FILE_TEXTS,
+  problems: PROBLEM_TEXTS,
 } as const;

@@ -42,6 +42,12 @@ const params = {
   keys: 'port, theme',
   days: 7,
   count: 3,
+  problem: 'nick-empty',
+  max: 64,
+  min: 1,
+  value: '"x y"',
+  bits: 40,
+  mode: '"udp"',
 };
 
 describe('the outcome catalogue', () => {
@@ -98,6 +104,27 @@ describe('the outcome catalogue', () => {
       '63 acknowledgements for messages never sent to 小王 (10.0.2.7)',
     );
     expect(outcomeText({ code: 'no-proof', params }, 'zh-CN')).toContain('5 个确认');
+  });
+
+  it('says what is wrong with a request or a setting, and a start error names the first', () => {
+    expect(outcomeText({ code: 'port-invalid', params: { value: 70000 } }, 'en')).toBe(
+      'port 70000 is not between 1 and 65535',
+    );
+    expect(outcomeText({ code: 'port-invalid', params: { value: 70000 } }, 'zh-CN')).toBe(
+      '端口 70000 不在 1 到 65535 之间',
+    );
+    const start = {
+      code: 'invalid-settings',
+      params: { problem: 'nick-too-long', max: 64, count: 2 },
+    } as const;
+    expect(outcomeText(start, 'en')).toBe(
+      'The settings are not valid: nick is longer than 64 characters',
+    );
+    expect(outcomeText(start, 'zh-CN')).toBe('设置无效：昵称超过了 64 个字符');
+    // A `problem` that is no code is shown as it is, never looked up as something else.
+    expect(outcomeText({ code: 'invalid-settings', params: { problem: 'toString' } }, 'en')).toBe(
+      'The settings are not valid: toString',
+    );
   });
 
   it('leaves a missing value visible', () => {
