@@ -50,7 +50,7 @@ export function settingsHandlers(
 
   const notSaved = (): never => {
     const outcome = new SettingsKeptError(settingsFile(ctx.dataDir)).outcome;
-    throw new ContractError(outcome.code, outcomeText(outcome, 'en'));
+    throw new ContractError(outcome.code, outcomeText(outcome, 'en'), [outcome]);
   };
 
   /**
