@@ -405,6 +405,13 @@ describe('main process composition', () => {
     engine.emit({ channel: 'chat:unread', payload: { peerId: 'p', unread: 3, total: 3 } });
     expect(labels()[0]).toBe('打开 Pigeon（3）');
     expect(tray?.tooltip).toBe('Pigeon — 3 条未读消息');
+    // Notifications word Pigeon's own parts in it too.
+    const [win] = electron.BrowserWindow.instances;
+    win?.blur();
+    const offer = messageFromBob('报告');
+    if (offer.channel === 'chat:message') offer.payload.message.files = ['t1'];
+    engine.emit(offer);
+    expect(electron.Notification.instances.at(-1)?.options.body).toBe('发来一个文件：报告');
   });
 
   it.runIf(process.platform !== 'darwin')(

@@ -177,10 +177,13 @@ async function start(): Promise<void> {
     const win = currentWindow();
     if (win && !win.webContents.isDestroyed()) win.webContents.send(channel, payload);
   });
-  const notifier = createMessageNotifier({ Notification, platform: process.platform }, (peerId) => {
-    showWindow();
-    events.openConversation(peerId);
-  });
+  const notifier = createMessageNotifier(
+    { Notification, platform: process.platform, language },
+    (peerId) => {
+      showWindow();
+      events.openConversation(peerId);
+    },
+  );
   engine.subscribe((event) => {
     events.forward(event);
     if (event.channel === 'settings:changed') {

@@ -28,6 +28,18 @@ export const SHELL_TEXTS = {
     en: 'Online as {nick} · {count} peers',
     'zh-CN': '在线：{nick} · {count} 人在线',
   },
+  'notify.to-everyone': { en: '{who} (to everyone)', 'zh-CN': '{who}（群发）' },
+  'notify.undecodable': {
+    en: 'A message in an unreadable encoding ({encoding})',
+    'zh-CN': '一条无法识别编码的消息（{encoding}）',
+  },
+  'notify.sealed': {
+    en: 'A sealed message: open it in Pigeon to read it',
+    'zh-CN': '一条密封消息：请在 Pigeon 中打开阅读',
+  },
+  'notify.offers-file': { en: 'offers a file', 'zh-CN': '发来一个文件' },
+  'notify.offers-files': { en: 'offers {count} files', 'zh-CN': '发来 {count} 个文件' },
+  'notify.files-and-text': { en: '{files}: {text}', 'zh-CN': '{files}：{text}' },
   'start-failed.title': { en: 'Pigeon is offline', 'zh-CN': 'Pigeon 已离线' },
   'start-failed.message': { en: 'Pigeon could not go online', 'zh-CN': 'Pigeon 无法上线' },
 } satisfies Record<string, Texts>;
