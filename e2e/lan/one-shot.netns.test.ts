@@ -87,20 +87,41 @@ describe.skipIf(skip !== undefined)(
         aloneData,
       );
       expect(e.code).toBe(0);
+      // No --no-broadcast: sending nothing to the LAN is the doctor's default.
+      const d = await cli('doctor', ip('b'), '--count', '1', '--listen', '0', '--data', aloneData);
+      expect(d.code).toBe(0);
+      expect(d.stdout).toContain('--broadcast-check');
+      await watch.settle(500, 3000);
+      expect(presenceFrom(watch, ip('a'), since)).toEqual([]);
+      expect(watch.received.slice(since).filter((x) => x.from === ip('a'))).toEqual([]);
+    });
+
+    it('doctor --broadcast-check tells the LAN its entry and its goodbye, a pair', async () => {
+      const since = watch.received.length;
       const d = await cli(
         'doctor',
         ip('b'),
-        '--no-broadcast',
+        '--broadcast-check',
         '--count',
         '1',
         '--listen',
         '0',
+        '--json',
         '--data',
         aloneData,
       );
       expect(d.code).toBe(0);
+      expect(JSON.parse(d.stdout.trim())).toMatchObject({
+        result: { value: { broadcast: { tried: true, reached: true } } },
+      });
       await watch.settle(500, 3000);
-      expect(presenceFrom(watch, ip('a'), since)).toEqual([]);
+      // Its entry first and its goodbye last, once: no entry left standing. In between, the
+      // ipmsg broadcast check's own entry when the target is not yet known as a Pigeon.
+      const seen = presenceFrom(watch, ip('a'), since);
+      expect(seen[0]).toBe(Mode.BR_ENTRY);
+      expect(seen.at(-1)).toBe(Mode.BR_EXIT);
+      expect(seen.filter((m) => m === Mode.BR_EXIT)).toHaveLength(1);
+      expect(seen.every((m) => m === Mode.BR_ENTRY || m === Mode.BR_EXIT)).toBe(true);
     });
 
     // What the commands print on their own, to compare with what they print through serve

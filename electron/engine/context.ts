@@ -1,6 +1,7 @@
 import type { Emit, EventListener } from '../../shared/contract';
 import type { EngineSettings } from '../../shared/model';
 import type { Clock } from './clock';
+import type { RefusalLog } from './diagnostics/refusal-log';
 import type { ReplyGuard } from './io/reply-guard';
 import type { PeerTable } from './presence/peer-table';
 import type { Wire } from './wire';
@@ -25,6 +26,8 @@ export interface EngineContext {
    * own socket.
    */
   readonly replies: ReplyGuard;
+  /** What every guard turned away, per source address (diagnostics bundle, doctor). */
+  readonly refusals: RefusalLog;
   /** Tell every listener (hosts, the UI, the CLI) in the contract's vocabulary. */
   readonly emit: Emit;
   /** True when there is at least one listener: work done only to be told can be skipped. */

@@ -46,7 +46,8 @@ import { Presence } from './presence/presence';
 import type { PresenceMode } from './presence/presence-mode';
 import { settingsHandlers, type LiveSettings, type UiShell } from './settings/handlers';
 import { validateSettings } from './settings/settings';
-import { StartError, explainBindError } from './start-error';
+import { RefusalLog } from './diagnostics/refusal-log';
+import { explainBindError, invalidSettingsError } from './start-error';
 import { PIGEON_VERSION } from './version';
 import { Wire } from './wire';
 
@@ -108,6 +109,11 @@ export interface EngineStats {
   sendErrors: number;
   /** Messages turned away by the intake's rate limits (neither acked nor stored). */
   refused: number;
+  /**
+   * Datagrams "from" an address no host has (a broadcast, network, multicast or unspecified
+   * address): forged, so dropped before anything handles them.
+   */
+  impossible: number;
 }
 
 type PacketHandler = (p: WirePacket, d: Datagram) => void;
@@ -167,7 +173,7 @@ export class Engine {
     256,
   );
   private readonly timers = new Set<unknown>();
-  private readonly counters = { received: 0, malformed: 0, own: 0 };
+  private readonly counters = { received: 0, malformed: 0, own: 0, impossible: 0 };
   private running = false;
   /**
    * Addresses our own packets can come back from (the bind address and every interface's).
@@ -197,18 +203,23 @@ export class Engine {
       host: current.host,
     });
     const now = options.clock ? () => this.clock.now() : () => performance.now();
+    const refusals = new RefusalLog(() => this.clock.now());
     this.ctx = {
       clock: this.clock,
       now,
       wire: this.wire,
       peers: new PeerTable(),
       caps: new DatagramCaps(options.maxDatagram ?? SAFE_DATAGRAM),
-      replies: new ReplyGuard({
-        now,
-        local: () => this.socket.local(),
-        localAddresses: () => this.socket.localAddresses(),
-        interfaces: options.diagnostics?.listInterfaces ?? listIpv4Interfaces,
-      }),
+      replies: new ReplyGuard(
+        {
+          now,
+          local: () => this.socket.local(),
+          localAddresses: () => this.socket.localAddresses(),
+          interfaces: options.diagnostics?.listInterfaces ?? listIpv4Interfaces,
+        },
+        (address) => refusals.note('reply-guard', address),
+      ),
+      refusals,
       emit: this.hub.emit,
       listened: () => this.hub.size > 0,
       settings: () => this.current,
@@ -353,8 +364,7 @@ export class Engine {
   async start(): Promise<void> {
     if (this.running) return;
     const problems = validateSettings(this.current);
-    if (problems.length)
-      throw new StartError('invalid-settings', { problems: problems.join('; ') });
+    if (problems.length) throw invalidSettingsError(problems);
     const { bind, port } = this.current;
     this.socket.onDatagram((d) => this.receive(d));
     try {
@@ -462,6 +472,14 @@ export class Engine {
 
   private receive(d: Datagram): void {
     this.counters.received++;
+    // No host has a broadcast, network or multicast address: a packet "from" one is forged. It
+    // makes no peer and no conversation, and nothing answers it (an answer would go to a whole
+    // subnet), so it goes before any handler sees it.
+    if (this.ctx.replies.sourceRefusal(d.address) !== undefined) {
+      this.counters.impossible++;
+      this.ctx.refusals.note('impossible-source', d.address);
+      return;
+    }
     try {
       const parsed = parseDatagram(d.bytes);
       if (!parsed.ok) {

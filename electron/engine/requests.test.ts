@@ -154,7 +154,12 @@ describe('the engine answers every request of the contract', () => {
     const reply = await a.engine.request('settings:update', { nick: 'Alice', theme: 'light' });
     expect(reply).toMatchObject({
       ok: false,
-      error: { code: 'settings-not-saved', message: expect.stringContaining(file) },
+      error: {
+        code: 'settings-not-saved',
+        message: expect.stringContaining(file),
+        // The same as an outcome, for the UI's language.
+        problems: [{ code: 'settings-not-saved', params: { file } }],
+      },
     });
     expect(a.engine.settings().nick).toBe('alice');
     expect(fs.readFileSync(file, 'utf8')).toBe(content);
@@ -261,7 +266,11 @@ describe('the engine answers every request of the contract', () => {
     const { a } = lan();
     expect(await a.engine.request('echo:start', { to: '10.0.0.2' })).toEqual({
       ok: false,
-      error: { code: 'not-running', message: 'Pigeon is not running' },
+      error: {
+        code: 'not-running',
+        message: 'Pigeon is not running',
+        problems: [{ code: 'engine-not-running', params: {} }],
+      },
     });
   });
 

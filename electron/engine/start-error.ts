@@ -12,8 +12,10 @@ export class StartError extends Error {
   constructor(
     readonly code: StartErrorCode,
     readonly params: OutcomeParams,
+    /** The English text when it says more than the outcome's (every invalid setting). */
+    message?: string,
   ) {
-    super(outcomeText({ code, params }, 'en'));
+    super(message ?? outcomeText({ code, params }, 'en'));
     this.name = 'StartError';
     this.outcome = { code, params };
   }
@@ -42,4 +44,17 @@ export function explainBindError(
   if (code === 'EACCES') return new StartError('bind-not-allowed', where);
   const error = err instanceof Error ? err.message : String(err);
   return new StartError('bind-failed', { ...where, error });
+}
+
+/**
+ * The settings are not valid: the outcome names the first problem (its code as `problem`, with
+ * its values) and how many there are; the English message lists them all.
+ */
+export function invalidSettingsError(problems: readonly Outcome[]): StartError {
+  const [first] = problems;
+  const params: OutcomeParams = first
+    ? { ...first.params, problem: first.code, count: problems.length }
+    : { count: 0 };
+  const all = problems.map((p) => outcomeText(p, 'en')).join('; ');
+  return new StartError('invalid-settings', params, `The settings are not valid: ${all}`);
 }

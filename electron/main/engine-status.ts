@@ -1,6 +1,6 @@
 import type { ContractEvent } from '../../shared/contract';
 import type { Outcome } from '../../shared/model';
-import { outcomeText } from '../../shared/model/texts';
+import { outcomeText, shellText, type TextLanguage } from '../../shared/model/texts';
 
 /**
  * Follows the engine's event stream and keeps the one line the tray shows about it. Kept apart
@@ -12,9 +12,9 @@ export class EngineStatus {
   private lastError: Outcome | undefined;
   private readonly online = new Set<string>();
 
-  /** Returns true when the status line changed. */
+  /** Returns true when the status line changed (in any language: they change together). */
   apply(event: ContractEvent): boolean {
-    const before = this.line();
+    const before = this.line('en');
     switch (event.channel) {
       case 'engine:ready':
         this.running = true;
@@ -41,7 +41,7 @@ export class EngineStatus {
       default:
         break;
     }
-    return this.line() !== before;
+    return this.line('en') !== before;
   }
 
   /** The engine did not start at all (port in use, bad settings). */
@@ -50,13 +50,18 @@ export class EngineStatus {
     this.lastError = outcome;
   }
 
-  line(): string {
+  line(language: TextLanguage): string {
     if (!this.running)
       return this.lastError
-        ? `Offline: ${truncate(outcomeText(this.lastError, 'en'), 60)}`
-        : 'Offline';
+        ? shellText('status.offline-because', language, {
+            reason: truncate(outcomeText(this.lastError, language), 60),
+          })
+        : shellText('status.offline', language);
     const n = this.online.size;
-    return `Online as ${truncate(this.nick, 24)} · ${n === 1 ? '1 peer' : `${n} peers`}`;
+    const nick = truncate(this.nick, 24);
+    return n === 1
+      ? shellText('status.online-one', language, { nick })
+      : shellText('status.online', language, { nick, count: n });
   }
 }
 

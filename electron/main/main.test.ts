@@ -385,6 +385,35 @@ describe('main process composition', () => {
     });
   });
 
+  it("labels the tray in the settings' language, following a change at once", async () => {
+    const electron = state.fake;
+    electron.app.systemLanguages = ['zh-CN', 'en-US'];
+    const { engine } = await launch();
+    const tray = electron.Tray.instances[0];
+    type Item = { label?: string };
+    const labels = () => ((tray?.menu?.template ?? []) as Item[]).map((i) => i.label);
+    // 'system' on a Chinese desktop.
+    expect(labels()).toContain('退出 Pigeon');
+    expect(labels()).toContain('在线：' + engine.settings().nick + ' · 0 人在线');
+    expect(tray?.tooltip).toBe('Pigeon');
+    await engine.request('settings:update', { language: 'en' });
+    await settle();
+    expect(labels()).toContain('Quit Pigeon');
+    expect(labels()).toContain('Do not disturb');
+    await engine.request('settings:update', { language: 'zh-CN' });
+    await settle();
+    engine.emit({ channel: 'chat:unread', payload: { peerId: 'p', unread: 3, total: 3 } });
+    expect(labels()[0]).toBe('打开 Pigeon（3）');
+    expect(tray?.tooltip).toBe('Pigeon — 3 条未读消息');
+    // Notifications word Pigeon's own parts in it too.
+    const [win] = electron.BrowserWindow.instances;
+    win?.blur();
+    const offer = messageFromBob('报告');
+    if (offer.channel === 'chat:message') offer.payload.message.files = ['t1'];
+    engine.emit(offer);
+    expect(electron.Notification.instances.at(-1)?.options.body).toBe('发来一个文件：报告');
+  });
+
   it.runIf(process.platform !== 'darwin')(
     'hides to the tray on close by default, and quits on close when the person chose so',
     async () => {

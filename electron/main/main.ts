@@ -30,6 +30,7 @@ import { ensureDataDir } from '../engine/io/data-dir';
 import { defaultDataDir } from '../engine/io/default-data-dir';
 import { SETTINGS_FILE } from '../engine/settings/settings-store';
 import { StartError } from '../engine/start-error';
+import { outcomeText, shellText } from '../../shared/model/texts';
 import { adoptOldData, describeAdoption } from './adopt-old-data';
 import { registerAppScheme, setupAppProtocol } from './app-protocol';
 import { appPaths, trayIconFile } from './app-paths';
@@ -49,6 +50,7 @@ import type { LoginItemDeps } from './login-item';
 import { loadAppSettings } from './settings-file';
 import { setupSingleInstance } from './single-instance';
 import { setupStageDropped } from './stage-dropped';
+import { shellLanguage } from './shell-language';
 import { setupTray } from './tray';
 import { closeAction } from './window-close';
 import { loadWindowState, setupWindowStatePersistence, windowStateFile } from './window-state';
@@ -138,8 +140,10 @@ async function start(): Promise<void> {
   // Written again at each start when on, so the entry follows an app that moved (a new AppImage).
   if (prefs.startAtLogin) applyLoginItem(true);
 
-  // Tray and unread count.
+  // Tray and unread count, in the language the settings say ('system': the OS's).
   const status = new EngineStatus();
+  const language = (): ReturnType<typeof shellLanguage> =>
+    shellLanguage(prefs.language, app.getPreferredSystemLanguages());
   // Away (an engine setting) as the settings say; do-not-disturb is in prefs. settings:changed
   // keeps both current.
   let away = settings.away;
@@ -155,21 +159,31 @@ async function start(): Promise<void> {
       setAway: (away) => setSetting({ away }),
       setDoNotDisturb: (doNotDisturb) => setSetting({ doNotDisturb }),
     },
+    language(),
   );
   // The engine keeps the one unread count (every window and tab shows the same numbers).
   let unread = 0;
   const refreshTray = (): void =>
-    tray.update({ unread, status: status.line(), away, doNotDisturb: prefs.doNotDisturb });
+    tray.update({
+      unread,
+      status: status.line(language()),
+      language: language(),
+      away,
+      doNotDisturb: prefs.doNotDisturb,
+    });
 
   // Engine events go to the page on the contract's channels, and to the tray and notifications.
   const events = new RendererEvents((channel, payload) => {
     const win = currentWindow();
     if (win && !win.webContents.isDestroyed()) win.webContents.send(channel, payload);
   });
-  const notifier = createMessageNotifier({ Notification, platform: process.platform }, (peerId) => {
-    showWindow();
-    events.openConversation(peerId);
-  });
+  const notifier = createMessageNotifier(
+    { Notification, platform: process.platform, language },
+    (peerId) => {
+      showWindow();
+      events.openConversation(peerId);
+    },
+  );
   engine.subscribe((event) => {
     events.forward(event);
     if (event.channel === 'settings:changed') {
@@ -282,9 +296,9 @@ async function start(): Promise<void> {
     events.startFailed(failure.outcome);
     void dialog.showMessageBox({
       type: 'warning',
-      title: 'Pigeon is offline',
-      message: 'Pigeon could not go online',
-      detail: failure.message,
+      title: shellText('start-failed.title', language()),
+      message: shellText('start-failed.message', language()),
+      detail: outcomeText(failure.outcome, language()),
     });
   }
 }

@@ -126,6 +126,17 @@ describe('message notifications', () => {
     expect(notificationContent(message({ text: family })).body).toBe(family);
   });
 
+  it("words Pigeon's own parts in the settings' language, never the peer's text", () => {
+    const zh = (e: Parameters<typeof notificationContent>[0]) => notificationContent(e, 'zh-CN');
+    expect(zh(message({ broadcast: true })).title).toBe('bob（群发）');
+    expect(zh(message({ text: '报告', files: ['t1', 't2'] })).body).toBe('发来 2 个文件：报告');
+    expect(zh(message({ text: '', sealed: { openedAt: null } })).body).toBe(
+      '一条密封消息：请在 Pigeon 中打开阅读',
+    );
+    // A nick that looks like a placeholder stays as it is.
+    expect(zh(message({ broadcast: true }, { nick: '{who}' })).title).toBe('{who}（群发）');
+  });
+
   it('never shows the text of a sealed message before it is opened', () => {
     const sealed = notificationContent(message({ text: '', sealed: { openedAt: null } }));
     expect(sealed.body).toBe('A sealed message: open it in Pigeon to read it');

@@ -1,5 +1,6 @@
 import type { Notification, NotificationConstructorOptions, NativeImage } from 'electron';
 import type { MessageEvent } from '../../shared/contract';
+import { shellText, type TextLanguage } from '../../shared/model/texts';
 import { revealPlain } from '../../shared/text/hidden-chars';
 import { forNotification } from './notification-markup';
 
@@ -9,6 +10,8 @@ export interface NotificationDeps {
   };
   /** Decides how title and body are encoded (Linux bodies are markup). */
   platform: NodeJS.Platform;
+  /** The language of Pigeon's own words in them, as the settings say now (English if absent). */
+  language?: () => TextLanguage;
 }
 
 export interface MessageNotifier {
@@ -31,7 +34,7 @@ export function createMessageNotifier(
   return {
     notify(event) {
       if (!deps.Notification.isSupported()) return;
-      const content = notificationContent(event);
+      const content = notificationContent(event, deps.language?.() ?? 'en');
       const options: NotificationConstructorOptions = {
         title: forNotification(deps.platform, 'title', content.title),
         body: forNotification(deps.platform, 'body', content.body),
@@ -58,21 +61,27 @@ export function createMessageNotifier(
  * would hide or reorder it written out (a nick's RLO or zero-width space, a message's bidi
  * override), as the window shows them.
  */
-export function notificationContent({ message, peer }: MessageEvent): {
+export function notificationContent(
+  { message, peer }: MessageEvent,
+  language: TextLanguage = 'en',
+): {
   title: string;
   body: string;
 } {
+  const say = (key: Parameters<typeof shellText>[0], params = {}) =>
+    shellText(key, language, params);
   const who = revealPlain(peer?.nick.trim() ?? '', 'name') || peer?.address || message.peerId;
-  const title = message.broadcast ? `${who} (to everyone)` : who;
+  const title = message.broadcast ? say('notify.to-everyone', { who }) : who;
   const text = message.undecodable
-    ? `A message in an unreadable encoding (${message.undecodable.encoding})`
+    ? say('notify.undecodable', { encoding: message.undecodable.encoding })
     : message.sealed && message.sealed.openedAt === null
-      ? 'A sealed message: open it in Pigeon to read it'
+      ? say('notify.sealed')
       : preview(message.text);
   // An offer of files notifies even without a text: the person has to accept it.
   const n = message.files?.length ?? 0;
-  const files = n === 0 ? '' : n === 1 ? 'offers a file' : `offers ${n} files`;
-  const body = files && text ? `${files}: ${text}` : files || text;
+  const files =
+    n === 0 ? '' : n === 1 ? say('notify.offers-file') : say('notify.offers-files', { count: n });
+  const body = files && text ? say('notify.files-and-text', { files, text }) : files || text;
   return { title, body };
 }
 

@@ -1,4 +1,5 @@
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
+import { shellText, type TextLanguage } from '../../shared/model/texts';
 
 export interface TrayDeps {
   Tray: new (image: NativeImage) => Tray;
@@ -8,8 +9,10 @@ export interface TrayDeps {
 
 export interface TrayState {
   unread: number;
-  /** One line about the engine, e.g. "Online as alice · 3 peers". */
+  /** One line about the engine, e.g. "Online as alice · 3 peers", in `language`. */
   status: string;
+  /** The language of the labels, as the settings say (shell-language.ts). */
+  language: TextLanguage;
   /** Away (with the automatic reply) and do-not-disturb, as the settings say. */
   away?: boolean;
   doNotDisturb?: boolean;
@@ -33,7 +36,12 @@ export interface PigeonTray {
  * A messenger keeps running when its window is out of sight, so the tray is where a person sees
  * that messages are waiting and how to quit for good.
  */
-export function setupTray(deps: TrayDeps, icon: NativeImage, actions: TrayActions): PigeonTray {
+export function setupTray(
+  deps: TrayDeps,
+  icon: NativeImage,
+  actions: TrayActions,
+  initialLanguage: TextLanguage = 'en',
+): PigeonTray {
   const tray = new deps.Tray(icon);
   // Windows and most Linux trays open the window on a plain click; macOS shows the menu instead.
   if (deps.platform !== 'darwin') tray.on('click', () => actions.open());
@@ -44,31 +52,41 @@ export function setupTray(deps: TrayDeps, icon: NativeImage, actions: TrayAction
     tray.setTitle(state.unread > 0 ? String(state.unread) : '');
     tray.setContextMenu(deps.Menu.buildFromTemplate(trayMenuTemplate(state, actions)));
   };
-  update({ unread: 0, status: 'Starting…' });
+  update(startingState(initialLanguage));
 
   return { update, destroy: () => tray.destroy() };
 }
 
+/** What the tray shows before the engine said anything. */
+export function startingState(language: TextLanguage): TrayState {
+  return { unread: 0, status: shellText('status.starting', language), language };
+}
+
 export function trayTooltip(state: TrayState): string {
-  if (state.unread === 0) return 'Pigeon';
-  return state.unread === 1
-    ? 'Pigeon — 1 unread message'
-    : `Pigeon — ${state.unread} unread messages`;
+  const { unread, language } = state;
+  if (unread === 0) return shellText('tray.tooltip', language);
+  return unread === 1
+    ? shellText('tray.tooltip-unread-one', language)
+    : shellText('tray.tooltip-unread', language, { count: unread });
 }
 
 export function trayMenuTemplate(
   state: TrayState,
   actions: TrayActions,
 ): MenuItemConstructorOptions[] {
+  const { unread, language } = state;
   return [
     {
-      label: state.unread > 0 ? `Open Pigeon (${state.unread})` : 'Open Pigeon',
+      label:
+        unread > 0
+          ? shellText('tray.open-unread', language, { count: unread })
+          : shellText('tray.open', language),
       click: () => actions.open(),
     },
     { label: state.status, enabled: false },
     ...attentionItems(state, actions),
     { type: 'separator' },
-    { label: 'Quit Pigeon', click: () => actions.quit() },
+    { label: shellText('tray.quit', language), click: () => actions.quit() },
   ];
 }
 
@@ -78,14 +96,14 @@ function attentionItems(state: TrayState, actions: TrayActions): MenuItemConstru
   const items: MenuItemConstructorOptions[] = [];
   if (setAway)
     items.push({
-      label: 'Away (reply automatically)',
+      label: shellText('tray.away', state.language),
       type: 'checkbox',
       checked: state.away === true,
       click: () => setAway(state.away !== true),
     });
   if (setDoNotDisturb)
     items.push({
-      label: 'Do not disturb',
+      label: shellText('tray.do-not-disturb', state.language),
       type: 'checkbox',
       checked: state.doNotDisturb === true,
       click: () => setDoNotDisturb(state.doNotDisturb !== true),

@@ -1,6 +1,6 @@
 import type { Req, RequestChannel, Res } from './requests';
 import type { Result } from './result';
-import { err, errorToInfo, ok } from './result';
+import { errorToInfo, ok } from './result';
 import { validateRequest } from './validate';
 
 /** One function per request channel; may throw (ContractError picks the code) or reject. */
@@ -34,8 +34,8 @@ export function createRequestHandler(
       return ok(value === undefined ? null : value);
     } catch (e) {
       options.onHandlerError?.(ch, e);
-      const info = errorToInfo(e);
-      return err(info.code, info.message);
+      // The whole info: what is wrong as outcomes (`problems`) travels with the message.
+      return { ok: false, error: errorToInfo(e) };
     }
   };
 }

@@ -1,9 +1,15 @@
+import type { Outcome } from '../model/outcome';
+
 /**
  * JSON-safe result envelopes. Nothing crosses IPC or the WebSocket as an exception: Electron keeps
  * only an error's message and a JSON transport keeps nothing, so every call answers with a value.
  */
 
-export type ContractErrorInfo = { code: string; message: string };
+/**
+ * `message` is English, for logs and the CLI; `problems`, when the request (or a setting in it)
+ * was not valid, says what is wrong as outcomes the UI shows in the person's language.
+ */
+export type ContractErrorInfo = { code: string; message: string; problems?: Outcome[] };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractErrorInfo };
 
@@ -22,7 +28,11 @@ export function err<T = never>(code: string, message: string): Result<T> {
 /** Thrown by a handler to answer with a chosen code instead of 'internal'. */
 export class ContractError extends Error {
   readonly code: string;
-  constructor(code: ContractErrorCode | (string & {}), message: string) {
+  constructor(
+    code: ContractErrorCode | (string & {}),
+    message: string,
+    readonly problems?: Outcome[],
+  ) {
     super(message);
     this.name = 'ContractError';
     this.code = code;
@@ -31,7 +41,12 @@ export class ContractError extends Error {
 
 /** Any thrown value as an envelope error; ContractError keeps its code. */
 export function errorToInfo(error: unknown, fallbackCode = 'internal'): ContractErrorInfo {
-  if (error instanceof ContractError) return { code: error.code, message: error.message };
+  if (error instanceof ContractError)
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.problems?.length ? { problems: error.problems } : {}),
+    };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return {

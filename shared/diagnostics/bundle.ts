@@ -1,4 +1,12 @@
-import type { DoctorReport, EchoResult, EngineSettings, InterfacesReport, Peer } from '../model';
+import type {
+  DoctorReport,
+  EchoResult,
+  EngineSettings,
+  InterfacesReport,
+  Peer,
+  RefusalReport,
+  SourceRefusals,
+} from '../model';
 
 /**
  * Everything a maintainer asks for when someone "cannot see" a colleague, as one plain-text
@@ -30,6 +38,8 @@ export interface BundleInput {
   traffic: TrafficLine[];
   echoRuns: EchoResult[];
   doctor: DoctorReport[];
+  /** What the engine's guards turned away (absent in the demo). */
+  refusals?: RefusalReport;
 }
 
 export function diagnosticsBundle(input: BundleInput, options: { redact?: boolean } = {}): string {
@@ -63,6 +73,18 @@ export function diagnosticsBundle(input: BundleInput, options: { redact?: boolea
       .map(([k, v]) => `${k} ${v}`)
       .join('  '),
   );
+
+  if (input.refusals) {
+    const r = input.refusals;
+    section('Refused (flood limits and guards)');
+    lines.push(
+      Object.entries(r.totals)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('  '),
+    );
+    for (const s of r.sources)
+      lines.push(`${s.address}  ${refusalLine(s)}  last ${ago(input.at, s.lastAt)}`);
+  }
 
   section(`Peers (${input.peers.length})`);
   for (const p of input.peers) {
@@ -115,11 +137,12 @@ export function doctorText(d: DoctorReport, lang: 'en' | 'zh-CN' | 'both' = 'bot
     `  route      ${d.local.route.error ? `error: ${d.local.route.error}` : `via ${d.local.route.interface ?? '?'} from ${d.local.route.sourceAddress ?? '?'}`}`,
     `  subnet     ${d.subnet.same ? `same as ${d.subnet.matches.map((m) => `${m.interface} ${m.subnet}`).join(', ')}` : `different (${d.subnet.guess})`}${d.subnet.inUnicastHosts ? ', in unicast hosts' : ''}`,
     `  last seen  ${d.lastSeen.at === null ? 'never' : `${Math.round((d.lastSeen.agoMs ?? 0) / 1000)} s ago (${d.lastSeen.mode}, ${d.lastSeen.packets} packets)`}; heard during checks: ${d.heardDuring}`,
-    `  broadcast  ${d.broadcast.tried ? `${d.broadcast.mode}: ${d.broadcast.reached ? 'reached' : 'not reached'}` : 'not tried'}`,
+    `  broadcast  ${d.broadcast.tried ? `${d.broadcast.mode}: ${d.broadcast.reached ? 'reached' : 'not reached'}` : d.broadcast.skipped ? 'skipped (pigeon doctor --broadcast-check)' : 'not tried'}`,
     `  unicast    ${f ? `${f.mode}: ${f.stats.received}/${f.stats.sent} answered${rtt ? `, rtt ${rtt.p50} ms` : ''}` : 'not tried'}`,
     `  back       ${d.reverse ? `${d.reverse.received}/${d.reverse.granted ?? '?'} probes from ${d.target.address} arrived` : 'not tried (needs a Pigeon peer)'}`,
     `  tcp ${d.tcp.port}   ${d.tcp.state}${d.tcp.state === 'open' || d.tcp.state === 'refused' ? ` in ${d.tcp.ms} ms` : ''}`,
     `  link       ${d.linkLayer}`,
+    ...(d.refused ? [`  refused    ${refusalLine(d.refused)} (by this Pigeon)`] : []),
   ];
   for (const v of d.verdicts) {
     lines.push(
@@ -158,6 +181,15 @@ export function redactText(text: string, names: readonly string[]): string {
       return `net${n}.${d}`;
     },
   );
+}
+
+/** "340 (intake-rate 338, answer-budget 2)" */
+export function refusalLine(s: SourceRefusals): string {
+  const parts = Object.entries(s.counts)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([k, n]) => `${k} ${n}`);
+  return `${s.total} (${parts.join(', ')})`;
 }
 
 function ago(now: number, at: number): string {

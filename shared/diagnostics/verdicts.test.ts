@@ -47,6 +47,38 @@ describe('decideVerdicts', () => {
     );
   });
 
+  it("says what our own guards turned away from the address, beside the network's verdict", () => {
+    const refused = (counts: Record<string, number>) => ({
+      address: '10.0.0.2',
+      total: Object.values(counts).reduce((a, b) => a + b, 0),
+      counts,
+      firstAt: 0,
+      lastAt: 0,
+    });
+    // Dropped messages are why a colleague's messages do not show: a warning, no 'ok'.
+    const dropped = decideVerdicts({
+      ...healthy,
+      refused: refused({ 'intake-rate': 300, 'intake-unannounced': 40, 'answer-budget': 2 }),
+    });
+    expect(dropped.map((v) => [v.code, v.severity])).toEqual([
+      ['we-dropped-messages', 'warning'],
+      ['we-withheld-answers', 'info'],
+    ]);
+    expect(dropped[0]?.text.en).toContain('turned away 340 messages from 10.0.0.2');
+    expect(dropped[1]?.params.count).toBe(2);
+    // Answers withheld alone are told under the 'ok'.
+    expect(codes({ refused: refused({ 'probe-back': 3 }) })).toEqual(['ok', 'we-withheld-answers']);
+    // And beside a silent host's verdict too.
+    expect(
+      codes({
+        forward: { mode: 'pigeon', stats: stats(4, 0) },
+        reverse: null,
+        refused: refused({ 'intake-rate': 5 }),
+      }),
+    ).toEqual(['their-inbound-blocked', 'we-dropped-messages']);
+    expect(codes({ refused: null })).toEqual(['ok']);
+  });
+
   it('their firewall: we hear them, they do not hear us', () => {
     expect(codes({ forward: { mode: 'pigeon', stats: stats(4, 0) }, reverse: null })).toEqual([
       'their-inbound-blocked',

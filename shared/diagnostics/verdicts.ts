@@ -4,6 +4,7 @@ import type {
   EchoReverse,
   EchoStats,
   InterfaceInfo,
+  SourceRefusals,
   TcpState,
   Verdict,
   VerdictCode,
@@ -29,6 +30,8 @@ export interface DoctorEvidence {
   reverse: EchoReverse | null;
   tcp: TcpState;
   linkLayer: 'present' | 'absent' | 'unknown';
+  /** What this engine's guards turned away from that address (absent: not known). */
+  refused?: SourceRefusals | null;
 }
 
 function verdict(
@@ -66,6 +69,8 @@ export function decideVerdicts(e: DoctorEvidence, interfaces: InterfaceInfo[] = 
       verdict('other-interface', 'warning', { ...base, iface: e.route.interface, expected }),
     );
   }
+  // Before the 'ok' is decided: dropped messages are something wrong, whatever the network says.
+  findings.push(...refusalFindings(e, base));
   if (answered && e.forward) {
     const r = e.reverse;
     if (r && r.granted !== null && r.granted > 0 && r.received === 0) {
@@ -80,6 +85,9 @@ export function decideVerdicts(e: DoctorEvidence, interfaces: InterfaceInfo[] = 
       !e.subnet.inUnicastHosts
     ) {
       findings.push(verdict('broadcast-blocked', 'warning', base));
+    } else if (e.subnet.same && e.broadcast.skipped && !e.subnet.inUnicastHosts) {
+      // The one question this run could not answer: whether the LAN drops broadcasts to it.
+      findings.push(verdict('broadcast-not-checked', 'info', base));
     }
     if (e.tcp === 'timeout' || e.tcp === 'unreachable') {
       findings.push(verdict('tcp-blocked', 'warning', base));
@@ -118,4 +126,22 @@ export function decideVerdicts(e: DoctorEvidence, interfaces: InterfaceInfo[] = 
   }
   findings.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   return [...out, ...findings];
+}
+
+/**
+ * What our own guards did to that address: messages dropped over the intake's limits are why a
+ * colleague's messages do not show (a warning, and no 'ok' above it); answers withheld over
+ * their budgets are only told.
+ */
+function refusalFindings(e: DoctorEvidence, base: Record<string, string | number>): Verdict[] {
+  const r = e.refused;
+  if (!r) return [];
+  const c = r.counts;
+  const out: Verdict[] = [];
+  const dropped =
+    (c['intake-rate'] ?? 0) + (c['intake-total'] ?? 0) + (c['intake-unannounced'] ?? 0);
+  if (dropped > 0) out.push(verdict('we-dropped-messages', 'warning', { ...base, count: dropped }));
+  const withheld = (c['answer-budget'] ?? 0) + (c['probe-back'] ?? 0) + (c['reply-guard'] ?? 0);
+  if (withheld > 0) out.push(verdict('we-withheld-answers', 'info', { ...base, count: withheld }));
+  return out;
 }

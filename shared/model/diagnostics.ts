@@ -1,3 +1,4 @@
+import type { Outcome } from './outcome';
 import type { ClientKind } from './peer';
 import type { EchoMode, EchoReverse, EchoStats } from './echo';
 
@@ -41,6 +42,9 @@ export type VerdictCode =
   | 'different-subnet'
   | 'different-subnet-silent'
   | 'broadcast-blocked'
+  | 'broadcast-not-checked'
+  | 'we-dropped-messages'
+  | 'we-withheld-answers'
   | 'tcp-blocked'
   | 'tcp-refused'
   | 'not-running'
@@ -70,7 +74,11 @@ export interface DoctorRequest {
   count?: number;
   /** Per probe (default 1000 ms). */
   timeoutMs?: number;
-  /** Skip the broadcast step (it makes every IPMsg client on the LAN answer). */
+  /**
+   * Skip the broadcast step: it announces us to everyone on the LAN (ipmsg mode) or asks every
+   * Pigeon there to answer. The app does it (it is on the LAN already); `pigeon doctor` skips it
+   * unless `--broadcast-check`.
+   */
   skipBroadcast?: boolean;
 }
 
@@ -102,15 +110,76 @@ export interface DoctorReport {
   lastSeen: { at: number | null; agoMs: number | null; packets: number; mode: string | null };
   /** Packets from the target while the doctor ran (answers excluded). */
   heardDuring: number;
-  broadcast: { tried: boolean; mode: 'pigeon' | 'ipmsg' | null; reached: boolean | null };
+  /**
+   * Whether a broadcast reached the target. `skipped`: the request asked not to broadcast (the
+   * CLI's default: a one-shot doctor tells only its target of itself; `--broadcast-check`).
+   */
+  broadcast: {
+    tried: boolean;
+    mode: 'pigeon' | 'ipmsg' | null;
+    reached: boolean | null;
+    skipped?: true;
+  };
   forward: { mode: EchoMode; stats: EchoStats } | null;
   /** Pigeon peers only: probes it sent back to us on request (tests unsolicited inbound). */
   reverse: EchoReverse | null;
   tcp: { port: number; state: TcpState; ms: number; error?: string };
+  /** What this engine turned away from the target (rate limits, budgets), or null: nothing. */
+  refused?: SourceRefusals | null;
   /** The target's machine answered at the link level (ARP), Linux only. */
   linkLayer: 'present' | 'absent' | 'unknown';
   /** The first one is the answer; the rest are further findings. Empty when `error` is set. */
   verdicts: Verdict[];
-  /** Why the checks could not run (a malformed address, Pigeon not running). */
+  /** Why the checks could not run (a malformed address, Pigeon not running), in English. */
   error?: string;
+  /** The same as an outcome, for the UI's language. */
+  problem?: Outcome;
+}
+
+/**
+ * What this engine turned away, and why: the guards every forged-source flood meets. Each is
+ * counted per source address, so "why can't I see my colleague?" can be answered with "your
+ * client dropped 340 messages from 10.0.0.5 over its rate limit".
+ */
+export type RefusalKind =
+  /** A packet from an address no host has (a broadcast, network or multicast address): dropped. */
+  | 'impossible-source'
+  /** A message over its source's rate limit: neither acked nor stored (a real sender resends). */
+  | 'intake-rate'
+  /** A message over what everyone together may send (its source not vouched for). */
+  | 'intake-total'
+  /** A message from a host that never announced itself, over those hosts' shared budget. */
+  | 'intake-unannounced'
+  /** An answer presence owed (ANSENTRY, GETINFO...), over the per-source or total budget. */
+  | 'answer-budget'
+  /** A reply that would have gone to an address no single host has, or to ourselves. */
+  | 'reply-guard'
+  /** A probe-back request refused (no room in the budget, or its address had its share). */
+  | 'probe-back';
+
+export const REFUSAL_KINDS: readonly RefusalKind[] = [
+  'impossible-source',
+  'intake-rate',
+  'intake-total',
+  'intake-unannounced',
+  'answer-budget',
+  'reply-guard',
+  'probe-back',
+];
+
+/** What was turned away from one source address. */
+export interface SourceRefusals {
+  address: string;
+  total: number;
+  counts: Partial<Record<RefusalKind, number>>;
+  /** Epoch ms of the first and the last refusal counted. */
+  firstAt: number;
+  lastAt: number;
+}
+
+/** Every refusal since the engine started, and the sources with the most. */
+export interface RefusalReport {
+  totals: Record<RefusalKind, number>;
+  /** The sources with the most refusals, most first (the log remembers a bounded number). */
+  sources: SourceRefusals[];
 }

@@ -1,3 +1,4 @@
+import type { Outcome } from './outcome';
 import type { ClientKind } from './peer';
 
 /**
@@ -102,8 +103,10 @@ export interface EchoResult {
   startedAt: number;
   durationMs: number;
   state: 'done' | 'cancelled' | 'failed';
-  /** Why a run failed (bad request, engine not running, socket error). */
+  /** Why a run failed (bad request, engine not running, socket error), in English. */
   error?: string;
+  /** A bad request or an engine not running, as an outcome (the UI shows it in its language). */
+  problem?: Outcome;
   stats: EchoStats;
   reverse?: EchoReverse;
 }
@@ -136,7 +139,9 @@ export interface SweepResult {
   mode: 'pigeon' | 'raw';
   target: EchoTarget;
   state: 'done' | 'cancelled' | 'failed';
+  /** Why the sweep failed, in English; `problem` as an outcome when the request was the cause. */
   error?: string;
+  problem?: Outcome;
   /** Largest UDP payload that got through (and back); null when even the smallest failed. */
   largestPassing: number | null;
   /** Smallest payload that failed; null when everything up to max passed. */
@@ -181,7 +186,9 @@ export interface ReachResult {
   startedAt: number;
   durationMs: number;
   state: 'done' | 'failed';
+  /** Why it failed, in English; `problem` as an outcome. */
   error?: string;
+  problem?: Outcome;
   targets: { target: string; interface: string | null; responders: string[] }[];
   /** Responders grouped by the interface whose subnet they are in. */
   interfaces: {

@@ -42,8 +42,44 @@ export type StartErrorCode =
   | 'bind-failed'
   | 'invalid-settings';
 
+/** A request or a setting a person gave is not valid: what is wrong (texts/problems.ts). */
+export type RequestProblemCode =
+  | SettingsProblemCode
+  | 'target-invalid'
+  | 'target-port-invalid'
+  | 'echo-mode-unknown'
+  | 'count-out-of-range'
+  | 'interval-out-of-range'
+  | 'interval-out-of-range-ipmsg'
+  | 'timeout-out-of-range'
+  | 'size-out-of-range'
+  | 'probe-back-out-of-range'
+  | 'probe-back-needs-pigeon'
+  | 'sweep-mode'
+  | 'sweep-sizes'
+  | 'sweep-tries'
+  | 'reach-invalid'
+  | 'engine-not-running';
+
+/** What validateSettings finds wrong with one setting. */
+export type SettingsProblemCode =
+  | 'nick-empty'
+  | 'nick-too-long'
+  | 'group-too-long'
+  | 'away-message-nul'
+  | 'name-nul'
+  | 'user-invalid'
+  | 'host-invalid'
+  | 'bind-invalid'
+  | 'port-invalid'
+  | 'broadcast-invalid'
+  | 'hosts-invalid'
+  | 'hosts-prefix-invalid'
+  | 'hosts-too-large';
+
 /** Every code the catalogue (texts/) has words for. */
 export type OutcomeCode =
+  | RequestProblemCode
   | FailureCode
   | UnconfirmedCode
   | OutboxCode

@@ -133,14 +133,30 @@ export function directedBroadcast(address: string, netmask: string): string | un
  */
 export function expandHosts(
   spec: string,
-): { ok: true; addresses: string[] } | { ok: false; reason: string } {
+):
+  | { ok: true; addresses: string[] }
+  | { ok: false; reason: string; problem: 'not-an-address' | 'prefix-too-long' | 'too-large' } {
   const s = parseSubnet(spec);
-  if (!s) return { ok: false, reason: `${JSON.stringify(spec)} is not an IPv4 address or subnet` };
+  if (!s)
+    return {
+      ok: false,
+      problem: 'not-an-address',
+      reason: `${JSON.stringify(spec)} is not an IPv4 address or subnet`,
+    };
   const { base, prefix: bits } = s;
   if (spec.indexOf('/') < 0) return { ok: true, addresses: [intToIpv4(base)] };
-  if (bits > 32) return { ok: false, reason: `${spec}: prefix /${bits} is above /32` };
+  if (bits > 32)
+    return {
+      ok: false,
+      problem: 'prefix-too-long',
+      reason: `${spec}: prefix /${bits} is above /32`,
+    };
   if (bits < 22)
-    return { ok: false, reason: `${spec}: subnets larger than /22 are not swept (too many hosts)` };
+    return {
+      ok: false,
+      problem: 'too-large',
+      reason: `${spec}: subnets larger than /22 are not swept (too many hosts)`,
+    };
   if (bits >= 31) return { ok: true, addresses: [intToIpv4(base)] };
   const mask = maskOf(bits);
   const net = (base & mask) >>> 0;

@@ -26,9 +26,14 @@ export const doctorFlags = {
   },
   count: { type: 'number', arg: 'N', describe: 'echo probes per check (default 4)' },
   timeout: { type: 'number', arg: 'MS', describe: 'per probe (default 1000)' },
+  'broadcast-check': {
+    type: 'boolean',
+    describe:
+      'also check that broadcasts reach ADDR: announces you to everyone on the LAN (entry, then goodbye)',
+  },
   'no-broadcast': {
     type: 'boolean',
-    describe: 'skip the broadcast check (it makes every IPMsg client on the LAN answer)',
+    describe: 'no broadcast check (the default since --broadcast-check; kept for scripts)',
   },
   lang: {
     type: 'string',
@@ -45,12 +50,13 @@ export const doctorFlags = {
 
 export const doctorHelp = {
   usage:
-    'pigeon doctor ADDR[:PORT] [--json] [--listen SECONDS] [--bundle [--redact]] | pigeon doctor --interfaces',
+    'pigeon doctor ADDR[:PORT] [--json] [--listen SECONDS] [--broadcast-check] [--bundle [--redact]] | pigeon doctor --interfaces',
   summary: "why can't I see someone? checks one address and says what is wrong, with the fix",
   examples: [
     'pigeon doctor 192.168.1.20',
     'pigeon doctor 10.0.2.7 --json',
     'pigeon doctor 192.168.1.20 --listen 10      # restart Pigeon over there meanwhile',
+    'pigeon doctor 192.168.1.20 --broadcast-check # do broadcasts reach it? (tells the LAN)',
     'pigeon doctor 192.168.1.20 --bundle --redact',
     'pigeon doctor --interfaces',
   ],
@@ -70,15 +76,20 @@ export async function doctor(argv: string[]): Promise<number> {
   if (flags.lang !== undefined && flags.lang !== 'en' && flags.lang !== 'zh-CN')
     throw new UsageError('--lang must be en or zh-CN');
   const lang = cliLanguage(flags.lang);
+  if (flags['broadcast-check'] && flags['no-broadcast'])
+    throw new UsageError('--broadcast-check and --no-broadcast contradict each other');
+  const broadcastCheck = flags['broadcast-check'] === true;
 
   // Our presence goes to the target alone (see PresenceMode); a running engine is already there.
+  // The broadcast check asks the whole LAN, in ipmsg mode with our entry: then the LAN hears our
+  // entry and, when we are done, our goodbye ('lan'), never an entry left standing.
   const { link, remote, close } = await openEngineLink(
     flags,
     async () =>
       (
         await startProbeEngine(flags, {
           portFallback: true,
-          presence: { only: [`${target.address}:${target.port}`] },
+          presence: broadcastCheck ? 'lan' : { only: [`${target.address}:${target.port}`] },
         })
       ).engine,
   );
@@ -94,7 +105,7 @@ export async function doctor(argv: string[]): Promise<number> {
         to: positional[0]?.includes(':') ? to : target.address,
         ...(flags.count !== undefined ? { count: flags.count } : {}),
         ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
-        ...(flags['no-broadcast'] ? { skipBroadcast: true } : {}),
+        ...(broadcastCheck ? {} : { skipBroadcast: true }),
       }),
     );
     if (flags.bundle)

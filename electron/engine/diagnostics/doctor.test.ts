@@ -1,17 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { startDiagnosedEngine } from '../echo/testing/diagnostics-node';
 import { FakeClock } from '../testing/fake-clock';
-import { dropWhere, FakeNetwork } from '../testing/fake-network';
+import { Mode } from '../../../shared/protocol';
+import { dropWhere, FakeNetwork, packetOf } from '../testing/fake-network';
 
 describe('runDoctor on a fake LAN', () => {
   it('all is well between two Pigeons', async () => {
     const net = new FakeNetwork(new FakeClock());
     const a = await startDiagnosedEngine(net, '10.0.0.1');
     await startDiagnosedEngine(net, '10.0.0.2', { nick: 'bob' });
+    let broadcasts = 0;
+    net.use((d) => {
+      const mode = (packetOf(d)?.command ?? 0) & 0xff;
+      if (d.from.address === '10.0.0.1' && d.broadcast && mode === Mode.PIGEON_ECHO) broadcasts++;
+      return undefined;
+    });
     const p = a.engine.handlers['diag:doctor']({ to: '10.0.0.2' });
     await net.clock.advance(30_000);
     const r = await p;
     expect(r.verdicts.map((v) => v.code)).toEqual(['ok']);
+    expect(broadcasts).toBeGreaterThan(0);
     expect(r).toMatchObject({
       target: { address: '10.0.0.2', port: 2425, nick: 'bob', client: 'pigeon' },
       subnet: { same: true, guess: '10.0.0.0/24' },
@@ -23,6 +31,30 @@ describe('runDoctor on a fake LAN', () => {
     expect(r.lastSeen.at).not.toBeNull();
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     expect(a.engine.handlers['diag:bundle']({}).text).toContain('10.0.0.2 answers');
+  });
+
+  it('without the broadcast step, says so: the one question that run did not answer', async () => {
+    const net = new FakeNetwork(new FakeClock());
+    const a = await startDiagnosedEngine(net, '10.0.0.1');
+    await startDiagnosedEngine(net, '10.0.0.2', { nick: 'bob' });
+    // Broadcast echo probes from A (the broadcast step in pigeon mode), each copy counted.
+    let broadcasts = 0;
+    net.use((d) => {
+      const mode = (packetOf(d)?.command ?? 0) & 0xff;
+      if (d.from.address === '10.0.0.1' && d.broadcast && mode === Mode.PIGEON_ECHO) broadcasts++;
+      return undefined;
+    });
+    const p = a.engine.handlers['diag:doctor']({ to: '10.0.0.2', skipBroadcast: true });
+    await net.clock.advance(30_000);
+    const r = await p;
+    expect(broadcasts).toBe(0);
+    expect(r.broadcast).toEqual({ tried: false, mode: null, reached: null, skipped: true });
+    expect(r.verdicts.map((v) => [v.code, v.severity])).toEqual([
+      ['ok', 'ok'],
+      ['broadcast-not-checked', 'info'],
+    ]);
+    expect(r.verdicts[1]?.text.en).toContain('pigeon doctor 10.0.0.2 --broadcast-check');
+    expect(a.engine.handlers['diag:bundle']({}).text).toContain('broadcast  skipped');
   });
 
   it("names a one-way block: B's firewall drops what A sends", async () => {

@@ -11,9 +11,10 @@ import type {
   Peer,
   ReachRequest,
   ReachResult,
+  SourceRefusals,
 } from '../../../shared/model';
 import type { Clock } from '../clock';
-import { parseTarget } from '../echo/echo-request';
+import { parseTarget, refuse } from '../echo/echo-request';
 import { cidr, coveredBy, inSubnet } from '../../../shared/protocol';
 import type { RouteInfo } from '../io/system-probes';
 import type { TcpProbeResult } from '../io/tcp-probe';
@@ -46,6 +47,8 @@ export interface DoctorDeps {
     probeBack?: number;
   }): Promise<EchoResult>;
   reach(request: ReachRequest): Promise<ReachResult>;
+  /** What this engine's guards turned away from an address (rate limits, budgets). */
+  refusedFrom?(address: string): SourceRefusals | null;
 }
 
 /** Packets from the target older than this say nothing about today's firewall. */
@@ -92,7 +95,8 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
   if (usable) {
     const tcpCheck = deps.tcpProbe(address, port, Math.max(timeoutMs, 1500));
     const pigeon = peer?.client === 'pigeon' && peer.capabilities.echo;
-    if (!request.skipBroadcast) {
+    if (request.skipBroadcast) broadcast = { ...broadcast, skipped: true };
+    else {
       const mode = pigeon ? 'pigeon' : 'ipmsg';
       const r = await deps.reach({ mode, timeoutMs: Math.max(timeoutMs, 1000) });
       broadcast = {
@@ -132,6 +136,8 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
   const linkLayer = target.ok ? deps.linkLayer(address) : 'unknown';
   const now = deps.clock.now();
   const recent = before !== undefined && startedAt - before.at <= RECENT_MS;
+  // Read after the checks: what the guards turned away during them counts too.
+  const refused = target.ok ? (deps.refusedFrom?.(address) ?? null) : null;
   const evidence: DoctorEvidence = {
     address,
     port,
@@ -144,8 +150,13 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
     reverse,
     tcp: tcp.state,
     linkLayer,
+    refused,
   };
-  const error = !target.ok ? target.error : !deps.isRunning() ? 'Pigeon is not running' : undefined;
+  const invalid = !target.ok
+    ? target
+    : !deps.isRunning()
+      ? refuse('engine-not-running')
+      : undefined;
   return {
     target: {
       address,
@@ -173,8 +184,9 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDeps): Promi
     forward,
     reverse,
     tcp: { port, ...tcp },
+    refused,
     linkLayer,
-    verdicts: error ? [] : decideVerdicts(evidence, interfaces),
-    ...(error ? { error } : {}),
+    verdicts: invalid ? [] : decideVerdicts(evidence, interfaces),
+    ...(invalid ? { error: invalid.error, problem: invalid.problem } : {}),
   };
 }

@@ -118,6 +118,7 @@ export class EngineDiagnostics {
       traffic: this.traffic,
       echo: (r) => this.echo.echo(r),
       reach: (r) => this.echo.reach(r),
+      refusedFrom: (a) => this.ctx.refusals.from(a),
     });
     this.doctorReports.push(report);
     if (this.doctorReports.length > 10) this.doctorReports.shift();
@@ -138,6 +139,7 @@ export class EngineDiagnostics {
         traffic: this.traffic.recent(),
         echoRuns: this.echo.results(),
         doctor: [...this.doctorReports],
+        refusals: this.ctx.refusals.report(),
       },
       options,
     );

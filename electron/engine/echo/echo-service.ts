@@ -3,7 +3,9 @@ import type {
   EchoRequest,
   EchoResult,
   InterfaceInfo,
+  Outcome,
   ReachRequest,
+  RequestProblemCode,
   ReachResult,
   SweepRequest,
   SweepResult,
@@ -23,7 +25,7 @@ import {
   type DecodedProbe,
   type ProbeFields,
 } from './echo-probe-format';
-import { planEcho, type EchoPlan } from './echo-request';
+import { planEcho, refuse, type EchoPlan, type Refused } from './echo-request';
 import { startEchoRun, type EchoChannel, type EchoRunHandle } from './echo-run';
 import { computeStats } from '../../../shared/diagnostics/echo-stats';
 import type { PROBE_BACK_LIMITS } from './probe-back';
@@ -65,7 +67,12 @@ export interface ActiveRun {
 
 export type EchoStart =
   | { ok: true; runId: string; done: Promise<EchoResult> }
-  | { ok: false; code: 'not-running' | 'invalid-request'; error: string };
+  | {
+      ok: false;
+      code: 'not-running' | 'invalid-request';
+      error: string;
+      problem: Outcome<RequestProblemCode>;
+    };
 
 const MAX_RECENT = 20;
 /**
@@ -92,6 +99,7 @@ export class EchoService implements ProbeSender {
       build: (fields, size) => this.buildPigeonProbe(Mode.PIGEON_ECHO, fields, size),
       openSocket: () => system.openSocket(),
       bindAddress: () => rawBindAddress(ctx.settings().bind),
+      onRefused: (address) => ctx.refusals.note('probe-back', address),
       ...(options.probeBackLimits ? { limits: options.probeBackLimits } : {}),
     });
   }
@@ -178,10 +186,10 @@ export class EchoService implements ProbeSender {
   /** Start a run; progress and the result arrive as 'echo-progress' and 'echo-done' events. */
   start(request: EchoRequest): EchoStart {
     const planned = planEcho(request, this.ctx.settings().port);
-    if (!planned.ok) return { ok: false, code: 'invalid-request', error: planned.error };
+    if (!planned.ok) return { ...planned, code: 'invalid-request' };
     const plan = planned.value;
     if (plan.mode !== 'raw' && !this.ctx.isRunning()) {
-      return { ok: false, code: 'not-running', error: 'Pigeon is not running' };
+      return { ...refuse('engine-not-running'), code: 'not-running' };
     }
     const handle = this.launch(plan, newRunId(), true);
     return { ok: true, runId: handle.runId, done: handle.done };
@@ -191,7 +199,7 @@ export class EchoService implements ProbeSender {
   echo(request: EchoRequest): Promise<EchoResult> {
     const started = this.start(request);
     if (started.ok) return started.done;
-    return Promise.resolve(failedResult(request, started.error, this.ctx.clock.now()));
+    return Promise.resolve(failedResult(request, started, this.ctx.clock.now()));
   }
 
   cancel(runId: string): boolean {
@@ -318,7 +326,7 @@ export class EchoService implements ProbeSender {
   // ---- broadcast reach -----------------------------------------------------------------------
 }
 
-function failedResult(request: EchoRequest, error: string, now: number): EchoResult {
+function failedResult(request: EchoRequest, refused: Refused, now: number): EchoResult {
   return {
     runId: '',
     mode: request.mode ?? 'pigeon',
@@ -330,7 +338,8 @@ function failedResult(request: EchoRequest, error: string, now: number): EchoRes
     startedAt: now,
     durationMs: 0,
     state: 'failed',
-    error,
+    error: refused.error,
+    problem: refused.problem,
     stats: computeStats([], { duplicates: 0, reordered: 0, late: 0, altered: 0 }),
   };
 }

@@ -7,7 +7,7 @@ export function echoHandlers(echo: EchoService) {
     'echo:start': (request) => {
       const started = echo.start(request);
       // The contract checked the fields; what is left is the engine's state or its target.
-      if (!started.ok) throw new ContractError(started.code, started.error);
+      if (!started.ok) throw new ContractError(started.code, started.error, [started.problem]);
       return { runId: started.runId };
     },
     'echo:stop': ({ runId }) => ({ stopped: echo.cancel(runId) }),

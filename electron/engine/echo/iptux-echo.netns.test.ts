@@ -65,7 +65,14 @@ describe.skipIf(!can.ok)('echo and doctor against a real iptux', () => {
 
   it('the doctor checks iptux with the IPMsg ping, broadcast and TCP', async () => {
     const report = resultOf(
-      await runPigeon(lan, 'a', ['doctor', iptux.ip, '--broadcast', lan.broadcast, '--json']),
+      await runPigeon(lan, 'a', [
+        'doctor',
+        iptux.ip,
+        '--broadcast-check',
+        '--broadcast',
+        lan.broadcast,
+        '--json',
+      ]),
       'diag:doctor',
     );
     console.log(

@@ -58,6 +58,8 @@ export interface ProbeBackDeps {
   /** Address to send from (Pigeon's bind address). */
   bindAddress: () => string;
   limits?: Partial<ProbeBackLimits>;
+  /** Told of each request refused (a=0), with its address (the diagnostics' count). */
+  onRefused?: (address: string) => void;
   /** Cookies under a fixed secret (tests); a random secret per responder otherwise. */
   cookies?: ProbeBackCookies;
 }
@@ -108,6 +110,7 @@ export class ProbeBackResponder {
     const before = this.answered.get(key);
     if (before && now - before.at < 60_000) return { granted: before.granted };
     const { granted, reservation } = this.decide(req, to.address, now);
+    if (granted === 0 && req.count > 0) this.deps.onRefused?.(to.address);
     this.answered.set(key, { granted, at: now });
     if (this.answered.size > 1024) {
       const oldest = this.answered.keys().next().value;

@@ -2,6 +2,7 @@ import type { ReachRequest, ReachResult } from '../../../shared/model';
 import { Mode } from '../../../shared/protocol';
 import { ReachCollector } from './broadcast-reach';
 import { newRunId } from './echo-probe-format';
+import { refuse } from './echo-request';
 import type { EchoService } from './echo-service';
 
 /** Broadcast reach: one probe (or entry) per broadcast target, answers grouped by interface. */
@@ -13,13 +14,17 @@ export async function runReach(svc: EchoService, request: ReachRequest = {}): Pr
   const interfaces = svc.system.interfaces();
   const targets = svc.presence.broadcastTargets();
   if (!svc.ctx.isRunning() || (mode !== 'pigeon' && mode !== 'ipmsg') || !(timeoutMs > 0)) {
+    const { error, problem } = refuse(
+      !svc.ctx.isRunning() ? 'engine-not-running' : 'reach-invalid',
+    );
     return {
       runId,
       mode,
       startedAt,
       durationMs: 0,
       state: 'failed',
-      error: !svc.ctx.isRunning() ? 'Pigeon is not running' : 'bad reach request',
+      error,
+      problem,
       targets: [],
       interfaces: [],
       elsewhere: [],

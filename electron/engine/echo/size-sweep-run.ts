@@ -2,7 +2,13 @@ import { SWEEP_LIMITS } from '../../../shared/contract/limits';
 import type { SweepRequest, SweepResult } from '../../../shared/model';
 import { sweepSizes } from '../../../shared/diagnostics/size-sweep';
 import { newRunId } from './echo-probe-format';
-import { parseTarget, RAW_ECHO_DEFAULT_PORT, type EchoPlan } from './echo-request';
+import {
+  parseTarget,
+  RAW_ECHO_DEFAULT_PORT,
+  refuse,
+  type EchoPlan,
+  type Refused,
+} from './echo-request';
 import type { EchoRunHandle } from './echo-run';
 import type { EchoService } from './echo-service';
 
@@ -21,12 +27,13 @@ export async function runSizeSweep(svc: EchoService, request: SweepRequest): Pro
   const max = request.max ?? 8192;
   const tries = request.tries ?? 2;
   const timeoutMs = request.timeoutMs ?? 800;
-  const failed = (error: string): SweepResult => ({
+  const failed = ({ error, problem }: Refused): SweepResult => ({
     runId,
     mode,
     target: target.ok ? target.value : { address: String(request.to), port: 0 },
     state: 'failed',
     error,
+    problem,
     largestPassing: null,
     smallestFailing: null,
     path: { interface: null, sourceAddress: null, mtu: null, unfragmentedMax: null },
@@ -34,8 +41,8 @@ export async function runSizeSweep(svc: EchoService, request: SweepRequest): Pro
     steps: [],
     appliedLimit: null,
   });
-  if (!target.ok) return failed(target.error);
-  if (mode !== 'pigeon' && mode !== 'raw') return failed('size sweeps need mode pigeon or raw');
+  if (!target.ok) return failed(target);
+  if (mode !== 'pigeon' && mode !== 'raw') return failed(refuse('sweep-mode'));
   // The contract's bounds (SWEEP_LIMITS), checked again for in-process callers.
   const L = SWEEP_LIMITS;
   if (!(
@@ -45,13 +52,13 @@ export async function runSizeSweep(svc: EchoService, request: SweepRequest): Pro
     min <= max &&
     max <= L.maxSize
   )) {
-    return failed(`sizes must be whole numbers with ${L.minSize} <= min <= max <= ${L.maxSize}`);
+    return failed(refuse('sweep-sizes', { min: L.minSize, max: L.maxSize }));
   }
   if (!(Number.isInteger(tries) && tries >= 1 && tries <= L.maxTries))
-    return failed(`tries must be 1..${L.maxTries}`);
+    return failed(refuse('sweep-tries', { max: L.maxTries }));
   if (!(timeoutMs >= L.minTimeoutMs && timeoutMs <= L.maxTimeoutMs))
-    return failed(`timeout must be ${L.minTimeoutMs}..${L.maxTimeoutMs} ms`);
-  if (mode === 'pigeon' && !svc.ctx.isRunning()) return failed('Pigeon is not running');
+    return failed(refuse('timeout-out-of-range', { min: L.minTimeoutMs, max: L.maxTimeoutMs }));
+  if (mode === 'pigeon' && !svc.ctx.isRunning()) return failed(refuse('engine-not-running'));
 
   const { address, port } = target.value;
   const route = await svc.system.routeTo(address);

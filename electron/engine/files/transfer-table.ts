@@ -2,6 +2,7 @@ import type { Transfer, TransferState } from '../../../shared/model';
 import type { EngineContext } from '../context';
 import type { TransferRows } from '../history/transfer-rows';
 import type { FileLimits } from './file-limits';
+import { OldestFirst } from './oldest-first';
 import type { InRecord, OutRecord, TransferRecord } from './transfer-record';
 import { readTransfersJson, setAsideImported } from './transfers-json';
 
@@ -40,6 +41,14 @@ export class TransferTable {
   private readonly records = new Map<string, TransferRecord>();
   /** Our offers by packet number, then file id: what a fetch request names. */
   private readonly served = new Map<number, Map<number, OutRecord>>();
+  /** Items of offers made to us, by `address packetNo`: what a cancel or a repeat names. */
+  private readonly offered = new Map<string, Set<InRecord>>();
+  /** The bounds' buckets (prune), each oldest first by when its record was first added. */
+  private readonly finished = new OldestFirst();
+  private readonly activeOut = new OldestFirst();
+  private readonly activeIn = new OldestFirst();
+  private readonly addedAt = new Map<string, number>();
+  private added = 0;
   private readonly lastTold = new Map<string, number>();
   private saveTimer: unknown;
   /** Ids whose record changed, and ids forgotten, since the rows were last written. */
@@ -73,8 +82,7 @@ export class TransferTable {
   }
 
   add(record: TransferRecord): void {
-    this.records.set(record.transfer.id, record);
-    if (record.kind === 'out' && record.packetNo !== undefined) this.index(record);
+    this.keep(record);
     this.prune();
     this.tell(record, true);
   }
@@ -99,16 +107,14 @@ export class TransferTable {
 
   /** Items of an offer a peer made to us. */
   incomingOffer(address: string, packetNo: number): InRecord[] {
-    return this.all().filter(
-      (r): r is InRecord =>
-        r.kind === 'in' && r.packetNo === packetNo && r.from.address === address,
-    );
+    return [...(this.offered.get(offerKey(address, packetNo)) ?? [])];
   }
 
   setState(record: TransferRecord, state: TransferState): void {
     record.transfer.state = state;
     if (state.state !== 'transferring') delete record.transfer.rate;
     if (!isServed(state) && record.kind === 'out') this.unindex(record);
+    if (this.records.get(record.transfer.id) === record) this.bucket(record);
     this.tell(record, true);
   }
 
@@ -153,22 +159,77 @@ export class TransferTable {
     if (items?.size === 0) this.served.delete(record.packetNo);
   }
 
+  /** Into the table and its indexes (a record with the same id is replaced). */
+  private keep(record: TransferRecord): void {
+    const id = record.transfer.id;
+    const before = this.records.get(id);
+    if (before && before !== record) this.unindexAll(before);
+    this.records.set(id, record);
+    if (!this.addedAt.has(id)) this.addedAt.set(id, ++this.added);
+    if (record.kind === 'out') this.index(record);
+    else {
+      const key = offerKey(record.from.address, record.packetNo);
+      let items = this.offered.get(key);
+      if (!items) this.offered.set(key, (items = new Set()));
+      items.add(record);
+    }
+    this.bucket(record);
+  }
+
+  /** The one bound bucket its state puts it in (prune's). */
+  private bucket(record: TransferRecord): void {
+    const id = record.transfer.id;
+    const seq = this.addedAt.get(id) ?? ++this.added;
+    const into = isFinished(record.transfer.state)
+      ? this.finished
+      : record.kind === 'out'
+        ? this.activeOut
+        : this.activeIn;
+    for (const b of [this.finished, this.activeOut, this.activeIn])
+      if (b === into) b.add(id, seq);
+      else b.delete(id);
+  }
+
+  private unindexAll(record: TransferRecord): void {
+    const id = record.transfer.id;
+    if (record.kind === 'out') this.unindex(record);
+    else {
+      const key = offerKey(record.from.address, record.packetNo);
+      const items = this.offered.get(key);
+      items?.delete(record);
+      if (items?.size === 0) this.offered.delete(key);
+    }
+    for (const b of [this.finished, this.activeOut, this.activeIn]) b.delete(id);
+  }
+
   /** Past the bounds, finished transfers go first (oldest first), then the oldest offers. */
   private prune(): void {
-    const finished = this.all().filter((r) => isFinished(r.transfer.state));
-    for (const r of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) this.forget(r);
-    const outgoing = this.all().filter((r) => r.kind === 'out' && !isFinished(r.transfer.state));
-    for (const r of outgoing.slice(0, Math.max(0, outgoing.length - this.limits.maxServedOffers)))
-      this.setState(r, { state: 'expired' });
-    const incoming = this.all().filter((r) => r.kind === 'in' && !isFinished(r.transfer.state));
-    for (const r of incoming.slice(0, Math.max(0, incoming.length - this.limits.maxIncoming)))
-      this.setState(r, { state: 'expired' });
+    this.evict(this.finished, MAX_FINISHED, (r) => this.forget(r));
+    const expire = (r: TransferRecord) => this.setState(r, { state: 'expired' });
+    this.evict(this.activeOut, this.limits.maxServedOffers, expire);
+    this.evict(this.activeIn, this.limits.maxIncoming, expire);
+  }
+
+  /** Each step takes the bucket's oldest out of it (forgotten, or expired into `finished`). */
+  private evict(bucket: OldestFirst, bound: number, drop: (r: TransferRecord) => void): void {
+    while (bucket.size > bound) {
+      const id = bucket.oldest();
+      const record = id === undefined ? undefined : this.records.get(id);
+      if (!record) {
+        if (id === undefined) return;
+        bucket.delete(id);
+        continue;
+      }
+      drop(record);
+    }
   }
 
   forget(record: TransferRecord): void {
     const id = record.transfer.id;
-    if (record.kind === 'out') this.unindex(record);
+    if (this.records.get(id) !== record) return;
+    this.unindexAll(record);
     this.records.delete(id);
+    this.addedAt.delete(id);
     this.lastTold.delete(id);
     this.changed.delete(id);
     this.gone.add(id);
@@ -190,11 +251,8 @@ export class TransferTable {
       this.recordError(error);
       return [];
     }
-    for (const r of loaded.records) {
-      // Our ids carry the instance of the run that made them; a new run's never collide.
-      this.records.set(r.transfer.id, r);
-      if (r.kind === 'out') this.index(r);
-    }
+    // Our ids carry the instance of the run that made them; a new run's never collide.
+    for (const r of loaded.records) this.keep(r);
     return loaded.records;
   }
 
@@ -255,6 +313,10 @@ export class TransferTable {
       params: { file: this.rows.file, aside: '', error: String(error) },
     });
   }
+}
+
+function offerKey(address: string, packetNo: number): string {
+  return `${address} ${packetNo}`;
 }
 
 function copy(t: Transfer): Transfer {

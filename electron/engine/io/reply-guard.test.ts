@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compileReplyView, replyRefusal, ReplyGuard, type ReplyView } from './reply-guard';
+import {
+  compileReplyView,
+  impossibleSource,
+  replyRefusal,
+  ReplyGuard,
+  type ReplyView,
+} from './reply-guard';
 
 const lan: ReplyView = {
   bound: { address: '0.0.0.0', port: 2425 },
@@ -41,6 +47,33 @@ describe('replyRefusal', () => {
     expect(why('127.255.255.255')).toBe('directed-broadcast');
   });
 
+  it('refuses x.x.x.0 and x.x.x.255 outside our subnets, not inside our wider ones', () => {
+    expect(why('192.168.7.255')).toBe('edge-address');
+    expect(why('192.168.7.0')).toBe('edge-address');
+    expect(why('8.8.8.0', 53)).toBe('edge-address');
+    // Inside our /23 (10.8.0.0-10.8.1.255) and loopback's /8 they are hosts.
+    expect(why('10.8.1.0')).toBeUndefined();
+    expect(why('127.0.5.255', 9)).toBeUndefined();
+    expect(why('192.168.7.254')).toBeUndefined();
+  });
+
+  it('impossibleSource: no host has the address, whatever the port', () => {
+    const view = compileReplyView(lan);
+    for (const [a, r] of [
+      ['255.255.255.255', 'limited-broadcast'],
+      ['0.0.0.0', 'unspecified'],
+      ['224.0.0.251', 'multicast'],
+      ['192.168.1.255', 'directed-broadcast'],
+      ['192.168.1.0', 'network-address'],
+      ['172.20.3.255', 'edge-address'],
+      ['250.0.0.1', 'reserved'],
+    ] as const)
+      expect(impossibleSource(a, view), a).toBe(r);
+    // Our own addresses are possible sources (our own packets, a CLI beside the app).
+    for (const a of ['192.168.1.20', '127.0.0.1', '10.8.0.255', '192.168.1.21'])
+      expect(impossibleSource(a, view), a).toBeUndefined();
+  });
+
   it('has no network or broadcast address on /31 and /32 links (both ends are hosts)', () => {
     const p2p: ReplyView = {
       bound: { address: '0.0.0.0', port: 2425 },
@@ -52,6 +85,12 @@ describe('replyRefusal', () => {
     };
     expect(why('10.0.0.1', 2425, p2p)).toBeUndefined();
     expect(why('10.1.1.1', 9, p2p)).toBeUndefined();
+    // The other end of a /31 whose addresses are x.x.x.254 and x.x.x.255 is a host.
+    const edge: ReplyView = {
+      ...p2p,
+      subnets: [{ address: '10.2.2.254', netmask: '255.255.255.254' }],
+    };
+    expect(why('10.2.2.255', 2425, edge)).toBeUndefined();
   });
 
   it('refuses our own socket: every local address on our port when bound to 0.0.0.0', () => {
@@ -119,15 +158,16 @@ describe('ReplyGuard', () => {
   it('reads the interfaces again every 5 s (a new Wi-Fi or VPN subnet), not per reply', () => {
     const s = source(lan);
     const guard = new ReplyGuard(s);
-    for (let i = 0; i < 100; i++) guard.allows('172.16.0.255', 2425);
+    // 172.16.0.127: a host, until a /25 that has it as its broadcast address appears.
+    for (let i = 0; i < 100; i++) guard.allows('172.16.0.127', 2425);
     expect(s.reads()).toBe(1);
-    expect(guard.check('172.16.0.255', 2425)).toBeUndefined();
+    expect(guard.check('172.16.0.127', 2425)).toBeUndefined();
     s.view = {
       ...lan,
-      subnets: [...lan.subnets, { address: '172.16.0.9', netmask: '255.255.255.0' }],
+      subnets: [...lan.subnets, { address: '172.16.0.9', netmask: '255.255.255.128' }],
     };
     s.advance(ReplyGuard.REFRESH_MS);
-    expect(guard.check('172.16.0.255', 2425)).toBe('directed-broadcast');
+    expect(guard.check('172.16.0.127', 2425)).toBe('directed-broadcast');
     expect(s.reads()).toBe(2);
   });
 

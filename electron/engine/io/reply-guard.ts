@@ -27,6 +27,12 @@ export type ReplyRefusal =
   | 'network-address'
   /** The directed broadcast of one of our subnets. */
   | 'directed-broadcast'
+  /**
+   * x.x.x.0 or x.x.x.255 outside our subnets: the network or broadcast address of a subnet we
+   * cannot see (almost every LAN is a /24). The rare host with such an address in a wider remote
+   * subnet is refused too; in one of our own subnets (a /16, a /31 link) it is a host.
+   */
+  | 'edge-address'
   /** Our own socket: our bind address and port (every local address when bound to 0.0.0.0). */
   | 'own-socket'
   /**
@@ -44,6 +50,7 @@ export const REPLY_REFUSALS: readonly ReplyRefusal[] = [
   'reserved',
   'network-address',
   'directed-broadcast',
+  'edge-address',
   'own-socket',
   'own-address',
 ];
@@ -67,6 +74,8 @@ export interface CompiledReplyView {
   readonly ownHosts: ReadonlySet<number>;
   /** Network and directed-broadcast addresses of our subnets. */
   readonly subnetEdges: ReadonlyMap<number, 'network-address' | 'directed-broadcast'>;
+  /** Our subnets: inside one, an address that is not its edge is a host, x.x.x.0 or not. */
+  readonly known: readonly { net: number; mask: number }[];
 }
 
 export function compileReplyView(view: ReplyView): CompiledReplyView {
@@ -89,19 +98,60 @@ export function compileReplyView(view: ReplyView): CompiledReplyView {
     if (n !== undefined && n !== 0 && n >>> 24 !== 127) ownHosts.add(n);
   }
   const subnetEdges = new Map<number, 'network-address' | 'directed-broadcast'>();
+  const known: { net: number; mask: number }[] = [];
   for (const s of view.subnets) {
     const a = ipv4ToInt(s.address);
     const prefix = prefixLength(s.netmask);
-    // /31 (RFC 3021) and /32 have no network or broadcast address: both ends are hosts.
-    if (a === undefined || prefix > 30 || prefix === 0) continue;
+    if (a === undefined || prefix === 0) continue;
     const mask = maskOf(prefix);
+    known.push({ net: (a & mask) >>> 0, mask });
+    // /31 (RFC 3021) and /32 have no network or broadcast address: both ends are hosts.
+    if (prefix > 30) continue;
     subnetEdges.set((a & mask) >>> 0, 'network-address');
     subnetEdges.set((a | ~mask) >>> 0, 'directed-broadcast');
   }
-  return { boundPort: view.bound.port, own, ownHosts, subnetEdges };
+  return { boundPort: view.bound.port, own, ownHosts, subnetEdges, known };
 }
 
 const LIMITED_BROADCAST = 0xffffffff;
+
+/** The refusals that say no host has the address at all: a packet "from" it is forged. */
+export type ImpossibleSource = Extract<
+  ReplyRefusal,
+  | 'unspecified'
+  | 'limited-broadcast'
+  | 'multicast'
+  | 'reserved'
+  | 'network-address'
+  | 'directed-broadcast'
+  | 'edge-address'
+>;
+
+function notAHost(a: number, view: CompiledReplyView): ImpossibleSource | undefined {
+  const first = a >>> 24;
+  if (first === 0) return 'unspecified';
+  if (a === LIMITED_BROADCAST) return 'limited-broadcast';
+  if (first >= 224 && first <= 239) return 'multicast';
+  if (first >= 240) return 'reserved';
+  const edge = view.subnetEdges.get(a);
+  if (edge) return edge;
+  const low = a & 0xff;
+  if ((low === 0 || low === 0xff) && !view.known.some((k) => (a & k.mask) >>> 0 === k.net))
+    return 'edge-address';
+  return undefined;
+}
+
+/**
+ * Why no host can have `address` (a packet from it is forged: never a peer, never answered), or
+ * undefined when one can. Pure.
+ */
+export function impossibleSource(
+  address: string,
+  view: CompiledReplyView,
+): ImpossibleSource | undefined {
+  const a = ipv4ToInt(address);
+  return a === undefined ? 'unspecified' : notAHost(a, view);
+}
 
 /** Why a reply to address:port must not be sent, or undefined when it may. Pure. */
 export function replyRefusal(
@@ -112,13 +162,8 @@ export function replyRefusal(
   const a = ipv4ToInt(address);
   if (a === undefined) return 'not-ipv4';
   if (!Number.isInteger(port) || port < 1 || port > 65535) return 'bad-port';
-  const first = a >>> 24;
-  if (first === 0) return 'unspecified';
-  if (a === LIMITED_BROADCAST) return 'limited-broadcast';
-  if (first >= 224 && first <= 239) return 'multicast';
-  if (first >= 240) return 'reserved';
-  const edge = view.subnetEdges.get(a);
-  if (edge) return edge;
+  const impossible = notAHost(a, view);
+  if (impossible) return impossible;
   if (port === view.boundPort && view.own.has(a)) return 'own-socket';
   if (view.ownHosts.has(a)) return 'own-address';
   return undefined;
@@ -146,19 +191,42 @@ export class ReplyGuard {
   ) as Record<ReplyRefusal, number>;
   private view: CompiledReplyView | undefined;
   private readAt = 0;
+  private lastPossible: string | undefined;
+  private lastView: CompiledReplyView | undefined;
 
-  constructor(private readonly source: ReplyGuardSource) {}
+  constructor(
+    private readonly source: ReplyGuardSource,
+    /** Told of each refused reply, for the count per address (diagnostics). */
+    private readonly onRefused?: (address: string, why: ReplyRefusal) => void,
+  ) {}
 
   /** True when a reply may go to address:port; a refusal is counted. */
   allows(address: string, port: number): boolean {
     const why = this.check(address, port);
     if (why === undefined) return true;
     this.refused[why]++;
+    this.onRefused?.(address, why);
     return false;
   }
 
   check(address: string, port: number): ReplyRefusal | undefined {
     return replyRefusal(address, port, this.current());
+  }
+
+  /**
+   * Why a packet "from" address cannot have come from a host, or undefined. Asked for every
+   * datagram, so the last address found possible is remembered (a conversation brings the same
+   * one again and again) until the view is read again.
+   */
+  sourceRefusal(address: string): ImpossibleSource | undefined {
+    const view = this.current();
+    if (address === this.lastPossible && view === this.lastView) return undefined;
+    const why = impossibleSource(address, view);
+    if (why === undefined) {
+      this.lastPossible = address;
+      this.lastView = view;
+    }
+    return why;
   }
 
   /** Read the view again on the next check (the socket was just bound). */

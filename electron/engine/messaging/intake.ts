@@ -40,7 +40,11 @@ export class MessageIntake {
   private readonly allRate: number;
   private readonly unannouncedRate: number;
 
-  constructor(limits: Partial<IntakeLimits> = {}) {
+  constructor(
+    limits: Partial<IntakeLimits> = {},
+    /** Told of each refusal with its source (the diagnostics' count per address). */
+    private readonly onRefused?: (why: IntakeRefusal, address: string) => void,
+  ) {
     this.limits = { ...INTAKE_LIMITS, ...limits };
     const { perSource, all, unannounced } = this.limits;
     this.sourceRate = perSource.perSecond / 1000;
@@ -61,6 +65,7 @@ export class MessageIntake {
     refill(source, now, this.sourceRate, this.limits.perSource.burst);
     if (source.level < cost) {
       this.refused.source++;
+      this.onRefused?.('source', address);
       return false;
     }
     const all = this.all;
@@ -71,6 +76,7 @@ export class MessageIntake {
       vouched = this.vouched.has(address);
       if (!vouched || all.level < cost) {
         this.refused.all++;
+        this.onRefused?.('all', address);
         return false;
       }
     }
@@ -79,6 +85,7 @@ export class MessageIntake {
       refill(share, now, this.unannouncedRate, this.limits.unannounced.burst);
       if (share.level < cost) {
         this.refused.unannounced++;
+        this.onRefused?.('unannounced', address);
         return false;
       }
       share.level -= cost;

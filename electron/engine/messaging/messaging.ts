@@ -8,6 +8,7 @@ import {
 } from '../../../shared/model';
 import type { EngineContext } from '../context';
 import { OutboxStore } from '../history/outbox-store';
+import type { RefusalKind } from '../../../shared/model';
 import type { HistoryStore } from '../history/store';
 import { clonePeer } from '../presence/peer-table';
 import type { Presence } from '../presence/presence';
@@ -20,7 +21,7 @@ import { DeliveryQueue } from './delivery-queue';
 import { HeldMessages } from './held-messages';
 import { Inbox } from './inbox';
 import { rememberedPeer } from './remembered-peer';
-import { MessageIntake } from './intake';
+import { MessageIntake, type IntakeRefusal } from './intake';
 import { Outbox } from './outbox';
 import { SealedMessages } from './sealed';
 import { UnreadCounter } from './unread';
@@ -89,7 +90,9 @@ export class Messaging {
     this.conversations.onPeer = options.notePeer;
     const newMessageId = () => `${instance}-${(++this.seq).toString(36)}`;
     this.newMessageId = newMessageId;
-    this.intake = new MessageIntake(options.intake);
+    this.intake = new MessageIntake(options.intake, (why, address) =>
+      ctx.refusals.note(INTAKE_REFUSAL[why], address),
+    );
     this.unread = new UnreadCounter(ctx.emit, () => ctx.listened());
     this.queue = new DeliveryQueue({
       clock: ctx.clock,
@@ -198,3 +201,10 @@ export class Messaging {
     this.queue.failAll('stopped');
   }
 }
+
+/** The intake's reasons as the diagnostics name them. */
+const INTAKE_REFUSAL = {
+  source: 'intake-rate',
+  all: 'intake-total',
+  unannounced: 'intake-unannounced',
+} as const satisfies Record<IntakeRefusal, RefusalKind>;

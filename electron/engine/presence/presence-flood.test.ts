@@ -50,7 +50,8 @@ function packet(no: number, command: number, extra: string | Uint8Array): Uint8A
   ]);
 }
 
-const forged = (i: number, net = 20) => `10.${net}.${(i >> 8) & 0xff}.${i & 0xff}`;
+/** The i-th of many plausible hosts (never x.x.x.0 or x.x.x.255: no host has those). */
+const forged = (i: number, net = 20) => `10.${net}.${Math.floor(i / 254) & 0xff}.${(i % 254) + 1}`;
 
 function sentBy(net: FakeNetwork, from: string, since = 0): SentDatagram[] {
   return net.sentFrom(from).filter((d) => d.seq > since);

@@ -26,7 +26,7 @@ import { Dedupe } from '../messaging/dedupe';
 import { legacyEncodingOf } from './legacy-peers';
 import { clonePeer, type PeerChange } from './peer-table';
 import { presenceTargets, type PresenceMode, type PresenceTarget } from './presence-mode';
-import { ReplyBudget } from './reply-budget';
+import { REPLY_BUDGET, ReplyBudget } from './reply-budget';
 import { DIALUP_UNICAST_MAX, PEER_UNICAST_MAX, mostRecentPeers } from './unicast-presence';
 
 /** How long a peer has to answer a refresh before it is shown offline (see refresh). */
@@ -93,7 +93,11 @@ export class Presence {
     private readonly ctx: EngineContext,
     private readonly options: PresenceOptions = {},
   ) {
-    this.budget = new ReplyBudget(() => ctx.now());
+    this.budget = new ReplyBudget(
+      () => ctx.now(),
+      REPLY_BUDGET,
+      (address) => ctx.refusals.note('answer-budget', address),
+    );
     this.only = presenceTargets(options.mode, ctx.settings().port);
   }
 

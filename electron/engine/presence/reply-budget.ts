@@ -48,6 +48,8 @@ export class ReplyBudget {
   constructor(
     private readonly now: () => number,
     private readonly limits: ReplyBudgetLimits = REPLY_BUDGET,
+    /** Told of each answer refused, with its address (the diagnostics' count per address). */
+    private readonly onRefused?: (address: string) => void,
   ) {
     this.total = new TokenBucket(limits.total.burst, limits.total.perSecond, now());
   }
@@ -59,10 +61,12 @@ export class ReplyBudget {
     if (bucket && bucket.available(now) < 1) {
       this.bySource.touch(address);
       this.refused.source++;
+      this.onRefused?.(address);
       return false;
     }
     if (!this.total.take(now)) {
       this.refused.total++;
+      this.onRefused?.(address);
       return false;
     }
     if (!bucket) {

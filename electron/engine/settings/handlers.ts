@@ -4,7 +4,7 @@ import type { EngineSettings, Outcome, SettingsFileCode } from '../../../shared/
 import { outcomeText } from '../../../shared/model/texts';
 import type { EngineContext } from '../context';
 import { PIGEON_VERSION } from '../version';
-import { preferencesFrom, validateSettings } from './settings';
+import { preferencesFrom, problemsText, validateSettings } from './settings';
 import {
   loadStoredSettings,
   saveStoredSettings,
@@ -50,7 +50,7 @@ export function settingsHandlers(
 
   const notSaved = (): never => {
     const outcome = new SettingsKeptError(settingsFile(ctx.dataDir)).outcome;
-    throw new ContractError(outcome.code, outcomeText(outcome, 'en'));
+    throw new ContractError(outcome.code, outcomeText(outcome, 'en'), [outcome]);
   };
 
   /**
@@ -87,7 +87,8 @@ export function settingsHandlers(
     if (patch.awayMessage !== undefined) identity.awayMessage = patch.awayMessage;
     if (Object.keys(identity).length > 0) {
       const problems = validateSettings({ ...ctx.settings(), ...identity });
-      if (problems.length) throw new ContractError('invalid-request', problems.join('; '));
+      if (problems.length)
+        throw new ContractError('invalid-request', problemsText(problems), problems);
       applyIdentity(identity);
     }
     try {

@@ -1,6 +1,13 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { defaultPreferences, defaultSettings, headerSafeName, validateSettings } from './settings';
+import { outcomeText } from '../../../shared/model/texts';
+import {
+  defaultPreferences,
+  defaultSettings,
+  headerSafeName,
+  problemsText,
+  validateSettings,
+} from './settings';
 
 describe('headerSafeName', () => {
   it.each([
@@ -81,11 +88,24 @@ describe('validateSettings', () => {
   ])('%o is refused with a reason', (patch, reason) => {
     const problems = validateSettings({ ...ok, ...patch });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(reason);
+    const [problem] = problems;
+    if (!problem) throw new Error('no problem');
+    expect(outcomeText(problem, 'en')).toMatch(reason);
+    // The same problem in Chinese, for the UI.
+    expect(outcomeText(problem, 'zh-CN')).toMatch(/[\u4e00-\u9fff]/);
   });
 
-  it('reports every problem at once', () => {
-    expect(validateSettings({ ...ok, nick: '', port: 0, bind: 'x' })).toHaveLength(3);
+  it('reports every problem at once, as codes with values', () => {
+    const problems = validateSettings({ ...ok, nick: '', port: 0, bind: 'x' });
+    expect(problems).toEqual([
+      { code: 'nick-empty', params: {} },
+      { code: 'bind-invalid', params: { value: '"x"' } },
+      { code: 'port-invalid', params: { value: '0' } },
+    ]);
+    expect(problemsText(problems)).toBe(
+      'nick is empty: choose a name others will see; bind address "x" is not an IPv4 address; ' +
+        'port 0 is not between 1 and 65535',
+    );
   });
 });
 

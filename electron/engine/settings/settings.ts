@@ -4,9 +4,13 @@ import type {
   DesktopPrefs,
   EngineSettings,
   Language,
+  Outcome,
+  OutcomeParams,
+  SettingsProblemCode,
   StoredSettings,
   Theme,
 } from '../../../shared/model';
+import { outcomeText } from '../../../shared/model/texts';
 import { IPMSG_DEFAULT_PORT, expandHosts, isIpv4 } from '../../../shared/protocol';
 
 /** Header names must be ASCII, ':'-free and never empty (IPMsg's tokenizer skips empty fields). */
@@ -84,32 +88,43 @@ export function preferencesFrom(
   };
 }
 
-/** Every problem with the settings, each a sentence a person can act on. */
-export function validateSettings(s: EngineSettings): string[] {
-  const problems: string[] = [];
-  if (!s.nick.trim()) problems.push('nick is empty: choose a name others will see');
-  if (s.nick.length > 64) problems.push('nick is longer than 64 characters');
-  if (s.group.length > 64) problems.push('group is longer than 64 characters');
-  if (s.awayMessage.includes('\0')) problems.push('the away message cannot contain NUL');
-  if (s.nick.includes('\0') || s.group.includes('\0'))
-    problems.push('nick and group cannot contain NUL');
-  if (!/^[\x21-\x7e]+$/.test(s.user) || s.user.includes(':')) {
-    problems.push(`user ${JSON.stringify(s.user)} must be non-empty printable ASCII without ':'`);
-  }
-  if (!/^[\x21-\x7e]+$/.test(s.host) || s.host.includes(':')) {
-    problems.push(`host ${JSON.stringify(s.host)} must be non-empty printable ASCII without ':'`);
-  }
-  if (!isIpv4(s.bind))
-    problems.push(`bind address ${JSON.stringify(s.bind)} is not an IPv4 address`);
-  if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535) {
-    problems.push(`port ${s.port} is not between 1 and 65535`);
-  }
+/** A setting that is not valid: its code and values (texts/problems.ts has the words). */
+export type SettingsProblem = Outcome<SettingsProblemCode>;
+
+const NAME_MAX = 64;
+
+/** Every problem with the settings, each one a person can act on, in the order of the fields. */
+export function validateSettings(s: EngineSettings): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const add = (code: SettingsProblemCode, params: OutcomeParams = {}) =>
+    problems.push({ code, params });
+  if (!s.nick.trim()) add('nick-empty');
+  if (s.nick.length > NAME_MAX) add('nick-too-long', { max: NAME_MAX });
+  if (s.group.length > NAME_MAX) add('group-too-long', { max: NAME_MAX });
+  if (s.awayMessage.includes('\0')) add('away-message-nul');
+  if (s.nick.includes('\0') || s.group.includes('\0')) add('name-nul');
+  if (!/^[\x21-\x7e]+$/.test(s.user) || s.user.includes(':'))
+    add('user-invalid', { value: JSON.stringify(s.user) });
+  if (!/^[\x21-\x7e]+$/.test(s.host) || s.host.includes(':'))
+    add('host-invalid', { value: JSON.stringify(s.host) });
+  if (!isIpv4(s.bind)) add('bind-invalid', { value: JSON.stringify(s.bind) });
+  if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535)
+    add('port-invalid', { value: String(s.port) });
   for (const b of s.broadcast) {
-    if (!isIpv4(b)) problems.push(`broadcast target ${JSON.stringify(b)} is not an IPv4 address`);
+    if (!isIpv4(b)) add('broadcast-invalid', { value: JSON.stringify(b) });
   }
   for (const h of s.unicastHosts) {
     const r = expandHosts(h);
-    if (!r.ok) problems.push(r.reason);
+    if (r.ok) continue;
+    if (r.problem === 'not-an-address') add('hosts-invalid', { value: JSON.stringify(h) });
+    else if (r.problem === 'prefix-too-long')
+      add('hosts-prefix-invalid', { value: h, bits: h.slice(h.indexOf('/') + 1) });
+    else add('hosts-too-large', { value: h });
   }
   return problems;
+}
+
+/** The problems in English, one line (logs, the CLI, a ContractError's message). */
+export function problemsText(problems: readonly SettingsProblem[]): string {
+  return problems.map((p) => outcomeText(p, 'en')).join('; ');
 }

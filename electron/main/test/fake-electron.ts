@@ -193,6 +193,11 @@ class FakeApp extends EventEmitter {
     this.badgeCount = count ?? 0;
     return true;
   }
+  /** What app.getPreferredSystemLanguages() answers (the OS's languages, 'system' follows). */
+  systemLanguages: string[] = ['en-US'];
+  getPreferredSystemLanguages(): string[] {
+    return [...this.systemLanguages];
+  }
   setAppUserModelId(): void {}
   setLoginItemSettings(settings: unknown): void {
     this.loginItemSettings.push(settings);

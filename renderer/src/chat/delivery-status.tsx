@@ -1,85 +1,78 @@
+import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeliveryState, Outcome } from '../../../shared/model';
 import { outcomeText, type TextLanguage } from '../../../shared/model/texts';
 import { AlertIcon, CheckIcon, ClockIcon, SendIcon, UnconfirmedIcon } from '../ui/icons';
 import { PeerText } from '../ui/peer-text';
 
+type Settled = Exclude<DeliveryState, { state: 'queued' } | { state: 'sent' }>;
+
+/**
+ * How each settled state is marked: its class, icon and label; the title is the label, or the
+ * catalogue's sentence for why (`why`), since that is what a pointer over the mark asks.
+ */
+const MARKS: Record<
+  Settled['state'],
+  { className: string; label: string; icon: ReactElement; why: boolean }
+> = {
+  delivered: {
+    className: 'delivery-done',
+    label: 'message.delivered',
+    icon: <CheckIcon size={14} strokeWidth={2.2} />,
+    why: false,
+  },
+  // Someone acknowledged it, but that acknowledgement could have been forged.
+  unconfirmed: {
+    className: 'delivery-unconfirmed',
+    label: 'message.unconfirmed',
+    icon: <UnconfirmedIcon size={14} />,
+    why: true,
+  },
+  // Waiting for the peer to come back; the note under the message says until when.
+  outbox: {
+    className: 'delivery-outbox',
+    label: 'message.outbox',
+    icon: <ClockIcon size={13} />,
+    why: true,
+  },
+  // Sent to the same person's new address instead, as a new message there.
+  redirected: {
+    className: 'delivery-redirected',
+    label: 'message.redirected',
+    icon: <SendIcon size={13} />,
+    why: true,
+  },
+  failed: {
+    className: 'delivery-failed',
+    label: 'message.failed',
+    icon: <AlertIcon size={14} />,
+    why: true,
+  },
+};
+
 /** The small mark after an outgoing message's time. */
 export function DeliveryMark({ delivery }: { delivery: DeliveryState | undefined }) {
   const { t, i18n } = useTranslation();
   if (!delivery) return null;
-  switch (delivery.state) {
-    case 'queued':
-    case 'sent': {
-      const label =
-        delivery.state === 'sent' && delivery.attempts > 1
-          ? t('message.retrying', { attempt: delivery.attempts })
-          : t('message.sending');
-      return (
-        <span className="delivery delivery-pending" role="img" aria-label={label} title={label}>
-          <ClockIcon size={13} />
-        </span>
-      );
-    }
-    case 'delivered':
-      return (
-        <span
-          className="delivery delivery-done"
-          role="img"
-          aria-label={t('message.delivered')}
-          title={t('message.delivered')}
-        >
-          <CheckIcon size={14} strokeWidth={2.2} />
-        </span>
-      );
-    case 'unconfirmed':
-      // Someone acknowledged it, but that acknowledgement could have been forged.
-      return (
-        <span
-          className="delivery delivery-unconfirmed"
-          role="img"
-          aria-label={t('message.unconfirmed')}
-          title={failureText(delivery, i18n.language)}
-        >
-          <UnconfirmedIcon size={14} />
-        </span>
-      );
-    case 'outbox':
-      // Waiting for the peer to come back; the note under the message says until when.
-      return (
-        <span
-          className="delivery delivery-outbox"
-          role="img"
-          aria-label={t('message.outbox')}
-          title={failureText(delivery, i18n.language)}
-        >
-          <ClockIcon size={13} />
-        </span>
-      );
-    case 'redirected':
-      // Sent to the same person's new address instead, as a new message there.
-      return (
-        <span
-          className="delivery delivery-redirected"
-          role="img"
-          aria-label={t('message.redirected')}
-          title={failureText(delivery, i18n.language)}
-        >
-          <SendIcon size={13} />
-        </span>
-      );
-    case 'failed':
-      return (
-        <span
-          className="delivery delivery-failed"
-          role="img"
-          aria-label={t('message.failed')}
-          title={failureText(delivery, i18n.language)}
-        >
-          <AlertIcon size={14} />
-        </span>
-      );
+  if (delivery.state === 'queued' || delivery.state === 'sent') {
+    const label =
+      delivery.state === 'sent' && delivery.attempts > 1
+        ? t('message.retrying', { attempt: delivery.attempts })
+        : t('message.sending');
+    return (
+      <span className="delivery delivery-pending" role="img" aria-label={label} title={label}>
+        <ClockIcon size={13} />
+      </span>
+    );
   }
+  const mark = MARKS[delivery.state];
+  const label = t(mark.label);
+  const title = mark.why && 'code' in delivery ? failureText(delivery, i18n.language) : label;
+  return (
+    <span className={`delivery ${mark.className}`} role="img" aria-label={label} title={title}>
+      {mark.icon}
+    </span>
+  );
 }
 
 /** Why it failed (or is unconfirmed), in the UI's language, from the catalogue the CLI uses too. */

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { problemText } from './problem-text';
 import type { DoctorReport, Verdict } from '../../../shared/model';
 import { updateSettings, useApp, notify } from '../store/app-store';
 import { peerLabel } from '../../../shared/text/hidden-chars';
@@ -84,7 +85,7 @@ function DoctorResult({ report }: { report: DoctorReport }) {
   if (report.error) {
     return (
       <p className="card tool-failed" role="alert">
-        {t('echo.doctor.failed', { error: report.error })}
+        {t('echo.doctor.failed', { error: problemText(report.problem, report.error) })}
       </p>
     );
   }

@@ -3,6 +3,7 @@ import type { EchoStarted, NetworkChange, PigeonApi } from '../../../shared/cont
 import { notify, setView, store as appStore } from '../store/app-store';
 import { createStore, useStore } from '../store/create-store';
 import { checkEchoForm, echoRequest, resolveTarget } from './echo-form';
+import { errorText, problemText } from './problem-text';
 import type { EchoForm, FormErrors } from './echo-form';
 import {
   addRun,
@@ -117,7 +118,7 @@ export async function startEcho(): Promise<FormErrors> {
   if (!checked.params || 'error' in target) return errors;
   const r = await requireApi().echo.start(echoRequest(target.to, checked.params));
   if (!r.ok) {
-    notify('error', r.error.message);
+    notify('error', errorText(r.error));
     return {};
   }
   // The run itself arrived as echo:started; this window shows it.
@@ -155,9 +156,13 @@ export async function runSweep(): Promise<void> {
     ...s,
     sweep: r.ok
       ? r.value.state === 'failed'
-        ? { state: 'failed', to: target.to, error: r.value.error ?? '' }
+        ? {
+            state: 'failed',
+            to: target.to,
+            error: problemText(r.value.problem, r.value.error ?? ''),
+          }
         : { state: 'done', to: target.to, result: r.value }
-      : { state: 'failed', to: target.to, error: r.error.message },
+      : { state: 'failed', to: target.to, error: errorText(r.error) },
     sweepRunId: null,
   }));
 }
@@ -178,9 +183,9 @@ export async function runReach(mode: 'pigeon' | 'ipmsg'): Promise<void> {
     ...s,
     reach: r.ok
       ? r.value.state === 'failed'
-        ? { state: 'failed', to: mode, error: r.value.error ?? '' }
+        ? { state: 'failed', to: mode, error: problemText(r.value.problem, r.value.error ?? '') }
         : { state: 'done', to: mode, result: r.value }
-      : { state: 'failed', to: mode, error: r.error.message },
+      : { state: 'failed', to: mode, error: errorText(r.error) },
   }));
 }
 
@@ -197,7 +202,7 @@ export async function runDoctor(): Promise<void> {
     ...s,
     doctor: r.ok
       ? { state: 'done', to: target.to, result: r.value }
-      : { state: 'failed', to: target.to, error: r.error.message },
+      : { state: 'failed', to: target.to, error: errorText(r.error) },
   }));
 }
 

@@ -83,8 +83,9 @@ export const START_ERROR_TEXTS: Record<Exclude<StartErrorCode, 'port-in-use'>, T
     en: 'Cannot bind {proto} {bind}:{port}: {error}',
     'zh-CN': '无法绑定 {proto} {bind}:{port}：{error}',
   },
+  // {problem}: the first problem's own text (texts/problems.ts); `count` says how many there are.
   'invalid-settings': {
-    en: 'The settings are not valid: {problems}',
-    'zh-CN': '设置无效：{problems}',
+    en: 'The settings are not valid: {problem}',
+    'zh-CN': '设置无效：{problem}',
   },
 };

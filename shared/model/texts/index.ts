@@ -3,11 +3,13 @@ import { DELIVERY_TEXTS, OUTBOX_TEXTS, UNCONFIRMED_TEXTS } from './delivery';
 import { ENGINE_ERROR_TEXTS, START_ERROR_TEXTS } from './engine';
 import { NOTICE_TEXTS, REDIRECT_TEXTS } from './notices';
 import { fill, type TextLanguage, type Texts } from './fill';
+import { PROBLEM_TEXTS } from './problems';
 import { SETTINGS_FILE_TEXTS } from './settings';
 import { TRANSFER_TEXTS } from './transfers';
 import { VERDICT_TEXTS } from './verdicts';
 
 export type { TextLanguage, Texts } from './fill';
+export { SHELL_TEXTS, shellText, type ShellTextKey } from './shell';
 
 /**
  * The one catalogue of outcome texts, zh-CN and en, for the UI and the CLI alike. The engine
@@ -24,13 +26,26 @@ const CATALOGUE: Record<OutcomeCode, Texts> = {
   ...START_ERROR_TEXTS,
   ...TRANSFER_TEXTS,
   ...SETTINGS_FILE_TEXTS,
+  ...PROBLEM_TEXTS,
 };
 
 export const OUTCOME_CODES = Object.keys(CATALOGUE) as OutcomeCode[];
 
-/** The sentence for an outcome in one language. */
+/**
+ * The sentence for an outcome in one language. A `problem` param naming a code of the catalogue
+ * stands for that code's text, in the same language with the same params (an invalid-settings
+ * start error names what is wrong that way).
+ */
 export function outcomeText(outcome: Outcome, language: TextLanguage): string {
-  return fill(CATALOGUE[outcome.code][language], outcome.params);
+  const { problem } = outcome.params;
+  const params =
+    typeof problem === 'string' && Object.hasOwn(CATALOGUE, problem) && problem !== outcome.code
+      ? {
+          ...outcome.params,
+          problem: fill(CATALOGUE[problem as OutcomeCode][language], outcome.params),
+        }
+      : outcome.params;
+  return fill(CATALOGUE[outcome.code][language], params);
 }
 
 /** Both languages at once (the doctor's report carries both). */
@@ -50,4 +65,5 @@ export const TEXT_FAMILIES = {
   startErrors: START_ERROR_TEXTS,
   transfers: TRANSFER_TEXTS,
   settingsFile: SETTINGS_FILE_TEXTS,
+  problems: PROBLEM_TEXTS,
 } as const;

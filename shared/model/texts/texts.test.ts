@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { OUTCOME_CODES, TEXT_FAMILIES, outcomeText, outcomeTexts } from './index';
+import {
+  OUTCOME_CODES,
+  SHELL_TEXTS,
+  TEXT_FAMILIES,
+  outcomeText,
+  outcomeTexts,
+  shellText,
+} from './index';
 
 const params = {
   address: '10.0.2.7',
@@ -37,6 +44,13 @@ const params = {
   nick: '阿明',
   user: 'ming',
   host: 'ming-pc',
+  count: 3,
+  problem: 'nick-empty',
+  max: 64,
+  min: 1,
+  value: '"x y"',
+  bits: 40,
+  mode: '"udp"',
 };
 
 describe('the outcome catalogue', () => {
@@ -95,7 +109,45 @@ describe('the outcome catalogue', () => {
     expect(outcomeText({ code: 'no-proof', params }, 'zh-CN')).toContain('5 个确认');
   });
 
+  it('says what is wrong with a request or a setting, and a start error names the first', () => {
+    expect(outcomeText({ code: 'port-invalid', params: { value: 70000 } }, 'en')).toBe(
+      'port 70000 is not between 1 and 65535',
+    );
+    expect(outcomeText({ code: 'port-invalid', params: { value: 70000 } }, 'zh-CN')).toBe(
+      '端口 70000 不在 1 到 65535 之间',
+    );
+    const start = {
+      code: 'invalid-settings',
+      params: { problem: 'nick-too-long', max: 64, count: 2 },
+    } as const;
+    expect(outcomeText(start, 'en')).toBe(
+      'The settings are not valid: nick is longer than 64 characters',
+    );
+    expect(outcomeText(start, 'zh-CN')).toBe('设置无效：昵称超过了 64 个字符');
+    // A `problem` that is no code is shown as it is, never looked up as something else.
+    expect(outcomeText({ code: 'invalid-settings', params: { problem: 'toString' } }, 'en')).toBe(
+      'The settings are not valid: toString',
+    );
+  });
+
   it('leaves a missing value visible', () => {
     expect(outcomeText({ code: 'silent', params: {} }, 'en')).toContain('{address}');
+  });
+});
+
+describe("the shell's texts", () => {
+  it('have both languages with the same placeholders, and fill them', () => {
+    const names = (t: string) => [...t.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [key, t] of Object.entries(SHELL_TEXTS)) {
+      expect(names(t['zh-CN']), key).toEqual(names(t.en));
+      // Two are words-free: the app's name, and a join with Chinese punctuation.
+      if (key === 'tray.tooltip') continue;
+      if (key === 'notify.files-and-text') expect(t['zh-CN']).toBe('{files}：{text}');
+      else expect(t['zh-CN'], key).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(shellText('status.online', 'zh-CN', { nick: '小王', count: 3 })).toBe(
+      '在线：小王 · 3 人在线',
+    );
+    expect(shellText('tray.open-unread', 'en', { count: 2 })).toBe('Open Pigeon (2)');
   });
 });

@@ -66,6 +66,33 @@ export const VERDICT_TEXTS: Record<VerdictCode, Texts> = {
       '{address} 能直接应答，但收不到广播：网络丢弃了广播（Wi-Fi 客户端隔离，或交换机、防火墙过滤了广播）。' +
       '请把 {address} 加入单播主机列表。',
   },
+  'broadcast-not-checked': {
+    en:
+      'Whether broadcasts reach {address} was not checked, since that check announces you to ' +
+      'everyone on the LAN. If {address} answers here but is missing from your list of people, ' +
+      'run: pigeon doctor {address} --broadcast-check',
+    'zh-CN':
+      '没有检查广播能否到达 {address}，因为这项检查会向局域网里的所有人宣告你上线。' +
+      '如果 {address} 在这里有应答，却不在你的联系人列表中，请运行：pigeon doctor {address} --broadcast-check',
+  },
+  'we-dropped-messages': {
+    en:
+      'This Pigeon turned away {count} messages from {address} over its flood limits: they were ' +
+      'not acknowledged, so a real sender sends them again a moment later. If {address} keeps ' +
+      'sending that much, it floods the LAN (or someone forges its address).',
+    'zh-CN':
+      '本机 Pigeon 因超出防洪限制拒收了来自 {address} 的 {count} 条消息：这些消息没有被确认，' +
+      '真实的发送方稍后会重新发送。如果 {address} 一直发送这么多，说明它在刷屏（或有人冒用它的地址）。',
+  },
+  'we-withheld-answers': {
+    en:
+      'This Pigeon did not send {count} answers to {address} (presence answers, probe-back or ' +
+      'replies over their budgets): it asked for more than any client needs, or someone forges ' +
+      'its address.',
+    'zh-CN':
+      '本机 Pigeon 没有向 {address} 发送 {count} 个应答（超出预算的上线应答、回探或回复）：' +
+      '它请求的数量超过了任何客户端的需要，或有人冒用它的地址。',
+  },
   'tcp-blocked': {
     en:
       'Chat works, but files will fail: TCP {port} on {address} does not answer (a firewall ' +
