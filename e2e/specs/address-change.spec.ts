@@ -253,7 +253,9 @@ test.describe('the same person at a new address', () => {
     await zhPage.locator('.chat-row', { hasText: '阿明' }).last().click();
     await expect(zhPage.locator('.conv-notice').first()).toBeVisible();
     await expect(zhPage.locator('.msg-redirected')).toHaveCount(2);
-    await expect(zhPage.locator('.msg-redirected').first()).toContainText('按你的确认');
+    await expect(zhPage.locator('.msg-redirected').first()).toContainText(
+      '已改发到新地址：按你的确认',
+    );
     await zhPage.screenshot({ path: path.join(ARTIFACTS, 'address-change-dark-zh.png') });
     await expectAccessible(zhPage);
     await zh.close();

@@ -164,6 +164,11 @@ test.describe('the outbox, in a browser', () => {
     );
     await expect(first.getByRole('img', { name: 'In the outbox' })).toBeVisible();
     await expect(first.locator('.msg-outbox')).toContainText(`for up to ${DAYS} days`);
+    // And until when, as a date: seven days from now.
+    const until = new Intl.DateTimeFormat('en', { month: 'long', day: 'numeric' }).format(
+      Date.now() + DAYS * 86_400_000,
+    );
+    await expect(first.locator('.msg-outbox')).toContainText(`kept until ${until}`);
 
     // Written behind a waiting one: it waits at once, behind it, untried.
     for (const t of [SECOND, CANCELLED]) {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeliveryState, Outcome } from '../../../shared/model';
 import { outcomeText, type TextLanguage } from '../../../shared/model/texts';
 import { AlertIcon, CheckIcon, ClockIcon, SendIcon, UnconfirmedIcon } from '../ui/icons';
+import { formatDeadline } from '../ui/format';
 import { PeerText } from '../ui/peer-text';
 
 type Settled = Exclude<DeliveryState, { state: 'queued' } | { state: 'sent' }>;
@@ -130,7 +131,7 @@ export function RedirectedNote({ reason }: { reason: Outcome }) {
   return (
     <div className="msg-redirected">
       <span>
-        {t('message.redirected')}:{' '}
+        {t('message.noteLabel', { label: t('message.redirected') })}
         <PeerText text={failureText(reason, i18n.language)} mode="text" />
       </span>
     </div>
@@ -138,13 +139,23 @@ export function RedirectedNote({ reason }: { reason: Outcome }) {
 }
 
 /** Under a message in the outbox: why it waits, for how long, and a way to take it out. */
-export function OutboxNote({ reason, onCancel }: { reason: Outcome; onCancel: () => void }) {
+export function OutboxNote({
+  reason,
+  expiresAt,
+  onCancel,
+}: {
+  reason: Outcome;
+  /** When it fails 'expired' if the peer has not come back. */
+  expiresAt: number;
+  onCancel: () => void;
+}) {
   const { t, i18n } = useTranslation();
   return (
     <div className="msg-outbox">
       <span>
         {t('message.noteLabel', { label: t('message.outbox') })}
         <PeerText text={failureText(reason, i18n.language)} mode="text" />
+        {t('message.outboxUntil', { when: formatDeadline(expiresAt, i18n.language) })}
       </span>
       <button type="button" className="link-button" onClick={onCancel}>
         {t('message.cancelQueued')}

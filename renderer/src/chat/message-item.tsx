@@ -75,7 +75,13 @@ export const MessageItem = memo(function MessageItem({
       )}
       {unconfirmed && <UnconfirmedNote reason={unconfirmed} />}
       {message.sealed && <SealedStatus message={message} />}
-      {held && <OutboxNote reason={held} onCancel={() => void cancelQueued(message.id)} />}
+      {held && (
+        <OutboxNote
+          reason={held}
+          expiresAt={held.expiresAt}
+          onCancel={() => void cancelQueued(message.id)}
+        />
+      )}
       {redirected && <RedirectedNote reason={redirected} />}
     </div>
   );

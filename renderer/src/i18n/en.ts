@@ -108,6 +108,7 @@ export const en = {
     unconfirmed: 'Unconfirmed',
     outbox: 'In the outbox',
     redirected: 'Sent to the new address',
+    outboxUntil: ' · kept until {{when}}',
     cancelQueued: 'Cancel',
     failed: 'Not delivered',
     retry: 'Retry',

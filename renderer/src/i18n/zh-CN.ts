@@ -107,6 +107,7 @@ export const zhCN: Translations = {
     unconfirmed: '无法确认送达',
     outbox: '在发件箱中',
     redirected: '已改发到新地址',
+    outboxUntil: ' · 保留到 {{when}}',
     cancelQueued: '取消发送',
     failed: '发送失败',
     retry: '重发',

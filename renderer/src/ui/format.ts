@@ -61,3 +61,14 @@ export function formatListStamp(
   if (today - day < 6 * 864e5) return formatter(lang, { weekday: 'short' }).format(at);
   return formatter(lang, { year: '2-digit', month: 'numeric', day: 'numeric' }).format(at);
 }
+
+/** A day and time in full ("December 14, 10:32"): when something ends, such as the outbox's hold. */
+export function formatDeadline(at: number, lang: string): string {
+  return formatter(lang, {
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(at);
+}
