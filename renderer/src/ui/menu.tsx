@@ -57,8 +57,12 @@ export function Menu({
     left = Math.min(Math.max(MARGIN, left), window.innerWidth - width - MARGIN);
     top = Math.min(Math.max(MARGIN, top), window.innerHeight - height - MARGIN);
     setPlace({ left, top });
-    menu.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
   }, [anchor]);
+  // Once placed: hidden while it was measured, it could not take focus before.
+  const placed = place !== null;
+  useLayoutEffect(() => {
+    if (placed) ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+  }, [placed]);
 
   // A press anywhere else, a scroll or a resize closes it (it would stay behind, misplaced).
   useEffect(() => {
