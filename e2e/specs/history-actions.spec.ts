@@ -190,6 +190,7 @@ test.describe('history actions in the UI', () => {
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText(en.history.deleteMessageBody);
     await expectAccessible(page, 'dialog', 'the delete dialog (light, en)');
+    await page.screenshot({ path: test.info().outputPath('delete-message-light-en.png') });
     // Focus stays in the dialog; its Delete button is reached with Tab.
     const confirm = dialog.getByRole('button', { name: en.history.deleteConfirm, exact: true });
     for (let i = 0; i < 6 && !(await isFocused(confirm)); i++) {
@@ -296,7 +297,20 @@ test.describe('history actions in the UI', () => {
     if (!host || !bob) throw new Error('not started');
     for (const text of ['一条消息', '另一条']) await fromBob(text);
     const page = await open(browser, { colorScheme: 'dark', locale: 'zh-CN' });
-    await expect(page.locator('.chat-row', { hasText: 'Bob' })).toBeVisible();
+    await page.locator('.chat-row', { hasText: 'Bob' }).click();
+    const msg = page.locator('.msg', { hasText: '另一条' });
+    await msg.locator('.msg-bubble').click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: zhCN.history.messageActions });
+    await expect(menu.getByRole('menuitem')).toHaveText([
+      zhCN.history.copy,
+      `${zhCN.history.pin}${zhCN.history.pinHint}`,
+      zhCN.history.delete,
+    ]);
+    await expectAccessible(page, '.menu', 'the message menu (dark, zh-CN)');
+    await page.screenshot({ path: test.info().outputPath('message-menu-dark-zh-CN.png') });
+    await page.keyboard.press('Escape');
+    await expect(menu).toBeHidden();
+    await expect(msg.getByRole('button', { name: zhCN.history.messageActions })).toBeFocused();
     await page.getByRole('navigation').getByRole('button', { name: zhCN.rail.settings }).click();
     const opener = page.getByRole('button', { name: zhCN.history.deleteAll });
     await opener.click();

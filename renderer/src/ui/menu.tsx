@@ -47,7 +47,8 @@ export function Menu({
     let top: number;
     if ('element' in anchor) {
       const r = anchor.element.getBoundingClientRect();
-      left = r.right - width;
+      // Opens towards the side with room: from the button's start, or back from its end.
+      left = r.left + width <= window.innerWidth - MARGIN ? r.left : r.right - width;
       top = r.bottom + 4;
       if (top + height > window.innerHeight - MARGIN) top = r.top - height - 4;
     } else {
