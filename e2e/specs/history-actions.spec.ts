@@ -11,6 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
 import { chromiumAvailable } from '../support/chromium';
+import { demoBuilt, serveDemo } from '../support/demo-host';
 import { randomPort, startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
 import { en } from '../../renderer/src/i18n/en';
 import { zhCN } from '../../renderer/src/i18n/zh-CN';
@@ -341,5 +342,44 @@ test.describe('history actions in the UI', () => {
     await page.getByRole('navigation').getByRole('button', { name: zhCN.rail.chats }).click();
     await expect(page.locator('.chat-row', { hasText: 'Bob' })).toHaveCount(0);
     await page.context().close();
+  });
+});
+
+/** The demo build (the fake engine the accessibility and keyboard specs use) does them too. */
+test.describe('history actions in the demo', () => {
+  const demoSkip = [demoBuilt(), chromiumAvailable()].find((c) => !c.ok);
+  test.skip(demoSkip !== undefined, demoSkip && !demoSkip.ok ? demoSkip.reason : '');
+
+  let demo: Awaited<ReturnType<typeof serveDemo>> | undefined;
+  test.beforeAll(async () => {
+    demo = await serveDemo();
+  });
+  test.afterAll(async () => {
+    await demo?.close();
+  });
+
+  test('pin, export and delete on the fake engine', async ({ page }) => {
+    if (!demo) throw new Error('not started');
+    await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
+    await page.goto(`${demo.base}/demo.html?messages=50`);
+    await page.getByRole('option', { name: /张伟/ }).click();
+    const msg = page.locator('.msg', { hasText: '好的，收到' });
+    await msg.locator('.msg-bubble').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: en.history.pin }).click();
+    await expect(msg.getByRole('img', { name: en.history.pinnedTitle })).toBeVisible();
+
+    await page.getByRole('button', { name: en.history.conversationActions }).click();
+    const download = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: en.history.exportJson }).click();
+    const exported = JSON.parse(fs.readFileSync(await (await download).path(), 'utf8')) as Stored[];
+    expect(exported.find((m) => m.text === '好的，收到')?.pinned).toBe(true);
+
+    await msg.locator('.msg-bubble').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: en.history.delete }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: en.history.deleteConfirm, exact: true })
+      .click();
+    await expect(msg).toHaveCount(0);
   });
 });
