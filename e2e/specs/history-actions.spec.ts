@@ -170,13 +170,25 @@ test.describe('history actions in the UI', () => {
       .poll(async () => (await stored(page, bobId)).find((m) => m.text === 'pin me')?.pinned)
       .toBeFalsy();
 
+    // A sealed message not opened yet: its words are not offered to copy.
+    await bob.request('chat:send', { to: [host.id], text: 'for your eyes', sealed: true });
+    const sealed = page.locator('.msg', { has: page.locator('.sealed-body') });
+    await expect(sealed).toBeVisible();
+    await sealed.locator('.msg-bubble').click({ button: 'right' });
+    await expect(menu.getByRole('menuitem')).toHaveText([
+      `${en.history.pin}${en.history.pinHint}`,
+      en.history.delete,
+    ]);
+    await page.keyboard.press('Escape');
+    await expect(menu).toBeHidden();
+
     // Delete with the keyboard only: the messages are one Tab stop, on the message last acted
-    // on ("pin me"); the arrows move between messages, Shift+F10 opens the menu.
-    const stop = msg('pin me').getByRole('button', { name: en.history.messageActions });
+    // on (the sealed one, newest); the arrows move between messages, Shift+F10 opens the menu.
+    const stop = sealed.getByRole('button', { name: en.history.messageActions });
     await page.getByRole('textbox', { name: en.composer.label }).focus();
     for (let i = 0; i < 10 && !(await isFocused(stop)); i++) await page.keyboard.press('Shift+Tab');
     expect(await isFocused(stop), 'Shift+Tab from the composer reaches the messages').toBe(true);
-    await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
     const target = msg('delete me by keyboard').getByRole('button', {
       name: en.history.messageActions,
     });
@@ -202,11 +214,9 @@ test.describe('history actions in the UI', () => {
     await expect(dialog).toBeHidden();
     await expect(msg('delete me by keyboard')).toHaveCount(0);
     await expect(page.getByRole('log')).toBeFocused();
-    expect((await stored(page, bobId)).map((m) => m.text)).toEqual([
-      'pin me',
-      SCRIPT,
-      'the newest one',
-    ]);
+    // The sealed one's words stay withheld (''), here and in the exports.
+    const left = ['pin me', SCRIPT, 'the newest one', ''];
+    expect((await stored(page, bobId)).map((m) => m.text)).toEqual(left);
 
     // Export as HTML: the peer's markup is text in the file.
     const actions = page.getByRole('button', { name: en.history.conversationActions });
@@ -221,6 +231,7 @@ test.describe('history actions in the UI', () => {
     expect(htmlText).toContain('&lt;b&gt;bold&lt;/b&gt;');
     expect(htmlText).not.toContain('<script>');
     expect(htmlText).not.toContain('delete me by keyboard');
+    expect(htmlText).not.toContain('for your eyes');
     await expect(page.locator('.notice')).toContainText(html.suggestedFilename());
 
     // And as JSON: the messages as the contract has them.
@@ -230,7 +241,7 @@ test.describe('history actions in the UI', () => {
     const json = await download;
     expect(json.suggestedFilename()).toMatch(/^pigeon-Bob-\d{4}-\d{2}-\d{2}\.json$/);
     const exported = JSON.parse(fs.readFileSync(await json.path(), 'utf8')) as Stored[];
-    expect(exported.map((m) => m.text)).toEqual(['pin me', SCRIPT, 'the newest one']);
+    expect(exported.map((m) => m.text)).toEqual(left);
 
     // Delete the conversation.
     await actions.click();
@@ -240,7 +251,7 @@ test.describe('history actions in the UI', () => {
     await convDialog.getByRole('button', { name: en.history.deleteConfirm, exact: true }).click();
     await expect(convDialog).toBeHidden();
     await expect(page.locator('.chat-row', { hasText: 'Bob' })).toHaveCount(0);
-    await expect(page.locator('.notice').last()).toHaveText('Deleted 3 messages');
+    await expect(page.locator('.notice').last()).toHaveText('Deleted 4 messages');
     expect(await stored(page, bobId)).toEqual([]);
     await page.context().close();
   });

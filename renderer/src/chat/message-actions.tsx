@@ -6,13 +6,8 @@ import { deleteHistory, notify, pinMessage } from '../store/app-store';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { CopyIcon, MoreIcon, PinIcon, TrashIcon } from '../ui/icons';
 import { Menu } from '../ui/menu';
+import { copyable } from './message-copy';
 import type { MenuAnchor, MenuItem } from '../ui/menu';
-
-/** A sealed message that has not been opened yet: its words are not ours to copy. */
-function copyable(message: ChatMessage): boolean {
-  if (message.direction === 'in' && message.sealed?.openedAt === null) return false;
-  return message.text.length > 0;
-}
 
 /** The shortcuts that open a context menu from the keyboard. */
 export function isMenuKey(e: KeyboardEvent): boolean {

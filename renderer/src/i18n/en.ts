@@ -582,7 +582,7 @@ export const en = {
     exportHtml: 'Export as HTML',
     exportJson: 'Export as JSON',
     exporting: 'Exporting…',
-    exported: 'Saved {{file}}',
+    exported: 'Exported as {{file}}',
     exportFailed: 'Export failed: {{error}}',
     deleteConversation: 'Delete conversation…',
     deleteConversationTitle: 'Delete the conversation with {{name}}?',

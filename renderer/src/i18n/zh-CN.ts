@@ -572,7 +572,7 @@ export const zhCN: Translations = {
     exportHtml: '导出为 HTML',
     exportJson: '导出为 JSON',
     exporting: '正在导出…',
-    exported: '已保存 {{file}}',
+    exported: '已导出为 {{file}}',
     exportFailed: '导出失败：{{error}}',
     deleteConversation: '删除会话…',
     deleteConversationTitle: '删除与 {{name}} 的会话？',
