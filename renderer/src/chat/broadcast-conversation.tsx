@@ -4,6 +4,7 @@ import { loadNewer, loadOlder, useApp } from '../store/app-store';
 import { BROADCAST_ID } from '../store/app-state';
 import { MegaphoneIcon } from '../ui/icons';
 import { Composer } from './composer';
+import { ConversationActions } from './conversation-actions';
 import { MessageList } from './message-list';
 
 const NONE: readonly ChatMessage[] = [];
@@ -23,6 +24,7 @@ export function BroadcastConversation() {
           <h2>{t('conversation.broadcastTitle')}</h2>
           <p>{t('conversation.broadcastSubtitle')}</p>
         </div>
+        <ConversationActions peerId={BROADCAST_ID} name={t('conversation.broadcastTitle')} />
       </header>
       <MessageList
         messages={messages}

@@ -9,6 +9,7 @@ import { peerLabel } from '../../../shared/text/hidden-chars';
 import { PeerText } from '../ui/peer-text';
 import { DiagnoseIcon } from '../ui/icons';
 import { formatListStamp } from '../ui/format';
+import { ConversationActions } from './conversation-actions';
 
 /** Who this is: nick, presence, and where they are (group, host, address, client). */
 export function ConversationHeader({ peerId, peer }: { peerId: string; peer: Peer | undefined }) {
@@ -24,6 +25,7 @@ export function ConversationHeader({ peerId, peer }: { peerId: string; peer: Pee
           <p>{t('conversation.unknownPeer')}</p>
         </div>
         <DiagnoseButton peerId={peerId} name={peerLabel(peerId)} />
+        <ConversationActions peerId={peerId} name={peerLabel(peerId)} />
       </header>
     );
   }
@@ -60,6 +62,7 @@ export function ConversationHeader({ peerId, peer }: { peerId: string; peer: Pee
         </p>
       </div>
       <DiagnoseButton peerId={peer.id} name={peerLabel(peer.nick || peer.address)} />
+      <ConversationActions peerId={peer.id} name={peerLabel(peer.nick || peer.address)} />
     </header>
   );
 }

@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useMemo, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/model';
@@ -98,6 +99,32 @@ export function MessageList({
     virtualizer.scrollToIndex(focusIndex, { align: 'center' });
   }, [focusIndex, focusId, virtualizer]);
 
+  // One Tab stop among the messages' actions buttons (roving): the last one focused, else the
+  // newest message's; the arrows move it (a Tab per message would bury the composer).
+  const [current, setCurrent] = useState<string | null>(null);
+  const tabbableId = useMemo(() => {
+    let last: string | undefined;
+    for (const r of rows) {
+      if (r.kind !== 'message') continue;
+      if (r.message.id === current) return current;
+      last = r.message.id;
+    }
+    return last;
+  }, [rows, current]);
+  const moveBetweenMessages = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+    const from = e.target as HTMLElement;
+    if (!from.classList.contains('msg-actions-button')) return;
+    const buttons = [
+      ...(scrollRef.current?.querySelectorAll<HTMLElement>('.msg-actions-button') ?? []),
+    ];
+    const next = buttons[buttons.indexOf(from) + (e.key === 'ArrowUp' ? -1 : 1)];
+    e.preventDefault();
+    if (!next) return;
+    next.focus();
+    next.scrollIntoView({ block: 'nearest' });
+  };
+
   if (!rows.length) return <div className="messages messages-empty">{empty}</div>;
 
   const words = { today: t('message.today'), yesterday: t('message.yesterday') };
@@ -109,6 +136,11 @@ export function MessageList({
       aria-label={label}
       aria-live="polite"
       tabIndex={0}
+      onKeyDown={moveBetweenMessages}
+      onFocus={(e) => {
+        const id = e.target.dataset.messageId;
+        if (id && e.target.classList.contains('msg-actions-button')) setCurrent(id);
+      }}
       onScroll={(e) => {
         const el = e.currentTarget;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
@@ -135,7 +167,11 @@ export function MessageList({
               ) : row.message.notice ? (
                 <NoticeItem message={row.message} notice={row.message.notice} />
               ) : (
-                <MessageItem message={row.message} first={row.first} />
+                <MessageItem
+                  message={row.message}
+                  first={row.first}
+                  tabbable={row.message.id === tabbableId}
+                />
               )}
             </div>
           );

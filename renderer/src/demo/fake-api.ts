@@ -1,4 +1,4 @@
-import { createApi, createRequestHandler } from '../../../shared/contract';
+import { ContractError, createApi, createRequestHandler } from '../../../shared/contract';
 import type {
   AppSettings,
   ConversationSummary,
@@ -12,6 +12,7 @@ import type { ChatMessage, Peer } from '../../../shared/model';
 import { BROADCAST_ID, peerId } from '../../../shared/model';
 import { createFakeDoctor } from './fake-doctor';
 import { createFakeEcho } from './fake-echo';
+import { fakeExport } from './fake-export';
 import { createFakeFiles } from './fake-files';
 import { createFakeLan } from './fake-network';
 import { crowd, makePeer, samplePeers } from './sample-peers';
@@ -213,8 +214,16 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       }
       return hits.sort((a, b) => b.message.at - a.message.at).slice(0, limit);
     },
-    'history:export': ({ peerId: id }) => ({
-      text: (conversations.get(id) ?? []).map((m) => m.text).join('\n'),
+    'history:export': ({ peerId: id, format }) => ({
+      text: fakeExport(
+        conversations.get(id) ?? [],
+        {
+          peerId: id,
+          peer: id === BROADCAST_ID ? 'broadcast' : (peers.get(id)?.nick ?? id),
+          me: settings.nick,
+        },
+        format,
+      ),
     }),
     'history:delete': (req) => {
       if ('peerId' in req) {
@@ -239,7 +248,19 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
       }
       return { deleted: 0 };
     },
-    'history:pin': () => null,
+    'history:pin': ({ messageId, pinned }) => {
+      for (const [id, list] of conversations) {
+        const index = list.findIndex((m) => m.id === messageId);
+        const found = list[index];
+        if (!found) continue;
+        const { pinned: _was, ...message } = found;
+        const next = list.slice();
+        next[index] = pinned ? { ...message, pinned: true } : message;
+        conversations.set(id, next);
+        return null;
+      }
+      throw new ContractError('not-found', `no message ${messageId} in the history`);
+    },
     'chat:send': ({ to, text, sealed }) => ({
       ids: to.map((target) => {
         const id = target.includes(':') ? target : peerId(target, 2425);

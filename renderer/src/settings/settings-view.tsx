@@ -8,6 +8,7 @@ import { Field } from '../ui/field';
 import { AppearanceSection } from './appearance-section';
 import { AttentionSection } from './attention-section';
 import { DesktopSection } from './desktop-section';
+import { HistorySection } from './history-section';
 import { BroadcastPicker, InterfacesSection, useInterfaces } from './interfaces-section';
 import { formFrom, patchFrom, validateForm } from './settings-form';
 import type { SettingsForm } from './settings-form';
@@ -36,6 +37,7 @@ export function SettingsView() {
           <AttentionSection key={settings.awayMessage} settings={settings} />
           <AppearanceSection settings={settings} />
           {desktop && <DesktopSection settings={settings} />}
+          <HistorySection />
         </ProfileAndNetwork>
       </div>
     </section>

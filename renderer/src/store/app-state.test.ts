@@ -5,6 +5,7 @@ import {
   applyDeleted,
   applyDelivery,
   applyOpened,
+  applyPinned,
   applySummaries,
   initialState,
   mergeHistory,
@@ -100,6 +101,16 @@ describe('app state', () => {
     expect(applyOpened(initialState, { messageId: 'x', peerId: peer, openedAt: 1 })).toBe(
       initialState,
     );
+  });
+
+  it('marks a message pinned and unpinned in place, and leaves one it never loaded alone', () => {
+    let s = appendMessages(initialState, [message('a', 1), message('b', 2)]);
+    s = applyPinned(s, peer, 'a', true);
+    expect(s.conversations.get(peer)?.map((m) => m.pinned)).toEqual([true, undefined]);
+    s = applyPinned(s, peer, 'a', false);
+    expect(s.conversations.get(peer)?.[0]).toEqual(message('a', 1));
+    expect(applyPinned(s, peer, 'x', true)).toBe(s);
+    expect(applyPinned(initialState, peer, 'a', true)).toBe(initialState);
   });
 
   it('counts unread per conversation and in all, as the engine says', () => {

@@ -213,6 +213,24 @@ export function applyOpened(state: AppState, opened: SealOpened): AppState {
   return { ...state, conversations };
 }
 
+/** A message pinned or unpinned (history:pin) in this window: the pin mark follows at once. */
+export function applyPinned(
+  state: AppState,
+  peerId: string,
+  messageId: string,
+  pinned: boolean,
+): AppState {
+  const list = state.conversations.get(peerId);
+  const index = list ? findLastIndex(list, (m) => m.id === messageId) : -1;
+  if (!list || index < 0) return state;
+  const { pinned: _was, ...message } = list[index] as ChatMessage;
+  const next = list.slice();
+  next[index] = pinned ? { ...message, pinned: true } : message;
+  const conversations = new Map(state.conversations);
+  conversations.set(peerId, next);
+  return { ...state, conversations };
+}
+
 /**
  * Messages deleted from the history (history:deleted, from this window or another): out of the
  * conversations, the chat list and the focus. A conversation left with nothing loaded counts as

@@ -14,6 +14,7 @@ import {
   applySummaries,
   applyDelivery,
   applyOpened,
+  applyPinned,
   BROADCAST_ID,
   initialState,
   mergeHistory,
@@ -23,7 +24,11 @@ import {
   setUnread,
   upsertPeer,
 } from './app-state';
-import type { HistorySearchHit } from '../../../shared/model';
+import type {
+  HistoryDeleteRequest,
+  HistoryExportFormat,
+  HistorySearchHit,
+} from '../../../shared/model';
 import type { AppState, Notice, View } from './app-state';
 import { createStore, useStore } from './create-store';
 import { isSettingsFileProblem } from './settings-problems';
@@ -227,6 +232,35 @@ export async function loadNewer(id: string): Promise<void> {
 /** Full-text search across conversations (history:search). */
 export async function searchHistory(text: string): Promise<HistorySearchHit[] | undefined> {
   return value(await requireApi().history.search({ text, limit: 50 }));
+}
+
+/**
+ * Deletes a message, a conversation or everything (history:delete). The caller shows the
+ * outcome (a confirmation dialog keeps its error in view); what goes arrives as history:deleted.
+ */
+export async function deleteHistory(
+  which: HistoryDeleteRequest,
+): Promise<Result<{ deleted: number }>> {
+  return requireApi().history.delete(which);
+}
+
+/** Pins or unpins a message (history:pin); this window shows the mark at once. */
+export async function pinMessage(
+  message: { id: string; peerId: string },
+  pinned: boolean,
+): Promise<boolean> {
+  const done =
+    value(await requireApi().history.pin({ messageId: message.id, pinned })) !== undefined;
+  if (done) store.set((s) => applyPinned(s, message.peerId, message.id, pinned));
+  return done;
+}
+
+/** A conversation as one file's text (history:export), for the caller to save. */
+export async function exportHistory(
+  peerId: string,
+  format: HistoryExportFormat,
+): Promise<Result<{ text: string }>> {
+  return requireApi().history.export({ peerId, format });
 }
 
 const loadingOlder = new Set<string>();
