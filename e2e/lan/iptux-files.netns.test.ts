@@ -160,7 +160,7 @@ describe.skipIf(skip !== undefined)(
       );
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/#472/);
-      expect(iptux.running).toBe(true);
+      expect(iptux.running, iptux.running ? '' : await iptux.diagnose()).toBe(true);
     });
   },
 );

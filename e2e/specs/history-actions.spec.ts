@@ -170,6 +170,16 @@ test.describe('history actions in the UI', () => {
       .poll(async () => (await stored(page, bobId)).find((m) => m.text === 'pin me')?.pinned)
       .toBeFalsy();
 
+    // Over words the person selected, a right-click leaves the system's menu (Copy) alone.
+    await msg('pin me').locator('.msg-text').selectText();
+    await msg('pin me').locator('.msg-bubble').click({ button: 'right' });
+    await expect(menu).toBeHidden();
+    await page.evaluate(() =>
+      (globalThis as unknown as { getSelection(): { removeAllRanges(): void } | null })
+        .getSelection()
+        ?.removeAllRanges(),
+    );
+
     // A sealed message not opened yet: its words are not offered to copy.
     await bob.request('chat:send', { to: [host.id], text: 'for your eyes', sealed: true });
     const sealed = page.locator('.msg', { has: page.locator('.sealed-body') });

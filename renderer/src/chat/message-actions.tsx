@@ -74,6 +74,15 @@ export function useMessageActions(message: ChatMessage, tabbable: boolean) {
     openAtButton();
   };
   const onContextMenu = (e: MouseEvent) => {
+    // Over words the person selected, the system's menu (Copy, Look up…) is what they want.
+    const selected = window.getSelection();
+    if (
+      selected &&
+      !selected.isCollapsed &&
+      selected.toString().trim() &&
+      e.currentTarget.contains(selected.anchorNode)
+    )
+      return;
     e.preventDefault();
     if (anchor || confirming) return;
     // From the keyboard (no pointer position): under the button, as its own key opens it.
