@@ -6,16 +6,13 @@ import { randomBytes } from 'node:crypto';
  * who could guess them could forge acknowledgements (SECURITY.md).
  */
 export class RandomPool {
-  private pool = new Uint8Array(0);
+  private pool = Buffer.alloc(0);
   private at = 0;
 
   constructor(private readonly size = 4096) {}
 
   bytes(n: number): Uint8Array {
-    if (this.at + n > this.pool.length) {
-      this.pool = new Uint8Array(randomBytes(Math.max(this.size, n)));
-      this.at = 0;
-    }
+    this.room(n);
     const out = this.pool.subarray(this.at, this.at + n);
     this.at += n;
     return out;
@@ -27,9 +24,17 @@ export class RandomPool {
   }
 
   hex(n: number): string {
-    const b = this.bytes(n);
-    // A view, not a copy: the bytes are used once.
-    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+    this.room(n);
+    // Straight from the pool: no view object per call (one per message on the hot path).
+    const out = this.pool.toString('hex', this.at, this.at + n);
+    this.at += n;
+    return out;
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.pool.length) return;
+    this.pool = randomBytes(Math.max(this.size, n));
+    this.at = 0;
   }
 }
 

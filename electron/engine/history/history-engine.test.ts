@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Mode, Opt, makeCommand } from '../../../shared/protocol';
 import { FakeClock } from '../testing/fake-clock';
-import { FakeNetwork } from '../testing/fake-network';
+import { FakeNetwork, packetOf } from '../testing/fake-network';
 import { startEngine } from '../testing/engine-harness';
 import { IPTUX, ScriptedPeer } from '../testing/scripted-peer';
 
@@ -61,6 +61,34 @@ describe('history in the engine', () => {
     expect(again.me.engine.handlers['history:search']({ text: '开会' })).toMatchObject([
       { conversation: { peerId }, ranges: [[2, 4]] },
     ]);
+  });
+
+  it('sends the ack once the message is committed, before the event and the unread count', async () => {
+    const dir = tempDir();
+    const { clock, net, me, iptux } = await setup(dir);
+    const peerId = `${IPTUX_ADDR}:${PORT}`;
+    const seen: { channel: string; acks: number; stored: number }[] = [];
+    let no = -1;
+    me.engine.subscribe((e) => {
+      if (e.channel !== 'chat:message' && e.channel !== 'chat:unread') return;
+      const acks = net.sentFrom(ME).filter((d) => {
+        const p = packetOf(d);
+        return (
+          p !== undefined &&
+          (p.command & 0xff) === Mode.RECVMSG &&
+          new TextDecoder().decode(p.extra).replace(/\0+$/, '') === `${no}`
+        );
+      });
+      const stored = me.engine.history.page({ peerId, limit: 10 })?.messages.length ?? 0;
+      seen.push({ channel: e.channel, acks: acks.length, stored });
+    });
+    no = iptux.send({ address: ME, port: PORT }, SEND, 'acked first\0');
+    await clock.flush();
+    expect(seen).toEqual([
+      { channel: 'chat:message', acks: 1, stored: 1 },
+      { channel: 'chat:unread', acks: 1, stored: 1 },
+    ]);
+    await me.engine.stop();
   });
 
   it('a sender retrying after our restart gets its ack and no second copy', async () => {

@@ -97,13 +97,23 @@ export class Conversations {
    * transaction that stores it (a long message's parts leave the parts table).
    */
   keep(message: ChatMessage, seen?: SeenKey, peer?: Peer, also?: () => void): InsertOutcome {
-    if (this.store) {
-      const outcome = this.store.insert(message, seen, also);
-      if (outcome !== 'stored') return outcome;
-    }
+    const outcome = this.commit(message, seen, also);
+    if (outcome === 'stored') this.cache(message, peer);
+    return outcome;
+  }
+
+  /**
+   * The half of `keep` an acknowledgement waits for: the history's commit. `cache` must follow
+   * in the same turn for a message committed ('stored'), before anything reads this cache.
+   */
+  commit(message: ChatMessage, seen?: SeenKey, also?: () => void): InsertOutcome {
+    return this.store ? this.store.insert(message, seen, also) : 'stored';
+  }
+
+  /** The other half of `keep`: the message joins the cache, its peer is remembered. */
+  cache(message: ChatMessage, peer?: Peer): void {
     this.add(message);
     if (peer) this.onPeer?.(peer);
-    return 'stored';
   }
 
   /** The history's budget in bytes (0 without a history). */

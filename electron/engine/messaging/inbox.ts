@@ -39,6 +39,11 @@ import type { InboxAttention } from './attention';
 import { withheld } from './sealed';
 import type { UnreadCounter } from './unread';
 
+/** How a peer is named in a history problem (only then: most messages never need it). */
+function labelOf(peer: Peer | string): string {
+  return typeof peer === 'string' ? peer : `${peer.nick || peer.user} (${peer.address})`;
+}
+
 /** How often long-message parts that never completed are looked for (and shown as they are). */
 const PART_SWEEP_MS = 15_000;
 
@@ -50,6 +55,12 @@ export class Inbox {
   readonly dedupe: Dedupe;
   private lastProblemAt = -Infinity;
   private readonly assembler: PartAssembler;
+  /**
+   * The ack of the datagram being read, until it is sent: `deliver` sends it the moment the
+   * message is committed, before the cache, events and counts, which the sender does not wait
+   * for. Set only while `read` runs.
+   */
+  private ackDue: (() => void) | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -169,11 +180,19 @@ export class Inbox {
     // Committed to the history before the ack leaves: what we acknowledge survives a crash
     // right after. One we could not keep is not acked, and not remembered as seen, so that
     // its sender's next try is taken in.
-    if (!this.read(p, body, peer, broadcast, seen)) {
+    this.ackDue = ack;
+    let kept = false;
+    try {
+      kept = this.read(p, body, peer, broadcast, seen);
+    } finally {
+      if (!kept) this.ackDue = undefined;
+    }
+    if (!kept) {
       this.dedupe.unsee(peer.id, packetNo, hash);
       return;
     }
-    ack();
+    // Still owed when nothing was delivered: a part held, an offer of files alone.
+    this.sendDueAck();
     this.attention?.arrived(peer, p, from?.announced === true);
   }
 
@@ -191,6 +210,12 @@ export class Inbox {
     if (hasOpt(p.command, Opt.READCHECKOPT) && this.ctx.replies.allows(d.address, d.port)) {
       this.ctx.wire.post(this.ctx.wire.buildReply(Mode.ANSREADMSG, p.packetNo), d.address, d.port);
     }
+  }
+
+  private sendDueAck(): void {
+    const ack = this.ackDue;
+    this.ackDue = undefined;
+    ack?.();
   }
 
   /** False when the message could not be kept (history full or failing). */
@@ -306,22 +331,25 @@ export class Inbox {
       text,
       at: this.ctx.clock.now(),
       broadcast,
-      ...(undecodable ? { undecodable } : {}),
     };
+    if (undecodable) message.undecodable = undecodable;
     if (incomplete) message.incomplete = incomplete;
     if (files.length > 0) message.files = files;
     if (p && typeof peer !== 'string') this.attention?.marked(message, peer, p);
-    const label = typeof peer === 'string' ? peer : `${peer.nick || peer.user} (${peer.address})`;
     try {
-      const known = typeof peer === 'string' ? undefined : peer;
-      if (this.conversations.keep(message, seen, known, also) === 'full') {
-        this.historyProblem('history-full', { peer: label });
+      if (this.conversations.commit(message, seen, also) === 'full') {
+        this.historyProblem('history-full', { peer: labelOf(peer) });
         return false;
       }
     } catch (error) {
-      this.historyProblem('history-write', { peer: label, error: String(error) });
+      this.historyProblem('history-write', { peer: labelOf(peer), error: String(error) });
       return false;
     }
+    // Committed: the datagram's ack leaves now, the rest is for this side alone and follows in
+    // the same turn. Only a delivery with the datagram's key is its message (without one, it is
+    // an older long message given up, or one restored from the parts log).
+    if (seen) this.sendDueAck();
+    this.conversations.cache(message, typeof peer === 'string' ? undefined : peer);
     // The message first, then the count that includes it: a page never counts what it lacks.
     if (this.ctx.listened())
       this.ctx.emit('chat:message', {

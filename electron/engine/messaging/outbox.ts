@@ -107,11 +107,12 @@ export class Outbox {
   /** The delivery queue's word on a message: stored and told. */
   onDeliveryState(item: OutgoingItem, state: DeliveryState): void {
     this.conversations.setDelivery(item.messageId, state);
-    this.ctx.emit('chat:delivery', {
-      messageId: item.messageId,
-      peerId: item.peerId,
-      delivery: state,
-    });
+    if (this.ctx.listened())
+      this.ctx.emit('chat:delivery', {
+        messageId: item.messageId,
+        peerId: item.peerId,
+        delivery: state,
+      });
     item.told?.(state);
   }
 
@@ -156,7 +157,7 @@ export class Outbox {
     const id = this.newMessageId();
     const wire = option === 0 ? id : undefined;
     const written = this.ctx.isRunning()
-      ? this.writer.write(peer, text, { message: id, ...(wire !== undefined ? { wire } : {}) })
+      ? this.writer.write(peer, text, wire !== undefined ? { message: id, wire } : { message: id })
       : ({ ok: false, code: 'not-started', params: {} } as const);
     return this.queueWritten(peer, text, written, option, undefined, {}, wire ?? '', id);
   }
@@ -173,6 +174,7 @@ export class Outbox {
     idWritten = '',
     id = this.newMessageId(),
   ): string {
+    // Fields set one by one, not spread in: every message of a conversation takes this way.
     const message: ChatMessage = {
       id,
       peerId: peer.id,
@@ -180,19 +182,20 @@ export class Outbox {
       text,
       at: this.ctx.clock.now(),
       broadcast: false,
-      ...(files ? { files } : {}),
-      ...(option & Opt.SECRETOPT ? { sealed: { openedAt: null } } : {}),
       delivery: written.ok
         ? { state: 'queued' }
         : { state: 'failed', code: written.code, params: written.params },
     };
+    if (files) message.files = files;
+    if (option & Opt.SECRETOPT) message.sealed = { openedAt: null };
     this.conversations.keepOwn(message, peer);
-    this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
+    if (this.ctx.listened())
+      this.ctx.emit('chat:message', { message: { ...message }, peer: clonePeer(peer) });
     if (!written.ok) {
       if (message.delivery) hooks.told?.(message.delivery);
       return message.id;
     }
-    this.queue.enqueue({
+    const item: OutgoingItem = {
       messageId: message.id,
       peerId: peer.id,
       address: peer.address,
@@ -205,12 +208,16 @@ export class Outbox {
         written.utf8Opt ? Opt.UTF8OPT : 0,
       ),
       extras: written.extras,
-      ...(written.proofs ? { proofs: written.proofs } : {}),
       proofRequired: peer.capabilities.proof,
-      ...(written.proofs && idWritten === id ? { stamped: true } : {}),
-      ...hooks,
-      ...(message.sealed ? { numbered: this.sealedNumbering(message, peer, hooks.numbered) } : {}),
-    });
+    };
+    if (written.proofs) {
+      item.proofs = written.proofs;
+      if (idWritten === id) item.stamped = true;
+    }
+    if (hooks.told) item.told = hooks.told;
+    if (message.sealed) item.numbered = this.sealedNumbering(message, peer, hooks.numbered);
+    else if (hooks.numbered) item.numbered = hooks.numbered;
+    this.queue.enqueue(item);
     return message.id;
   }
 

@@ -98,18 +98,16 @@ export class MessageWriter {
           : `${this.instance}${(++this.seq).toString(36)}`;
     const extras: Uint8Array[] = [];
     const proofs: string[] = [];
-    split.pieces.forEach((piece, index) => {
+    // A loop with the sections set one by one: no closure, no spread objects per datagram.
+    for (let index = 0; index < count; index++) {
+      const piece = split.pieces[index] as Uint8Array;
       const nonce = newNonce();
-      const part = count > 1 ? { id: partId, index, count } : undefined;
-      extras.push(
-        buildMessageBody(piece, {
-          ...(part ? { part } : {}),
-          nonce,
-          ...(ids.wire !== undefined ? { id: ids.wire } : {}),
-        }),
-      );
+      const sections: Parameters<typeof buildMessageBody>[1] = { nonce };
+      if (count > 1) sections.part = { id: partId, index, count };
+      if (ids.wire !== undefined) sections.id = ids.wire;
+      extras.push(buildMessageBody(piece, sections));
       proofs.push(ackProof(nonce, piece));
-    });
+    }
     return { ok: true, extras, utf8Opt: how.utf8Opt, proofs };
   }
 
