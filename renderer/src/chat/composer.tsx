@@ -59,17 +59,25 @@ export function Composer(props: ComposerProps) {
     setDraft(draftKey, value);
   }
 
+  /**
+   * The composer empties at once, so the next message can be written (and sent) while this one
+   * is on its way: the engine takes requests in order, so they go in order. Waiting for the
+   * answer first lost what was typed meanwhile (the answer cleared it) and ignored its Enter.
+   */
   async function send() {
     if (!canSend) return;
-    setBusy(true);
+    const words = text;
+    const recipients = extra;
+    update('');
+    setExtra([]);
     const ok =
       props.mode === 'peer'
-        ? await sendText([props.peerId, ...extra], text, sealed)
-        : await broadcastText(text);
-    setBusy(false);
-    if (ok) {
-      update('');
-      setExtra([]);
+        ? await sendText([props.peerId, ...recipients], words, sealed)
+        : await broadcastText(words);
+    // Not sent (the notice says why): the words come back, unless the next one is under way.
+    if (!ok && (ref.current?.value ?? '') === '') {
+      update(words);
+      setExtra(recipients);
     }
     ref.current?.focus();
   }
