@@ -82,6 +82,12 @@ class SocketLink {
   private readonly listeners = new Set<EventListener>();
   /** Events that came before anyone subscribed are not kept: a command subscribes first. */
   private closed = false;
+  /** Events read after an answer, told once its awaiter has gone on (see the reader). */
+  private held: ContractEvent[] | undefined;
+
+  private tell(event: ContractEvent): void {
+    for (const l of [...this.listeners]) l(event);
+  }
 
   constructor(private readonly socket: net.Socket) {
     const reader = boundedLines(MAX_ANSWER_BYTES);
@@ -95,11 +101,23 @@ class SocketLink {
       }
       if (typeof line.event === 'string') {
         const event = { channel: line.event, payload: line.payload } as ContractEvent;
-        for (const l of [...this.listeners]) l(event);
+        if (this.held) this.held.push(event);
+        else this.tell(event);
       } else if (typeof line.id === 'number') {
         const resolve = this.pending.get(line.id);
         this.pending.delete(line.id);
         resolve?.(line.result as Result<unknown>);
+        // Whoever awaits this answer goes on in a microtask, while an event read in the same
+        // chunk would be told now: held to the next turn, so what the command prints keeps
+        // the engine's order (its answer, then the delivery that came right after it).
+        if (resolve && !this.held) {
+          this.held = [];
+          setImmediate(() => {
+            const held = this.held ?? [];
+            this.held = undefined;
+            for (const event of held) this.tell(event);
+          });
+        }
       }
     });
     socket.pipe(reader);

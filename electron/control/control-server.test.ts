@@ -101,6 +101,30 @@ describe('control socket', () => {
     client.close();
   });
 
+  it("keeps the engine's order between an answer and the event right after it", async () => {
+    const dir = dataDir();
+    const engine = fakeEngine();
+    // The engine answers, then tells an event in the same turn (an ack that came at once):
+    // both lines reach the client in one read.
+    const answer = engine.request;
+    engine.request = (ch, req) => {
+      const r = answer(ch, req);
+      void r
+        .then(() => undefined)
+        .then(() => engine.emit({ channel: 'peers:offline', payload: { nick: 'x' } as never }));
+      return r;
+    };
+    await serve(dir, engine);
+    const client = await connectControl(dir, { env: {} });
+    if (!client) throw new Error('no client');
+    const order: string[] = [];
+    client.subscribe((e) => order.push(e.channel));
+    await client.request('peers:refresh', null);
+    order.push('answer');
+    await expect.poll(() => order).toEqual(['answer', 'peers:offline']);
+    client.close();
+  });
+
   it('says nothing to a connection without the token, and closes it', async () => {
     const dir = dataDir();
     const { server, engine } = await serve(dir);
