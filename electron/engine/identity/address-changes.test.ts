@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, EngineSettings, Peer } from '../../../shared/model';
 import {
   Mode,
@@ -11,14 +9,15 @@ import {
   parseMessageBody,
 } from '../../../shared/protocol';
 import type { EngineOptions } from '../engine';
-import { FakeClock } from '../testing/fake-clock';
-import { FakeNetwork, dropWhere, fromAddress, modeIs, packetOf } from '../testing/fake-network';
+import type { FakeNetwork } from '../testing/fake-network';
+import { fakeLan, dropWhere, fromAddress, modeIs, packetOf } from '../testing/fake-network';
 import { startEngine, type EngineNode } from '../testing/engine-harness';
 import { IPTUX, ScriptedPeer } from '../testing/scripted-peer';
 import { exportConversation } from '../history/export';
 import { HistoryStore } from '../history/store';
 import { AddressChanges, type AddressChangeLimits } from './address-changes';
 import { IdentityRows } from './identity-rows';
+import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 
 const A = '10.0.0.1';
 const OLD = '10.0.0.5';
@@ -27,20 +26,7 @@ const OLD_ID = `${OLD}:2425`;
 const NEW_ID = `${NEW}:2425`;
 const DAY = 24 * 3600_000;
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-identity-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function lan() {
-  const clock = new FakeClock();
-  return { clock, net: new FakeNetwork(clock) };
-}
+const tempDir = tempDirsRemovedAfterEach('pigeon-identity-');
 
 /** An engine whose history (and so its install id) is on disk in `dir`. */
 function onDisk(
@@ -76,7 +62,7 @@ const texts = (node: { received(): { text: string }[] }) => node.received().map(
 
 /** Alice talks with Ming at OLD; Ming stops; `waiting` messages go to Alice's outbox. */
 async function mingLeaves(waiting: string[] = []) {
-  const { clock, net } = lan();
+  const { clock, net } = fakeLan();
   const mingDir = tempDir();
   const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
   const old = await startEngine(net, OLD, ...ming(mingDir));
@@ -131,7 +117,7 @@ describe('the same install at a new address', () => {
   });
 
   it('says nothing for a peer we never talked with, or the same install back at its address', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const mingDir = tempDir();
     const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
     const old = await startEngine(net, OLD, ...ming(mingDir));
@@ -150,7 +136,7 @@ describe('the same install at a new address', () => {
   });
 
   it('keeps its notices in the history across a restart, and does not repeat them', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const aDir = tempDir();
     const mingDir = tempDir();
     const a = await startEngine(net, A, ...onDisk(aDir, { nick: 'alice' }));
@@ -182,7 +168,7 @@ describe('the same install at a new address', () => {
 
 describe('another client with the same user, host and nick at a new address', () => {
   it('gets a notice that names them; a different nick does not', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: 'alice' });
     const tux = await ScriptedPeer.start(net, OLD, IPTUX);
     tux.autoAck();
@@ -293,7 +279,7 @@ describe('chat:redirect-queued', () => {
   });
 
   it('shows a message once when an earlier try had reached the old address', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const mingDir = tempDir();
     const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
     const old = await startEngine(net, OLD, ...ming(mingDir));

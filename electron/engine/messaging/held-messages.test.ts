@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineSettings } from '../../../shared/model';
 import { Mode, parseMessageBody } from '../../../shared/protocol';
 import type { EngineOptions } from '../engine';
-import { FakeClock } from '../testing/fake-clock';
+import type { FakeNetwork } from '../testing/fake-network';
 import {
-  FakeNetwork,
+  fakeLan,
   dropWhere,
   fromAddress,
   modeIs,
@@ -15,25 +12,13 @@ import {
   toAddress,
 } from '../testing/fake-network';
 import { startEngine } from '../testing/engine-harness';
+import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 
 const A = '10.0.0.1';
 const B = '10.0.0.2';
 const B_ID = `${B}:2425`;
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-outbox-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function lan() {
-  const clock = new FakeClock();
-  return { clock, net: new FakeNetwork(clock) };
-}
+const tempDir = tempDirsRemovedAfterEach('pigeon-outbox-');
 
 /** An engine with its history on disk in `dir` (a restart opens the same one). */
 function onDisk(
@@ -56,7 +41,7 @@ const texts = (node: { received(): { text: string }[] }) => node.received().map(
 
 describe('the outbox', () => {
   it('holds a message to an offline peer and delivers it once when the peer is back', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -95,7 +80,7 @@ describe('the outbox', () => {
   });
 
   it('holds one that was not answered, and the receiver shows it once after its restart', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const bDir = tempDir();
     const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
     const b = await startEngine(net, B, ...onDisk(bDir));
@@ -121,7 +106,7 @@ describe('the outbox', () => {
   });
 
   it('survives a restart of the sender, and goes when the peer answers its entry', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const aDir = tempDir();
     const a = await startEngine(net, A, ...onDisk(aDir, { outbox: true }));
     const b = await startEngine(net, B, { nick: 'bob' });
@@ -141,7 +126,7 @@ describe('the outbox', () => {
   });
 
   it('never sends it to the same person back at another address', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, { outbox: true });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -156,7 +141,7 @@ describe('the outbox', () => {
   });
 
   it('fails a message that waited too long with the reason, and never sends it', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, { outbox: true, outboxTtlMs: 2 * 24 * 3600_000 });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -174,7 +159,7 @@ describe('the outbox', () => {
   });
 
   it('cancels a waiting message: it fails "cancelled" and never goes', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, { outbox: true });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -197,7 +182,7 @@ describe('the outbox', () => {
   });
 
   it('drops what waits for a conversation the person deleted', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, { outbox: true });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -214,7 +199,7 @@ describe('the outbox', () => {
   });
 
   it('without the option, an unanswered message fails as before', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A);
     net.use(dropWhere(toAddress(B)));
     const b = await startEngine(net, B);
