@@ -18,9 +18,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Mode, Opt } from '../../shared/protocol/commands';
 import { parseMessageBody } from '../../shared/protocol/message-body';
-import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
+import { NODE, PIGEON_CLI } from '../lab/pigeon-process';
 import { terminate } from '../lab/netns-lan';
-import { chromiumAvailable } from '../support/chromium';
+import { gotoApp, loopbackSkipReason, recordPageProblems } from '../support/app-page';
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'e2e/artifacts');
@@ -31,12 +31,7 @@ const NEW = '127.0.0.114';
 const INSTALL = '5f0c2a9d41e87b36c0d19e4fa2b7c853';
 const WAITING = ['第一条：我晚点到', 'second: bring the slides'];
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engine needs 127.0.0.111 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.111');
 
 /** Ming's entry, as a Pigeon writes it: names, the UTF-8 extension with its install id. */
 const ENTRY = `阿明\0\0\nUN:ming\nHN:ming-pc\nNN:阿明\nGN:\nPC:parts\nPI:${INSTALL}\0utf-8\0`;
@@ -88,12 +83,7 @@ test.describe('the same person at a new address', () => {
   }
 
   async function open(page: Page): Promise<void> {
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`);
-    });
-    await page.goto(url);
-    await expect(page.locator('.shell')).toBeVisible();
+    await gotoApp(recordPageProblems(page, problems, { csp: true }), url);
   }
 
   test.beforeAll(async () => {

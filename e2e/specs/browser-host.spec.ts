@@ -13,9 +13,9 @@ import readline from 'node:readline';
 import { expect, test } from '@playwright/test';
 import { CSP_HEADER, CSP_META } from '../../electron/renderer-serving/content-security-policy';
 import { methodPath, REQUEST_CHANNELS } from '../../shared/contract';
-import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
+import { NODE, PIGEON_CLI } from '../lab/pigeon-process';
 import { terminate } from '../lab/netns-lan';
-import { chromiumAvailable } from '../support/chromium';
+import { loopbackSkipReason } from '../support/app-page';
 
 /** The part of the page's document used below (specs are type-checked without the DOM). */
 interface PageDocument {
@@ -25,12 +25,7 @@ interface PageDocument {
   ): void;
 }
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engine needs 127.0.0.71 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.71');
 
 test.describe.configure({ mode: 'serial' });
 

@@ -14,9 +14,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
 import { Mode, Opt } from '../../shared/protocol/commands';
-import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
+import { NODE, PIGEON_CLI } from '../lab/pigeon-process';
 import { terminate } from '../lab/netns-lan';
-import { chromiumAvailable } from '../support/chromium';
+import { gotoApp, loopbackSkipReason, recordPageProblems } from '../support/app-page';
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'e2e/artifacts');
@@ -43,12 +43,7 @@ const PEERS: Record<'rlo' | 'zw' | 'bob', Peer> = {
   bob: { ip: '127.0.0.95', user: 'bob', host: 'pc7', nick: 'bob', group: 'Sales' },
 };
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engine needs 127.0.0.91 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.91');
 
 /** One raw IPMsg datagram, UTF-8 throughout: `1:packetNo:user:host:command:extra`. */
 function datagram(peer: Peer, packetNo: number, command: number, extra: string): Buffer {
@@ -79,12 +74,7 @@ test.describe("a hostile peer's names and links", () => {
   }
 
   async function open(page: Page): Promise<void> {
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`);
-    });
-    await page.goto(url);
-    await expect(page.locator('.shell')).toBeVisible();
+    await gotoApp(recordPageProblems(page, problems, { csp: true }), url);
   }
 
   const peerRow = (page: Page, ip: string) => page.locator('.peer-row', { hasText: ip });

@@ -9,19 +9,14 @@
 import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { chromiumAvailable } from '../support/chromium';
 import { demoBuilt, serveDemo } from '../support/demo-host';
 import { randomPort, startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
 import { en } from '../../renderer/src/i18n/en';
 import { zhCN } from '../../renderer/src/i18n/zh-CN';
+import { chromiumAvailable } from '../support/chromium';
+import { loopbackSkipReason } from '../support/app-page';
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.91 and .93 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.91', '127.0.0.93');
 
 const SCRIPT = '<script>alert("pwned")</script> & <b>bold</b>';
 

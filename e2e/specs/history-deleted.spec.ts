@@ -5,17 +5,11 @@
  * conversation, and the host prints it as a `history:deleted` JSON line.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { chromiumAvailable } from '../support/chromium';
 import { randomPort, startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
 import { en } from '../../renderer/src/i18n/en';
+import { loopbackSkipReason } from '../support/app-page';
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.81 and .83 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.81', '127.0.0.83');
 
 type Which = { messageId: string } | { peerId: string } | { all: true };
 interface PageApi {

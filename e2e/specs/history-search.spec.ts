@@ -6,18 +6,12 @@
  * address (`pigeon serve --json`, requests on stdin).
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { chromiumAvailable } from '../support/chromium';
 import { randomPort, startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
 import { en } from '../../renderer/src/i18n/en';
 import { zhCN } from '../../renderer/src/i18n/zh-CN';
+import { loopbackSkipReason } from '../support/app-page';
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.85 and .87 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.85', '127.0.0.87');
 
 const MEETING = '明天下午三点开会，记得带电脑';
 const ROOM = '会议室改到三楼了';

@@ -12,13 +12,33 @@ import { chromiumAvailable } from './chromium';
 export const SCREENS = path.resolve(__dirname, '../artifacts/screens');
 
 /**
- * Why a spec of two Pigeons on their own loopback addresses cannot run here, or undefined: the
+ * Why a spec of Pigeons on loopback addresses of their own cannot run here, or undefined: the
  * CLI and the renderer must be built, Chromium present, and 127.0.0.0/8 all local (Linux).
  */
-export function loopbackSkipReason(a: string, b: string): string | undefined {
+export function loopbackSkipReason(...addresses: string[]): string | undefined {
   for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return `the loopback engines need ${a} and ${b} (Linux)`;
+  if (process.platform !== 'linux') {
+    const need = addresses.length > 1 ? 'engines need' : 'engine needs';
+    return `the loopback ${need} ${addresses.join(' and ')} (Linux)`;
+  }
   return undefined;
+}
+
+/** Writes the page's uncaught errors, and with `csp` the console's CSP complaints, to `problems`. */
+export function recordPageProblems(p: Page, problems: string[], o: { csp: boolean }): Page {
+  p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  if (o.csp) {
+    p.on('console', (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`);
+    });
+  }
+  return p;
+}
+
+/** Loads the app at `url` in `p` and waits for its shell. */
+export async function gotoApp(p: Page, url: string): Promise<void> {
+  await p.goto(url);
+  await expect(p.locator('.shell')).toBeVisible();
 }
 
 export interface AppPageOptions {
@@ -41,15 +61,8 @@ export async function openAppPage(browser: Browser, url: string, o: AppPageOptio
     locale: o.locale,
     colorScheme: o.colorScheme,
   });
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => o.problems.push(`pageerror: ${e.message}`));
-  if (o.watchCsp) {
-    p.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) o.problems.push(`csp: ${m.text()}`);
-    });
-  }
-  await p.goto(url);
-  await expect(p.locator('.shell')).toBeVisible();
+  const p = recordPageProblems(await ctx.newPage(), o.problems, { csp: o.watchCsp ?? false });
+  await gotoApp(p, url);
   return p;
 }
 
