@@ -5,9 +5,9 @@
  * conversation, and the host prints it as a `history:deleted` JSON line.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { randomPort, startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
+import { deliverMessage, startHostAndPeer, type LoopbackServe } from '../support/loopback-serve';
 import { en } from '../../renderer/src/i18n/en';
-import { loopbackSkipReason } from '../support/app-page';
+import { gotoApp, loopbackSkipReason } from '../support/app-page';
 
 const skip = loopbackSkipReason('127.0.0.81', '127.0.0.83');
 
@@ -55,19 +55,11 @@ test.describe('history:deleted in every tab', () => {
   let bob: LoopbackServe | undefined;
 
   test.beforeAll(async () => {
-    host = await startLoopbackServe({
-      address: '127.0.0.81',
-      port: randomPort(),
-      broadcast: '127.0.0.82',
-      nick: 'Ann',
-      ui: true,
-    });
-    bob = await startLoopbackServe({
-      address: '127.0.0.83',
-      port: randomPort(),
-      broadcast: '127.0.0.82',
-      nick: 'Bob',
-    });
+    ({ host, peer: bob } = await startHostAndPeer({
+      host: { address: '127.0.0.81', nick: 'Ann' },
+      peer: { address: '127.0.0.83', nick: 'Bob' },
+      nowhere: '127.0.0.82',
+    }));
   });
 
   test.afterAll(async () => {
@@ -78,11 +70,7 @@ test.describe('history:deleted in every tab', () => {
   /** Bob writes to Ann; resolves once Ann's engine has it. */
   async function fromBob(text: string): Promise<void> {
     if (!host || !bob) throw new Error('not started');
-    await bob.request('chat:send', { to: [host.id], text });
-    await host.event(
-      'chat:message',
-      (p) => (p as { message: { text: string } }).message.text === text,
-    );
+    await deliverMessage(bob, host, text);
   }
 
   test('a delete in one tab takes the message out of the other', async ({ context }) => {
@@ -93,8 +81,7 @@ test.describe('history:deleted in every tab', () => {
 
     const [a, b] = [await context.newPage(), await context.newPage()];
     for (const p of [a, b]) {
-      await p.goto(host.url);
-      await expect(p.locator('.shell')).toBeVisible();
+      await gotoApp(p, host.url);
     }
     const row = (p: Page) => p.locator('.chat-row', { hasText: 'Bob' });
     await expect(row(b).locator('.badge')).toHaveText('3');

@@ -124,3 +124,38 @@ export async function startLoopbackServe(opts: {
     throw error;
   }
 }
+
+/**
+ * A person's host (`--ui`) and a scripted peer, each on its loopback address and port, both
+ * announcing only to `nowhere`: the peer is told to the host by the messages it sends. If the
+ * peer cannot start, the host is stopped too.
+ */
+export async function startHostAndPeer(o: {
+  host: { address: string; nick: string };
+  peer: { address: string; nick: string };
+  nowhere: string;
+}): Promise<{ host: LoopbackServe; peer: LoopbackServe }> {
+  const host = await startLoopbackServe({
+    ...o.host,
+    port: randomPort(),
+    broadcast: o.nowhere,
+    ui: true,
+  });
+  try {
+    const peer = await startLoopbackServe({ ...o.peer, port: randomPort(), broadcast: o.nowhere });
+    return { host, peer };
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+}
+
+/** `from` writes `text` to `to`; resolves once `to`'s engine has it. */
+export async function deliverMessage(
+  from: LoopbackServe,
+  to: LoopbackServe,
+  text: string,
+): Promise<void> {
+  await from.request('chat:send', { to: [to.id], text });
+  await to.event('chat:message', (p) => (p as { message: { text: string } }).message.text === text);
+}
