@@ -8,19 +8,15 @@
  * then the two messages go there in order, each carrying its first id (PGID). No namespaces, so
  * this runs without root. Screenshots (light/English, dark/Chinese) go to e2e/artifacts/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Mode, Opt } from '../../shared/protocol/commands';
 import { parseMessageBody } from '../../shared/protocol/message-body';
-import { NODE, PIGEON_CLI } from '../lab/pigeon-process';
-import { terminate } from '../lab/netns-lan';
 import { gotoApp, loopbackSkipReason, recordPageProblems } from '../support/app-page';
+import { startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'e2e/artifacts');
@@ -59,15 +55,11 @@ test.describe.configure({ mode: 'serial' });
 test.describe('the same person at a new address', () => {
   test.skip(skip !== undefined, skip ?? '');
 
-  let child: ChildProcess;
-  let data: string;
+  let pigeon: LoopbackServe | undefined;
   let url = '';
   let port = 0;
-  let stderr = '';
   let packetNo = 5000;
   const sockets = new Map<string, dgram.Socket>();
-  /** serve --json's events, in order. */
-  const events: { event?: string; payload?: Record<string, unknown> }[] = [];
   /** SENDMSG datagrams each socket received: packet number and body. */
   const received = new Map<string, { packetNo: number; text: string; id?: string }[]>();
   /** Whether a socket acks what it receives (Ming's old address went silent). */
@@ -87,48 +79,16 @@ test.describe('the same person at a new address', () => {
   }
 
   test.beforeAll(async () => {
-    data = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-moved-'));
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     port = 30_000 + Math.floor(Math.random() * 10_000);
-    child = spawn(
-      NODE,
-      [
-        PIGEON_CLI,
-        'serve',
-        '--ui',
-        '--json',
-        '--nick',
-        'me',
-        '--bind',
-        UI,
-        '--port',
-        String(port),
-        '--broadcast',
-        NOWHERE,
-        '--data',
-        data,
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ui event; stderr: ${stderr}`)), 10_000);
-      if (!child.stdout) return reject(new Error('no stdout'));
-      readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        let e: (typeof events)[number];
-        try {
-          e = JSON.parse(line) as (typeof events)[number];
-        } catch {
-          return;
-        }
-        events.push(e);
-        const u = (e.payload as { url?: string } | undefined)?.url;
-        if (e.event === 'cli:ui' && u) {
-          clearTimeout(timer);
-          resolve(u);
-        }
-      });
+    pigeon = await startLoopbackServe({
+      address: UI,
+      port,
+      broadcast: NOWHERE,
+      nick: 'me',
+      ui: true,
     });
+    url = pigeon.url;
     for (const address of [OLD, NEW]) {
       const socket = dgram.createSocket('udp4');
       await new Promise<void>((resolve) => socket.bind(port, address, resolve));
@@ -156,8 +116,7 @@ test.describe('the same person at a new address', () => {
 
   test.afterAll(async () => {
     for (const s of sockets.values()) s.close();
-    if (child) await terminate(child);
-    if (data) fs.rmSync(data, { recursive: true, force: true });
+    await pigeon?.stop();
     expect(problems).toEqual([]);
   });
 
@@ -185,9 +144,12 @@ test.describe('the same person at a new address', () => {
       await page.locator('.composer-input').press('Enter');
     }
     await expect(page.locator('.msg-outbox')).toHaveCount(2, { timeout: 20_000 });
-    const firstIds = events
+    const firstIds = (pigeon?.lines ?? [])
       .filter((e) => e.event === 'chat:message')
-      .map((e) => e.payload?.message as { id: string; direction: string; peerId: string })
+      .map(
+        (e) =>
+          (e.payload as { message: { id: string; direction: string; peerId: string } }).message,
+      )
       .filter((m) => m.direction === 'out' && m.peerId === `${OLD}:${port}`)
       .map((m) => m.id);
     expect(firstIds).toHaveLength(2);
