@@ -27,6 +27,8 @@ export interface LoopbackServe {
   url: string;
   /** Every JSON line it printed so far. */
   lines: JsonLine[];
+  /** What it printed on stderr so far (the UI's URL, refusals). */
+  stderr(): string;
   /** A request on stdin; resolves with its answer's value, throws on an error answer. */
   request(ch: string, req: unknown): Promise<unknown>;
   /** Resolves with the first printed event on `channel` (past or future) that `match` accepts. */
@@ -102,6 +104,7 @@ export async function startLoopbackServe(opts: {
       id: `${opts.address}:${opts.port}`,
       url,
       lines,
+      stderr: () => stderr,
       async request(ch, req) {
         const id = nextId++;
         child.stdin?.write(`${JSON.stringify({ id, ch, req })}\n`);
