@@ -16,7 +16,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { Mode, Opt } from '../../shared/protocol/commands';
 import { parseMessageBody } from '../../shared/protocol/message-body';
 import { gotoApp, loopbackSkipReason, recordPageProblems } from '../support/app-page';
-import { startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
+import { startLoopbackServe, type LoopbackServe } from '../support/loopback-pigeon';
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'e2e/artifacts');
@@ -144,12 +144,8 @@ test.describe('the same person at a new address', () => {
       await page.locator('.composer-input').press('Enter');
     }
     await expect(page.locator('.msg-outbox')).toHaveCount(2, { timeout: 20_000 });
-    const firstIds = (pigeon?.lines ?? [])
-      .filter((e) => e.event === 'chat:message')
-      .map(
-        (e) =>
-          (e.payload as { message: { id: string; direction: string; peerId: string } }).message,
-      )
+    const firstIds = (pigeon?.proc.of('chat:message') ?? [])
+      .map((e) => e.message)
       .filter((m) => m.direction === 'out' && m.peerId === `${OLD}:${port}`)
       .map((m) => m.id);
     expect(firstIds).toHaveLength(2);

@@ -9,7 +9,7 @@ import { expect, test } from '@playwright/test';
 import { CSP_HEADER, CSP_META } from '../../electron/renderer-serving/content-security-policy';
 import { methodPath, REQUEST_CHANNELS } from '../../shared/contract';
 import { loopbackSkipReason } from '../support/app-page';
-import { startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
+import { startLoopbackServe, type LoopbackServe } from '../support/loopback-pigeon';
 
 /** The part of the page's document used below (specs are type-checked without the DOM). */
 interface PageDocument {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { Mode, Opt } from '../../shared/protocol/commands';
 import { gotoApp, loopbackSkipReason, recordPageProblems } from '../support/app-page';
-import { startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
+import { startLoopbackServe, type LoopbackServe } from '../support/loopback-pigeon';
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'e2e/artifacts');

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { demoBuilt, serveDemo } from '../support/demo-host';
-import { deliverMessage, startHostAndPeer, type LoopbackServe } from '../support/loopback-serve';
+import { deliverMessage, startHostAndPeer, type LoopbackServe } from '../support/loopback-pigeon';
 import { en } from '../../renderer/src/i18n/en';
 import { zhCN } from '../../renderer/src/i18n/zh-CN';
 import { chromiumAvailable } from '../support/chromium';

@@ -5,7 +5,7 @@
  * conversation, and the host prints it as a `history:deleted` JSON line.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { deliverMessage, startHostAndPeer, type LoopbackServe } from '../support/loopback-serve';
+import { deliverMessage, startHostAndPeer, type LoopbackServe } from '../support/loopback-pigeon';
 import { en } from '../../renderer/src/i18n/en';
 import { gotoApp, loopbackSkipReason } from '../support/app-page';
 

@@ -6,7 +6,7 @@
  * address (`pigeon serve --json`, requests on stdin).
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startHostAndPeer, type LoopbackServe } from '../support/loopback-serve';
+import { startHostAndPeer, type LoopbackServe } from '../support/loopback-pigeon';
 import { en } from '../../renderer/src/i18n/en';
 import { zhCN } from '../../renderer/src/i18n/zh-CN';
 import { gotoApp, loopbackSkipReason } from '../support/app-page';
