@@ -9,9 +9,8 @@ import {
   parseMessageBody,
 } from '../../../shared/protocol';
 import type { EngineOptions } from '../engine';
-import type { FakeNetwork } from '../testing/fake-network';
-import { fakeLan, dropWhere, fromAddress, modeIs, packetOf } from '../testing/fake-network';
-import { startEngine, type EngineNode } from '../testing/engine-harness';
+import { fakeLan, dropWhere, fromAddress, modeIs, sendmsgsTo } from '../testing/fake-network';
+import { receivedTexts, startEngine, type EngineNode } from '../testing/engine-harness';
 import { IPTUX, ScriptedPeer } from '../testing/scripted-peer';
 import { exportConversation } from '../history/export';
 import { HistoryStore } from '../history/store';
@@ -50,16 +49,6 @@ function notices(node: EngineNode, peerId: string): ChatMessage['notice'][] {
     .map((m) => m.notice);
 }
 
-function sendsTo(net: FakeNetwork, address: string) {
-  return net
-    .sentTo(address)
-    .map((d) => packetOf(d))
-    .filter((p) => p !== undefined && (p.command & 0xff) === Mode.SENDMSG)
-    .map((p) => p as NonNullable<typeof p>);
-}
-
-const texts = (node: { received(): { text: string }[] }) => node.received().map((m) => m.text);
-
 /** Alice talks with Ming at OLD; Ming stops; `waiting` messages go to Alice's outbox. */
 async function mingLeaves(waiting: string[] = []) {
   const { clock, net } = fakeLan();
@@ -68,7 +57,7 @@ async function mingLeaves(waiting: string[] = []) {
   const old = await startEngine(net, OLD, ...ming(mingDir));
   a.send([OLD_ID], 'hello');
   await clock.advance(2_000);
-  expect(texts(old)).toEqual(['hello']);
+  expect(receivedTexts(old)).toEqual(['hello']);
   await old.engine.stop();
   await clock.flush();
   const ids = waiting.map((t) => a.send([OLD_ID], t)[0] ?? '');
@@ -112,8 +101,8 @@ describe('the same install at a new address', () => {
         .sort(),
     ).toEqual([OLD_ID, NEW_ID].sort());
     expect(a.engine.history.page({ peerId: OLD_ID, limit: 10 })?.messages[0]?.text).toBe('hello');
-    expect(sendsTo(net, NEW)).toEqual([]);
-    expect(texts(moved)).toEqual([]);
+    expect(sendmsgsTo(net, NEW)).toEqual([]);
+    expect(receivedTexts(moved)).toEqual([]);
   });
 
   it('says nothing for a peer we never talked with, or the same install back at its address', async () => {
@@ -249,13 +238,13 @@ describe('chat:redirect-queued', () => {
     await clock.advance(10_000);
     // The notice, and nothing sent.
     expect(notices(a, OLD_ID).map((n) => n?.code)).toEqual(['identity-moved-install']);
-    expect(sendsTo(net, NEW)).toEqual([]);
+    expect(sendmsgsTo(net, NEW)).toEqual([]);
     for (const id of ids) expect(a.message(id)?.delivery?.state).toBe('outbox');
 
     const r = a.engine.handlers['chat:redirect-queued']({ fromPeerId: OLD_ID, toPeerId: NEW_ID });
     expect(r.moved.map((m) => m.from)).toEqual(ids);
     await clock.advance(5_000);
-    expect(texts(moved)).toEqual(['one', 'two', 'three']);
+    expect(receivedTexts(moved)).toEqual(['one', 'two', 'three']);
     for (const [i, m] of r.moved.entries()) {
       expect(a.message(m.from)?.delivery).toMatchObject({
         state: 'redirected',
@@ -272,7 +261,7 @@ describe('chat:redirect-queued', () => {
       expect(a.engine.history.get(m.to)?.delivery?.state).toBe('delivered');
     }
     // On the wire each copy carried the first message's id.
-    expect(new Set(sendsTo(net, NEW).map((p) => parseMessageBody(p.extra).id))).toEqual(
+    expect(new Set(sendmsgsTo(net, NEW).map((p) => parseMessageBody(p.extra).id))).toEqual(
       new Set(ids),
     );
     expect(a.engine.history.raw.prepare('SELECT count(*) AS c FROM outbox').get()?.c).toBe(0);
@@ -286,7 +275,7 @@ describe('chat:redirect-queued', () => {
     const undo = net.use(dropWhere((d, r) => fromAddress(OLD)(d, r) && modeIs(Mode.RECVMSG)(d, r)));
     const [id] = a.send([OLD_ID], 'exactly once');
     await clock.advance(10_000);
-    expect(texts(old)).toEqual(['exactly once']);
+    expect(receivedTexts(old)).toEqual(['exactly once']);
     expect(a.message(id)?.delivery?.state).toBe('outbox');
     undo();
     await old.engine.stop();
@@ -295,7 +284,7 @@ describe('chat:redirect-queued', () => {
     const r = a.engine.handlers['chat:redirect-queued']({ fromPeerId: OLD_ID, toPeerId: NEW_ID });
     await clock.advance(5_000);
     // Acked (it is a copy Ming's history has seen from Alice), never shown again.
-    expect(texts(moved)).toEqual([]);
+    expect(receivedTexts(moved)).toEqual([]);
     const copy = r.moved[0]?.to;
     expect(a.message(copy)?.delivery?.state).toBe('delivered');
     expect(moved.engine.history.page({ peerId: `${A}:2425`, limit: 10 })?.messages).toHaveLength(1);
@@ -325,7 +314,7 @@ describe('chat:redirect-queued', () => {
     await clock.flush();
     expect(await code(ask(OLD_ID, NEW_ID))).toBe('peer-offline');
     expect(a.message(ids[0])?.delivery?.state).toBe('outbox');
-    expect(sendsTo(net, NEW)).toEqual([]);
+    expect(sendmsgsTo(net, NEW)).toEqual([]);
   });
 });
 

@@ -2,16 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { EngineSettings } from '../../../shared/model';
 import { Mode, parseMessageBody } from '../../../shared/protocol';
 import type { EngineOptions } from '../engine';
-import type { FakeNetwork } from '../testing/fake-network';
 import {
   fakeLan,
+  sendmsgsTo,
   dropWhere,
   fromAddress,
   modeIs,
-  packetOf,
   toAddress,
 } from '../testing/fake-network';
-import { startEngine } from '../testing/engine-harness';
+import { receivedTexts, startEngine } from '../testing/engine-harness';
 import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 
 const A = '10.0.0.1';
@@ -27,17 +26,6 @@ function onDisk(
 ): [Partial<EngineSettings>, EngineOptions] {
   return [{ dataDir: dir }, { history: { where: 'disk' }, ...options }];
 }
-
-/** The SENDMSG packets sent to an address. */
-function sendsTo(net: FakeNetwork, address: string) {
-  return net
-    .sentTo(address)
-    .map((d) => packetOf(d))
-    .filter((p) => p !== undefined && (p.command & 0xff) === Mode.SENDMSG)
-    .map((p) => p as NonNullable<typeof p>);
-}
-
-const texts = (node: { received(): { text: string }[] }) => node.received().map((m) => m.text);
 
 describe('the outbox', () => {
   it('holds a message to an offline peer and delivers it once when the peer is back', async () => {
@@ -64,11 +52,13 @@ describe('the outbox', () => {
       code: 'outbox-offline',
       params: { peer: 'bob (10.0.0.2)', days: 7 },
     });
-    expect(sendsTo(net, B).map((p) => parseMessageBody(p.extra).id)).toEqual(Array(5).fill(first));
+    expect(sendmsgsTo(net, B).map((p) => parseMessageBody(p.extra).id)).toEqual(
+      Array(5).fill(first),
+    );
 
     const back = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(back)).toEqual(['one', 'two']);
+    expect(receivedTexts(back)).toEqual(['one', 'two']);
     expect(a.message(first)?.delivery?.state).toBe('delivered');
     expect(a.message(second)?.delivery?.state).toBe('delivered');
     expect(a.engine.history.get(first ?? '')?.delivery?.state).toBe('delivered');
@@ -76,7 +66,7 @@ describe('the outbox', () => {
     await back.engine.stop();
     const third = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(third)).toEqual([]);
+    expect(receivedTexts(third)).toEqual([]);
   });
 
   it('holds one that was not answered, and the receiver shows it once after its restart', async () => {
@@ -88,10 +78,10 @@ describe('the outbox', () => {
     const undo = net.use(dropWhere((d, r) => fromAddress(B)(d, r) && modeIs(Mode.RECVMSG)(d, r)));
     const [id] = a.send([B_ID], 'exactly once');
     await clock.advance(10_000);
-    expect(texts(b)).toEqual(['exactly once']);
+    expect(receivedTexts(b)).toEqual(['exactly once']);
     expect(a.message(id)?.delivery).toMatchObject({ state: 'outbox', code: 'outbox-no-ack' });
     // Every datagram to a Pigeon named the message.
-    const ids = sendsTo(net, B).map((p) => parseMessageBody(p.extra).id);
+    const ids = sendmsgsTo(net, B).map((p) => parseMessageBody(p.extra).id);
     expect(ids.length).toBeGreaterThan(1);
     expect(new Set(ids)).toEqual(new Set([id]));
 
@@ -101,7 +91,7 @@ describe('the outbox', () => {
     const again = await startEngine(net, B, ...onDisk(bDir));
     await clock.advance(5_000);
     expect(a.message(id)?.delivery?.state).toBe('delivered');
-    expect(texts(again)).toEqual([]);
+    expect(receivedTexts(again)).toEqual([]);
     expect(again.engine.history.page({ peerId: `${A}:2425`, limit: 10 })?.messages).toHaveLength(1);
   });
 
@@ -120,7 +110,7 @@ describe('the outbox', () => {
     const back = await startEngine(net, B, { nick: 'bob' });
     const a2 = await startEngine(net, A, ...onDisk(aDir, { outbox: true }));
     await clock.advance(5_000);
-    expect(texts(back)).toEqual(['after the restart']);
+    expect(receivedTexts(back)).toEqual(['after the restart']);
     expect(a2.of('chat:delivery').find((u) => u.messageId === id)?.delivery.state).toBe('sent');
     expect(a2.engine.history.get(id ?? '')?.delivery?.state).toBe('delivered');
   });
@@ -135,8 +125,8 @@ describe('the outbox', () => {
     await clock.advance(1_000);
     const moved = await startEngine(net, '10.0.0.3', { nick: 'bob' });
     await clock.advance(10_000);
-    expect(texts(moved)).toEqual([]);
-    expect(sendsTo(net, '10.0.0.3')).toEqual([]);
+    expect(receivedTexts(moved)).toEqual([]);
+    expect(sendmsgsTo(net, '10.0.0.3')).toEqual([]);
     expect(a.message(id)?.delivery?.state).toBe('outbox');
   });
 
@@ -155,7 +145,7 @@ describe('the outbox', () => {
     });
     const back = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(back)).toEqual([]);
+    expect(receivedTexts(back)).toEqual([]);
   });
 
   it('cancels a waiting message: it fails "cancelled" and never goes', async () => {
@@ -177,7 +167,7 @@ describe('the outbox', () => {
     });
     const back = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(back)).toEqual(['this one']);
+    expect(receivedTexts(back)).toEqual(['this one']);
     expect(a.message(kept)?.delivery?.state).toBe('delivered');
   });
 
@@ -195,7 +185,7 @@ describe('the outbox', () => {
     expect(waiting()).toBe(0);
     const back = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(back)).toEqual([]);
+    expect(receivedTexts(back)).toEqual([]);
   });
 
   it('without the option, an unanswered message fails as before', async () => {

@@ -1,4 +1,4 @@
-import { parseDatagram, type WirePacket } from '../../../shared/protocol';
+import { Mode, parseDatagram, type WirePacket } from '../../../shared/protocol';
 import type { Datagram, DatagramSocket } from '../io/udp-socket';
 import { FakeClock } from './fake-clock';
 
@@ -398,4 +398,12 @@ function errno(code: string, message: string): Error {
 export function fakeLan(): { clock: FakeClock; net: FakeNetwork } {
   const clock = new FakeClock();
   return { clock, net: new FakeNetwork(clock) };
+}
+
+/** The SENDMSG packets sent to an address, in order (what a peer there was sent to read). */
+export function sendmsgsTo(net: FakeNetwork, address: string): WirePacket[] {
+  return net
+    .sentTo(address)
+    .map((d) => packetOf(d))
+    .filter((p): p is WirePacket => p !== undefined && (p.command & 0xff) === Mode.SENDMSG);
 }
