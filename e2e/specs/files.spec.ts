@@ -11,12 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { chromium, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { terminate } from '../lab/netns-lan';
 import { NODE, PIGEON_CLI } from '../lab/pigeon-process';
 import { loopbackSkipReason, openAppPage, SCREENS, shootScreen } from '../support/app-page';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 
 const A = '127.0.0.81';
 const B = '127.0.0.82';
@@ -111,7 +111,7 @@ test.describe('a file from one browser to another', () => {
     const port = String(30_000 + Math.floor(Math.random() * 10_000));
     alice = await serve(A, B, NICK_A, port, tmp);
     bea = await serve(B, A, NICK_B, port, tmp);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     pageA = await open(alice.url, 'en-US', 'light');
     pageB = await open(bea.url, 'zh-CN', 'dark');
   });

@@ -9,11 +9,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import type { ChatMessage } from '../../shared/model';
 import { loopbackSkipReason, openAppPage, SCREENS, shootScreen } from '../support/app-page';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 import { startLoopbackPigeon, testPort, type LoopbackPigeon } from '../support/loopback-pigeon';
 
 const A = '127.0.0.111';
@@ -67,7 +67,7 @@ test.describe('sealed messages, in a browser', () => {
       data: data('a'),
       ui: true,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     en = await open(alice.url, 'en-US', 'light');
   });
 

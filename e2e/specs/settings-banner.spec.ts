@@ -10,12 +10,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import type { AppInfo } from '../../shared/contract';
 import { outcomeText } from '../../shared/model/texts';
 import { loopbackSkipReason, openAppPage, SCREENS, shootScreen } from '../support/app-page';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 import { startLoopbackPigeon, testPort, type LoopbackPigeon } from '../support/loopback-pigeon';
 
 const A = '127.0.0.121';
@@ -111,7 +111,7 @@ test.describe('a settings file Pigeon cannot use as it is, in a browser', () => 
       nick: NICK_B,
       data: path.join(tmp, 'bea'),
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   test.afterAll(async () => {
