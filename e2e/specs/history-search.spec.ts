@@ -32,7 +32,7 @@ test.describe('search in the UI', () => {
   let peer: LoopbackServe | undefined;
 
   test.beforeAll(async () => {
-    ({ host, peer: peer } = await startHostAndPeer({
+    ({ host, peer } = await startHostAndPeer({
       host: { address: '127.0.0.85', nick: 'Ann' },
       peer: { address: '127.0.0.87', nick: '小王' },
       nowhere: '127.0.0.86',
