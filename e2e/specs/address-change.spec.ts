@@ -8,19 +8,15 @@
  * then the two messages go there in order, each carrying its first id (PGID). No namespaces, so
  * this runs without root. Screenshots (light/English, dark/Chinese) go to e2e/artifacts/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Mode, Opt } from '../../shared/protocol/commands';
 import { parseMessageBody } from '../../shared/protocol/message-body';
-import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { terminate } from '../lab/netns-lan';
-import { chromiumAvailable } from '../support/chromium';
+import { gotoApp, loopbackSkipReason, recordPageProblems } from '../support/app-page';
+import { startLoopbackServe, type LoopbackServe } from '../support/loopback-pigeon';
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'e2e/artifacts');
@@ -31,12 +27,7 @@ const NEW = '127.0.0.114';
 const INSTALL = '5f0c2a9d41e87b36c0d19e4fa2b7c853';
 const WAITING = ['第一条：我晚点到', 'second: bring the slides'];
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engine needs 127.0.0.111 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.111');
 
 /** Ming's entry, as a Pigeon writes it: names, the UTF-8 extension with its install id. */
 const ENTRY = `阿明\0\0\nUN:ming\nHN:ming-pc\nNN:阿明\nGN:\nPC:parts\nPI:${INSTALL}\0utf-8\0`;
@@ -64,15 +55,11 @@ test.describe.configure({ mode: 'serial' });
 test.describe('the same person at a new address', () => {
   test.skip(skip !== undefined, skip ?? '');
 
-  let child: ChildProcess;
-  let data: string;
+  let pigeon: LoopbackServe | undefined;
   let url = '';
   let port = 0;
-  let stderr = '';
   let packetNo = 5000;
   const sockets = new Map<string, dgram.Socket>();
-  /** serve --json's events, in order. */
-  const events: { event?: string; payload?: Record<string, unknown> }[] = [];
   /** SENDMSG datagrams each socket received: packet number and body. */
   const received = new Map<string, { packetNo: number; text: string; id?: string }[]>();
   /** Whether a socket acks what it receives (Ming's old address went silent). */
@@ -88,57 +75,20 @@ test.describe('the same person at a new address', () => {
   }
 
   async function open(page: Page): Promise<void> {
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`);
-    });
-    await page.goto(url);
-    await expect(page.locator('.shell')).toBeVisible();
+    await gotoApp(recordPageProblems(page, problems, { csp: true }), url);
   }
 
   test.beforeAll(async () => {
-    data = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-moved-'));
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     port = 30_000 + Math.floor(Math.random() * 10_000);
-    child = spawn(
-      NODE,
-      [
-        PIGEON_CLI,
-        'serve',
-        '--ui',
-        '--json',
-        '--nick',
-        'me',
-        '--bind',
-        UI,
-        '--port',
-        String(port),
-        '--broadcast',
-        NOWHERE,
-        '--data',
-        data,
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ui event; stderr: ${stderr}`)), 10_000);
-      if (!child.stdout) return reject(new Error('no stdout'));
-      readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        let e: (typeof events)[number];
-        try {
-          e = JSON.parse(line) as (typeof events)[number];
-        } catch {
-          return;
-        }
-        events.push(e);
-        const u = (e.payload as { url?: string } | undefined)?.url;
-        if (e.event === 'cli:ui' && u) {
-          clearTimeout(timer);
-          resolve(u);
-        }
-      });
+    pigeon = await startLoopbackServe({
+      address: UI,
+      port,
+      broadcast: NOWHERE,
+      nick: 'me',
+      ui: true,
     });
+    url = pigeon.url;
     for (const address of [OLD, NEW]) {
       const socket = dgram.createSocket('udp4');
       await new Promise<void>((resolve) => socket.bind(port, address, resolve));
@@ -166,8 +116,7 @@ test.describe('the same person at a new address', () => {
 
   test.afterAll(async () => {
     for (const s of sockets.values()) s.close();
-    if (child) await terminate(child);
-    if (data) fs.rmSync(data, { recursive: true, force: true });
+    await pigeon?.stop();
     expect(problems).toEqual([]);
   });
 
@@ -195,9 +144,8 @@ test.describe('the same person at a new address', () => {
       await page.locator('.composer-input').press('Enter');
     }
     await expect(page.locator('.msg-outbox')).toHaveCount(2, { timeout: 20_000 });
-    const firstIds = events
-      .filter((e) => e.event === 'chat:message')
-      .map((e) => e.payload?.message as { id: string; direction: string; peerId: string })
+    const firstIds = (pigeon?.proc.of('chat:message') ?? [])
+      .map((e) => e.message)
       .filter((m) => m.direction === 'out' && m.peerId === `${OLD}:${port}`)
       .map((m) => m.id);
     expect(firstIds).toHaveLength(2);

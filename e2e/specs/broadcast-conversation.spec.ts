@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
-import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
+import { NODE, PIGEON_CLI } from '../lab/pigeon-process';
 import { terminate } from '../lab/netns-lan';
-import { chromiumAvailable } from '../support/chromium';
+import { gotoApp, loopbackSkipReason } from '../support/app-page';
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'e2e/artifacts/screens');
@@ -20,12 +20,7 @@ const UI = '127.0.0.81';
 const BEA = '127.0.0.82';
 const TEXT = '周五下午四点全体会议 · all hands at 4 on Friday';
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.81 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.81');
 
 /** A `pigeon serve --json` on loopback, its JSON lines collected. */
 function serve(args: string[]): { child: ChildProcess; lines: unknown[]; stderr: () => string } {
@@ -97,8 +92,7 @@ test.describe('the broadcast conversation', () => {
   const chatRows = (p: Page) => p.locator('.chat-row');
 
   async function open(p: Page): Promise<void> {
-    await p.goto(url);
-    await expect(p.locator('.shell')).toBeVisible();
+    await gotoApp(p, url);
     await chats(p);
   }
 

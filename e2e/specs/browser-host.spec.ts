@@ -3,19 +3,13 @@
  * binds 127.0.0.71 and announces to 127.0.0.72, where nobody listens), no namespaces, so this
  * runs without root. The LAN behaviour is lan-chat.spec.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
 import { expect, test } from '@playwright/test';
 import { CSP_HEADER, CSP_META } from '../../electron/renderer-serving/content-security-policy';
 import { methodPath, REQUEST_CHANNELS } from '../../shared/contract';
-import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { terminate } from '../lab/netns-lan';
-import { chromiumAvailable } from '../support/chromium';
+import { loopbackSkipReason } from '../support/app-page';
+import { startLoopbackServe, type LoopbackServe } from '../support/loopback-pigeon';
 
 /** The part of the page's document used below (specs are type-checked without the DOM). */
 interface PageDocument {
@@ -25,74 +19,39 @@ interface PageDocument {
   ): void;
 }
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engine needs 127.0.0.71 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.71');
 
 test.describe.configure({ mode: 'serial' });
 
 test.describe('the browser host in Chromium', () => {
   test.skip(skip !== undefined, skip ?? '');
 
-  let child: ChildProcess;
-  let data: string;
+  let pigeon: LoopbackServe | undefined;
   let url = '';
-  let stderr = '';
+  const stderr = () => pigeon?.stderr() ?? '';
   const origin = () => new URL(url).origin;
   const token = () => new URL(url).searchParams.get('token') ?? '';
 
   test.beforeAll(async () => {
-    data = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-host-'));
-    const port = String(30_000 + Math.floor(Math.random() * 10_000));
-    child = spawn(
-      NODE,
-      [
-        PIGEON_CLI,
-        'serve',
-        '--ui',
-        '--json',
-        '--nick',
-        'loopback',
-        '--bind',
-        '127.0.0.71',
-        '--port',
-        port,
-        '--broadcast',
-        '127.0.0.72',
-        '--data',
-        data,
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no cli:ui line; stderr: ${stderr}`)),
-        10_000,
-      );
-      if (!child.stdout) return reject(new Error('no stdout'));
-      readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        const e = JSON.parse(line) as { event?: string; payload?: { url?: string } };
-        if (e.event === 'cli:ui' && e.payload?.url) {
-          clearTimeout(timer);
-          resolve(e.payload.url);
-        }
-      });
+    const port = 30_000 + Math.floor(Math.random() * 10_000);
+    pigeon = await startLoopbackServe({
+      address: '127.0.0.71',
+      port,
+      broadcast: '127.0.0.72',
+      nick: 'loopback',
+      ui: true,
     });
+    url = pigeon.url;
   });
 
   test.afterAll(async () => {
-    if (child) await terminate(child);
-    if (data) fs.rmSync(data, { recursive: true, force: true });
+    await pigeon?.stop();
   });
 
   test('prints the URL on stderr and serves the app with its CSP over a same-origin socket', async ({
     page,
   }) => {
-    expect(stderr).toContain(`open ${url}`);
+    expect(stderr()).toContain(`open ${url}`);
     const response = await page.goto(url);
     // One policy, two forms: the header (which alone can forbid framing) and the page's meta tag.
     expect(response?.headers()['content-security-policy']).toBe(CSP_HEADER);
@@ -151,7 +110,7 @@ test.describe('the browser host in Chromium', () => {
       `${origin().replace('http', 'ws')}/ipc?token=${token().slice(0, -2)}xx`,
     );
     expect(outcome).toBe('refused');
-    await expect.poll(() => stderr).toContain('WebSocket refused: missing or wrong token');
+    await expect.poll(stderr).toContain('WebSocket refused: missing or wrong token');
   });
 
   test('a page from another origin cannot open the socket, even with the token', async ({
@@ -177,7 +136,7 @@ test.describe('the browser host in Chromium', () => {
         `${origin().replace('http', 'ws')}/ipc?token=${token()}`,
       );
       expect(outcome).toBe('refused');
-      await expect.poll(() => stderr).toContain(`WebSocket refused: origin ${otherOrigin}`);
+      await expect.poll(stderr).toContain(`WebSocket refused: origin ${otherOrigin}`);
     } finally {
       other.close();
     }

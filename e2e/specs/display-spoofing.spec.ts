@@ -6,17 +6,13 @@
  * "bob", and a message with look-alike and IDN links. No namespaces, so this runs without root.
  * Screenshots (light and dark) go to e2e/artifacts/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
 import { Mode, Opt } from '../../shared/protocol/commands';
-import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { terminate } from '../lab/netns-lan';
-import { chromiumAvailable } from '../support/chromium';
+import { gotoApp, loopbackSkipReason, recordPageProblems } from '../support/app-page';
+import { startLoopbackServe, type LoopbackServe } from '../support/loopback-pigeon';
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'e2e/artifacts');
@@ -43,12 +39,7 @@ const PEERS: Record<'rlo' | 'zw' | 'bob', Peer> = {
   bob: { ip: '127.0.0.95', user: 'bob', host: 'pc7', nick: 'bob', group: 'Sales' },
 };
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engine needs 127.0.0.91 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.91');
 
 /** One raw IPMsg datagram, UTF-8 throughout: `1:packetNo:user:host:command:extra`. */
 function datagram(peer: Peer, packetNo: number, command: number, extra: string): Buffer {
@@ -60,11 +51,9 @@ test.describe.configure({ mode: 'serial' });
 test.describe("a hostile peer's names and links", () => {
   test.skip(skip !== undefined, skip ?? '');
 
-  let child: ChildProcess;
-  let data: string;
+  let pigeon: LoopbackServe | undefined;
   let url = '';
   let port = 0;
-  let stderr = '';
   const sockets: dgram.Socket[] = [];
   let packetNo = 1000;
   /** Page errors and CSP violations, from every page. */
@@ -79,52 +68,22 @@ test.describe("a hostile peer's names and links", () => {
   }
 
   async function open(page: Page): Promise<void> {
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`);
-    });
-    await page.goto(url);
-    await expect(page.locator('.shell')).toBeVisible();
+    await gotoApp(recordPageProblems(page, problems, { csp: true }), url);
   }
 
   const peerRow = (page: Page, ip: string) => page.locator('.peer-row', { hasText: ip });
 
   test.beforeAll(async () => {
-    data = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-spoof-'));
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     port = 30_000 + Math.floor(Math.random() * 10_000);
-    child = spawn(
-      NODE,
-      [
-        PIGEON_CLI,
-        'serve',
-        '--ui',
-        '--json',
-        '--nick',
-        'me',
-        '--bind',
-        UI,
-        '--port',
-        String(port),
-        '--broadcast',
-        NOWHERE,
-        '--data',
-        data,
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ui event; stderr: ${stderr}`)), 10_000);
-      if (!child.stdout) return reject(new Error('no stdout'));
-      readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        const e = JSON.parse(line) as { event?: string; payload?: { url?: string } };
-        if (e.event === 'cli:ui' && e.payload?.url) {
-          clearTimeout(timer);
-          resolve(e.payload.url);
-        }
-      });
+    pigeon = await startLoopbackServe({
+      address: UI,
+      port,
+      broadcast: NOWHERE,
+      nick: 'me',
+      ui: true,
     });
+    url = pigeon.url;
     for (const peer of Object.values(PEERS)) {
       const socket = dgram.createSocket('udp4');
       await new Promise<void>((resolve) => socket.bind(port, peer.ip, resolve));
@@ -138,8 +97,7 @@ test.describe("a hostile peer's names and links", () => {
 
   test.afterAll(async () => {
     for (const s of sockets) s.close();
-    if (child) await terminate(child);
-    if (data) fs.rmSync(data, { recursive: true, force: true });
+    await pigeon?.stop();
   });
 
   test('nicks, hosts and links show what they hide, in both themes', async ({ browser }) => {

@@ -11,24 +11,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { chromium, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { terminate } from '../lab/netns-lan';
-import { NODE, PIGEON_CLI, pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../support/chromium';
-
-const root = path.resolve(__dirname, '../..');
-const SCREENS = path.join(root, 'e2e/artifacts/screens');
-
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.81 and .82 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+import { NODE, PIGEON_CLI } from '../lab/pigeon-process';
+import { loopbackSkipReason, openAppPage, SCREENS, shootScreen } from '../support/app-page';
+import { launchChromium } from '../support/chromium';
 
 const A = '127.0.0.81';
 const B = '127.0.0.82';
+const skip = loopbackSkipReason(A, B);
 const NICK_A = 'Alice';
 const NICK_B = '小北';
 const FILE_NAME = '季度报告 Q3.txt';
@@ -92,27 +84,10 @@ test.describe('a file from one browser to another', () => {
   let pageB: Page;
   const problems: string[] = [];
 
-  async function open(url: string, locale: string, colorScheme: 'light' | 'dark') {
-    const ctx = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      deviceScaleFactor: 1,
-      locale,
-      colorScheme,
-    });
-    const p = await ctx.newPage();
-    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    p.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`);
-    });
-    await p.goto(url);
-    await expect(p.locator('.shell')).toBeVisible();
-    return p;
-  }
+  const open = (url: string, locale: string, colorScheme: 'light' | 'dark') =>
+    openAppPage(browser, url, { locale, colorScheme, problems, watchCsp: true });
 
-  async function shoot(p: Page, name: string): Promise<void> {
-    await p.waitForTimeout(250);
-    await p.screenshot({ path: path.join(SCREENS, `files-${name}.png`) });
-  }
+  const shoot = (p: Page, name: string) => shootScreen(p, `files-${name}`);
 
   /** Opens the conversation with `nick` from the peer list. */
   async function talkTo(p: Page, nick: string): Promise<void> {
@@ -136,7 +111,7 @@ test.describe('a file from one browser to another', () => {
     const port = String(30_000 + Math.floor(Math.random() * 10_000));
     alice = await serve(A, B, NICK_A, port, tmp);
     bea = await serve(B, A, NICK_B, port, tmp);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     pageA = await open(alice.url, 'en-US', 'light');
     pageB = await open(bea.url, 'zh-CN', 'dark');
   });

@@ -9,19 +9,14 @@
 import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { chromiumAvailable } from '../support/chromium';
 import { demoBuilt, serveDemo } from '../support/demo-host';
-import { randomPort, startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
+import { deliverMessage, startHostAndPeer, type LoopbackServe } from '../support/loopback-pigeon';
 import { en } from '../../renderer/src/i18n/en';
 import { zhCN } from '../../renderer/src/i18n/zh-CN';
+import { chromiumAvailable } from '../support/chromium';
+import { gotoApp, loopbackSkipReason } from '../support/app-page';
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.91 and .93 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.91', '127.0.0.93');
 
 const SCRIPT = '<script>alert("pwned")</script> & <b>bold</b>';
 
@@ -87,19 +82,11 @@ test.describe('history actions in the UI', () => {
   let bob: LoopbackServe | undefined;
 
   test.beforeAll(async () => {
-    host = await startLoopbackServe({
-      address: '127.0.0.91',
-      port: randomPort(),
-      broadcast: '127.0.0.92',
-      nick: 'Ann',
-      ui: true,
-    });
-    bob = await startLoopbackServe({
-      address: '127.0.0.93',
-      port: randomPort(),
-      broadcast: '127.0.0.92',
-      nick: 'Bob',
-    });
+    ({ host, peer: bob } = await startHostAndPeer({
+      host: { address: '127.0.0.91', nick: 'Ann' },
+      peer: { address: '127.0.0.93', nick: 'Bob' },
+      nowhere: '127.0.0.92',
+    }));
   });
 
   test.afterAll(async () => {
@@ -110,11 +97,7 @@ test.describe('history actions in the UI', () => {
   /** Bob writes to Ann; resolves once Ann's engine has it. */
   async function fromBob(text: string): Promise<void> {
     if (!host || !bob) throw new Error('not started');
-    await bob.request('chat:send', { to: [host.id], text });
-    await host.event(
-      'chat:message',
-      (p) => (p as { message: { text: string } }).message.text === text,
-    );
+    await deliverMessage(bob, host, text);
   }
 
   async function open(
@@ -124,8 +107,7 @@ test.describe('history actions in the UI', () => {
     if (!host) throw new Error('not started');
     const context = await browser.newContext({ ...mode, reducedMotion: 'reduce' });
     const page = await context.newPage();
-    await page.goto(host.url);
-    await expect(page.locator('.shell')).toBeVisible();
+    await gotoApp(page, host.url);
     return page;
   }
 

@@ -5,17 +5,11 @@
  * conversation, and the host prints it as a `history:deleted` JSON line.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { chromiumAvailable } from '../support/chromium';
-import { randomPort, startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
+import { deliverMessage, startHostAndPeer, type LoopbackServe } from '../support/loopback-pigeon';
 import { en } from '../../renderer/src/i18n/en';
+import { gotoApp, loopbackSkipReason } from '../support/app-page';
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.81 and .83 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.81', '127.0.0.83');
 
 type Which = { messageId: string } | { peerId: string } | { all: true };
 interface PageApi {
@@ -61,19 +55,11 @@ test.describe('history:deleted in every tab', () => {
   let bob: LoopbackServe | undefined;
 
   test.beforeAll(async () => {
-    host = await startLoopbackServe({
-      address: '127.0.0.81',
-      port: randomPort(),
-      broadcast: '127.0.0.82',
-      nick: 'Ann',
-      ui: true,
-    });
-    bob = await startLoopbackServe({
-      address: '127.0.0.83',
-      port: randomPort(),
-      broadcast: '127.0.0.82',
-      nick: 'Bob',
-    });
+    ({ host, peer: bob } = await startHostAndPeer({
+      host: { address: '127.0.0.81', nick: 'Ann' },
+      peer: { address: '127.0.0.83', nick: 'Bob' },
+      nowhere: '127.0.0.82',
+    }));
   });
 
   test.afterAll(async () => {
@@ -84,11 +70,7 @@ test.describe('history:deleted in every tab', () => {
   /** Bob writes to Ann; resolves once Ann's engine has it. */
   async function fromBob(text: string): Promise<void> {
     if (!host || !bob) throw new Error('not started');
-    await bob.request('chat:send', { to: [host.id], text });
-    await host.event(
-      'chat:message',
-      (p) => (p as { message: { text: string } }).message.text === text,
-    );
+    await deliverMessage(bob, host, text);
   }
 
   test('a delete in one tab takes the message out of the other', async ({ context }) => {
@@ -99,8 +81,7 @@ test.describe('history:deleted in every tab', () => {
 
     const [a, b] = [await context.newPage(), await context.newPage()];
     for (const p of [a, b]) {
-      await p.goto(host.url);
-      await expect(p.locator('.shell')).toBeVisible();
+      await gotoApp(p, host.url);
     }
     const row = (p: Page) => p.locator('.chat-row', { hasText: 'Bob' });
     await expect(row(b).locator('.badge')).toHaveText('3');

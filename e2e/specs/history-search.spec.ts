@@ -6,18 +6,12 @@
  * address (`pigeon serve --json`, requests on stdin).
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { chromiumAvailable } from '../support/chromium';
-import { randomPort, startLoopbackServe, type LoopbackServe } from '../support/loopback-serve';
+import { startHostAndPeer, type LoopbackServe } from '../support/loopback-pigeon';
 import { en } from '../../renderer/src/i18n/en';
 import { zhCN } from '../../renderer/src/i18n/zh-CN';
+import { gotoApp, loopbackSkipReason } from '../support/app-page';
 
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.85 and .87 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
+const skip = loopbackSkipReason('127.0.0.85', '127.0.0.87');
 
 const MEETING = '明天下午三点开会，记得带电脑';
 const ROOM = '会议室改到三楼了';
@@ -38,19 +32,11 @@ test.describe('search in the UI', () => {
   let peer: LoopbackServe | undefined;
 
   test.beforeAll(async () => {
-    host = await startLoopbackServe({
-      address: '127.0.0.85',
-      port: randomPort(),
-      broadcast: '127.0.0.86',
-      nick: 'Ann',
-      ui: true,
-    });
-    peer = await startLoopbackServe({
-      address: '127.0.0.87',
-      port: randomPort(),
-      broadcast: '127.0.0.86',
-      nick: '小王',
-    });
+    ({ host, peer } = await startHostAndPeer({
+      host: { address: '127.0.0.85', nick: 'Ann' },
+      peer: { address: '127.0.0.87', nick: '小王' },
+      nowhere: '127.0.0.86',
+    }));
     const texts = [MEETING, ROOM, DEPLOY, DEPLOYED, ...FILLERS];
     for (const text of texts) await peer.request('chat:send', { to: [host.id], text });
     const last = texts[texts.length - 1];
@@ -72,8 +58,7 @@ test.describe('search in the UI', () => {
       reducedMotion: 'reduce',
     });
     const page = await context.newPage();
-    await page.goto(host?.url ?? '');
-    await expect(page.locator('.shell')).toBeVisible();
+    await gotoApp(page, host?.url ?? '');
     return page;
   }
 

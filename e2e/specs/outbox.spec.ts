@@ -10,25 +10,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { OUTBOX_TTL_MS } from '../../shared/model';
 import { outcomeText } from '../../shared/model/texts';
-import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../support/chromium';
+import { loopbackSkipReason, openAppPage, SCREENS, shootScreen } from '../support/app-page';
+import { launchChromium } from '../support/chromium';
 import { startLoopbackPigeon, testPort, type LoopbackPigeon } from '../support/loopback-pigeon';
-
-const SCREENS = path.resolve(__dirname, '../artifacts/screens');
-
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.101 and .102 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
 
 const A = '127.0.0.101';
 const B = '127.0.0.102';
+const skip = loopbackSkipReason(A, B);
 const NICK_A = 'Alice';
 const NICK_B = 'Bea';
 const FIRST = 'first: are you there? 你在吗？';
@@ -72,17 +64,8 @@ test.describe('the outbox, in a browser', () => {
   };
 
   async function open(url: string, locale: string, colorScheme: 'light' | 'dark'): Promise<Page> {
-    const ctx = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      deviceScaleFactor: 1,
-      locale,
-      colorScheme,
-    });
-    contexts.push(ctx);
-    const p = await ctx.newPage();
-    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await p.goto(url);
-    await expect(p.locator('.shell')).toBeVisible();
+    const p = await openAppPage(browser, url, { locale, colorScheme, problems });
+    contexts.push(p.context());
     return p;
   }
 
@@ -91,10 +74,7 @@ test.describe('the outbox, in a browser', () => {
     for (const ctx of contexts.splice(0)) await ctx.close();
   }
 
-  async function shoot(p: Page, name: string): Promise<void> {
-    await p.waitForTimeout(250);
-    await p.screenshot({ path: path.join(SCREENS, `outbox-${name}.png`) });
-  }
+  const shoot = (p: Page, name: string) => shootScreen(p, `outbox-${name}`);
 
   /**
    * Bea's conversation, from the chat list: by her name, also on a restarted host before she
@@ -129,7 +109,7 @@ test.describe('the outbox, in a browser', () => {
     port = testPort();
     await startBea();
     await startAlice();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   test.afterAll(async () => {

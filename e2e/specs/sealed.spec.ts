@@ -9,24 +9,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import type { ChatMessage } from '../../shared/model';
-import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../support/chromium';
+import { loopbackSkipReason, openAppPage, SCREENS, shootScreen } from '../support/app-page';
+import { launchChromium } from '../support/chromium';
 import { startLoopbackPigeon, testPort, type LoopbackPigeon } from '../support/loopback-pigeon';
-
-const SCREENS = path.resolve(__dirname, '../artifacts/screens');
-
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.111 and .112 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
 
 const A = '127.0.0.111';
 const B = '127.0.0.112';
+const skip = loopbackSkipReason(A, B);
 const NICK_A = 'Alice';
 const NICK_B = '小北';
 const TO_BEA = 'the door code is 4711, 门禁密码';
@@ -44,24 +36,10 @@ test.describe('sealed messages, in a browser', () => {
   let en: Page;
   const problems: string[] = [];
 
-  async function open(url: string, locale: string, colorScheme: 'light' | 'dark'): Promise<Page> {
-    const ctx = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      deviceScaleFactor: 1,
-      locale,
-      colorScheme,
-    });
-    const p = await ctx.newPage();
-    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await p.goto(url);
-    await expect(p.locator('.shell')).toBeVisible();
-    return p;
-  }
+  const open = (url: string, locale: string, colorScheme: 'light' | 'dark') =>
+    openAppPage(browser, url, { locale, colorScheme, problems });
 
-  async function shoot(p: Page, name: string): Promise<void> {
-    await p.waitForTimeout(250);
-    await p.screenshot({ path: path.join(SCREENS, `sealed-${name}.png`) });
-  }
+  const shoot = (p: Page, name: string) => shootScreen(p, `sealed-${name}`);
 
   /** Bea's conversation, from the peer list. */
   async function talkToBea(p: Page): Promise<void> {
@@ -89,7 +67,7 @@ test.describe('sealed messages, in a browser', () => {
       data: data('a'),
       ui: true,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     en = await open(alice.url, 'en-US', 'light');
   });
 

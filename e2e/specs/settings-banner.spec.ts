@@ -10,25 +10,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import type { AppInfo } from '../../shared/contract';
 import { outcomeText } from '../../shared/model/texts';
-import { pigeonBuilt, uiBuilt } from '../lab/pigeon-process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../support/chromium';
+import { loopbackSkipReason, openAppPage, SCREENS, shootScreen } from '../support/app-page';
+import { launchChromium } from '../support/chromium';
 import { startLoopbackPigeon, testPort, type LoopbackPigeon } from '../support/loopback-pigeon';
-
-const SCREENS = path.resolve(__dirname, '../artifacts/screens');
-
-function whySkip(): string | undefined {
-  for (const c of [pigeonBuilt(), uiBuilt(), chromiumAvailable()]) if (!c.ok) return c.reason;
-  if (process.platform !== 'linux') return 'the loopback engines need 127.0.0.121 and .122 (Linux)';
-  return undefined;
-}
-const skip = whySkip();
 
 const A = '127.0.0.121';
 const B = '127.0.0.122';
+const skip = loopbackSkipReason(A, B);
 const NICK_A = 'Alice';
 const NICK_B = 'Bea';
 /** Cut off mid-write (a full disk, a power cut): not JSON. */
@@ -54,24 +46,10 @@ test.describe('a settings file Pigeon cannot use as it is, in a browser', () => 
   let browser: Browser;
   const problems: string[] = [];
 
-  async function open(url: string, locale: string, colorScheme: 'light' | 'dark'): Promise<Page> {
-    const ctx = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      deviceScaleFactor: 1,
-      locale,
-      colorScheme,
-    });
-    const p = await ctx.newPage();
-    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    await p.goto(url);
-    await expect(p.locator('.shell')).toBeVisible();
-    return p;
-  }
+  const open = (url: string, locale: string, colorScheme: 'light' | 'dark') =>
+    openAppPage(browser, url, { locale, colorScheme, problems });
 
-  async function shoot(p: Page, name: string): Promise<void> {
-    await p.waitForTimeout(250);
-    await p.screenshot({ path: path.join(SCREENS, `settings-banner-${name}.png`) });
-  }
+  const shoot = (p: Page, name: string) => shootScreen(p, `settings-banner-${name}`);
 
   /** Alice's host on the data directory as it is now; the problems its engine found. */
   async function startAlice(): Promise<AppInfo['settingsProblems']> {
@@ -133,7 +111,7 @@ test.describe('a settings file Pigeon cannot use as it is, in a browser', () => 
       nick: NICK_B,
       data: path.join(tmp, 'bea'),
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   test.afterAll(async () => {

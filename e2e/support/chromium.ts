@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
 
 /**
  * Debian's Chromium (apt `chromium`), never a downloaded one: `npx playwright install` is not
@@ -16,6 +17,11 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** Debian's Chromium with CHROMIUM_ARGS, for a spec's own pages (headless unless told). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
 
 export function chromiumAvailable(): { ok: true } | { ok: false; reason: string } {
   return fs.existsSync(CHROMIUM_PATH)

@@ -1,4 +1,12 @@
+/**
+ * `pigeon serve --json` on a loopback address of its own (Linux: all of 127.0.0.0/8 is local),
+ * announcing only to the addresses it is given: a person (with `--ui`, a browser host to open in
+ * tabs) or a scripted peer whose requests go in on stdin. No namespaces, so these specs run
+ * without root.
+ */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { NODE, PIGEON_CLI, PigeonProcess } from '../lab/pigeon-process';
 
@@ -64,13 +72,132 @@ export async function startLoopbackPigeon(o: LoopbackOptions): Promise<LoopbackP
       },
     },
   );
-  const proc = await PigeonProcess.adopt(child, o.data);
-  if (!o.ui) return { proc, url: '' };
-  const ui = (await proc.waitForCli('cli:ui', 5000)) as { url: string };
-  return { proc, url: ui.url };
+  try {
+    const proc = await PigeonProcess.adopt(child, o.data);
+    if (!o.ui) return { proc, url: '' };
+    const ui = (await proc.waitForCli('cli:ui', 5000)) as { url: string };
+    return { proc, url: ui.url };
+  } catch (error) {
+    // Not ready (or no URL): nobody will stop it, so it goes now.
+    child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 /** A random IPMsg port for one test file (loopback addresses of their own keep files apart). */
 export function testPort(): number {
   return 30_000 + Math.floor(Math.random() * 10_000);
+}
+
+/** A random port above testPort's range, for the history specs (they reuse its addresses). */
+export function randomPort(): number {
+  return 40_000 + Math.floor(Math.random() * 10_000);
+}
+
+/** A loopback Pigeon driven through its contract, with a data directory of its own. */
+export interface LoopbackServe {
+  /** "address:port": the id the other engine's conversation with this one has. */
+  id: string;
+  /** With `ui`: the page to open (http://127.0.0.1:PORT/?token=...). */
+  url: string;
+  /** Its events and the rest (PigeonProcess). */
+  proc: PigeonProcess;
+  /** A request on stdin; resolves with its answer's value, throws on an error answer. */
+  request(ch: string, req: unknown): Promise<unknown>;
+  /** Resolves with the first event on `channel` (past or future) that `match` accepts. */
+  event(
+    channel: string,
+    match?: (payload: unknown) => boolean,
+    timeoutMs?: number,
+  ): Promise<unknown>;
+  /** What it printed on stderr so far (the UI's URL, refusals). */
+  stderr(): string;
+  /** Stops it and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/** startLoopbackPigeon on a fresh data directory, announcing only to `broadcast`. */
+export async function startLoopbackServe(opts: {
+  address: string;
+  port: number;
+  /** Where its presence goes: an address on which nobody listens. */
+  broadcast: string;
+  nick: string;
+  ui?: boolean;
+}): Promise<LoopbackServe> {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-loopback-'));
+  const removeData = () => fs.rmSync(data, { recursive: true, force: true });
+  let started: LoopbackPigeon;
+  try {
+    started = await startLoopbackPigeon({
+      bind: opts.address,
+      peers: [opts.broadcast],
+      port: opts.port,
+      nick: opts.nick,
+      data,
+      ui: opts.ui,
+    });
+  } catch (error) {
+    removeData();
+    throw error;
+  }
+  const { proc, url } = started;
+  return {
+    id: `${opts.address}:${opts.port}`,
+    url,
+    proc,
+    async request(ch, req) {
+      const result = await proc.request(ch, req);
+      if (!result.ok) throw new Error(`${ch}: ${JSON.stringify(result)}`);
+      return result.value;
+    },
+    async event(channel, match = () => true, timeoutMs = 10_000) {
+      const hit = await proc.waitForEvent(
+        (e) => e.channel === channel && match(e.payload),
+        timeoutMs,
+        `${channel} from ${opts.nick}`,
+      );
+      return hit.payload;
+    },
+    stderr: () => proc.stderr.join(''),
+    async stop() {
+      await proc.stop();
+      removeData();
+    },
+  };
+}
+
+/**
+ * A person's host (`--ui`) and a scripted peer, each on its loopback address and port, both
+ * announcing only to `nowhere`: the peer is told to the host by the messages it sends. If the
+ * peer cannot start, the host is stopped too.
+ */
+export async function startHostAndPeer(o: {
+  host: { address: string; nick: string };
+  peer: { address: string; nick: string };
+  nowhere: string;
+}): Promise<{ host: LoopbackServe; peer: LoopbackServe }> {
+  const host = await startLoopbackServe({
+    ...o.host,
+    port: randomPort(),
+    broadcast: o.nowhere,
+    ui: true,
+  });
+  try {
+    const peer = await startLoopbackServe({ ...o.peer, port: randomPort(), broadcast: o.nowhere });
+    return { host, peer };
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+}
+
+/** `from` writes `text` to `to`; resolves once `to`'s engine has it. */
+export async function deliverMessage(
+  from: LoopbackServe,
+  to: LoopbackServe,
+  text: string,
+): Promise<void> {
+  await from.request('chat:send', { to: [to.id], text });
+  await to.event('chat:message', (p) => (p as { message: { text: string } }).message.text === text);
 }

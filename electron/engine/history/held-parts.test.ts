@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Mode,
   Opt,
@@ -17,6 +15,7 @@ import { startEngine } from '../testing/engine-harness';
 import { ScriptedPeer } from '../testing/scripted-peer';
 import { PIGEON_VERSION } from '../version';
 import { HistoryStore, SEEN_BY_ID } from './store';
+import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 
 /**
  * The parts of a long message we acked before it was complete are on disk before the ack: a
@@ -30,15 +29,7 @@ const PIG_ID = `${PIG}:${PORT}`;
 const SEND = makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.UTF8OPT);
 const PIGEON = { version: pigeonVersionField(PIGEON_VERSION), user: 'pig', host: 'sty' };
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-held-parts-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirsRemovedAfterEach('pigeon-held-parts-');
 
 /** An engine with its history in `dir`, on a LAN of its own, and a Pigeon peer there. */
 async function setup(dir: string, budgetBytes?: number) {

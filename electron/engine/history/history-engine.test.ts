@@ -1,27 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Mode, Opt, makeCommand } from '../../../shared/protocol';
 import { FakeClock } from '../testing/fake-clock';
 import { FakeNetwork, packetOf } from '../testing/fake-network';
 import { startEngine } from '../testing/engine-harness';
 import { IPTUX, ScriptedPeer } from '../testing/scripted-peer';
+import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 
 const ME = '10.0.0.1';
 const IPTUX_ADDR = '10.0.0.10';
 const PORT = 2425;
 const SEND = makeCommand(Mode.SENDMSG, Opt.SENDCHECKOPT, Opt.UTF8OPT);
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-history-engine-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirsRemovedAfterEach('pigeon-history-engine-');
 
 async function setup(dataDir: string, budgetBytes?: number) {
   const clock = new FakeClock();

@@ -1,20 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/model';
 import { HISTORY_FILE, HistoryStore } from './store';
+import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-history-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirsRemovedAfterEach('pigeon-history-');
 
 let n = 0;
 function msg(peerId: string, text: string, extra: Partial<ChatMessage> = {}): ChatMessage {

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, EngineSettings, Peer } from '../../../shared/model';
 import {
   Mode,
@@ -11,14 +9,14 @@ import {
   parseMessageBody,
 } from '../../../shared/protocol';
 import type { EngineOptions } from '../engine';
-import { FakeClock } from '../testing/fake-clock';
-import { FakeNetwork, dropWhere, fromAddress, modeIs, packetOf } from '../testing/fake-network';
-import { startEngine, type EngineNode } from '../testing/engine-harness';
+import { fakeLan, dropWhere, fromAddress, modeIs, sendmsgsTo } from '../testing/fake-network';
+import { receivedTexts, startEngine, type EngineNode } from '../testing/engine-harness';
 import { IPTUX, ScriptedPeer } from '../testing/scripted-peer';
 import { exportConversation } from '../history/export';
 import { HistoryStore } from '../history/store';
 import { AddressChanges, type AddressChangeLimits } from './address-changes';
 import { IdentityRows } from './identity-rows';
+import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 
 const A = '10.0.0.1';
 const OLD = '10.0.0.5';
@@ -27,20 +25,7 @@ const OLD_ID = `${OLD}:2425`;
 const NEW_ID = `${NEW}:2425`;
 const DAY = 24 * 3600_000;
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-identity-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function lan() {
-  const clock = new FakeClock();
-  return { clock, net: new FakeNetwork(clock) };
-}
+const tempDir = tempDirsRemovedAfterEach('pigeon-identity-');
 
 /** An engine whose history (and so its install id) is on disk in `dir`. */
 function onDisk(
@@ -64,25 +49,15 @@ function notices(node: EngineNode, peerId: string): ChatMessage['notice'][] {
     .map((m) => m.notice);
 }
 
-function sendsTo(net: FakeNetwork, address: string) {
-  return net
-    .sentTo(address)
-    .map((d) => packetOf(d))
-    .filter((p) => p !== undefined && (p.command & 0xff) === Mode.SENDMSG)
-    .map((p) => p as NonNullable<typeof p>);
-}
-
-const texts = (node: { received(): { text: string }[] }) => node.received().map((m) => m.text);
-
 /** Alice talks with Ming at OLD; Ming stops; `waiting` messages go to Alice's outbox. */
 async function mingLeaves(waiting: string[] = []) {
-  const { clock, net } = lan();
+  const { clock, net } = fakeLan();
   const mingDir = tempDir();
   const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
   const old = await startEngine(net, OLD, ...ming(mingDir));
   a.send([OLD_ID], 'hello');
   await clock.advance(2_000);
-  expect(texts(old)).toEqual(['hello']);
+  expect(receivedTexts(old)).toEqual(['hello']);
   await old.engine.stop();
   await clock.flush();
   const ids = waiting.map((t) => a.send([OLD_ID], t)[0] ?? '');
@@ -126,12 +101,12 @@ describe('the same install at a new address', () => {
         .sort(),
     ).toEqual([OLD_ID, NEW_ID].sort());
     expect(a.engine.history.page({ peerId: OLD_ID, limit: 10 })?.messages[0]?.text).toBe('hello');
-    expect(sendsTo(net, NEW)).toEqual([]);
-    expect(texts(moved)).toEqual([]);
+    expect(sendmsgsTo(net, NEW)).toEqual([]);
+    expect(receivedTexts(moved)).toEqual([]);
   });
 
   it('says nothing for a peer we never talked with, or the same install back at its address', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const mingDir = tempDir();
     const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
     const old = await startEngine(net, OLD, ...ming(mingDir));
@@ -150,7 +125,7 @@ describe('the same install at a new address', () => {
   });
 
   it('keeps its notices in the history across a restart, and does not repeat them', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const aDir = tempDir();
     const mingDir = tempDir();
     const a = await startEngine(net, A, ...onDisk(aDir, { nick: 'alice' }));
@@ -182,7 +157,7 @@ describe('the same install at a new address', () => {
 
 describe('another client with the same user, host and nick at a new address', () => {
   it('gets a notice that names them; a different nick does not', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: 'alice' });
     const tux = await ScriptedPeer.start(net, OLD, IPTUX);
     tux.autoAck();
@@ -263,13 +238,13 @@ describe('chat:redirect-queued', () => {
     await clock.advance(10_000);
     // The notice, and nothing sent.
     expect(notices(a, OLD_ID).map((n) => n?.code)).toEqual(['identity-moved-install']);
-    expect(sendsTo(net, NEW)).toEqual([]);
+    expect(sendmsgsTo(net, NEW)).toEqual([]);
     for (const id of ids) expect(a.message(id)?.delivery?.state).toBe('outbox');
 
     const r = a.engine.handlers['chat:redirect-queued']({ fromPeerId: OLD_ID, toPeerId: NEW_ID });
     expect(r.moved.map((m) => m.from)).toEqual(ids);
     await clock.advance(5_000);
-    expect(texts(moved)).toEqual(['one', 'two', 'three']);
+    expect(receivedTexts(moved)).toEqual(['one', 'two', 'three']);
     for (const [i, m] of r.moved.entries()) {
       expect(a.message(m.from)?.delivery).toMatchObject({
         state: 'redirected',
@@ -286,21 +261,21 @@ describe('chat:redirect-queued', () => {
       expect(a.engine.history.get(m.to)?.delivery?.state).toBe('delivered');
     }
     // On the wire each copy carried the first message's id.
-    expect(new Set(sendsTo(net, NEW).map((p) => parseMessageBody(p.extra).id))).toEqual(
+    expect(new Set(sendmsgsTo(net, NEW).map((p) => parseMessageBody(p.extra).id))).toEqual(
       new Set(ids),
     );
     expect(a.engine.history.raw.prepare('SELECT count(*) AS c FROM outbox').get()?.c).toBe(0);
   });
 
   it('shows a message once when an earlier try had reached the old address', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const mingDir = tempDir();
     const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
     const old = await startEngine(net, OLD, ...ming(mingDir));
     const undo = net.use(dropWhere((d, r) => fromAddress(OLD)(d, r) && modeIs(Mode.RECVMSG)(d, r)));
     const [id] = a.send([OLD_ID], 'exactly once');
     await clock.advance(10_000);
-    expect(texts(old)).toEqual(['exactly once']);
+    expect(receivedTexts(old)).toEqual(['exactly once']);
     expect(a.message(id)?.delivery?.state).toBe('outbox');
     undo();
     await old.engine.stop();
@@ -309,7 +284,7 @@ describe('chat:redirect-queued', () => {
     const r = a.engine.handlers['chat:redirect-queued']({ fromPeerId: OLD_ID, toPeerId: NEW_ID });
     await clock.advance(5_000);
     // Acked (it is a copy Ming's history has seen from Alice), never shown again.
-    expect(texts(moved)).toEqual([]);
+    expect(receivedTexts(moved)).toEqual([]);
     const copy = r.moved[0]?.to;
     expect(a.message(copy)?.delivery?.state).toBe('delivered');
     expect(moved.engine.history.page({ peerId: `${A}:2425`, limit: 10 })?.messages).toHaveLength(1);
@@ -339,7 +314,7 @@ describe('chat:redirect-queued', () => {
     await clock.flush();
     expect(await code(ask(OLD_ID, NEW_ID))).toBe('peer-offline');
     expect(a.message(ids[0])?.delivery?.state).toBe('outbox');
-    expect(sendsTo(net, NEW)).toEqual([]);
+    expect(sendmsgsTo(net, NEW)).toEqual([]);
   });
 });
 

@@ -17,8 +17,9 @@ import {
   utf8Bytes,
 } from '../../../shared/protocol';
 import { PACKET_COUNTER_FILE } from '../io/packet-counter-file';
-import { FakeClock } from '../testing/fake-clock';
-import { FakeNetwork, modeIs, packetOf, type SentDatagram } from '../testing/fake-network';
+import type { FakeClock } from '../testing/fake-clock';
+import type { FakeNetwork } from '../testing/fake-network';
+import { fakeLan, modeIs, packetOf, type SentDatagram } from '../testing/fake-network';
 import { startEngine, type EngineNode } from '../testing/engine-harness';
 import { IPTUX, ScriptedPeer, type Identity } from '../testing/scripted-peer';
 import { PIGEON_VERSION } from '../version';
@@ -42,11 +43,6 @@ const BCAST = '10.0.0.255';
 const PORT = 2425;
 const at = (address: string) => ({ address, port: PORT });
 const RECVMSG = makeCommand(Mode.RECVMSG, Opt.SENDCHECKOPT);
-
-function lan() {
-  const clock = new FakeClock();
-  return { clock, net: new FakeNetwork(clock) };
-}
 
 const dataDirs: string[] = [];
 function tempDataDir(): string {
@@ -123,7 +119,7 @@ const range = (from: number, count: number) => Array.from({ length: count }, (_,
 describe('forged acks for a message to a client that cannot prove delivery', () => {
   it('a spoofed RECVMSG spray against a message to a silent address does not deliver it', async () => {
     for (let round = 0; round < 10; round++) {
-      const { clock, net } = lan();
+      const { clock, net } = fakeLan();
       const a = await startEngine(net, A);
       const mallory = await ScriptedPeer.start(net, MALLORY, IPTUX);
       const seen = await readCounter(net, clock, mallory, A);
@@ -141,7 +137,7 @@ describe('forged acks for a message to a client that cannot prove delivery', () 
 
   it('a forged ack while a real legacy peer (iptux) acks: unconfirmed, not delivered', async () => {
     for (const forgedFirst of [false, true]) {
-      const { clock, net } = lan();
+      const { clock, net } = fakeLan();
       const a = await startEngine(net, A);
       const iptux = await ScriptedPeer.start(net, IPTUX_ADDR, IPTUX);
       iptux.send(at(BCAST), 257, 'iptux-peer\0lab\0icon-tux.png\0utf-8\0');
@@ -175,7 +171,7 @@ describe('forged acks for a message to a client that cannot prove delivery', () 
   });
 
   it('message numbers to iptux leave gaps a forger must guess, strictly increasing, below 2^31', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A);
     const iptux = await ScriptedPeer.start(net, IPTUX_ADDR, IPTUX);
     iptux.send(at(BCAST), 257, 'iptux-peer\0lab\0icon-tux.png\0utf-8\0');
@@ -204,7 +200,7 @@ describe('forged acks for a message to a client that cannot prove delivery', () 
 describe('delivery proofs between Pigeons', () => {
   /** Two engines; b's genuine acks to a can be held back (`holdAcks`), forged ones pass. */
   async function pigeons() {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: 'alice' });
     const b = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(10);
@@ -349,7 +345,7 @@ describe('older Pigeons (no proofs) still work both ways', () => {
   }
 
   it('our message reaches it (the nonce in a section it never reads) and its plain ack delivers', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A);
     const old = await oldPigeonOnline(net, clock);
     expect(a.peers().find((p) => p.address === OLD_PIGEON)).toMatchObject({
@@ -371,7 +367,7 @@ describe('older Pigeons (no proofs) still work both ways', () => {
   });
 
   it('its messages are acked the way it reads acks: the number alone', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A);
     const old = await oldPigeonOnline(net, clock);
     old.send(
@@ -390,7 +386,7 @@ describe('older Pigeons (no proofs) still work both ways', () => {
 
 describe("a poisoned duplicate filter never swallows a peer's real message", () => {
   it("forged parts under bob's next numbers: bob's real message is still shown (and acked)", async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: 'alice' });
     const b = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(10);
@@ -428,7 +424,7 @@ describe("a poisoned duplicate filter never swallows a peer's real message", () 
   });
 
   it("IP Messenger's NUL-padded retry is still one message", async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A);
     const ipmsg = await ScriptedPeer.start(net, '10.0.0.30', {
       version: '1',
@@ -447,7 +443,7 @@ describe("a poisoned duplicate filter never swallows a peer's real message", () 
 
 describe('the packet counter across runs', () => {
   async function maxNumberOfARun(dataDir: string, stop: boolean) {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const node = await startEngine(net, A, { dataDir });
     const iptux = await ScriptedPeer.start(net, IPTUX_ADDR, IPTUX);
     iptux.send(at(BCAST), 257, 'iptux-peer\0lab\0icon-tux.png\0utf-8\0');
@@ -460,7 +456,7 @@ describe('the packet counter across runs', () => {
   }
 
   async function firstNumberOfARun(dataDir: string) {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const node: EngineNode = await startEngine(net, A, { dataDir });
     await clock.flush();
     return { first: numbersSentBy(net, A)[0] ?? 0, node };
@@ -487,7 +483,7 @@ describe('the packet counter across runs', () => {
     const dir = tempDataDir();
     // A directory where the file should be: neither read nor written, even by root.
     fs.mkdirSync(path.join(dir, PACKET_COUNTER_FILE));
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { dataDir: dir });
     const b = await startEngine(net, B);
     await clock.advance(10);

@@ -1,39 +1,23 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineSettings } from '../../../shared/model';
 import { Mode, parseMessageBody } from '../../../shared/protocol';
 import type { EngineOptions } from '../engine';
-import { FakeClock } from '../testing/fake-clock';
 import {
-  FakeNetwork,
+  fakeLan,
+  sendmsgsTo,
   dropWhere,
   fromAddress,
   modeIs,
-  packetOf,
   toAddress,
 } from '../testing/fake-network';
-import { startEngine } from '../testing/engine-harness';
+import { receivedTexts, startEngine } from '../testing/engine-harness';
+import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 
 const A = '10.0.0.1';
 const B = '10.0.0.2';
 const B_ID = `${B}:2425`;
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-outbox-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function lan() {
-  const clock = new FakeClock();
-  return { clock, net: new FakeNetwork(clock) };
-}
+const tempDir = tempDirsRemovedAfterEach('pigeon-outbox-');
 
 /** An engine with its history on disk in `dir` (a restart opens the same one). */
 function onDisk(
@@ -43,20 +27,9 @@ function onDisk(
   return [{ dataDir: dir }, { history: { where: 'disk' }, ...options }];
 }
 
-/** The SENDMSG packets sent to an address. */
-function sendsTo(net: FakeNetwork, address: string) {
-  return net
-    .sentTo(address)
-    .map((d) => packetOf(d))
-    .filter((p) => p !== undefined && (p.command & 0xff) === Mode.SENDMSG)
-    .map((p) => p as NonNullable<typeof p>);
-}
-
-const texts = (node: { received(): { text: string }[] }) => node.received().map((m) => m.text);
-
 describe('the outbox', () => {
   it('holds a message to an offline peer and delivers it once when the peer is back', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -79,11 +52,13 @@ describe('the outbox', () => {
       code: 'outbox-offline',
       params: { peer: 'bob (10.0.0.2)', days: 7 },
     });
-    expect(sendsTo(net, B).map((p) => parseMessageBody(p.extra).id)).toEqual(Array(5).fill(first));
+    expect(sendmsgsTo(net, B).map((p) => parseMessageBody(p.extra).id)).toEqual(
+      Array(5).fill(first),
+    );
 
     const back = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(back)).toEqual(['one', 'two']);
+    expect(receivedTexts(back)).toEqual(['one', 'two']);
     expect(a.message(first)?.delivery?.state).toBe('delivered');
     expect(a.message(second)?.delivery?.state).toBe('delivered');
     expect(a.engine.history.get(first ?? '')?.delivery?.state).toBe('delivered');
@@ -91,11 +66,11 @@ describe('the outbox', () => {
     await back.engine.stop();
     const third = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(third)).toEqual([]);
+    expect(receivedTexts(third)).toEqual([]);
   });
 
   it('holds one that was not answered, and the receiver shows it once after its restart', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const bDir = tempDir();
     const a = await startEngine(net, A, { nick: 'alice' }, { outbox: true });
     const b = await startEngine(net, B, ...onDisk(bDir));
@@ -103,10 +78,10 @@ describe('the outbox', () => {
     const undo = net.use(dropWhere((d, r) => fromAddress(B)(d, r) && modeIs(Mode.RECVMSG)(d, r)));
     const [id] = a.send([B_ID], 'exactly once');
     await clock.advance(10_000);
-    expect(texts(b)).toEqual(['exactly once']);
+    expect(receivedTexts(b)).toEqual(['exactly once']);
     expect(a.message(id)?.delivery).toMatchObject({ state: 'outbox', code: 'outbox-no-ack' });
     // Every datagram to a Pigeon named the message.
-    const ids = sendsTo(net, B).map((p) => parseMessageBody(p.extra).id);
+    const ids = sendmsgsTo(net, B).map((p) => parseMessageBody(p.extra).id);
     expect(ids.length).toBeGreaterThan(1);
     expect(new Set(ids)).toEqual(new Set([id]));
 
@@ -116,12 +91,12 @@ describe('the outbox', () => {
     const again = await startEngine(net, B, ...onDisk(bDir));
     await clock.advance(5_000);
     expect(a.message(id)?.delivery?.state).toBe('delivered');
-    expect(texts(again)).toEqual([]);
+    expect(receivedTexts(again)).toEqual([]);
     expect(again.engine.history.page({ peerId: `${A}:2425`, limit: 10 })?.messages).toHaveLength(1);
   });
 
   it('survives a restart of the sender, and goes when the peer answers its entry', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const aDir = tempDir();
     const a = await startEngine(net, A, ...onDisk(aDir, { outbox: true }));
     const b = await startEngine(net, B, { nick: 'bob' });
@@ -135,13 +110,13 @@ describe('the outbox', () => {
     const back = await startEngine(net, B, { nick: 'bob' });
     const a2 = await startEngine(net, A, ...onDisk(aDir, { outbox: true }));
     await clock.advance(5_000);
-    expect(texts(back)).toEqual(['after the restart']);
+    expect(receivedTexts(back)).toEqual(['after the restart']);
     expect(a2.of('chat:delivery').find((u) => u.messageId === id)?.delivery.state).toBe('sent');
     expect(a2.engine.history.get(id ?? '')?.delivery?.state).toBe('delivered');
   });
 
   it('never sends it to the same person back at another address', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, { outbox: true });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -150,13 +125,13 @@ describe('the outbox', () => {
     await clock.advance(1_000);
     const moved = await startEngine(net, '10.0.0.3', { nick: 'bob' });
     await clock.advance(10_000);
-    expect(texts(moved)).toEqual([]);
-    expect(sendsTo(net, '10.0.0.3')).toEqual([]);
+    expect(receivedTexts(moved)).toEqual([]);
+    expect(sendmsgsTo(net, '10.0.0.3')).toEqual([]);
     expect(a.message(id)?.delivery?.state).toBe('outbox');
   });
 
   it('fails a message that waited too long with the reason, and never sends it', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, { outbox: true, outboxTtlMs: 2 * 24 * 3600_000 });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -170,11 +145,11 @@ describe('the outbox', () => {
     });
     const back = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(back)).toEqual([]);
+    expect(receivedTexts(back)).toEqual([]);
   });
 
   it('cancels a waiting message: it fails "cancelled" and never goes', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, { outbox: true });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -192,12 +167,12 @@ describe('the outbox', () => {
     });
     const back = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(back)).toEqual(['this one']);
+    expect(receivedTexts(back)).toEqual(['this one']);
     expect(a.message(kept)?.delivery?.state).toBe('delivered');
   });
 
   it('drops what waits for a conversation the person deleted', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, { outbox: true });
     const b = await startEngine(net, B, { nick: 'bob' });
     await b.engine.stop();
@@ -210,11 +185,11 @@ describe('the outbox', () => {
     expect(waiting()).toBe(0);
     const back = await startEngine(net, B, { nick: 'bob' });
     await clock.advance(5_000);
-    expect(texts(back)).toEqual([]);
+    expect(receivedTexts(back)).toEqual([]);
   });
 
   it('without the option, an unanswered message fails as before', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A);
     net.use(dropWhere(toAddress(B)));
     const b = await startEngine(net, B);

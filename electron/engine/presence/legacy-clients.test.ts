@@ -14,8 +14,8 @@ import {
   modeOf,
   Opt,
 } from '../../../shared/protocol';
-import { FakeClock } from '../testing/fake-clock';
-import { FakeNetwork, packetOf } from '../testing/fake-network';
+import type { FakeNetwork } from '../testing/fake-network';
+import { fakeLan, packetOf } from '../testing/fake-network';
 import { startEngine } from '../testing/engine-harness';
 import { FEIQ, IPMSG, IPTUX, legacy, ScriptedPeer, type Identity } from '../testing/scripted-peer';
 import { ENTRY_ANSWER_WINDOW_MS } from './presence';
@@ -45,11 +45,6 @@ const names = (nick: Uint8Array, group: Uint8Array) => concatBytes([nick, nul, g
 const FEIQ_ENTRY = 6291457;
 const FEIQ_ANSENTRY = 6291459;
 const readGbkIpmsgEntry = gbkIpmsgDialect().readEntry;
-
-function lan() {
-  const clock = new FakeClock();
-  return { clock, net: new FakeNetwork(clock) };
-}
 
 const dataDirs: string[] = [];
 afterEach(() => {
@@ -81,7 +76,7 @@ function modesTo(net: FakeNetwork, address: string) {
 
 describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () => {
   it('a FeiQ that starts after us gets an ANSENTRY wholly in GBK, and no BR_ABSENCE', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     await startEngine(net, A, { nick: NICK, group: GROUP });
     const feiq = await peer(net, FEIQ_ADDR, FEIQ);
     feiq.send(at(BCAST), FEIQ_ENTRY, names(gbk('飞秋用户'), gbk('销售部')));
@@ -98,7 +93,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
   });
 
   it('a FeiQ that was there first is sent one GBK ANSENTRY for each of our entries it answers', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const feiq = await peer(net, FEIQ_ADDR, FEIQ);
     const a = await startEngine(net, A, { nick: NICK, group: GROUP });
     // It heard our UTF-8 broadcast entry, and shows raw bytes for it...
@@ -124,7 +119,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
   });
 
   it('an ANSENTRY nobody asked for (long after our last entry) gets nothing', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: NICK, group: GROUP });
     await clock.advance(ENTRY_ANSWER_WINDOW_MS + 1);
     const feiq = await peer(net, FEIQ_ADDR, FEIQ);
@@ -140,7 +135,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
       ['gb18030', NICK, GROUP],
       ['cp932', '伝書鳩', '開発'],
     ] as const) {
-      const { clock, net } = lan();
+      const { clock, net } = fakeLan();
       await startEngine(net, A, { nick, group, legacyEncoding });
       const ipmsg = await peer(net, IPMSG_ADDR, IPMSG);
       ipmsg.send(at(BCAST), Mode.BR_ENTRY, names(legacy('老王', 'gbk'), legacy('市场部', 'gbk')));
@@ -154,7 +149,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
   });
 
   it('a GBK IP Messenger that was there first shows our names after its answer', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const ipmsg = await peer(net, IPMSG_ADDR, IPMSG);
     await startEngine(net, A, { nick: NICK, group: GROUP });
     expect(readGbkIpmsgEntry(last(ipmsg, Mode.BR_ENTRY).extra).nick).not.toEqual(shownText(NICK));
@@ -167,7 +162,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
   });
 
   it('clients that read UTF-8 are answered as before: iptux, IP Messenger with CAPUTF8OPT', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: NICK, group: GROUP });
     const iptux = await peer(net, IPTUX_ADDR, IPTUX);
     const ipmsg = await peer(net, IPMSG_ADDR, IPMSG);
@@ -199,7 +194,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
   });
 
   it('a nick change reaches legacy clients by a legacy ANSENTRY, everyone else by BR_ABSENCE', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: NICK, group: GROUP, dataDir: tempDataDir() });
     const feiq = await peer(net, FEIQ_ADDR, FEIQ);
     const ipmsg = await peer(net, IPMSG_ADDR, IPMSG);
@@ -238,7 +233,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
   });
 
   it('introduces itself to a legacy stranger (a SENDMSG from an unknown host) in its code page', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     await startEngine(net, A, { nick: NICK, group: GROUP });
     const feiq = await peer(net, FEIQ_ADDR, FEIQ);
     feiq.send(at(A), 288, concatBytes([gbk('你好'), nul]));
@@ -250,7 +245,7 @@ describe('FeiQ (飞秋) and GBK IP Messenger see our nick and group right', () =
   });
 
   it("a one-shot sender's legacy ANSENTRY leaves before its message (pigeon send)", async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const feiq = await peer(net, '10.9.9.20', FEIQ); // another subnet: peers:add reaches it
     feiq.autoAck();
     const a = await startEngine(net, A, { nick: '快递鸽', group: GROUP });

@@ -9,8 +9,9 @@ import {
   utf8Bytes,
 } from '../../../shared/protocol';
 import type { Ipv4Interface } from '../io/network-interfaces';
-import { FakeClock } from '../testing/fake-clock';
-import { FakeNetwork, packetOf, type SentDatagram } from '../testing/fake-network';
+import type { FakeClock } from '../testing/fake-clock';
+import type { FakeNetwork } from '../testing/fake-network';
+import { fakeLan, packetOf, type SentDatagram } from '../testing/fake-network';
 import { startEngine } from '../testing/engine-harness';
 import { legacy } from '../testing/scripted-peer';
 import { PRESENCE_CHECK_MS } from './presence';
@@ -36,11 +37,6 @@ const ETH0: Ipv4Interface = {
   internal: false,
 };
 const options = { diagnostics: { listInterfaces: () => [ETH0], watchIntervalMs: 0 } };
-
-function lan() {
-  const clock = new FakeClock();
-  return { clock, net: new FakeNetwork(clock) };
-}
 
 /** A packet from any source, in a plain IP Messenger's header. */
 function packet(no: number, command: number, extra: string | Uint8Array): Uint8Array {
@@ -70,7 +66,7 @@ async function drain(clock: FakeClock, net: FakeNetwork): Promise<void> {
 
 describe('answers are budgeted per source and in all', () => {
   it('one source gets at most 8 answers at once, then one a second', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     await startEngine(net, A, {}, options);
     const victim = '10.0.0.66';
     const since = lastSeq(net);
@@ -91,7 +87,7 @@ describe('answers are budgeted per source and in all', () => {
   });
 
   it('forged entries from 5,000 sources get 2,048 answers, then 256 a second', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     await startEngine(net, A, {}, options);
     const since = lastSeq(net);
     for (let i = 0; i < 5000; i++)
@@ -111,7 +107,7 @@ describe('answers are budgeted per source and in all', () => {
   }, 30_000);
 
   it('never bites a LAN of 1,000 hosts that start at once and repeat their entry 5 s later', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     await startEngine(net, A, {}, options);
     for (const round of [1, 2]) {
       const since = lastSeq(net);
@@ -129,7 +125,7 @@ describe('answers are budgeted per source and in all', () => {
   }, 30_000);
 
   it('our refresh corrects 1,000 FeiQ clients that answer it', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, { nick: '鸽子', group: '研发部' }, options);
     a.engine.handlers['peers:refresh']();
     await clock.flush();
@@ -150,7 +146,7 @@ describe('answers are budgeted per source and in all', () => {
 
 describe('unicast presence to dial-up peers is capped', () => {
   async function withForgedDialups(n: number) {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, options);
     const dialup = makeCommand(Mode.BR_ENTRY, Opt.DIALUPOPT);
     for (let i = 0; i < n; i++) {
@@ -201,7 +197,7 @@ describe('unicast presence to dial-up peers is capped', () => {
 
 describe('unicast presence to known peers is capped', () => {
   it('stop() says BR_EXIT by unicast to at most 1,024 peers, however many were forged', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, options);
     for (let i = 0; i < 3000; i++) {
       net.inject(packet(i + 1, Mode.BR_ENTRY, `p${i}\0\0`), to(forged(i, 40)), to(A));
@@ -229,7 +225,7 @@ describe('nothing is sent in reply to an address that is not one host', () => {
   ];
 
   it('forged entries, info requests, messages and read notices get no answer there', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const a = await startEngine(net, A, {}, options);
     const since = lastSeq(net);
     // Forged from our own address, the injected datagrams show as sent from A: set them apart.
@@ -264,7 +260,7 @@ describe('nothing is sent in reply to an address that is not one host', () => {
   });
 
   it('engines on 127.0.0.x (each bound to its own address) still hear each other', async () => {
-    const { clock, net } = lan();
+    const { clock, net } = fakeLan();
     const lo: Ipv4Interface = {
       name: 'lo',
       address: '127.0.0.1',

@@ -121,3 +121,8 @@ export async function startEngine(
   await network.clock.flush();
   return node;
 }
+
+/** The texts of the messages a node received, in order. */
+export function receivedTexts(node: Pick<EngineNode, 'received'>): string[] {
+  return node.received().map((m) => m.text);
+}

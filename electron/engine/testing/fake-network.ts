@@ -1,6 +1,6 @@
-import { parseDatagram, type WirePacket } from '../../../shared/protocol';
+import { Mode, parseDatagram, type WirePacket } from '../../../shared/protocol';
 import type { Datagram, DatagramSocket } from '../io/udp-socket';
-import type { FakeClock } from './fake-clock';
+import { FakeClock } from './fake-clock';
 
 /**
  * An in-memory LAN for engine tests: `DatagramSocket`s that deliver to each other by
@@ -392,4 +392,18 @@ function ipv4(address: string): number | undefined {
 
 function errno(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
+}
+
+/** A fresh FakeClock and an empty FakeNetwork on it: the start of most engine tests. */
+export function fakeLan(): { clock: FakeClock; net: FakeNetwork } {
+  const clock = new FakeClock();
+  return { clock, net: new FakeNetwork(clock) };
+}
+
+/** The SENDMSG packets sent to an address, in order (what a peer there was sent to read). */
+export function sendmsgsTo(net: FakeNetwork, address: string): WirePacket[] {
+  return net
+    .sentTo(address)
+    .map((d) => packetOf(d))
+    .filter((p): p is WirePacket => p !== undefined && (p.command & 0xff) === Mode.SENDMSG);
 }
