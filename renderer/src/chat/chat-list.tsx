@@ -137,7 +137,8 @@ export function ChatList({ query }: { query: string }) {
   return (
     <>
       {items.length > 0 && list}
-      <div className="list-empty">
+      {/* While searching, the message hits below are what counts: a line, not a panel. */}
+      <div className={`list-empty${query.trim() ? ' list-empty-compact' : ''}`}>
         <p className="list-empty-title">
           {query.trim() ? t('peers.noMatch', { query: query.trim() }) : t('chats.empty')}
         </p>
