@@ -181,14 +181,29 @@ export function mergeHistory(
  * page never saw (its history not loaded yet) is left to that history, which is newer.
  */
 export function applyDelivery(state: AppState, update: DeliveryUpdate): AppState {
-  const list = state.conversations.get(update.peerId);
-  const index = list ? findLastIndex(list, (m) => m.id === update.messageId) : -1;
+  return replaceMessage(state, update.peerId, update.messageId, (m) => ({
+    ...m,
+    delivery: update.delivery,
+  }));
+}
+
+/**
+ * One loaded message replaced by `change(message)`, the newest copy of its id (a message this
+ * page has not loaded is left alone: its history, when loaded, has it as it is now).
+ */
+function replaceMessage(
+  state: AppState,
+  peerId: string,
+  messageId: string,
+  change: (message: ChatMessage) => ChatMessage,
+): AppState {
+  const list = state.conversations.get(peerId);
+  const index = list ? findLastIndex(list, (m) => m.id === messageId) : -1;
   if (!list || index < 0) return state;
-  const message = list[index] as ChatMessage;
   const next = list.slice();
-  next[index] = { ...message, delivery: update.delivery };
+  next[index] = change(list[index] as ChatMessage);
   const conversations = new Map(state.conversations);
-  conversations.set(update.peerId, next);
+  conversations.set(peerId, next);
   return { ...state, conversations };
 }
 
@@ -198,19 +213,11 @@ export function applyDelivery(state: AppState, update: DeliveryUpdate): AppState
  * is left to its history, which has it opened.
  */
 export function applyOpened(state: AppState, opened: SealOpened): AppState {
-  const list = state.conversations.get(opened.peerId);
-  const index = list ? findLastIndex(list, (m) => m.id === opened.messageId) : -1;
-  if (!list || index < 0) return state;
-  const message = list[index] as ChatMessage;
-  const next = list.slice();
-  next[index] = {
+  return replaceMessage(state, opened.peerId, opened.messageId, (message) => ({
     ...message,
     sealed: { openedAt: opened.openedAt },
     ...(opened.text === undefined ? {} : { text: opened.text }),
-  };
-  const conversations = new Map(state.conversations);
-  conversations.set(opened.peerId, next);
-  return { ...state, conversations };
+  }));
 }
 
 /** A message pinned or unpinned (history:pin) in this window: the pin mark follows at once. */
@@ -220,15 +227,9 @@ export function applyPinned(
   messageId: string,
   pinned: boolean,
 ): AppState {
-  const list = state.conversations.get(peerId);
-  const index = list ? findLastIndex(list, (m) => m.id === messageId) : -1;
-  if (!list || index < 0) return state;
-  const { pinned: _was, ...message } = list[index] as ChatMessage;
-  const next = list.slice();
-  next[index] = pinned ? { ...message, pinned: true } : message;
-  const conversations = new Map(state.conversations);
-  conversations.set(peerId, next);
-  return { ...state, conversations };
+  return replaceMessage(state, peerId, messageId, ({ pinned: _was, ...message }) =>
+    pinned ? { ...message, pinned: true } : message,
+  );
 }
 
 /**
