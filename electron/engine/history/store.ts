@@ -777,26 +777,9 @@ export class HistoryStore {
     limit: number;
   }): ChatMessage[] {
     this.flush();
-    const where: string[] = [];
-    const args: SQLInputValue[] = [];
-    if (req.peerId !== undefined) {
-      where.push('peer_id = ?');
-      args.push(req.peerId);
-    }
-    const window = this.seqWindow(req.since, req.until);
-    if (window === 'none') return [];
-    if (window) {
-      where.push('seq BETWEEN ? AND ?');
-      args.push(window.lo, window.hi);
-    }
-    if (req.since !== undefined) {
-      where.push('at >= ?');
-      args.push(req.since);
-    }
-    if (req.until !== undefined) {
-      where.push('at < ?');
-      args.push(req.until);
-    }
+    const filter = this.filterBy(req, 'seq', '');
+    if (filter === 'none') return [];
+    const { where, args } = filter;
     args.push(req.limit);
     const rows = this.db
       .prepare(
@@ -835,27 +818,11 @@ export class HistoryStore {
     this.flush();
     const query = parseQuery(req.text);
     if (!query) return [];
-    const where = ['messages_fts MATCH ?'];
-    const args: SQLInputValue[] = [query.match];
-    const window = this.seqWindow(req.since, req.until);
-    if (window === 'none') return [];
-    if (window) {
-      // On the index's rowid, which FTS5 seeks to rather than reading every hit after it.
-      where.push('messages_fts.rowid BETWEEN ? AND ?');
-      args.push(window.lo, window.hi);
-    }
-    if (req.peerId !== undefined) {
-      where.push('m.peer_id = ?');
-      args.push(req.peerId);
-    }
-    if (req.since !== undefined) {
-      where.push('m.at >= ?');
-      args.push(req.since);
-    }
-    if (req.until !== undefined) {
-      where.push('m.at < ?');
-      args.push(req.until);
-    }
+    // The window on the index's rowid, which FTS5 seeks to rather than reading every hit after it.
+    const filter = this.filterBy(req, 'messages_fts.rowid', 'm.');
+    if (filter === 'none') return [];
+    const where = ['messages_fts MATCH ?', ...filter.where];
+    const args: SQLInputValue[] = [query.match, ...filter.args];
     args.push(req.limit);
     const rows = this.db
       .prepare(
@@ -868,6 +835,38 @@ export class HistoryStore {
       peerId: r.peer_id,
       ranges: highlightRanges(r.text, query.terms),
     }));
+  }
+
+  /**
+   * The conditions of a peer and date filter on the messages (`m` their columns' prefix), the
+   * date's seq window on `seqColumn`; 'none' when no message can match.
+   */
+  private filterBy(
+    req: { peerId?: string | undefined; since?: number | undefined; until?: number | undefined },
+    seqColumn: string,
+    m: '' | 'm.',
+  ): { where: string[]; args: SQLInputValue[] } | 'none' {
+    const window = this.seqWindow(req.since, req.until);
+    if (window === 'none') return 'none';
+    const where: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (window) {
+      where.push(`${seqColumn} BETWEEN ? AND ?`);
+      args.push(window.lo, window.hi);
+    }
+    if (req.peerId !== undefined) {
+      where.push(`${m}peer_id = ?`);
+      args.push(req.peerId);
+    }
+    if (req.since !== undefined) {
+      where.push(`${m}at >= ?`);
+      args.push(req.since);
+    }
+    if (req.until !== undefined) {
+      where.push(`${m}at < ?`);
+      args.push(req.until);
+    }
+    return { where, args };
   }
 
   /**
