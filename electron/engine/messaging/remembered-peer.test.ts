@@ -33,7 +33,14 @@ describe('rememberedPeer', () => {
   });
 
   it('refuses ids that are not address:port', () => {
-    for (const id of ['10.0.0.5', ':2425', '10.0.0.5:0', '10.0.0.5:70000', '10.0.0.5:x'])
+    for (const id of [
+      '10.0.0.5',
+      ':2425',
+      '10.0.0.5:0',
+      '10.0.0.5:70000',
+      '10.0.0.5:x',
+      'evil:2425',
+    ])
       expect(rememberedPeer({ ...stored, id })).toBeUndefined();
   });
 });
