@@ -247,8 +247,6 @@ export class HistoryStore {
   private prepare(): Record<string, StatementSync> {
     const p = (sql: string) => this.db.prepare(sql);
     return {
-      begin: p('BEGIN IMMEDIATE'),
-      commit: p('COMMIT'),
       usedBytes: p(
         `SELECT (SELECT coalesce(sum(bytes), 0) FROM messages)
               + (SELECT coalesce(sum(bytes), 0) FROM inbox) AS b`,
