@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { historyWriterDefine } from './history-writer.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.join(root, 'out');
@@ -40,6 +41,7 @@ const targets = [
     entry: 'electron/main/main.ts',
     outfile: 'out/main/main.cjs',
     options: { platform: 'node', target: 'node24', external: ['electron'] },
+    engine: true,
     // The main process may load electron and Node's builtins; anything else would be missing
     // from the asar, which holds no node_modules.
     allowExternal: (id) => id === 'electron' || isBuiltin(id),
@@ -62,6 +64,7 @@ const targets = [
       banner: { js: '#!/usr/bin/env node' },
     },
     optional: 'the CLI is not written yet',
+    engine: true,
     // ws (the browser host) tries these native speed-ups inside try/catch and works without them.
     allowExternal: (id) => isBuiltin(id) || id === 'bufferutil' || id === 'utf-8-validate',
     executable: true,
@@ -87,7 +90,17 @@ async function bundle(t) {
   }
   const outfile = path.join(root, t.outfile);
   fs.rmSync(path.dirname(outfile), { recursive: true, force: true });
-  const result = await esbuild.build({ ...common, ...t.options, entryPoints: [entry], outfile });
+  // The engine's bundles carry the history's writer thread (history-writer.mjs).
+  const define = t.engine ? await historyWriterDefine(root) : {};
+  const result = await esbuild.build({
+    ...common,
+    ...t.options,
+    define,
+    entryPoints: [entry],
+    outfile,
+  });
+  if (t.engine && !fs.readFileSync(outfile, 'utf8').includes('pigeon-history-writer'))
+    throw new Error(`${t.outfile} lacks the history's writer thread`);
   const stray = externalImports(result.metafile).filter((id) => !t.allowExternal(id));
   if (stray.length > 0) {
     throw new Error(

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { historyWriterDefine } from './history-writer.mjs';
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
@@ -21,6 +23,10 @@ await build({
   target: 'node22',
   outfile,
   logLevel: 'warning',
+  // The history's writer thread, as the app's bundles carry it (history-writer.mjs).
+  define: await historyWriterDefine(
+    path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'),
+  ),
   banner: {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },

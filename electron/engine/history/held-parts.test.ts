@@ -187,12 +187,12 @@ describe('PartAssembler over the parts table', () => {
     store.raw.exec('ALTER TABLE parts_away RENAME TO parts');
     // The message's insert fails inside the transaction: its parts stay, and it stays open.
     store.raw.exec(
-      "CREATE TRIGGER no_inbox BEFORE INSERT ON inbox BEGIN SELECT RAISE(ABORT, 'disk'); END",
+      "CREATE TRIGGER no_room BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk'); END",
     );
     expect(() => a.add('p', { id: 'x', index: 1, count: 2 }, 'two', 0, keep)).toThrow(/disk/);
     expect(heldRows(store)).toBe(1);
     expect(a.held().open).toBe(1);
-    store.raw.exec('DROP TRIGGER no_inbox');
+    store.raw.exec('DROP TRIGGER no_room');
     expect(a.add('p', { id: 'x', index: 1, count: 2 }, 'two', 0, keep)).toBe('stored');
     expect(heldRows(store)).toBe(0);
     expect(store.recent({ limit: 10 }).map((m) => m.text)).toEqual(['one two']);

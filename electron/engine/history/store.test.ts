@@ -14,6 +14,13 @@ function msg(peerId: string, text: string, extra: Partial<ChatMessage> = {}): Ch
   return { id: `m${n}`, peerId, direction: 'in', text, at: 1_000 + n, broadcast: false, ...extra };
 }
 
+/** Every file under `dir` (the journal's segments too), as paths relative to it. */
+function filesIn(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile());
+}
+
 const A = '10.0.0.1:2425';
 const B = '10.0.0.2:2425';
 
@@ -39,8 +46,13 @@ describe('HistoryStore', () => {
     const dir = tempDir();
     const s = HistoryStore.inDataDir(dir);
     s.insert(msg(A, 'x'));
-    for (const f of fs.readdirSync(dir))
-      expect([f, fs.statSync(path.join(dir, f)).mode & 0o777]).toEqual([f, 0o600]);
+    // The journal's folder and its segment too (the message is in it until its batch).
+    const entries = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' });
+    expect(entries.some((f) => f.endsWith('.log'))).toBe(true);
+    for (const f of entries) {
+      const stat = fs.statSync(path.join(dir, f));
+      expect([f, stat.mode & 0o777]).toEqual([f, stat.isDirectory() ? 0o700 : 0o600]);
+    }
     s.close();
   });
 
@@ -156,7 +168,7 @@ describe('HistoryStore', () => {
     expect(s.deleteConversation(B)).toBe(1);
     expect(s.summaries().map((x) => x.peerId)).toEqual([A]);
     const holding = (needle: string) =>
-      fs.readdirSync(dir).filter((f) => fs.readFileSync(path.join(dir, f)).includes(needle));
+      filesIn(dir).filter((f) => fs.readFileSync(path.join(dir, f)).includes(needle));
     expect(holding('zebrasecret')).toEqual([]);
     expect(holding('秘密')).toEqual([]);
     const gone = s.deleteAll();
@@ -176,9 +188,9 @@ describe('HistoryStore', () => {
     const gone = s.deleteAll();
     s.close();
     await gone;
-    const holding = fs
-      .readdirSync(dir)
-      .filter((f) => fs.readFileSync(path.join(dir, f)).includes('puffinneedle'));
+    const holding = filesIn(dir).filter((f) =>
+      fs.readFileSync(path.join(dir, f)).includes('puffinneedle'),
+    );
     expect(holding).toEqual([]);
     const again = HistoryStore.inDataDir(dir);
     expect(again.meta('shrink-pending')).toBeUndefined();
@@ -199,9 +211,7 @@ describe('HistoryStore', () => {
              COMMIT; PRAGMA wal_checkpoint(TRUNCATE);`);
     db.close();
     const holding = () =>
-      fs
-        .readdirSync(dir)
-        .filter((f) => fs.readFileSync(path.join(dir, f)).includes('walrusneedle'));
+      filesIn(dir).filter((f) => fs.readFileSync(path.join(dir, f)).includes('walrusneedle'));
     expect(holding()).toEqual([HISTORY_FILE]);
     const again = HistoryStore.inDataDir(dir);
     expect(holding()).toEqual([]);
@@ -313,7 +323,7 @@ describe('HistoryStore', () => {
     for (const st of [reader, second, engine]) st.close();
   });
 
-  it('keeps an incoming message committed before any batch, and moves it at the next open after a crash', () => {
+  it('keeps an incoming message in the journal before any batch, and writes it at the next open after a crash', () => {
     const dir = tempDir();
     const crashed = HistoryStore.inDataDir(dir);
     const own = msg(A, 'ours first', {
@@ -324,25 +334,72 @@ describe('HistoryStore', () => {
     const m = msg(A, '会议 at noon');
     const key = { peerId: A, packetNo: 41, hash: 99 };
     expect(crashed.insert(m, key)).toBe('stored');
-    // Committed, in the inbox, before any batch ran: the duplicate filter knows it already.
-    const inbox = (s: HistoryStore) => s.raw.prepare('SELECT count(*) AS c FROM inbox').get()?.c;
-    expect(inbox(crashed)).toBe(1);
+    // In the journal, not in the database, before any batch ran: the duplicate filter knows it.
+    const journal = path.join(dir, `${HISTORY_FILE}-inbox`);
+    const segments = () => fs.readdirSync(journal);
+    expect(segments()).toEqual(['1.log']);
+    expect(fs.readFileSync(path.join(journal, '1.log')).includes('会议 at noon')).toBe(true);
+    const count = (s: HistoryStore) =>
+      Number(s.raw.prepare('SELECT count(*) AS c FROM messages').get()?.c);
+    expect(count(crashed)).toBe(0);
     expect(crashed.hasSeen(key)).toBe(true);
     expect(crashed.hasSeen({ ...key, hash: 98 })).toBe(false);
     // Opened again without a close or a batch in between, as after kill -9.
     const again = HistoryStore.inDataDir(dir);
-    expect(inbox(again)).toBe(0);
+    expect(segments()).toEqual([]);
+    expect(count(again)).toBe(1);
     expect(again.get(m.id)).toEqual(m);
     expect(again.get(own.id)).toBeUndefined();
     expect(again.hasSeen(key)).toBe(true);
     expect(again.search({ text: '会议', limit: 10 }).map((h) => h.message.id)).toEqual([m.id]);
     expect(again.usage().used).toBeGreaterThan(0);
     again.close();
-    // The crashed one's batch finds its row moved already: nothing twice.
+    // The crashed one's batch finds its row written already: nothing twice.
     crashed.close();
     const last = HistoryStore.inDataDir(dir);
     expect(last.page({ peerId: A, limit: 10 })?.messages.map((x) => x.id)).toEqual([m.id, own.id]);
     last.close();
+  });
+
+  it('reads a journal up to a torn or damaged record, and the rows of the inbox table an older version left', () => {
+    const dir = tempDir();
+    const s = HistoryStore.inDataDir(dir);
+    const whole = msg(A, 'whole record');
+    const torn = msg(A, 'torn record');
+    s.insert(whole, { peerId: A, packetNo: 1, hash: 1 });
+    s.insert(torn, { peerId: A, packetNo: 2, hash: 2 });
+    // The database as a version with the inbox table (schema 4) left it after a crash.
+    s.raw
+      .prepare(
+        `INSERT INTO inbox (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes,
+           packet_no, hash) VALUES ('old-1', ?, 'in', 'from the inbox table', 5, 0, NULL, NULL, 300, 3, 3)`,
+      )
+      .run(A);
+    const segment = path.join(dir, `${HISTORY_FILE}-inbox`, '1.log');
+    const bytes = fs.readFileSync(segment);
+    // The second record cut short, as a power cut can leave it.
+    fs.writeFileSync(segment, bytes.subarray(0, bytes.length - 5));
+    const again = HistoryStore.inDataDir(dir);
+    expect(again.get(whole.id)?.text).toBe('whole record');
+    expect(again.get(torn.id)).toBeUndefined();
+    expect(again.get('old-1')?.text).toBe('from the inbox table');
+    expect(again.hasSeen({ peerId: A, packetNo: 3, hash: 3 })).toBe(true);
+    expect(Number(again.raw.prepare('SELECT count(*) AS c FROM inbox').get()?.c)).toBe(0);
+    again.close();
+    // A flipped byte in a record's text: its CRC no longer matches, and it is not written.
+    const dir2 = tempDir();
+    const t = HistoryStore.inDataDir(dir2);
+    t.insert(msg(A, 'flipped byte'));
+    const segment2 = path.join(dir2, `${HISTORY_FILE}-inbox`, '1.log');
+    const damaged = fs.readFileSync(segment2);
+    const at = damaged.indexOf('flipped');
+    damaged[at] = 'F'.charCodeAt(0);
+    fs.writeFileSync(segment2, damaged);
+    const reopened = HistoryStore.inDataDir(dir2);
+    expect(reopened.messageCount()).toBe(0);
+    reopened.close();
+    s.close();
+    t.close();
   });
 
   it('writes our messages and incoming ones in the order they happened', () => {
@@ -384,7 +441,7 @@ describe('HistoryStore', () => {
     const k = { peerId: A, packetNo: 5, hash: 55 };
     const m = msg(A, '内存 only');
     expect(s.insert(m, k)).toBe('stored');
-    expect(s.raw.prepare('SELECT count(*) AS c FROM inbox').get()?.c).toBe(0);
+    expect(s.raw.prepare('SELECT count(*) AS c FROM messages').get()?.c).toBe(0);
     expect(s.hasSeen(k)).toBe(true);
     expect(s.hasSeen({ ...k, hash: 56 })).toBe(false);
     expect(s.get(m.id)).toEqual(m);

@@ -8,11 +8,23 @@ import {
   type Peer,
 } from '../../../shared/model';
 import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
+import {
+  hourOf,
+  prepareBatch,
+  writeBatch,
+  type Batch,
+  type BatchResult,
+  type BatchRow,
+  type BatchStatements,
+} from './batch-write';
+import { InboxJournal, JOURNAL_SUFFIX } from './inbox-journal';
 import { PartStore } from './part-store';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { highlightRanges, indexText, parseQuery } from './search';
 import { SeenFilter } from './seen-filter';
 import { TransferRows } from './transfer-rows';
+import { WriterThread } from './writer-thread';
+import type { WriterAnswer } from './writer-worker';
 
 export const HISTORY_FILE = 'history.db';
 
@@ -124,10 +136,14 @@ interface Row {
  * The history: every message in and out with its delivery state, the peers, the duplicate
  * filter's recent keys and the file transfers (transfer-rows.ts), in one SQLite database
  * (node:sqlite, built into Node 24 and Electron).
- * Synchronous on purpose: an incoming message is committed before its ack is sent, with no
- * await in between. WAL with synchronous=NORMAL: a commit survives the process being killed at
- * any moment; a power cut can lose what was committed since the last checkpoint (`sync()`, run
- * every few seconds by the engine), never the database's consistency.
+ * Synchronous on purpose: an incoming message is in the inbox journal (inbox-journal.ts)
+ * before its ack is sent, with no await in between. The rest is written in batches, by a
+ * writer thread with its own connection (writer-thread.ts) when the history is a file, so that
+ * the engine's thread answers packets meanwhile; a reader waits for the batch under way, so
+ * every read sees every message stored before it. WAL with synchronous=NORMAL: a commit, and a
+ * journal record, survive the process being killed at any moment; a power cut can lose what
+ * was written since the last `sync()` (run every 2 s by the engine), never the database's
+ * consistency.
  */
 export class HistoryStore {
   private readonly db: DatabaseSync;
@@ -137,24 +153,29 @@ export class HistoryStore {
   private readonly lastOf = new Map<string, number>();
   private dirty = false;
   private readonly q: Record<string, StatementSync>;
-  /** The statement of every incoming message, without the lookup by name. */
-  private readonly insertInbox: StatementSync;
-  private readonly inMemory: boolean;
+  /** The batch's statements on this connection: a history in memory, a crash's rows, parts. */
+  private readonly batchStatements: BatchStatements;
   /**
-   * Written in batches (flush), not one transaction each: our own messages, the incoming ones
-   * committed to the inbox table (moved into messages, in the order they came), delivery
-   * states, and the full-text entries of every message up to `indexedSeq`. Only an incoming
-   * message has to be on disk before its ack, and the inbox takes it in one page; the rest
-   * would only slow that down (every commit writes the pages it touched). A crash loses at
-   * most the last batch of our own messages' records; the inbox rows are moved and the
-   * full-text entries rebuilt from the rows at the next open.
+   * Written in batches (batch-write.ts), not one transaction each: our own messages, the
+   * incoming ones (in the order they came), delivery states, and the full-text entries of
+   * every message up to `indexedSeq`. Only an incoming message has to be kept before its ack,
+   * and the journal takes it with one write; the rest would only slow that down. A crash loses
+   * at most the last batch of our own messages' records; the journal's rows are written and
+   * the full-text entries rebuilt from the rows at the next open.
    */
-  private pending: Pending[] = [];
-  /** The duplicate filter's keys of the inbox rows not moved yet (hasSeen must see them). */
+  private pending: BatchRow[] = [];
+  /** Delivery states settled since the last batch: message id, JSON DeliveryState. */
+  private pendingDelivery = new Map<string, string>();
+  /** The batch the writer thread is writing (one at a time: batches stay in order). */
+  private inFlight: { id: number; batch: Batch; segment: number | undefined } | undefined;
+  /** The duplicate filter's keys of incoming rows not written yet (hasSeen must see them). */
   private readonly pendingSeen = new Set<string>();
   /** Every key in `seen` and the inbox, and some gone since: built at the first hasSeen. */
   private seenFilter: SeenFilter | undefined;
-  private readonly pendingDelivery = new Map<string, DeliveryState>();
+  /** Incoming messages between their ack and their batch (the owner of a file only). */
+  private journal: InboxJournal | undefined;
+  /** Writes the batches off the engine's thread (a file's owner, when it can start one). */
+  private writer: WriterThread | undefined;
   /**
    * The full-text index holds every message up to this seq: a hint between transactions, read
    * again from `meta` inside each one that writes the index or deletes from it (another
@@ -200,8 +221,7 @@ export class HistoryStore {
       throw error;
     }
     this.q = this.prepare();
-    this.insertInbox = this.stmt('insertInbox');
-    this.inMemory = file === ':memory:';
+    this.batchStatements = prepareBatch(this.db);
     this.transfers = new TransferRows(this.db, file, file !== ':memory:', () => {
       this.dirty = true;
     });
@@ -213,11 +233,13 @@ export class HistoryStore {
       // Its key goes into seen when its message is stored (finish): the filter knows it first.
       (packetNo, hash) => this.seenFilter?.add(packetNo, hash),
     );
+    // Incoming messages a crash left, before anything. Beside a running engine they are its
+    // own, written by its next batch.
+    if (this.owner && file !== ':memory:') {
+      this.recover();
+      this.journal = new InboxJournal(file + JOURNAL_SUFFIX);
+    }
     this.used = Number((this.q.usedBytes as StatementSync).get()?.b ?? 0);
-    // Incoming messages a crash left in the inbox: moved by the flush below, before anything.
-    // Beside a running engine they are its own, moved by its next batch.
-    if (this.owner)
-      for (const r of this.stmt('inboxRows').all()) this.pending.push({ inbox: Number(r.rowid) });
     for (const r of this.q.lastPerPeer?.all() ?? [])
       this.lastOf.set(String(r.peer_id), Number(r.seq));
     this.lastSeq = Number(this.stmt('maxSeq').get()?.seq ?? 0);
@@ -236,6 +258,45 @@ export class HistoryStore {
     if (this.meta('shrink-pending') !== undefined) this.shrink();
     // Whatever was still queued when the last run stopped never went out.
     this.q.failQueued?.run(JSON.stringify({ state: 'failed', code: 'stopped', params: {} }));
+    if (file !== ':memory:') this.startWriter();
+  }
+
+  /**
+   * Writes what a crash left, in one transaction: the journal's rows, and the rows of the
+   * inbox table that held incoming messages before the journal (schema 4) did.
+   */
+  private recover(): void {
+    const dir = this.file + JOURNAL_SUFFIX;
+    const journal = InboxJournal.read(dir);
+    const legacy = this.stmt('inboxRows').all().map(fromInboxRow);
+    if (legacy.length > 0 || journal.rows.length > 0) {
+      const result = this.transaction(() => {
+        const r = writeBatch(this.batchStatements, {
+          rows: [...legacy, ...journal.rows],
+          deliveries: [],
+        });
+        this.stmt('clearInbox').run();
+        return r;
+      });
+      this.lastSeq = result.lastSeq;
+      this.indexedSeq = result.indexedSeq;
+    }
+    if (journal.last > 0) new InboxJournal(dir).release(journal.last);
+  }
+
+  private startWriter(): void {
+    const writer = WriterThread.start(this.file);
+    if (!writer) return;
+    writer.onAnswer = (a) => this.answered(a);
+    // Crashed: the batch it had goes again, written here from now on.
+    writer.onDeath = () => {
+      this.writer = undefined;
+      const f = this.inFlight;
+      this.inFlight = undefined;
+      if (f) this.requeue(f.batch);
+      this.flushSoon();
+    };
+    this.writer = writer;
   }
 
   /** Opens DIR/history.db, creating the directory owner-only if needed. */
@@ -252,43 +313,18 @@ export class HistoryStore {
               + (SELECT coalesce(sum(bytes), 0) FROM inbox) AS b`,
       ),
       maxSeq: p('SELECT coalesce(max(seq), 0) AS seq FROM messages'),
-      unindexed: p('SELECT seq, text FROM messages WHERE seq > ? ORDER BY seq'),
       hourRange: p(
         'SELECT min(lo) AS lo, max(hi) AS hi FROM message_hours WHERE hour BETWEEN ? AND ?',
-      ),
-      noteHour: p(
-        `INSERT INTO message_hours (hour, lo, hi) VALUES (?, ?, ?)
-         ON CONFLICT (hour) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi)`,
       ),
       lastPerPeer: p('SELECT peer_id, max(seq) AS seq FROM messages GROUP BY peer_id'),
       failQueued: p(
         `UPDATE messages SET delivery = ? WHERE substr(delivery, 1, 17) = '{"state":"queued"'`,
       ),
-      insert: p(
-        `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertInbox: p(
-        `INSERT INTO inbox (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes,
-           packet_no, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      inboxRows: p('SELECT rowid FROM inbox ORDER BY rowid'),
-      inboxCount: p('SELECT count(*) AS c FROM inbox WHERE rowid BETWEEN ? AND ?'),
-      moveIn: p(
-        `INSERT INTO messages (id, peer_id, direction, text, at, broadcast, delivery, extra, bytes)
-         SELECT id, peer_id, direction, text, at, broadcast, delivery, extra, bytes
-         FROM inbox WHERE rowid = ? RETURNING seq, peer_id, at`,
-      ),
-      moveSeen: p(
-        `INSERT OR IGNORE INTO seen (peer_id, packet_no, hash, at)
-         SELECT peer_id, packet_no, hash, at FROM inbox WHERE rowid = ? AND packet_no IS NOT NULL`,
-      ),
-      clearInbox: p('DELETE FROM inbox WHERE rowid <= ?'),
-      insertFts: p('INSERT INTO messages_fts (rowid, words, uni, bi) VALUES (?, ?, ?, ?)'),
+      inboxRows: p('SELECT * FROM inbox ORDER BY rowid'),
+      clearInbox: p('DELETE FROM inbox'),
       insertSeen: p(
         'INSERT OR IGNORE INTO seen (peer_id, packet_no, hash, at) VALUES (?, ?, ?, ?)',
       ),
-      setDelivery: p('UPDATE messages SET delivery = ? WHERE id = ?'),
       bySeq: p('SELECT * FROM messages WHERE seq = ?'),
       byId: p('SELECT * FROM messages WHERE id = ?'),
       pageBefore: p(
@@ -352,10 +388,11 @@ export class HistoryStore {
   }
 
   /**
-   * Stores a message (and the duplicate filter's key for it): 'stored' once it is committed,
-   * 'full' when the budget cannot make room (only pinned messages are left to give up). Throws
-   * when the database fails (disk full, I/O error): nothing is stored then. `also` runs in the
-   * same transaction (a long message's parts leave their table as it is stored).
+   * Stores a message (and the duplicate filter's key for it): 'stored' once it is kept (in the
+   * journal, for a file), 'full' when the budget cannot make room (only pinned messages are
+   * left to give up). Throws when it cannot be kept (disk full, I/O error): nothing is stored
+   * then. `also` runs in the transaction that writes it (a long message's parts leave their
+   * table as it is stored): then it is written at once, after the batches before it.
    */
   insert(message: ChatMessage, seen?: SeenKey, also?: () => void): InsertOutcome {
     const extra = extraOf(message);
@@ -364,50 +401,37 @@ export class HistoryStore {
     // Rare on the way of incoming messages: the batch first (making room deletes full-text
     // entries, which must be there to delete), then the oldest out, in one transaction.
     if (this.used + cost > this.limits.budgetBytes && !this.roomFor(cost)) return 'full';
-    const delivery = message.delivery ? JSON.stringify(message.delivery) : null;
-    // One statement, its own transaction: one row appended to a table without indexes, so the
-    // commit writes one page to the WAL. Prepared once: every incoming message comes this way.
-    // A history in memory dies with the process: nothing there outlives a crash, so it has no
-    // commit to wait for (inbox 0: no row), and goes with the next batch like our own.
-    const write = () =>
-      this.inMemory
-        ? 0
-        : Number(
-            this.insertInbox.run(
-              message.id,
-              message.peerId,
-              message.direction,
-              message.text,
-              message.at,
-              message.broadcast ? 1 : 0,
-              delivery,
-              extra,
-              cost,
-              seen ? seen.packetNo : null,
-              seen ? seen.hash : null,
-            ).lastInsertRowid,
-          );
-    const inbox =
-      also === undefined
-        ? write()
-        : this.transaction(() => {
-            also();
-            return write();
-          });
-    const key = seen ? seenKey(seen) : undefined;
-    // The batch writes these same values into messages and seen (no read of the inbox row).
-    this.pending.push({
-      inbox,
-      seen: key,
-      row: { message, delivery, extra, cost, seenKey: seen },
-    });
-    if (key !== undefined && seen) {
-      this.pendingSeen.add(key);
-      this.seenFilter?.add(seen.packetNo, seen.hash);
+    const row: BatchRow = {
+      id: message.id,
+      peerId: message.peerId,
+      direction: message.direction,
+      text: message.text,
+      at: message.at,
+      broadcast: message.broadcast ? 1 : 0,
+      delivery: message.delivery ? JSON.stringify(message.delivery) : null,
+      extra,
+      bytes: cost,
+      packetNo: seen ? seen.packetNo : null,
+      hash: seen ? seen.hash : null,
+    };
+    if (also !== undefined) {
+      this.flush();
+      const result = this.transaction(() => {
+        also();
+        return writeBatch(this.batchStatements, { rows: [row], deliveries: [] });
+      });
+      this.applyResult(result);
+    } else {
+      // One write() to the journal: kept from a crash before the ack. A history in memory
+      // dies with the process; nothing there outlives a crash, so it has no journal.
+      this.journal?.append(row);
+      this.pending.push(row);
+      if (seen) this.pendingSeen.add(seenKey(seen));
+      this.flushSoon();
     }
+    if (seen) this.seenFilter?.add(seen.packetNo, seen.hash);
     this.used += cost;
     this.dirty = true;
-    this.flushSoon();
     return 'stored';
   }
 
@@ -436,7 +460,23 @@ export class HistoryStore {
    * else happens. Reads see it at once (they flush first).
    */
   insertLater(message: ChatMessage): void {
-    this.pending.push({ out: message });
+    const extra = extraOf(message);
+    const cost = messageCost(message, extra);
+    this.pending.push({
+      id: message.id,
+      peerId: message.peerId,
+      direction: message.direction,
+      text: message.text,
+      at: message.at,
+      broadcast: message.broadcast ? 1 : 0,
+      delivery: message.delivery ? JSON.stringify(message.delivery) : null,
+      extra,
+      bytes: cost,
+      packetNo: null,
+      hash: null,
+    });
+    // Our own words are kept even past the budget: the next insert makes room.
+    this.used += cost;
     this.flushSoon();
   }
 
@@ -444,138 +484,113 @@ export class HistoryStore {
     if (this.flushTimer !== undefined || !this.db.isOpen) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
+      // The batch under way has its answer start the next one.
+      if (this.inFlight || !this.hasWork()) return;
       try {
-        this.flush();
+        this.post();
       } catch {
-        // The next batch tries again; nothing acknowledged depends on this one.
+        // Written here and failed: the next batch tries again; nothing acked depends on it.
+        this.flushSoon();
       }
     }, 100);
     this.flushTimer.unref?.();
   }
 
-  /** Writes the pending batch: our messages, delivery states, full-text entries. */
+  private hasWork(): boolean {
+    return (
+      this.pending.length > 0 || this.pendingDelivery.size > 0 || this.indexedSeq < this.lastSeq
+    );
+  }
+
+  /**
+   * Writes everything pending, and waits for it: our messages, incoming ones, delivery states,
+   * full-text entries. Every read runs it first.
+   */
   flush(): void {
     if (!this.owner) return;
-    if (
-      this.pending.length === 0 &&
-      this.pendingDelivery.size === 0 &&
-      this.indexedSeq >= this.lastSeq
-    )
-      return;
-    this.transaction(() => this.writePending());
+    // Three rounds at most: the batch under way, what came before it, the index caught up.
+    for (let round = 0; round < 3; round++) {
+      if (this.inFlight) this.awaitInFlight();
+      if (!this.hasWork()) return;
+      this.post();
+    }
   }
 
-  /** Inside a transaction (flush's): a failure rolls it back and leaves the batch pending. */
-  private writePending(): void {
-    const batch = this.pending;
-    const deliveries = [...this.pendingDelivery];
-    const before = { used: this.used, lastSeq: this.lastSeq, indexedSeq: this.indexedSeq };
-    const lastOf = new Map(this.lastOf);
+  /**
+   * Hands what is pending to the writer thread, or writes it here (a history in memory, or no
+   * writer thread). Throws, the batch pending again, when writing it here fails.
+   */
+  private post(): void {
+    const batch: Batch = { rows: this.pending, deliveries: [...this.pendingDelivery] };
+    this.pending = [];
+    this.pendingDelivery = new Map();
+    // The rows appended so far are all in the batch: their segments go once it is written.
+    const segment = this.journal?.seal();
+    if (this.writer?.running) {
+      this.inFlight = { id: this.writer.post(batch), batch, segment };
+      return;
+    }
+    let result: BatchResult;
     try {
-      this.writeBatch(batch, deliveries);
+      result = this.transaction(() => writeBatch(this.batchStatements, batch));
     } catch (error) {
-      Object.assign(this, before);
-      this.lastOf.clear();
-      for (const [peerId, seq] of lastOf) this.lastOf.set(peerId, seq);
+      this.requeue(batch);
       throw error;
     }
-    this.pending = this.pending.slice(batch.length);
-    for (const p of batch)
-      if ('inbox' in p && p.seen !== undefined) this.pendingSeen.delete(p.seen);
-    for (const [id] of deliveries) this.pendingDelivery.delete(id);
+    this.settle(batch, segment, result);
   }
 
-  private writeBatch(batch: Pending[], deliveries: [string, DeliveryState][]): void {
-    const insert = this.stmt('insert');
-    const insertSeen = this.stmt('insertSeen');
-    // Each new row's text, for its full-text entries: none has to be read back.
-    const fresh: { seq: number; text: string }[] = [];
-    // Whether every message up to the batch was indexed and the batch's texts are all in hand.
-    let inHand = this.indexedSeq >= this.lastSeq;
-    // A settled delivery state of a message of ours in this batch goes in with its row.
-    const settled = new Map(deliveries);
-    // The values in hand are the rows' only while the rows are still in the inbox: another
-    // store opened on this file after a crash of ours may have moved them already.
-    const direct = this.inboxIntact(batch);
-    let lastInbox = 0;
-    const hours = new HourRanges();
-    for (const p of batch) {
-      if ('inbox' in p) {
-        if (p.inbox > 0) lastInbox = p.inbox;
-        const r = direct || p.inbox === 0 ? p.row : undefined;
-        if (!r) {
-          // A crash's inbox row, moved as it is (counted against the budget at the open).
-          const row = this.stmt('moveIn').get(p.inbox);
-          this.stmt('moveSeen').run(p.inbox);
-          inHand = false;
-          if (!row) continue;
-          this.lastSeq = Number(row.seq);
-          this.lastOf.set(String(row.peer_id), this.lastSeq);
-          hours.note(Number(row.at), this.lastSeq);
-          continue;
-        }
-        // The values its inbox row was written with (counted against the budget then).
-        const m = r.message;
-        this.lastSeq = Number(
-          insert.run(
-            m.id,
-            m.peerId,
-            m.direction,
-            m.text,
-            m.at,
-            m.broadcast ? 1 : 0,
-            r.delivery,
-            r.extra,
-            r.cost,
-          ).lastInsertRowid,
-        );
-        if (r.seenKey) insertSeen.run(m.peerId, r.seenKey.packetNo, r.seenKey.hash, m.at);
-        this.lastOf.set(m.peerId, this.lastSeq);
-        hours.note(m.at, this.lastSeq);
-        fresh.push({ seq: this.lastSeq, text: m.text });
-        continue;
-      }
-      const m = p.out;
-      const extra = extraOf(m);
-      const cost = messageCost(m, extra);
-      const delivery = settled.get(m.id) ?? m.delivery;
-      settled.delete(m.id);
-      // Our own words are kept even past the budget: the next insert makes room.
-      this.lastSeq = Number(
-        insert.run(
-          m.id,
-          m.peerId,
-          m.direction,
-          m.text,
-          m.at,
-          m.broadcast ? 1 : 0,
-          delivery ? JSON.stringify(delivery) : null,
-          extra,
-          cost,
-        ).lastInsertRowid,
-      );
-      this.used += cost;
-      this.lastOf.set(m.peerId, this.lastSeq);
-      hours.note(m.at, this.lastSeq);
-      fresh.push({ seq: this.lastSeq, text: m.text });
+  /** Blocks until the writer thread answers the batch under way. */
+  private awaitInFlight(): void {
+    const f = this.inFlight;
+    if (!f) return;
+    const answer = this.writer?.wait(f.id);
+    this.inFlight = undefined;
+    if (answer === undefined || !('result' in answer || 'error' in answer)) {
+      // The writer died: its batch is written here (again, if it got that far: no row twice).
+      this.writer = undefined;
+      this.requeue(f.batch);
+      return;
     }
-    if (lastInbox > 0) this.stmt('clearInbox').run(lastInbox);
-    for (const [id, delivery] of settled)
-      this.stmt('setDelivery').run(JSON.stringify(delivery), id);
-    for (const [hour, [lo, hi]] of hours.ranges) this.stmt('noteHour').run(hour, lo, hi);
-    // The batch's own rows by their texts in hand: a row that took the number of the newest
-    // message deleted (SQLite reuses it) is not above indexedSeq, and is indexed all the same.
-    if ((inHand && fresh.length > 0) || this.indexedSeq < this.lastSeq) {
-      const insertFts = this.stmt('insertFts');
-      const rows = inHand ? fresh : this.stmt('unindexed').all(this.indexedSeq);
-      for (const r of rows) {
-        const ix = indexText(String(r.text));
-        insertFts.run(Number(r.seq), ix.words, ix.uni, ix.bi);
-      }
-      this.indexedSeq = Math.max(this.indexedSeq, this.lastSeq);
-      this.stmt('setMeta').run('indexed-seq', String(this.indexedSeq));
+    if ('error' in answer) {
+      this.requeue(f.batch);
+      throw new Error(answer.error);
     }
+    this.settle(f.batch, f.segment, answer.result);
+  }
+
+  /** An answer that came while nobody waited: the next batch, or the failed one again, soon. */
+  private answered(a: WriterAnswer): void {
+    const f = this.inFlight;
+    if (!f || a.id !== f.id) return;
+    this.inFlight = undefined;
+    if ('result' in a) this.settle(f.batch, f.segment, a.result);
+    else this.requeue(f.batch);
+    if (this.hasWork()) this.flushSoon();
+  }
+
+  /** A written batch: its journal segments, duplicate keys and states are no longer pending. */
+  private settle(batch: Batch, segment: number | undefined, result: BatchResult): void {
+    this.applyResult(result);
+    if (segment !== undefined) this.journal?.release(segment);
+    for (const r of batch.rows)
+      if (r.packetNo !== null && r.hash !== null)
+        this.pendingSeen.delete(seenKey({ peerId: r.peerId, packetNo: r.packetNo, hash: r.hash }));
     this.dirty = true;
+  }
+
+  private applyResult(result: BatchResult): void {
+    this.lastSeq = result.lastSeq;
+    this.indexedSeq = result.indexedSeq;
+    for (const [peerId, seq] of result.lastOf) this.lastOf.set(peerId, seq);
+  }
+
+  /** A batch that was not written: pending again, before what came since (a newer state wins). */
+  private requeue(batch: Batch): void {
+    this.pending = [...batch.rows, ...this.pending];
+    const newer = this.pendingDelivery;
+    this.pendingDelivery = new Map(batch.deliveries);
+    for (const [id, state] of newer) this.pendingDelivery.set(id, state);
   }
 
   private readIndexedSeq(): number {
@@ -593,21 +608,6 @@ export class HistoryStore {
     if (this.indexedSeq <= max) return;
     this.indexedSeq = max;
     this.stmt('setMeta').run('indexed-seq', String(max));
-  }
-
-  /** Whether every inbox row of the batch is still there, and no other. */
-  private inboxIntact(batch: Pending[]): boolean {
-    let first = 0;
-    let last = 0;
-    let n = 0;
-    for (const p of batch) {
-      if (!('inbox' in p) || p.inbox === 0) continue;
-      if (first === 0) first = p.inbox;
-      last = p.inbox;
-      n++;
-    }
-    if (n === 0) return true;
-    return Number(this.stmt('inboxCount').get(first, last)?.c) === n;
   }
 
   /** A message seen without anything to store yet (a part, an offer of files alone). */
@@ -647,9 +647,9 @@ export class HistoryStore {
     // Parts held (their keys move into seen with their message).
     for (const r of this.stmt('partsSeen').iterate())
       filter.add(Number(r.packet_no), Number(r.hash));
-    // A history in memory keeps its new keys in the batch alone, not in an inbox row.
-    for (const p of this.pending)
-      if ('inbox' in p && p.row?.seenKey) filter.add(p.row.seenKey.packetNo, p.row.seenKey.hash);
+    // Rows not written yet: in the journal, or (in memory) in the batch alone.
+    for (const r of [...(this.inFlight?.batch.rows ?? []), ...this.pending])
+      if (r.packetNo !== null && r.hash !== null) filter.add(r.packetNo, r.hash);
     this.seenFilter = filter;
     return filter;
   }
@@ -696,6 +696,8 @@ export class HistoryStore {
 
   private reloadUsage(): void {
     this.used = Number(this.stmt('usedBytes').get()?.b ?? 0);
+    // And the rows on their way, which count from the moment they are stored.
+    for (const r of [...(this.inFlight?.batch.rows ?? []), ...this.pending]) this.used += r.bytes;
     this.lastOf.clear();
     for (const r of this.stmt('lastPerPeer').all())
       this.lastOf.set(String(r.peer_id), Number(r.seq));
@@ -703,7 +705,7 @@ export class HistoryStore {
 
   /** Records a settled delivery state (delivered, unconfirmed, failed), with the next batch. */
   setDelivery(id: string, delivery: DeliveryState): void {
-    this.pendingDelivery.set(id, delivery);
+    this.pendingDelivery.set(id, JSON.stringify(delivery));
     this.flushSoon();
   }
 
@@ -1050,12 +1052,14 @@ export class HistoryStore {
   }
 
   /**
-   * Called every few seconds: makes what was committed since the last call survive a power
-   * cut (a checkpoint syncs the WAL, then the database), and trims the duplicate filter's keys
-   * and the peers to their bounds.
+   * Called every few seconds: makes what was committed or journalled since the last call
+   * survive a power cut (a checkpoint syncs the WAL, then the database; the journal is synced
+   * on its own), and trims the duplicate filter's keys and the peers to their bounds. It does
+   * not wait for the batch under way: that is the writer thread's.
    */
   sync(now: number): void {
-    this.flush();
+    if (this.owner && !this.inFlight && this.hasWork()) this.post();
+    this.journal?.sync();
     if (this.shrinkPending && this.shrinking === 0) this.shrink();
     if (!this.dirty) return;
     this.dirty = false;
@@ -1077,8 +1081,12 @@ export class HistoryStore {
     this.flushTimer = undefined;
     try {
       this.flush();
+      this.writer?.close();
+      this.writer = undefined;
       if (this.shrinkPending || this.shrinking > 0) this.shrink();
     } finally {
+      this.writer?.close();
+      this.journal?.close();
       try {
         // A reader beside the engine leaves the checkpoints to it.
         if (this.owner) this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
@@ -1086,6 +1094,11 @@ export class HistoryStore {
         this.db.close();
       }
     }
+  }
+
+  /** Whether the batches are written by the writer thread (else on the engine's own). */
+  get writesOffThread(): boolean {
+    return this.writer?.running === true;
   }
 
   /** For tests and benchmarks: the database itself. */
@@ -1123,45 +1136,23 @@ function createPrivate(file: string): void {
   if (process.platform !== 'win32') fs.chmodSync(file, DATA_FILE_MODE);
 }
 
-const HOUR_MS = 3_600_000;
+export { hourOf };
 
-/** The hour a time falls in, as message_hours numbers them (migration 7 agrees). */
-export function hourOf(at: number): number {
-  return Math.floor(at / HOUR_MS);
-}
-
-/** The smallest and largest seq of each hour one batch wrote. */
-class HourRanges {
-  readonly ranges = new Map<number, [number, number]>();
-
-  note(at: number, seq: number): void {
-    const hour = hourOf(at);
-    const r = this.ranges.get(hour);
-    if (!r) this.ranges.set(hour, [seq, seq]);
-    else {
-      r[0] = Math.min(r[0], seq);
-      r[1] = Math.max(r[1], seq);
-    }
-  }
-}
-
-/** What the batch still has to write, in the order it happened. */
-type Pending =
-  | { out: ChatMessage }
-  | {
-      /** The inbox row's rowid; 0 in a history in memory, which has none. */
-      inbox: number;
-      seen?: string | undefined;
-      /** What the inbox row was written with (none for a row a crash left). */
-      row?: InboxRow;
-    };
-
-interface InboxRow {
-  message: ChatMessage;
-  delivery: string | null;
-  extra: string | null;
-  cost: number;
-  seenKey: SeenKey | undefined;
+/** A row the inbox table (schema 4, before the journal) held when a crash stopped the engine. */
+function fromInboxRow(r: Record<string, SQLInputValue>): BatchRow {
+  return {
+    id: String(r.id),
+    peerId: String(r.peer_id),
+    direction: r.direction === 'out' ? 'out' : 'in',
+    text: String(r.text),
+    at: Number(r.at),
+    broadcast: Number(r.broadcast) === 1 ? 1 : 0,
+    delivery: r.delivery === null ? null : String(r.delivery),
+    extra: r.extra === null ? null : String(r.extra),
+    bytes: Number(r.bytes),
+    packetNo: r.packet_no === null ? null : Number(r.packet_no),
+    hash: r.hash === null ? null : Number(r.hash),
+  };
 }
 
 function seenKey(seen: SeenKey): string {

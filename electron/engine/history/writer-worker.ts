@@ -1,0 +1,74 @@
+import { DatabaseSync } from 'node:sqlite';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { prepareBatch, writeBatch, type Batch, type BatchResult } from './batch-write';
+
+/**
+ * The history's writer thread (writer-thread.ts starts it): its own connection to history.db,
+ * on which it writes the batches the engine's thread posts, one transaction each, so that the
+ * rows, their indexes, the duplicate filter's keys and the full-text entries are not written
+ * on the thread that answers packets. It answers each batch on the port, then sets the shared
+ * counter to the batch's number (what a reader on the engine's thread waits on).
+ */
+export interface WriterData {
+  role: typeof WRITER_ROLE;
+  file: string;
+  port: MessagePort;
+  /** [0]: the number of the last batch answered. */
+  done: Int32Array;
+}
+
+export const WRITER_ROLE = 'pigeon-history-writer';
+
+export type WriterRequest = { id: number; batch: Batch } | { id: number; close: true };
+
+export type WriterAnswer =
+  | { id: number; result: BatchResult }
+  | { id: number; error: string }
+  | { id: number; closed: true };
+
+function run(data: WriterData): void {
+  const { port, done } = data;
+  const answer = (a: WriterAnswer) => {
+    port.postMessage(a);
+    Atomics.store(done, 0, a.id);
+    Atomics.notify(done, 0);
+  };
+  let db: DatabaseSync | undefined;
+  let statements: ReturnType<typeof prepareBatch> | undefined;
+  let failure: string | undefined;
+  try {
+    db = new DatabaseSync(data.file);
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA secure_delete = ON');
+    // The engine's connection may hold the write lock for a while (a "delete everything").
+    db.exec('PRAGMA busy_timeout = 10000');
+    statements = prepareBatch(db);
+  } catch (error) {
+    failure = `the history writer could not open ${data.file}: ${String(error)}`;
+  }
+  port.on('message', (request: WriterRequest) => {
+    if ('close' in request) {
+      db?.close();
+      answer({ id: request.id, closed: true });
+      port.close();
+      return;
+    }
+    if (!db || !statements) {
+      answer({ id: request.id, error: failure ?? 'the history writer is not open' });
+      return;
+    }
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      const result = writeBatch(statements, request.batch);
+      db.exec('COMMIT');
+      answer({ id: request.id, result });
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      answer({ id: request.id, error: String(error) });
+    }
+  });
+}
+
+// Only as the writer thread: never on a thread that merely imported this file.
+if (parentPort && (workerData as Partial<WriterData> | null)?.role === WRITER_ROLE)
+  run(workerData as WriterData);
