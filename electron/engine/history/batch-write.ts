@@ -23,9 +23,13 @@ export interface BatchRow {
   hash: number | null;
 }
 
-/** What one batch writes: rows in the order they happened, then settled delivery states. */
+/**
+ * What one batch writes: rows in the order they happened (each the JSON of a BatchRow: the
+ * journal's record of an incoming message is the same string, and a string crosses to the
+ * writer thread for a fraction of what an object costs), then settled delivery states.
+ */
 export interface Batch {
-  rows: BatchRow[];
+  rows: string[];
   /** [message id, JSON DeliveryState]: a row of this batch takes its state in; others are updated. */
   deliveries: [string, string][];
 }
@@ -86,16 +90,20 @@ export function hourOf(at: number): number {
  * the newest row. The seq and index positions are read inside the transaction, since another
  * connection on the file (the engine's, beside the writer thread's) may have moved them.
  */
-export function writeBatch(s: BatchStatements, batch: Batch): BatchResult {
+export function writeBatch(
+  s: BatchStatements,
+  rows: readonly BatchRow[],
+  deliveries: readonly [string, string][],
+): BatchResult {
   let indexedSeq = Number(s.getMeta.get()?.value ?? 0);
   let lastSeq = Number(s.maxSeq.get()?.seq ?? 0);
   // Every message up to the batch was indexed: the batch's texts in hand are all that is left.
   const inHand = indexedSeq >= lastSeq;
   const fresh: { seq: number; text: string }[] = [];
-  const settled = new Map(batch.deliveries);
+  const settled = new Map(deliveries);
   const lastOf = new Map<string, number>();
   const hours = new Map<number, [number, number]>();
-  for (const r of batch.rows) {
+  for (const r of rows) {
     const delivery = settled.get(r.id) ?? r.delivery;
     settled.delete(r.id);
     const done = s.insert.run(
@@ -138,4 +146,9 @@ export function writeBatch(s: BatchStatements, batch: Batch): BatchResult {
     s.setMeta.run(String(indexedSeq));
   }
   return { lastSeq, indexedSeq, lastOf: [...lastOf] };
+}
+
+/** A batch's rows as the engine wrote them (its own JSON: not checked again). */
+export function parseRows(rows: readonly string[]): BatchRow[] {
+  return rows.map((r) => JSON.parse(r) as BatchRow);
 }

@@ -10,6 +10,7 @@ import {
 import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
 import {
   hourOf,
+  parseRows,
   prepareBatch,
   writeBatch,
   type Batch,
@@ -163,11 +164,14 @@ export class HistoryStore {
    * at most the last batch of our own messages' records; the journal's rows are written and
    * the full-text entries rebuilt from the rows at the next open.
    */
-  private pending: BatchRow[] = [];
+  private pending: string[] = [];
+  /** The duplicate filter's keys of the pending rows (pendingSeen holds them until written). */
+  private pendingKeys: string[] = [];
   /** Delivery states settled since the last batch: message id, JSON DeliveryState. */
   private pendingDelivery = new Map<string, string>();
   /** The batch the writer thread is writing (one at a time: batches stay in order). */
-  private inFlight: { id: number; batch: Batch; segment: number | undefined } | undefined;
+  private inFlight:
+    { id: number; batch: Batch; keys: string[]; segment: number | undefined } | undefined;
   /** The duplicate filter's keys of incoming rows not written yet (hasSeen must see them). */
   private readonly pendingSeen = new Set<string>();
   /** Every key in `seen` and the inbox, and some gone since: built at the first hasSeen. */
@@ -271,10 +275,7 @@ export class HistoryStore {
     const legacy = this.stmt('inboxRows').all().map(fromInboxRow);
     if (legacy.length > 0 || journal.rows.length > 0) {
       const result = this.transaction(() => {
-        const r = writeBatch(this.batchStatements, {
-          rows: [...legacy, ...journal.rows],
-          deliveries: [],
-        });
+        const r = writeBatch(this.batchStatements, [...legacy, ...journal.rows], []);
         this.stmt('clearInbox').run();
         return r;
       });
@@ -293,7 +294,7 @@ export class HistoryStore {
       this.writer = undefined;
       const f = this.inFlight;
       this.inFlight = undefined;
-      if (f) this.requeue(f.batch);
+      if (f) this.requeue(f.batch, f.keys);
       this.flushSoon();
     };
     this.writer = writer;
@@ -418,15 +419,20 @@ export class HistoryStore {
       this.flush();
       const result = this.transaction(() => {
         also();
-        return writeBatch(this.batchStatements, { rows: [row], deliveries: [] });
+        return writeBatch(this.batchStatements, [row], []);
       });
       this.applyResult(result);
     } else {
       // One write() to the journal: kept from a crash before the ack. A history in memory
       // dies with the process; nothing there outlives a crash, so it has no journal.
-      this.journal?.append(row);
-      this.pending.push(row);
-      if (seen) this.pendingSeen.add(seenKey(seen));
+      const json = JSON.stringify(row);
+      this.journal?.append(json);
+      this.pending.push(json);
+      if (seen) {
+        const key = seenKey(seen);
+        this.pendingSeen.add(key);
+        this.pendingKeys.push(key);
+      }
       this.flushSoon();
     }
     if (seen) this.seenFilter?.add(seen.packetNo, seen.hash);
@@ -462,7 +468,7 @@ export class HistoryStore {
   insertLater(message: ChatMessage): void {
     const extra = extraOf(message);
     const cost = messageCost(message, extra);
-    this.pending.push({
+    const row: BatchRow = {
       id: message.id,
       peerId: message.peerId,
       direction: message.direction,
@@ -474,7 +480,8 @@ export class HistoryStore {
       bytes: cost,
       packetNo: null,
       hash: null,
-    });
+    };
+    this.pending.push(JSON.stringify(row));
     // Our own words are kept even past the budget: the next insert makes room.
     this.used += cost;
     this.flushSoon();
@@ -522,22 +529,26 @@ export class HistoryStore {
    */
   private post(): void {
     const batch: Batch = { rows: this.pending, deliveries: [...this.pendingDelivery] };
+    const keys = this.pendingKeys;
     this.pending = [];
+    this.pendingKeys = [];
     this.pendingDelivery = new Map();
     // The rows appended so far are all in the batch: their segments go once it is written.
     const segment = this.journal?.seal();
     if (this.writer?.running) {
-      this.inFlight = { id: this.writer.post(batch), batch, segment };
+      this.inFlight = { id: this.writer.post(batch), batch, keys, segment };
       return;
     }
     let result: BatchResult;
     try {
-      result = this.transaction(() => writeBatch(this.batchStatements, batch));
+      result = this.transaction(() =>
+        writeBatch(this.batchStatements, parseRows(batch.rows), batch.deliveries),
+      );
     } catch (error) {
-      this.requeue(batch);
+      this.requeue(batch, keys);
       throw error;
     }
-    this.settle(batch, segment, result);
+    this.settle(keys, segment, result);
   }
 
   /** Blocks until the writer thread answers the batch under way. */
@@ -549,14 +560,14 @@ export class HistoryStore {
     if (answer === undefined || !('result' in answer || 'error' in answer)) {
       // The writer died: its batch is written here (again, if it got that far: no row twice).
       this.writer = undefined;
-      this.requeue(f.batch);
+      this.requeue(f.batch, f.keys);
       return;
     }
     if ('error' in answer) {
-      this.requeue(f.batch);
+      this.requeue(f.batch, f.keys);
       throw new Error(answer.error);
     }
-    this.settle(f.batch, f.segment, answer.result);
+    this.settle(f.keys, f.segment, answer.result);
   }
 
   /** An answer that came while nobody waited: the next batch, or the failed one again, soon. */
@@ -564,18 +575,16 @@ export class HistoryStore {
     const f = this.inFlight;
     if (!f || a.id !== f.id) return;
     this.inFlight = undefined;
-    if ('result' in a) this.settle(f.batch, f.segment, a.result);
-    else this.requeue(f.batch);
+    if ('result' in a) this.settle(f.keys, f.segment, a.result);
+    else this.requeue(f.batch, f.keys);
     if (this.hasWork()) this.flushSoon();
   }
 
   /** A written batch: its journal segments, duplicate keys and states are no longer pending. */
-  private settle(batch: Batch, segment: number | undefined, result: BatchResult): void {
+  private settle(keys: string[], segment: number | undefined, result: BatchResult): void {
     this.applyResult(result);
     if (segment !== undefined) this.journal?.release(segment);
-    for (const r of batch.rows)
-      if (r.packetNo !== null && r.hash !== null)
-        this.pendingSeen.delete(seenKey({ peerId: r.peerId, packetNo: r.packetNo, hash: r.hash }));
+    for (const key of keys) this.pendingSeen.delete(key);
     this.dirty = true;
   }
 
@@ -586,8 +595,9 @@ export class HistoryStore {
   }
 
   /** A batch that was not written: pending again, before what came since (a newer state wins). */
-  private requeue(batch: Batch): void {
+  private requeue(batch: Batch, keys: string[]): void {
     this.pending = [...batch.rows, ...this.pending];
+    this.pendingKeys = [...keys, ...this.pendingKeys];
     const newer = this.pendingDelivery;
     this.pendingDelivery = new Map(batch.deliveries);
     for (const [id, state] of newer) this.pendingDelivery.set(id, state);
@@ -648,7 +658,7 @@ export class HistoryStore {
     for (const r of this.stmt('partsSeen').iterate())
       filter.add(Number(r.packet_no), Number(r.hash));
     // Rows not written yet: in the journal, or (in memory) in the batch alone.
-    for (const r of [...(this.inFlight?.batch.rows ?? []), ...this.pending])
+    for (const r of this.unwritten())
       if (r.packetNo !== null && r.hash !== null) filter.add(r.packetNo, r.hash);
     this.seenFilter = filter;
     return filter;
@@ -697,7 +707,7 @@ export class HistoryStore {
   private reloadUsage(): void {
     this.used = Number(this.stmt('usedBytes').get()?.b ?? 0);
     // And the rows on their way, which count from the moment they are stored.
-    for (const r of [...(this.inFlight?.batch.rows ?? []), ...this.pending]) this.used += r.bytes;
+    for (const r of this.unwritten()) this.used += r.bytes;
     this.lastOf.clear();
     for (const r of this.stmt('lastPerPeer').all())
       this.lastOf.set(String(r.peer_id), Number(r.seq));
@@ -1094,6 +1104,11 @@ export class HistoryStore {
         this.db.close();
       }
     }
+  }
+
+  /** The rows not written yet (in the batch under way, or pending). */
+  private unwritten(): BatchRow[] {
+    return parseRows([...(this.inFlight?.batch.rows ?? []), ...this.pending]);
   }
 
   /** Whether the batches are written by the writer thread (else on the engine's own). */
