@@ -1,9 +1,9 @@
 /**
  * The history's benchmarks (`--only history` runs them alone):
  *
- * - insert_ratio: HistoryStore.insert as the engine uses it (one commit per message, before
- *   the ack: a row appended to the inbox table; moving the rows into messages and seen and
- *   writing the full-text entries in batches, flushed before the clock stops) against bare
+ * - insert_ratio: HistoryStore.insert as the engine uses it (one record per message appended
+ *   to the inbox journal before the ack; the rows written into messages and seen and the
+ *   full-text entries by the writer thread in batches, flushed before the clock stops) against bare
  *   node:sqlite prepared statements doing the straightforward writes into the same schema with
  *   the same pragmas: a transaction per message for the row and the key, the full-text entries
  *   in transactions of 1,000. The bare side gets its full-text columns tokenized beforehand, so
