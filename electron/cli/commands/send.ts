@@ -135,7 +135,9 @@ export async function send(argv: string[]): Promise<number> {
         d.state === 'delivered' ||
         d.state === 'failed' ||
         d.state === 'unconfirmed' ||
-        d.state === 'outbox'
+        d.state === 'outbox' ||
+        // Moved, at the person's word in the app, to the same person at a new address.
+        d.state === 'redirected'
       )
         final.set(e.payload.messageId, d);
     } else {
@@ -221,7 +223,13 @@ export async function send(argv: string[]): Promise<number> {
         }
         state = final.get(id);
       }
-      if (state?.state === 'outbox') {
+      if (state?.state === 'redirected') {
+        // Its copy to the new address is the app's to deliver now, as the outbox's was.
+        queued++;
+        console.error(
+          `${paint('redirected', 'yellow', 'err')} from ${to}: ${outcomeText(state, lang)}`,
+        );
+      } else if (state?.state === 'outbox') {
         queued++;
         console.error(`${paint('queued', 'yellow', 'err')} to ${to}: ${outcomeText(state, lang)}`);
       } else if (state?.state === 'delivered') {
