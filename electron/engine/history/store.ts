@@ -29,6 +29,13 @@ import type { WriterAnswer } from './writer-worker';
 
 export const HISTORY_FILE = 'history.db';
 
+/**
+ * Rows waiting for the writer thread, in characters of their JSON: past this an incoming
+ * message waits for the batches to be written (as when this thread wrote them), so a flood
+ * faster than the disk cannot pile them up in memory.
+ */
+const UNWRITTEN_MAX = 8 * 1024 * 1024;
+
 const MiB = 1024 * 1024;
 
 export interface HistoryLimits {
@@ -167,11 +174,14 @@ export class HistoryStore {
   private pending: string[] = [];
   /** The duplicate filter's keys of the pending rows (pendingSeen holds them until written). */
   private pendingKeys: string[] = [];
+  /** The pending rows' JSON, in characters: bounded (UNWRITTEN_MAX) with the batch under way's. */
+  private pendingChars = 0;
   /** Delivery states settled since the last batch: message id, JSON DeliveryState. */
   private pendingDelivery = new Map<string, string>();
   /** The batch the writer thread is writing (one at a time: batches stay in order). */
   private inFlight:
-    { id: number; batch: Batch; keys: string[]; segment: number | undefined } | undefined;
+    | { id: number; batch: Batch; keys: string[]; chars: number; segment: number | undefined }
+    | undefined;
   /** The duplicate filter's keys of incoming rows not written yet (hasSeen must see them). */
   private readonly pendingSeen = new Set<string>();
   /** Every key in `seen` and the inbox, and some gone since: built at the first hasSeen. */
@@ -294,7 +304,7 @@ export class HistoryStore {
       this.writer = undefined;
       const f = this.inFlight;
       this.inFlight = undefined;
-      if (f) this.requeue(f.batch, f.keys);
+      if (f) this.requeue(f.batch, f.keys, f.chars);
       this.flushSoon();
     };
     this.writer = writer;
@@ -423,11 +433,16 @@ export class HistoryStore {
       });
       this.applyResult(result);
     } else {
+      // The writer thread behind by megabytes (a flood of long messages): wait for it here,
+      // as writing on this thread did. Throws, nothing stored, when the batches cannot be
+      // written: a message that is not kept is not acked.
+      if (this.unwrittenChars() > UNWRITTEN_MAX) this.flush();
       // One write() to the journal: kept from a crash before the ack. A history in memory
       // dies with the process; nothing there outlives a crash, so it has no journal.
       const json = JSON.stringify(row);
       this.journal?.append(json);
       this.pending.push(json);
+      this.pendingChars += json.length;
       if (seen) {
         const key = seenKey(seen);
         this.pendingSeen.add(key);
@@ -481,7 +496,9 @@ export class HistoryStore {
       packetNo: null,
       hash: null,
     };
-    this.pending.push(JSON.stringify(row));
+    const json = JSON.stringify(row);
+    this.pending.push(json);
+    this.pendingChars += json.length;
     // Our own words are kept even past the budget: the next insert makes room.
     this.used += cost;
     this.flushSoon();
@@ -530,13 +547,15 @@ export class HistoryStore {
   private post(): void {
     const batch: Batch = { rows: this.pending, deliveries: [...this.pendingDelivery] };
     const keys = this.pendingKeys;
+    const chars = this.pendingChars;
     this.pending = [];
     this.pendingKeys = [];
+    this.pendingChars = 0;
     this.pendingDelivery = new Map();
     // The rows appended so far are all in the batch: their segments go once it is written.
     const segment = this.journal?.seal();
     if (this.writer?.running) {
-      this.inFlight = { id: this.writer.post(batch), batch, keys, segment };
+      this.inFlight = { id: this.writer.post(batch), batch, keys, chars, segment };
       return;
     }
     let result: BatchResult;
@@ -545,7 +564,7 @@ export class HistoryStore {
         writeBatch(this.batchStatements, parseRows(batch.rows), batch.deliveries),
       );
     } catch (error) {
-      this.requeue(batch, keys);
+      this.requeue(batch, keys, chars);
       throw error;
     }
     this.settle(keys, segment, result);
@@ -560,11 +579,11 @@ export class HistoryStore {
     if (answer === undefined || !('result' in answer || 'error' in answer)) {
       // The writer died: its batch is written here (again, if it got that far: no row twice).
       this.writer = undefined;
-      this.requeue(f.batch, f.keys);
+      this.requeue(f.batch, f.keys, f.chars);
       return;
     }
     if ('error' in answer) {
-      this.requeue(f.batch, f.keys);
+      this.requeue(f.batch, f.keys, f.chars);
       throw new Error(answer.error);
     }
     this.settle(f.keys, f.segment, answer.result);
@@ -576,7 +595,7 @@ export class HistoryStore {
     if (!f || a.id !== f.id) return;
     this.inFlight = undefined;
     if ('result' in a) this.settle(f.keys, f.segment, a.result);
-    else this.requeue(f.batch, f.keys);
+    else this.requeue(f.batch, f.keys, f.chars);
     if (this.hasWork()) this.flushSoon();
   }
 
@@ -595,8 +614,9 @@ export class HistoryStore {
   }
 
   /** A batch that was not written: pending again, before what came since (a newer state wins). */
-  private requeue(batch: Batch, keys: string[]): void {
+  private requeue(batch: Batch, keys: string[], chars: number): void {
     this.pending = [...batch.rows, ...this.pending];
+    this.pendingChars += chars;
     this.pendingKeys = [...keys, ...this.pendingKeys];
     const newer = this.pendingDelivery;
     this.pendingDelivery = new Map(batch.deliveries);
@@ -1104,6 +1124,10 @@ export class HistoryStore {
         this.db.close();
       }
     }
+  }
+
+  private unwrittenChars(): number {
+    return this.pendingChars + (this.inFlight?.chars ?? 0);
   }
 
   /** The rows not written yet (in the batch under way, or pending). */
