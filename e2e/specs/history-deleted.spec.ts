@@ -2,7 +2,8 @@
  * A deletion reaches every window: two tabs on one browser host (`pigeon serve --ui` on
  * loopback), messages from a scripted peer (`pigeon serve --json` on another loopback address);
  * what one tab deletes leaves the other tab's chat list, unread badge, search results and open
- * conversation, and the host prints it as a `history:deleted` JSON line.
+ * conversation, and the host prints it as a `history:deleted` JSON line. A pin made in one tab
+ * shows in the other (history:pinned).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { deliverMessage, startHostAndPeer, type LoopbackServe } from '../support/loopback-pigeon';
@@ -20,7 +21,10 @@ interface PageApi {
         value?: { messages: { id: string; text: string }[] };
       }>;
     };
-    history: { delete(req: Which): Promise<{ ok: boolean; value?: { deleted: number } }> };
+    history: {
+      delete(req: Which): Promise<{ ok: boolean; value?: { deleted: number } }>;
+      pin(req: { messageId: string; pinned: boolean }): Promise<{ ok: boolean }>;
+    };
   };
 }
 
@@ -111,6 +115,26 @@ test.describe('history:deleted in every tab', () => {
     // A message in the conversation the other tab has open.
     await row(b).click();
     await expect(b.locator('.msg-in', { hasText: 'keep me around' })).toBeVisible();
+
+    // A pin (history:pinned) shows in the other tab too, and so does the unpin.
+    const keptId = await idOf(a, bobId, 'keep me around');
+    const pinIn = (p: Page, pinned: boolean) =>
+      p.evaluate((req) => (globalThis as unknown as PageApi).pigeon.history.pin(req), {
+        messageId: keptId,
+        pinned,
+      });
+    const mark = b
+      .locator('.msg-in', { hasText: 'keep me around' })
+      .getByRole('img', { name: en.history.pinnedTitle });
+    expect((await pinIn(a, true)).ok).toBe(true);
+    await expect(mark).toBeVisible();
+    expect(await host.event('history:pinned', (p) => (p as { pinned: boolean }).pinned)).toEqual({
+      peerId: bobId,
+      messageId: keptId,
+      pinned: true,
+    });
+    expect((await pinIn(a, false)).ok).toBe(true);
+    await expect(mark).toHaveCount(0);
     await fromBob('one more to delete');
     const open = b.locator('.msg-in', { hasText: 'one more to delete' });
     await expect(open).toBeVisible();

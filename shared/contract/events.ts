@@ -74,6 +74,13 @@ export type HistoryDeleted =
   | { scope: 'conversation'; peerId: string }
   | { scope: 'all' };
 
+/** A message pinned or unpinned (history:pin), from any window: every window shows the mark. */
+export interface HistoryPinned {
+  peerId: string;
+  messageId: string;
+  pinned: boolean;
+}
+
 /** An echo run began (sent before any progress): every window can show it. */
 export interface EchoStarted {
   runId: string;
@@ -129,6 +136,7 @@ export interface EventMap {
   'chat:unread': UnreadUpdate;
   'chat:opened': SealOpened;
   'history:deleted': HistoryDeleted;
+  'history:pinned': HistoryPinned;
   'echo:started': EchoStarted;
   'echo:progress': EchoProgress;
   'echo:done': EchoResult;
@@ -158,6 +166,7 @@ const eventChannelSet = {
   'chat:unread': true,
   'chat:opened': true,
   'history:deleted': true,
+  'history:pinned': true,
   'echo:started': true,
   'echo:progress': true,
   'echo:done': true,

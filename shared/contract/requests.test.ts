@@ -60,6 +60,7 @@ describe('channel lists', () => {
         'chat:unread',
         'chat:opened',
         'history:deleted',
+        'history:pinned',
         'engine:error',
         'engine:ready',
         'engine:stopped',

@@ -107,9 +107,11 @@ export function historyHandlers(ctx: EngineContext, messaging: Messaging, store:
       return gone.then(() => ({ deleted }));
     },
     'history:pin': ({ messageId, pinned }) => {
-      if (!store.pin(messageId, pinned))
+      const message = store.get(messageId);
+      if (!message || !store.pin(messageId, pinned))
         throw new ContractError('not-found', `no message ${messageId} in the history`);
       conversations.setPinned(messageId, pinned);
+      ctx.emit('history:pinned', { peerId: message.peerId, messageId, pinned });
       return null;
     },
   } satisfies Pick<

@@ -107,6 +107,10 @@ describe('history in the engine', () => {
     expect(acksFor(iptux, first)).toHaveLength(1);
     const [kept] = me.received();
     me.engine.handlers['history:pin']({ messageId: kept?.id ?? '', pinned: true });
+    // Every window hears of it, not only the one that asked.
+    expect(me.of('history:pinned')).toEqual([
+      { peerId: `${IPTUX_ADDR}:${PORT}`, messageId: kept?.id, pinned: true },
+    ]);
     const second = iptux.send(to, SEND, 'y'.repeat(400) + '\0');
     await clock.flush();
     expect(acksFor(iptux, second)).toEqual([]);

@@ -257,6 +257,7 @@ export function createFakeApi(params: URLSearchParams): PigeonApi {
         const next = list.slice();
         next[index] = pinned ? { ...message, pinned: true } : message;
         conversations.set(id, next);
+        emit('history:pinned', { peerId: id, messageId, pinned });
         return null;
       }
       throw new ContractError('not-found', `no message ${messageId} in the history`);

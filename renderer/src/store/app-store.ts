@@ -130,6 +130,7 @@ function subscribe(a: PigeonApi): void {
   a.on('chat:unread', onUnread);
   a.on('chat:opened', (o) => store.set((s) => applyOpened(s, o)));
   a.on('history:deleted', onDeleted);
+  a.on('history:pinned', (p) => store.set((s) => applyPinned(s, p.peerId, p.messageId, p.pinned)));
   a.on('files:transfer', (t) =>
     store.set((s) => ({ ...s, transfers: upsertTransfer(s.transfers, t) })),
   );
@@ -244,7 +245,10 @@ export async function deleteHistory(
   return requireApi().history.delete(which);
 }
 
-/** Pins or unpins a message (history:pin); this window shows the mark at once. */
+/**
+ * Pins or unpins a message (history:pin); this window shows the mark at once, every other
+ * window when history:pinned reaches it.
+ */
 export async function pinMessage(
   message: { id: string; peerId: string },
   pinned: boolean,
