@@ -51,7 +51,7 @@ export class InboxJournal {
         : Buffer.allocUnsafe(most);
     const length = record.write(json, HEADER, 'utf8');
     record.writeUInt32LE(length, 0);
-    record.writeUInt32LE(zlib.crc32(json), 4);
+    record.writeUInt32LE(zlib.crc32(record.subarray(HEADER, HEADER + length)), 4);
     const size = HEADER + length;
     const fd = this.open();
     let n = 0;
