@@ -39,8 +39,8 @@ export class InboxJournal {
   }
 
   /**
-   * Appends a row, as the JSON of a BatchRow (the batch takes the same string); throws,
-   * nothing appended, when it cannot be written in full.
+   * Appends a row, as the JSON of a BatchRow; throws, nothing appended, when it cannot be
+   * written in full.
    */
   append(json: string): void {
     // Built in a buffer kept for the purpose: nothing allocated for most records.
@@ -176,7 +176,7 @@ function parseRow(payload: Buffer): BatchRow | undefined {
     !str('text') ||
     !num('at') ||
     (r.broadcast !== 0 && r.broadcast !== 1) ||
-    !strOrNull('delivery') ||
+    !(r.delivery === null || (typeof r.delivery === 'object' && !Array.isArray(r.delivery))) ||
     !strOrNull('extra') ||
     !num('bytes') ||
     !numOrNull('packetNo') ||
@@ -190,7 +190,7 @@ function parseRow(payload: Buffer): BatchRow | undefined {
     text: r.text as string,
     at: r.at as number,
     broadcast: r.broadcast,
-    delivery: r.delivery as string | null,
+    delivery: r.delivery as BatchRow['delivery'],
     extra: r.extra as string | null,
     bytes: r.bytes as number,
     packetNo: r.packetNo as number | null,

@@ -10,7 +10,6 @@ import {
 import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
 import {
   hourOf,
-  parseRows,
   prepareBatch,
   writeBatch,
   type Batch,
@@ -30,7 +29,7 @@ import type { WriterAnswer } from './writer-worker';
 export const HISTORY_FILE = 'history.db';
 
 /**
- * Rows waiting for the writer thread, in characters of their JSON: past this an incoming
+ * Rows waiting for the writer thread, in characters (charsOf): past this an incoming
  * message waits for the batches to be written (as when this thread wrote them), so a flood
  * faster than the disk cannot pile them up in memory.
  */
@@ -171,13 +170,13 @@ export class HistoryStore {
    * at most the last batch of our own messages' records; the journal's rows are written and
    * the full-text entries rebuilt from the rows at the next open.
    */
-  private pending: string[] = [];
+  private pending: BatchRow[] = [];
   /** The duplicate filter's keys of the pending rows (pendingSeen holds them until written). */
   private pendingKeys: string[] = [];
-  /** The pending rows' JSON, in characters: bounded (UNWRITTEN_MAX) with the batch under way's. */
+  /** The pending rows' size in characters (charsOf): bounded (UNWRITTEN_MAX) with the batch under way's. */
   private pendingChars = 0;
-  /** Delivery states settled since the last batch: message id, JSON DeliveryState. */
-  private pendingDelivery = new Map<string, string>();
+  /** Delivery states settled since the last batch, by message id. */
+  private pendingDelivery = new Map<string, DeliveryState>();
   /** The batch the writer thread is writing (one at a time: batches stay in order). */
   private inFlight:
     | { id: number; batch: Batch; keys: string[]; chars: number; segment: number | undefined }
@@ -419,7 +418,7 @@ export class HistoryStore {
       text: message.text,
       at: message.at,
       broadcast: message.broadcast ? 1 : 0,
-      delivery: message.delivery ? JSON.stringify(message.delivery) : null,
+      delivery: message.delivery ?? null,
       extra,
       bytes: cost,
       packetNo: seen ? seen.packetNo : null,
@@ -439,10 +438,9 @@ export class HistoryStore {
       if (this.unwrittenChars() > UNWRITTEN_MAX) this.flush();
       // One write() to the journal: kept from a crash before the ack. A history in memory
       // dies with the process; nothing there outlives a crash, so it has no journal.
-      const json = JSON.stringify(row);
-      this.journal?.append(json);
-      this.pending.push(json);
-      this.pendingChars += json.length;
+      if (this.journal) this.journal.append(JSON.stringify(row));
+      this.pending.push(row);
+      this.pendingChars += charsOf(row);
       if (seen) {
         const key = seenKey(seen);
         this.pendingSeen.add(key);
@@ -490,15 +488,14 @@ export class HistoryStore {
       text: message.text,
       at: message.at,
       broadcast: message.broadcast ? 1 : 0,
-      delivery: message.delivery ? JSON.stringify(message.delivery) : null,
+      delivery: message.delivery ?? null,
       extra,
       bytes: cost,
       packetNo: null,
       hash: null,
     };
-    const json = JSON.stringify(row);
-    this.pending.push(json);
-    this.pendingChars += json.length;
+    this.pending.push(row);
+    this.pendingChars += charsOf(row);
     // Our own words are kept even past the budget: the next insert makes room.
     this.used += cost;
     this.flushSoon();
@@ -561,7 +558,7 @@ export class HistoryStore {
     let result: BatchResult;
     try {
       result = this.transaction(() =>
-        writeBatch(this.batchStatements, parseRows(batch.rows), batch.deliveries),
+        writeBatch(this.batchStatements, batch.rows, batch.deliveries),
       );
     } catch (error) {
       this.requeue(batch, keys, chars);
@@ -735,7 +732,7 @@ export class HistoryStore {
 
   /** Records a settled delivery state (delivered, unconfirmed, failed), with the next batch. */
   setDelivery(id: string, delivery: DeliveryState): void {
-    this.pendingDelivery.set(id, JSON.stringify(delivery));
+    this.pendingDelivery.set(id, delivery);
     this.flushSoon();
   }
 
@@ -1132,7 +1129,7 @@ export class HistoryStore {
 
   /** The rows not written yet (in the batch under way, or pending). */
   private unwritten(): BatchRow[] {
-    return parseRows([...(this.inFlight?.batch.rows ?? []), ...this.pending]);
+    return [...(this.inFlight?.batch.rows ?? []), ...this.pending];
   }
 
   /** Whether the batches are written by the writer thread (else on the engine's own). */
@@ -1177,6 +1174,11 @@ function createPrivate(file: string): void {
 
 export { hourOf };
 
+/** About what a row weighs in memory, in characters: its strings and a little for the rest. */
+function charsOf(r: BatchRow): number {
+  return 200 + r.text.length + (r.extra === null ? 0 : r.extra.length);
+}
+
 /** A row the inbox table (schema 4, before the journal) held when a crash stopped the engine. */
 function fromInboxRow(r: Record<string, SQLInputValue>): BatchRow {
   return {
@@ -1186,7 +1188,7 @@ function fromInboxRow(r: Record<string, SQLInputValue>): BatchRow {
     text: String(r.text),
     at: Number(r.at),
     broadcast: Number(r.broadcast) === 1 ? 1 : 0,
-    delivery: r.delivery === null ? null : String(r.delivery),
+    delivery: r.delivery === null ? null : (JSON.parse(String(r.delivery)) as DeliveryState),
     extra: r.extra === null ? null : String(r.extra),
     bytes: Number(r.bytes),
     packetNo: r.packet_no === null ? null : Number(r.packet_no),

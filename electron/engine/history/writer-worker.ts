@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { parseRows, prepareBatch, writeBatch, type Batch, type BatchResult } from './batch-write';
+import { prepareBatch, writeBatch, type Batch, type BatchResult } from './batch-write';
 
 /**
  * The history's writer thread (writer-thread.ts starts it): its own connection to history.db,
@@ -59,11 +59,7 @@ function run(data: WriterData): void {
     }
     try {
       db.exec('BEGIN IMMEDIATE');
-      const result = writeBatch(
-        statements,
-        parseRows(request.batch.rows),
-        request.batch.deliveries,
-      );
+      const result = writeBatch(statements, request.batch.rows, request.batch.deliveries);
       db.exec('COMMIT');
       answer({ id: request.id, result });
     } catch (error) {
