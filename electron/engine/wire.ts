@@ -1,7 +1,7 @@
 import {
   Mode,
   Opt,
-  buildAckExtra,
+  buildProvenReplyWithPrefix,
   buildReplyWithPrefix,
   buildWithPrefix,
   headerPrefix,
@@ -85,12 +85,7 @@ export class Wire {
   buildReply(command: number, answered: number, proof?: string): Uint8Array {
     if (proof === undefined)
       return buildReplyWithPrefix(this.prefix, this.numbers.next(), command, answered);
-    return buildWithPrefix(
-      this.prefix,
-      this.numbers.next(),
-      command,
-      buildAckExtra(answered, proof),
-    );
+    return buildProvenReplyWithPrefix(this.prefix, this.numbers.next(), command, answered, proof);
   }
 
   /** Send and report failure as a value (no route, EPERM from a firewall...). */

@@ -12,10 +12,26 @@ export function latin1Bytes(text: string): Uint8Array {
   return out;
 }
 
+/**
+ * Argument lists reused by latin1Text for short texts (nonces, proofs, message ids: one or two
+ * per datagram): apply() on a typed array first copies it into a new list, which costs as much
+ * as the call itself; on a plain array of numbers it does not.
+ */
+const SHORT_TEXT = 64;
+const shortArgs: number[][] = Array.from({ length: SHORT_TEXT + 1 }, (_, n) =>
+  new Array<number>(n).fill(0),
+);
+
 /** Each byte as the code point of the same value (TextDecoder's 'latin1' is windows-1252). */
 export function latin1Text(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n <= SHORT_TEXT) {
+    const args = shortArgs[n] as number[];
+    for (let i = 0; i < n; i++) args[i] = bytes[i] as number;
+    return String.fromCharCode.apply(null, args);
+  }
   // Header fields are a few bytes: apply() on the view is the cheapest way there.
-  if (bytes.length <= 256) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  if (n <= 256) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let out = '';
   for (let i = 0; i < bytes.length; i += 0x2000) {
     out += String.fromCharCode(...bytes.subarray(i, i + 0x2000));

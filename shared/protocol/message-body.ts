@@ -1,5 +1,14 @@
 import type { WireEncoding } from '../model/peer';
-import { concatBytes, indexOfByte, latin1Text, NUL, splitOnNul, trimTrailingNuls } from './bytes';
+import {
+  COLON,
+  concatBytes,
+  indexOfByte,
+  latin1Bytes,
+  latin1Text,
+  NUL,
+  parseDecimalAt,
+  trimTrailingNuls,
+} from './bytes';
 import { encodeText } from './encoding';
 
 /**
@@ -37,11 +46,8 @@ export interface PigeonSections {
   id?: string;
 }
 
-const PART = /^PGPART:([0-9a-z]{1,24}):(\d{1,6}):(\d{1,6})$/;
-const NONCE = /^PGNONCE:([0-9a-f]{32})$/;
 /** Longest message id a PGID section carries. */
 export const MAX_MESSAGE_ID = 40;
-const ID = /^PGID:([0-9A-Za-z-]{1,40})$/;
 export const MAX_PARTS = 10_000;
 /** Pigeon sections looked at after the attachment section; a hostile body may have thousands. */
 const MAX_PIGEON_SECTIONS = 4;
@@ -52,46 +58,104 @@ const EMPTY = new Uint8Array(0);
 export function parseMessageBody(extra: Uint8Array): MessageBody {
   const trimmed = trimTrailingNuls(extra);
   // Nearly every message is just `text\0`: no sections to split.
-  if (indexOfByte(trimmed, NUL) < 0) return { text: trimmed, attachments: EMPTY };
-  const sections = splitOnNul(trimmed);
+  const first = indexOfByte(trimmed, NUL);
+  if (first < 0) return { text: trimmed, attachments: EMPTY };
+  // Sections are read where they lie, matched byte by byte: no array of views, no marker
+  // strings and no regex per datagram (every message between Pigeons has sections).
+  let stop = indexOfByte(trimmed, NUL, first + 1);
   const body: MessageBody = {
-    text: sections[0] ?? EMPTY,
-    attachments: sections[1] ?? EMPTY,
+    text: trimmed.subarray(0, first),
+    attachments: trimmed.subarray(first + 1, stop < 0 ? trimmed.length : stop),
   };
-  const end = Math.min(sections.length, 2 + MAX_PIGEON_SECTIONS);
-  for (let i = 2; i < end; i++) {
-    const section = sections[i];
-    if (!section || section.length >= 64) continue;
-    const marker = latin1Text(section);
+  for (let n = 0; n < MAX_PIGEON_SECTIONS && stop >= 0; n++) {
+    const start = stop + 1;
+    stop = indexOfByte(trimmed, NUL, start);
+    const end = stop < 0 ? trimmed.length : stop;
+    if (end - start >= 64) continue;
     if (body.part === undefined) {
-      const part = parsePart(marker);
+      const part = parsePart(trimmed, start, end);
       if (part) {
         body.part = part;
         continue;
       }
     }
     if (body.nonce === undefined) {
-      const m = NONCE.exec(marker);
-      if (m) {
-        body.nonce = m[1];
+      const nonce = parseNonce(trimmed, start, end);
+      if (nonce !== undefined) {
+        body.nonce = nonce;
         continue;
       }
     }
     if (body.id === undefined) {
-      const m = ID.exec(marker);
-      if (m) body.id = m[1];
+      const id = parseId(trimmed, start, end);
+      if (id !== undefined) body.id = id;
     }
   }
   return body;
 }
 
-function parsePart(marker: string): MessagePart | undefined {
-  const m = PART.exec(marker);
-  if (!m) return undefined;
-  const index = Number(m[2]);
-  const count = Number(m[3]);
+const PART_MARKER = latin1Bytes('PGPART:');
+const NONCE_MARKER = latin1Bytes('PGNONCE:');
+const ID_MARKER = latin1Bytes('PGID:');
+
+/** `PGPART:id:index:count`, the id 1-24 of [0-9a-z], the numbers 1-6 digits. */
+function parsePart(bytes: Uint8Array, start: number, end: number): MessagePart | undefined {
+  if (!markerAt(bytes, start, end, PART_MARKER)) return undefined;
+  const idStart = start + PART_MARKER.length;
+  let at = idStart;
+  while (at < end && isLowerAlnum(bytes[at])) at++;
+  if (at === idStart || at - idStart > 24 || bytes[at] !== COLON) return undefined;
+  const idEnd = at;
+  const indexStart = idEnd + 1;
+  at = indexStart;
+  while (at < end && isDigit(bytes[at])) at++;
+  if (at === indexStart || at - indexStart > 6 || bytes[at] !== COLON) return undefined;
+  const index = parseDecimalAt(bytes, indexStart, at);
+  const countStart = at + 1;
+  if (end <= countStart || end - countStart > 6) return undefined;
+  const count = parseDecimalAt(bytes, countStart, end);
   if (count < 1 || count > MAX_PARTS || index >= count) return undefined;
-  return { id: m[1] ?? '', index, count };
+  return { id: latin1Text(bytes.subarray(idStart, idEnd)), index, count };
+}
+
+/** `PGNONCE:` and exactly 32 lower-case hex digits. */
+function parseNonce(bytes: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start !== NONCE_MARKER.length + 32 || !markerAt(bytes, start, end, NONCE_MARKER))
+    return undefined;
+  const from = start + NONCE_MARKER.length;
+  for (let i = from; i < end; i++) if (!isLowerHex(bytes[i])) return undefined;
+  return latin1Text(bytes.subarray(from, end));
+}
+
+/** `PGID:` and 1 to MAX_MESSAGE_ID of [0-9A-Za-z-]. */
+function parseId(bytes: Uint8Array, start: number, end: number): string | undefined {
+  const from = start + ID_MARKER.length;
+  if (end <= from || end - from > MAX_MESSAGE_ID || !markerAt(bytes, start, end, ID_MARKER))
+    return undefined;
+  for (let i = from; i < end; i++) if (!isIdByte(bytes[i])) return undefined;
+  return latin1Text(bytes.subarray(from, end));
+}
+
+function markerAt(bytes: Uint8Array, start: number, end: number, marker: Uint8Array): boolean {
+  if (end - start < marker.length) return false;
+  for (let i = 0; i < marker.length; i++) if (bytes[start + i] !== marker[i]) return false;
+  return true;
+}
+
+function isDigit(b: number | undefined): boolean {
+  return b !== undefined && b >= 0x30 && b <= 0x39;
+}
+
+function isLowerAlnum(b: number | undefined): boolean {
+  return isDigit(b) || (b !== undefined && b >= 0x61 && b <= 0x7a);
+}
+
+function isLowerHex(b: number | undefined): boolean {
+  return isDigit(b) || (b !== undefined && b >= 0x61 && b <= 0x66);
+}
+
+function isIdByte(b: number | undefined): boolean {
+  return isLowerAlnum(b) || b === 0x2d || (b !== undefined && b >= 0x41 && b <= 0x5a);
 }
 
 /**
@@ -103,37 +167,57 @@ export function buildMessageBody(
   sections: PigeonSections = {},
   attachments: Uint8Array = EMPTY,
 ): Uint8Array {
-  const markers: string[] = [];
-  if (sections.part) {
-    const { id, index, count } = sections.part;
-    markers.push(`PGPART:${id}:${index}:${count}`);
-  }
-  if (sections.nonce !== undefined) {
-    // The engine's own nonce (32 hex digits): a length check keeps a wrong caller from writing
-    // a section a peer cannot parse, without a regex per datagram.
-    if (sections.nonce.length !== 32) throw new Error('a nonce is 32 hex digits');
-    markers.push(`PGNONCE:${sections.nonce}`);
-  }
-  if (sections.id !== undefined) {
-    if (!ID.test(`PGID:${sections.id}`)) throw new Error('a message id is letters, digits and -');
-    markers.push(`PGID:${sections.id}`);
-  }
-  // text \0 \0 (marker \0)*, written into one array of the exact size (a new one is zeroed):
-  // this runs for every datagram to a Pigeon.
+  const { part, nonce, id } = sections;
+  // The numbers of a part as text; the other sections are checked and then copied as they are.
+  const index = part ? String(part.index) : '';
+  const count = part ? String(part.count) : '';
+  // The engine's own nonce (32 hex digits): a length check keeps a wrong caller from writing
+  // a section a peer cannot parse.
+  if (nonce !== undefined && nonce.length !== 32) throw new Error('a nonce is 32 hex digits');
+  if (id !== undefined && !isMessageId(id))
+    throw new Error('a message id is letters, digits and -');
+  // text \0 \0 (section \0)*, written into one array of the exact size (a new one is zeroed):
+  // this runs for every datagram to a Pigeon, so no marker strings or arrays of them.
   let size = text.length + 1;
-  if (markers.length > 0 || attachments.length > 0) {
+  if (part || nonce !== undefined || id !== undefined || attachments.length > 0) {
     size += attachments.length + 1;
-    for (const marker of markers) size += marker.length + 1;
+    if (part) size += PART_MARKER.length + part.id.length + index.length + count.length + 3;
+    if (nonce !== undefined) size += NONCE_MARKER.length + nonce.length + 1;
+    if (id !== undefined) size += ID_MARKER.length + id.length + 1;
   }
   const out = new Uint8Array(size);
   out.set(text);
   out.set(attachments, text.length + 1);
   let at = text.length + 1 + attachments.length + 1;
-  for (const marker of markers) {
-    for (let i = 0; i < marker.length; i++) out[at++] = marker.charCodeAt(i) & 0xff;
-    at++;
+  if (part) {
+    out.set(PART_MARKER, at);
+    at = writeLatin1(out, at + PART_MARKER.length, part.id);
+    out[at++] = COLON;
+    at = writeLatin1(out, at, index);
+    out[at++] = COLON;
+    at = writeLatin1(out, at, count) + 1;
+  }
+  if (nonce !== undefined) {
+    out.set(NONCE_MARKER, at);
+    at = writeLatin1(out, at + NONCE_MARKER.length, nonce) + 1;
+  }
+  if (id !== undefined) {
+    out.set(ID_MARKER, at);
+    writeLatin1(out, at + ID_MARKER.length, id);
   }
   return out;
+}
+
+/** What a PGID section may carry: 1 to MAX_MESSAGE_ID of [0-9A-Za-z-]. */
+function isMessageId(id: string): boolean {
+  if (id.length < 1 || id.length > MAX_MESSAGE_ID) return false;
+  for (let i = 0; i < id.length; i++) if (!isIdByte(id.charCodeAt(i))) return false;
+  return true;
+}
+
+function writeLatin1(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i) & 0xff;
+  return at + text.length;
 }
 
 /**

@@ -155,12 +155,17 @@ export function buildReplyWithPrefix(
 }
 
 /** `version:packetNo:user:host:command:` in bytes. */
-function headerLength(prefix: HeaderPrefix, no: string, cmd: string): number {
+export function headerLength(prefix: HeaderPrefix, no: string, cmd: string): number {
   return prefix.version.length + no.length + prefix.names.length + cmd.length + 1;
 }
 
 /** Write the header at the start of `out`; returns where the extra begins. */
-function writeHeader(out: Uint8Array, prefix: HeaderPrefix, no: string, cmd: string): number {
+export function writeHeader(
+  out: Uint8Array,
+  prefix: HeaderPrefix,
+  no: string,
+  cmd: string,
+): number {
   out.set(prefix.version, 0);
   let at = writeAscii(out, prefix.version.length, no);
   out.set(prefix.names, at);

@@ -141,6 +141,19 @@ describe('Conversations', () => {
       expect(c.size()).toEqual({ messages: 1, bytes: cost(10_000) });
     });
 
+    it('gives back what a message forgot by id cost, and drops the rest at their own cost', () => {
+      const c = new Conversations({ maxPerPeer: 3 });
+      c.add(text('1', 'p', 100));
+      c.add(text('2', 'p', 2000));
+      c.add(text('3', 'p', 300));
+      c.forget({ messageId: '2' });
+      expect(c.size()).toEqual({ messages: 2, bytes: cost(100) + cost(300) });
+      for (const id of ['4', '5']) c.add(text(id, 'p', 50));
+      // '1' went to make room: what stays is what is counted.
+      expect(c.list('p').map((m) => m.id)).toEqual(['3', '4', '5']);
+      expect(c.size()).toEqual({ messages: 3, bytes: cost(300) + cost(50, 2) });
+    });
+
     it('keeps everything within maxBytes, the least recently active giving up its oldest', () => {
       const c = new Conversations({ maxBytes: cost(1000, 4) });
       c.add(text('a1', 'a', 1000));

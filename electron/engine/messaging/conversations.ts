@@ -5,6 +5,11 @@ import { STORE_BUDGET, textBytes } from './budgets';
 
 interface Log {
   items: ChatMessage[];
+  /**
+   * What each of `items` costs (messageBytes), side by side: dropping the oldest then reads a
+   * number here rather than a message and its text from long ago, both out of the CPU's cache.
+   */
+  costs: number[];
   /** Index of the oldest kept message: dropping from the front moves it, compaction is batched. */
   start: number;
   /** What the kept messages cost (see messageBytes). */
@@ -191,8 +196,8 @@ export class Conversations {
       const i = log.items.findIndex((m, j) => j >= log.start && m.id === which.messageId);
       if (i < 0) continue;
       const [gone] = log.items.splice(i, 1);
+      const [cost = 0] = log.costs.splice(i, 1);
       if (gone) {
-        const cost = messageBytes(gone);
         log.bytes -= cost;
         this.bytes -= cost;
         this.total--;
@@ -231,7 +236,7 @@ export class Conversations {
     const { maxPerPeer, maxPeerBytes, maxMessages, maxBytes } = this.limits;
     let log = this.byPeer.get(message.peerId);
     if (!log) {
-      log = { items: [], start: 0, bytes: 0 };
+      log = { items: [], costs: [], start: 0, bytes: 0 };
       if (this.byPeer.size >= this.limits.maxConversations) this.forgetOldestConversation();
       this.byPeer.set(message.peerId, log);
     } else {
@@ -239,6 +244,7 @@ export class Conversations {
     }
     const cost = messageBytes(message);
     log.items.push(message);
+    log.costs.push(cost);
     log.bytes += cost;
     this.total++;
     this.bytes += cost;
@@ -267,9 +273,10 @@ export class Conversations {
 
   private dropOldest(log: Log): void {
     const dropped = log.items[log.start];
-    if (dropped) {
+    // Compared, not tested for truth: a truth test reads the object itself.
+    if (dropped !== undefined) {
       if (this.open.size > 0) this.open.delete(dropped.id);
-      const cost = messageBytes(dropped);
+      const cost = log.costs[log.start] ?? 0;
       log.bytes -= cost;
       this.bytes -= cost;
       // The slot is released now, not at the next compaction: the text is what weighs.
@@ -280,6 +287,7 @@ export class Conversations {
     // Compact now and then: splicing on every drop would shift the whole array each time.
     if (log.start >= Math.max(64, log.items.length / 8)) {
       log.items.splice(0, log.start);
+      log.costs.splice(0, log.start);
       log.start = 0;
     }
   }

@@ -123,4 +123,11 @@ describe('Dedupe', () => {
     expect(first.firstTime('p', 9, body)).toBe(true);
     expect(first.firstTime('p', 9, body)).toBe(false);
   });
+
+  it('hashes an ASCII key as hashOf hashes its UTF-8 bytes (the history keeps those hashes)', () => {
+    const d = new Dedupe(256, 4096, new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2]));
+    const ascii = fc.stringMatching(/^[0-9A-Za-z:-]{0,300}$/);
+    fc.assert(fc.property(ascii, (key) => d.hashOfAscii(key) === d.hashOf(bytes(key))));
+    expect(d.hashOfAscii('snd-1a:0')).toBe(d.hashOf(bytes('snd-1a:0\0\0')));
+  });
 });

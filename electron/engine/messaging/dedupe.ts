@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { trimTrailingNuls } from '../../../shared/protocol';
 import { LruMap } from '../lru-map';
 
 /** One peer's recent (packet number, body) pairs: a map to ask, a ring to forget the oldest. */
@@ -49,6 +48,24 @@ export class Dedupe {
   /** The keyed hash firstTime compares bodies by (the history records it with the message). */
   hashOf(body: Uint8Array): number {
     return this.hash(body);
+  }
+
+  /**
+   * hashOf the bytes of an ASCII text (a PGID key: letters, digits, '-', ':'), without
+   * encoding it first: for ASCII the UTF-8 bytes are the character codes, so the hash is the
+   * same. Not for other texts: a character above U+007F would hash as one byte.
+   */
+  hashOfAscii(text: string): number {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
+    let a = this.seedA;
+    let b = this.seedB;
+    for (let i = 0; i < end; i++) {
+      const byte = text.charCodeAt(i) & 0xff;
+      a = Math.imul(a ^ byte, 0x01000193);
+      b = Math.imul(b ^ byte ^ (i & 0xff), 0x01000193);
+    }
+    return fold(a, b);
   }
 
   /** Marks a (peer, packet number, hash) seen, as firstTime would: the history's keys at start. */
@@ -129,16 +146,24 @@ export class Dedupe {
     // Two 32-bit FNV-1a lanes seeded from this process's secret, folded to 48 bits: no crypto
     // call per message. Nobody who cannot read the seed can aim a body at another's hash, and
     // the forger does not know the body a peer will send next anyway (the poisoning attack).
-    const trimmed = trimTrailingNuls(body);
+    // Trailing NULs left out by index, not by a view: a view of a small array made in the
+    // heap (a key encoded for this) moves its bytes out of the heap first.
+    let end = body.length;
+    while (end > 0 && body[end - 1] === 0) end--;
     let a = this.seedA;
     let b = this.seedB;
-    for (let i = 0; i < trimmed.length; i++) {
-      const byte = trimmed[i] as number;
+    for (let i = 0; i < end; i++) {
+      const byte = body[i] as number;
       a = Math.imul(a ^ byte, 0x01000193);
       b = Math.imul(b ^ byte ^ (i & 0xff), 0x01000193);
     }
-    a = Math.imul(a ^ (a >>> 15), 0x85ebca6b) >>> 0;
-    b = Math.imul(b ^ (b >>> 13), 0xc2b2ae35) >>> 0;
-    return (a & 0xffff) * 0x100000000 + b;
+    return fold(a, b);
   }
+}
+
+/** The two lanes, finished and folded to 48 bits. */
+function fold(lanesA: number, lanesB: number): number {
+  const a = Math.imul(lanesA ^ (lanesA >>> 15), 0x85ebca6b) >>> 0;
+  const b = Math.imul(lanesB ^ (lanesB >>> 13), 0xc2b2ae35) >>> 0;
+  return (a & 0xffff) * 0x100000000 + b;
 }

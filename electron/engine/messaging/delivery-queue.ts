@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import { LruMap } from '../lru-map';
 import type { Wire } from '../wire';
 import { ForgedAcks } from './forged-acks';
+import { SentNumbers } from './sent-numbers';
 
 /** One outgoing message to one peer, already encoded into datagram extras (one per part). */
 export interface OutgoingItem {
@@ -114,11 +115,8 @@ export class DeliveryQueue {
   private readonly byPacketNo = new Map<number, InFlight>();
   /** Socket errors per destination (a peer id, "address:port"), for the failure reason. */
   private readonly sendErrors = new Map<string, string>();
-  /**
-   * Recent message numbers and the address each went to, oldest first: each number is set
-   * once, so insertion order is all the order needed (no recency node per message).
-   */
-  private readonly sentTo = new Map<number, string>();
+  /** Recent message numbers and the address each went to (the last MAX_SENT_NUMBERS). */
+  private readonly sentTo = new SentNumbers(MAX_SENT_NUMBERS);
   private readonly proven = new LruMap<string, true>();
   private readonly forged = new ForgedAcks();
   /** Oldest first: every verdict waits the same time. */
@@ -166,7 +164,7 @@ export class DeliveryQueue {
       // Late acks (a retransmission answered twice) name numbers we did send there. Any other
       // number of this run is a guess at ours, those below our first message too (a forger reads
       // our counter off any packet we send); only an earlier run's numbers are not.
-      if (packetNo > this.deps.wire.runFloor() && this.sentTo.get(packetNo) !== address)
+      if (packetNo > this.deps.wire.runFloor() && this.sentTo.addressOf(packetNo) !== address)
         this.forgedFrom(address);
       return false;
     }
@@ -262,7 +260,7 @@ export class DeliveryQueue {
     lane.flight = f;
     item.numbered?.(part, packetNo);
     this.byPacketNo.set(packetNo, f);
-    this.rememberSent(packetNo, item.address);
+    this.sentTo.add(packetNo, item.address);
     if (this.sendErrors.size > 0) this.sendErrors.delete(peerId(item.address, item.port));
     this.transmit(f);
   }
@@ -322,14 +320,6 @@ export class DeliveryQueue {
 
   private forgedFrom(address: string): void {
     this.forged.add(address, this.deps.clock.now());
-  }
-
-  private rememberSent(packetNo: number, address: string): void {
-    this.sentTo.set(packetNo, address);
-    if (this.sentTo.size > MAX_SENT_NUMBERS) {
-      const oldest = this.sentTo.keys().next();
-      if (!oldest.done) this.sentTo.delete(oldest.value);
-    }
   }
 
   /** The timer: resend or fail what is due, give the verdicts due, then wait for the next. */

@@ -19,7 +19,6 @@ import {
   parseMessageBody,
   receiveEncoding,
   toBase64,
-  utf8Bytes,
   type MessageBody,
   type MessagePart,
   type WirePacket,
@@ -166,11 +165,13 @@ export class Inbox {
     // A Pigeon names its message (PGID): a copy its outbox sends days later, with another
     // packet number and nonce, is the same message. Those keys outlive the others (store.ts).
     // A part is named by its part id too: a copy cut differently has other parts (writing.ts).
-    const hash = this.dedupe.hashOf(
+    // The PGID key is ASCII (parseMessageBody checked the id and the part's id): hashed as is.
+    const hash =
       body.id === undefined
-        ? p.extra
-        : utf8Bytes(body.part ? `${body.id}:${body.part.id}:${body.part.index}` : `${body.id}:0`),
-    );
+        ? this.dedupe.hashOf(p.extra)
+        : this.dedupe.hashOfAscii(
+            body.part ? `${body.id}:${body.part.id}:${body.part.index}` : `${body.id}:0`,
+          );
     const packetNo = body.id === undefined ? p.packetNo : SEEN_BY_ID;
     const seen: SeenKey = { peerId: peer.id, packetNo, hash };
     if (!this.dedupe.firstTimeHashed(peer.id, packetNo, hash) || this.seenBefore(seen)) {

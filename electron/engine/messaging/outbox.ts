@@ -44,7 +44,8 @@ export class Outbox {
   send(to: readonly string[], rawText: string, options: { sealed?: boolean } = {}): string[] {
     const text = normaliseLineBreaks(rawText);
     const ids: string[] = [];
-    const seen = new Set<string>();
+    // Nearly every send has one recipient: no set to keep them distinct then.
+    const seen = to.length > 1 ? new Set<string>() : undefined;
     for (const recipient of to) {
       // NUL ends the text on the wire: the peer would see only the part before it.
       if (text.includes('\0')) {
@@ -56,8 +57,10 @@ export class Outbox {
         ids.push(this.refused(recipient, text, 'bad-recipient', { to: JSON.stringify(recipient) }));
         continue;
       }
-      if (seen.has(peer.id)) continue;
-      seen.add(peer.id);
+      if (seen) {
+        if (seen.has(peer.id)) continue;
+        seen.add(peer.id);
+      }
       ids.push(this.queueText(peer, text, options.sealed === true));
     }
     return ids;

@@ -11,6 +11,8 @@ const MAX_CONVERSATIONS = 10_000;
 export class UnreadCounter {
   private readonly counts = new Map<string, number>();
   private sum = 0;
+  /** The conversation last moved to the end of `counts` (the most recent), while it is there. */
+  private newest: string | undefined;
 
   constructor(
     private readonly emit: Emit,
@@ -26,13 +28,19 @@ export class UnreadCounter {
   }
 
   arrived(peerId: string): void {
-    const n = (this.counts.get(peerId) ?? 0) + 1;
-    this.counts.delete(peerId);
+    const had = this.counts.get(peerId);
+    const n = (had ?? 0) + 1;
+    if (had === undefined || peerId !== this.newest) {
+      // To the end, the most recent. Not when it is there already: a delete that empties a
+      // map makes V8 allocate its table again, for every message of a conversation.
+      this.counts.delete(peerId);
+      this.newest = peerId;
+    }
     this.counts.set(peerId, n);
     this.sum++;
     if (this.counts.size > MAX_CONVERSATIONS) {
       const [oldest, stale] = this.counts.entries().next().value as [string, number];
-      this.counts.delete(oldest);
+      this.drop(oldest);
       this.sum -= stale;
     }
     if (this.listened()) this.emit('chat:unread', { peerId, unread: n, total: this.sum });
@@ -43,7 +51,7 @@ export class UnreadCounter {
     const had = this.counts.get(peerId);
     if (!had) return;
     const left = Math.max(0, had - n);
-    if (left === 0) this.counts.delete(peerId);
+    if (left === 0) this.drop(peerId);
     else this.counts.set(peerId, left);
     this.sum -= had - left;
     this.emit('chat:unread', { peerId, unread: left, total: this.sum });
@@ -56,8 +64,13 @@ export class UnreadCounter {
   markRead(peerId: string): void {
     const n = this.counts.get(peerId);
     if (!n) return;
-    this.counts.delete(peerId);
+    this.drop(peerId);
     this.sum -= n;
     this.emit('chat:unread', { peerId, unread: 0, total: this.sum });
+  }
+
+  private drop(peerId: string): void {
+    this.counts.delete(peerId);
+    if (peerId === this.newest) this.newest = undefined;
   }
 }
