@@ -295,7 +295,7 @@ export class HistoryStore {
   }
 
   private startWriter(): void {
-    const writer = WriterThread.start(this.file);
+    const writer = WriterThread.start(this.file, this.journal?.dir);
     if (!writer) return;
     writer.onAnswer = (a) => this.answered(a);
     // Crashed: the batch it had goes again, written here from now on.
@@ -1086,7 +1086,10 @@ export class HistoryStore {
    */
   sync(now: number): void {
     if (this.owner && !this.inFlight && this.hasWork()) this.post();
-    this.journal?.sync();
+    // The flushes wait for the disk: the writer thread's, when there is one.
+    const flushes = this.writer?.running ? this.writer : undefined;
+    if (flushes) flushes.sync();
+    else this.journal?.sync();
     if (this.shrinkPending && this.shrinking === 0) this.shrink();
     if (!this.dirty) return;
     this.dirty = false;
@@ -1099,7 +1102,7 @@ export class HistoryStore {
       // Pruned keys stay in the filter: start it again from the table once it holds many.
       if (this.seenFilter && this.seenFilter.added > 2 * this.limits.seenMax) this.loadSeenFilter();
     }
-    this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    if (!flushes) this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   }
 
   close(): void {

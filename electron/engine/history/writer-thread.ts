@@ -72,22 +72,25 @@ export class WriterThread {
   /** The thread stopped without being closed (it crashed). */
   onDeath: (() => void) | undefined;
 
-  /** Starts one on `file`; undefined when there is no program to run or no thread to run it. */
-  static start(file: string): WriterThread | undefined {
+  /**
+   * Starts one on `file` (and the journal in `journal`); undefined when there is no program to
+   * run or no thread to run it.
+   */
+  static start(file: string, journal: string | undefined): WriterThread | undefined {
     const source = writerSource();
     if (source === undefined) return undefined;
     try {
-      return new WriterThread(file, source);
+      return new WriterThread(file, journal, source);
     } catch {
       return undefined;
     }
   }
 
-  private constructor(file: string, source: string) {
+  private constructor(file: string, journal: string | undefined, source: string) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.done = new Int32Array(new SharedArrayBuffer(4));
-    const data: WriterData = { role: WRITER_ROLE, file, port: port2, done: this.done };
+    const data: WriterData = { role: WRITER_ROLE, file, journal, port: port2, done: this.done };
     this.worker = new Worker(source, {
       eval: true,
       workerData: data,
@@ -113,6 +116,12 @@ export class WriterThread {
     const request: WriterRequest = { id, batch };
     this.port.postMessage(request);
     return id;
+  }
+
+  /** Has the journal and the database flushed to the disk, on the writer's time. */
+  sync(): void {
+    const request: WriterRequest = { id: this.nextId++, sync: true };
+    this.port.postMessage(request);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { prepareBatch, writeBatch, type Batch, type BatchResult } from './batch-write';
+import { InboxJournal } from './inbox-journal';
 
 /**
  * The history's writer thread (writer-thread.ts starts it): its own connection to history.db,
@@ -12,6 +13,8 @@ import { prepareBatch, writeBatch, type Batch, type BatchResult } from './batch-
 export interface WriterData {
   role: typeof WRITER_ROLE;
   file: string;
+  /** The inbox journal's folder, flushed with the database at each `sync`. */
+  journal: string | undefined;
   port: MessagePort;
   /** [0]: the number of the last batch answered. */
   done: Int32Array;
@@ -19,11 +22,13 @@ export interface WriterData {
 
 export const WRITER_ROLE = 'pigeon-history-writer';
 
-export type WriterRequest = { id: number; batch: Batch } | { id: number; close: true };
+export type WriterRequest =
+  { id: number; batch: Batch } | { id: number; sync: true } | { id: number; close: true };
 
 export type WriterAnswer =
   | { id: number; result: BatchResult }
   | { id: number; error: string }
+  | { id: number; synced: true }
   | { id: number; closed: true };
 
 function run(data: WriterData): void {
@@ -55,6 +60,19 @@ function run(data: WriterData): void {
     }
     if (!db || !statements) {
       answer({ id: request.id, error: failure ?? 'the history writer is not open' });
+      return;
+    }
+    if ('sync' in request) {
+      // What survives a power cut from now on: the journal's records, then the database
+      // (a checkpoint syncs the WAL, copies it in and syncs the file). Its disk waits are this
+      // thread's, not the engine's.
+      try {
+        if (data.journal !== undefined) InboxJournal.syncAll(data.journal);
+        db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+      } catch {
+        // A busy or failing disk: the next sync tries again.
+      }
+      answer({ id: request.id, synced: true });
       return;
     }
     try {
