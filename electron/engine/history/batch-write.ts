@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { DeliveryState } from '../../../shared/model';
+import { decodeRows } from './row-codec';
 import { indexText } from './search';
 
 /**
@@ -13,8 +14,8 @@ export interface BatchRow {
   text: string;
   at: number;
   broadcast: 0 | 1;
-  /** Made JSON by the batch, on the writer thread. */
-  delivery: DeliveryState | null;
+  /** JSON DeliveryState, or null. */
+  delivery: string | null;
   /** JSON of the message's extras (store.ts extraOf), or null. */
   extra: string | null;
   /** What it counts against the budget (messageCost). */
@@ -25,14 +26,19 @@ export interface BatchRow {
 }
 
 /**
- * What one batch writes: rows in the order they happened, then settled delivery states. It
- * crosses to the writer thread as objects (a structured clone costs the engine's thread less
- * than JSON would), and the JSON the columns hold is made there.
+ * What one batch writes: rows in the order they happened, as frames (row-codec.ts) in one
+ * buffer that crosses to the writer thread as one copy, then settled delivery states (made
+ * JSON on the writer thread).
  */
 export interface Batch {
-  rows: BatchRow[];
+  frames: Uint8Array;
   /** [message id, state]: a row of this batch takes its state in; others are updated. */
   deliveries: [string, DeliveryState][];
+}
+
+/** A batch's rows (its own frames: not checked again). */
+export function batchRows(batch: Batch): BatchRow[] {
+  return decodeRows(batch.frames, false).rows;
 }
 
 /** What the batch left: the newest seq, how far the full-text index goes, each peer's newest. */
@@ -114,7 +120,7 @@ export function writeBatch(
       r.text,
       r.at,
       r.broadcast,
-      delivery === null ? null : JSON.stringify(delivery),
+      typeof delivery === 'string' || delivery === null ? delivery : JSON.stringify(delivery),
       r.extra,
       r.bytes,
     );

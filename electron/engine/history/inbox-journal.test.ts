@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 import type { BatchRow } from './batch-write';
 import { InboxJournal } from './inbox-journal';
+import { encodeRow, FRAME_HEADER, maxFrameSize } from './row-codec';
 
 const tempDir = tempDirsRemovedAfterEach('pigeon-journal-');
 
@@ -23,15 +25,27 @@ function row(id: string, text: string): BatchRow {
   };
 }
 
+/** Appends a row's checked frame, as the store does; `damage` changes the payload first. */
+function put(j: InboxJournal, r: BatchRow, damage?: (payload: Buffer) => void): void {
+  const buf = Buffer.alloc(maxFrameSize(r));
+  const size = encodeRow(r, buf, 0, true);
+  if (damage) {
+    damage(buf.subarray(FRAME_HEADER, size));
+    // Checksummed again: the CRC matches, the bytes are still not a row.
+    buf.writeUInt32LE(zlib.crc32(buf.subarray(FRAME_HEADER, size)), 4);
+  }
+  j.append(buf, 0, size);
+}
+
 describe('the inbox journal', () => {
   it('reads back every row appended, segment after segment, and drops the segments released', () => {
     const dir = path.join(tempDir(), 'j');
     const j = new InboxJournal(dir);
-    j.append(JSON.stringify(row('a', 'first')));
-    j.append(JSON.stringify(row('b', '第二 with "quotes" and \u202e bidi')));
+    put(j, row('a', 'first'));
+    put(j, row('b', '第二 with "quotes" and \u202e bidi'));
     expect(j.seal()).toBe(1);
     expect(j.seal()).toBeUndefined();
-    j.append(JSON.stringify(row('c', 'x'.repeat(200_000))));
+    put(j, row('c', 'x'.repeat(200_000)));
     expect(InboxJournal.read(dir).rows.map((r) => r.id)).toEqual(['a', 'b', 'c']);
     expect(InboxJournal.read(dir).rows[1]?.text).toBe('第二 with "quotes" and \u202e bidi');
     j.release(1);
@@ -40,7 +54,7 @@ describe('the inbox journal', () => {
     j.close();
     // A journal opened on the folder goes on after the segments there, never into one.
     const next = new InboxJournal(dir);
-    next.append(JSON.stringify(row('d', 'later')));
+    put(next, row('d', 'later'));
     expect(fs.readdirSync(dir).sort()).toEqual(['2.log', '3.log']);
     next.close();
     if (process.platform !== 'win32') {
@@ -52,10 +66,10 @@ describe('the inbox journal', () => {
   it('stops at a record that is not a whole, well-formed row, and ignores other files', () => {
     const dir = path.join(tempDir(), 'j');
     const j = new InboxJournal(dir);
-    j.append(JSON.stringify(row('ok', 'fine')));
+    put(j, row('ok', 'fine'));
     // Checksummed, but not a row: a damaged writer, never taken into the history.
-    j.append(JSON.stringify({ ...row('bad', 'x'), direction: 'sideways' }));
-    j.append(JSON.stringify(row('after', 'never read')));
+    put(j, row('bad', 'x'), (payload) => (payload[0] = 200));
+    put(j, row('after', 'never read'));
     j.close();
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a segment');
     fs.writeFileSync(path.join(dir, '9.log'), Buffer.from([255, 255, 255, 255, 0, 0, 0, 0]));

@@ -1,17 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { DATA_FILE_MODE } from '../io/data-dir';
 import type { BatchRow } from './batch-write';
+import { decodeRows } from './row-codec';
 
 /** Beside history.db: the folder of the journal's segments. */
 export const JOURNAL_SUFFIX = '-inbox';
 const SEGMENT = /^(\d{1,15})\.log$/;
-const HEADER = 8;
-/** No row comes near this (a long message is at most 2.5 MiB): a larger length is damage. */
-const MAX_RECORD = 64 * 1024 * 1024;
-/** Records up to this size (nearly all) are built in one buffer, kept. */
-const SCRATCH_BYTES = 64 * 1024;
 
 /**
  * Incoming messages between their ack and their batch. Each one is appended to the segment
@@ -23,15 +18,14 @@ const SCRATCH_BYTES = 64 * 1024;
  *
  * A power cut can lose what the kernel had not written to the disk yet, as the database's
  * synchronous=NORMAL can: `sync` (with the store's checkpoint, every 2 s) bounds it.
- * Each record: length (u32 LE), CRC-32 of the payload (u32 LE), the payload (a BatchRow as
- * JSON). A torn or damaged record ends its segment's reading.
+ * Each record is a row's frame (row-codec.ts: length, CRC-32, payload). A torn or damaged
+ * record ends its segment's reading.
  */
 export class InboxJournal {
   private fd: number | undefined;
   private segment: number;
   private written = 0;
   private unsynced = false;
-  private scratch: Buffer | undefined;
 
   constructor(readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -39,24 +33,14 @@ export class InboxJournal {
   }
 
   /**
-   * Appends a row, as the JSON of a BatchRow; throws, nothing appended, when it cannot be
-   * written in full.
+   * Appends a record: the frame (row-codec.ts, with its CRC) at `at` in `buffer`. Throws,
+   * nothing appended, when it cannot be written in full.
    */
-  append(json: string): void {
-    // Built in a buffer kept for the purpose: nothing allocated for most records.
-    const most = HEADER + 3 * json.length;
-    const record =
-      most <= SCRATCH_BYTES
-        ? (this.scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES))
-        : Buffer.allocUnsafe(most);
-    const length = record.write(json, HEADER, 'utf8');
-    record.writeUInt32LE(length, 0);
-    record.writeUInt32LE(zlib.crc32(record.subarray(HEADER, HEADER + length)), 4);
-    const size = HEADER + length;
+  append(buffer: Buffer, at: number, size: number): void {
     const fd = this.open();
     let n = 0;
     try {
-      n = fs.writeSync(fd, record, 0, size, this.written);
+      n = fs.writeSync(fd, buffer, at, size, this.written);
     } finally {
       // A short write (a full disk) would leave half a record: cut it off, as if never written.
       if (n !== size) fs.ftruncateSync(fd, this.written);
@@ -142,16 +126,8 @@ export class InboxJournal {
       } catch {
         continue;
       }
-      for (let at = 0; at + HEADER <= bytes.length;) {
-        const length = bytes.readUInt32LE(at);
-        if (length > MAX_RECORD || at + HEADER + length > bytes.length) break;
-        const payload = bytes.subarray(at + HEADER, at + HEADER + length);
-        if (zlib.crc32(payload) !== bytes.readUInt32LE(at + 4)) break;
-        const row = parseRow(payload);
-        if (!row) break;
-        rows.push(row);
-        at += HEADER + length;
-      }
+      // A torn or damaged record ends its segment.
+      rows.push(...decodeRows(bytes, true).rows);
     }
     return { rows, last };
   }
@@ -171,47 +147,4 @@ function segments(dir: string): number[] {
     if (m) out.push(Number(m[1]));
   }
   return out.sort((a, b) => a - b);
-}
-
-/** A record's row, checked field by field: a damaged file must not put garbage in the history. */
-function parseRow(payload: Buffer): BatchRow | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof v !== 'object' || v === null) return undefined;
-  const r = v as Record<string, unknown>;
-  const str = (k: string) => typeof r[k] === 'string';
-  const num = (k: string) => typeof r[k] === 'number' && Number.isFinite(r[k]);
-  const strOrNull = (k: string) => r[k] === null || str(k);
-  const numOrNull = (k: string) => r[k] === null || num(k);
-  if (
-    !str('id') ||
-    !str('peerId') ||
-    (r.direction !== 'in' && r.direction !== 'out') ||
-    !str('text') ||
-    !num('at') ||
-    (r.broadcast !== 0 && r.broadcast !== 1) ||
-    !(r.delivery === null || (typeof r.delivery === 'object' && !Array.isArray(r.delivery))) ||
-    !strOrNull('extra') ||
-    !num('bytes') ||
-    !numOrNull('packetNo') ||
-    !numOrNull('hash')
-  )
-    return undefined;
-  return {
-    id: r.id as string,
-    peerId: r.peerId as string,
-    direction: r.direction,
-    text: r.text as string,
-    at: r.at as number,
-    broadcast: r.broadcast,
-    delivery: r.delivery as BatchRow['delivery'],
-    extra: r.extra as string | null,
-    bytes: r.bytes as number,
-    packetNo: r.packetNo as number | null,
-    hash: r.hash as number | null,
-  };
 }

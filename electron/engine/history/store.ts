@@ -9,6 +9,7 @@ import {
 } from '../../../shared/model';
 import { DATA_FILE_MODE, ensureDataDir } from '../io/data-dir';
 import {
+  batchRows,
   hourOf,
   prepareBatch,
   writeBatch,
@@ -19,6 +20,7 @@ import {
 } from './batch-write';
 import { InboxJournal, JOURNAL_SUFFIX } from './inbox-journal';
 import { PartStore } from './part-store';
+import { PendingRows } from './pending-rows';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { highlightRanges, indexText, parseQuery } from './search';
 import { SeenFilter } from './seen-filter';
@@ -29,11 +31,11 @@ import type { WriterAnswer } from './writer-worker';
 export const HISTORY_FILE = 'history.db';
 
 /**
- * Rows waiting for the writer thread, in characters (charsOf): past this an incoming
+ * Rows waiting for the writer thread, in bytes of their frames: past this an incoming
  * message waits for the batches to be written (as when this thread wrote them), so a flood
  * faster than the disk cannot pile them up in memory.
  */
-const UNWRITTEN_MAX = 8 * 1024 * 1024;
+const UNWRITTEN_MAX = 16 * 1024 * 1024;
 
 const MiB = 1024 * 1024;
 
@@ -170,17 +172,14 @@ export class HistoryStore {
    * at most the last batch of our own messages' records; the journal's rows are written and
    * the full-text entries rebuilt from the rows at the next open.
    */
-  private pending: BatchRow[] = [];
+  private pending = new PendingRows();
   /** The duplicate filter's keys of the pending rows (pendingSeen holds them until written). */
   private pendingKeys: string[] = [];
-  /** The pending rows' size in characters (charsOf): bounded (UNWRITTEN_MAX) with the batch under way's. */
-  private pendingChars = 0;
   /** Delivery states settled since the last batch, by message id. */
   private pendingDelivery = new Map<string, DeliveryState>();
   /** The batch the writer thread is writing (one at a time: batches stay in order). */
   private inFlight:
-    | { id: number; batch: Batch; keys: string[]; chars: number; segment: number | undefined }
-    | undefined;
+    { id: number; batch: Batch; keys: string[]; segment: number | undefined } | undefined;
   /** The duplicate filter's keys of incoming rows not written yet (hasSeen must see them). */
   private readonly pendingSeen = new Set<string>();
   /** Every key in `seen` and the inbox, and some gone since: built at the first hasSeen. */
@@ -303,7 +302,7 @@ export class HistoryStore {
       this.writer = undefined;
       const f = this.inFlight;
       this.inFlight = undefined;
-      if (f) this.requeue(f.batch, f.keys, f.chars);
+      if (f) this.requeue(f.batch, f.keys);
       this.flushSoon();
     };
     this.writer = writer;
@@ -418,7 +417,7 @@ export class HistoryStore {
       text: message.text,
       at: message.at,
       broadcast: message.broadcast ? 1 : 0,
-      delivery: message.delivery ?? null,
+      delivery: message.delivery ? JSON.stringify(message.delivery) : null,
       extra,
       bytes: cost,
       packetNo: seen ? seen.packetNo : null,
@@ -435,12 +434,19 @@ export class HistoryStore {
       // The writer thread behind by megabytes (a flood of long messages): wait for it here,
       // as writing on this thread did. Throws, nothing stored, when the batches cannot be
       // written: a message that is not kept is not acked.
-      if (this.unwrittenChars() > UNWRITTEN_MAX) this.flush();
+      if (this.unwrittenBytes() > UNWRITTEN_MAX) this.flush();
       // One write() to the journal: kept from a crash before the ack. A history in memory
       // dies with the process; nothing there outlives a crash, so it has no journal.
-      if (this.journal) this.journal.append(JSON.stringify(row));
-      this.pending.push(row);
-      this.pendingChars += charsOf(row);
+      // Its frame is the journal's record: encoded once, written from where it lies.
+      const frame = this.pending.add(row, this.journal !== undefined);
+      if (this.journal) {
+        try {
+          this.journal.append(frame.buffer, frame.at, frame.size);
+        } catch (error) {
+          this.pending.length = frame.at;
+          throw error;
+        }
+      }
       if (seen) {
         const key = seenKey(seen);
         this.pendingSeen.add(key);
@@ -488,14 +494,13 @@ export class HistoryStore {
       text: message.text,
       at: message.at,
       broadcast: message.broadcast ? 1 : 0,
-      delivery: message.delivery ?? null,
+      delivery: message.delivery ? JSON.stringify(message.delivery) : null,
       extra,
       bytes: cost,
       packetNo: null,
       hash: null,
     };
-    this.pending.push(row);
-    this.pendingChars += charsOf(row);
+    this.pending.add(row, false);
     // Our own words are kept even past the budget: the next insert makes room.
     this.used += cost;
     this.flushSoon();
@@ -542,26 +547,23 @@ export class HistoryStore {
    * writer thread). Throws, the batch pending again, when writing it here fails.
    */
   private post(): void {
-    const batch: Batch = { rows: this.pending, deliveries: [...this.pendingDelivery] };
+    const batch: Batch = { frames: this.pending.take(), deliveries: [...this.pendingDelivery] };
     const keys = this.pendingKeys;
-    const chars = this.pendingChars;
-    this.pending = [];
     this.pendingKeys = [];
-    this.pendingChars = 0;
     this.pendingDelivery = new Map();
     // The rows appended so far are all in the batch: their segments go once it is written.
     const segment = this.journal?.seal();
     if (this.writer?.running) {
-      this.inFlight = { id: this.writer.post(batch), batch, keys, chars, segment };
+      this.inFlight = { id: this.writer.post(batch), batch, keys, segment };
       return;
     }
     let result: BatchResult;
     try {
       result = this.transaction(() =>
-        writeBatch(this.batchStatements, batch.rows, batch.deliveries),
+        writeBatch(this.batchStatements, batchRows(batch), batch.deliveries),
       );
     } catch (error) {
-      this.requeue(batch, keys, chars);
+      this.requeue(batch, keys);
       throw error;
     }
     this.settle(keys, segment, result);
@@ -576,11 +578,11 @@ export class HistoryStore {
     if (answer === undefined || !('result' in answer || 'error' in answer)) {
       // The writer died: its batch is written here (again, if it got that far: no row twice).
       this.writer = undefined;
-      this.requeue(f.batch, f.keys, f.chars);
+      this.requeue(f.batch, f.keys);
       return;
     }
     if ('error' in answer) {
-      this.requeue(f.batch, f.keys, f.chars);
+      this.requeue(f.batch, f.keys);
       throw new Error(answer.error);
     }
     this.settle(f.keys, f.segment, answer.result);
@@ -592,7 +594,7 @@ export class HistoryStore {
     if (!f || a.id !== f.id) return;
     this.inFlight = undefined;
     if ('result' in a) this.settle(f.keys, f.segment, a.result);
-    else this.requeue(f.batch, f.keys, f.chars);
+    else this.requeue(f.batch, f.keys);
     if (this.hasWork()) this.flushSoon();
   }
 
@@ -611,9 +613,8 @@ export class HistoryStore {
   }
 
   /** A batch that was not written: pending again, before what came since (a newer state wins). */
-  private requeue(batch: Batch, keys: string[], chars: number): void {
-    this.pending = [...batch.rows, ...this.pending];
-    this.pendingChars += chars;
+  private requeue(batch: Batch, keys: string[]): void {
+    this.pending.putBack(batch.frames);
     this.pendingKeys = [...keys, ...this.pendingKeys];
     const newer = this.pendingDelivery;
     this.pendingDelivery = new Map(batch.deliveries);
@@ -1126,13 +1127,13 @@ export class HistoryStore {
     }
   }
 
-  private unwrittenChars(): number {
-    return this.pendingChars + (this.inFlight?.chars ?? 0);
+  private unwrittenBytes(): number {
+    return this.pending.length + (this.inFlight?.batch.frames.length ?? 0);
   }
 
   /** The rows not written yet (in the batch under way, or pending). */
   private unwritten(): BatchRow[] {
-    return [...(this.inFlight?.batch.rows ?? []), ...this.pending];
+    return [...(this.inFlight ? batchRows(this.inFlight.batch) : []), ...this.pending.rows()];
   }
 
   /** Whether the batches are written by the writer thread (else on the engine's own). */
@@ -1177,11 +1178,6 @@ function createPrivate(file: string): void {
 
 export { hourOf };
 
-/** About what a row weighs in memory, in characters: its strings and a little for the rest. */
-function charsOf(r: BatchRow): number {
-  return 200 + r.text.length + (r.extra === null ? 0 : r.extra.length);
-}
-
 /** A row the inbox table (schema 4, before the journal) held when a crash stopped the engine. */
 function fromInboxRow(r: Record<string, SQLInputValue>): BatchRow {
   return {
@@ -1191,7 +1187,7 @@ function fromInboxRow(r: Record<string, SQLInputValue>): BatchRow {
     text: String(r.text),
     at: Number(r.at),
     broadcast: Number(r.broadcast) === 1 ? 1 : 0,
-    delivery: r.delivery === null ? null : (JSON.parse(String(r.delivery)) as DeliveryState),
+    delivery: r.delivery === null ? null : String(r.delivery),
     extra: r.extra === null ? null : String(r.extra),
     bytes: Number(r.bytes),
     packetNo: r.packet_no === null ? null : Number(r.packet_no),

@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { prepareBatch, writeBatch, type Batch, type BatchResult } from './batch-write';
+import { batchRows, prepareBatch, writeBatch, type Batch, type BatchResult } from './batch-write';
 import { InboxJournal } from './inbox-journal';
 
 /**
@@ -77,7 +77,7 @@ function run(data: WriterData): void {
     }
     try {
       db.exec('BEGIN IMMEDIATE');
-      const result = writeBatch(statements, request.batch.rows, request.batch.deliveries);
+      const result = writeBatch(statements, batchRows(request.batch), request.batch.deliveries);
       db.exec('COMMIT');
       answer({ id: request.id, result });
     } catch (error) {
