@@ -415,7 +415,11 @@ export class Engine {
     this.timers.clear();
     this.messaging.stop();
     this.files.stop();
-    this.history.sync(this.clock.now());
+    try {
+      this.history.syncAndWait(this.clock.now());
+    } catch {
+      // A failing disk: what was journalled is written at the next start.
+    }
     await this.presence.sayGoodbye();
     this.numbers.close();
     await this.tcp?.close();

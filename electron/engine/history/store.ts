@@ -1106,6 +1106,17 @@ export class HistoryStore {
     if (!flushes) this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   }
 
+  /**
+   * `sync`, waited for: every batch written, the journal and the database flushed to the disk,
+   * the writer thread idle. The engine runs it as it stops, so that nothing is being written
+   * behind it (another process may open the file next).
+   */
+  syncAndWait(now: number): void {
+    this.flush();
+    this.sync(now);
+    this.writer?.idle();
+  }
+
   close(): void {
     if (!this.db.isOpen) return;
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);

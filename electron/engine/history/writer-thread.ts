@@ -118,6 +118,11 @@ export class WriterThread {
     return id;
   }
 
+  /** Blocks until everything posted so far is answered (the writer is idle then). */
+  idle(): void {
+    if (this.alive && this.nextId > 1) this.wait(this.nextId - 1);
+  }
+
   /** Has the journal and the database flushed to the disk, on the writer's time. */
   sync(): void {
     const request: WriterRequest = { id: this.nextId++, sync: true };
