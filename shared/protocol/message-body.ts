@@ -9,6 +9,7 @@ import {
   parseDecimalAt,
   trimTrailingNuls,
 } from './bytes';
+import { allocBytes } from './byte-pool';
 import { encodeText } from './encoding';
 
 /**
@@ -176,8 +177,9 @@ export function buildMessageBody(
   if (nonce !== undefined && nonce.length !== 32) throw new Error('a nonce is 32 hex digits');
   if (id !== undefined && !isMessageId(id))
     throw new Error('a message id is letters, digits and -');
-  // text \0 \0 (section \0)*, written into one array of the exact size (a new one is zeroed):
-  // this runs for every datagram to a Pigeon, so no marker strings or arrays of them.
+  // text \0 \0 (section \0)*, written into one array of the exact size, zeroed (allocBytes
+  // hands out each region once): this runs for every datagram to a Pigeon, so no marker
+  // strings or arrays of them, and a pooled view rather than a malloc'd array of its own.
   let size = text.length + 1;
   if (part || nonce !== undefined || id !== undefined || attachments.length > 0) {
     size += attachments.length + 1;
@@ -185,7 +187,7 @@ export function buildMessageBody(
     if (nonce !== undefined) size += NONCE_MARKER.length + nonce.length + 1;
     if (id !== undefined) size += ID_MARKER.length + id.length + 1;
   }
-  const out = new Uint8Array(size);
+  const out = allocBytes(size);
   out.set(text);
   out.set(attachments, text.length + 1);
   let at = text.length + 1 + attachments.length + 1;
