@@ -42,6 +42,11 @@ export interface EngineContext {
    */
   readonly installId?: string | undefined;
   isRunning(): boolean;
+  /**
+   * Holds each clock's first reading until `end` (turn-clock.ts): one datagram handled, or one
+   * message sent, is one instant. Absent in contexts that tests build.
+   */
+  readonly turn?: { begin(): void; end(): void };
   /** Where our UDP socket is bound (port 0 before start). */
   local(): { address: string; port: number };
   /** A timer that dies with the engine: it never fires after stop(). */

@@ -15,6 +15,7 @@ import {
   type WirePacket,
 } from '../../shared/protocol';
 import { systemClock, type Clock } from './clock';
+import { TurnClock } from './turn-clock';
 import { DatagramCaps, EventHub, type EngineContext } from './context';
 import { EngineDiagnostics, type DiagnosticsOptions } from './diagnostics/engine-diagnostics';
 import { diagnosticsHandlers } from './diagnostics/handlers';
@@ -149,6 +150,8 @@ export class Engine {
   readonly request: RequestHandler;
 
   private readonly clock: Clock;
+  /** The clocks, read once per datagram handled (turn-clock.ts). */
+  private readonly turn: TurnClock;
   private readonly socket: DatagramSocket;
   private readonly wire: Wire;
   private readonly numbers: PacketNumbers;
@@ -191,7 +194,10 @@ export class Engine {
     // memory (tests, benchmarks), one per process, like the history itself.
     this.install =
       options.history?.where === 'disk' ? loadInstallId(current.dataDir) : { id: newInstallId() };
-    this.clock = options.clock ?? systemClock;
+    this.turn = options.clock
+      ? new TurnClock(options.clock)
+      : new TurnClock(systemClock, () => performance.now());
+    this.clock = this.turn;
     this.socket = options.socket ?? new UdpSocket();
     this.numbers = new PacketNumbers(() => this.clock.now());
     this.numbers.onProblem((params) =>
@@ -202,7 +208,7 @@ export class Engine {
       user: current.user,
       host: current.host,
     });
-    const now = options.clock ? () => this.clock.now() : () => performance.now();
+    const now = this.turn.monotonic;
     const refusals = new RefusalLog(() => this.clock.now());
     this.ctx = {
       clock: this.clock,
@@ -226,6 +232,7 @@ export class Engine {
       dataDir: current.dataDir,
       installId: this.install.id,
       isRunning: () => this.running,
+      turn: this.turn,
       local: () => this.socket.local(),
       later: (ms, fn) => this.later(ms, fn),
     };
@@ -475,6 +482,15 @@ export class Engine {
   // ---- receiving -----------------------------------------------------------------------------
 
   private receive(d: Datagram): void {
+    this.turn.begin();
+    try {
+      this.handle(d);
+    } finally {
+      this.turn.end();
+    }
+  }
+
+  private handle(d: Datagram): void {
     this.counters.received++;
     // No host has a broadcast, network or multicast address: a packet "from" one is forged. It
     // makes no peer and no conversation, and nothing answers it (an answer would go to a whole

@@ -1,4 +1,4 @@
-import { indexOfByte, latin1Bytes, latin1Text, NUL } from './bytes';
+import { indexOfByte, latin1Bytes, latin1TextAt, NUL } from './bytes';
 import { allocBytes } from './byte-pool';
 import { headerLength, parseAnsweredPacketNo, writeHeader, type HeaderPrefix } from './packet';
 
@@ -27,7 +27,7 @@ const MAX_SECTIONS = 4;
 export function parseAck(extra: Uint8Array): Ack {
   const nul = indexOfByte(extra, NUL);
   if (nul < 0) return { packetNo: parseAnsweredPacketNo(extra) };
-  const packetNo = parseAnsweredPacketNo(extra.subarray(0, nul));
+  const packetNo = parseAnsweredPacketNo(extra, nul);
   // Every ack between Pigeons has a section: read where it lies, compared byte by byte (no
   // array of views, no string per section).
   let stop = nul;
@@ -36,7 +36,7 @@ export function parseAck(extra: Uint8Array): Ack {
     stop = indexOfByte(extra, NUL, start);
     const end = stop < 0 ? extra.length : stop;
     if (end - start > PROOF_MARKER.length + 64 || !proofMarkerAt(extra, start, end)) continue;
-    return { packetNo, proof: latin1Text(extra.subarray(start + PROOF_MARKER.length, end)) };
+    return { packetNo, proof: latin1TextAt(extra, start + PROOF_MARKER.length, end) };
   }
   return { packetNo };
 }

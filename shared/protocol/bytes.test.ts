@@ -4,6 +4,7 @@ import {
   fromBase64,
   latin1Bytes,
   latin1Text,
+  latin1TextAt,
   normaliseLineBreaks,
   splitOnNul,
   toBase64,
@@ -47,6 +48,16 @@ describe('byte helpers', () => {
   it('latin1 round-trips every byte value', () => {
     const all = new Uint8Array(256).map((_, i) => i);
     expect(arr(latin1Bytes(latin1Text(all)))).toEqual(arr(all));
+  });
+
+  it('latin1TextAt reads a range in place, up to 64 bytes', () => {
+    const bytes = latin1Bytes('xxPGID:abc\xff\0yy');
+    expect(latin1TextAt(bytes, 7, 11)).toBe('abc\xff');
+    expect(latin1TextAt(bytes, 3, 3)).toBe('');
+    const long = new Uint8Array(80).fill(0x61);
+    expect(latin1TextAt(long, 10, 74)).toBe('a'.repeat(64));
+    expect(() => latin1TextAt(long, 0, 65)).toThrow(RangeError);
+    expect(() => latin1TextAt(long, 5, 4)).toThrow(RangeError);
   });
 
   it('concatBytes and utf8Bytes', () => {

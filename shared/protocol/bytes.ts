@@ -25,11 +25,7 @@ const shortArgs: number[][] = Array.from({ length: SHORT_TEXT + 1 }, (_, n) =>
 /** Each byte as the code point of the same value (TextDecoder's 'latin1' is windows-1252). */
 export function latin1Text(bytes: Uint8Array): string {
   const n = bytes.length;
-  if (n <= SHORT_TEXT) {
-    const args = shortArgs[n] as number[];
-    for (let i = 0; i < n; i++) args[i] = bytes[i] as number;
-    return String.fromCharCode.apply(null, args);
-  }
+  if (n <= SHORT_TEXT) return latin1TextAt(bytes, 0, n);
   // Header fields are a few bytes: apply() on the view is the cheapest way there.
   if (n <= 256) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let out = '';
@@ -37,6 +33,18 @@ export function latin1Text(bytes: Uint8Array): string {
     out += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
   }
   return out;
+}
+
+/**
+ * latin1Text of `bytes[start..end)`, at most 64 bytes (a nonce, a proof, an id), read where it
+ * lies: the codec makes no view for it (a view is an object of ~100 bytes per field).
+ */
+export function latin1TextAt(bytes: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (!(n >= 0 && n <= SHORT_TEXT)) throw new RangeError(`latin1TextAt: ${n} bytes`);
+  const args = shortArgs[n] as number[];
+  for (let i = 0; i < n; i++) args[i] = bytes[start + i] as number;
+  return String.fromCharCode.apply(null, args);
 }
 
 export function utf8Bytes(text: string): Uint8Array {

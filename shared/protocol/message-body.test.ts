@@ -27,6 +27,24 @@ describe('parseMessageBody', () => {
     expect(body.attachments.length).toBe(0);
   });
 
+  it('reads sections and attachments up to trailing NULs, never into them', () => {
+    const nonce = '0123456789abcdef0123456789abcdef';
+    const pad = new Array(65).fill(0);
+    const plain = parseMessageBody(
+      new Uint8Array([...b(`hi\0\0PGNONCE:${nonce}\0PGID:m-1`), ...pad]),
+    );
+    expect(s(plain.text)).toBe('hi');
+    expect(plain.attachments.length).toBe(0);
+    expect(plain.nonce).toBe(nonce);
+    expect(plain.id).toBe('m-1');
+    const offer = parseMessageBody(new Uint8Array([...b('hi\x001:f:a:b:1:\0PGID:m-2\0'), ...pad]));
+    expect(s(offer.attachments)).toBe('1:f:a:b:1:');
+    expect(offer.id).toBe('m-2');
+    // A list that runs to the end (no NUL after it) stops where the trailing NULs start.
+    const bare = parseMessageBody(new Uint8Array([...b('hi\x001:f:a:b:1:'), 0, 0, 0]));
+    expect(s(bare.attachments)).toBe('1:f:a:b:1:');
+  });
+
   it('separates the attachment list (iptux file offer)', () => {
     const body = parseMessageBody(b('\x001:probe-file.txt:a50:6b05b363:1:\x07\0'));
     expect(body.text.length).toBe(0);

@@ -1,14 +1,6 @@
 import type { WireEncoding } from '../model/peer';
-import {
-  COLON,
-  concatBytes,
-  indexOfByte,
-  latin1Bytes,
-  latin1Text,
-  NUL,
-  parseDecimalAt,
-  trimTrailingNuls,
-} from './bytes';
+import { COLON, concatBytes, latin1Bytes, latin1TextAt, NUL, parseDecimalAt } from './bytes';
+import { allocBytes } from './byte-pool';
 import { encodeText } from './encoding';
 
 /**
@@ -56,42 +48,53 @@ const MAX_PIGEON_SECTIONS = 4;
 const EMPTY = new Uint8Array(0);
 
 export function parseMessageBody(extra: Uint8Array): MessageBody {
-  const trimmed = trimTrailingNuls(extra);
+  // Trailing NULs are left out by a length, not a view: every view is an object of its own,
+  // and the text is the only one a message between Pigeons needs (no attachments, and the
+  // sections are read in place).
+  let length = extra.length;
+  while (length > 0 && extra[length - 1] === NUL) length--;
   // Nearly every message is just `text\0`: no sections to split.
-  const first = indexOfByte(trimmed, NUL);
-  if (first < 0) return { text: trimmed, attachments: EMPTY };
+  const first = nulIn(extra, 0, length);
+  if (first < 0) return { text: extra.subarray(0, length), attachments: EMPTY };
   // Sections are read where they lie, matched byte by byte: no array of views, no marker
   // strings and no regex per datagram (every message between Pigeons has sections).
-  let stop = indexOfByte(trimmed, NUL, first + 1);
+  let stop = nulIn(extra, first + 1, length);
+  const listEnd = stop < 0 ? length : stop;
   const body: MessageBody = {
-    text: trimmed.subarray(0, first),
-    attachments: trimmed.subarray(first + 1, stop < 0 ? trimmed.length : stop),
+    text: extra.subarray(0, first),
+    attachments: listEnd > first + 1 ? extra.subarray(first + 1, listEnd) : EMPTY,
   };
   for (let n = 0; n < MAX_PIGEON_SECTIONS && stop >= 0; n++) {
     const start = stop + 1;
-    stop = indexOfByte(trimmed, NUL, start);
-    const end = stop < 0 ? trimmed.length : stop;
+    stop = nulIn(extra, start, length);
+    const end = stop < 0 ? length : stop;
     if (end - start >= 64) continue;
     if (body.part === undefined) {
-      const part = parsePart(trimmed, start, end);
+      const part = parsePart(extra, start, end);
       if (part) {
         body.part = part;
         continue;
       }
     }
     if (body.nonce === undefined) {
-      const nonce = parseNonce(trimmed, start, end);
+      const nonce = parseNonce(extra, start, end);
       if (nonce !== undefined) {
         body.nonce = nonce;
         continue;
       }
     }
     if (body.id === undefined) {
-      const id = parseId(trimmed, start, end);
+      const id = parseId(extra, start, end);
       if (id !== undefined) body.id = id;
     }
   }
   return body;
+}
+
+/** The first NUL in `bytes[from..end)`, or -1. */
+function nulIn(bytes: Uint8Array, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (bytes[i] === NUL) return i;
+  return -1;
 }
 
 const PART_MARKER = latin1Bytes('PGPART:');
@@ -115,7 +118,7 @@ function parsePart(bytes: Uint8Array, start: number, end: number): MessagePart |
   if (end <= countStart || end - countStart > 6) return undefined;
   const count = parseDecimalAt(bytes, countStart, end);
   if (count < 1 || count > MAX_PARTS || index >= count) return undefined;
-  return { id: latin1Text(bytes.subarray(idStart, idEnd)), index, count };
+  return { id: latin1TextAt(bytes, idStart, idEnd), index, count };
 }
 
 /** `PGNONCE:` and exactly 32 lower-case hex digits. */
@@ -124,7 +127,7 @@ function parseNonce(bytes: Uint8Array, start: number, end: number): string | und
     return undefined;
   const from = start + NONCE_MARKER.length;
   for (let i = from; i < end; i++) if (!isLowerHex(bytes[i])) return undefined;
-  return latin1Text(bytes.subarray(from, end));
+  return latin1TextAt(bytes, from, end);
 }
 
 /** `PGID:` and 1 to MAX_MESSAGE_ID of [0-9A-Za-z-]. */
@@ -133,7 +136,7 @@ function parseId(bytes: Uint8Array, start: number, end: number): string | undefi
   if (end <= from || end - from > MAX_MESSAGE_ID || !markerAt(bytes, start, end, ID_MARKER))
     return undefined;
   for (let i = from; i < end; i++) if (!isIdByte(bytes[i])) return undefined;
-  return latin1Text(bytes.subarray(from, end));
+  return latin1TextAt(bytes, from, end);
 }
 
 function markerAt(bytes: Uint8Array, start: number, end: number, marker: Uint8Array): boolean {
@@ -176,8 +179,9 @@ export function buildMessageBody(
   if (nonce !== undefined && nonce.length !== 32) throw new Error('a nonce is 32 hex digits');
   if (id !== undefined && !isMessageId(id))
     throw new Error('a message id is letters, digits and -');
-  // text \0 \0 (section \0)*, written into one array of the exact size (a new one is zeroed):
-  // this runs for every datagram to a Pigeon, so no marker strings or arrays of them.
+  // text \0 \0 (section \0)*, written into one array of the exact size, zeroed (allocBytes
+  // hands out each region once): this runs for every datagram to a Pigeon, so no marker
+  // strings or arrays of them, and a pooled view rather than a malloc'd array of its own.
   let size = text.length + 1;
   if (part || nonce !== undefined || id !== undefined || attachments.length > 0) {
     size += attachments.length + 1;
@@ -185,7 +189,7 @@ export function buildMessageBody(
     if (nonce !== undefined) size += NONCE_MARKER.length + nonce.length + 1;
     if (id !== undefined) size += ID_MARKER.length + id.length + 1;
   }
-  const out = new Uint8Array(size);
+  const out = allocBytes(size);
   out.set(text);
   out.set(attachments, text.length + 1);
   let at = text.length + 1 + attachments.length + 1;

@@ -181,11 +181,12 @@ function writeAscii(out: Uint8Array, at: number, text: string): number {
 
 /**
  * The packet number a RECVMSG or ANSREADMSG refers to: decimal digits, perhaps padded with
- * spaces and followed by NULs. -1 when the extra is anything else.
+ * spaces and followed by NULs. -1 when the extra is anything else. Only the first `length` bytes
+ * are read (an ack's number ends at its first NUL: no view is made for it).
  */
-export function parseAnsweredPacketNo(extra: Uint8Array): number {
+export function parseAnsweredPacketNo(extra: Uint8Array, length = extra.length): number {
   let start = 0;
-  let end = extra.length;
+  let end = length;
   while (end > start && (extra[end - 1] === 0 || isBlank(extra[end - 1]))) end--;
   while (start < end && isBlank(extra[start])) start++;
   return parseDecimalAt(extra, start, end);

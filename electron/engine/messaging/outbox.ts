@@ -42,6 +42,17 @@ export class Outbox {
    * as IP Messenger seals (SECRETOPT|READCHECKOPT), and marked opened when the peer says so.
    */
   send(to: readonly string[], rawText: string, options: { sealed?: boolean } = {}): string[] {
+    // Stored, queued and sent in one instant: the clock is read once (turn-clock.ts).
+    const { turn } = this.ctx;
+    turn?.begin();
+    try {
+      return this.sendNow(to, rawText, options);
+    } finally {
+      turn?.end();
+    }
+  }
+
+  private sendNow(to: readonly string[], rawText: string, options: { sealed?: boolean }): string[] {
     const text = normaliseLineBreaks(rawText);
     const ids: string[] = [];
     // Nearly every send has one recipient: no set to keep them distinct then.
