@@ -410,19 +410,7 @@ export class HistoryStore {
     // Rare on the way of incoming messages: the batch first (making room deletes full-text
     // entries, which must be there to delete), then the oldest out, in one transaction.
     if (this.used + cost > this.limits.budgetBytes && !this.roomFor(cost)) return 'full';
-    const row: BatchRow = {
-      id: message.id,
-      peerId: message.peerId,
-      direction: message.direction,
-      text: message.text,
-      at: message.at,
-      broadcast: message.broadcast ? 1 : 0,
-      delivery: message.delivery ? JSON.stringify(message.delivery) : null,
-      extra,
-      bytes: cost,
-      packetNo: seen ? seen.packetNo : null,
-      hash: seen ? seen.hash : null,
-    };
+    const row = rowOf(message, extra, cost, seen);
     if (also !== undefined) {
       this.flush();
       const result = this.transaction(() => {
@@ -487,19 +475,7 @@ export class HistoryStore {
   insertLater(message: ChatMessage): void {
     const extra = extraOf(message);
     const cost = messageCost(message, extra);
-    const row: BatchRow = {
-      id: message.id,
-      peerId: message.peerId,
-      direction: message.direction,
-      text: message.text,
-      at: message.at,
-      broadcast: message.broadcast ? 1 : 0,
-      delivery: message.delivery ? JSON.stringify(message.delivery) : null,
-      extra,
-      bytes: cost,
-      packetNo: null,
-      hash: null,
-    };
+    const row = rowOf(message, extra, cost, undefined);
     this.pending.add(row, false);
     // Our own words are kept even past the budget: the next insert makes room.
     this.used += cost;
@@ -1208,6 +1184,28 @@ function fromInboxRow(r: Record<string, SQLInputValue>): BatchRow {
 
 function seenKey(seen: SeenKey): string {
   return `${seen.packetNo} ${seen.hash} ${seen.peerId}`;
+}
+
+/** A message as the batch writes it. */
+function rowOf(
+  m: ChatMessage,
+  extra: string | null,
+  cost: number,
+  seen: SeenKey | undefined,
+): BatchRow {
+  return {
+    id: m.id,
+    peerId: m.peerId,
+    direction: m.direction,
+    text: m.text,
+    at: m.at,
+    broadcast: m.broadcast ? 1 : 0,
+    delivery: m.delivery ? JSON.stringify(m.delivery) : null,
+    extra,
+    bytes: cost,
+    packetNo: seen ? seen.packetNo : null,
+    hash: seen ? seen.hash : null,
+  };
 }
 
 function extraOf(m: ChatMessage): string | null {
