@@ -1,7 +1,8 @@
 /**
  * The child of history/crash-safety.test.ts: an engine on loopback with its history on disk,
  * which the test kills with SIGKILL at random moments. Args: DATA_DIR BIND PORT. Prints
- * "ready" once it listens; never stops on its own.
+ * "ready writer-thread" once it listens (or "ready engine-thread" when its history has no
+ * writer thread); never stops on its own.
  */
 import { Engine } from '../engine';
 import { defaultSettings } from '../settings/settings';
@@ -32,4 +33,7 @@ const engine = new Engine(
   },
 );
 await engine.start();
-process.stdout.write('ready\n');
+// Which path a kill interrupts: the journal and the writer thread, as the app runs.
+process.stdout.write(
+  `ready ${engine.history.writesOffThread ? 'writer-thread' : 'engine-thread'}\n`,
+);

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 /**
  * Starts the kill -9 child (crash-child.ts, bundled by bundleChild) on `dataDir`, bound to
- * `bind`:`port`; resolves once it listens. The history kill -9 suites start one after another.
+ * `bind`:`port`; resolves once it listens, with its history written by its writer thread (it
+ * rejects otherwise). The history kill -9 suites start one after another.
  */
 export function startCrashChild(
   entry: string,
@@ -17,7 +18,11 @@ export function startCrashChild(
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) resolve(child);
+      const line = d.toString();
+      if (!line.includes('ready')) return;
+      // The kills are meant for the app's path: journal, writer thread, batches.
+      if (line.includes('writer-thread')) resolve(child);
+      else reject(new Error(`the child's history has no writer thread: ${line.trim()}`));
     });
     child.on('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
   });
