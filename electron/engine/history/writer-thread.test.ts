@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/model';
 import { tempDirsRemovedAfterEach } from '../testing/temp-dirs';
 import { HistoryStore } from './store';
-import type { WriterThread } from './writer-thread';
+import { WriterThread } from './writer-thread';
 
 const tempDir = tempDirsRemovedAfterEach('pigeon-writer-');
 const A = '10.0.0.1:2425';
@@ -106,5 +106,21 @@ describe('the history writer thread', () => {
     expect(most).toBeLessThanOrEqual(16 * 1024 * 1024 + 300_100);
     expect(s.messageCount()).toBe(160);
     s.close();
+  });
+
+  it('takes a writer that cannot open its file for dead, so that its caller writes instead', async () => {
+    const missing = `/nonexistent-pigeon-${process.pid}/history.db`;
+    // Waited for: the answer says it can never write, and the thread is ended.
+    const waited = WriterThread.start(missing, undefined);
+    if (!waited) throw new Error('no writer thread to test');
+    expect(waited.wait(waited.post({ frames: new Uint8Array(0), deliveries: [] }))).toBeUndefined();
+    expect(waited.running).toBe(false);
+    // Not waited for: the event loop hears it and says it died.
+    const heard = WriterThread.start(missing, undefined);
+    if (!heard) throw new Error('no writer thread to test');
+    const died = new Promise<void>((resolve) => (heard.onDeath = resolve));
+    heard.post({ frames: new Uint8Array(0), deliveries: [] });
+    await died;
+    expect(heard.running).toBe(false);
   });
 });

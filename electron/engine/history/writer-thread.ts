@@ -99,7 +99,10 @@ export class WriterThread {
       resourceLimits: { maxOldGenerationSizeMb: 256 },
     });
     // Neither keeps a process alive: the store closes them, or the process ends with them.
-    this.port.on('message', (a: WriterAnswer) => this.onAnswer?.(a));
+    this.port.on('message', (a: WriterAnswer) => {
+      if (isUnusable(a)) this.unusable();
+      else this.onAnswer?.(a);
+    });
     this.worker.unref();
     this.port.unref();
     this.worker.on('error', () => this.died());
@@ -138,6 +141,11 @@ export class WriterThread {
     for (;;) {
       const got = receiveMessageOnPort(this.port)?.message as WriterAnswer | undefined;
       if (got !== undefined) {
+        // A writer that cannot open the file is as good as dead: the caller writes instead.
+        if (isUnusable(got)) {
+          this.stop();
+          return undefined;
+        }
         if (got.id === id) return got;
         this.onAnswer?.(got);
         continue;
@@ -174,6 +182,17 @@ export class WriterThread {
     this.alive = false;
     this.onDeath?.();
   }
+
+  /** Told from the event loop that it cannot open the file: ended, and taken for dead. */
+  private unusable(): void {
+    if (!this.alive) return;
+    this.stop();
+    this.onDeath?.();
+  }
+}
+
+function isUnusable(a: WriterAnswer): boolean {
+  return 'unusable' in a && a.unusable === true;
 }
 
 /**

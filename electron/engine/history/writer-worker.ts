@@ -27,7 +27,8 @@ export type WriterRequest =
 
 export type WriterAnswer =
   | { id: number; result: BatchResult }
-  | { id: number; error: string }
+  /** `unusable`: the writer could not open the file and never will (the engine writes instead). */
+  | { id: number; error: string; unusable?: true }
   | { id: number; synced: true }
   | { id: number; closed: true };
 
@@ -59,7 +60,11 @@ function run(data: WriterData): void {
       return;
     }
     if (!db || !statements) {
-      answer({ id: request.id, error: failure ?? 'the history writer is not open' });
+      answer({
+        id: request.id,
+        error: failure ?? 'the history writer is not open',
+        unusable: true,
+      });
       return;
     }
     if ('sync' in request) {
