@@ -111,7 +111,9 @@ export function writeBatch(
   const lastOf = new Map<string, number>();
   const hours = new Map<number, [number, number]>();
   for (const r of rows) {
-    const delivery = settled.get(r.id) ?? r.delivery;
+    // A state settled in this batch goes in with its row (no UPDATE after).
+    const state = settled.get(r.id);
+    const delivery = state === undefined ? r.delivery : JSON.stringify(state);
     settled.delete(r.id);
     const done = s.insert.run(
       r.id,
@@ -120,7 +122,7 @@ export function writeBatch(
       r.text,
       r.at,
       r.broadcast,
-      typeof delivery === 'string' || delivery === null ? delivery : JSON.stringify(delivery),
+      delivery,
       r.extra,
       r.bytes,
     );

@@ -17,7 +17,7 @@ const SEGMENT = /^(\d{1,15})\.log$/;
  * cost about 30 us of the engine's thread; this costs one system call.
  *
  * A power cut can lose what the kernel had not written to the disk yet, as the database's
- * synchronous=NORMAL can: `sync` (with the store's checkpoint, every 2 s) bounds it.
+ * synchronous=NORMAL can: `syncAll` (with the store's checkpoint, every 2 s) bounds it.
  * Each record is a row's frame (row-codec.ts: length, CRC-32, payload). A torn or damaged
  * record ends its segment's reading.
  */
@@ -25,7 +25,6 @@ export class InboxJournal {
   private fd: number | undefined;
   private segment: number;
   private written = 0;
-  private unsynced = false;
 
   constructor(readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -47,7 +46,6 @@ export class InboxJournal {
     }
     if (n !== size) throw new Error('the inbox journal could not be written in full');
     this.written += n;
-    this.unsynced = true;
   }
 
   /**
@@ -74,15 +72,10 @@ export class InboxJournal {
     }
   }
 
-  /** Makes what was appended survive a power cut (called with the database's checkpoint). */
-  sync(): void {
-    if (this.fd !== undefined && this.unsynced) fs.fdatasyncSync(this.fd);
-    this.unsynced = false;
-  }
-
   /**
-   * Flushes every segment in `dir` to the disk: what the writer thread runs every 2 s (an
-   * fdatasync through a descriptor of its own reaches what any descriptor wrote).
+   * Flushes every segment in `dir` to the disk, every 2 s: on the writer thread, or on the
+   * engine's when there is none (an fdatasync through a descriptor of its own reaches what any
+   * descriptor wrote).
    */
   static syncAll(dir: string): void {
     for (const n of segments(dir)) {
@@ -126,8 +119,9 @@ export class InboxJournal {
       } catch {
         continue;
       }
-      // A torn or damaged record ends its segment.
-      rows.push(...decodeRows(bytes, true).rows);
+      // A torn or damaged record ends its segment. (A loop, not a spread: a segment can hold
+      // more rows than a call takes arguments.)
+      for (const row of decodeRows(bytes, true).rows) rows.push(row);
     }
     return { rows, last };
   }

@@ -10,24 +10,33 @@ const START_BYTES = 64 * 1024;
  */
 export class PendingRows {
   private buf = Buffer.allocUnsafe(START_BYTES);
+  private held = 0;
+
   /** Bytes of frames held. */
-  length = 0;
+  get length(): number {
+    return this.held;
+  }
 
   /** Appends a row's frame (with its CRC when `checked`); returns where it lies. */
   add(row: BatchRow, checked: boolean): { buffer: Buffer; at: number; size: number } {
     const most = maxFrameSize(row);
-    if (this.length + most > this.buf.length) this.grow(this.length + most);
-    const at = this.length;
+    if (this.held + most > this.buf.length) this.grow(this.held + most);
+    const at = this.held;
     const size = encodeRow(row, this.buf, at, checked);
-    this.length += size;
+    this.held += size;
     return { buffer: this.buf, at, size };
+  }
+
+  /** Takes back the frames from `at` on (a row whose journal record could not be written). */
+  dropFrom(at: number): void {
+    this.held = Math.min(this.held, at);
   }
 
   /** Everything held, as a buffer of its own; empty again after. */
   take(): Uint8Array {
-    const frames = new Uint8Array(this.length);
-    frames.set(this.buf.subarray(0, this.length));
-    this.length = 0;
+    const frames = new Uint8Array(this.held);
+    frames.set(this.buf.subarray(0, this.held));
+    this.held = 0;
     // A flood's buffer is not kept for the quiet that follows.
     if (this.buf.length > 16 * START_BYTES) this.buf = Buffer.allocUnsafe(START_BYTES);
     return frames;
@@ -35,22 +44,22 @@ export class PendingRows {
 
   /** Frames taken and not written: back in front of what came since. */
   putBack(frames: Uint8Array): void {
-    const since = this.buf.subarray(0, this.length);
-    const next = Buffer.allocUnsafe(Math.max(START_BYTES, frames.length + this.length));
+    const since = this.buf.subarray(0, this.held);
+    const next = Buffer.allocUnsafe(Math.max(START_BYTES, frames.length + this.held));
     next.set(frames, 0);
     next.set(since, frames.length);
     this.buf = next;
-    this.length = frames.length + since.length;
+    this.held = frames.length + since.length;
   }
 
   /** The rows held (for the rare reader of them: the duplicate filter's rebuild, usage). */
   rows(): BatchRow[] {
-    return decodeRows(this.buf.subarray(0, this.length), false).rows;
+    return decodeRows(this.buf.subarray(0, this.held), false).rows;
   }
 
   private grow(needed: number): void {
     const next = Buffer.allocUnsafe(Math.max(needed, 2 * this.buf.length));
-    this.buf.copy(next, 0, 0, this.length);
+    this.buf.copy(next, 0, 0, this.held);
     this.buf = next;
   }
 }

@@ -248,8 +248,8 @@ export class HistoryStore {
     // Incoming messages a crash left, before anything. Beside a running engine they are its
     // own, written by its next batch.
     if (this.owner && file !== ':memory:') {
-      this.recover();
       this.journal = new InboxJournal(file + JOURNAL_SUFFIX);
+      this.recover(this.journal);
     }
     this.used = Number((this.q.usedBytes as StatementSync).get()?.b ?? 0);
     for (const r of this.q.lastPerPeer?.all() ?? [])
@@ -277,9 +277,8 @@ export class HistoryStore {
    * Writes what a crash left, in one transaction: the journal's rows, and the rows of the
    * inbox table that held incoming messages before the journal (schema 4) did.
    */
-  private recover(): void {
-    const dir = this.file + JOURNAL_SUFFIX;
-    const journal = InboxJournal.read(dir);
+  private recover(into: InboxJournal): void {
+    const journal = InboxJournal.read(into.dir);
     const legacy = this.stmt('inboxRows').all().map(fromInboxRow);
     if (legacy.length > 0 || journal.rows.length > 0) {
       const result = this.transaction(() => {
@@ -290,7 +289,7 @@ export class HistoryStore {
       this.lastSeq = result.lastSeq;
       this.indexedSeq = result.indexedSeq;
     }
-    if (journal.last > 0) new InboxJournal(dir).release(journal.last);
+    if (journal.last > 0) into.release(journal.last);
   }
 
   private startWriter(): void {
@@ -423,15 +422,15 @@ export class HistoryStore {
       // as writing on this thread did. Throws, nothing stored, when the batches cannot be
       // written: a message that is not kept is not acked.
       if (this.unwrittenBytes() > UNWRITTEN_MAX) this.flush();
-      // One write() to the journal: kept from a crash before the ack. A history in memory
-      // dies with the process; nothing there outlives a crash, so it has no journal.
-      // Its frame is the journal's record: encoded once, written from where it lies.
+      // One write() to the journal: kept from a crash before the ack; the row's frame is the
+      // record, encoded once and written from where it lies. A history in memory dies with
+      // the process: nothing there outlives a crash, so it has no journal.
       const frame = this.pending.add(row, this.journal !== undefined);
       if (this.journal) {
         try {
           this.journal.append(frame.buffer, frame.at, frame.size);
         } catch (error) {
-          this.pending.length = frame.at;
+          this.pending.dropFrom(frame.at);
           throw error;
         }
       }
@@ -1066,7 +1065,7 @@ export class HistoryStore {
     // The flushes wait for the disk: the writer thread's, when there is one.
     const flushes = this.writer?.running ? this.writer : undefined;
     if (flushes) flushes.sync();
-    else this.journal?.sync();
+    else if (this.journal) InboxJournal.syncAll(this.journal.dir);
     if (this.shrinkPending && this.shrinking === 0) this.shrink();
     if (!this.dirty) return;
     this.dirty = false;
@@ -1162,8 +1161,6 @@ function createPrivate(file: string): void {
   fs.closeSync(fs.openSync(file, 'a', DATA_FILE_MODE));
   if (process.platform !== 'win32') fs.chmodSync(file, DATA_FILE_MODE);
 }
-
-export { hourOf };
 
 /** A row the inbox table (schema 4, before the journal) held when a crash stopped the engine. */
 function fromInboxRow(r: Record<string, SQLInputValue>): BatchRow {
